@@ -1,0 +1,1 @@
+"""The pure core: stdlib only. Nothing here may import boto3, pynamodb, pydantic, httpx or chalice."""

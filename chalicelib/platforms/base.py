@@ -1,0 +1,338 @@
+"""The one interface every platform implements, and the canonical shapes it returns.
+
+Clients return these frozen shapes (never raw dicts) plus the raw payload, which the pipeline stores
+losslessly in S3. Money is integer fen; times are aware datetimes (platforms speak Asia/Shanghai).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Protocol
+
+from chalicelib.domain.platform import Platform
+from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
+
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+# ---------------------------------------------------------------- errors the pipeline acts on
+class PlatformError(Exception):
+    """Base: carries the platform's own code and message so the UI can show them."""
+
+    def __init__(self, message: str, *, code: str = "", sub_code: str = "", platform: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.sub_code = sub_code
+        self.platform = platform
+
+
+class AuthExpiredError(PlatformError):
+    """Token invalid or expired: refresh, or park the shop as reauth_needed."""
+
+
+class RateLimitedError(PlatformError):
+    def __init__(self, message: str, *, retry_after: float = 1.0, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
+
+
+class SignatureRejectedError(PlatformError):
+    """Our signature or app credentials were refused: a configuration error, never retried."""
+
+
+class BadRequestError(PlatformError):
+    """The platform refused the parameters: never retried."""
+
+
+class NotAllowedError(BadRequestError):
+    """The platform's state does not allow the action (already shipped, deadline passed...)."""
+
+
+class NotFoundError(BadRequestError):
+    pass
+
+
+class TransientError(PlatformError):
+    """5xx, timeouts, connection resets, the platform's 'system busy' codes: retried with backoff."""
+
+
+# ---------------------------------------------------------------- credentials
+@dataclass(frozen=True)
+class ShopCredentials:
+    platform: Platform
+    app_key: str
+    app_secret: str
+    access_token: str = ""
+    refresh_token: str = ""
+    seller_id: str = ""                 # the platform's shop / seller id
+    base_url: str = ""                  # empty: the real gateway; set to point a shop at the sandbox
+    extra: Mapping[str, str] = field(default_factory=dict)  # e.g. kuaishou sign_secret, wechat encoding key
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    access_token: str
+    expires_at: datetime
+    refresh_token: str = ""
+    refresh_expires_at: datetime | None = None
+    seller_id: str = ""
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- orders
+@dataclass(frozen=True)
+class CanonicalReceiver:
+    name_masked: str
+    phone_masked: str
+    province: str
+    city: str
+    district: str
+    address_masked: str
+    town: str = ""
+    # The platform's own ciphertext / privacy handles (OAID, encrypt_post_*, JD TDE...), kept for
+    # waybill printing and platform-side decryption; never decrypted by us where the platform forbids it.
+    ciphertext: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CanonicalLine:
+    line_id: str                 # the platform's sub-order / item id (unique within the order)
+    platform_sku_id: str
+    platform_product_id: str
+    merchant_code: str           # outer_id / code / sku_code: the key auto-linking matches on
+    title: str
+    sku_name: str
+    quantity: int
+    unit_price_fen: int
+    paid_fen: int                # what the buyer paid for this line after discounts
+    discount_fen: int = 0
+    image_url: str = ""
+    refund_state: RefundState = RefundState.NONE
+
+
+@dataclass(frozen=True)
+class CanonicalOrder:
+    platform: Platform
+    order_no: str
+    platform_status: str         # the raw value, kept for display and debugging
+    status: OrderStatus
+    refund_state: RefundState
+    created_at: datetime
+    modified_at: datetime
+    lines: tuple[CanonicalLine, ...]
+    receiver: CanonicalReceiver | None
+    total_fen: int               # goods total before discounts
+    paid_fen: int                # what the buyer paid, freight included
+    freight_fen: int = 0
+    seller_discount_fen: int = 0
+    platform_discount_fen: int = 0
+    paid_at: datetime | None = None
+    buyer_memo: str = ""
+    seller_memo: str = ""
+    seller_flag: int = 0
+    shipped_at: datetime | None = None
+    carrier_code: str = ""
+    tracking_no: str = ""
+    # Monotonic per order: the pipeline applies a delivery only if its version is newer.
+    # Defaults to modified_at in milliseconds; a platform with its own revision number may use it.
+    version: int = 0
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.version:
+            object.__setattr__(self, "version", int(self.modified_at.timestamp() * 1000))
+
+
+# ---------------------------------------------------------------- after-sales
+@dataclass(frozen=True)
+class AfterSaleLine:
+    line_id: str
+    platform_sku_id: str
+    quantity: int
+    refund_fen: int
+
+
+@dataclass(frozen=True)
+class CanonicalAfterSale:
+    platform: Platform
+    case_id: str
+    order_no: str
+    type: AfterSaleType
+    status: AfterSaleStatus
+    platform_status: str
+    platform_type: str
+    refund_fen: int
+    reason: str
+    created_at: datetime
+    modified_at: datetime
+    lines: tuple[AfterSaleLine, ...] = ()
+    buyer_note: str = ""
+    evidence_urls: tuple[str, ...] = ()
+    has_goods_return: bool = False
+    return_carrier_code: str = ""
+    return_tracking_no: str = ""
+    deadline_at: datetime | None = None   # time left for the seller to respond, where the platform says
+    version: int = 0
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.version:
+            object.__setattr__(self, "version", int(self.modified_at.timestamp() * 1000))
+
+
+# ---------------------------------------------------------------- catalog, carriers, waybills
+@dataclass(frozen=True)
+class CanonicalSku:
+    platform_sku_id: str
+    platform_product_id: str
+    merchant_code: str
+    title: str
+    sku_name: str
+    price_fen: int
+    stock: int
+    image_url: str = ""
+
+
+@dataclass(frozen=True)
+class CanonicalProduct:
+    platform_product_id: str
+    title: str
+    skus: tuple[CanonicalSku, ...]
+    on_sale: bool = True
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Carrier:
+    code: str        # the platform's own carrier code (mapped to ours by a per-platform table)
+    name: str
+
+
+@dataclass(frozen=True)
+class Address:
+    province: str
+    city: str
+    district: str
+    detail: str
+    town: str = ""
+
+
+@dataclass(frozen=True)
+class WaybillAccount:
+    account_id: str          # stable id for upserts (cp_code + branch, subscription id...)
+    carrier_code: str
+    carrier_name: str
+    branch_code: str
+    branch_name: str
+    remaining: int           # -1: unlimited
+    sender_address: Address
+    sender_name: str = ""
+    sender_phone: str = ""
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class WaybillRequest:
+    account: WaybillAccount
+    order_nos: tuple[str, ...]               # several: a merged parcel, where the platform allows it
+    items: tuple[tuple[str, int], ...]       # (name, count) for the package description
+    receiver: CanonicalReceiver              # the platform's ciphertext travels, never plaintext
+    template_url: str = ""
+    sender_name: str = ""
+    sender_phone: str = ""
+
+
+@dataclass(frozen=True)
+class WaybillResult:
+    order_nos: tuple[str, ...]
+    carrier_code: str
+    waybill_no: str
+    print_data: Mapping[str, Any] | str     # what the platform's print component takes, as returned
+    platform_waybill_id: str = ""           # e.g. WeChat ewaybill_order_id
+
+
+# ---------------------------------------------------------------- write-backs
+@dataclass(frozen=True)
+class ShipRequest:
+    order_no: str
+    carrier_code: str                        # the platform's carrier code
+    tracking_no: str
+    line_ids: tuple[str, ...] = ()           # empty: the whole order
+
+
+@dataclass(frozen=True)
+class RejectReason:
+    code: str
+    text: str
+
+
+# ---------------------------------------------------------------- pushes (webhooks, TMC)
+@dataclass(frozen=True)
+class PushEvent:
+    """One verified platform push, reduced to what we trust: ids and times. The pipeline fetches
+    the record through the signed API whenever the pushed content is partial."""
+    platform: Platform
+    kind: str                   # "order" | "after_sale"
+    event_type: str             # the platform's own tag / event name, kept for logs
+    seller_id: str
+    order_no: str
+    message_id: str             # for replay / duplicate detection
+    occurred_at: datetime
+    case_id: str = ""
+    payload: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+class PushRejectedError(Exception):
+    """A push failed verification: bad signature, stale timestamp, malformed or oversize body."""
+
+    def __init__(self, reason: str, status: int = 401) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+# ---------------------------------------------------------------- the interface
+class PlatformClient(Protocol):
+    """Every method raises the PlatformError subclasses above, never httpx's or a raw dict.
+
+    list_* returns every record whose platform modified time falls in [start, end), at least once, even
+    when records move out of the window between page reads (walk offset pages from the last to the first,
+    or use the platform's stable cursor), and de-duplicated within one call. The caller splits long
+    ranges by `max_window`.
+    """
+
+    platform: Platform
+    max_window: timedelta        # the longest window one list call may span
+    settle_lag: timedelta        # how long the platform's modified-time index takes to settle
+
+    def list_orders(self, start: datetime, end: datetime) -> Iterator[CanonicalOrder]: ...
+    def get_order(self, order_no: str) -> CanonicalOrder: ...
+    def list_after_sales(self, start: datetime, end: datetime) -> Iterator[CanonicalAfterSale]: ...
+    def get_after_sale(self, case_id: str) -> CanonicalAfterSale: ...
+
+    def ship(self, request: ShipRequest) -> None: ...
+    def approve_refund(self, case_id: str) -> None: ...
+    def reject_refund(self, case_id: str, reason: RejectReason) -> None: ...
+    def approve_return(self, case_id: str, address: Address, contact: str, phone: str) -> None: ...
+    def confirm_return_received(self, case_id: str) -> None: ...
+    def set_seller_memo(self, order_no: str, memo: str, flag: int = 0) -> None: ...
+    def update_stock(self, platform_sku_id: str, quantity: int, platform_product_id: str = "") -> None: ...
+
+    def list_products(self) -> Iterator[CanonicalProduct]: ...
+    def list_carriers(self) -> list[Carrier]: ...
+
+    def authorize_url(self, redirect_uri: str, state: str) -> str: ...
+    def exchange_code(self, code: str, redirect_uri: str) -> TokenSet: ...
+    def refresh(self, refresh_token: str) -> TokenSet: ...
+
+    def waybill_accounts(self) -> list[WaybillAccount]: ...
+    def get_waybill(self, request: WaybillRequest) -> WaybillResult: ...
+    def cancel_waybill(self, carrier_code: str, waybill_no: str) -> None: ...
+
+
+def shanghai(dt: datetime) -> datetime:
+    """The platforms' wall clock; naive datetimes are refused rather than guessed."""
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime: platforms need an aware time")
+    return dt.astimezone(SHANGHAI)

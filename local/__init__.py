@@ -1,0 +1,1 @@
+"""The embedded local runtime (moto, the app's routes, queue runner, scheduler) and the platform sandbox."""

@@ -1,0 +1,153 @@
+"""One contract every platform client must pass against its own sandbox.
+
+A platform's test module subclasses PlatformContract and provides two fixtures:
+`sandbox` (a SandboxPlatform) and `make_client` (credentials -> PlatformClient).
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+
+from chalicelib.platforms.base import (
+    AuthExpiredError,
+    PlatformClient,
+    ShipRequest,
+    ShopCredentials,
+    SignatureRejectedError,
+)
+from chalicelib.platforms.http import Transport
+from local.sandbox.core import SHANGHAI, SandboxPlatform, SandboxServer, SandboxShop
+
+WINDOW_END = datetime(2026, 11, 20, 12, 0, tzinfo=SHANGHAI)
+WINDOW_START = WINDOW_END - timedelta(hours=20)
+
+ClientFactory = Callable[[ShopCredentials, Transport], PlatformClient]
+
+
+def fast_transport(timeout: float = 0.5, attempts: int = 6) -> Transport:
+    return Transport(client=httpx.Client(timeout=timeout, trust_env=False), max_attempts=attempts,
+                     sleep=lambda _s: None)
+
+
+class PlatformContract:
+    platform: str = ""
+    ship_carrier_code: str = "ZTO"   # a carrier code the platform accepts; override per platform
+
+    @pytest.fixture
+    def server(self, sandbox: SandboxPlatform) -> Iterator[SandboxServer]:
+        server = SandboxServer(sandbox).start()
+        yield server
+        server.stop()
+
+    @pytest.fixture
+    def shop(self, sandbox: SandboxPlatform) -> SandboxShop:
+        return sandbox.add_shop()
+
+    @pytest.fixture
+    def credentials(self, shop: SandboxShop, server: SandboxServer) -> ShopCredentials:
+        from chalicelib.domain.platform import Platform
+        return ShopCredentials(platform=Platform(shop.platform), app_key=shop.app_key, app_secret=shop.app_secret,
+                               access_token=shop.access_token, refresh_token=shop.refresh_token,
+                               seller_id=shop.seller_id, base_url=server.url, extra=dict(shop.extra))
+
+    @pytest.fixture
+    def client(self, make_client: ClientFactory, credentials: ShopCredentials) -> PlatformClient:
+        return make_client(credentials, fast_transport())
+
+    # ------------------------------------------------------------ paging
+    def test_given_1000_orders_in_a_window_when_listed_then_each_comes_exactly_once(
+            self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient) -> None:
+        expected = set(sandbox.generate_orders(shop.seller_id, 1000, WINDOW_START, WINDOW_END))
+        got = [o.order_no for o in _walk(client, WINDOW_START, WINDOW_END)]
+        assert len(got) == len(set(got)), "an order came twice"
+        assert set(got) == expected
+
+    def test_given_orders_outside_the_window_when_listed_then_they_are_left_out(
+            self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient) -> None:
+        inside = set(sandbox.generate_orders(shop.seller_id, 30, WINDOW_START, WINDOW_END))
+        sandbox.generate_orders(shop.seller_id, 10, WINDOW_END, WINDOW_END + timedelta(hours=3))
+        assert {o.order_no for o in _walk(client, WINDOW_START, WINDOW_END)} == inside
+
+    def test_given_orders_that_move_between_page_reads_then_no_unmoved_order_is_lost(
+            self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient) -> None:
+        expected = set(sandbox.generate_orders(shop.seller_id, 400, WINDOW_START, WINDOW_END))
+        sandbox.faults.shift_rate = 0.5
+        got = {o.order_no for o in _walk(client, WINDOW_START, WINDOW_END)}
+        sandbox.faults.clear()
+        truth = sandbox.truth_orders(shop.seller_id)
+        unmoved = {no for no in expected if WINDOW_START <= truth[no].modified_at < WINDOW_END}
+        assert unmoved <= got
+
+    def test_given_throttling_and_5xx_when_listed_then_retried_and_no_page_lost(
+            self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient) -> None:
+        expected = set(sandbox.generate_orders(shop.seller_id, 300, WINDOW_START, WINDOW_END))
+        sandbox.faults.throttle_rate = 0.15
+        sandbox.faults.error_rate = 0.1
+        got = {o.order_no for o in _walk(client, WINDOW_START, WINDOW_END)}
+        assert got == expected
+
+    def test_given_slow_responses_when_listed_then_timeouts_are_retried_within_the_bound(
+            self, sandbox: SandboxPlatform, shop: SandboxShop, make_client: ClientFactory,
+            credentials: ShopCredentials) -> None:
+        expected = set(sandbox.generate_orders(shop.seller_id, 50, WINDOW_START, WINDOW_END))
+        sandbox.faults.timeout_rate = 0.2
+        sandbox.faults.slow_seconds = 0.6
+        client = make_client(credentials, fast_transport(timeout=0.3, attempts=8))
+        assert {o.order_no for o in _walk(client, WINDOW_START, WINDOW_END)} == expected
+
+    # ------------------------------------------------------------ reads
+    def test_given_an_order_when_fetched_by_number_then_lines_and_money_match(
+            self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient) -> None:
+        [order_no] = sandbox.generate_orders(shop.seller_id, 1, WINDOW_START, WINDOW_END)
+        order = client.get_order(order_no)
+        truth = sandbox.truth_orders(shop.seller_id)[order_no]
+        assert order.order_no == order_no
+        assert {line.line_id for line in order.lines} == set(truth.line_ids)
+        assert order.paid_fen == truth.paid_fen
+        assert order.modified_at.tzinfo is not None
+        assert order.raw, "the raw payload is kept for lossless storage"
+
+    # ------------------------------------------------------------ write-backs
+    def test_given_an_awaiting_order_when_shipped_then_the_sandbox_shows_it_shipped(
+            self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient) -> None:
+        order_no = self._awaiting_order(sandbox, shop, client)
+        client.ship(ShipRequest(order_no=order_no, carrier_code=self.ship_carrier_code, tracking_no="SB1234567890"))
+        truth = sandbox.truth_orders(shop.seller_id)[order_no]
+        assert truth.tracking_no == "SB1234567890"
+        assert truth.carrier_code
+        from chalicelib.domain.status import OrderStatus
+        assert client.get_order(order_no).status in {OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED}
+
+    # ------------------------------------------------------------ auth
+    def test_given_a_wrong_secret_then_the_signature_error_is_raised(
+            self, make_client: ClientFactory, credentials: ShopCredentials) -> None:
+        bad = dataclasses.replace(credentials, app_secret="obviously-wrong-secret")
+        with pytest.raises(SignatureRejectedError):
+            list(_walk(make_client(bad, fast_transport()), WINDOW_START, WINDOW_END))
+
+    def test_given_an_expired_token_then_auth_expired_is_raised(
+            self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient) -> None:
+        sandbox.expire_token(shop.seller_id)
+        with pytest.raises(AuthExpiredError):
+            list(_walk(client, WINDOW_START, WINDOW_END))
+
+    # ------------------------------------------------------------ helpers
+    def _awaiting_order(self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient) -> str:
+        from chalicelib.domain.status import OrderStatus
+        for order_no in sandbox.generate_orders(shop.seller_id, 20, WINDOW_START, WINDOW_END):
+            if client.get_order(order_no).status is OrderStatus.AWAITING_SHIPMENT:
+                return order_no
+        raise AssertionError("the sandbox generated no order awaiting shipment in 20")
+
+
+def _walk(client: PlatformClient, start: datetime, end: datetime) -> Iterator:
+    """Splits by the client's max window, as the pull worker does."""
+    cursor = start
+    while cursor < end:
+        stop = min(end, cursor + client.max_window)
+        yield from client.list_orders(cursor, stop)
+        cursor = stop
