@@ -70,7 +70,7 @@ class SandboxServer:
     @property
     def url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> SandboxServer:
         self._thread.start()
@@ -182,7 +182,7 @@ class DataGen:
     """Realistic Chinese buyers and a small apparel/food catalog. Seeded, so runs repeat."""
 
     def __init__(self, seed: int = 1) -> None:
-        from faker import Faker   # dev-only dependency: the sandbox never ships to Lambda
+        from faker import Faker  # dev-only dependency: the sandbox never ships to Lambda
         self.fake = Faker("zh_CN")
         self.fake.seed_instance(seed)
         self.rng = random.Random(seed)

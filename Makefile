@@ -1,0 +1,54 @@
+# The two commands every newcomer needs: `make dev` and `make test`. Everything else is optional.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAGE ?= dev
+STATE ?= .state
+
+.PHONY: dev test lint unit integration contract e2e package bench clean help
+
+help:
+	@echo "make dev      install everything and start the whole system locally"
+	@echo "make test     install what the tests need and run every test"
+	@echo "make lint     ruff, mypy and the architecture contract"
+	@echo "make package  chalice package + infra/ merge into build/STAGE/sam.json"
+	@echo "make bench    run the benchmarks and write the figures into the README"
+
+$(VENV)/.stamp: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+dev: $(VENV)/.stamp
+	$(PY) -m local --state-dir $(STATE)
+
+lint: $(VENV)/.stamp
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+test: $(VENV)/.stamp lint
+	$(VENV)/bin/pytest -n 2 --dist loadfile
+
+unit: $(VENV)/.stamp
+	$(VENV)/bin/pytest tests/unit
+
+contract: $(VENV)/.stamp
+	$(VENV)/bin/pytest tests/contract
+
+integration: $(VENV)/.stamp
+	$(VENV)/bin/pytest tests/integration
+
+e2e: $(VENV)/.stamp
+	$(VENV)/bin/pytest tests/e2e
+
+package: $(VENV)/.stamp
+	$(PY) -m infra.package $(STAGE) build/$(STAGE)
+	$(VENV)/bin/cfn-lint build/$(STAGE)/sam.json
+
+bench: $(VENV)/.stamp
+	$(PY) -m bench.run --write-readme
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

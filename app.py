@@ -1,0 +1,12 @@
+"""The Chalice app: creates it and registers the blueprints. No business logic here."""
+from chalice import Chalice
+
+from chalicelib.api import auth, health
+from chalicelib.api.logging import log_middleware
+from chalicelib.workers import orders
+
+app = Chalice(app_name="qihang-oms", configure_logs=False)
+app.register_middleware(log_middleware, "all")
+
+for blueprint in (health.bp, auth.bp, orders.bp):
+    app.register_blueprint(blueprint)

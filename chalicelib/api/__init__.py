@@ -1,0 +1,1 @@
+"""HTTP entry points: thin blueprints. Parse (pydantic) -> one use case -> serialise."""

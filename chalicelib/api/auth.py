@@ -1,0 +1,73 @@
+"""Admin sign-in, the signed-in user, password change and user management (admins only)."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib import bootstrap
+from chalicelib.api.http import Ctx, admin_route, parse, public_route
+from chalicelib.domain.errors import NotFoundError
+from chalicelib.domain.users import Role, User
+
+bp = Blueprint(__name__)
+
+
+def user_view(user: User) -> dict[str, Any]:
+    return {"username": user.username, "role": user.role.value, "active": user.active}
+
+
+@public_route(bp, "/admin/auth/login", methods=("POST",))
+def sign_in(ctx: Ctx) -> dict[str, Any]:
+    from chalicelib.api import tokens
+    from chalicelib.api.schemas import LoginBody
+    from chalicelib.services.users import login
+    body = parse(LoginBody, ctx.request)
+    user = login(bootstrap.users(), bootstrap.clock(), body.username, body.password)
+    token, expires = tokens.issue(user, bootstrap.clock().now())
+    return {"token": token, "expires_at": expires.isoformat(), "user": user_view(user)}
+
+
+@admin_route(bp, "/admin/auth/me")
+def me(ctx: Ctx) -> dict[str, Any]:
+    assert ctx.user
+    return user_view(ctx.user)
+
+
+@admin_route(bp, "/admin/auth/password", methods=("POST",))
+def change_own_password(ctx: Ctx) -> dict[str, Any]:
+    from chalicelib.api.schemas import PasswordChangeBody
+    from chalicelib.services.users import change_password
+    assert ctx.user
+    body = parse(PasswordChangeBody, ctx.request)
+    change_password(bootstrap.users(), ctx.user.username, body.old_password, body.new_password)
+    return {"changed": True, "note": "tokens issued before this change no longer work"}
+
+
+@admin_route(bp, "/admin/users", role=Role.ADMIN)
+def list_users(ctx: Ctx) -> dict[str, Any]:
+    return {"items": [user_view(u) for u in bootstrap.users().all()]}
+
+
+@admin_route(bp, "/admin/users", methods=("POST",), role=Role.ADMIN)
+def add_user(ctx: Ctx) -> dict[str, Any]:
+    from chalicelib.api.schemas import NewUserBody
+    from chalicelib.services.users import create_user
+    body = parse(NewUserBody, ctx.request)
+    return user_view(create_user(bootstrap.users(), body.username, body.password, body.role))
+
+
+@admin_route(bp, "/admin/users/{username}", methods=("PATCH",), role=Role.ADMIN)
+def edit_user(ctx: Ctx, username: str) -> dict[str, Any]:
+    from chalicelib.api.schemas import UserPatchBody
+    body = parse(UserPatchBody, ctx.request)
+    users = bootstrap.users()
+    user = users.get(username)
+    if user is None:
+        raise NotFoundError(f"no user {username}")
+    changed = replace(user, role=body.role or user.role,
+                      active=user.active if body.active is None else body.active,
+                      token_epoch=user.token_epoch + 1)   # role or access changed: re-issue tokens
+    users.save(changed, user.revision)
+    return user_view(changed)

@@ -1,0 +1,85 @@
+"""Composition root: builds the adapters on first use (cold start: a route that never touches
+DynamoDB never imports pynamodb). Tests replace any of them with fakes through `override`."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_instances: dict[str, Any] = {}
+
+
+def _get(name: str, factory: Callable[[], T]) -> T:
+    if name not in _instances:
+        _instances[name] = factory()
+    instance: T = _instances[name]
+    return instance
+
+
+@contextmanager
+def override(**replacements: Any) -> Iterator[None]:
+    saved = dict(_instances)
+    _instances.update(replacements)
+    try:
+        yield
+    finally:
+        _instances.clear()
+        _instances.update(saved)
+
+
+def reset() -> None:
+    _instances.clear()
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+def clock() -> Any:
+    return _get("clock", SystemClock)
+
+
+def users() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.users import DynamoUserRepository
+        return DynamoUserRepository()
+    return _get("users", build)
+
+
+def orders() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.orders import DynamoOrderRepository
+        return DynamoOrderRepository()
+    return _get("orders", build)
+
+
+def after_sales() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.after_sales import DynamoAfterSaleRepository
+        return DynamoAfterSaleRepository()
+    return _get("after_sales", build)
+
+
+def shops() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.shops import DynamoShopRepository
+        return DynamoShopRepository()
+    return _get("shops", build)
+
+
+def idempotency() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.idempotency import DynamoIdempotencyStore
+        return DynamoIdempotencyStore()
+    return _get("idempotency", build)
+
+
+def publisher() -> Any:
+    def build() -> Any:
+        from chalicelib.messaging.publisher import SqsPublisher
+        return SqsPublisher()
+    return _get("publisher", build)

@@ -1,0 +1,43 @@
+"""Shop SKUs (what a platform sells), ERP SKUs (what the seller stocks) and the links between them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.domain.orders import SkuLink
+from chalicelib.domain.platform import Platform
+
+
+@dataclass(frozen=True)
+class ErpSku:
+    sku_code: str                         # the seller's own code: what merchant codes are matched against
+    name: str
+    spec: str = ""
+    barcode: str = ""
+    price_fen: int = 0
+    revision: int = 0
+
+
+@dataclass(frozen=True)
+class ShopSku:
+    shop_id: str
+    platform: Platform
+    platform_sku_id: str
+    platform_product_id: str
+    merchant_code: str
+    title: str
+    sku_name: str = ""
+    price_fen: int = 0
+    platform_stock: int = 0
+    links: tuple[SkuLink, ...] = ()       # several: a bundle (one shop SKU = several ERP SKUs)
+    link_source: str = ""                 # "auto" (merchant code), "manual", "bulk"
+    revision: int = 0
+
+    @property
+    def linked(self) -> bool:
+        return bool(self.links)
+
+
+def auto_link(shop_sku: ShopSku, erp_codes: set[str]) -> tuple[SkuLink, ...]:
+    """Link by merchant code, the way sellers set up their catalogs (seed V3 behaviour)."""
+    code = shop_sku.merchant_code.strip()
+    return (SkuLink(code, 1),) if code and code in erp_codes else ()

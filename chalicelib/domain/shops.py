@@ -1,0 +1,29 @@
+"""A seller's shop on one platform. Credentials are a reference to encrypted secrets, never the values."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.domain.platform import Platform
+from chalicelib.domain.status import ShopStatus
+
+
+@dataclass(frozen=True)
+class Shop:
+    shop_id: str
+    name: str
+    platform: Platform
+    seller_id: str                       # the platform's shop / seller id
+    status: ShopStatus = ShopStatus.ACTIVE
+    app_key: str = ""
+    credentials_ref: str = ""            # where the encrypted secret + tokens live (the secrets blob)
+    base_url: str = ""                   # empty: the real gateway; the sandbox URL in local mode
+    token_expires_at: datetime | None = None
+    refresh_expires_at: datetime | None = None
+    status_reason: str = ""              # why it is paused / parked, shown in the UI
+    parked_until: datetime | None = None
+    revision: int = 0
+
+    @property
+    def syncing(self) -> bool:
+        return self.status in (ShopStatus.ACTIVE, ShopStatus.RATE_LIMITED)

@@ -1,0 +1,1 @@
+"""SQS publishing and the partial-batch consumer helper."""

@@ -1,0 +1,41 @@
+"""Resource names, shared by the app (at import: chalice needs literal queue names in decorators),
+infra/ (the CloudFormation) and the local runtime. One prefix per stage keeps stages apart in one account."""
+from __future__ import annotations
+
+import os
+
+TABLES = ("orders", "after_sales", "shops", "shop_skus", "erp_skus", "stock", "shipments", "sync",
+          "users", "api_clients", "audit", "idempotency")
+
+# queue key -> (fifo, consumer timeout seconds)
+QUEUES: dict[str, tuple[bool, int]] = {
+    "orders": (True, 60),
+    "after_sales": (True, 60),
+    "pull_jobs": (False, 840),
+    "platform_actions": (True, 120),
+    "erp_events": (True, 60),
+}
+
+BUCKETS = ("raw", "ui")
+
+
+def prefix() -> str:
+    return os.environ.get("OMS_PREFIX", "qihang-oms-dev")
+
+
+def table_name(key: str) -> str:
+    return f"{prefix()}-{key.replace('_', '-')}"
+
+
+def queue_name(key: str) -> str:
+    fifo, _ = QUEUES[key]
+    return f"{prefix()}-{key.replace('_', '-')}" + (".fifo" if fifo else "")
+
+
+def dlq_name(key: str) -> str:
+    fifo, _ = QUEUES[key]
+    return f"{prefix()}-{key.replace('_', '-')}-dlq" + (".fifo" if fifo else "")
+
+
+def bucket_name(key: str) -> str:
+    return f"{prefix()}-{key}"

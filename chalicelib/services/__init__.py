@@ -1,0 +1,1 @@
+"""Use cases: they orchestrate the domain over the ports in ports.py and know nothing of AWS."""

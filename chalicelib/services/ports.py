@@ -1,0 +1,89 @@
+"""The ports the use cases need. storage/, messaging/ and platforms/ implement them; tests use the
+hand-written fakes in tests/fakes.py, and one contract suite runs against both."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+from chalicelib.domain.after_sales import AfterSale
+from chalicelib.domain.orders import Order
+from chalicelib.domain.shops import Shop
+from chalicelib.domain.status import HoldReason, OrderStatus
+from chalicelib.domain.users import User
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    cursor: str | None          # opaque; None: no more
+
+
+@dataclass(frozen=True)
+class OrderQuery:
+    shop_id: str | None = None
+    status: OrderStatus | None = None
+    hold: HoldReason | None = None
+    held_only: bool = False
+    order_no: str | None = None
+    updated_from: datetime | None = None
+    updated_to: datetime | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class OrderRepository(Protocol):
+    def get(self, order_id: str) -> Order | None: ...
+    def add(self, order: Order) -> None:
+        """Insert; ConflictError if the order exists."""
+    def save(self, order: Order, expected_revision: int) -> None:
+        """Replace the order if its stored revision is still `expected_revision` (else ConflictError).
+        The stored revision becomes expected_revision + 1."""
+    def query(self, q: OrderQuery) -> Page[Order]: ...
+    def by_order_no(self, order_no: str) -> list[Order]: ...
+    def erp_ready(self, limit: int, cursor: str | None = None) -> Page[Order]: ...
+
+
+class AfterSaleRepository(Protocol):
+    def get(self, case_id: str) -> AfterSale | None: ...
+    def add(self, case: AfterSale) -> None: ...
+    def save(self, case: AfterSale, expected_revision: int) -> None: ...
+    def for_order(self, order_id: str) -> list[AfterSale]: ...
+
+
+class ShopRepository(Protocol):
+    def get(self, shop_id: str) -> Shop | None: ...
+    def add(self, shop: Shop) -> None: ...
+    def save(self, shop: Shop, expected_revision: int) -> None: ...
+    def by_seller(self, platform: str, seller_id: str) -> Shop | None: ...
+    def syncing(self) -> list[Shop]: ...
+    def all(self) -> list[Shop]: ...
+
+
+class UserRepository(Protocol):
+    def get(self, username: str) -> User | None: ...
+    def add(self, user: User) -> None: ...
+    def save(self, user: User, expected_revision: int) -> None: ...
+    def all(self) -> list[User]: ...
+
+
+class IdempotencyStore(Protocol):
+    def claim(self, key: str, ttl_seconds: int) -> bool:
+        """True the first time a key is claimed within its TTL; False for a replay."""
+
+
+class RawStore(Protocol):
+    def put_many(self, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        """Store raw platform payloads losslessly, batched (one object per batch, not per order)."""
+
+
+class Publisher(Protocol):
+    def publish(self, queue: str, messages: Iterable[tuple[str, str, str]]) -> None:
+        """(body, group id, deduplication id) per message; batched 10 at a time."""

@@ -1,0 +1,177 @@
+"""pynamodb models, one per table of infra/tables.py (a test checks that keys and indexes agree).
+Each item keeps the searchable fields as attributes and the whole record as a JSON `doc`."""
+from __future__ import annotations
+
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib import names
+
+
+def _meta(key: str) -> type:
+    class Meta:
+        table_name = names.table_name(key)
+        billing_mode = "PAY_PER_REQUEST"
+    return Meta
+
+
+def _index(name: str) -> type:
+    class Meta:
+        index_name = name
+        projection = AllProjection()
+    return Meta
+
+
+class _ShopUpdated(GlobalSecondaryIndex["OrderItem"]):
+    Meta = _index("by_shop_updated")
+    shop_id = UnicodeAttribute(hash_key=True)
+    updated_at = UnicodeAttribute(range_key=True)
+
+
+class _StatusCreated(GlobalSecondaryIndex["OrderItem"]):
+    Meta = _index("by_status_created")
+    status = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class _ErpReady(GlobalSecondaryIndex["OrderItem"]):
+    Meta = _index("by_erp_ready")
+    erp_queue = UnicodeAttribute(hash_key=True)
+    ready_at = UnicodeAttribute(range_key=True)
+
+
+class _Held(GlobalSecondaryIndex["OrderItem"]):
+    Meta = _index("by_held")
+    held = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class _OrderNo(GlobalSecondaryIndex["OrderItem"]):
+    Meta = _index("by_order_no")
+    order_no = UnicodeAttribute(hash_key=True)
+
+
+class OrderItem(Model):
+    Meta = _meta("orders")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    order_id = UnicodeAttribute(hash_key=True)
+    shop_id = UnicodeAttribute()
+    order_no = UnicodeAttribute()
+    status = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    erp_queue = UnicodeAttribute(null=True)     # "READY" while waiting for the ERP, absent otherwise
+    ready_at = UnicodeAttribute(null=True)
+    held = UnicodeAttribute(null=True)          # "HELD" while any hold applies, absent otherwise
+    holds = UnicodeAttribute(null=True)         # space-separated reasons, for filters
+    tracking_no = UnicodeAttribute(null=True)
+    version = NumberAttribute()
+    revision = NumberAttribute()
+    doc = JSONAttribute()
+
+    by_shop_updated = _ShopUpdated()
+    by_status_created = _StatusCreated()
+    by_erp_ready = _ErpReady()
+    by_held = _Held()
+    by_order_no = _OrderNo()
+
+
+class _CaseOrder(GlobalSecondaryIndex["AfterSaleItem"]):
+    Meta = _index("by_order")
+    order_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class _CaseShopUpdated(GlobalSecondaryIndex["AfterSaleItem"]):
+    Meta = _index("by_shop_updated")
+    shop_id = UnicodeAttribute(hash_key=True)
+    updated_at = UnicodeAttribute(range_key=True)
+
+
+class _CaseStatusDeadline(GlobalSecondaryIndex["AfterSaleItem"]):
+    Meta = _index("by_status_deadline")
+    status = UnicodeAttribute(hash_key=True)
+    deadline_key = UnicodeAttribute(range_key=True)
+
+
+class _CaseErpReady(GlobalSecondaryIndex["AfterSaleItem"]):
+    Meta = _index("by_erp_ready")
+    erp_queue = UnicodeAttribute(hash_key=True)
+    ready_at = UnicodeAttribute(range_key=True)
+
+
+class AfterSaleItem(Model):
+    Meta = _meta("after_sales")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    case_id = UnicodeAttribute(hash_key=True)
+    order_id = UnicodeAttribute()
+    shop_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    deadline_key = UnicodeAttribute()           # the deadline, or "~" (sorts last) when there is none
+    erp_queue = UnicodeAttribute(null=True)
+    ready_at = UnicodeAttribute(null=True)
+    version = NumberAttribute()
+    revision = NumberAttribute()
+    doc = JSONAttribute()
+
+    by_order = _CaseOrder()
+    by_shop_updated = _CaseShopUpdated()
+    by_status_deadline = _CaseStatusDeadline()
+    by_erp_ready = _CaseErpReady()
+
+
+class _PlatformSeller(GlobalSecondaryIndex["ShopItem"]):
+    Meta = _index("by_platform_seller")
+    platform_seller = UnicodeAttribute(hash_key=True)
+
+
+class _SyncState(GlobalSecondaryIndex["ShopItem"]):
+    Meta = _index("by_sync_state")
+    sync_state = UnicodeAttribute(hash_key=True)
+    shop_id = UnicodeAttribute(range_key=True)
+
+
+class _ShopKind(GlobalSecondaryIndex["ShopItem"]):
+    Meta = _index("by_kind")
+    kind = UnicodeAttribute(hash_key=True)
+    shop_id = UnicodeAttribute(range_key=True)
+
+
+class ShopItem(Model):
+    """sk "SHOP" is the shop; other sk values (SECRETS, WAYBILL#..., CARRIER#...) hang off it."""
+    Meta = _meta("shops")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    shop_id = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    platform_seller = UnicodeAttribute(null=True)
+    sync_state = UnicodeAttribute(null=True)    # "SYNC" while the scheduler should pull it
+    kind = UnicodeAttribute(null=True)          # "SHOP" on shop items only: a sparse list of shops
+    revision = NumberAttribute(default=0)
+    doc = JSONAttribute()
+
+    by_platform_seller = _PlatformSeller()
+    by_sync_state = _SyncState()
+    by_kind = _ShopKind()
+
+
+class _UserKind(GlobalSecondaryIndex["UserItem"]):
+    Meta = _index("by_kind")
+    kind = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute(range_key=True)
+
+
+class UserItem(Model):
+    Meta = _meta("users")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    username = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute(default="USER")
+    revision = NumberAttribute()
+    doc = JSONAttribute()
+
+    by_kind = _UserKind()
+
+
+class IdempotencyItem(Model):
+    Meta = _meta("idempotency")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    id = UnicodeAttribute(hash_key=True)
+    expiration = NumberAttribute()
+    status = UnicodeAttribute(null=True)

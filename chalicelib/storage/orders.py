@@ -1,0 +1,106 @@
+"""Orders in DynamoDB. Every write is conditional on the revision read (optimistic locking)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pynamodb.expressions.condition import Condition
+
+from chalicelib.codec import from_doc, sortable, to_doc
+from chalicelib.domain.orders import Order
+from chalicelib.domain.status import ErpHandoff
+from chalicelib.services.ports import OrderQuery, Page
+from chalicelib.storage import conditional, paging
+from chalicelib.storage.models import OrderItem
+
+
+def to_item(order: Order, revision: int) -> OrderItem:
+    ready = order.erp_handoff is ErpHandoff.READY
+    updated = order.updated_at or order.modified_at
+    return OrderItem(
+        order.order_id, shop_id=order.shop_id, order_no=order.order_no, status=order.status.value,
+        created_at=sortable(order.created_at), updated_at=sortable(updated),
+        erp_queue="READY" if ready else None, ready_at=sortable(updated) if ready else None,
+        held="HELD" if order.holds else None, holds=" ".join(sorted(order.holds)) or None,
+        tracking_no=order.tracking_no or None, version=order.version, revision=revision,
+        doc=to_doc(order) | {"revision": revision},
+    )
+
+
+def from_item(item: OrderItem) -> Order:
+    return from_doc(Order, item.doc)
+
+
+class DynamoOrderRepository:
+    def get(self, order_id: str) -> Order | None:
+        try:
+            return from_item(OrderItem.get(order_id, consistent_read=True))
+        except OrderItem.DoesNotExist:
+            return None
+
+    def add(self, order: Order) -> None:
+        self._put(to_item(order, 1), OrderItem.order_id.does_not_exist())
+
+    def save(self, order: Order, expected_revision: int) -> None:
+        self._put(to_item(order, expected_revision + 1), OrderItem.revision == expected_revision)
+
+    def _put(self, item: OrderItem, condition: Condition) -> None:
+        conditional.put(item, condition, f"order {item.order_id}")
+
+    def query(self, q: OrderQuery) -> Page[Order]:
+        results = self._results(q)
+        items = [from_item(i) for i in results]
+        return Page(items, paging.encode(results.last_evaluated_key))
+
+    def _results(self, q: OrderQuery) -> Any:
+        kw: dict[str, Any] = {"limit": q.limit, "last_evaluated_key": paging.decode(q.cursor),
+                              "scan_index_forward": False}
+        if q.order_no:
+            return OrderItem.by_order_no.query(q.order_no, filter_condition=_filters(q, shop=True), **kw)
+        if q.shop_id:
+            rng = _between(OrderItem.updated_at, q)
+            return OrderItem.by_shop_updated.query(q.shop_id, range_key_condition=rng,
+                                                   filter_condition=_filters(q, held=True), **kw)
+        if q.held_only or q.hold:
+            return OrderItem.by_held.query("HELD", filter_condition=_filters(q), **kw)
+        status = q.status.value if q.status else "awaiting_shipment"   # what operators open first
+        return OrderItem.by_status_created.query(status, filter_condition=_filters(q, status=False), **kw)
+
+    def by_order_no(self, order_no: str) -> list[Order]:
+        return [from_item(i) for i in OrderItem.by_order_no.query(order_no)]
+
+    def erp_ready(self, limit: int, cursor: str | None = None) -> Page[Order]:
+        results = OrderItem.by_erp_ready.query("READY", limit=limit, last_evaluated_key=paging.decode(cursor))
+        items = [from_item(i) for i in results]
+        return Page(items, paging.encode(results.last_evaluated_key))
+
+    def iterate_shop(self, shop_id: str) -> Iterator[Order]:
+        for item in OrderItem.by_shop_updated.query(shop_id):
+            yield from_item(item)
+
+
+def _between(attr: Any, q: OrderQuery) -> Condition | None:
+    if q.updated_from and q.updated_to:
+        return attr.between(sortable(q.updated_from), sortable(q.updated_to))
+    if q.updated_from:
+        return attr >= sortable(q.updated_from)
+    if q.updated_to:
+        return attr <= sortable(q.updated_to)
+    return None
+
+
+def _filters(q: OrderQuery, *, shop: bool = False, held: bool = False, status: bool = True) -> Condition | None:
+    """Conditions the chosen index does not already cover."""
+    parts: list[Condition] = []
+    if shop and q.shop_id:
+        parts.append(OrderItem.shop_id == q.shop_id)
+    if status and q.status:
+        parts.append(OrderItem.status == q.status.value)
+    if q.hold:
+        parts.append(OrderItem.holds.contains(q.hold.value))
+    if held and q.held_only:
+        parts.append(OrderItem.held.exists())
+    condition: Condition | None = None
+    for part in parts:
+        condition = part if condition is None else condition & part
+    return condition

@@ -1,0 +1,1 @@
+"""Scheduled functions and SQS consumers: thin, like api/."""

@@ -1,0 +1,95 @@
+"""DynamoDB tables: keys and indexes. Every access pattern of the admin UI and the ERP API is a key or
+an index here (no Scan on a request path); sparse indexes hold only the items that carry their key."""
+from __future__ import annotations
+
+from typing import Any
+
+# name -> (hash, range | None, {index: (hash, range | None)}, ttl attribute | None)
+TableSpec = tuple[str, str | None, dict[str, tuple[str, str | None]], str | None]
+
+TABLE_SPECS: dict[str, TableSpec] = {
+    "orders": ("order_id", None, {
+        "by_shop_updated": ("shop_id", "updated_at"),        # a shop's orders by update time
+        "by_status_created": ("status", "created_at"),       # orders by status and creation time
+        "by_erp_ready": ("erp_queue", "ready_at"),           # sparse: only orders waiting for the ERP
+        "by_held": ("held", "created_at"),                   # sparse: only held orders
+        "by_order_no": ("order_no", None),                   # look up by platform order no.
+    }, None),
+    "after_sales": ("case_id", None, {
+        "by_order": ("order_id", "created_at"),
+        "by_shop_updated": ("shop_id", "updated_at"),
+        "by_status_deadline": ("status", "deadline_key"),
+        "by_erp_ready": ("erp_queue", "ready_at"),
+    }, None),
+    "shops": ("shop_id", "sk", {
+        "by_platform_seller": ("platform_seller", None),    # webhook routing: (platform, seller id) -> shop
+        "by_sync_state": ("sync_state", "shop_id"),          # the scheduler's fan-out over active shops
+        "by_kind": ("kind", "shop_id"),                      # every shop, for the admin list (no Scan)
+    }, None),
+    "shop_skus": ("shop_id", "platform_sku_id", {
+        "by_erp_sku": ("erp_sku_code", "shop_sku_key"),      # shop SKUs linked to an ERP SKU
+        "by_unlinked": ("unlinked_shop", "platform_sku_id"),  # sparse: unlinked shop SKUs
+        "by_merchant_code": ("merchant_code", "shop_sku_key"),
+    }, None),
+    "erp_skus": ("sku_code", None, {
+        "by_catalog": ("catalog", "sku_code"),               # the whole catalog, paged in code order
+    }, None),
+    "stock": ("sku_code", "sk", {}, None),                   # BALANCE + MOVE#... ledger items
+    "shipments": ("shipment_id", None, {
+        "by_order": ("order_id", "created_at"),
+        "by_tracking": ("tracking_no", None),
+        "by_shop_status": ("shop_status", "created_at"),
+    }, None),
+    "sync": ("stream_key", "sk", {}, "expires_at"),          # CURSOR + LOG#<started> pull logs (TTL)
+    "users": ("username", None, {"by_kind": ("kind", "username")}, None),
+    "api_clients": ("key_id", None, {}, None),
+    "audit": ("day", "ts_id", {
+        "by_actor": ("actor", "ts_id"),
+    }, "expires_at"),
+    "idempotency": ("id", None, {}, "expiration"),          # Powertools' layout; also nonces, push ids
+}
+
+
+def table_properties(key: str, table_name: Any) -> dict[str, Any]:
+    hash_key, range_key, indexes, ttl = TABLE_SPECS[key]
+    attributes = {hash_key} | ({range_key} if range_key else set())
+    for ih, ir in indexes.values():
+        attributes |= {ih} | ({ir} if ir else set())
+    props: dict[str, Any] = {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": a, "AttributeType": "S"} for a in sorted(attributes)],
+        "KeySchema": _key_schema(hash_key, range_key),
+        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+        "SSESpecification": {"SSEEnabled": True},
+    }
+    if indexes:
+        props["GlobalSecondaryIndexes"] = [
+            {"IndexName": name, "KeySchema": _key_schema(ih, ir), "Projection": {"ProjectionType": "ALL"}}
+            for name, (ih, ir) in indexes.items()
+        ]
+    if ttl:
+        props["TimeToLiveSpecification"] = {"AttributeName": ttl, "Enabled": True}
+    if key in ("orders", "after_sales", "stock"):
+        # the outbox: ERP webhooks and stock sync read committed changes from the stream
+        props["StreamSpecification"] = {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    return props
+
+
+def _key_schema(hash_key: str, range_key: str | None) -> list[dict[str, str]]:
+    schema = [{"AttributeName": hash_key, "KeyType": "HASH"}]
+    if range_key:
+        schema.append({"AttributeName": range_key, "KeyType": "RANGE"})
+    return schema
+
+
+def create_table_args(props: dict[str, Any]) -> dict[str, Any]:
+    """The CloudFormation properties as DynamoDB CreateTable arguments (the local runtime and tests create
+    tables from the same definition AWS gets). PITR and TTL are separate API calls there."""
+    args: dict[str, Any] = {k: props[k] for k in ("TableName", "BillingMode", "AttributeDefinitions", "KeySchema",
+                                  "GlobalSecondaryIndexes") if k in props}
+    if "SSESpecification" in props:
+        args["SSESpecification"] = {"Enabled": props["SSESpecification"]["SSEEnabled"]}
+    if "StreamSpecification" in props:
+        args["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+    return args

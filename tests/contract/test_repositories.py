@@ -1,0 +1,159 @@
+"""One suite per repository port, run against the in-memory fake and the DynamoDB adapter (moto)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib.domain.errors import ConflictError
+from chalicelib.domain.orders import LineItem, Order, Receiver, SkuLink
+from chalicelib.domain.platform import Platform
+from chalicelib.domain.shops import Shop
+from chalicelib.domain.status import ErpHandoff, HoldReason, OrderStatus, ShopStatus
+from chalicelib.domain.users import Role, User
+from chalicelib.services.ports import OrderQuery
+from tests import fakes
+from tests.aws import aws
+
+T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+
+
+def make_order(n: int, shop: str = "shopA", **kw: object) -> Order:
+    at = T0 + timedelta(minutes=n)
+    base = Order(order_id=f"{shop}-{n}", shop_id=shop, platform=Platform.TAOBAO, order_no=str(n),
+                 status=OrderStatus.AWAITING_SHIPMENT, platform_status="WAIT_SELLER_SEND_GOODS",
+                 lines=(LineItem("l1", "sku1", "p1", "MC-1", "T恤", "白色 M", 2, 1990, 3580, 400,
+                                 links=(SkuLink("MC-1", 1),)),),
+                 created_at=at, modified_at=at, updated_at=at, total_fen=3980, paid_fen=3580,
+                 receiver=Receiver("张*", "138****0000", "浙江省", "杭州市", "西湖区", "文三路****"),
+                 version=n)
+    return replace(base, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    if request.param == "fake":
+        yield "fake"
+        return
+    with aws(("orders", "shops", "users", "idempotency", "after_sales")):
+        yield "dynamodb"
+
+
+@pytest.fixture
+def orders(backend: str):  # type: ignore[no-untyped-def]
+    if backend == "fake":
+        return fakes.InMemoryOrderRepository()
+    from chalicelib.storage.orders import DynamoOrderRepository
+    return DynamoOrderRepository()
+
+
+@pytest.fixture
+def shops(backend: str):  # type: ignore[no-untyped-def]
+    if backend == "fake":
+        return fakes.InMemoryShopRepository()
+    from chalicelib.storage.shops import DynamoShopRepository
+    return DynamoShopRepository()
+
+
+@pytest.fixture
+def users(backend: str):  # type: ignore[no-untyped-def]
+    if backend == "fake":
+        return fakes.InMemoryUserRepository()
+    from chalicelib.storage.users import DynamoUserRepository
+    return DynamoUserRepository()
+
+
+@pytest.fixture
+def idempotency(backend: str):  # type: ignore[no-untyped-def]
+    if backend == "fake":
+        return fakes.InMemoryIdempotencyStore()
+    from chalicelib.storage.idempotency import DynamoIdempotencyStore
+    return DynamoIdempotencyStore()
+
+
+class TestOrderRepository:
+    def test_given_a_new_order_when_added_then_it_reads_back_equal_at_revision_1(self, orders) -> None:
+        orders.add(make_order(1))
+        assert orders.get("shopA-1") == replace(make_order(1), revision=1)
+
+    def test_given_an_existing_order_when_added_again_then_conflict(self, orders) -> None:
+        orders.add(make_order(1))
+        with pytest.raises(ConflictError):
+            orders.add(make_order(1))
+
+    def test_given_a_stale_revision_when_saved_then_conflict_and_nothing_changes(self, orders) -> None:
+        orders.add(make_order(1))
+        orders.save(replace(make_order(1), seller_memo="first"), expected_revision=1)
+        with pytest.raises(ConflictError):
+            orders.save(replace(make_order(1), seller_memo="lost update"), expected_revision=1)
+        stored = orders.get("shopA-1")
+        assert (stored.seller_memo, stored.revision) == ("first", 2)
+
+    def test_given_orders_of_two_shops_when_listing_a_shop_then_newest_update_first_with_cursor_paging(
+            self, orders) -> None:
+        for n in range(7):
+            orders.add(make_order(n))
+        orders.add(make_order(99, shop="shopB"))
+        first = orders.query(OrderQuery(shop_id="shopA", limit=4))
+        second = orders.query(OrderQuery(shop_id="shopA", limit=4, cursor=first.cursor))
+        got = [o.order_no for o in first.items + second.items]
+        assert got == ["6", "5", "4", "3", "2", "1", "0"]
+        assert second.cursor is None or orders.query(OrderQuery(shop_id="shopA", cursor=second.cursor)).items == []
+
+    def test_given_held_orders_when_filtering_by_hold_reason_then_only_those(self, orders) -> None:
+        orders.add(make_order(1, holds=frozenset({HoldReason.UNLINKED_SKU})))
+        orders.add(make_order(2, holds=frozenset({HoldReason.MANUAL_HOLD})))
+        orders.add(make_order(3))
+        got = orders.query(OrderQuery(hold=HoldReason.UNLINKED_SKU)).items
+        assert [o.order_no for o in got] == ["1"]
+
+    def test_given_statuses_when_filtering_by_status_then_newest_created_first(self, orders) -> None:
+        orders.add(make_order(1, status=OrderStatus.SHIPPED))
+        orders.add(make_order(2))
+        orders.add(make_order(3, status=OrderStatus.SHIPPED))
+        got = orders.query(OrderQuery(status=OrderStatus.SHIPPED)).items
+        assert [o.order_no for o in got] == ["3", "1"]
+
+    def test_given_ready_orders_when_the_erp_asks_then_only_ready_ones_oldest_first(self, orders) -> None:
+        orders.add(make_order(2, erp_handoff=ErpHandoff.READY))
+        orders.add(make_order(1, erp_handoff=ErpHandoff.READY))
+        orders.add(make_order(3, erp_handoff=ErpHandoff.TAKEN))
+        assert [o.order_no for o in orders.erp_ready(limit=10).items] == ["1", "2"]
+
+    def test_given_an_order_no_when_looked_up_then_found_across_shops(self, orders) -> None:
+        orders.add(make_order(5))
+        orders.add(make_order(5, shop="shopB"))
+        assert {o.shop_id for o in orders.by_order_no("5")} == {"shopA", "shopB"}
+
+
+class TestShopRepository:
+    def test_given_shops_when_queried_then_by_seller_and_syncing_work(self, shops) -> None:
+        shops.add(Shop("s1", "旗舰店", Platform.JD, "10001"))
+        shops.add(Shop("s2", "小店", Platform.JD, "10002", status=ShopStatus.PAUSED))
+        assert shops.by_seller("jd", "10002").shop_id == "s2"
+        assert [s.shop_id for s in shops.syncing()] == ["s1"]
+        assert [s.shop_id for s in shops.all()] == ["s1", "s2"]
+
+    def test_given_a_stale_shop_when_saved_then_conflict(self, shops) -> None:
+        shops.add(Shop("s1", "旗舰店", Platform.JD, "10001"))
+        shops.save(replace(shops.get("s1"), name="新名"), expected_revision=1)
+        with pytest.raises(ConflictError):
+            shops.save(replace(shops.get("s1"), name="旧"), expected_revision=1)
+
+
+class TestUserRepository:
+    def test_given_a_user_when_added_twice_then_conflict(self, users) -> None:
+        users.add(User("alice", "hash", Role.ADMIN))
+        with pytest.raises(ConflictError):
+            users.add(User("alice", "hash2", Role.VIEWER))
+        assert users.get("alice").role is Role.ADMIN
+        assert [u.username for u in users.all()] == ["alice"]
+
+
+class TestIdempotencyStore:
+    def test_given_a_key_when_claimed_twice_then_only_the_first_wins(self, idempotency) -> None:
+        assert idempotency.claim("push:dy:1", 3600) is True
+        assert idempotency.claim("push:dy:1", 3600) is False
+        assert idempotency.claim("push:dy:2", 3600) is True

@@ -1,0 +1,28 @@
+"""Builders of canonical platform orders for tests, with unique numbers."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from chalicelib.domain.platform import Platform
+from chalicelib.domain.status import OrderStatus, RefundState
+from chalicelib.platforms.base import SHANGHAI, CanonicalLine, CanonicalOrder, CanonicalReceiver
+
+_numbers = itertools.count(880000001)
+T0 = datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
+
+
+def canonical_order(order_no: str | None = None, *, minutes: int = 0,
+                    status: OrderStatus = OrderStatus.AWAITING_SHIPMENT, platform: Platform = Platform.TAOBAO,
+                    **kw: object) -> CanonicalOrder:
+    at = T0 + timedelta(minutes=minutes)
+    order = CanonicalOrder(
+        platform=platform, order_no=order_no or str(next(_numbers)), platform_status=status.value.upper(),
+        status=status, refund_state=RefundState.NONE, created_at=T0, modified_at=at,
+        lines=(CanonicalLine("1", "sku-1", "prod-1", "MC-1", "纯棉短袖T恤", "白色 M", 2, 1990, 3580, 400),),
+        receiver=CanonicalReceiver("张*", "138****5678", "浙江省", "杭州市", "西湖区", "文三路***",
+                                   ciphertext={"oaid": "fake-oaid"}),
+        total_fen=3980, paid_fen=3580, raw={"tid": order_no},
+    )
+    return replace(order, **kw)  # type: ignore[arg-type]

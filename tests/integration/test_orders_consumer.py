@@ -1,0 +1,66 @@
+"""The orders queue consumer through the real app handler into DynamoDB (moto)."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from chalice.test import Client
+
+from app import app
+from chalicelib import bootstrap, names
+from chalicelib.codec import to_doc
+from chalicelib.domain.status import OrderStatus
+from chalicelib.messaging.messages import OrderMessage
+from tests.aws import aws
+from tests.events import sqs_event
+from tests.factories import canonical_order
+
+
+@pytest.fixture
+def client() -> Iterator[Client]:
+    with aws(("orders",)):
+        bootstrap.reset()
+        with Client(app) as c:
+            yield c
+        bootstrap.reset()
+
+
+def message(order_no: str, minutes: int = 0, status: OrderStatus = OrderStatus.AWAITING_SHIPMENT) -> str:
+    snapshot = canonical_order(order_no, minutes=minutes, status=status)
+    return OrderMessage(shop_id="shopA", order_no=order_no, version=snapshot.version,
+                        snapshot=to_doc(snapshot)).model_dump_json()
+
+
+def invoke(client: Client, bodies: list[str], groups: list[str] | None = None) -> dict:
+    event = sqs_event(bodies, names.queue_name("orders"), groups)
+    result = client.lambda_.invoke("on_order_message", event).payload
+    return {"result": result, "ids": [r["messageId"] for r in event["Records"]]}
+
+
+def test_given_order_messages_when_consumed_then_orders_are_in_dynamodb(client: Client) -> None:
+    out = invoke(client, [message("5001"), message("5002")])
+    assert out["result"] == {"batchItemFailures": []}
+    stored = bootstrap.orders().get("shopA-5001")
+    assert stored.order_no == "5001" and stored.revision == 1
+
+
+def test_given_a_poison_message_then_only_it_is_reported_failed(client: Client) -> None:
+    out = invoke(client, [message("5003"), "{not json", message("5004")])
+    assert out["result"]["batchItemFailures"] == [{"itemIdentifier": out["ids"][1]}]
+    assert bootstrap.orders().get("shopA-5004") is not None
+
+
+def test_given_a_failure_in_a_fifo_group_then_later_messages_of_that_group_are_not_run(client: Client) -> None:
+    bodies = [json.dumps({"kind": "order"}), message("6001", minutes=5), message("6002")]
+    out = invoke(client, bodies, groups=["shopA-6001", "shopA-6001", "shopA-6002"])
+    assert out["result"]["batchItemFailures"] == [{"itemIdentifier": i} for i in out["ids"][:2]]
+    assert bootstrap.orders().get("shopA-6001") is None
+    assert bootstrap.orders().get("shopA-6002") is not None
+
+
+def test_given_duplicates_and_an_older_version_then_the_newest_stays(client: Client) -> None:
+    shipped = message("7001", 9, OrderStatus.SHIPPED)
+    invoke(client, [shipped, message("7001", 1), shipped])
+    stored = bootstrap.orders().get("shopA-7001")
+    assert stored.status is OrderStatus.SHIPPED and stored.revision == 1
