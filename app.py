@@ -2,9 +2,10 @@
 from chalice import Chalice
 
 from chalicelib.api import auth, health
-from chalicelib.api.logging import log_middleware
+from chalicelib.api.logging import install, log_middleware
 from chalicelib.workers import orders
 
+install()
 app = Chalice(app_name="qihang-oms", configure_logs=False)
 app.register_middleware(log_middleware, "all")
 
