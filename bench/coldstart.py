@@ -72,8 +72,9 @@ def measure(runs: int = 15) -> dict[str, Any]:
 
 
 def _request_bench(env: dict[str, str], runs: int, baseline: float) -> dict[str, Any]:
-    from moto.server import ThreadedMotoServer
     import logging
+
+    from moto.server import ThreadedMotoServer
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

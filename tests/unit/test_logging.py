@@ -9,13 +9,14 @@ import pytest
 from chalicelib.api import logging as oms_logging
 
 
-def test_given_a_record_inside_a_request_then_one_json_line_with_request_keys(capsys: pytest.CaptureFixture[str]) -> None:
+def test_given_a_record_inside_a_request_then_one_json_line_with_request_keys(
+        capsys: pytest.CaptureFixture[str]) -> None:
     oms_logging.install()
 
     class Event:
         path = "/admin/orders"
 
-        class context:  # noqa: N801 - stands in for the Lambda context object
+        class context:
             aws_request_id = "req-123"
             function_name = "api"
 
