@@ -65,7 +65,9 @@ class SandboxServer:
         handler = _make_handler(app)
         self._httpd = ThreadingHTTPServer((host, port), handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name=f"sandbox-{port}", daemon=True)
+        # a short poll interval: stop() waits for the next poll, and tests start and stop many servers
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"sandbox-{port}", daemon=True)
 
     @property
     def url(self) -> str:
@@ -84,6 +86,8 @@ class SandboxServer:
 def _make_handler(app: GatewayApp) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # headers and body go out in two writes: with Nagle on, each response waits ~40 ms for an ACK
+        disable_nagle_algorithm = True
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)

@@ -1,0 +1,1 @@
+"""Pinduoduo open platform (POP) client: gw-api.pinduoduo.com/api/router."""
