@@ -1,0 +1,1 @@
+"""Taobao / Tmall open platform (TOP): client, mapping, TMC message feed."""
