@@ -1,0 +1,1 @@
+"""JD POP (JOS, the 360buy `routerjson` gateway)."""

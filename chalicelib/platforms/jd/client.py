@@ -1,0 +1,169 @@
+"""The JD POP client: orders, write-backs and catalog here; after-sales, logistics and OAuth delegated."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.domain.platform import Platform
+from chalicelib.domain.status import OrderStatus
+from chalicelib.platforms.base import (
+    Address,
+    CanonicalAfterSale,
+    CanonicalOrder,
+    CanonicalProduct,
+    Carrier,
+    NotAllowedError,
+    RejectReason,
+    ShipRequest,
+    ShopCredentials,
+    TokenSet,
+    WaybillAccount,
+    WaybillRequest,
+    WaybillResult,
+)
+from chalicelib.platforms.http import Transport
+from chalicelib.platforms.jd import mapping
+from chalicelib.platforms.jd.aftersales import JdAfterSales
+from chalicelib.platforms.jd.canonical import to_order, to_products
+from chalicelib.platforms.jd.gateway import JdGateway, checked
+from chalicelib.platforms.jd.logistics import JdLogistics
+from chalicelib.platforms.jd.oauth import JdOAuth
+from chalicelib.platforms.jd.paging import WindowWalker
+from chalicelib.platforms.jd.signing import format_timestamp
+
+ORDER_PAGE_SIZE = 100    # enSearch: page_size <= 100
+ORDER_MAX_PAGES = 100    # JOS answers empty pages past page 100
+SKU_PAGE_SIZE = 50
+OPTIONAL_FIELDS = ",".join((
+    "orderId", "venderId", "orderType", "payType", "orderTotalPrice", "orderSellerPrice", "orderPayment",
+    "freightPrice", "sellerDiscount", "balanceUsed", "orderState", "orderStateRemark", "orderRemark",
+    "venderRemark", "orderStartTime", "orderEndTime", "modified", "paymentConfirmTime", "waybill",
+    "logisticsId", "consigneeInfo", "itemInfoList", "couponDetailList", "pin", "open_id_buyer", "xid_buyer",
+    "parentOrderId", "storeId", "invoiceEasyInfo",
+))
+
+
+def create_client(credentials: ShopCredentials, transport: Transport) -> JdClient:
+    return JdClient(credentials, transport)
+
+
+class JdClient:
+    platform = Platform.JD
+    # enSearch: start_date and end_date at most one month apart; 28 days fits every calendar month
+    max_window = timedelta(days=28)
+    settle_lag = timedelta(minutes=2)
+
+    def __init__(self, credentials: ShopCredentials, transport: Transport) -> None:
+        self.gateway = JdGateway(credentials, transport)
+        self.after_sales = JdAfterSales(self.gateway, credentials)
+        self.logistics = JdLogistics(self.gateway, credentials)
+        self.oauth = JdOAuth(credentials, transport)
+        self.max_pages = ORDER_MAX_PAGES
+
+    # ------------------------------------------------------------ orders
+    def list_orders(self, start: datetime, end: datetime) -> Iterator[CanonicalOrder]:
+        walker: WindowWalker[CanonicalOrder] = WindowWalker(
+            fetch=self._order_page, page_size=ORDER_PAGE_SIZE, max_pages=self.max_pages,
+            key=lambda order: order.order_no, modified=lambda order: order.modified_at)
+        return walker.walk(start, end)
+
+    def _order_page(self, start: datetime, end: datetime, page: int) -> tuple[int, list[CanonicalOrder]]:
+        body = self.gateway.call("jingdong.pop.order.enSearch", {
+            "start_date": format_timestamp(start), "end_date": format_timestamp(end),
+            "order_state": mapping.ORDER_STATES, "optional_fields": OPTIONAL_FIELDS,
+            "page": str(page), "page_size": str(ORDER_PAGE_SIZE),
+            "sortType": 0, "dateType": 0,   # oldest first, by modified time
+        })
+        result = checked(body, "searchorderinfo_result")
+        orders = [to_order(info) for info in result.get("orderInfoList") or []]
+        return int(result.get("orderTotal") or 0), orders
+
+    def get_order(self, order_no: str) -> CanonicalOrder:
+        body = self.gateway.call("jingdong.pop.order.enGet", {
+            "order_id": order_no, "optional_fields": OPTIONAL_FIELDS, "order_state": mapping.ORDER_STATES})
+        return to_order(checked(body, "orderDetailInfo")["orderInfo"])
+
+    # ------------------------------------------------------------ write-backs
+    def ship(self, request: ShipRequest) -> None:
+        """Whole-order only: JD's shipment API has no line selection. Re-shipping an order JD already
+        shows shipped with this tracking number is success."""
+        params = {"orderId": int(request.order_no), "logiCoprId": request.carrier_code,
+                  "logiNo": request.tracking_no}
+        try:
+            checked(self.gateway.call("jingdong.pop.order.shipment", params), "sopjosshipment_result")
+        except NotAllowedError:
+            if not self._already_shipped(request):
+                raise
+
+    def _already_shipped(self, request: ShipRequest) -> bool:
+        order = self.get_order(request.order_no)
+        shipped = order.status in {OrderStatus.SHIPPED, OrderStatus.COMPLETED}
+        return shipped and request.tracking_no in order.tracking_no.replace("|", ",").split(",")
+
+    def set_seller_memo(self, order_no: str, memo: str, flag: int = 0) -> None:
+        body = self.gateway.call("jingdong.pop.order.modifyVenderRemark",
+                                 {"order_id": order_no, "flag": flag, "remark": memo})
+        checked(body, "modifyvenderremark_result")
+
+    def update_stock(self, platform_sku_id: str, quantity: int, platform_product_id: str = "") -> None:
+        body = self.gateway.call("jingdong.stock.write.updateSkuStock",
+                                 {"skuId": int(platform_sku_id), "stockNum": quantity})
+        checked(body, None)
+
+    # ------------------------------------------------------------ after-sales
+    def list_after_sales(self, start: datetime, end: datetime) -> Iterator[CanonicalAfterSale]:
+        return self.after_sales.list_cases(start, end)
+
+    def get_after_sale(self, case_id: str) -> CanonicalAfterSale:
+        return self.after_sales.get(case_id)
+
+    def approve_refund(self, case_id: str) -> None:
+        self.after_sales.approve_refund(case_id)
+
+    def reject_refund(self, case_id: str, reason: RejectReason) -> None:
+        self.after_sales.reject_refund(case_id, reason)
+
+    def approve_return(self, case_id: str, address: Address, contact: str, phone: str) -> None:
+        self.after_sales.approve_return(case_id, address, contact, phone)
+
+    def confirm_return_received(self, case_id: str) -> None:
+        self.after_sales.confirm_return_received(case_id)
+
+    # ------------------------------------------------------------ catalog
+    def list_products(self) -> Iterator[CanonicalProduct]:
+        rows: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            body = self.gateway.call("jingdong.sku.read.searchSkuList",
+                                     {"pageNo": page, "page_size": SKU_PAGE_SIZE})
+            result = checked(body, "page")
+            data = result.get("data") or []
+            rows.extend(data)
+            if not data or page * SKU_PAGE_SIZE >= int(result.get("totalItem") or 0):
+                break
+            page += 1
+        yield from to_products(rows)
+
+    def list_carriers(self) -> list[Carrier]:
+        return self.logistics.carriers()
+
+    # ------------------------------------------------------------ OAuth
+    def authorize_url(self, redirect_uri: str, state: str) -> str:
+        return self.oauth.authorize_url(redirect_uri, state)
+
+    def exchange_code(self, code: str, redirect_uri: str) -> TokenSet:
+        return self.oauth.exchange(code)
+
+    def refresh(self, refresh_token: str) -> TokenSet:
+        return self.oauth.refresh(refresh_token)
+
+    # ------------------------------------------------------------ waybills
+    def waybill_accounts(self) -> list[WaybillAccount]:
+        return self.logistics.accounts()
+
+    def get_waybill(self, request: WaybillRequest) -> WaybillResult:
+        return self.logistics.get_waybill(request)
+
+    def cancel_waybill(self, carrier_code: str, waybill_no: str) -> None:
+        self.logistics.cancel(carrier_code, waybill_no)
