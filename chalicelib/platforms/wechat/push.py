@@ -1,0 +1,178 @@
+"""WeChat message push (reference §2.4): URL verification, signature and AES checks, and the events we act
+on. Pure code: the HTTP route that calls it belongs to the API layer. Reply ACK to every accepted push."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.domain.platform import Platform
+from chalicelib.platforms.base import PushEvent, PushRejectedError, shanghai
+from chalicelib.platforms.wechat.mapping import at
+from chalicelib.platforms.wechat.signing import CryptoError, aes_key, decrypt, signature_matches
+
+ACK = "success"
+MAX_BODY_BYTES = 64 * 1024
+MAX_AGE = timedelta(minutes=5)
+SAFE_MODE = "aes"
+ORDER_EVENTS = frozenset(
+    {
+        "channels_ec_order_new",
+        "channels_ec_order_pay",
+        "channels_ec_order_wait_shipping",
+        "channels_ec_order_deliver",
+        "channels_ec_order_confirm",
+        "channels_ec_order_cancel",
+        "channels_ec_order_ext_info_update",
+    }
+)
+AFTER_SALE_EVENT = "channels_ec_aftersale_update"
+
+
+def verify_url(
+    query: Mapping[str, str],
+    token: str,
+    now: datetime,
+    encoding_aes_key: str = "",
+    appid: str = "",
+    max_age: timedelta = MAX_AGE,
+) -> str:
+    """The GET check WeChat sends when the push URL is saved: returns the echostr to answer with."""
+    timestamp, nonce = _fresh_stamp(query, now, max_age)
+    echostr = query.get("echostr", "")
+    if "msg_signature" in query:  # safe mode: the echostr itself is encrypted
+        _check(query["msg_signature"], token, timestamp, nonce, echostr)
+        return _open(echostr, encoding_aes_key, appid)
+    _check(query.get("signature", ""), token, timestamp, nonce)
+    return echostr
+
+
+def verify_push(
+    query: Mapping[str, str],
+    body: bytes,
+    token: str,
+    encoding_aes_key: str,
+    appid: str,
+    now: datetime,
+    max_age: timedelta = MAX_AGE,
+    max_bytes: int = MAX_BODY_BYTES,
+) -> list[PushEvent]:
+    if len(body) > max_bytes:
+        raise PushRejectedError(f"body over {max_bytes} bytes", status=413)
+    timestamp, nonce = _fresh_stamp(query, now, max_age)
+    if "signature" in query or query.get("encrypt_type") != SAFE_MODE:
+        _check(query.get("signature", ""), token, timestamp, nonce)
+    if query.get("encrypt_type") == SAFE_MODE:
+        encrypted = str(_parse(body).get("Encrypt") or "")
+        if not encrypted:
+            raise PushRejectedError("no Encrypt field", status=400)
+        _check(query.get("msg_signature", ""), token, timestamp, nonce, encrypted)
+        message = _parse(_open(encrypted, encoding_aes_key, appid).encode("utf-8"))
+    else:
+        message = _parse(body)
+    return _events(message, appid)
+
+
+def _fresh_stamp(query: Mapping[str, str], now: datetime, max_age: timedelta) -> tuple[str, str]:
+    timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
+    if not timestamp.isdigit() or not nonce:
+        raise PushRejectedError("timestamp or nonce missing", status=400)
+    try:
+        sent_at = at(timestamp)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise PushRejectedError("timestamp out of range", status=400) from exc
+    if abs(shanghai(now) - sent_at) > max_age:
+        raise PushRejectedError("stale timestamp", status=401)
+    return timestamp, nonce
+
+
+def _check(signature: str, *parts: str) -> None:
+    if not signature:
+        raise PushRejectedError("signature missing", status=401)
+    if not signature_matches(signature, *parts):
+        raise PushRejectedError("bad signature", status=401)
+
+
+def _open(encrypted: str, encoding_aes_key: str, appid: str) -> str:
+    try:
+        message, sender = decrypt(encrypted, aes_key(encoding_aes_key))
+    except CryptoError as exc:
+        raise PushRejectedError(f"cannot decrypt: {exc}", status=401) from exc
+    if sender != appid:
+        raise PushRejectedError("message is for another appid", status=401)
+    return message
+
+
+def _parse(raw: bytes) -> dict[str, Any]:
+    text = raw.strip()
+    if text.startswith(b"<"):
+        return _parse_xml(text)
+    try:
+        parsed = json.loads(text)
+    except ValueError as exc:
+        raise PushRejectedError("body is neither JSON nor XML", status=400) from exc
+    if not isinstance(parsed, dict):
+        raise PushRejectedError("body is not an object", status=400)
+    return parsed
+
+
+def _parse_xml(text: bytes) -> dict[str, Any]:
+    if b"<!DOCTYPE" in text.upper() or b"<!ENTITY" in text.upper():
+        raise PushRejectedError("XML with a DTD is refused", status=400)  # entity expansion attacks
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        raise PushRejectedError("malformed XML", status=400) from exc
+    parsed = _xml_value(root)
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _xml_value(element: ET.Element) -> Any:
+    children = list(element)
+    if not children:
+        return (element.text or "").strip()
+    return {child.tag: _xml_value(child) for child in children}
+
+
+def _events(message: Mapping[str, Any], appid: str) -> list[PushEvent]:
+    event = str(message.get("Event") or "")
+    created = str(message.get("CreateTime") or "")
+    if not created.isdigit():
+        raise PushRejectedError("CreateTime missing", status=400)
+    if event in ORDER_EVENTS:
+        info = _section(message, "order_info")
+        ids = {"order_no": str(info.get("order_id") or ""), "case_id": ""}
+        kind, status = "order", ""
+    elif event == AFTER_SALE_EVENT:
+        info = _section(message, "finder_shop_aftersale_status_update")
+        ids = {"order_no": str(info.get("order_id") or ""), "case_id": str(info.get("after_sale_order_id") or "")}
+        kind, status = "after_sale", str(info.get("status") or "")
+    else:
+        return []  # product, coupon, fund... events: acknowledged, not ours to act on
+    if not ids["order_no"] and not ids["case_id"]:
+        raise PushRejectedError(f"{event} without an id", status=400)
+    # one push has no id of its own; the same content delivered twice must give the same id
+    message_id = ":".join((event, ids["case_id"] or ids["order_no"], created, status))
+    return [
+        PushEvent(
+            platform=Platform.WECHAT,
+            kind=kind,
+            event_type=event,
+            seller_id=appid,
+            order_no=ids["order_no"],
+            case_id=ids["case_id"],
+            message_id=message_id,
+            occurred_at=at(created),
+            payload=dict(info),
+        )
+    ]
+
+
+def _section(message: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    section = message.get(key)
+    if not isinstance(section, Mapping):
+        raise PushRejectedError(f"{key} missing", status=400)
+    return section
