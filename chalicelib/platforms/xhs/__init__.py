@@ -1,0 +1,1 @@
+"""Xiaohongshu (小红书) ark open platform: one common_controller endpoint for every method."""
