@@ -1,0 +1,1 @@
+"""E-waybill printing: messages for the platforms' local print components, PDF labels and pick lists."""
