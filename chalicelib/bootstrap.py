@@ -83,3 +83,32 @@ def publisher() -> Any:
         from chalicelib.messaging.publisher import SqsPublisher
         return SqsPublisher()
     return _get("publisher", build)
+
+
+def sync() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.sync import DynamoSyncRepository
+        return DynamoSyncRepository()
+    return _get("sync", build)
+
+
+def raw_store() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.raw import S3RawStore
+        return S3RawStore()
+    return _get("raw_store", build)
+
+
+def shop_skus() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.catalog import DynamoShopSkuRepository
+        return DynamoShopSkuRepository()
+    return _get("shop_skus", build)
+
+
+def clients() -> Any:
+    """shop -> its PlatformClient (tests replace it with one that returns a fake or a sandbox client)."""
+    def build() -> Any:
+        from chalicelib.services.platform_access import client_for_shop
+        return lambda shop: client_for_shop(shops(), shop)
+    return _get("clients", build)

@@ -25,6 +25,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
         "by_platform_seller": ("platform_seller", None),    # webhook routing: (platform, seller id) -> shop
         "by_sync_state": ("sync_state", "shop_id"),          # the scheduler's fan-out over active shops
         "by_kind": ("kind", "shop_id"),                      # every shop, for the admin list (no Scan)
+        "by_platform_app": ("platform_app", "shop_id"),      # pushes arrive per app: which shops use it
     }, None),
     "shop_skus": ("shop_id", "platform_sku_id", {
         "by_erp_sku": ("erp_sku_code", "shop_sku_key"),      # shop SKUs linked to an ERP SKU

@@ -6,8 +6,14 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from chalicelib.domain.platform import Platform
-from chalicelib.domain.status import OrderStatus, RefundState
-from chalicelib.platforms.base import SHANGHAI, CanonicalLine, CanonicalOrder, CanonicalReceiver
+from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
+from chalicelib.platforms.base import (
+    SHANGHAI,
+    CanonicalAfterSale,
+    CanonicalLine,
+    CanonicalOrder,
+    CanonicalReceiver,
+)
 
 _numbers = itertools.count(880000001)
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
@@ -26,3 +32,13 @@ def canonical_order(order_no: str | None = None, *, minutes: int = 0,
         total_fen=3980, paid_fen=3580, raw={"tid": order_no},
     )
     return replace(order, **kw)  # type: ignore[arg-type]
+
+
+def canonical_case(case_id: str, order_no: str, *, minutes: int = 0,
+                   status: AfterSaleStatus = AfterSaleStatus.PENDING_REVIEW,
+                   type: AfterSaleType = AfterSaleType.REFUND_ONLY, **kw: object) -> CanonicalAfterSale:
+    at = T0 + timedelta(minutes=minutes)
+    case = CanonicalAfterSale(platform=Platform.TAOBAO, case_id=case_id, order_no=order_no, type=type, status=status,
+                              platform_status=status.value.upper(), platform_type=type.value, refund_fen=3580,
+                              reason="不想要了", created_at=T0, modified_at=at, raw={"refund_id": case_id})
+    return replace(case, **kw)  # type: ignore[arg-type]

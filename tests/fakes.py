@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from chalicelib.domain.after_sales import AfterSale
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.orders import Order
-from chalicelib.domain.shops import Shop
+from chalicelib.domain.shops import Shop, ShopSecrets
 from chalicelib.domain.status import ErpHandoff, OrderStatus
 from chalicelib.domain.users import User
 from chalicelib.services.ports import OrderQuery, Page
@@ -114,6 +114,20 @@ class InMemoryAfterSaleRepository(_Store):
 class InMemoryShopRepository(_Store):
     def __init__(self) -> None:
         super().__init__(lambda s: s.shop_id)
+        self.secrets: dict[str, ShopSecrets] = {}
+
+    def by_app(self, platform: str, app_key: str) -> list[Shop]:
+        return sorted((s for s in self.rows.values() if s.platform == platform and s.app_key == app_key),
+                      key=lambda s: s.shop_id)
+
+    def get_secrets(self, shop_id: str) -> ShopSecrets | None:
+        return self.secrets.get(shop_id)
+
+    def put_secrets(self, shop_id: str, secrets: ShopSecrets, expected_revision: int) -> None:
+        current = self.secrets.get(shop_id)
+        if (current.revision if current else 0) != expected_revision:
+            raise ConflictError(f"secrets of shop {shop_id} changed meanwhile")
+        self.secrets[shop_id] = replace(secrets, revision=expected_revision + 1)
 
     def by_seller(self, platform: str, seller_id: str) -> Shop | None:
         return next((s for s in self.rows.values() if s.platform == platform and s.seller_id == seller_id), None)
@@ -157,3 +171,86 @@ class RecordingPublisher:
 
     def bodies(self, queue: str) -> list[dict[str, Any]]:
         return [json.loads(b) for q, b, _, _ in self.sent if q == queue]
+
+
+class InMemorySyncRepository:
+    def __init__(self) -> None:
+        from chalicelib.domain.sync import Cursor, PullLog, Stream
+        self.cursors: dict[tuple[str, Stream], Cursor] = {}
+        self.logs: list[PullLog] = []
+
+    def get_cursor(self, shop_id, stream):  # type: ignore[no-untyped-def]
+        from chalicelib.domain.sync import Cursor
+        return self.cursors.get((shop_id, stream), Cursor(shop_id, stream))
+
+    def acquire_lease(self, shop_id, stream, owner, now, ttl) -> bool:  # type: ignore[no-untyped-def]
+        cursor = self.get_cursor(shop_id, stream)
+        if cursor.lease_owner and cursor.lease_owner != owner and cursor.lease_until and cursor.lease_until > now:
+            return False
+        self.cursors[(shop_id, stream)] = replace(cursor, lease_owner=owner, lease_until=now + ttl)
+        return True
+
+    def advance(self, shop_id, stream, owner, watermark, now) -> bool:  # type: ignore[no-untyped-def]
+        cursor = self.get_cursor(shop_id, stream)
+        if cursor.lease_owner != owner or (cursor.watermark and cursor.watermark >= watermark):
+            return False
+        self.cursors[(shop_id, stream)] = replace(cursor, watermark=watermark, last_success_at=now, last_error="")
+        return True
+
+    def release(self, shop_id, stream, owner, error: str = "") -> None:  # type: ignore[no-untyped-def]
+        cursor = self.get_cursor(shop_id, stream)
+        if cursor.lease_owner == owner:
+            self.cursors[(shop_id, stream)] = replace(cursor, lease_owner="", lease_until=None,
+                                                      last_error=error or cursor.last_error)
+
+    def add_log(self, log) -> None:  # type: ignore[no-untyped-def]
+        self.logs.append(log)
+
+
+class InMemoryRawStore:
+    def __init__(self) -> None:
+        self.objects: dict[str, list[dict[str, Any]]] = {}
+
+    def put_batch(self, shop: Shop, stream: str, payloads: list[dict[str, Any]]) -> str:
+        key = f"{shop.platform.value}/{shop.shop_id}/{stream}/{len(self.objects)}.jsonl.gz"
+        self.objects[key] = list(payloads)
+        return key
+
+
+class FakePlatformClient:
+    """Orders and cases in memory, listed by modified time; errors can be scripted per call."""
+
+    def __init__(self, orders: Iterable[Any] = (), cases: Iterable[Any] = ()) -> None:
+        from datetime import timedelta
+
+        from chalicelib.domain.platform import Platform
+        self.platform = Platform.TAOBAO
+        self.max_window = timedelta(hours=1)
+        self.settle_lag = timedelta(minutes=1)
+        self.orders = {o.order_no: o for o in orders}
+        self.cases = {c.case_id: c for c in cases}
+        self.fail_next: list[Exception] = []
+        self.calls = 0
+
+    def _maybe_fail(self) -> None:
+        self.calls += 1
+        if self.fail_next:
+            raise self.fail_next.pop(0)
+
+    def list_orders(self, start: datetime, end: datetime):  # type: ignore[no-untyped-def]
+        self._maybe_fail()
+        yield from sorted((o for o in self.orders.values() if start <= o.modified_at < end),
+                          key=lambda o: o.modified_at)
+
+    def list_after_sales(self, start: datetime, end: datetime):  # type: ignore[no-untyped-def]
+        self._maybe_fail()
+        yield from sorted((c for c in self.cases.values() if start <= c.modified_at < end),
+                          key=lambda c: c.modified_at)
+
+    def get_order(self, order_no: str):  # type: ignore[no-untyped-def]
+        self._maybe_fail()
+        return self.orders[order_no]
+
+    def get_after_sale(self, case_id: str):  # type: ignore[no-untyped-def]
+        self._maybe_fail()
+        return self.cases[case_id]

@@ -27,3 +27,16 @@ class Shop:
     @property
     def syncing(self) -> bool:
         return self.status in (ShopStatus.ACTIVE, ShopStatus.RATE_LIMITED)
+
+
+@dataclass(frozen=True)
+class ShopSecrets:
+    """Held only encrypted at rest (envelope encryption), never logged, never returned by the API."""
+    app_secret: str
+    access_token: str = ""
+    refresh_token: str = ""
+    extra: tuple[tuple[str, str], ...] = ()   # e.g. kuaishou sign_secret, wechat push token / AES key
+    revision: int = 0
+
+    def extra_dict(self) -> dict[str, str]:
+        return dict(self.extra)

@@ -138,6 +138,12 @@ class _ShopKind(GlobalSecondaryIndex["ShopItem"]):
     shop_id = UnicodeAttribute(range_key=True)
 
 
+class _PlatformApp(GlobalSecondaryIndex["ShopItem"]):
+    Meta = _index("by_platform_app")
+    platform_app = UnicodeAttribute(hash_key=True)
+    shop_id = UnicodeAttribute(range_key=True)
+
+
 class ShopItem(Model):
     """sk "SHOP" is the shop; other sk values (SECRETS, WAYBILL#..., CARRIER#...) hang off it."""
     Meta = _meta("shops")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
@@ -146,12 +152,14 @@ class ShopItem(Model):
     platform_seller = UnicodeAttribute(null=True)
     sync_state = UnicodeAttribute(null=True)    # "SYNC" while the scheduler should pull it
     kind = UnicodeAttribute(null=True)          # "SHOP" on shop items only: a sparse list of shops
+    platform_app = UnicodeAttribute(null=True)
     revision = NumberAttribute(default=0)
     doc = JSONAttribute()
 
     by_platform_seller = _PlatformSeller()
     by_sync_state = _SyncState()
     by_kind = _ShopKind()
+    by_platform_app = _PlatformApp()
 
 
 class _UserKind(GlobalSecondaryIndex["UserItem"]):
@@ -175,3 +183,52 @@ class IdempotencyItem(Model):
     id = UnicodeAttribute(hash_key=True)
     expiration = NumberAttribute()
     status = UnicodeAttribute(null=True)
+
+
+class SyncItem(Model):
+    """sk "CURSOR": a stream's watermark and pull lease; sk "LOG#<started>#<job>": one pull's log (TTL)."""
+    Meta = _meta("sync")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    stream_key = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    lease_owner = UnicodeAttribute(null=True)
+    lease_until = UnicodeAttribute(null=True)
+    watermark = UnicodeAttribute(null=True)
+    last_success_at = UnicodeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    revision = NumberAttribute(default=0)
+    expires_at = NumberAttribute(null=True)
+    doc = JSONAttribute(null=True)
+
+
+class _ErpSkuLinks(GlobalSecondaryIndex["ShopSkuItem"]):
+    Meta = _index("by_erp_sku")
+    erp_sku_code = UnicodeAttribute(hash_key=True)
+    shop_sku_key = UnicodeAttribute(range_key=True)
+
+
+class _Unlinked(GlobalSecondaryIndex["ShopSkuItem"]):
+    Meta = _index("by_unlinked")
+    unlinked_shop = UnicodeAttribute(hash_key=True)
+    platform_sku_id = UnicodeAttribute(range_key=True)
+
+
+class _MerchantCode(GlobalSecondaryIndex["ShopSkuItem"]):
+    Meta = _index("by_merchant_code")
+    merchant_code = UnicodeAttribute(hash_key=True)
+    shop_sku_key = UnicodeAttribute(range_key=True)
+
+
+class ShopSkuItem(Model):
+    Meta = _meta("shop_skus")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    shop_id = UnicodeAttribute(hash_key=True)
+    platform_sku_id = UnicodeAttribute(range_key=True)
+    shop_sku_key = UnicodeAttribute()            # "<shop_id>#<platform_sku_id>"
+    erp_sku_code = UnicodeAttribute(null=True)   # the first linked ERP SKU (bundles: the doc has all)
+    unlinked_shop = UnicodeAttribute(null=True)  # shop_id while unlinked: a sparse per-shop list
+    merchant_code = UnicodeAttribute(null=True)
+    revision = NumberAttribute()
+    doc = JSONAttribute()
+
+    by_erp_sku = _ErpSkuLinks()
+    by_unlinked = _Unlinked()
+    by_merchant_code = _MerchantCode()

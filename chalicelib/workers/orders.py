@@ -1,4 +1,4 @@
-"""The orders queue consumer: one message per order version, FIFO-grouped per order."""
+"""The orders and after-sales queue consumers: one message per record version, FIFO-grouped per order."""
 from __future__ import annotations
 
 import logging
@@ -15,19 +15,55 @@ log = logging.getLogger("oms.workers.orders")
 
 @bp.on_sqs_message(queue=names.queue_name("orders"), batch_size=10)
 def on_order_message(event: Any) -> dict[str, Any]:
-    return consume(event, _handle)
+    return consume(event, _handle_order)
 
 
-def _handle(body: str, record: dict[str, Any]) -> None:
-    from chalicelib.codec import from_doc
+@bp.on_sqs_message(queue=names.queue_name("after_sales"), batch_size=10)
+def on_after_sale_message(event: Any) -> dict[str, Any]:
+    return consume(event, _handle_after_sale)
+
+
+def _handle_order(body: str, record: dict[str, Any]) -> None:
     from chalicelib.messaging.messages import OrderMessage
+    message = OrderMessage.model_validate_json(body)
+    outcome = ingest_order(message.shop_id, message.order_no, message.snapshot, message.raw_ref)
+    log.info("order applied", extra={"shop_id": message.shop_id, "outcome": outcome, "source": message.source})
+
+
+def ingest_order(shop_id: str, order_no: str, snapshot: dict[str, Any] | None, raw_ref: str = "") -> str:
+    """Applies a snapshot, or fetches the order through the signed API when the message is a reference
+    (pushes carry ids and times only: their content is never trusted)."""
+    from chalicelib.codec import from_doc
     from chalicelib.platforms.base import CanonicalOrder
     from chalicelib.services.ingest import apply_snapshot
 
-    message = OrderMessage.model_validate_json(body)
+    order = _client(shop_id).get_order(order_no) if snapshot is None else from_doc(CanonicalOrder, snapshot)
+    links = bootstrap.shop_skus().links_for(shop_id, {line.platform_sku_id for line in order.lines})
+    return apply_snapshot(bootstrap.orders(), bootstrap.clock(), shop_id, order, links, raw_ref).value
+
+
+def _handle_after_sale(body: str, record: dict[str, Any]) -> None:
+    from chalicelib.codec import from_doc
+    from chalicelib.messaging.messages import AfterSaleMessage
+    from chalicelib.platforms.base import CanonicalAfterSale
+    from chalicelib.services.after_sales_ingest import apply_case
+
+    message = AfterSaleMessage.model_validate_json(body)
     if message.snapshot is None:
-        raise NotImplementedError("reference-only order messages need the pull path (sync pipeline)")
-    snapshot = from_doc(CanonicalOrder, message.snapshot)
-    outcome = apply_snapshot(bootstrap.orders(), bootstrap.clock(), message.shop_id, snapshot, links={},
-                             raw_ref=message.raw_ref)
-    log.info("order applied", extra={"shop_id": message.shop_id, "outcome": outcome.value})
+        case = _client(message.shop_id).get_after_sale(message.case_id)
+    else:
+        case = from_doc(CanonicalAfterSale, message.snapshot)
+    def fetch_order(order_no: str) -> None:
+        ingest_order(message.shop_id, order_no, None)
+
+    outcome = apply_case(bootstrap.after_sales(), bootstrap.orders(), bootstrap.clock(), message.shop_id, case,
+                         fetch_order=fetch_order)
+    log.info("after-sale applied", extra={"shop_id": message.shop_id, "outcome": outcome.value})
+
+
+def _client(shop_id: str) -> Any:
+    from chalicelib.domain.errors import NotFoundError
+    shop = bootstrap.shops().get(shop_id)
+    if shop is None:
+        raise NotFoundError(f"no shop {shop_id}")
+    return bootstrap.clients()(shop)

@@ -10,7 +10,7 @@ import pytest
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.orders import LineItem, Order, Receiver, SkuLink
 from chalicelib.domain.platform import Platform
-from chalicelib.domain.shops import Shop
+from chalicelib.domain.shops import Shop, ShopSecrets
 from chalicelib.domain.status import ErpHandoff, HoldReason, OrderStatus, ShopStatus
 from chalicelib.domain.users import Role, User
 from chalicelib.services.ports import OrderQuery
@@ -53,8 +53,11 @@ def orders(backend: str):  # type: ignore[no-untyped-def]
 def shops(backend: str):  # type: ignore[no-untyped-def]
     if backend == "fake":
         return fakes.InMemoryShopRepository()
+    import os
+
+    from chalicelib.storage.envelope import Envelope, LocalKeyWrapper
     from chalicelib.storage.shops import DynamoShopRepository
-    return DynamoShopRepository()
+    return DynamoShopRepository(Envelope(LocalKeyWrapper(os.urandom(32))))
 
 
 @pytest.fixture
@@ -141,6 +144,23 @@ class TestShopRepository:
         shops.save(replace(shops.get("s1"), name="新名"), expected_revision=1)
         with pytest.raises(ConflictError):
             shops.save(replace(shops.get("s1"), name="旧"), expected_revision=1)
+
+
+    def test_given_secrets_when_stored_then_read_back_and_a_stale_rotation_conflicts(self, shops) -> None:
+        shops.put_secrets("s1", ShopSecrets("fake-app-secret", "tok-1", "ref-1"), expected_revision=0)
+        first = shops.get_secrets("s1")
+        assert (first.access_token, first.revision) == ("tok-1", 1)
+        shops.put_secrets("s1", replace(first, access_token="tok-2"), expected_revision=1)
+        with pytest.raises(ConflictError):
+            shops.put_secrets("s1", replace(first, access_token="tok-lost"), expected_revision=1)
+        assert shops.get_secrets("s1").access_token == "tok-2"
+        assert shops.get_secrets("nope") is None
+
+    def test_given_shops_of_one_app_then_found_by_app(self, shops) -> None:
+        shops.add(Shop("s1", "a", Platform.DOUYIN, "1", app_key="app-1"))
+        shops.add(Shop("s2", "b", Platform.DOUYIN, "2", app_key="app-1"))
+        shops.add(Shop("s3", "c", Platform.DOUYIN, "3", app_key="app-2"))
+        assert [s.shop_id for s in shops.by_app("douyin", "app-1")] == ["s1", "s2"]
 
 
 class TestUserRepository:

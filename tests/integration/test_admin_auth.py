@@ -28,7 +28,7 @@ def users() -> Iterator[fakes.InMemoryUserRepository]:
 
 @pytest.fixture
 def client(users: fakes.InMemoryUserRepository) -> Iterator[Client]:
-    with Client(app) as c:
+    with Client(app, stage_name="test") as c:
         yield c
 
 

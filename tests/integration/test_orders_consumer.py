@@ -19,9 +19,9 @@ from tests.factories import canonical_order
 
 @pytest.fixture
 def client() -> Iterator[Client]:
-    with aws(("orders",)):
+    with aws(("orders", "shop_skus")):
         bootstrap.reset()
-        with Client(app) as c:
+        with Client(app, stage_name="test") as c:
             yield c
         bootstrap.reset()
 

@@ -1,0 +1,32 @@
+"""A shop's platform client, built from the shop and its decrypted credentials."""
+from __future__ import annotations
+
+from typing import Protocol
+
+from chalicelib.domain.errors import NotFoundError
+from chalicelib.domain.shops import Shop, ShopSecrets
+from chalicelib.platforms.base import PlatformClient, ShopCredentials
+
+# Calls per second one Lambda makes to one shop; the platforms' own quotas are higher (per app), and
+# their throttle errors park the shop when many Lambdas add up.
+DEFAULT_RATE_PER_SHOP = 8.0
+
+
+class SecretsSource(Protocol):
+    def get_secrets(self, shop_id: str) -> ShopSecrets | None: ...
+
+
+def credentials_for(shop: Shop, secrets: ShopSecrets) -> ShopCredentials:
+    return ShopCredentials(platform=shop.platform, app_key=shop.app_key, app_secret=secrets.app_secret,
+                           access_token=secrets.access_token, refresh_token=secrets.refresh_token,
+                           seller_id=shop.seller_id, base_url=shop.base_url, extra=secrets.extra_dict())
+
+
+def client_for_shop(shops: SecretsSource, shop: Shop) -> PlatformClient:
+    from chalicelib.platforms.http import Transport, limiter_for
+    from chalicelib.platforms.registry import client_for
+    secrets = shops.get_secrets(shop.shop_id)
+    if secrets is None:
+        raise NotFoundError(f"shop {shop.shop_id} has no credentials yet: authorise it first")
+    transport = Transport(limiter=limiter_for(f"shop:{shop.shop_id}", DEFAULT_RATE_PER_SHOP, burst=4))
+    return client_for(credentials_for(shop, secrets), transport)

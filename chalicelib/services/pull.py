@@ -1,0 +1,197 @@
+"""The pull worker's use case: walk a shop's stream from its cursor (minus an overlap) to now (minus the
+platform's settling lag), in windows the platform allows, every page, sending each record to its queue.
+The watermark advances only after a whole window is enqueued; a run that nears its time limit saves its
+place and hands the rest to a continuation job. Throttling and expired tokens park that shop alone."""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from chalicelib.codec import to_doc
+from chalicelib.domain.shops import Shop
+from chalicelib.domain.status import ShopStatus
+from chalicelib.domain.sync import Cursor, PullCounts, PullLog, Stream, chunks, pull_range
+from chalicelib.messaging.messages import PullJobMessage, dedup_id, order_group
+from chalicelib.platforms.base import (
+    AuthExpiredError,
+    CanonicalAfterSale,
+    CanonicalOrder,
+    PlatformClient,
+    RateLimitedError,
+)
+from chalicelib.services.ports import Clock, Publisher
+
+log = logging.getLogger("oms.pull")
+
+BATCH = 100                            # records per raw object and per publish round
+LEASE = timedelta(minutes=16)          # longer than the pull Lambda's 14-minute timeout
+SAFETY_MARGIN_SECONDS = 90
+
+
+class SyncRepository(Protocol):
+    def get_cursor(self, shop_id: str, stream: Stream) -> Cursor: ...
+    def acquire_lease(self, shop_id: str, stream: Stream, owner: str, now: datetime, ttl: timedelta) -> bool: ...
+    def advance(self, shop_id: str, stream: Stream, owner: str, watermark: datetime, now: datetime) -> bool: ...
+    def release(self, shop_id: str, stream: Stream, owner: str, error: str = "") -> None: ...
+    def add_log(self, log: PullLog) -> None: ...
+
+
+class ShopStore(Protocol):
+    def get(self, shop_id: str) -> Shop | None: ...
+    def save(self, shop: Shop, expected_revision: int) -> None: ...
+
+
+class RawStore(Protocol):
+    def put_batch(self, shop: Shop, stream: str, payloads: list[dict[str, Any]]) -> str: ...
+
+
+@dataclass
+class PullDeps:
+    shops: ShopStore
+    sync: SyncRepository
+    clients: Callable[[Shop], PlatformClient]
+    raw: RawStore
+    publisher: Publisher
+    clock: Clock
+    time_left: Callable[[], float]     # seconds the Lambda has left
+
+
+def run_pull(job: PullJobMessage, deps: PullDeps) -> PullLog | None:
+    shop = deps.shops.get(job.shop_id)
+    if shop is None or not shop.syncing:
+        return None
+    stream = Stream(job.stream)
+    if job.range_start and job.range_end:
+        return _backfill(job, shop, stream, deps)
+    started = deps.clock.now()
+    if not deps.sync.acquire_lease(shop.shop_id, stream, job.job_id, started, LEASE):
+        log.info("stream busy: another pull holds it", extra={"shop_id": shop.shop_id, "stream": stream.value})
+        return None
+    client = deps.clients(shop)
+    cursor = deps.sync.get_cursor(shop.shop_id, stream)
+    start, end = pull_range(cursor.watermark, started, client.settle_lag)
+    counts, reached, error = PullCounts(), start, ""
+    try:
+        for window_start, window_end in chunks(start, end, client.max_window):
+            if deps.time_left() < SAFETY_MARGIN_SECONDS:
+                _continue_later(job, deps)
+                break
+            counts += _pull_window(client, shop, stream, window_start, window_end, deps)
+            deps.sync.advance(shop.shop_id, stream, job.job_id, window_end, deps.clock.now())
+            reached = window_end
+        _unpark(shop, deps)
+    except (RateLimitedError, AuthExpiredError) as exc:
+        error = _park(shop, exc, deps)
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        deps.sync.release(shop.shop_id, stream, job.job_id, error)
+        entry = _log(job, stream, started, deps.clock.now(), start, reached, counts, error, end)
+        deps.sync.add_log(entry)
+    return entry
+
+
+def _backfill(job: PullJobMessage, shop: Shop, stream: Stream, deps: PullDeps) -> PullLog:
+    """A repair range: bounded windows, no watermark; what is left when time runs short goes on in a
+    new job for the rest of the range."""
+    assert job.range_start and job.range_end
+    client = deps.clients(shop)
+    started, counts, reached = deps.clock.now(), PullCounts(), job.range_start
+    for window_start, window_end in chunks(job.range_start, job.range_end, client.max_window):
+        if deps.time_left() < SAFETY_MARGIN_SECONDS:
+            _continue_later(replace_range(job, window_start), deps)
+            break
+        counts += _pull_window(client, shop, stream, window_start, window_end, deps)
+        reached = window_end
+    entry = _log(job, stream, started, deps.clock.now(), job.range_start, reached, counts, "", job.range_end)
+    deps.sync.add_log(entry)
+    return entry
+
+
+def replace_range(job: PullJobMessage, start: datetime) -> PullJobMessage:
+    return job.model_copy(update={"range_start": start, "job_id": f"{job.job_id}+", "trigger": "continuation"})
+
+
+def _pull_window(client: PlatformClient, shop: Shop, stream: Stream, start: datetime, end: datetime,
+                 deps: PullDeps) -> PullCounts:
+    records: Iterator[Any] = (client.list_orders(start, end) if stream is Stream.ORDERS
+                              else client.list_after_sales(start, end))
+    counts = PullCounts()
+    batch: list[Any] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == BATCH:
+            counts += _flush(shop, stream, batch, deps)
+            batch = []
+    if batch:
+        counts += _flush(shop, stream, batch, deps)
+    return counts
+
+
+def _flush(shop: Shop, stream: Stream, batch: list[Any], deps: PullDeps) -> PullCounts:
+    raw_key = deps.raw.put_batch(shop, stream.value, [dict(r.raw) for r in batch])
+    queue = "orders" if stream is Stream.ORDERS else "after_sales"
+    deps.publisher.publish(queue, (_message(shop, r, f"{raw_key}#{n}") for n, r in enumerate(batch)))
+    return PullCounts(fetched=len(batch), enqueued=len(batch), pages=1)
+
+
+def _message(shop: Shop, record: CanonicalOrder | CanonicalAfterSale, raw_ref: str) -> tuple[str, str, str]:
+    snapshot = {k: v for k, v in to_doc(record).items() if k != "raw"}
+    if isinstance(record, CanonicalOrder):
+        body = {"kind": "order", "shop_id": shop.shop_id, "order_no": record.order_no, "version": record.version,
+                "snapshot": snapshot, "raw_ref": raw_ref, "source": "pull"}
+        return json.dumps(body, ensure_ascii=False), order_group(shop.shop_id, record.order_no), dedup_id(
+            shop.shop_id, record.order_no, record.version)
+    body = {"kind": "after_sale", "shop_id": shop.shop_id, "case_id": record.case_id, "order_no": record.order_no,
+            "version": record.version, "snapshot": snapshot, "raw_ref": raw_ref, "source": "pull"}
+    return json.dumps(body, ensure_ascii=False), order_group(shop.shop_id, record.order_no), dedup_id(
+        shop.shop_id, f"as-{record.case_id}", record.version)
+
+
+def _continue_later(job: PullJobMessage, deps: PullDeps) -> None:
+    follow = job.model_copy(update={"job_id": f"{job.job_id}+", "trigger": "continuation"})
+    deps.publisher.publish("pull_jobs", [(follow.model_dump_json(), follow.shop_id, follow.job_id)])
+
+
+def _park(shop: Shop, exc: RateLimitedError | AuthExpiredError, deps: PullDeps) -> str:
+    now = deps.clock.now()
+    if isinstance(exc, RateLimitedError):
+        change = {"status": ShopStatus.RATE_LIMITED, "parked_until": now + timedelta(seconds=max(60, exc.retry_after)),
+                  "status_reason": f"rate limited by the platform ({exc.code}): {exc}"}
+    else:
+        change = {"status": ShopStatus.REAUTH_NEEDED, "status_reason": f"authorisation expired ({exc.code}): {exc}"}
+    current = deps.shops.get(shop.shop_id) or shop
+    deps.shops.save(replace(current, **change), current.revision)  # type: ignore[arg-type]
+    return str(change["status_reason"])
+
+
+def _unpark(shop: Shop, deps: PullDeps) -> None:
+    if shop.status is ShopStatus.RATE_LIMITED:
+        deps.shops.save(replace(shop, status=ShopStatus.ACTIVE, parked_until=None, status_reason=""), shop.revision)
+
+
+def _log(job: PullJobMessage, stream: Stream, started: datetime, finished: datetime, start: datetime,
+         reached: datetime, counts: PullCounts, error: str, end: datetime) -> PullLog:
+    outcome = "error" if error else ("ok" if reached >= end else "partial")
+    return PullLog(shop_id=job.shop_id, stream=stream, job_id=job.job_id, started_at=started, finished_at=finished,
+                   window_start=start, window_end=reached, counts=counts, outcome=outcome, error=error,
+                   trigger=job.trigger)
+
+
+def schedule_pulls(shops: list[Shop], publisher: Publisher, now: datetime) -> int:
+    """One job per syncing shop and stream; parked shops wait until their time is up."""
+    jobs = []
+    for shop in shops:
+        if shop.parked_until and shop.parked_until > now:
+            continue
+        for stream in Stream:
+            job = PullJobMessage(shop_id=shop.shop_id, stream=stream.value,
+                                 job_id=f"{shop.shop_id}-{stream.value}-{int(now.timestamp())}")
+            jobs.append((job.model_dump_json(), shop.shop_id, job.job_id))
+    publisher.publish("pull_jobs", jobs)
+    return len(jobs)

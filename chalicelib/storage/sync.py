@@ -1,0 +1,75 @@
+"""Pull cursors, leases and logs in DynamoDB. A lease keeps two pull workers (a duplicate job, a slow
+run overlapping the next tick) off one stream; the watermark moves only under the lease."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.codec import from_doc, parse_time, sortable, to_doc
+from chalicelib.domain.sync import Cursor, PullLog, Stream
+from chalicelib.storage.models import SyncItem
+
+CURSOR = "CURSOR"
+LOG_TTL = timedelta(days=30)
+
+
+def _key(shop_id: str, stream: Stream) -> str:
+    return f"{shop_id}#{stream.value}"
+
+
+class DynamoSyncRepository:
+    def get_cursor(self, shop_id: str, stream: Stream) -> Cursor:
+        try:
+            item = SyncItem.get(_key(shop_id, stream), CURSOR, consistent_read=True)
+        except SyncItem.DoesNotExist:
+            return Cursor(shop_id, stream)
+        return Cursor(shop_id=shop_id, stream=stream,
+                      watermark=parse_time(item.watermark) if item.watermark else None,
+                      lease_owner=item.lease_owner or "",
+                      lease_until=parse_time(item.lease_until) if item.lease_until else None,
+                      last_success_at=parse_time(item.last_success_at) if item.last_success_at else None,
+                      last_error=item.last_error or "", revision=int(item.revision or 0))
+
+    def acquire_lease(self, shop_id: str, stream: Stream, owner: str, now: datetime, ttl: timedelta) -> bool:
+        item = SyncItem(_key(shop_id, stream), CURSOR)
+        free = (SyncItem.lease_until.does_not_exist() | (SyncItem.lease_until < sortable(now))
+                | (SyncItem.lease_owner == owner))
+        return self._update(item, [SyncItem.lease_owner.set(owner), SyncItem.lease_until.set(sortable(now + ttl))],
+                            free)
+
+    def advance(self, shop_id: str, stream: Stream, owner: str, watermark: datetime, now: datetime) -> bool:
+        """Moves the watermark forward (never back) while `owner` holds the lease."""
+        item = SyncItem(_key(shop_id, stream), CURSOR)
+        guard = (SyncItem.lease_owner == owner) & (
+            SyncItem.watermark.does_not_exist() | (SyncItem.watermark < sortable(watermark)))
+        return self._update(item, [SyncItem.watermark.set(sortable(watermark)), SyncItem.revision.add(1),
+                                   SyncItem.last_success_at.set(sortable(now)), SyncItem.last_error.remove()], guard)
+
+    def release(self, shop_id: str, stream: Stream, owner: str, error: str = "") -> None:
+        item = SyncItem(_key(shop_id, stream), CURSOR)
+        actions: list[Any] = [SyncItem.lease_owner.remove(), SyncItem.lease_until.remove()]
+        if error:
+            actions.append(SyncItem.last_error.set(error[:500]))
+        self._update(item, actions, SyncItem.lease_owner == owner)
+
+    def add_log(self, log: PullLog) -> None:
+        expires = int((log.finished_at + LOG_TTL).timestamp())
+        SyncItem(_key(log.shop_id, log.stream), f"LOG#{sortable(log.started_at)}#{log.job_id}",
+                 expires_at=expires, doc=to_doc(log)).save()
+
+    def logs(self, shop_id: str, stream: Stream, limit: int = 20) -> list[PullLog]:
+        items = SyncItem.query(_key(shop_id, stream), SyncItem.sk.startswith("LOG#"), scan_index_forward=False,
+                               limit=limit)
+        return [from_doc(PullLog, i.doc) for i in items]
+
+    @staticmethod
+    def _update(item: SyncItem, actions: list, condition: object) -> bool:  # type: ignore[type-arg]
+        try:
+            item.update(actions=actions, condition=condition)  # type: ignore[arg-type]
+        except UpdateError as exc:
+            if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
