@@ -3,11 +3,11 @@ from chalice import Chalice
 
 from chalicelib.api import auth, health
 from chalicelib.api.logging import install, log_middleware
-from chalicelib.workers import orders, sync
+from chalicelib.workers import actions, orders, sync
 
 install()
 app = Chalice(app_name="qihang-oms", configure_logs=False)
 app.register_middleware(log_middleware, "all")
 
-for blueprint in (health.bp, auth.bp, orders.bp, sync.bp):
+for blueprint in (health.bp, auth.bp, orders.bp, sync.bp, actions.bp):
     app.register_blueprint(blueprint)

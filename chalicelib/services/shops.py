@@ -1,0 +1,35 @@
+"""Registering shops with their credentials. (Authorisation, token refresh and pausing build on this.)"""
+from __future__ import annotations
+
+import secrets as random
+from contextlib import suppress
+from typing import Protocol
+
+from chalicelib.domain.errors import ConflictError
+from chalicelib.domain.platform import Platform
+from chalicelib.domain.shops import Shop, ShopSecrets
+
+
+class ShopWriter(Protocol):
+    def add(self, shop: Shop) -> None: ...
+    def by_seller(self, platform: str, seller_id: str) -> Shop | None: ...
+    def get_secrets(self, shop_id: str) -> ShopSecrets | None: ...
+    def put_secrets(self, shop_id: str, secrets: ShopSecrets, expected_revision: int) -> None: ...
+
+
+def new_shop_id() -> str:
+    return "S" + random.token_hex(5).upper()
+
+
+def register_shop(shops: ShopWriter, *, name: str, platform: Platform, seller_id: str, app_key: str,
+                  secrets: ShopSecrets, base_url: str = "", shop_id: str | None = None) -> Shop:
+    """Idempotent per (platform, seller id): registering the same seller again returns the shop."""
+    existing = shops.by_seller(platform.value, seller_id)
+    if existing:
+        return existing
+    shop = Shop(shop_id=shop_id or new_shop_id(), name=name, platform=platform, seller_id=seller_id,
+                app_key=app_key, base_url=base_url)
+    shops.add(shop)
+    with suppress(ConflictError):   # a concurrent registration stored them first
+        shops.put_secrets(shop.shop_id, secrets, expected_revision=0)
+    return shop
