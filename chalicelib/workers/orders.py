@@ -15,22 +15,49 @@ log = logging.getLogger("oms.workers.orders")
 
 @bp.on_sqs_message(queue=names.queue_name("orders"), batch_size=10)
 def on_order_message(event: Any) -> dict[str, Any]:
-    return consume(event, _handle_order)
+    return _with_erp_notes(event, _handle_order)
 
 
 @bp.on_sqs_message(queue=names.queue_name("after_sales"), batch_size=10)
 def on_after_sale_message(event: Any) -> dict[str, Any]:
-    return consume(event, _handle_after_sale)
+    return _with_erp_notes(event, _handle_after_sale)
 
 
-def _handle_order(body: str, record: dict[str, Any]) -> None:
+def _with_erp_notes(event: Any, handle: Any) -> dict[str, Any]:
+    """Tells the ERP-events consumer which records were applied, in one batched send after the batch.
+    Sent for unchanged records too: if a crash lost the note after the write, the redelivery sends it
+    (the consumer compares states, so a repeated note changes nothing)."""
+    notes: list[tuple[str, str, str]] = []
+    result = consume(event, lambda body, record: notes.append(handle(body, record)))
+    failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
+    try:
+        bootstrap.publisher().publish("erp_events", notes)
+    except Exception:
+        log.exception("ERP notes not sent: the whole batch will be redelivered")
+        return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event.to_dict()["Records"]
+                                      if r["messageId"] not in failed] + result["batchItemFailures"]}
+    return result
+
+
+def _note(kind: str, shop_id: str, record_id: str, order_no: str, version: int) -> tuple[str, str, str]:
+    import json
+
+    from chalicelib.messaging.messages import order_group
+    body = json.dumps({"kind": kind, "id": record_id, "shop_id": shop_id, "version": version})
+    return body, order_group(shop_id, order_no), f"{kind}:{record_id}:{version}"
+
+
+def _handle_order(body: str, record: dict[str, Any]) -> tuple[str, str, str]:
+    from chalicelib.domain.orders import order_id_for
     from chalicelib.messaging.messages import OrderMessage
     message = OrderMessage.model_validate_json(body)
-    outcome = ingest_order(message.shop_id, message.order_no, message.snapshot, message.raw_ref)
+    outcome, version = ingest_order(message.shop_id, message.order_no, message.snapshot, message.raw_ref)
     log.info("order applied", extra={"shop_id": message.shop_id, "outcome": outcome, "source": message.source})
+    return _note("order", message.shop_id, order_id_for(message.shop_id, message.order_no), message.order_no,
+                 version)
 
 
-def ingest_order(shop_id: str, order_no: str, snapshot: dict[str, Any] | None, raw_ref: str = "") -> str:
+def ingest_order(shop_id: str, order_no: str, snapshot: dict[str, Any] | None, raw_ref: str = "") -> tuple[str, int]:
     """Applies a snapshot, or fetches the order through the signed API when the message is a reference
     (pushes carry ids and times only: their content is never trusted)."""
     from chalicelib.codec import from_doc
@@ -39,10 +66,11 @@ def ingest_order(shop_id: str, order_no: str, snapshot: dict[str, Any] | None, r
 
     order = _client(shop_id).get_order(order_no) if snapshot is None else from_doc(CanonicalOrder, snapshot)
     links = bootstrap.shop_skus().links_for(shop_id, {line.platform_sku_id for line in order.lines})
-    return apply_snapshot(bootstrap.orders(), bootstrap.clock(), shop_id, order, links, raw_ref).value
+    outcome = apply_snapshot(bootstrap.orders(), bootstrap.clock(), shop_id, order, links, raw_ref)
+    return outcome.value, order.version
 
 
-def _handle_after_sale(body: str, record: dict[str, Any]) -> None:
+def _handle_after_sale(body: str, record: dict[str, Any]) -> tuple[str, str, str]:
     from chalicelib.codec import from_doc
     from chalicelib.messaging.messages import AfterSaleMessage
     from chalicelib.platforms.base import CanonicalAfterSale
@@ -59,6 +87,9 @@ def _handle_after_sale(body: str, record: dict[str, Any]) -> None:
     outcome = apply_case(bootstrap.after_sales(), bootstrap.orders(), bootstrap.clock(), message.shop_id, case,
                          fetch_order=fetch_order)
     log.info("after-sale applied", extra={"shop_id": message.shop_id, "outcome": outcome.value})
+    from chalicelib.domain.after_sales import case_id_for
+    return _note("after_sale", message.shop_id, case_id_for(message.shop_id, case.case_id), case.order_no,
+                 case.version)
 
 
 def _client(shop_id: str) -> Any:

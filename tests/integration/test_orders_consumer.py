@@ -12,7 +12,7 @@ from chalicelib import bootstrap, names
 from chalicelib.codec import to_doc
 from chalicelib.domain.status import OrderStatus
 from chalicelib.messaging.messages import OrderMessage
-from tests.aws import aws
+from tests.aws import aws, create_queues
 from tests.events import sqs_event
 from tests.factories import canonical_order
 
@@ -20,6 +20,7 @@ from tests.factories import canonical_order
 @pytest.fixture
 def client() -> Iterator[Client]:
     with aws(("orders", "shop_skus")):
+        create_queues()
         bootstrap.reset()
         with Client(app, stage_name="test") as c:
             yield c
@@ -64,3 +65,13 @@ def test_given_duplicates_and_an_older_version_then_the_newest_stays(client: Cli
     invoke(client, [shipped, message("7001", 1), shipped])
     stored = bootstrap.orders().get("shopA-7001")
     assert stored.status is OrderStatus.SHIPPED and stored.revision == 1
+
+
+def test_given_applied_orders_then_the_erp_events_queue_is_told_once_per_version(client: Client) -> None:
+    import boto3
+    invoke(client, [message("8001"), message("8001"), message("8002", 3)])
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=names.queue_name("erp_events"))["QueueUrl"]
+    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    notes = sorted(json.loads(m["Body"])["id"] for m in got)
+    assert notes == ["shopA-8001", "shopA-8002"]
