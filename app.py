@@ -1,7 +1,7 @@
 """The Chalice app: creates it and registers the blueprints. No business logic here."""
 from chalice import Chalice
 
-from chalicelib.api import auth, health
+from chalicelib.api import auth, health, webhooks
 from chalicelib.api.logging import install, log_middleware
 from chalicelib.workers import actions, orders, sync
 
@@ -9,5 +9,5 @@ install()
 app = Chalice(app_name="qihang-oms", configure_logs=False)
 app.register_middleware(log_middleware, "all")
 
-for blueprint in (health.bp, auth.bp, orders.bp, sync.bp, actions.bp):
+for blueprint in (health.bp, auth.bp, webhooks.bp, orders.bp, sync.bp, actions.bp):
     app.register_blueprint(blueprint)

@@ -160,6 +160,9 @@ class InMemoryIdempotencyStore:
         self.keys[key] = now + timedelta(seconds=ttl_seconds)
         return True
 
+    def release(self, key: str) -> None:
+        self.keys.pop(key, None)
+
 
 class RecordingPublisher:
     def __init__(self) -> None:

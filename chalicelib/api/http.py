@@ -45,8 +45,21 @@ def public_route(bp: Blueprint, path: str, methods: tuple[str, ...] = ("GET",)
     return _route(bp, path, methods, lambda _request: None)
 
 
+def platform_route(bp: Blueprint, path: str, methods: tuple[str, ...] = ("POST",)
+                   ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Platform pushes: authenticated inside the view by the platform's own signature over the raw body
+    (their content types vary: JSON, XML, text)."""
+    return _route(bp, path, methods, lambda _request: None, content_types=PUSH_CONTENT_TYPES)
+
+
+PUSH_CONTENT_TYPES = ["application/json", "text/xml", "application/xml", "text/plain", "application/octet-stream",
+                      "application/x-www-form-urlencoded"]
+API_CONTENT_TYPES = ["application/json", "text/csv", "application/x-www-form-urlencoded"]
+
+
 def _route(bp: Blueprint, path: str, methods: tuple[str, ...],
-           authenticate: Callable[[Request], User | None]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+           authenticate: Callable[[Request], User | None], content_types: list[str] | None = None
+           ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
         def view(**params: Any) -> Response:
@@ -57,8 +70,7 @@ def _route(bp: Blueprint, path: str, methods: tuple[str, ...],
             except Exception as exc:
                 return _secured(to_response(exc))
             return _secured(result if isinstance(result, Response) else Response(result))
-        bp.route(path, methods=list(methods), content_types=["application/json", "text/csv",
-                                                              "application/x-www-form-urlencoded"])(view)
+        bp.route(path, methods=list(methods), content_types=content_types or API_CONTENT_TYPES)(view)
         return view
     return decorate
 

@@ -9,7 +9,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from chalicelib.domain.after_sales import AfterSale
 from chalicelib.domain.orders import Order
-from chalicelib.domain.shops import Shop
+from chalicelib.domain.shops import Shop, ShopSecrets
 from chalicelib.domain.status import HoldReason, OrderStatus
 from chalicelib.domain.users import User
 
@@ -65,6 +65,10 @@ class ShopRepository(Protocol):
     def by_seller(self, platform: str, seller_id: str) -> Shop | None: ...
     def syncing(self) -> list[Shop]: ...
     def all(self) -> list[Shop]: ...
+    def by_app(self, platform: str, app_key: str) -> list[Shop]: ...
+    def get_secrets(self, shop_id: str) -> ShopSecrets | None: ...
+    def put_secrets(self, shop_id: str, secrets: ShopSecrets, expected_revision: int) -> None:
+        """expected_revision 0 for the first secrets; ConflictError if another writer got there first."""
 
 
 class UserRepository(Protocol):
@@ -77,6 +81,8 @@ class UserRepository(Protocol):
 class IdempotencyStore(Protocol):
     def claim(self, key: str, ttl_seconds: int) -> bool:
         """True the first time a key is claimed within its TTL; False for a replay."""
+    def release(self, key: str) -> None:
+        """Frees a claimed key whose work did not happen, so a retry can claim it again."""
 
 
 class RawStore(Protocol):

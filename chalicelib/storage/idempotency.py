@@ -22,3 +22,6 @@ class DynamoIdempotencyStore:
         except ConflictError:
             return False
         return True
+
+    def release(self, key: str) -> None:
+        IdempotencyItem(key).delete()

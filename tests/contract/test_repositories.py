@@ -177,3 +177,8 @@ class TestIdempotencyStore:
         assert idempotency.claim("push:dy:1", 3600) is True
         assert idempotency.claim("push:dy:1", 3600) is False
         assert idempotency.claim("push:dy:2", 3600) is True
+
+    def test_given_a_released_key_then_it_can_be_claimed_again(self, idempotency) -> None:
+        assert idempotency.claim("push:wx:9", 3600) is True
+        idempotency.release("push:wx:9")
+        assert idempotency.claim("push:wx:9", 3600) is True

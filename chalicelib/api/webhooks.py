@@ -1,0 +1,102 @@
+"""Platform pushes. Each platform authenticates its pushes its own way (a signature over the raw body,
+an encrypted body, or — Xiaohongshu, which signs nothing — a secret in the URL we gave it); a push that
+fails is refused with a clear status and nothing is enqueued. What passes is trusted for ids and
+times only (services/push_intake)."""
+from __future__ import annotations
+
+import hmac
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from chalicelib import bootstrap
+from chalicelib.api.http import Ctx, platform_route
+from chalicelib.domain.errors import NotFoundError
+from chalicelib.domain.shops import Shop, ShopSecrets
+from chalicelib.platforms.errors import PushRejectedError
+
+bp = Blueprint(__name__)
+
+
+@platform_route(bp, "/webhooks/douyin/{app_key}")
+def douyin_push(ctx: Ctx, app_key: str) -> Response:
+    from chalicelib.platforms.douyin.push import ack_response, verify_push
+    secrets = _app_secrets("douyin", app_key)
+    events = verify_push(dict(ctx.request.headers), _body(ctx), app_key, secrets.app_secret, _now())
+    _accept(events)
+    status, headers, body = ack_response()
+    return Response(body.decode(), status_code=status, headers={**headers})
+
+
+@platform_route(bp, "/webhooks/wechat/{shop_id}", methods=("GET", "POST"))
+def wechat_push(ctx: Ctx, shop_id: str) -> Response:
+    from chalicelib.platforms.wechat.push import ACK, verify_push, verify_url
+    shop, secrets = _shop_secrets(shop_id, "wechat")
+    extra = secrets.extra_dict()
+    query = dict(ctx.request.query_params or {})
+    token, aes_key = extra.get("push_token", ""), extra.get("encoding_aes_key", "")
+    if ctx.request.method == "GET":   # the URL check WeChat makes when the push URL is saved
+        return _text(verify_url(query, token, _now(), aes_key, shop.app_key))
+    _accept(verify_push(query, _body(ctx), token, aes_key, shop.app_key, _now()))
+    return _text(ACK)
+
+
+@platform_route(bp, "/webhooks/kuaishou/{app_key}")
+def kuaishou_push(ctx: Ctx, app_key: str) -> Response:
+    from chalicelib.platforms.kuaishou.push import verify_push
+    secrets = _app_secrets("kuaishou", app_key)
+    events = verify_push(dict(ctx.request.headers), _body(ctx), secrets.extra_dict().get("message_key", ""),
+                         now=_now(), app_key=app_key)
+    _accept(events)
+    return _json({"result": 1})
+
+
+@platform_route(bp, "/webhooks/xhs/{shop_id}/{push_secret}")
+def xhs_push(ctx: Ctx, shop_id: str, push_secret: str) -> Response:
+    from chalicelib.platforms.xhs.push import verify_push
+    shop, secrets = _shop_secrets(shop_id, "xhs")
+    expected = secrets.extra_dict().get("push_secret", "")
+    if not expected or not hmac.compare_digest(expected.encode(), push_secret.encode()):
+        raise PushRejectedError("unknown push URL", status=401)
+    _accept(verify_push(dict(ctx.request.headers), _body(ctx), now=_now(), seller_ids={shop.seller_id}))
+    return _json({"success": True, "error_code": 0, "error_msg": ""})
+
+
+def _accept(events: list[Any]) -> None:
+    from chalicelib.services.push_intake import accept
+    accept(events, bootstrap.shops(), bootstrap.idempotency(), bootstrap.publisher())
+
+
+def _app_secrets(platform: str, app_key: str) -> ShopSecrets:
+    for shop in bootstrap.shops().by_app(platform, app_key):
+        secrets = bootstrap.shops().get_secrets(shop.shop_id)
+        if secrets:
+            return secrets
+    raise NotFoundError(f"no {platform} app {app_key}")
+
+
+def _shop_secrets(shop_id: str, platform: str) -> tuple[Shop, ShopSecrets]:
+    shop = bootstrap.shops().get(shop_id)
+    secrets = bootstrap.shops().get_secrets(shop_id) if shop and shop.platform.value == platform else None
+    if shop is None or secrets is None:
+        raise NotFoundError(f"no {platform} shop {shop_id}")
+    return shop, secrets
+
+
+def _body(ctx: Ctx) -> bytes:
+    raw = ctx.request.raw_body or b""
+    return raw.encode() if isinstance(raw, str) else raw
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _text(body: str) -> Response:
+    return Response(body, status_code=200, headers={"Content-Type": "text/plain"})
+
+
+def _json(body: dict[str, Any]) -> Response:
+    return Response(json.dumps(body), status_code=200, headers={"Content-Type": "application/json"})
