@@ -1,7 +1,8 @@
 """The Chalice app: creates it and registers the blueprints. No business logic here."""
 from chalice import Chalice
 
-from chalicelib.api import auth, health, webhooks
+from chalicelib.api import auth, health, sync_admin, webhooks
+from chalicelib.api import orders as order_api
 from chalicelib.api.logging import install, log_middleware
 from chalicelib.workers import actions, orders, sync
 
@@ -9,5 +10,5 @@ install()
 app = Chalice(app_name="qihang-oms", configure_logs=False)
 app.register_middleware(log_middleware, "all")
 
-for blueprint in (health.bp, auth.bp, webhooks.bp, orders.bp, sync.bp, actions.bp):
+for blueprint in (health.bp, auth.bp, order_api.bp, sync_admin.bp, webhooks.bp, orders.bp, sync.bp, actions.bp):
     app.register_blueprint(blueprint)

@@ -112,3 +112,10 @@ def clients() -> Any:
         from chalicelib.services.platform_access import client_for_shop
         return lambda shop: client_for_shop(shops(), shop)
     return _get("clients", build)
+
+
+def dead_letters() -> Any:
+    def build() -> Any:
+        from chalicelib.messaging.dlq import SqsDeadLetters
+        return SqsDeadLetters()
+    return _get("dead_letters", build)

@@ -97,6 +97,15 @@ def _matches(o: Order, q: OrderQuery) -> bool:
         return False
     if q.hold and q.hold not in o.holds:
         return False
+    if q.platform and o.platform.value != q.platform:
+        return False
+    if q.erp_handoff and o.erp_handoff.value != q.erp_handoff:
+        return False
+    if q.tracking_no and o.tracking_no != q.tracking_no:
+        return False
+    if q.text and q.text not in " ".join(filter(None, [o.order_no, o.receiver.name_masked if o.receiver else "",
+                                                        o.receiver.phone_masked if o.receiver else ""])):
+        return False
     updated = o.updated_at or o.modified_at
     if q.shop_id and q.updated_from and updated < q.updated_from:
         return False
@@ -181,6 +190,7 @@ class InMemorySyncRepository:
         from chalicelib.domain.sync import Cursor, PullLog, Stream
         self.cursors: dict[tuple[str, Stream], Cursor] = {}
         self.logs: list[PullLog] = []
+        self.stats: dict[tuple[str, Stream, str], dict[str, int]] = {}
 
     def get_cursor(self, shop_id, stream):  # type: ignore[no-untyped-def]
         from chalicelib.domain.sync import Cursor
@@ -208,6 +218,15 @@ class InMemorySyncRepository:
 
     def add_log(self, log) -> None:  # type: ignore[no-untyped-def]
         self.logs.append(log)
+
+    def add_counts(self, shop_id, stream, day, counts) -> None:  # type: ignore[no-untyped-def]
+        current = self.stats.setdefault((shop_id, stream, day), {"new": 0, "updated": 0, "unchanged": 0, "failed": 0})
+        for key, value in counts.items():
+            current[key] = current.get(key, 0) + value
+
+    def counts(self, shop_id, stream, now):  # type: ignore[no-untyped-def]
+        return dict(self.stats.get((shop_id, stream, f"{now:%Y-%m-%d}"),
+                                   {"new": 0, "updated": 0, "unchanged": 0, "failed": 0}))
 
 
 class InMemoryRawStore:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Callable
 from contextvars import ContextVar
 from functools import cache
@@ -18,11 +19,22 @@ _keys: ContextVar[dict[str, str]] = ContextVar("oms_log_keys", default={})  # no
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
 
+class _Stdout:
+    """Whatever sys.stdout is when a line is written (the Lambda runtime's, or a test's capture)."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
 @cache
 def powertools_logger() -> Any:
     from aws_lambda_powertools import Logger
     # a name other than the chalice app's: chalice attaches its own handler to that one (duplicate lines)
-    return Logger(service="qihang-oms", level=os.environ.get("LOG_LEVEL", "INFO"))
+    return Logger(service="qihang-oms", level=os.environ.get("LOG_LEVEL", "INFO"),
+                  logger_handler=logging.StreamHandler(_Stdout()))
 
 
 class PowertoolsHandler(logging.Handler):

@@ -2,6 +2,8 @@
 handlers: pydantic costs ~70 ms of cold start that /health should not pay."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.domain.users import Role
@@ -30,3 +32,29 @@ class NewUserBody(Body):
 class UserPatchBody(Body):
     role: Role | None = None
     active: bool | None = None
+
+
+class MemoBody(Body):
+    memo: str = Field(max_length=500)
+    flag: int = Field(default=0, ge=0, le=5)
+
+
+class HoldBody(Body):
+    reason: str = Field(pattern=r"^(manual_hold|address_issue|buyer_message)$")
+    note: str = Field(default="", max_length=200)
+
+
+class CancelBody(Body):
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class PullOrderBody(Body):
+    shop_id: str = Field(min_length=1, max_length=64)
+    order_no: str = Field(min_length=1, max_length=64)
+
+
+class ResyncBody(Body):
+    shop_id: str = Field(min_length=1, max_length=64)
+    stream: str = Field(pattern=r"^(orders|after_sales)$")
+    start: datetime
+    end: datetime

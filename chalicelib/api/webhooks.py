@@ -7,15 +7,16 @@ from __future__ import annotations
 import hmac
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
 from chalicelib import bootstrap
 from chalicelib.api.http import Ctx, platform_route
 from chalicelib.domain.errors import NotFoundError
-from chalicelib.domain.shops import Shop, ShopSecrets
-from chalicelib.platforms.errors import PushRejectedError
+
+if TYPE_CHECKING:
+    from chalicelib.domain.shops import Shop, ShopSecrets
 
 bp = Blueprint(__name__)
 
@@ -55,6 +56,7 @@ def kuaishou_push(ctx: Ctx, app_key: str) -> Response:
 
 @platform_route(bp, "/webhooks/xhs/{shop_id}/{push_secret}")
 def xhs_push(ctx: Ctx, shop_id: str, push_secret: str) -> Response:
+    from chalicelib.platforms.errors import PushRejectedError
     from chalicelib.platforms.xhs.push import verify_push
     shop, secrets = _shop_secrets(shop_id, "xhs")
     expected = secrets.extra_dict().get("push_secret", "")

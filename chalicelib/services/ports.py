@@ -29,6 +29,10 @@ class OrderQuery:
     hold: HoldReason | None = None
     held_only: bool = False
     order_no: str | None = None
+    platform: str | None = None
+    erp_handoff: str | None = None
+    tracking_no: str | None = None
+    text: str | None = None                  # matched against masked receiver name / phone and order no.
     updated_from: datetime | None = None
     updated_to: datetime | None = None
     limit: int = 50

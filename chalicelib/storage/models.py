@@ -65,6 +65,9 @@ class OrderItem(Model):
     held = UnicodeAttribute(null=True)          # "HELD" while any hold applies, absent otherwise
     holds = UnicodeAttribute(null=True)         # space-separated reasons, for filters
     tracking_no = UnicodeAttribute(null=True)
+    platform = UnicodeAttribute(null=True)
+    erp_handoff = UnicodeAttribute(null=True)
+    search = UnicodeAttribute(null=True)        # masked receiver name and phone, order no.: for filters
     version = NumberAttribute()
     revision = NumberAttribute()
     doc = JSONAttribute()
@@ -195,6 +198,10 @@ class SyncItem(Model):
     watermark = UnicodeAttribute(null=True)
     last_success_at = UnicodeAttribute(null=True)
     last_error = UnicodeAttribute(null=True)
+    n_new = NumberAttribute(null=True)          # sk "STATS#<day>": what consumers did with the records
+    n_updated = NumberAttribute(null=True)
+    n_unchanged = NumberAttribute(null=True)
+    n_failed = NumberAttribute(null=True)
     revision = NumberAttribute(default=0)
     expires_at = NumberAttribute(null=True)
     doc = JSONAttribute(null=True)

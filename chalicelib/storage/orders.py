@@ -22,9 +22,15 @@ def to_item(order: Order, revision: int) -> OrderItem:
         created_at=sortable(order.created_at), updated_at=sortable(updated),
         erp_queue="READY" if ready else None, ready_at=sortable(updated) if ready else None,
         held="HELD" if order.holds else None, holds=" ".join(sorted(order.holds)) or None,
-        tracking_no=order.tracking_no or None, version=order.version, revision=revision,
+        tracking_no=order.tracking_no or None, platform=order.platform.value, erp_handoff=order.erp_handoff.value,
+        search=_search_text(order), version=order.version, revision=revision,
         doc=to_doc(order) | {"revision": revision},
     )
+
+
+def _search_text(order: Order) -> str:
+    r = order.receiver
+    return " ".join(filter(None, [order.order_no, r.name_masked if r else "", r.phone_masked if r else ""]))
 
 
 def from_item(item: OrderItem) -> Order:
@@ -100,6 +106,14 @@ def _filters(q: OrderQuery, *, shop: bool = False, held: bool = False, status: b
         parts.append(OrderItem.holds.contains(q.hold.value))
     if held and q.held_only:
         parts.append(OrderItem.held.exists())
+    if q.platform:
+        parts.append(OrderItem.platform == q.platform)
+    if q.erp_handoff:
+        parts.append(OrderItem.erp_handoff == q.erp_handoff)
+    if q.tracking_no:
+        parts.append(OrderItem.tracking_no == q.tracking_no)
+    if q.text:
+        parts.append(OrderItem.search.contains(q.text))
     condition: Condition | None = None
     for part in parts:
         condition = part if condition is None else condition & part

@@ -13,6 +13,7 @@ from chalicelib.storage.models import SyncItem
 
 CURSOR = "CURSOR"
 LOG_TTL = timedelta(days=30)
+STATS_TTL = timedelta(days=90)
 
 
 def _key(shop_id: str, stream: Stream) -> str:
@@ -53,6 +54,24 @@ class DynamoSyncRepository:
         if error:
             actions.append(SyncItem.last_error.set(error[:500]))
         self._update(item, actions, SyncItem.lease_owner == owner)
+
+    def add_counts(self, shop_id: str, stream: Stream, day: str, counts: dict[str, int]) -> None:
+        """One atomic ADD per shop and consumer batch (not per record): the day's outcome counters."""
+        item = SyncItem(_key(shop_id, stream), f"STATS#{day}")
+        attrs = {"new": SyncItem.n_new, "updated": SyncItem.n_updated, "unchanged": SyncItem.n_unchanged,
+                 "failed": SyncItem.n_failed}
+        actions: list[Any] = [attrs[k].add(v) for k, v in counts.items() if v and k in attrs]
+        if actions:
+            expires = int(datetime.now().timestamp() + STATS_TTL.total_seconds())
+            item.update(actions=[*actions, SyncItem.expires_at.set(expires)])
+
+    def counts(self, shop_id: str, stream: Stream, now: datetime) -> dict[str, int]:
+        try:
+            item = SyncItem.get(_key(shop_id, stream), f"STATS#{now:%Y-%m-%d}")
+        except SyncItem.DoesNotExist:
+            return {"new": 0, "updated": 0, "unchanged": 0, "failed": 0}
+        return {"new": int(item.n_new or 0), "updated": int(item.n_updated or 0),
+                "unchanged": int(item.n_unchanged or 0), "failed": int(item.n_failed or 0)}
 
     def add_log(self, log: PullLog) -> None:
         expires = int((log.finished_at + LOG_TTL).timestamp())

@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib import bootstrap, names
-from chalicelib.messaging.consumer import consume
+from chalicelib.workers.batch import Applied, note, run_batch
 
 bp = Blueprint(__name__)
 log = logging.getLogger("oms.workers.orders")
@@ -15,46 +15,21 @@ log = logging.getLogger("oms.workers.orders")
 
 @bp.on_sqs_message(queue=names.queue_name("orders"), batch_size=10)
 def on_order_message(event: Any) -> dict[str, Any]:
-    return _with_erp_notes(event, _handle_order)
+    return run_batch(event, _handle_order, "orders")
 
 
 @bp.on_sqs_message(queue=names.queue_name("after_sales"), batch_size=10)
 def on_after_sale_message(event: Any) -> dict[str, Any]:
-    return _with_erp_notes(event, _handle_after_sale)
+    return run_batch(event, _handle_after_sale, "after_sales")
 
 
-def _with_erp_notes(event: Any, handle: Any) -> dict[str, Any]:
-    """Tells the ERP-events consumer which records were applied, in one batched send after the batch.
-    Sent for unchanged records too: if a crash lost the note after the write, the redelivery sends it
-    (the consumer compares states, so a repeated note changes nothing)."""
-    notes: list[tuple[str, str, str]] = []
-    result = consume(event, lambda body, record: notes.append(handle(body, record)))
-    failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
-    try:
-        bootstrap.publisher().publish("erp_events", notes)
-    except Exception:
-        log.exception("ERP notes not sent: the whole batch will be redelivered")
-        return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event.to_dict()["Records"]
-                                      if r["messageId"] not in failed] + result["batchItemFailures"]}
-    return result
-
-
-def _note(kind: str, shop_id: str, record_id: str, order_no: str, version: int) -> tuple[str, str, str]:
-    import json
-
-    from chalicelib.messaging.messages import order_group
-    body = json.dumps({"kind": kind, "id": record_id, "shop_id": shop_id, "version": version})
-    return body, order_group(shop_id, order_no), f"{kind}:{record_id}:{version}"
-
-
-def _handle_order(body: str, record: dict[str, Any]) -> tuple[str, str, str]:
+def _handle_order(body: str) -> Applied:
     from chalicelib.domain.orders import order_id_for
     from chalicelib.messaging.messages import OrderMessage
     message = OrderMessage.model_validate_json(body)
     outcome, version = ingest_order(message.shop_id, message.order_no, message.snapshot, message.raw_ref)
-    log.info("order applied", extra={"shop_id": message.shop_id, "outcome": outcome, "source": message.source})
-    return _note("order", message.shop_id, order_id_for(message.shop_id, message.order_no), message.order_no,
-                 version)
+    order_id = order_id_for(message.shop_id, message.order_no)
+    return Applied(message.shop_id, outcome, note("order", message.shop_id, order_id, message.order_no, version))
 
 
 def ingest_order(shop_id: str, order_no: str, snapshot: dict[str, Any] | None, raw_ref: str = "") -> tuple[str, int]:
@@ -70,8 +45,9 @@ def ingest_order(shop_id: str, order_no: str, snapshot: dict[str, Any] | None, r
     return outcome.value, order.version
 
 
-def _handle_after_sale(body: str, record: dict[str, Any]) -> tuple[str, str, str]:
+def _handle_after_sale(body: str) -> Applied:
     from chalicelib.codec import from_doc
+    from chalicelib.domain.after_sales import case_id_for
     from chalicelib.messaging.messages import AfterSaleMessage
     from chalicelib.platforms.base import CanonicalAfterSale
     from chalicelib.services.after_sales_ingest import apply_case
@@ -81,15 +57,15 @@ def _handle_after_sale(body: str, record: dict[str, Any]) -> tuple[str, str, str
         case = _client(message.shop_id).get_after_sale(message.case_id)
     else:
         case = from_doc(CanonicalAfterSale, message.snapshot)
+
     def fetch_order(order_no: str) -> None:
         ingest_order(message.shop_id, order_no, None)
 
     outcome = apply_case(bootstrap.after_sales(), bootstrap.orders(), bootstrap.clock(), message.shop_id, case,
                          fetch_order=fetch_order)
-    log.info("after-sale applied", extra={"shop_id": message.shop_id, "outcome": outcome.value})
-    from chalicelib.domain.after_sales import case_id_for
-    return _note("after_sale", message.shop_id, case_id_for(message.shop_id, case.case_id), case.order_no,
-                 case.version)
+    case_id = case_id_for(message.shop_id, case.case_id)
+    return Applied(message.shop_id, outcome.value, note("after_sale", message.shop_id, case_id, case.order_no,
+                                                        case.version))
 
 
 def _client(shop_id: str) -> Any:

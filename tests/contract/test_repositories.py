@@ -125,6 +125,15 @@ class TestOrderRepository:
         orders.add(make_order(3, erp_handoff=ErpHandoff.TAKEN))
         assert [o.order_no for o in orders.erp_ready(limit=10).items] == ["1", "2"]
 
+    def test_given_filters_on_platform_handoff_tracking_and_masked_text_then_they_combine(self, orders) -> None:
+        orders.add(make_order(1, tracking_no="YT100"))
+        orders.add(make_order(2, platform=Platform.JD, erp_handoff=ErpHandoff.READY))
+        orders.add(make_order(3, receiver=Receiver("李*", "139****1111", "江苏省", "南京市", "鼓楼区", "中山路***")))
+        assert [o.order_no for o in orders.query(OrderQuery(shop_id="shopA", platform="jd")).items] == ["2"]
+        assert [o.order_no for o in orders.query(OrderQuery(shop_id="shopA", erp_handoff="ready")).items] == ["2"]
+        assert [o.order_no for o in orders.query(OrderQuery(shop_id="shopA", tracking_no="YT100")).items] == ["1"]
+        assert [o.order_no for o in orders.query(OrderQuery(shop_id="shopA", text="139****1111")).items] == ["3"]
+
     def test_given_an_order_no_when_looked_up_then_found_across_shops(self, orders) -> None:
         orders.add(make_order(5))
         orders.add(make_order(5, shop="shopB"))
