@@ -79,7 +79,7 @@ def test_given_a_memo_edit_then_saved_and_a_platform_write_back_is_queued(api) -
 
 
 def test_given_a_viewer_when_holding_then_403_and_an_operator_can_hold_and_release(api) -> None:
-    client, deps = api
+    client, _ = api
     body = json.dumps({"reason": "address_issue", "note": "地址不全"})
     assert client.http.post("/admin/orders/shopA-1001/hold", headers=token(client, "eye"), body=body).status_code == 403
     held = client.http.post("/admin/orders/shopA-1001/hold", headers=token(client, "ops"), body=body).json_body
