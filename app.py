@@ -4,11 +4,13 @@ from chalice import Chalice
 from chalicelib.api import auth, health, sync_admin, webhooks
 from chalicelib.api import orders as order_api
 from chalicelib.api.logging import install, log_middleware
-from chalicelib.workers import actions, orders, sync
+from chalicelib.workers import actions, orders, sync, tmc
 
 install()
 app = Chalice(app_name="qihang-oms", configure_logs=False)
 app.register_middleware(log_middleware, "all")
 
-for blueprint in (health.bp, auth.bp, order_api.bp, sync_admin.bp, webhooks.bp, orders.bp, sync.bp, actions.bp):
+BLUEPRINTS = (health.bp, auth.bp, order_api.bp, sync_admin.bp, webhooks.bp,   # HTTP
+              orders.bp, sync.bp, actions.bp, tmc.bp)                     # queues and schedules
+for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

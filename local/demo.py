@@ -1,0 +1,138 @@
+"""The local runtime's demo: the first admin, a sandbox gateway per platform with a demo shop each,
+registered in the OMS and pointed at its sandbox, pushes wired to the local webhooks, and a trickle of
+new orders so the whole flow can be watched. Everything it makes is listed in local.json."""
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import secrets
+import threading
+from datetime import datetime, timedelta
+from typing import Any
+
+from local.runtime.hooks import StartContext, on_started, on_stopping
+from local.sandbox.core import SHANGHAI, SandboxServer, SandboxShop
+
+log = logging.getLogger("local.demo")
+
+# platform -> (sandbox module, port, shop name); ports avoid the print components' (5000, 9113, 12705,
+# 13528, 13888, 16888) and stay fixed so that shops keep their base URL across restarts
+SANDBOXES = {
+    "taobao": ("local.sandbox.taobao", 8761, "淘宝演示旗舰店"),
+    "jd": ("local.sandbox.jd", 8762, "京东演示店"),
+    "pdd": ("local.sandbox.pdd", 8763, "拼多多演示店"),
+    "douyin": ("local.sandbox.douyin", 8764, "抖店演示店"),
+    "wechat": ("local.sandbox.wechat", 8765, "微信小店演示店"),
+    "kuaishou": ("local.sandbox.kuaishou", 8766, "快手演示小店"),
+    "xhs": ("local.sandbox.xhs", 8767, "小红书演示店"),
+}
+ORDERS_PER_TICK = 2
+TICK_SECONDS = float(os.environ.get("OMS_DEMO_TICK_SECONDS", "20"))
+PORT_BASE = os.environ.get("OMS_SANDBOX_PORTS", "fixed")   # "any": free ports (tests running side by side)
+
+_servers: list[SandboxServer] = []
+_stop = threading.Event()
+
+
+@on_started
+def create_admin(ctx: StartContext) -> None:
+    from chalicelib import bootstrap
+    from chalicelib.services.users import ensure_admin
+    password_file = ctx.state_dir / "admin.password"
+    if not password_file.exists():
+        password_file.write_text(f"Oms-{secrets.token_urlsafe(12)}")
+        password_file.chmod(0o600)
+    password = password_file.read_text().strip()
+    ensure_admin(bootstrap.users(), "admin", password)
+    ctx.publish("admin", {"username": "admin", "password": password, "login": ctx.ui_url})
+
+
+@on_started
+def start_sandboxes(ctx: StartContext) -> None:
+    listing: dict[str, Any] = {}
+    for platform, (module, port, name) in SANDBOXES.items():
+        sandbox = importlib.import_module(module).create_sandbox(seed=11)
+        server = SandboxServer(sandbox, port=0 if PORT_BASE == "any" else port).start()
+        _servers.append(server)
+        demo = sandbox.add_shop()
+        shop_id = _register(platform, name, demo, server.url)
+        _subscribe(platform, sandbox, demo, ctx.base_url, shop_id)
+        now = datetime.now(SHANGHAI)
+        sandbox.generate_orders(demo.seller_id, 20, now - timedelta(hours=6), now - timedelta(minutes=5))
+        listing[platform] = {"gateway": server.url, "shop_id": shop_id, "shop_name": name,
+                             "seller_id": demo.seller_id, "app_key": demo.app_key, "app_secret": demo.app_secret,
+                             "access_token": demo.access_token, "refresh_token": demo.refresh_token,
+                             "extra": dict(demo.extra)}
+        threading.Thread(target=_trickle, args=(platform, sandbox, demo), daemon=True,
+                         name=f"demo-{platform}").start()
+    ctx.publish("sandbox", listing)
+
+
+@on_stopping
+def stop_sandboxes(ctx: StartContext) -> None:
+    _stop.set()
+    for server in _servers:
+        server.stop()
+
+
+def _register(platform: str, name: str, demo: SandboxShop, base_url: str) -> str:
+    """The same seller on every start (the sandbox is seeded): refresh its URL and credentials."""
+    from dataclasses import replace
+
+    from chalicelib import bootstrap
+    from chalicelib.domain.platform import Platform
+    from chalicelib.domain.shops import ShopSecrets
+    from chalicelib.services.shops import register_shop
+    shops = bootstrap.shops()
+    extra = dict(demo.extra)
+    if platform == "xhs":
+        extra.setdefault("push_secret", secrets.token_urlsafe(16))
+    fresh = ShopSecrets(demo.app_secret, demo.access_token, demo.refresh_token, tuple(sorted(extra.items())))
+    shop = register_shop(shops, name=name, platform=Platform(platform), seller_id=demo.seller_id,
+                         app_key=demo.app_key, secrets=fresh, base_url=base_url)
+    current = shops.get_secrets(shop.shop_id)
+    if current is not None and current.access_token != fresh.access_token:
+        kept = dict(current.extra) | dict(fresh.extra)
+        shops.put_secrets(shop.shop_id, replace(fresh, extra=tuple(sorted(kept.items()))), current.revision)
+    if shop.base_url != base_url:
+        shops.save(replace(shop, base_url=base_url), shop.revision)
+    return shop.shop_id
+
+
+def _subscribe(platform: str, sandbox: Any, demo: SandboxShop, base_url: str, shop_id: str) -> None:
+    from chalicelib import bootstrap
+    if platform == "douyin":
+        sandbox.subscribe(f"{base_url}/webhooks/douyin/{demo.app_key}")
+    elif platform == "wechat":
+        sandbox.subscribe(f"{base_url}/webhooks/wechat/{shop_id}", demo.extra["push_token"],
+                          demo.extra["encoding_aes_key"])
+    elif platform == "kuaishou":
+        sandbox.subscribe(f"{base_url}/webhooks/kuaishou/{demo.app_key}")
+    elif platform == "xhs":
+        stored = bootstrap.shops().get_secrets(shop_id)
+        sandbox.subscribe(f"{base_url}/webhooks/xhs/{shop_id}/{stored.extra_dict()['push_secret']}")
+    elif platform == "taobao":
+        _permit_tmc(shop_id)
+
+
+def _permit_tmc(shop_id: str) -> None:
+    from chalicelib import bootstrap
+    from chalicelib.platforms.http import Transport
+    from chalicelib.platforms.taobao.tmc import TmcFeed
+    from chalicelib.services.platform_access import credentials_for
+    shop = bootstrap.shops().get(shop_id)
+    TmcFeed(credentials_for(shop, bootstrap.shops().get_secrets(shop_id)), Transport()).permit()
+
+
+def _trickle(platform: str, sandbox: Any, demo: SandboxShop) -> None:
+    while not _stop.wait(TICK_SECONDS):
+        now = datetime.now(SHANGHAI)
+        try:
+            sandbox.generate_orders(demo.seller_id, ORDERS_PER_TICK, now - timedelta(seconds=TICK_SECONDS), now)
+            if hasattr(sandbox, "deliver_pushes"):
+                sandbox.deliver_pushes()
+        except Exception:   # the demo must not take the runtime down
+            log.exception("demo orders for %s failed", platform)
+
+

@@ -1,0 +1,143 @@
+"""moto's server, in this process, on loopback. Every request passes a gate, so a snapshot can pause
+the emulator between requests and pickle a consistent state."""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
+
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                    "AWS_SESSION_TOKEN": "testing", "AWS_SECURITY_TOKEN": "testing"}
+
+
+# operations that change nothing: they do not make a new snapshot necessary (a receive that returned
+# messages does: it moved their visibility and receive count)
+_READS = frozenset({
+    "DynamoDB_20120810.GetItem", "DynamoDB_20120810.BatchGetItem", "DynamoDB_20120810.Query",
+    "DynamoDB_20120810.Scan", "DynamoDB_20120810.TransactGetItems", "DynamoDB_20120810.DescribeTable",
+    "DynamoDB_20120810.ListTables", "DynamoDB_20120810.DescribeTimeToLive",
+    "DynamoDB_20120810.DescribeContinuousBackups", "DynamoDB_20120810.ListTagsOfResource",
+    "AmazonSQS.GetQueueUrl", "AmazonSQS.GetQueueAttributes", "AmazonSQS.ListQueues",
+    "TrentService.Encrypt", "TrentService.Decrypt", "TrentService.GenerateDataKey",
+    "TrentService.GenerateDataKeyWithoutPlaintext", "TrentService.DescribeKey", "TrentService.ListKeys",
+    "TrentService.ListAliases", "TrentService.ListResourceTags", "TrentService.GetKeyRotationStatus",
+    "DynamoDBStreams_20120810.DescribeStream", "DynamoDBStreams_20120810.ListStreams",
+    "DynamoDBStreams_20120810.GetRecords", "DynamoDBStreams_20120810.GetShardIterator",
+})
+
+
+def is_change(environ: dict[str, Any], body: list[bytes]) -> bool:
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if target == "AmazonSQS.ReceiveMessage":
+        return any(b"ReceiptHandle" in chunk for chunk in body)
+    if target:
+        return target not in _READS
+    return environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD")     # S3 and the query protocols
+
+
+class Gate:
+    """Many requests at once, or one snapshot alone (the snapshot waits for running requests and
+    blocks new ones). `changes` counts the requests that may have changed state, so an idle emulator
+    (pollers finding empty queues included) is not snapshotted again."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._active = 0
+        self._exclusive = False
+        self._waiting = 0
+        self.changes = 0
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._cond:
+            while self._exclusive or self._waiting:
+                self._cond.wait()
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._active -= 1
+                self._cond.notify_all()
+
+    def changed(self) -> None:
+        with self._cond:
+            self.changes += 1
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._cond:
+            self._waiting += 1
+            while self._exclusive or self._active:
+                self._cond.wait()
+            self._waiting -= 1
+            self._exclusive = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._exclusive = False
+                self._cond.notify_all()
+
+
+class QuietRequestHandler(MotoRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+
+class GatedMotoServer(ThreadedMotoServer):
+    def __init__(self, host: str, port: int, gate: Gate) -> None:
+        super().__init__(ip_address=host, port=port, verbose=False)
+        self.gate = gate
+        self.error: BaseException | None = None
+
+    def _server_entry(self) -> None:
+        app = DomainDispatcherApplication(create_backend_app)
+        gate = self.gate
+
+        def gated(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            with gate.shared():
+                # moto answers with a complete body: materialise it inside the gate
+                body = list(app(environ, start_response))
+                if is_change(environ, body):
+                    gate.changed()
+                return body
+
+        try:
+            self._server = make_server(self._ip_address, self._port, gated, True,
+                                       request_handler=QuietRequestHandler)
+        except (Exception, SystemExit) as e:    # werkzeug exits when the port is taken; start() would hang
+            self.error = e
+            self._server_ready_event.set()
+            return
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+
+def start_moto(host: str, port: int, gate: Gate) -> GatedMotoServer:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = GatedMotoServer(host, port, gate)
+    server.start()
+    if server.error is not None:
+        reason = "the port is in use" if isinstance(server.error, SystemExit) else repr(server.error)
+        raise OSError(f"the AWS emulator cannot listen on {host}:{port}: {reason}")
+    return server
+
+
+def aws_env(endpoint: str, region: str) -> dict[str, str]:
+    """The process environment that sends every boto3/pynamodb client to the local emulator."""
+    return {**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": endpoint, "AWS_DEFAULT_REGION": region,
+            "AWS_REGION": region}
+
+
+def apply_env(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        os.environ.pop(var, None)

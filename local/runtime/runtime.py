@@ -1,0 +1,223 @@
+"""The local runtime: moto in-process, state restored, resources provisioned from infra/, the app's
+routes, queues and schedules running, hooks run, `local.json` written. `stop()` undoes it in reverse,
+snapshotting before moto goes away."""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from chalice.app import ScheduledEventConfig, SQSEventConfig
+
+from local.runtime import hooks, snapshot, state
+from local.runtime.cfn import Pseudo, Resolver
+from local.runtime.moto_server import Gate, GatedMotoServer, aws_env, start_moto
+from local.runtime.provision import Provisioned, provision
+from local.runtime.queue_runner import QueueRunner, RunnerOptions
+from local.runtime.scheduler import Scheduler, SchedulerOptions
+from local.runtime.web import API_PREFIXES, WebServer
+
+log = logging.getLogger("local.runtime")
+
+DEFAULT_PREFIX = "qihang-oms-local"
+
+
+@dataclass
+class RuntimeConfig:
+    state_dir: Path = Path(".state")
+    host: str = "127.0.0.1"
+    port: int = 8750                      # 0: any free port
+    moto_port: int = 8751                 # 0: any free port
+    region: str = "us-east-1"
+    account_id: str = "123456789012"
+    reset: bool = False                   # discard the saved emulator state
+    snapshot_interval: float = 5.0        # seconds; 0 disables the periodic snapshot (stop still saves)
+    tick_scale: float = 1.0
+    fire_schedules_on_start: bool = False
+    visibility_timeout: int | None = None
+    idle_wait: float = 0.2
+    ui_dir: Path | None = Path("ui/dist")
+    api_prefixes: tuple[str, ...] = API_PREFIXES
+    run_queues: bool = True
+    run_schedules: bool = True
+    run_hooks: bool = True
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+def _default_resources() -> dict[str, Any]:
+    from infra.template import resources
+    return resources()
+
+
+def _template_env(pseudo: Pseudo, lookup: Callable[[str, str], Any]) -> dict[str, str]:
+    """The environment infra/ gives the functions on AWS (RAW_BUCKET, SECRETS_KEY_ID...), resolved."""
+    try:
+        from infra.template import merge_template
+        variables = merge_template(SimpleNamespace(event_sources=[]))["Resources"]["APIHandler"][
+            "Properties"]["Environment"]["Variables"]
+    except (ImportError, KeyError):
+        return {}
+    resolver, env = Resolver(pseudo, lookup), {}
+    for name, value in variables.items():
+        try:
+            env[name] = str(resolver.resolve(value))
+        except KeyError as e:       # an app-specific template without that resource
+            log.debug("not exporting %s: %s", name, e)
+    return env
+
+
+class LocalRuntime:
+    def __init__(self, config: RuntimeConfig, app: Any | Callable[[], Any],
+                 resources: Callable[[], dict[str, Any]] = _default_resources) -> None:
+        self.config = config
+        self._app_source = app
+        self._resources = resources
+        self.state_dir = config.state_dir.resolve()
+        self.snapshot_path = self.state_dir / state.SNAPSHOT_FILE
+        self.gate = Gate()
+        self.app: Any = None
+        self.moto: GatedMotoServer | None = None
+        self.snapshotter: snapshot.Snapshotter | None = None
+        self.runner: QueueRunner | None = None
+        self.scheduler: Scheduler | None = None
+        self.web: WebServer | None = None
+        self.provisioned = Provisioned()
+        self.env: dict[str, str] = {}
+        self.context: hooks.StartContext | None = None
+        self.state: dict[str, Any] = {}
+        self.timings: dict[str, float] = {}
+        self._saved_env: dict[str, str | None] = {}
+
+    @property
+    def moto_endpoint(self) -> str:
+        assert self.moto is not None
+        host, port = self.moto.get_host_and_port()
+        return f"http://{host}:{port}"
+
+    def _set_env(self, values: dict[str, str]) -> None:
+        for key, value in values.items():
+            self._saved_env.setdefault(key, os.environ.get(key))
+            os.environ[key] = value
+        self.env.update(values)
+
+    def start(self) -> LocalRuntime:
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> LocalRuntime:
+        t0 = time.perf_counter()
+        cfg = self.config
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        if cfg.reset:
+            self.snapshot_path.unlink(missing_ok=True)
+        self._set_env({"OMS_PREFIX": os.environ.get("OMS_PREFIX") or DEFAULT_PREFIX,
+                       "JWT_SECRET": state.jwt_secret(self.state_dir),
+                       "OMS_LOCAL_KEY_FILE": str(state.local_key_file(self.state_dir)),
+                       "OMS_LOCAL": "1", **cfg.extra_env})
+        for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+            os.environ.pop(var, None)
+        self.moto = start_moto(cfg.host, cfg.moto_port, self.gate)
+        self._set_env(aws_env(self.moto_endpoint, cfg.region))
+        self.timings["moto"] = time.perf_counter() - t0
+        restored = snapshot.restore(self.snapshot_path)      # SnapshotVersionError propagates
+        self.timings["restore"] = time.perf_counter() - t0
+        pseudo = Pseudo(cfg.account_id, cfg.region, "aws", os.environ["OMS_PREFIX"])
+        self.provisioned = provision(self._resources(), self.moto_endpoint, pseudo)
+        self._set_env(_template_env(pseudo, self.provisioned.attribute))
+        self.timings["provision"] = time.perf_counter() - t0
+        log.info("emulator at %s: %s, %d resources created", self.moto_endpoint,
+                 "state restored" if restored else "fresh state", len(self.provisioned.created))
+        self.app = self._app_source() if callable(self._app_source) and not hasattr(
+            self._app_source, "handler_map") else self._app_source
+        self.timings["app"] = time.perf_counter() - t0
+        for source in getattr(self.app, "event_sources", []):
+            if not isinstance(source, SQSEventConfig | ScheduledEventConfig):
+                log.warning("%s (%s) does not run in the local runtime", source.name, type(source).__name__)
+        self.snapshotter = snapshot.Snapshotter(self.snapshot_path, self.gate, cfg.snapshot_interval)
+        self.snapshotter.start()
+        self.web = WebServer(self.app, cfg.host, cfg.port, cfg.ui_dir, api_prefixes=cfg.api_prefixes)
+        self.web.start()
+        if cfg.run_queues:
+            self.runner = QueueRunner(self.app, RunnerOptions(self.moto_endpoint, cfg.region, cfg.account_id,
+                                                              cfg.visibility_timeout, cfg.idle_wait))
+            self.runner.start()
+        if cfg.run_schedules:
+            self.scheduler = Scheduler(self.app, SchedulerOptions(cfg.region, cfg.account_id, cfg.tick_scale,
+                                                                  cfg.fire_schedules_on_start))
+            self.scheduler.start()
+        self.timings["serving"] = time.perf_counter() - t0
+        self.state = self._base_state()
+        web_url = self.web.url
+        self.context = hooks.StartContext(web_url, web_url + "/", self.moto_endpoint, self.state_dir,
+                                          dict(self.env), self.provisioned.as_json(), self.app)
+        errors = hooks.run_started(self.context) if cfg.run_hooks else []
+        self.state.update(self.context.published)
+        if errors:
+            self.state["hook_errors"] = errors
+        self.write_state()
+        self.timings["ready"] = time.perf_counter() - t0
+        return self
+
+    def _base_state(self) -> dict[str, Any]:
+        assert self.web is not None
+        cfg = self.config
+        url = self.web.url
+        return {"status": "running", "api": url, "ui": url + "/", "moto": self.moto_endpoint,
+                "region": cfg.region, "account_id": cfg.account_id, "prefix": os.environ["OMS_PREFIX"],
+                "resources": self.provisioned.as_json(), "pid": os.getpid(),
+                "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "state_dir": str(self.state_dir),
+                "snapshot": {"path": str(self.snapshot_path), "interval_seconds": cfg.snapshot_interval}}
+
+    def write_state(self) -> Path:
+        return state.write_state(self.state_dir, self.state)
+
+    def snapshot_now(self) -> snapshot.SnapshotStats:
+        assert self.snapshotter is not None
+        return self.snapshotter.save_now()
+
+    def stop(self) -> None:
+        """Stop taking work, let running batches finish, snapshot, stop moto, forget its state."""
+        if self.context is not None and self.config.run_hooks:
+            hooks.run_stopping(self.context)
+        if self.web is not None:
+            self.web.stop()
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        if self.runner is not None:
+            self.runner.stop()
+        if self.snapshotter is not None:
+            try:
+                self.snapshotter.stop(final=True)
+            except Exception:
+                log.exception("final snapshot failed; the previous one is kept")
+        if self.moto is not None and self.moto.error is None:
+            self.moto.stop()
+            snapshot.reset_backends()
+        if self.state:
+            self.state.update(status="stopped", stopped_at=datetime.now(UTC).isoformat(timespec="seconds"))
+            self.write_state()
+        for key, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self.moto = self.web = None
+        self.runner = self.scheduler = None
+        self.snapshotter = None
+        self.context = None
+
+    def __enter__(self) -> LocalRuntime:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

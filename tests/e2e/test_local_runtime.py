@@ -1,0 +1,162 @@
+"""`python -m local` as a newcomer runs it: it starts, answers /health and the UI page, writes local.json,
+stops cleanly on Ctrl-C with its data saved, and starts again on the same state directory."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 30.0
+TEMP_APP = '''from chalice import Chalice
+app = Chalice(app_name="e2e-local")
+
+@app.route("/health")
+def health():
+    return {"status": "ok"}
+'''
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def project_dir(tmp_path: Path) -> Path:
+    """The project root once app.py exists; until then a throwaway app in the test's own tmp dir."""
+    if (ROOT / "app.py").exists():
+        return ROOT
+    work = tmp_path / "project"
+    work.mkdir()
+    (work / "app.py").write_text(TEMP_APP)
+    return work
+
+
+def get(url: str) -> tuple[int, str, str]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.headers.get("Content-Type", ""), response.read().decode()
+
+
+@contextmanager
+def local_runtime(cwd: Path, state_dir: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[bytes], dict[str, Any]]]:
+    state_file = state_dir / "local.json"
+    before = state_file.stat().st_mtime_ns if state_file.exists() else None
+    port, moto_port = free_port(), free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", "OMS_SANDBOX_PORTS": "any",
+           "OMS_DEMO_TICK_SECONDS": "3"}
+    env.pop("AWS_ENDPOINT_URL", None)
+    env.pop("OMS_PREFIX", None)
+    log = (state_dir.parent / f"local-{port}.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "local", "--state-dir", str(state_dir), "--port", str(port),
+                             "--moto-port", str(moto_port), "--snapshot-interval", "1", *extra],
+                            cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        state: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, (state_dir.parent / f"local-{port}.log").read_text()
+            if state_file.exists() and state_file.stat().st_mtime_ns != before:
+                state = json.loads(state_file.read_text())
+                if state.get("status") == "running":
+                    break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("local.json was not written in time")
+        yield proc, state
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+        log.close()
+
+
+def test_GIVEN_python_m_local_WHEN_started_interrupted_and_restarted_THEN_it_serves_and_keeps_its_state(
+        tmp_path: Path) -> None:
+    cwd = project_dir(tmp_path)
+    state_dir = tmp_path / "state"
+    with local_runtime(cwd, state_dir) as (proc, state):
+        assert state["pid"] == proc.pid
+        assert state["api"].startswith("http://127.0.0.1:") and state["moto"].startswith("http://127.0.0.1:")
+        assert state["prefix"] == "qihang-oms-local"
+        assert state["resources"]["tables"]["OrdersTable"]["name"] == "qihang-oms-local-orders"
+        status, _, body = get(state["api"] + "/health")
+        assert status == 200 and json.loads(body)
+        status, ctype, body = get(state["ui"])
+        assert status == 200 and ctype.startswith("text/html") and "<html" in body.lower()
+        status, ctype, _ = get(state["ui"] + "orders/some-client-side-route")
+        assert status == 200 and ctype.startswith("text/html")
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(STOP_TIMEOUT) == 0
+        stopped = json.loads((state_dir / "local.json").read_text())
+        assert stopped["status"] == "stopped"
+        assert (state_dir / "moto.snapshot").stat().st_size > 0
+        first_started = state["started_at"], state["pid"]
+
+    for name in ("jwt.secret", "local.key", "local.json", "moto.snapshot"):
+        assert (state_dir / name).stat().st_mode & 0o777 == 0o600, name
+    with local_runtime(cwd, state_dir) as (proc, state):
+        assert (state["started_at"], state["pid"]) != first_started
+        assert state["status"] == "running"
+        assert get(state["api"] + "/health")[0] == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(STOP_TIMEOUT) == 0
+
+
+def _admin_get(state: dict[str, Any], path: str) -> Any:
+    login = urllib.request.Request(state["api"] + "/admin/auth/login", method="POST",
+                                   headers={"Content-Type": "application/json"},
+                                   data=json.dumps({"username": state["admin"]["username"],
+                                                    "password": state["admin"]["password"]}).encode())
+    with urllib.request.urlopen(login, timeout=10) as response:
+        token = json.loads(response.read())["token"]
+    request = urllib.request.Request(state["api"] + path, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def _new_orders_per_platform(state: dict[str, Any]) -> dict[str, int]:
+    health = _admin_get(state, "/admin/sync")
+    return {s["platform"]: s["streams"]["orders"]["today"]["new"] for s in health["items"]}
+
+
+def test_GIVEN_the_demo_WHEN_the_runtime_runs_THEN_orders_from_every_sandbox_shop_arrive_and_survive_a_restart(
+        tmp_path: Path) -> None:
+    if not (ROOT / "local" / "demo.py").exists():
+        pytest.skip("no demo hooks")
+    state_dir = tmp_path / "state"
+    platforms = {"taobao", "jd", "pdd", "douyin", "wechat", "kuaishou", "xhs"}
+    with local_runtime(ROOT, state_dir, "--tick-scale", "12", "--fire-schedules-on-start",
+                       "--visibility-timeout", "5") as (proc, state):
+        assert set(state["sandbox"]) == platforms and state["admin"]["password"]
+        deadline = time.monotonic() + 90
+        counts: dict[str, int] = {}
+        while time.monotonic() < deadline:
+            counts = _new_orders_per_platform(state)
+            if set(counts) == platforms and all(n >= 20 for n in counts.values()):
+                break
+            time.sleep(2)
+        assert set(counts) == platforms and all(n >= 20 for n in counts.values()), counts
+        orders_before = len(_admin_get(state, "/admin/orders?held=true&limit=200")["items"])
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(STOP_TIMEOUT) == 0
+    with local_runtime(ROOT, state_dir) as (_proc, state):
+        assert len(_admin_get(state, "/admin/orders?held=true&limit=200")["items"]) >= orders_before > 0

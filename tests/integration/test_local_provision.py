@@ -1,0 +1,157 @@
+"""The local runtime provisions exactly what infra/ defines for AWS, and provisioning twice changes nothing."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from local.runtime import snapshot
+from local.runtime.cfn import Pseudo
+from local.runtime.moto_server import Gate, aws_env, start_moto
+from local.runtime.provision import Provisioned, provision
+
+pytestmark = pytest.mark.integration
+PREFIX = "qihang-oms-provtest"
+
+
+@pytest.fixture
+def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("OMS_PREFIX", PREFIX)
+    server = start_moto("127.0.0.1", 0, Gate())
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    for key, value in aws_env(endpoint, "us-east-1").items():
+        monkeypatch.setenv(key, value)
+    yield endpoint
+    server.stop()
+    snapshot.reset_backends()
+
+
+def _template() -> dict[str, Any]:
+    from infra.template import resources
+    return resources()
+
+
+def _by_type(template: dict[str, Any], rtype: str) -> dict[str, dict[str, Any]]:
+    return {k: v["Properties"] for k, v in template.items() if v["Type"] == rtype}
+
+
+def _schema(keys: list[dict[str, str]]) -> list[tuple[str, str]]:
+    return [(k["AttributeName"], k["KeyType"]) for k in keys]
+
+
+def _run(endpoint: str) -> Provisioned:
+    return provision(_template(), endpoint, Pseudo(stack_name=PREFIX))
+
+
+def test_GIVEN_infra_template_WHEN_provisioned_THEN_every_table_exists_with_its_keys_indexes_ttl_and_stream(
+        emulator: str) -> None:
+    _run(emulator)
+    ddb = boto3.client("dynamodb")
+    tables = _by_type(_template(), "AWS::DynamoDB::Table")
+    assert set(ddb.list_tables()["TableNames"]) == {p["TableName"] for p in tables.values()}
+    for props in tables.values():
+        desc = ddb.describe_table(TableName=props["TableName"])["Table"]
+        assert _schema(desc["KeySchema"]) == _schema(props["KeySchema"])
+        want = {i["IndexName"]: _schema(i["KeySchema"]) for i in props.get("GlobalSecondaryIndexes", [])}
+        have = {i["IndexName"]: _schema(i["KeySchema"]) for i in desc.get("GlobalSecondaryIndexes", [])}
+        assert have == want, props["TableName"]
+        assert desc["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+        ttl = ddb.describe_time_to_live(TableName=props["TableName"])["TimeToLiveDescription"]
+        if "TimeToLiveSpecification" in props:
+            assert ttl["TimeToLiveStatus"] == "ENABLED"
+            assert ttl["AttributeName"] == props["TimeToLiveSpecification"]["AttributeName"]
+        else:
+            assert ttl["TimeToLiveStatus"] == "DISABLED"
+        stream = desc.get("StreamSpecification", {})
+        if "StreamSpecification" in props:
+            assert stream == {"StreamEnabled": True,
+                              "StreamViewType": props["StreamSpecification"]["StreamViewType"]}
+        else:
+            assert not stream.get("StreamEnabled")
+
+
+def test_GIVEN_infra_template_WHEN_provisioned_THEN_queues_have_their_dlq_redrive_fifo_and_visibility(
+        emulator: str) -> None:
+    result = _run(emulator)
+    sqs = boto3.client("sqs")
+    template = _template()
+    queues = _by_type(template, "AWS::SQS::Queue")
+    assert {u.rsplit("/", 1)[-1] for u in sqs.list_queues()["QueueUrls"]} == {
+        p["QueueName"] for p in queues.values()}
+    redriven = 0
+    for logical, props in queues.items():
+        url = sqs.get_queue_url(QueueName=props["QueueName"])["QueueUrl"]
+        attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        assert result.queues[logical]["url"] == url
+        assert result.queues[logical]["arn"] == attrs["QueueArn"]
+        assert (attrs.get("FifoQueue") == "true") == bool(props.get("FifoQueue"))
+        assert attrs["VisibilityTimeout"] == str(props.get("VisibilityTimeout", 30))
+        if "MessageRetentionPeriod" in props:
+            assert attrs["MessageRetentionPeriod"] == str(props["MessageRetentionPeriod"])
+        if "RedrivePolicy" in props:
+            redriven += 1
+            dlq_logical = props["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+            dlq_name = queues[dlq_logical]["QueueName"]
+            policy = json.loads(attrs["RedrivePolicy"])
+            assert policy["deadLetterTargetArn"] == f"arn:aws:sqs:us-east-1:123456789012:{dlq_name}"
+            assert int(policy["maxReceiveCount"]) == props["RedrivePolicy"]["maxReceiveCount"]
+        else:
+            assert "RedrivePolicy" not in attrs
+    assert redriven > 0
+
+
+def test_GIVEN_infra_template_WHEN_provisioned_THEN_buckets_resolve_fn_sub_and_the_key_exists(
+        emulator: str) -> None:
+    result = _run(emulator)
+    s3 = boto3.client("s3")
+    buckets = {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    assert buckets == {f"{PREFIX}-raw-123456789012", f"{PREFIX}-ui-123456789012"}
+    assert {b["name"] for b in result.buckets.values()} == buckets
+    rules = s3.get_bucket_encryption(Bucket=f"{PREFIX}-raw-123456789012")[
+        "ServerSideEncryptionConfiguration"]["Rules"]
+    assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    assert s3.get_bucket_website(Bucket=f"{PREFIX}-ui-123456789012")["IndexDocument"]["Suffix"] == "index.html"
+    kms = boto3.client("kms")
+    key_id = result.keys["SecretsKey"]["id"]
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["Enabled"]
+    assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"]
+    template = _template()
+    alarms = {k for k, v in template.items() if v["Type"] == "AWS::CloudWatch::Alarm"}
+    assert set(result.skipped) == alarms
+    handled = {"AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::S3::Bucket", "AWS::KMS::Key"}
+    assert set(result.created) == {k for k, v in template.items() if v["Type"] in handled}
+
+
+def test_GIVEN_provisioned_resources_WHEN_provisioned_again_THEN_nothing_is_created_and_names_are_stable(
+        emulator: str) -> None:
+    first = _run(emulator)
+    ddb = boto3.client("dynamodb")
+    table = first.tables["OrdersTable"]["name"]
+    ddb.put_item(TableName=table, Item={"order_id": {"S": "o-1"}})
+    second = _run(emulator)
+    assert second.created == []
+    assert second.as_json() == first.as_json()
+    kms = boto3.client("kms")   # (moto adds its own AWS-managed key for DynamoDB SSE: count ours)
+    ours = [k for k in kms.list_keys()["Keys"]
+            if kms.list_resource_tags(KeyId=k["KeyId"])["Tags"]]
+    assert [k["KeyId"] for k in ours] == [first.keys["SecretsKey"]["id"]]
+    assert ddb.get_item(TableName=table, Key={"order_id": {"S": "o-1"}}).get("Item")
+
+
+def test_GIVEN_an_existing_table_WHEN_infra_adds_an_index_THEN_only_the_index_is_added(emulator: str) -> None:
+    template = _template()
+    props = template["UsersTable"]["Properties"]
+    provision({"UsersTable": template["UsersTable"]}, emulator, Pseudo(stack_name=PREFIX))
+    grown = json.loads(json.dumps(template["UsersTable"]))
+    grown["Properties"]["AttributeDefinitions"].append({"AttributeName": "email", "AttributeType": "S"})
+    existing = [i["IndexName"] for i in props.get("GlobalSecondaryIndexes", [])]
+    grown["Properties"].setdefault("GlobalSecondaryIndexes", []).append({"IndexName": "by_email", "KeySchema": [
+        {"AttributeName": "email", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}})
+    result = provision({"UsersTable": grown}, emulator, Pseudo(stack_name=PREFIX))
+    assert result.created == []
+    desc = boto3.client("dynamodb").describe_table(TableName=props["TableName"])["Table"]
+    assert [i["IndexName"] for i in desc["GlobalSecondaryIndexes"]] == [*existing, "by_email"]
