@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAGE ?= dev
 STATE ?= .state
 
-.PHONY: dev test lint unit integration contract e2e package bench clean help
+.PHONY: dev test lint unit integration contract e2e package bench clean help system-deps
 
 help:
 	@echo "make dev      install everything and start the whole system locally"
@@ -15,10 +15,23 @@ help:
 	@echo "make package  chalice package + infra/ merge into build/STAGE/sam.json"
 	@echo "make bench    run the benchmarks and write the figures into the README"
 
-$(VENV)/.stamp: requirements.txt requirements-dev.txt
+$(VENV)/.stamp: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt
+	$(PIP) install -q --disable-pip-version-check --no-deps -e .   # the `oms` command
 	touch $@
+
+# Debian packages the tests use: poppler (PDF labels rendered to PNG and text) and a CJK font that
+# reportlab can embed. Installed only when missing; CI runs as root on a fresh clone.
+SYSTEM_PACKAGES := poppler-utils fonts-wqy-zenhei
+system-deps:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
 
 dev: $(VENV)/.stamp
 	$(PY) -m local --state-dir $(STATE)
@@ -28,7 +41,7 @@ lint: $(VENV)/.stamp
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-test: $(VENV)/.stamp lint
+test: $(VENV)/.stamp system-deps lint
 	$(VENV)/bin/pytest -n 2 --dist loadfile
 
 unit: $(VENV)/.stamp
