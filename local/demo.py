@@ -3,7 +3,6 @@ registered in the OMS and pointed at its sandbox, pushes wired to the local webh
 new orders so the whole flow can be watched. Everything it makes is listed in local.json."""
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import secrets
@@ -13,20 +12,10 @@ from typing import Any
 
 from local.runtime.hooks import StartContext, on_started, on_stopping
 from local.sandbox.core import SHANGHAI, SandboxServer, SandboxShop
+from local.sandbox.registry import describe, start_all
 
 log = logging.getLogger("local.demo")
 
-# platform -> (sandbox module, port, shop name); ports avoid the print components' (5000, 9113, 12705,
-# 13528, 13888, 16888) and stay fixed so that shops keep their base URL across restarts
-SANDBOXES = {
-    "taobao": ("local.sandbox.taobao", 8761, "淘宝演示旗舰店"),
-    "jd": ("local.sandbox.jd", 8762, "京东演示店"),
-    "pdd": ("local.sandbox.pdd", 8763, "拼多多演示店"),
-    "douyin": ("local.sandbox.douyin", 8764, "抖店演示店"),
-    "wechat": ("local.sandbox.wechat", 8765, "微信小店演示店"),
-    "kuaishou": ("local.sandbox.kuaishou", 8766, "快手演示小店"),
-    "xhs": ("local.sandbox.xhs", 8767, "小红书演示店"),
-}
 ORDERS_PER_TICK = 2
 TICK_SECONDS = float(os.environ.get("OMS_DEMO_TICK_SECONDS", "20"))
 PORT_BASE = os.environ.get("OMS_SANDBOX_PORTS", "fixed")   # "any": free ports (tests running side by side)
@@ -51,21 +40,15 @@ def create_admin(ctx: StartContext) -> None:
 @on_started
 def start_sandboxes(ctx: StartContext) -> None:
     listing: dict[str, Any] = {}
-    for platform, (module, port, name) in SANDBOXES.items():
-        sandbox = importlib.import_module(module).create_sandbox(seed=11)
-        server = SandboxServer(sandbox, port=0 if PORT_BASE == "any" else port).start()
-        _servers.append(server)
-        demo = sandbox.add_shop()
-        shop_id = _register(platform, name, demo, server.url)
-        _subscribe(platform, sandbox, demo, ctx.base_url, shop_id)
+    for r in start_all(any_port=PORT_BASE == "any"):
+        _servers.append(r.server)
+        shop_id = _register(r.platform, r.name, r.shop, r.server.url)
+        _subscribe(r.platform, r.sandbox, r.shop, ctx.base_url, shop_id)
         now = datetime.now(SHANGHAI)
-        sandbox.generate_orders(demo.seller_id, 20, now - timedelta(hours=6), now - timedelta(minutes=5))
-        listing[platform] = {"gateway": server.url, "shop_id": shop_id, "shop_name": name,
-                             "seller_id": demo.seller_id, "app_key": demo.app_key, "app_secret": demo.app_secret,
-                             "access_token": demo.access_token, "refresh_token": demo.refresh_token,
-                             "extra": dict(demo.extra)}
-        threading.Thread(target=_trickle, args=(platform, sandbox, demo), daemon=True,
-                         name=f"demo-{platform}").start()
+        r.sandbox.generate_orders(r.shop.seller_id, 20, now - timedelta(hours=6), now - timedelta(minutes=5))
+        listing[r.platform] = {"shop_id": shop_id, **describe(r)}
+        threading.Thread(target=_trickle, args=(r.platform, r.sandbox, r.shop), daemon=True,
+                         name=f"demo-{r.platform}").start()
     ctx.publish("sandbox", listing)
 
 
