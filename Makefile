@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAGE ?= dev
 STATE ?= .state
 
-.PHONY: dev test lint unit integration contract e2e package bench clean help system-deps
+.PHONY: dev test lint unit integration contract e2e chaos package bench clean help system-deps
 
 help:
 	@echo "make dev      install everything and start the whole system locally"
@@ -14,6 +14,7 @@ help:
 	@echo "make lint     ruff, mypy and the architecture contract"
 	@echo "make package  chalice package + infra/ merge into build/STAGE/sam.json"
 	@echo "make bench    run the benchmarks and write the figures into the README"
+	@echo "make chaos    the sync pipeline's chaos test at full size"
 
 $(VENV)/.stamp: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +56,9 @@ integration: $(VENV)/.stamp
 
 e2e: $(VENV)/.stamp
 	$(VENV)/bin/pytest tests/e2e
+
+chaos: $(VENV)/.stamp   # the sync pipeline's chaos test at full size (CI runs a modest one)
+	CHAOS_ORDERS=1000 CHAOS_ROUNDS=4 $(VENV)/bin/pytest tests/chaos -q
 
 package: $(VENV)/.stamp
 	$(PY) -m infra.package $(STAGE) build/$(STAGE)
