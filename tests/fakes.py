@@ -225,7 +225,7 @@ class InMemorySyncRepository:
             current[key] = current.get(key, 0) + value
 
     def counts(self, shop_id, stream, now):  # type: ignore[no-untyped-def]
-        return dict(self.stats.get((shop_id, stream, f"{now:%Y-%m-%d}"),
+        return dict(self.stats.get((shop_id, stream, f"{now.astimezone(UTC):%Y-%m-%d}"),
                                    {"new": 0, "updated": 0, "unchanged": 0, "failed": 0}))
 
 
@@ -276,3 +276,336 @@ class FakePlatformClient:
     def get_after_sale(self, case_id: str):  # type: ignore[no-untyped-def]
         self._maybe_fail()
         return self.cases[case_id]
+
+
+# ---------------------------------------------------------------- catalog, stock, shop side items (issue 8)
+class InMemoryShopSkuRepository:
+    """Same contract as storage/catalog.py's DynamoShopSkuRepository (bundles included)."""
+
+    def __init__(self) -> None:
+        from chalicelib.domain.catalog import ShopSku
+        self.rows: dict[tuple[str, str], ShopSku] = {}
+
+    def get(self, shop_id: str, platform_sku_id: str):  # type: ignore[no-untyped-def]
+        return self.rows.get((shop_id, platform_sku_id))
+
+    def add(self, sku) -> None:  # type: ignore[no-untyped-def]
+        key = (sku.shop_id, sku.platform_sku_id)
+        if key in self.rows:
+            raise ConflictError(f"shop sku {key} exists")
+        self.rows[key] = replace(sku, revision=1)
+
+    def save(self, sku, expected_revision: int) -> None:  # type: ignore[no-untyped-def]
+        current = self.rows.get((sku.shop_id, sku.platform_sku_id))
+        if current is None or current.revision != expected_revision:
+            raise ConflictError("shop sku changed meanwhile")
+        self.rows[(sku.shop_id, sku.platform_sku_id)] = replace(sku, revision=expected_revision + 1)
+
+    def _shop(self, shop_id: str) -> list[Any]:
+        return sorted((s for (shop, _), s in self.rows.items() if shop == shop_id), key=lambda s: s.platform_sku_id)
+
+    def list_shop(self, shop_id: str, limit: int = 50, cursor: str | None = None,  # type: ignore[no-untyped-def]
+                  unlinked_only: bool = False):
+        return _page([s for s in self._shop(shop_id) if not (unlinked_only and s.links)], limit, cursor)
+
+    def iterate_shop(self, shop_id: str):  # type: ignore[no-untyped-def]
+        yield from self._shop(shop_id)
+
+    def unlinked(self, shop_id: str, limit: int = 100) -> list[Any]:
+        return [s for s in self._shop(shop_id) if not s.links][:limit]
+
+    def by_merchant_code(self, merchant_code: str) -> list[Any]:
+        return sorted((s for s in self.rows.values() if s.merchant_code == merchant_code),
+                      key=lambda s: (s.shop_id, s.platform_sku_id))
+
+    def linked_to(self, sku_code: str) -> list[tuple[str, str]]:
+        return sorted(k for k, s in self.rows.items() if any(link.sku_code == sku_code for link in s.links))
+
+    def links_for(self, shop_id: str, platform_sku_ids: set[str]):  # type: ignore[no-untyped-def]
+        return {i: self.rows[(shop_id, i)].links for i in platform_sku_ids
+                if (shop_id, i) in self.rows and self.rows[(shop_id, i)].links}
+
+
+class InMemoryErpSkuRepository(_Store):
+    def __init__(self) -> None:
+        super().__init__(lambda s: s.sku_code)
+
+    def existing_codes(self, sku_codes) -> set[str]:  # type: ignore[no-untyped-def]
+        return {c for c in sku_codes if c in self.rows}
+
+    def list(self, limit: int = 50, cursor: str | None = None, prefix: str = ""):  # type: ignore[no-untyped-def]
+        return _page([self.rows[c] for c in sorted(self.rows) if c.startswith(prefix)], limit, cursor)
+
+
+class InMemoryStockLedger:
+    """The ledger's contract in memory, thread-safe (concurrency tests run against it too)."""
+
+    def __init__(self, debounce_seconds: float = 60) -> None:
+        import threading
+        from datetime import timedelta
+        self.counters: dict[str, list[int]] = {}          # code -> [on_hand, reserved, available, revision]
+        self.moves: dict[tuple[str, str], Any] = {}
+        self.due: dict[str, datetime] = {}
+        self.debounce = timedelta(seconds=debounce_seconds)
+        self._lock = threading.RLock()
+
+    def balance(self, sku_code: str):  # type: ignore[no-untyped-def]
+        from chalicelib.domain.inventory import Stock
+        with self._lock:
+            on_hand, reserved, _, revision = self.counters.get(sku_code, [0, 0, 0, 0])
+            return Stock(sku_code, on_hand, reserved, revision)
+
+    def balances(self, sku_codes):  # type: ignore[no-untyped-def]
+        return {c: self.balance(c) for c in sorted(set(sku_codes))}
+
+    def existing(self, refs) -> set[str]:  # type: ignore[no-untyped-def]
+        with self._lock:
+            return {key for code, key in refs if (code, key) in self.moves}
+
+    def apply(self, movements, *, guard_available: bool, requires=(), forbids=()):  # type: ignore[no-untyped-def]
+        from chalicelib.services.stock import Applied
+        from chalicelib.storage.stock import effect
+        unique = list({m.idempotency_key: m for m in movements}.values())
+        with self._lock:
+            if any((m.sku_code, m.idempotency_key) in self.moves for m in unique):
+                return Applied.REPLAYED
+            deltas: dict[str, list[int]] = {}
+            for m in unique:
+                d = deltas.setdefault(m.sku_code, [0, 0, 0])
+                for i, v in enumerate(effect(m)):
+                    d[i] += v
+            for code, (_, _, available) in deltas.items():
+                current = self.counters.get(code)
+                if guard_available and available < 0 and (current is None or current[2] < -available):
+                    return Applied.SHORT
+            if any(ref not in self.moves for ref in requires) or any(ref in self.moves for ref in forbids):
+                return Applied.UNMET
+            for m in unique:
+                self.moves[(m.sku_code, m.idempotency_key)] = m
+            for code, delta in deltas.items():
+                row = self.counters.setdefault(code, [0, 0, 0, 0])
+                for i in range(3):
+                    row[i] += delta[i]
+                row[3] += 1
+                if delta[2]:
+                    self.due.setdefault(code, unique[0].at + self.debounce)
+            return Applied.APPLIED
+
+    def set_on_hand(self, movement):  # type: ignore[no-untyped-def]
+        from chalicelib.services.stock import Applied
+        with self._lock:
+            if (movement.sku_code, movement.idempotency_key) in self.moves:
+                return Applied.REPLAYED
+            self.moves[(movement.sku_code, movement.idempotency_key)] = movement
+            row = self.counters.setdefault(movement.sku_code, [0, 0, 0, 0])
+            row[0], row[2], row[3] = movement.quantity, movement.quantity - row[1], row[3] + 1
+            self.due.setdefault(movement.sku_code, movement.at + self.debounce)
+            return Applied.APPLIED
+
+    def movements(self, sku_code: str, limit: int = 50, cursor: str | None = None):  # type: ignore[no-untyped-def]
+        rows = sorted((m for (c, _), m in self.moves.items() if c == sku_code),
+                      key=lambda m: (m.at, m.idempotency_key), reverse=True)
+        return _page(rows, limit, cursor)
+
+    def due_for_push(self, now: datetime) -> list[tuple[str, str]]:
+        from chalicelib.codec import sortable
+        with self._lock:
+            return sorted((c, sortable(d)) for c, d in self.due.items() if d <= now)
+
+    def clear_due(self, sku_code: str, due: str) -> None:
+        from chalicelib.codec import sortable
+        with self._lock:
+            if sku_code in self.due and sortable(self.due[sku_code]) == due:
+                del self.due[sku_code]
+
+    def mark_due(self, sku_code: str, now: datetime) -> None:
+        with self._lock:
+            self.due.setdefault(sku_code, now)
+
+
+class InMemoryStockSyncRepository:
+    def __init__(self) -> None:
+        self.settings: dict[str, Any] = {}
+        self.records: dict[tuple[str, str], Any] = {}
+        self.history: list[Any] = []
+
+    def get_settings(self, shop_id: str):  # type: ignore[no-untyped-def]
+        from chalicelib.services.stock_sync import StockSyncSettings
+        return self.settings.get(shop_id, StockSyncSettings())
+
+    def save_settings(self, shop_id: str, settings, expected_revision: int) -> None:  # type: ignore[no-untyped-def]
+        if self.get_settings(shop_id).revision != expected_revision:
+            raise ConflictError("settings changed meanwhile")
+        self.settings[shop_id] = replace(settings, revision=expected_revision + 1)
+
+    def last_push(self, shop_id: str, platform_sku_id: str):  # type: ignore[no-untyped-def]
+        return self.records.get((shop_id, platform_sku_id))
+
+    def record_push(self, record) -> None:  # type: ignore[no-untyped-def]
+        self.records[(record.shop_id, record.platform_sku_id)] = record
+        self.history.append(record)
+
+    def pushes(self, shop_id: str, limit: int = 50, cursor: str | None = None):  # type: ignore[no-untyped-def]
+        return _page([r for (s, _), r in sorted(self.records.items()) if s == shop_id], limit, cursor)
+
+
+class InMemoryShopLeases:
+    def __init__(self, clock: FixedClock | None = None) -> None:
+        self.clock = clock or FixedClock()
+        self.leases: dict[tuple[str, str], tuple[str, datetime]] = {}
+
+    def acquire(self, shop_id: str, purpose: str, holder: str, ttl) -> bool:  # type: ignore[no-untyped-def]
+        current = self.leases.get((shop_id, purpose))
+        if current and current[0] != holder and current[1] > self.clock.now():
+            return False
+        self.leases[(shop_id, purpose)] = (holder, self.clock.now() + ttl)
+        return True
+
+    def release(self, shop_id: str, purpose: str, holder: str) -> None:
+        if self.leases.get((shop_id, purpose), ("",))[0] == holder:
+            del self.leases[(shop_id, purpose)]
+
+
+# ---------------------------------------------------------------- ERP integration and shipments
+class InMemoryErpClientRepository(_Store):
+    def __init__(self) -> None:
+        super().__init__(lambda c: c.key_id)
+
+    def all(self) -> list[Any]:
+        return sorted((copy.deepcopy(c) for c in self.rows.values()), key=lambda c: c.key_id)
+
+
+class InMemoryDeliveryRepository(_Store):
+    def __init__(self) -> None:
+        super().__init__(lambda d: d.delivery_id)
+
+    def add(self, record: Any) -> None:
+        if record.delivery_id not in self.rows:
+            super().add(record)
+
+    def for_client(self, key_id: str, limit: int, cursor: str | None = None,
+                   undelivered_only: bool = False) -> Page[Any]:
+        from chalicelib.services.erp_ports import DeliveryStatus
+        rows = [d for d in self.rows.values() if d.key_id == key_id
+                and not (undelivered_only and d.status is DeliveryStatus.DELIVERED)]
+        rows.sort(key=lambda d: (d.created_at, d.event_id), reverse=True)
+        return _page(rows, limit, cursor)
+
+
+class InMemoryStreamRepository:
+    def __init__(self) -> None:
+        self.streams: dict[tuple[str, str], Any] = {}
+        self.results: dict[str, Any] = {}
+
+    def get_stream(self, key_id: str, order_id: str) -> Any:
+        return copy.deepcopy(self.streams.get((key_id, order_id)))
+
+    def save_stream(self, stream: Any, expected_revision: int) -> None:
+        current = self.streams.get((stream.key_id, stream.order_id))
+        if (current.revision if current else 0) != expected_revision:
+            raise ConflictError(f"stream {stream.key_id}/{stream.order_id} changed meanwhile")
+        self.streams[(stream.key_id, stream.order_id)] = replace(stream, told=dict(stream.told),
+                                                                 revision=expected_revision + 1)
+
+    def get_result(self, case_id: str) -> Any:
+        return self.results.get(case_id)
+
+    def add_result(self, result: Any) -> None:
+        if result.case_id in self.results:
+            raise ConflictError(f"answer on case {result.case_id} exists")
+        self.results[result.case_id] = replace(result, revision=1)
+
+
+class InMemoryRateLimiter:
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, int], int] = {}
+
+    def hit(self, key: str, window_start: int, ttl_seconds: int) -> int:
+        self.counts[(key, window_start)] = self.counts.get((key, window_start), 0) + 1
+        return self.counts[(key, window_start)]
+
+
+class InMemoryCaseQueue:
+    def __init__(self, cases: InMemoryAfterSaleRepository) -> None:
+        self.cases = cases
+
+    def erp_ready_cases(self, limit: int, cursor: str | None = None) -> Page[Any]:
+        rows = sorted((c for c in self.cases.rows.values() if c.erp_handoff is ErpHandoff.READY),
+                      key=lambda c: c.modified_at)
+        return _page(rows, limit, cursor)
+
+
+class InMemoryShipmentRepository(_Store):
+    def __init__(self) -> None:
+        super().__init__(lambda s: s.shipment_id)
+
+    def for_order(self, order_id: str) -> list[Any]:
+        return sorted((copy.deepcopy(s) for s in self.rows.values() if s.order_id == order_id),
+                      key=lambda s: s.created_at)
+
+    def by_tracking(self, tracking_no: str) -> list[Any]:
+        return [copy.deepcopy(s) for s in self.rows.values() if s.tracking_no == tracking_no]
+
+
+class RecordingWebhookSender:
+    """Records every POST; `down` makes it fail like an ERP that is not there."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict[str, str], bytes]] = []
+        self.down = False
+
+    def send(self, url: str, headers: Any, body: bytes) -> Any:
+        from chalicelib.services.erp_ports import SendResult
+        if self.down:
+            return SendResult(False, 0, "ConnectError: connection refused")
+        self.sent.append((url, dict(headers), body))
+        return SendResult(True, 200)
+
+    def events(self) -> list[dict[str, Any]]:
+        return [json.loads(body) for _, _, body in self.sent]
+
+
+_shops_app: Any = None
+
+
+def shops_app() -> Any:
+    """The app with the shop, OAuth, catalog and stock blueprints: app.py once they are registered there,
+    until then one test app (a chalice blueprint can be registered only once per process)."""
+    global _shops_app
+    from app import app
+    if any(path.startswith("/admin/shops") for path in app.routes):
+        return app
+    if _shops_app is None:
+        from chalice import Chalice
+
+        from chalicelib.api import catalog, oauth, shops, stock
+        _shops_app = Chalice(app_name="shops-test")
+        for bp in (shops.bp, oauth.bp, catalog.bp, stock.bp):
+            _shops_app.register_blueprint(bp)
+    return _shops_app
+
+
+def serialised_moto() -> Any:
+    """moto in-process is not thread-safe inside one request (a transaction deep-copies tables while another
+    thread writes), whereas DynamoDB applies each request atomically. Serialising moto's request handling
+    restores that; code under test still runs in parallel between requests, where races come from."""
+    import threading
+    from contextlib import contextmanager
+
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    @contextmanager
+    def patched():  # type: ignore[no-untyped-def]
+        original = BotocoreStubber.__call__
+        lock = threading.Lock()
+
+        def atomic(self, event_name, request, **kwargs):  # type: ignore[no-untyped-def]
+            with lock:
+                return original(self, event_name, request, **kwargs)
+
+        BotocoreStubber.__call__ = atomic  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            BotocoreStubber.__call__ = original  # type: ignore[method-assign]
+    return patched()

@@ -24,7 +24,7 @@ from chalicelib.platforms.base import CanonicalLine, CanonicalOrder, CanonicalRe
 from chalicelib.services.ports import Clock, OrderRepository
 
 MAX_ATTEMPTS = 5
-HISTORY_LIMIT = 50
+HISTORY_LIMIT = 20   # the latest changes; older ones stay in the raw payloads and the logs
 
 Links = Mapping[str, tuple[SkuLink, ...]]   # platform SKU id -> ERP SKUs it stands for
 

@@ -2,7 +2,7 @@
 run overlapping the next tick) off one stream; the watermark moves only under the lease."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
@@ -67,7 +67,7 @@ class DynamoSyncRepository:
 
     def counts(self, shop_id: str, stream: Stream, now: datetime) -> dict[str, int]:
         try:
-            item = SyncItem.get(_key(shop_id, stream), f"STATS#{now:%Y-%m-%d}")
+            item = SyncItem.get(_key(shop_id, stream), f"STATS#{now.astimezone(UTC):%Y-%m-%d}")
         except SyncItem.DoesNotExist:
             return {"new": 0, "updated": 0, "unchanged": 0, "failed": 0}
         return {"new": int(item.n_new or 0), "updated": int(item.n_updated or 0),

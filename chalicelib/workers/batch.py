@@ -7,6 +7,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from chalicelib import bootstrap
@@ -51,7 +52,7 @@ def _count(event: Any, applied: list[Applied], failed_ids: set[str], stream: str
     for record in event.to_dict()["Records"]:
         if record["messageId"] in failed_ids:
             tally.setdefault(_shop_of(record["body"]), Counter())["failed"] += 1
-    day = f"{bootstrap.clock().now():%Y-%m-%d}"
+    day = f"{bootstrap.clock().now().astimezone(UTC):%Y-%m-%d}"   # the day the sync page reads, in UTC
     for shop_id, counts in tally.items():
         try:
             bootstrap.sync().add_counts(shop_id, Stream(stream), day, dict(counts))

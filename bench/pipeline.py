@@ -1,0 +1,170 @@
+"""The sync pipeline through the real local runtime (moto in-process, the app's own handlers): orders
+per second from pull to DynamoDB beside the raw BatchWriteItem rate of the same moto server, DynamoDB
+write/read units per new order, S3 and SQS calls per order, and peak memory.
+
+Units are counted from the requests themselves (moto does not meter capacity): a write costs one unit
+per started KB of the item, once for the table and once for each index that holds the item (DynamoDB's
+rule); an eventually consistent read costs half a unit per started 4 KB, a strongly consistent one a
+whole unit."""
+from __future__ import annotations
+
+import json
+import math
+import resource
+import tempfile
+import threading
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+COUNTS: Counter[str] = Counter()
+UNITS: Counter[str] = Counter()
+SIZES: list[int] = []
+_lock = threading.Lock()
+
+
+def _item_size(item: dict[str, Any]) -> int:
+    def value_size(v: dict[str, Any]) -> int:
+        (kind, raw), = v.items()
+        if kind in ("S", "N", "B"):
+            return len(str(raw).encode())
+        if kind == "M":
+            return 3 + sum(len(k) + value_size(x) for k, x in raw.items())
+        if kind == "L":
+            return 3 + sum(value_size(x) for x in raw)
+        return 1
+    return sum(len(k.encode()) + value_size(v) for k, v in item.items())
+
+
+def _instrument(index_keys: dict[str, list[tuple[str, str | None]]]) -> None:
+    """Counts DynamoDB, SQS and S3 calls made by the app (pynamodb and boto3 both go through botocore)."""
+    from botocore.client import BaseClient
+    original = BaseClient._make_api_call
+
+    def counted(self: Any, operation: str, params: dict[str, Any]) -> Any:
+        service = self.meta.service_model.service_name
+        with _lock:
+            COUNTS[f"{service}.{operation}"] += 1
+            if service == "dynamodb" and operation in ("PutItem", "UpdateItem") and "Item" in params:
+                size = _item_size(params["Item"])
+                SIZES.append(size)
+                table = params["TableName"]
+                copies = 1 + sum(1 for h, r in index_keys.get(table, []) if h in params["Item"]
+                                 and (r is None or r in params["Item"]))
+                UNITS["write"] += math.ceil(size / 1024) * copies
+        response = original(self, operation, params)
+        if service == "dynamodb" and operation in ("GetItem", "Query", "BatchGetItem"):
+            with _lock:
+                UNITS["read"] += _read_units(operation, params, response)
+        return response
+
+    BaseClient._make_api_call = counted  # type: ignore[method-assign]
+
+
+def _read_units(operation: str, params: dict[str, Any], response: dict[str, Any]) -> float:
+    strong = params.get("ConsistentRead", False)
+    items = ([response["Item"]] if response.get("Item") else []) if operation == "GetItem" else \
+        response.get("Items", []) if operation == "Query" else \
+        [i for batch in response.get("Responses", {}).values() for i in batch]
+    size = sum(_item_size(i) for i in items)
+    return max(1, math.ceil(size / 4096)) * (1.0 if strong else 0.5)
+
+
+def run(orders: int = 2000) -> dict[str, Any]:
+    import os
+    os.environ.setdefault("OMS_PREFIX", "qihang-oms-bench")
+    from chalicelib import names
+    from infra.tables import TABLE_SPECS
+    index_keys = {names.table_name(k): list(spec[2].values()) for k, spec in TABLE_SPECS.items()}
+    _instrument(index_keys)
+    from local.runtime import LocalRuntime, RuntimeConfig
+    state_dir = Path(tempfile.mkdtemp(prefix="oms-bench-"))
+    (state_dir / "jwt.secret").write_text("bench-jwt-secret-not-real-0123456789abcdef")
+    config = RuntimeConfig(state_dir=state_dir, port=0, moto_port=0, reset=True, snapshot_interval=0,
+                           run_schedules=False, run_hooks=False, idle_wait=0.02, ui_dir=None)
+    runtime = LocalRuntime(config, _app)
+    runtime.start()
+    try:
+        raw = _raw_batch_write_rate(orders)
+        pipeline = _pipeline(orders)
+    finally:
+        runtime.stop()
+    return {"raw_batch_write_items_per_s": raw, **pipeline}
+
+
+def _app() -> Any:
+    from app import app
+    return app
+
+
+def _raw_batch_write_rate(n: int) -> float:
+    """BatchWriteItem of order-sized items into a scratch table with the orders table's indexes."""
+    import boto3
+
+    from chalicelib import names
+    from infra.tables import create_table_args, table_properties
+    client = boto3.client("dynamodb")
+    args = create_table_args(table_properties("orders", names.table_name("orders") + "-raw"))
+    client.create_table(**args)
+    item = {"order_id": {"S": "x"}, "shop_id": {"S": "shop"}, "order_no": {"S": "1"}, "status": {"S": "awaiting"},
+            "created_at": {"S": "2026"}, "updated_at": {"S": "2026"}, "doc": {"S": "x" * 2000}}
+    start = time.perf_counter()
+    for offset in range(0, n, 25):
+        requests = [{"PutRequest": {"Item": {**item, "order_id": {"S": f"o{offset + i}"},
+                                             "order_no": {"S": str(offset + i)}}}} for i in range(25)]
+        client.batch_write_item(RequestItems={args["TableName"]: requests})
+    return round(n / (time.perf_counter() - start), 1)
+
+
+def _pipeline(n: int) -> dict[str, Any]:
+    from chalicelib import bootstrap
+    from chalicelib.domain.platform import Platform
+    from chalicelib.domain.shops import ShopSecrets
+    from chalicelib.messaging.messages import PullJobMessage
+    from chalicelib.services.shops import register_shop
+    from local.sandbox.core import SHANGHAI, SandboxServer
+    from local.sandbox.taobao import create_sandbox
+
+    sandbox = create_sandbox(seed=3)
+    server = SandboxServer(sandbox).start()
+    demo = sandbox.add_shop()
+    now = datetime.now(SHANGHAI)
+    sandbox.generate_orders(demo.seller_id, n, now - timedelta(hours=20), now - timedelta(hours=1))
+    shop = register_shop(bootstrap.shops(), name="bench", platform=Platform.TAOBAO, seller_id=demo.seller_id,
+                         app_key=demo.app_key, base_url=server.url,
+                         secrets=ShopSecrets(demo.app_secret, demo.access_token, demo.refresh_token))
+    COUNTS.clear()
+    UNITS.clear()
+    SIZES.clear()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    job = PullJobMessage(shop_id=shop.shop_id, stream="orders", job_id="bench-1")
+    bootstrap.publisher().publish("pull_jobs", [(job.model_dump_json(), shop.shop_id, job.job_id)])
+    stored = 0
+    while stored < n and time.perf_counter() - start < 600:
+        time.sleep(0.5)
+        stored = sum(bootstrap.sync().counts(shop.shop_id, _orders_stream(), datetime.now(SHANGHAI)).values())
+    elapsed = time.perf_counter() - start
+    server.stop()
+    new = max(1, stored)
+    return {
+        "orders": n, "stored": stored, "seconds": round(elapsed, 1), "orders_per_s": round(stored / elapsed, 1),
+        "write_units_per_order": round(UNITS["write"] / new, 2), "read_units_per_order": round(UNITS["read"] / new, 2),
+        "order_item_kb": round(sum(SIZES) / max(1, len(SIZES)) / 1024, 2),
+        "s3_puts_per_order": round(COUNTS["s3.PutObject"] / new, 3),
+        "sqs_sends_per_order": round((COUNTS["sqs.SendMessageBatch"] + COUNTS["sqs.SendMessage"]) / new, 3),
+        "dynamodb_calls": {k: v for k, v in COUNTS.items() if k.startswith("dynamodb")},
+        "peak_rss_mb": round(max(rss_before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024, 1),
+    }
+
+
+def _orders_stream() -> Any:
+    from chalicelib.domain.sync import Stream
+    return Stream.ORDERS
+
+
+if __name__ == "__main__":
+    import sys
+    print(json.dumps(run(int(sys.argv[1]) if len(sys.argv) > 1 else 2000), indent=2))
