@@ -114,8 +114,120 @@ def clients() -> Any:
     return _get("clients", build)
 
 
+def erp_skus() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.erp_skus import DynamoErpSkuRepository
+        return DynamoErpSkuRepository()
+    return _get("erp_skus", build)
+
+
+def stock() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.stock import DynamoStockLedger
+        return DynamoStockLedger()
+    return _get("stock", build)
+
+
+def stock_sync() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.stock import DynamoStockSyncRepository
+        return DynamoStockSyncRepository()
+    return _get("stock_sync", build)
+
+
+def shop_leases() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.token_cache import DynamoShopLeases
+        return DynamoShopLeases()
+    return _get("shop_leases", build)
+
+
+def link_deps() -> Any:
+    """What linking needs: held orders released by a link go on to reserve their stock, and newly linked
+    ERP SKUs are marked for a platform push."""
+    from chalicelib.services.links import LinkDeps
+    from chalicelib.services.stock import settle_order
+    from chalicelib.services.stock_sync import push_now
+    return LinkDeps(catalog=shop_skus(), erp=erp_skus(), orders=orders(), clock=clock(),
+                    settle=lambda order_id: settle_order(stock(), orders(), clock(), order_id),
+                    linked=lambda codes: push_now(stock(), codes, clock().now()))
+
+
 def dead_letters() -> Any:
     def build() -> Any:
         from chalicelib.messaging.dlq import SqsDeadLetters
         return SqsDeadLetters()
     return _get("dead_letters", build)
+
+
+# ---------------------------------------------------------------- ERP integration and shipments
+def erp_clients() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.erp import DynamoErpClientRepository
+        return DynamoErpClientRepository()
+    return _get("erp_clients", build)
+
+
+def erp_deliveries() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.erp import DynamoDeliveryRepository
+        return DynamoDeliveryRepository()
+    return _get("erp_deliveries", build)
+
+
+def erp_streams() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.erp import DynamoStreamRepository
+        return DynamoStreamRepository()
+    return _get("erp_streams", build)
+
+
+def erp_rate_limiter() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.erp import DynamoRateLimiter
+        return DynamoRateLimiter()
+    return _get("erp_rate_limiter", build)
+
+
+def erp_case_queue() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.erp import DynamoCaseQueue
+        return DynamoCaseQueue()
+    return _get("erp_case_queue", build)
+
+
+def shipments() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.shipments import DynamoShipmentRepository
+        return DynamoShipmentRepository()
+    return _get("shipments", build)
+
+
+def webhook_sender() -> Any:
+    def build() -> Any:
+        from chalicelib.services.erp_adapters import HttpxWebhookSender
+        return HttpxWebhookSender()
+    return _get("webhook_sender", build)
+
+
+def erp_queue_admin() -> Any:
+    def build() -> Any:
+        from chalicelib.services.erp_adapters import SqsQueueAdmin
+        return SqsQueueAdmin()
+    return _get("erp_queue_admin", build)
+
+
+def shipment_deps() -> Any:
+    from chalicelib.services.shipments import ShipmentDeps
+    return ShipmentDeps(orders=orders(), shipments=shipments(), publisher=publisher(), clock=clock())
+
+
+def webhook_deps() -> Any:
+    from chalicelib.services.erp_webhooks import WebhookDeps
+    return WebhookDeps(clients=erp_clients(), deliveries=erp_deliveries(), streams=erp_streams(),
+                       sender=webhook_sender(), clock=clock())
+
+
+def event_deps() -> Any:
+    from chalicelib.services.erp_events import EventDeps
+    return EventDeps(webhooks=webhook_deps(), orders=orders(), cases=after_sales(), shipments=shipments())

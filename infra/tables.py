@@ -35,7 +35,10 @@ TABLE_SPECS: dict[str, TableSpec] = {
     "erp_skus": ("sku_code", None, {
         "by_catalog": ("catalog", "sku_code"),               # the whole catalog, paged in code order
     }, None),
-    "stock": ("sku_code", "sk", {}, None),                   # BALANCE + MOVE#... ledger items
+    "stock": ("sku_code", "sk", {                            # BALANCE + MOVE#... ledger items
+        "by_ledger": ("ledger_sku", "ledger_at"),            # a SKU's movements in time order
+        "by_sync_due": ("sync_shard", "sync_due"),           # sparse: SKUs whose platform push is due
+    }, None),
     "shipments": ("shipment_id", None, {
         "by_order": ("order_id", "created_at"),
         "by_tracking": ("tracking_no", None),
@@ -48,6 +51,11 @@ TABLE_SPECS: dict[str, TableSpec] = {
         "by_actor": ("actor", "ts_id"),
     }, "expires_at"),
     "idempotency": ("id", None, {}, "expiration"),          # Powertools' layout; also nonces, push ids
+    "erp_deliveries": ("delivery_id", None, {                # one webhook event to one ERP client
+        "by_client": ("key_id", "created_key"),              # a client's deliveries in time order
+        "by_undelivered": ("undelivered_client", "created_key"),  # sparse: not (yet) accepted by the ERP
+    }, "expires_at"),
+    "erp_state": ("state_key", None, {}, "expires_at"),     # what each ERP client was last told; rate windows
 }
 
 

@@ -88,14 +88,17 @@ def _common(c: CanonicalOrder, raw_ref: str) -> dict[str, Any]:
 
 
 def _lines(lines: tuple[CanonicalLine, ...], links: Links, previous: tuple[LineItem, ...] = ()) -> tuple[LineItem, ...]:
-    # a manual per-line fix (links set by an operator) survives platform updates of the same line
+    # a manual per-line fix (links set by an operator) and the shipped quantities our shipments recorded
+    # survive platform updates of the same line
     kept = {line.line_id: line.links for line in previous if line.links}
+    shipped = {line.line_id: line.shipped_quantity for line in previous}
     return tuple(
         LineItem(line_id=x.line_id, platform_sku_id=x.platform_sku_id, platform_product_id=x.platform_product_id,
                  merchant_code=x.merchant_code, title=x.title, sku_name=x.sku_name, quantity=x.quantity,
                  unit_price_fen=x.unit_price_fen, paid_fen=x.paid_fen, discount_fen=x.discount_fen,
                  image_url=x.image_url, refund_state=x.refund_state,
-                 links=links.get(x.platform_sku_id) or kept.get(x.line_id, ()))
+                 links=links.get(x.platform_sku_id) or kept.get(x.line_id, ()),
+                 shipped_quantity=shipped.get(x.line_id, 0))
         for x in lines
     )
 

@@ -1,0 +1,177 @@
+"""Turns notes from the erp-events queue ("this record was applied") into webhook events: each subscribed
+client's stream for the order remembers what the client was last told about each record; a difference
+becomes events with stable ids (client, order, sequence, type), stored as owed deliveries before any is
+sent, then sent in order. A repeated note changes nothing; a crash anywhere repeats the same events."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from chalicelib.domain.errors import ConflictError
+from chalicelib.domain.status import OrderStatus, ShipmentStatus
+from chalicelib.services.erp_ports import (
+    Delivery,
+    ErpClient,
+    ShipmentRepository,
+    Stream,
+    Told,
+)
+from chalicelib.services.erp_views import case_view, order_view, shipment_view
+from chalicelib.services.erp_webhooks import DeliveryFailedError, WebhookDeps, flush
+from chalicelib.services.ports import AfterSaleRepository, OrderRepository
+
+MAX_ATTEMPTS = 5
+# not news for the ERP: our own bookkeeping, and the hand-off it drives itself
+VOLATILE = {"order": ("updated_at", "revision", "erp_handoff", "erp_order_id", "holds"),
+            "after_sale": ("revision", "erp_handoff"), "shipment": ()}
+
+
+@dataclass(frozen=True)
+class Note:
+    kind: str                  # "order" | "after_sale" | "shipment"
+    record_id: str
+    shop_id: str = ""
+
+    @classmethod
+    def parse(cls, body: str) -> Note:
+        data = json.loads(body)
+        return cls(kind=str(data["kind"]), record_id=str(data["id"]), shop_id=str(data.get("shop_id", "")))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    kind: str
+    order_id: str
+    record_key: str
+    view: dict[str, Any]
+    told: Told                 # what telling the client now would leave it knowing
+
+
+@dataclass(frozen=True)
+class EventDeps:
+    webhooks: WebhookDeps
+    orders: OrderRepository
+    cases: AfterSaleRepository
+    shipments: ShipmentRepository
+
+
+def process_note(deps: EventDeps, note: Note, *, final: bool = False, down: set[str] | None = None) -> int:
+    """Returns how many events were made. Raises DeliveryFailedError when a client did not take its
+    events (after every other client was served). `down`: clients that failed earlier in this batch,
+    not tried again now (their events are still recorded, in order)."""
+    snapshot = load_snapshot(deps, note)
+    if snapshot is None:
+        return 0
+    made, failed = 0, []
+    down = down if down is not None else set()
+    for client in deps.webhooks.clients.all():
+        if not client.wants_any():
+            continue
+        stream, count = record_events(deps.webhooks, client, snapshot)
+        made += count
+        if client.key_id in down:
+            if stream.pending:
+                failed.append(client.key_id)
+            continue
+        try:
+            flush(deps.webhooks, client, stream, final=final)
+        except DeliveryFailedError:
+            down.add(client.key_id)
+            failed.append(client.key_id)
+    if failed:
+        raise DeliveryFailedError(f"events for {snapshot.order_id} not taken by {', '.join(failed)}")
+    return made
+
+
+def load_snapshot(deps: EventDeps, note: Note) -> Snapshot | None:
+    if note.kind == "order":
+        order = deps.orders.get(note.record_id)
+        if order is None:
+            return None
+        flags = {f"hold:{h.value}" for h in order.holds}
+        if order.status is OrderStatus.CANCELLED:
+            flags.add("cancelled")
+        return _snapshot("order", order.order_id, order.order_id, order_view(order), frozenset(flags))
+    if note.kind == "after_sale":
+        case = deps.cases.get(note.record_id)
+        return None if case is None else _snapshot("after_sale", case.order_id, case.case_id, case_view(case))
+    if note.kind == "shipment":
+        shipment = deps.shipments.get(note.record_id)
+        if shipment is None:
+            return None
+        confirmed = frozenset({"confirmed"}) if shipment.status is ShipmentStatus.CONFIRMED else frozenset()
+        return _snapshot("shipment", shipment.order_id, shipment.shipment_id, shipment_view(shipment), confirmed)
+    raise ValueError(f"unknown note kind {note.kind!r}")
+
+
+def _snapshot(kind: str, order_id: str, record_id: str, view: dict[str, Any],
+              flags: frozenset[str] = frozenset()) -> Snapshot:
+    stable = {k: v for k, v in view.items() if k not in VOLATILE[kind]}
+    digest = hashlib.sha256(json.dumps(stable, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    return Snapshot(kind, order_id, f"{kind}:{record_id}", view, Told(digest, flags))
+
+
+def events_for(kind: str, before: Told | None, now: Told) -> list[str]:
+    if kind == "shipment":
+        return ["shipment.confirmed"] if "confirmed" in now.flags and not (before and "confirmed" in before.flags) \
+            else []
+    if before is None:
+        return [f"{kind}.created"]
+    if kind == "after_sale":
+        return ["after_sale.updated"] if before.digest != now.digest else []
+    events = []
+    if "cancelled" in now.flags and "cancelled" not in before.flags:
+        events.append("order.cancelled")
+    elif before.digest != now.digest:
+        events.append("order.updated")
+    holds_before = {f for f in before.flags if f.startswith("hold:")}
+    holds_now = {f for f in now.flags if f.startswith("hold:")}
+    if holds_now and holds_now != holds_before:
+        events.append("order.held")
+    elif holds_before and not holds_now:
+        events.append("order.released")
+    return events
+
+
+def record_events(deps: WebhookDeps, client: ErpClient, snapshot: Snapshot) -> tuple[Stream, int]:
+    """Stores the client's new events as owed deliveries and what it now knows, in one conditional
+    write of its stream. The same note again finds nothing new."""
+    for _ in range(MAX_ATTEMPTS):
+        stream = deps.streams.get_stream(client.key_id, snapshot.order_id) or Stream(client.key_id,
+                                                                                     snapshot.order_id)
+        before = stream.told.get(snapshot.record_key)
+        if before == snapshot.told:
+            return stream, 0
+        kinds = [t for t in events_for(snapshot.kind, before, snapshot.told) if client.wants(t)]
+        deliveries = [_delivery(client, stream, n, event_type, snapshot, deps)
+                      for n, event_type in enumerate(kinds, start=1)]
+        for delivery in deliveries:
+            deps.deliveries.add(delivery)
+        updated = replace(stream, seq=stream.seq + len(deliveries),
+                          told={**stream.told, snapshot.record_key: snapshot.told},
+                          pending=(*stream.pending, *(d.delivery_id for d in deliveries)))
+        try:
+            deps.streams.save_stream(updated, stream.revision)
+        except ConflictError:
+            continue
+        return replace(updated, revision=stream.revision + 1), len(deliveries)
+    raise ConflictError(f"stream {client.key_id}/{snapshot.order_id} kept changing")
+
+
+def event_id_for(key_id: str, order_id: str, seq: int, event_type: str) -> str:
+    return "evt_" + hashlib.sha256(f"{key_id}|{order_id}|{seq}|{event_type}".encode()).hexdigest()[:32]
+
+
+def _delivery(client: ErpClient, stream: Stream, offset: int, event_type: str, snapshot: Snapshot,
+              deps: WebhookDeps) -> Delivery:
+    seq = stream.seq + offset
+    event_id = event_id_for(client.key_id, snapshot.order_id, seq, event_type)
+    now = deps.clock.now()
+    body = json.dumps({"id": event_id, "type": event_type, "created_at": now.isoformat(), "order_id":
+                       snapshot.order_id, "sequence": seq, "data": {snapshot.kind: snapshot.view}},
+                      ensure_ascii=False, separators=(",", ":"))
+    return Delivery(delivery_id=f"{client.key_id}:{event_id}", key_id=client.key_id, event_id=event_id,
+                    event_type=event_type, order_id=snapshot.order_id, record_key=snapshot.record_key, body=body,
+                    created_at=now)

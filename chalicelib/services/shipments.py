@@ -1,0 +1,218 @@
+"""Shipments: recorded from the ERP (or by hand), written back to the platform through the
+platform-actions queue, and only then shipped on the order. A shipment's id is deterministic (order,
+carrier, tracking no.): re-posting finds the same record and never ships twice."""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from chalicelib.domain.errors import ConflictError, InvalidTransitionError, NotFoundError, ValidationError
+from chalicelib.domain.orders import LineItem, Order, OrderChange, handoff_for, next_status
+from chalicelib.domain.shipping import Shipment, ShipmentLine, shipment_id_for
+from chalicelib.domain.status import OrderStatus, RefundState, ShipmentStatus
+from chalicelib.services.actions import Action, enqueue
+from chalicelib.services.erp_ports import CARRIER_CODES, ShipmentRepository
+from chalicelib.services.ports import Clock, OrderRepository, Publisher
+
+TRACKING = re.compile(r"^[A-Za-z0-9-]{4,40}$")
+ACTIVE = (ShipmentStatus.PENDING, ShipmentStatus.WAYBILL_ISSUED, ShipmentStatus.PRINTED, ShipmentStatus.CONFIRMED)
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class ShipmentDeps:
+    orders: OrderRepository
+    shipments: ShipmentRepository
+    publisher: Publisher
+    clock: Clock
+
+
+def record_shipment(deps: ShipmentDeps, *, order_id: str, carrier_code: str, tracking_no: str,
+                    lines: Sequence[tuple[str, int]], source: str) -> tuple[Shipment, bool]:
+    """Returns (shipment, created). The same shipment posted again is returned as it is, and its
+    ship-back queued again while it is not confirmed (a crash may have lost the first queueing)."""
+    _check_codes(carrier_code, tracking_no)
+    order = deps.orders.get(order_id)
+    if order is None:
+        raise NotFoundError(f"no order {order_id}")
+    shipment_id = shipment_id_for(order_id, carrier_code, tracking_no)
+    existing = deps.shipments.get(shipment_id)
+    if existing is None:
+        shipment = _new_shipment(deps, order, shipment_id, carrier_code, tracking_no, lines, source)
+        try:
+            deps.shipments.add(shipment)
+            _queue_ship_back(deps, replace(shipment, revision=1))
+            return shipment, True
+        except ConflictError:
+            existing = deps.shipments.get(shipment_id)    # posted twice at once: the first one stands
+    assert existing is not None
+    if lines and _merged(lines) != sorted((x.line_id, x.quantity) for x in existing.lines):
+        raise ConflictError(f"tracking no. {tracking_no} was already posted for other lines of {order_id}")
+    if existing.status is ShipmentStatus.FAILED:
+        existing = _requeue_failed(deps, existing)
+    elif existing.status is ShipmentStatus.PENDING:
+        _queue_ship_back(deps, existing)
+    return existing, False
+
+
+def _check_codes(carrier_code: str, tracking_no: str) -> None:
+    if carrier_code not in CARRIER_CODES:
+        raise ValidationError(f"carrier_code must be one of {', '.join(CARRIER_CODES)}", field="carrier_code")
+    if not TRACKING.match(tracking_no):
+        raise ValidationError("tracking_no must be 4-40 letters, digits or '-'", field="tracking_no")
+
+
+def _new_shipment(deps: ShipmentDeps, order: Order, shipment_id: str, carrier_code: str, tracking_no: str,
+                  lines: Sequence[tuple[str, int]], source: str) -> Shipment:
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT):
+        raise InvalidTransitionError(f"order {order.order_id} is {order.status.value}: it cannot ship")
+    remaining = _remaining(order, deps.shipments.for_order(order.order_id))
+    if not lines:
+        if not any(remaining.values()):
+            raise InvalidTransitionError(f"every line of order {order.order_id} has shipped already")
+        partial_before = any(remaining[line.line_id] < line.quantity for line in order.lines)
+        chosen = tuple(ShipmentLine(i, q) for i, q in remaining.items() if q) if partial_before else ()
+    else:
+        chosen = tuple(_line(order, remaining, line_id, qty) for line_id, qty in _merged(lines))
+    return Shipment(shipment_id=shipment_id, order_id=order.order_id, shop_id=order.shop_id,
+                    carrier_code=carrier_code, tracking_no=tracking_no, lines=chosen,
+                    status=ShipmentStatus.PENDING, created_at=deps.clock.now(), source=source)
+
+
+def _merged(lines: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
+    totals: dict[str, int] = {}
+    for line_id, qty in lines:
+        totals[line_id] = totals.get(line_id, 0) + qty
+    return sorted(totals.items())
+
+
+def _line(order: Order, remaining: dict[str, int], line_id: str, qty: int) -> ShipmentLine:
+    if line_id not in remaining:
+        raise ValidationError(f"order {order.order_id} has no line {line_id}", field="lines")
+    if not 1 <= qty <= remaining[line_id]:
+        raise ValidationError(f"line {line_id}: quantity must be 1..{remaining[line_id]}", field="lines")
+    return ShipmentLine(line_id, qty)
+
+
+def _remaining(order: Order, shipments: list[Shipment]) -> dict[str, int]:
+    shipped = _shipped_quantities(order, [s for s in shipments if s.status in ACTIVE])
+    return {line.line_id: max(0, line.quantity - shipped[line.line_id]) for line in order.lines
+            if line.refund_state is not RefundState.REFUNDED}
+
+
+def _shipped_quantities(order: Order, shipments: list[Shipment]) -> dict[str, int]:
+    shipped = {line.line_id: 0 for line in order.lines}
+    for shipment in shipments:
+        parts = shipment.lines or tuple(ShipmentLine(line.line_id, line.quantity) for line in order.lines)
+        for part in parts:
+            if part.line_id in shipped:
+                shipped[part.line_id] += part.quantity
+    return shipped
+
+
+def _queue_ship_back(deps: ShipmentDeps, shipment: Shipment) -> None:
+    """The action id names the stored revision: a re-post of an untouched shipment is the same message
+    (FIFO deduplication), and the handler skips a shipment already confirmed anyway."""
+    enqueue(deps.publisher, Action("ship", shipment.shop_id, f"ship:{shipment.shipment_id}:{shipment.revision}",
+                                   {"shipment_id": shipment.shipment_id}))
+
+
+def _requeue_failed(deps: ShipmentDeps, shipment: Shipment) -> Shipment:
+    retried = replace(shipment, status=ShipmentStatus.PENDING, platform_error="")
+    try:
+        deps.shipments.save(retried, shipment.revision)
+    except ConflictError:
+        current = deps.shipments.get(shipment.shipment_id)
+        assert current is not None
+        return current
+    retried = replace(retried, revision=shipment.revision + 1)
+    _queue_ship_back(deps, retried)
+    return retried
+
+
+def get_shipment(shipments: ShipmentRepository, shipment_id: str) -> Shipment:
+    shipment = shipments.get(shipment_id)
+    if shipment is None:
+        raise NotFoundError(f"no shipment {shipment_id}")
+    return shipment
+
+
+def confirm(deps: ShipmentDeps, shipment: Shipment, actor: str) -> Shipment:
+    """The platform accepted it (or an admin says it shipped): the shipment is confirmed, then the order's
+    shipped quantities and status are recomputed from every confirmed shipment (so a redelivery that
+    finds the shipment already confirmed repairs a crash between the two writes)."""
+    if shipment.status is not ShipmentStatus.CONFIRMED:
+        confirmed = replace(shipment, status=ShipmentStatus.CONFIRMED, platform_error="")
+        deps.shipments.save(confirmed, shipment.revision)
+        shipment = replace(confirmed, revision=shipment.revision + 1)
+    order = _apply_to_order(deps, shipment, actor)
+    _tell_erp(deps, order, shipment)
+    return shipment
+
+
+def record_failure(deps: ShipmentDeps, shipment: Shipment, error: str, *, final: bool) -> Shipment:
+    """final: the platform refused (FAILED, shown to the operator); else the error of a try to repeat."""
+    status = ShipmentStatus.FAILED if final else shipment.status
+    failed = replace(shipment, status=status, platform_error=error[:500])
+    deps.shipments.save(failed, shipment.revision)
+    return replace(failed, revision=shipment.revision + 1)
+
+
+def _apply_to_order(deps: ShipmentDeps, shipment: Shipment, actor: str) -> Order:
+    for _ in range(MAX_ATTEMPTS):
+        order = deps.orders.get(shipment.order_id)
+        if order is None:
+            raise NotFoundError(f"no order {shipment.order_id}")
+        confirmed = [s for s in deps.shipments.for_order(order.order_id) if s.status is ShipmentStatus.CONFIRMED]
+        if shipment.shipment_id not in {s.shipment_id for s in confirmed}:
+            confirmed.append(shipment)       # an index read may trail the write just made
+        updated = _shipped(order, confirmed, shipment, actor, deps.clock)
+        if updated == order:
+            return order
+        try:
+            deps.orders.save(updated, order.revision)
+            return replace(updated, revision=order.revision + 1)
+        except ConflictError:
+            continue
+    raise ConflictError(f"order {shipment.order_id} kept changing while it shipped")
+
+
+def _shipped(order: Order, confirmed: list[Shipment], latest: Shipment, actor: str, clock: Any) -> Order:
+    shipped = _shipped_quantities(order, confirmed)
+    lines = tuple(replace(line, shipped_quantity=min(line.quantity, shipped[line.line_id])) for line in order.lines)
+    target = OrderStatus.SHIPPED if all(_done(line) for line in lines) else OrderStatus.PARTIALLY_SHIPPED
+    status = next_status(order.status, target)
+    if lines == order.lines and status is order.status and order.tracking_no:
+        return order
+    now = clock.now()
+    change = OrderChange(now, actor, f"shipped {latest.carrier_code} {latest.tracking_no}: status "
+                                    f"{order.status.value} -> {status.value}")
+    updated = replace(order, lines=lines, status=status, carrier_code=latest.carrier_code,
+                      tracking_no=latest.tracking_no, shipped_at=order.shipped_at or now, updated_at=now,
+                      history=(*order.history, change)[-50:])
+    return replace(updated, erp_handoff=handoff_for(updated))
+
+
+def _done(line: LineItem) -> bool:
+    return line.shipped_quantity >= line.quantity or line.refund_state is RefundState.REFUNDED
+
+
+def _tell_erp(deps: ShipmentDeps, order: Order, shipment: Shipment) -> None:
+    from chalicelib.messaging.messages import order_group
+    group = order_group(order.shop_id, order.order_no)
+    notes = [(json.dumps({"kind": "order", "id": order.order_id, "shop_id": order.shop_id, "version": order.version}),
+              group, f"order:{order.order_id}:r{order.revision}"),
+             (json.dumps({"kind": "shipment", "id": shipment.shipment_id, "shop_id": order.shop_id, "version": 0}),
+              group, f"shipment:{shipment.shipment_id}:confirmed")]
+    deps.publisher.publish("erp_events", notes)
+
+
+def mark_shipped_by_hand(deps: ShipmentDeps, shipment_id: str, actor: str) -> Shipment:
+    """For a shipment the platform already knows (shipped in its own back office) or never will."""
+    shipment = get_shipment(deps.shipments, shipment_id)
+    if shipment.status is ShipmentStatus.CANCELLED:
+        raise InvalidTransitionError(f"shipment {shipment_id} is cancelled")
+    return confirm(deps, shipment, actor)

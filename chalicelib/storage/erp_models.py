@@ -1,0 +1,88 @@
+"""pynamodb models of the ERP integration's tables (api_clients, erp_deliveries, erp_state, shipments);
+keys and indexes agree with infra/tables.py (tests/contract/test_erp_repositories.py checks)."""
+from __future__ import annotations
+
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
+from pynamodb.indexes import GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.storage.models import _index, _meta
+
+
+class ApiClientItem(Model):
+    """key_id "~directory" holds the set of every key id (a handful of clients: one GetItem, no Scan)."""
+    Meta = _meta("api_clients")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    key_id = UnicodeAttribute(hash_key=True)
+    revision = NumberAttribute(default=0)
+    key_ids = UnicodeSetAttribute(null=True)
+    doc = JSONAttribute(null=True)
+
+
+class _ClientDeliveries(GlobalSecondaryIndex["DeliveryItem"]):
+    Meta = _index("by_client")
+    key_id = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class _Undelivered(GlobalSecondaryIndex["DeliveryItem"]):
+    Meta = _index("by_undelivered")
+    undelivered_client = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class DeliveryItem(Model):
+    Meta = _meta("erp_deliveries")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    delivery_id = UnicodeAttribute(hash_key=True)
+    key_id = UnicodeAttribute()
+    created_key = UnicodeAttribute()                 # "<sortable created time>#<event id>"
+    undelivered_client = UnicodeAttribute(null=True)  # key_id until the ERP accepts it: a sparse index
+    status = UnicodeAttribute()
+    revision = NumberAttribute()
+    expires_at = NumberAttribute(null=True)          # delivered ones expire after the retention
+    doc = JSONAttribute()
+
+    by_client = _ClientDeliveries()
+    by_undelivered = _Undelivered()
+
+
+class StateItem(Model):
+    """state_key "STREAM#<key id>#<order id>": a client's stream; "RESULT#<case id>": an ERP answer;
+    "RATE#<key>#<window>": a rate-limit counter (TTL)."""
+    Meta = _meta("erp_state")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    state_key = UnicodeAttribute(hash_key=True)
+    revision = NumberAttribute(default=0)
+    hits = NumberAttribute(null=True)
+    expires_at = NumberAttribute(null=True)
+    doc = JSONAttribute(null=True)
+
+
+class _ShipmentOrder(GlobalSecondaryIndex["ShipmentItem"]):
+    Meta = _index("by_order")
+    order_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class _ShipmentTracking(GlobalSecondaryIndex["ShipmentItem"]):
+    Meta = _index("by_tracking")
+    tracking_no = UnicodeAttribute(hash_key=True)
+
+
+class _ShipmentShopStatus(GlobalSecondaryIndex["ShipmentItem"]):
+    Meta = _index("by_shop_status")
+    shop_status = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class ShipmentItem(Model):
+    Meta = _meta("shipments")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    shipment_id = UnicodeAttribute(hash_key=True)
+    order_id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    tracking_no = UnicodeAttribute()
+    shop_status = UnicodeAttribute()                 # "<shop id>#<status>": a shop's pending / failed ones
+    revision = NumberAttribute()
+    doc = JSONAttribute()
+
+    by_order = _ShipmentOrder()
+    by_tracking = _ShipmentTracking()
+    by_shop_status = _ShipmentShopStatus()

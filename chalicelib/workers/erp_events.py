@@ -1,0 +1,55 @@
+"""The erp-events consumer: each note ("this order / case / shipment was applied") becomes signed webhook
+events for the subscribed ERP clients, in order per order (FIFO group per order). A failed delivery
+fails the note; its visibility grows with each receive (backoff) until the DLQ takes it."""
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib import bootstrap, names
+from chalicelib.messaging.consumer import consume
+
+bp = Blueprint(__name__)
+log = logging.getLogger("oms.workers.erp_events")
+
+MAX_VISIBILITY = 900
+
+
+@bp.on_sqs_message(queue=names.queue_name("erp_events"), batch_size=10)
+def on_erp_event(event: Any) -> dict[str, Any]:
+    from chalicelib.services.erp_events import Note, process_note
+    deps = bootstrap.event_deps()
+    down: set[str] = set()           # clients that failed in this batch: not tried again until the backoff
+
+    def handle(body: str, record: dict[str, Any]) -> None:
+        final = _receives(record) >= int(os.environ.get("ERP_EVENTS_MAX_RECEIVES", "5"))
+        made = process_note(deps, Note.parse(body), final=final, down=down)
+        if made:
+            log.info("erp events made", extra={"count": made})
+
+    result = consume(event, handle)
+    _back_off(event.to_dict()["Records"], {f["itemIdentifier"] for f in result["batchItemFailures"]})
+    return result
+
+
+def _receives(record: Mapping[str, Any]) -> int:
+    return int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
+
+
+def backoff_seconds(receives: int) -> int:
+    base = int(os.environ.get("ERP_WEBHOOK_BACKOFF_SECONDS", "60"))
+    return min(MAX_VISIBILITY, base * 2 ** max(0, receives - 1))
+
+
+def _back_off(records: list[dict[str, Any]], failed: set[str]) -> None:
+    admin = bootstrap.erp_queue_admin()
+    for record in records:
+        if record["messageId"] in failed:
+            try:
+                admin.delay(record["eventSourceARN"], record["receiptHandle"], backoff_seconds(_receives(record)))
+            except Exception:
+                log.exception("could not delay a failed note: it comes back after the queue's visibility timeout")
