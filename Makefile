@@ -14,6 +14,7 @@ help:
 	@echo "make lint     ruff, mypy and the architecture contract"
 	@echo "make package  chalice package + infra/ merge into build/STAGE/sam.json"
 	@echo "make bench    run the benchmarks and write the figures into the README"
+	@echo "make ui       build the admin UI (ui/dist) when its sources changed"
 	@echo "make chaos    the sync pipeline's chaos test at full size"
 
 $(VENV)/.stamp: requirements.txt requirements-dev.txt pyproject.toml
@@ -34,7 +35,29 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-dev: $(VENV)/.stamp
+# The admin UI (Vue 3 + Element Plus + Vite): npm ci when the lock file changed, a build when a source did.
+UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) ui/index.html ui/vite.config.js ui/package.json
+ui/node_modules/.package-lock.json: ui/package-lock.json
+	cd ui && npm ci
+	@touch $@
+
+ui/dist/index.html: ui/node_modules/.package-lock.json $(UI_SOURCES)
+	cd ui && npm run build
+
+ui: ui/dist/index.html
+
+# Debian's Chromium for the Playwright browser tests (never `playwright install`) and CJK fonts so Chinese renders.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+browser-deps:
+	@missing=""; \
+	for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+dev: $(VENV)/.stamp ui
 	$(PY) -m local --state-dir $(STATE)
 
 lint: $(VENV)/.stamp
@@ -42,7 +65,7 @@ lint: $(VENV)/.stamp
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-test: $(VENV)/.stamp system-deps lint
+test: $(VENV)/.stamp system-deps browser-deps ui lint
 	$(VENV)/bin/pytest -n 2 --dist loadfile
 
 unit: $(VENV)/.stamp
@@ -59,6 +82,9 @@ e2e: $(VENV)/.stamp
 
 chaos: $(VENV)/.stamp   # the sync pipeline's chaos test at full size (CI runs a modest one)
 	CHAOS_ORDERS=1000 CHAOS_ROUNDS=4 $(VENV)/bin/pytest tests/chaos -q
+
+browser: $(VENV)/.stamp browser-deps ui
+	$(VENV)/bin/pytest tests/browser
 
 package: $(VENV)/.stamp
 	$(PY) -m infra.package $(STAGE) build/$(STAGE)

@@ -1,0 +1,62 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { useAuthStore } from '../stores/auth'
+import Layout from '../layout/Layout.vue'
+
+// Client-side paths must not start with an API prefix of the runtime (/admin/, /erp/, /oauth/, /webhooks/).
+// Every page is its own chunk (dynamic import); `meta.role` hides pages a role may not use.
+export const menu = [
+  { path: '/dashboard', name: 'dashboard', title: 'menu.dashboard', icon: 'Odometer', component: () => import('../views/Dashboard.vue') },
+  { path: '/orders', name: 'orders', title: 'menu.orders', icon: 'List', component: () => import('../views/orders/OrderList.vue') },
+  { path: '/after-sales', name: 'after-sales', title: 'menu.afterSales', icon: 'Service', component: () => import('../views/aftersales/AfterSales.vue') },
+  { path: '/shipping', name: 'shipping', title: 'menu.shipping', icon: 'Van', component: () => import('../views/shipping/Shipping.vue') },
+  { path: '/shops', name: 'shops', title: 'menu.shops', icon: 'Shop', component: () => import('../views/shops/Shops.vue') },
+  { path: '/sync', name: 'sync', title: 'menu.sync', icon: 'Refresh', component: () => import('../views/sync/SyncHealth.vue') },
+  {
+    path: '/catalog', title: 'menu.catalog', icon: 'Goods', children: [
+      { path: '/catalog/shop-skus', name: 'shop-skus', title: 'menu.shopSkus', component: () => import('../views/catalog/ShopSkus.vue') },
+      { path: '/catalog/erp-skus', name: 'erp-skus', title: 'menu.erpSkus', component: () => import('../views/catalog/ErpSkus.vue') },
+    ],
+  },
+  {
+    path: '/integration', title: 'menu.erp', icon: 'Connection', children: [
+      { path: '/integration/clients', name: 'erp-clients', title: 'menu.erpClients', role: 'admin', component: () => import('../views/erp/Clients.vue') },
+      { path: '/integration/deliveries', name: 'erp-deliveries', title: 'menu.deliveries', component: () => import('../views/erp/Deliveries.vue') },
+      { path: '/integration/dlq', name: 'dlq', title: 'menu.dlq', role: 'operator', component: () => import('../views/erp/DeadLetters.vue') },
+    ],
+  },
+  {
+    path: '/system', title: 'menu.system', icon: 'Setting', children: [
+      { path: '/system/users', name: 'users', title: 'menu.users', role: 'admin', component: () => import('../views/users/Users.vue') },
+      { path: '/system/audit', name: 'audit', title: 'menu.audit', component: () => import('../views/audit/AuditLog.vue') },
+    ],
+  },
+]
+
+const pages = menu.flatMap((m) => (m.children ? m.children : [m])).map((m) => ({
+  path: m.path, name: m.name, component: m.component, meta: { title: m.title, role: m.role },
+}))
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', name: 'login', component: () => import('../views/Login.vue'), meta: { public: true } },
+    {
+      path: '/', component: Layout, redirect: '/dashboard',
+      children: [
+        ...pages,
+        { path: '/shops/:shopId', name: 'shop', component: () => import('../views/shops/Shops.vue'), meta: { title: 'menu.shops' } },
+      ],
+    },
+    { path: '/:rest(.*)*', redirect: '/dashboard' },
+  ],
+})
+
+router.beforeEach((to) => {
+  // The OAuth callback sends the seller back to `<ui>/#/shops/<id>?authorised=1`: same page, history mode.
+  if (to.hash && to.hash.startsWith('#/')) return to.hash.slice(1)
+  const auth = useAuthStore()
+  if (!to.meta.public && !auth.loggedIn) return { name: 'login', query: to.fullPath !== '/' && to.fullPath !== '/dashboard' ? { redirect: to.fullPath } : {} }
+  if (to.name === 'login' && auth.loggedIn) return { path: '/dashboard' }
+  if (to.meta.role && !auth.can(to.meta.role)) return { path: '/dashboard' }
+  return true
+})
