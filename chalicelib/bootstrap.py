@@ -231,3 +231,24 @@ def webhook_deps() -> Any:
 def event_deps() -> Any:
     from chalicelib.services.erp_events import EventDeps
     return EventDeps(webhooks=webhook_deps(), orders=orders(), cases=after_sales(), shipments=shipments())
+
+
+# ---------------------------------------------------------------- after-sales
+def after_sale_deps() -> Any:
+    """What the after-sale use cases need: a confirmed return restocks through services/stock.py."""
+    from chalicelib.services.after_sales import CaseDeps, restock_items
+    from chalicelib.services.stock import restock_return
+
+    def restock(case: Any) -> None:
+        items = restock_items(case, orders().get(case.order_id))
+        if items:
+            restock_return(stock(), case.case_id, items, clock().now())
+    return CaseDeps(cases=after_sales(), publisher=publisher(), clock=clock(), shipments=shipments(),
+                    orders=orders(), restock=restock)
+
+
+def after_sale_queries() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.after_sales_queries import DynamoAfterSaleQueries
+        return DynamoAfterSaleQueries()
+    return _get("after_sale_queries", build)

@@ -609,3 +609,45 @@ def serialised_moto() -> Any:
         finally:
             BotocoreStubber.__call__ = original  # type: ignore[method-assign]
     return patched()
+
+
+# ---------------------------------------------------------------- after-sale center (issue 7)
+class InMemoryAfterSaleQueries:
+    """The after-sale list queries over an InMemoryAfterSaleRepository, ordered as the indexes order them."""
+
+    def __init__(self, cases: InMemoryAfterSaleRepository) -> None:
+        self.cases = cases
+
+    def list(self, q: Any) -> Any:
+        from chalicelib.domain.errors import ValidationError
+        from chalicelib.services.ports import Page
+        rows = list(self.cases.rows.values())
+        if q.order_no and not q.shop_id:
+            raise ValidationError("order_no needs shop_id", field="shop_id")
+        if not (q.order_no or q.status or q.shop_id or q.deadline_before):
+            raise ValidationError("give shop_id, status, order_no or deadline_before", field="status")
+        if q.order_no:
+            rows = [c for c in rows if c.order_no == q.order_no]
+        if q.deadline_before and not (q.status or q.shop_id or q.order_no):
+            rows = [c for c in rows if c.open]          # "deadline soon": the open cases only
+        if q.status or q.deadline_before:
+            rows.sort(key=lambda c: (c.deadline_at is None, c.deadline_at or c.created_at, c.case_id))
+        else:
+            rows.sort(key=lambda c: c.modified_at, reverse=True)
+        found = [c for c in rows if _case_matches(c, q)]
+        start = int(q.cursor or 0)
+        end = start + q.limit
+        return Page(found[start:end], str(end) if end < len(found) else None)
+
+    def counts(self, shop_id: str = "") -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for c in self.cases.rows.values():
+            if not shop_id or c.shop_id == shop_id:
+                counts[c.status.value] = counts.get(c.status.value, 0) + 1
+        return counts
+
+
+def _case_matches(case: Any, q: Any) -> bool:
+    return ((not q.shop_id or case.shop_id == q.shop_id) and (not q.platform or case.platform.value == q.platform)
+            and (not q.type or case.type is q.type) and (not q.status or case.status is q.status)
+            and (q.deadline_before is None or (case.deadline_at is not None and case.deadline_at < q.deadline_before)))

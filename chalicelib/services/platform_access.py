@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from chalicelib.domain.errors import NotFoundError
+from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop, ShopSecrets
 from chalicelib.platforms.base import PlatformClient, ShopCredentials
 
@@ -29,4 +30,11 @@ def client_for_shop(shops: SecretsSource, shop: Shop) -> PlatformClient:
     if secrets is None:
         raise NotFoundError(f"shop {shop.shop_id} has no credentials yet: authorise it first")
     transport = Transport(limiter=limiter_for(f"shop:{shop.shop_id}", DEFAULT_RATE_PER_SHOP, burst=4))
+    if shop.platform is Platform.WECHAT:
+        # WeChat tokens come from appid + secret; one shared cache with a lease keeps concurrent Lambdas
+        # from each fetching (and so revoking) the other's token
+        from chalicelib.platforms.wechat.client import create_client
+        from chalicelib.storage.token_cache import DynamoTokenCache
+        return create_client(credentials_for(shop, secrets), transport,
+                             token_cache=DynamoTokenCache(shop.shop_id, getattr(shops, "envelope", None)))
     return client_for(credentials_for(shop, secrets), transport)

@@ -1,16 +1,28 @@
-"""Shop SKUs and their links to ERP SKUs. Order consumers read links for every line, so they are
-cached in-process for a minute: linking re-resolves the held orders anyway (see services)."""
+"""Shop SKUs and their links to ERP SKUs. Order consumers read links for every line, so links found are
+cached in-process for a minute (linking re-resolves the held orders anyway, see services/links.py); a SKU
+found unlinked is never cached, or an order arriving right after a link would be held for nothing.
+
+The by_erp_sku index holds a shop SKU under its first link; each further component of a bundle gets a
+companion item (partition "#LINK#<shop>") under its own code, so a stock change of any component finds
+every shop SKU it feeds."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.codec import from_doc, to_doc
 from chalicelib.domain.catalog import ShopSku
+from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.orders import SkuLink
-from chalicelib.storage import conditional
+from chalicelib.services.ports import Page
+from chalicelib.storage import conditional, paging
 from chalicelib.storage.models import ShopSkuItem
 
 CACHE_SECONDS = 60.0
+COMPANIONS = "#LINK#"
 
 
 def to_item(sku: ShopSku, revision: int) -> ShopSkuItem:
@@ -21,27 +33,95 @@ def to_item(sku: ShopSku, revision: int) -> ShopSkuItem:
                        doc=to_doc(sku) | {"revision": revision})
 
 
+def _companions(sku: ShopSku) -> dict[str, ShopSkuItem]:
+    items = {}
+    for link in sku.links[1:]:
+        range_key = f"{sku.platform_sku_id}#{link.sku_code}"
+        items[range_key] = ShopSkuItem(COMPANIONS + sku.shop_id, range_key,
+                                       shop_sku_key=f"{sku.shop_id}#{sku.platform_sku_id}#{link.sku_code}",
+                                       erp_sku_code=link.sku_code, revision=0,
+                                       doc={"shop_id": sku.shop_id, "platform_sku_id": sku.platform_sku_id})
+    return items
+
+
+def _from_item(item: ShopSkuItem) -> ShopSku:
+    return from_doc(ShopSku, item.doc)
+
+
 class DynamoShopSkuRepository:
     def __init__(self) -> None:
         self._cache: dict[tuple[str, str], tuple[float, tuple[SkuLink, ...]]] = {}
 
     def get(self, shop_id: str, platform_sku_id: str) -> ShopSku | None:
         try:
-            return from_doc(ShopSku, ShopSkuItem.get(shop_id, platform_sku_id, consistent_read=True).doc)
+            return _from_item(ShopSkuItem.get(shop_id, platform_sku_id, consistent_read=True))
         except ShopSkuItem.DoesNotExist:
             return None
 
     def add(self, sku: ShopSku) -> None:
+        if len(sku.links) > 1:
+            self._write(sku, None)
+            return
         conditional.put(to_item(sku, 1), ShopSkuItem.platform_sku_id.does_not_exist(),
                         f"shop sku {sku.shop_id}/{sku.platform_sku_id}")
 
     def save(self, sku: ShopSku, expected_revision: int) -> None:
-        conditional.put(to_item(sku, expected_revision + 1), ShopSkuItem.revision == expected_revision,
-                        f"shop sku {sku.shop_id}/{sku.platform_sku_id}")
+        """Revision-conditional; bundle companions follow the links in the same transaction."""
+        previous = self.get(sku.shop_id, sku.platform_sku_id)
+        if len(sku.links) <= 1 and (previous is None or len(previous.links) <= 1):
+            conditional.put(to_item(sku, expected_revision + 1), ShopSkuItem.revision == expected_revision,
+                            f"shop sku {sku.shop_id}/{sku.platform_sku_id}")
+        else:
+            self._write(sku, expected_revision, previous)
         self._cache.pop((sku.shop_id, sku.platform_sku_id), None)
 
+    def _write(self, sku: ShopSku, expected_revision: int | None, previous: ShopSku | None = None) -> None:
+        wanted = _companions(sku)
+        stale = set(_companions(previous)) - set(wanted) if previous else set()
+        revision = 1 if expected_revision is None else expected_revision + 1
+        condition = (ShopSkuItem.platform_sku_id.does_not_exist() if expected_revision is None
+                     else ShopSkuItem.revision == expected_revision)
+        try:
+            with TransactWrite(connection=ShopSkuItem._get_connection().connection) as tx:
+                tx.save(to_item(sku, revision), condition=condition)
+                for item in wanted.values():
+                    tx.save(item)
+                for range_key in stale:
+                    tx.delete(ShopSkuItem(COMPANIONS + sku.shop_id, range_key))
+        except TransactWriteError as exc:
+            if any(r and r.code == "ConditionalCheckFailed" for r in exc.cancellation_reasons):
+                raise ConflictError(f"shop sku {sku.shop_id}/{sku.platform_sku_id} changed meanwhile") from exc
+            raise
+
+    def list_shop(self, shop_id: str, limit: int = 50, cursor: str | None = None,
+                  unlinked_only: bool = False) -> Page[ShopSku]:
+        if unlinked_only:
+            results = ShopSkuItem.by_unlinked.query(shop_id, limit=limit, last_evaluated_key=paging.decode(cursor))
+        else:
+            results = ShopSkuItem.query(shop_id, limit=limit, last_evaluated_key=paging.decode(cursor))
+        items = [_from_item(i) for i in results]
+        return Page(items, paging.encode(results.last_evaluated_key))
+
+    def iterate_shop(self, shop_id: str) -> Iterator[ShopSku]:
+        for item in ShopSkuItem.query(shop_id):
+            yield _from_item(item)
+
     def unlinked(self, shop_id: str, limit: int = 100) -> list[ShopSku]:
-        return [from_doc(ShopSku, i.doc) for i in ShopSkuItem.by_unlinked.query(shop_id, limit=limit)]
+        return [_from_item(i) for i in ShopSkuItem.by_unlinked.query(shop_id, limit=limit)]
+
+    def by_merchant_code(self, merchant_code: str) -> list[ShopSku]:
+        return [_from_item(i) for i in ShopSkuItem.by_merchant_code.query(merchant_code)]
+
+    def linked_to(self, sku_code: str) -> list[tuple[str, str]]:
+        """(shop id, platform SKU id) of every shop SKU with this ERP SKU among its links."""
+        found = set()
+        for item in ShopSkuItem.by_erp_sku.query(sku_code):
+            doc = item.doc or {}
+            if item.shop_id.startswith(COMPANIONS):
+                found.add((str(doc["shop_id"]), str(doc["platform_sku_id"])))
+            else:
+                found.add((item.shop_id, item.platform_sku_id))
+        return sorted(found)
 
     def links_for(self, shop_id: str, platform_sku_ids: set[str]) -> dict[str, tuple[SkuLink, ...]]:
         now = time.monotonic()
@@ -54,10 +134,9 @@ class DynamoShopSkuRepository:
             else:
                 missing.append((shop_id, sku_id))
         if missing:
-            for key in missing:   # unknown SKUs are cached as unlinked too
-                self._cache[key] = (now, ())
             for item in ShopSkuItem.batch_get(missing):
-                links = from_doc(ShopSku, item.doc).links
-                self._cache[(shop_id, item.platform_sku_id)] = (now, links)
-                found[item.platform_sku_id] = links
+                links = _from_item(item).links
+                if links:
+                    self._cache[(shop_id, item.platform_sku_id)] = (now, links)
+                    found[item.platform_sku_id] = links
         return {k: v for k, v in found.items() if v}

@@ -36,12 +36,16 @@ def ingest_order(shop_id: str, order_no: str, snapshot: dict[str, Any] | None, r
     """Applies a snapshot, or fetches the order through the signed API when the message is a reference
     (pushes carry ids and times only: their content is never trusted)."""
     from chalicelib.codec import from_doc
+    from chalicelib.domain.orders import order_id_for
     from chalicelib.platforms.base import CanonicalOrder
     from chalicelib.services.ingest import apply_snapshot
+    from chalicelib.services.stock import settle_order
 
     order = _client(shop_id).get_order(order_no) if snapshot is None else from_doc(CanonicalOrder, snapshot)
     links = bootstrap.shop_skus().links_for(shop_id, {line.platform_sku_id for line in order.lines})
     outcome = apply_snapshot(bootstrap.orders(), bootstrap.clock(), shop_id, order, links, raw_ref)
+    # on every outcome, unchanged included: idempotent, so a redelivery heals a crash between the two steps
+    settle_order(bootstrap.stock(), bootstrap.orders(), bootstrap.clock(), order_id_for(shop_id, order.order_no))
     return outcome.value, order.version
 
 

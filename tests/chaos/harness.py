@@ -95,7 +95,8 @@ def build(seed: int, faults: dict[str, float]) -> World:
     world.deps = {"shops": shops_repo, "orders": fakes.InMemoryOrderRepository(),
                   "after_sales": fakes.InMemoryAfterSaleRepository(), "shop_skus": NoLinks(), "clock": clock,
                   "clients": lambda shop: world.clients[shop.shop_id], "publisher": fakes.RecordingPublisher(),
-                  "sync": fakes.InMemorySyncRepository(), "raw_store": fakes.InMemoryRawStore()}
+                  "sync": fakes.InMemorySyncRepository(), "raw_store": fakes.InMemoryRawStore(),
+                  "stock": fakes.InMemoryStockLedger()}
     return world
 
 

@@ -19,7 +19,7 @@ from tests.factories import canonical_order
 
 @pytest.fixture
 def client() -> Iterator[Client]:
-    with aws(("orders", "shop_skus", "sync")):
+    with aws(("orders", "shop_skus", "sync", "stock")):
         create_queues()
         bootstrap.reset()
         with Client(app, stage_name="test") as c:

@@ -1,0 +1,104 @@
+"""Catalog: shop SKUs with their links (manual, bulk, bundles, auto by merchant code) and the ERP SKU
+catalog (create, edit, CSV import with a row-by-row report). Operators link; admins import."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib import bootstrap
+from chalicelib.api.http import Ctx, admin_route, parse
+from chalicelib.domain.users import Role
+
+bp = Blueprint(__name__)
+
+
+def _query(ctx: Ctx, name: str, default: str = "") -> str:
+    params: dict[str, str] = dict(ctx.request.query_params or {})
+    return params.get(name, default)
+
+
+def _limit(ctx: Ctx) -> int:
+    from chalicelib.domain.errors import ValidationError
+    raw = _query(ctx, "limit", "50")
+    if not raw.isdigit() or not 1 <= int(raw) <= 200:
+        raise ValidationError("limit must be 1..200", field="limit")
+    return int(raw)
+
+
+def _links(items: Any) -> list[Any]:
+    from chalicelib.domain.orders import SkuLink
+    return [SkuLink(i.sku_code, i.quantity) for i in items]
+
+
+def _sku_view(sku: Any) -> dict[str, Any]:
+    from chalicelib.codec import to_doc
+    return to_doc(sku) | {"linked": sku.linked, "bundle": len(sku.links) > 1 or any(k.quantity > 1 for k in sku.links)}
+
+
+# ------------------------------------------------------------------ shop SKUs and links
+@admin_route(bp, "/admin/shops/{shop_id}/skus")
+def list_shop_skus(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    page = bootstrap.shop_skus().list_shop(shop_id, limit=_limit(ctx), cursor=_query(ctx, "cursor") or None,
+                                           unlinked_only=_query(ctx, "unlinked") == "true")
+    return {"items": [_sku_view(s) for s in page.items], "cursor": page.cursor}
+
+
+@admin_route(bp, "/admin/shops/{shop_id}/skus/{sku_id}/links", methods=("PUT",), role=Role.OPERATOR)
+def put_links(ctx: Ctx, shop_id: str, sku_id: str) -> dict[str, Any]:
+    from chalicelib.api.shop_schemas import LinksBody
+    from chalicelib.services.links import set_links
+    body = parse(LinksBody, ctx.request)
+    return _sku_view(set_links(bootstrap.link_deps(), shop_id, sku_id, _links(body.links)))
+
+
+@admin_route(bp, "/admin/skus/links/bulk", methods=("POST",), role=Role.OPERATOR)
+def bulk_links(ctx: Ctx) -> dict[str, Any]:
+    from chalicelib.api.shop_schemas import BulkLinksBody
+    from chalicelib.services.links import link_bulk
+    body = parse(BulkLinksBody, ctx.request)
+    results = link_bulk(bootstrap.link_deps(), [(i.shop_id, i.platform_sku_id, _links(i.links)) for i in body.items])
+    return {"items": [asdict(r) for r in results], "failed": sum(not r.ok for r in results)}
+
+
+@admin_route(bp, "/admin/shops/{shop_id}/skus/auto-link", methods=("POST",), role=Role.OPERATOR)
+def auto_link_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    from chalicelib.services.links import auto_link_shop
+    return {"linked": auto_link_shop(bootstrap.link_deps(), shop_id)}
+
+
+# ------------------------------------------------------------------ ERP SKUs
+@admin_route(bp, "/admin/erp-skus")
+def list_erp_skus(ctx: Ctx) -> dict[str, Any]:
+    page = bootstrap.erp_skus().list(limit=_limit(ctx), cursor=_query(ctx, "cursor") or None,
+                                     prefix=_query(ctx, "prefix"))
+    return {"items": [asdict(s) for s in page.items], "cursor": page.cursor}
+
+
+@admin_route(bp, "/admin/erp-skus", methods=("POST",), role=Role.OPERATOR)
+def create_erp_sku_route(ctx: Ctx) -> dict[str, Any]:
+    from chalicelib.api.shop_schemas import ErpSkuBody
+    from chalicelib.domain.catalog import ErpSku
+    from chalicelib.services.catalog import create_erp_sku
+    body = parse(ErpSkuBody, ctx.request)
+    return asdict(create_erp_sku(bootstrap.erp_skus(), bootstrap.link_deps(), ErpSku(**body.model_dump())))
+
+
+@admin_route(bp, "/admin/erp-skus/{sku_code}", methods=("PATCH",), role=Role.OPERATOR)
+def edit_erp_sku_route(ctx: Ctx, sku_code: str) -> dict[str, Any]:
+    from chalicelib.api.shop_schemas import ErpSkuPatchBody
+    from chalicelib.services.catalog import edit_erp_sku
+    body = parse(ErpSkuPatchBody, ctx.request)
+    changes = body.model_dump(exclude={"revision"})
+    return asdict(edit_erp_sku(bootstrap.erp_skus(), sku_code, body.revision, **changes))
+
+
+@admin_route(bp, "/admin/erp-skus/import", methods=("POST",), role=Role.ADMIN)
+def import_erp_skus_route(ctx: Ctx) -> dict[str, Any]:
+    """The CSV file as the body (text/csv): header sku_code,name[,spec,barcode,price|price_fen]."""
+    from chalicelib.services.catalog import import_erp_skus, parse_csv
+    raw = ctx.request.raw_body or b""
+    report = import_erp_skus(bootstrap.erp_skus(), bootstrap.link_deps(),
+                             parse_csv(raw.encode() if isinstance(raw, str) else raw))
+    return asdict(report)

@@ -1,0 +1,139 @@
+"""Shops: list, add (self-built or third-party app), tokens, authorise, pause / resume, token refresh,
+stock-sync settings, catalog pull on demand. Admins manage shops; operators may pause and pull."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib import bootstrap
+from chalicelib.api.http import Ctx, admin_route, parse
+from chalicelib.domain.users import Role
+
+bp = Blueprint(__name__)
+
+
+def _view(shop: Any) -> dict[str, Any]:
+    from chalicelib.services.shop_admin import shop_view
+    return shop_view(shop)
+
+
+@admin_route(bp, "/admin/shops")
+def list_shops(ctx: Ctx) -> dict[str, Any]:
+    return {"items": [_view(s) for s in bootstrap.shops().all()]}
+
+
+@admin_route(bp, "/admin/shops", methods=("POST",), role=Role.ADMIN)
+def add_shop_route(ctx: Ctx) -> dict[str, Any]:
+    from chalicelib.api.shop_schemas import NewShopBody
+    from chalicelib.services.shop_admin import add_shop
+    body = parse(NewShopBody, ctx.request)
+    return _view(add_shop(bootstrap.shops(), **body.model_dump()))
+
+
+@admin_route(bp, "/admin/shops/{shop_id}")
+def get_shop(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    from chalicelib.services.shop_admin import require
+    return _view(require(bootstrap.shops(), shop_id))
+
+
+@admin_route(bp, "/admin/shops/{shop_id}/tokens", methods=("PUT",), role=Role.ADMIN)
+def put_tokens(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    from chalicelib.api.shop_schemas import TokensBody
+    from chalicelib.services.shop_admin import set_tokens
+    body = parse(TokensBody, ctx.request)
+    return _view(set_tokens(bootstrap.shops(), shop_id, **body.model_dump()))
+
+
+@admin_route(bp, "/admin/shops/{shop_id}/authorize", methods=("POST",), role=Role.ADMIN)
+def authorise_shop_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    """redirect: the URL the seller opens (the platform calls /oauth/<platform>/callback after);
+    direct: Douyin self-built and WeChat shops get their token at once."""
+    from chalicelib.api.oauth import callback_uri
+    from chalicelib.api.shop_schemas import AuthoriseBody
+    from chalicelib.config import settings
+    from chalicelib.services.oauth import authorise_directly, authorise_url
+    from chalicelib.services.shop_admin import require
+    body = parse(AuthoriseBody, ctx.request)
+    shops = bootstrap.shops()
+    if body.mode == "direct":
+        return {"shop": _view(authorise_directly(shops, bootstrap.clients(), shop_id))}
+    shop = require(shops, shop_id)
+    redirect = callback_uri(ctx.request, shop.platform.value)
+    url = authorise_url(shops, bootstrap.clients(), shop_id, redirect, settings().jwt_secret, bootstrap.clock().now())
+    return {"authorize_url": url, "redirect_uri": redirect}
+
+
+@admin_route(bp, "/admin/shops/{shop_id}/pause", methods=("POST",), role=Role.OPERATOR)
+def pause_shop_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    from chalicelib.api.shop_schemas import PauseBody
+    from chalicelib.services.shop_admin import pause_shop
+    body = parse(PauseBody, ctx.request) if ctx.request.raw_body else None
+    reason = body.reason if body else ""
+    return _view(pause_shop(bootstrap.shops(), shop_id, reason or f"paused by {ctx.actor}"))
+
+
+@admin_route(bp, "/admin/shops/{shop_id}/resume", methods=("POST",), role=Role.OPERATOR)
+def resume_shop_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    from chalicelib.services.shop_admin import resume_shop
+    return _view(resume_shop(bootstrap.shops(), shop_id, bootstrap.clock().now()))
+
+
+@admin_route(bp, "/admin/shops/{shop_id}/tokens/refresh", methods=("POST",), role=Role.ADMIN)
+def refresh_now(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    from chalicelib.services.shop_admin import require
+    from chalicelib.services.tokens import refresh_shop
+    shops = bootstrap.shops()
+    outcome = refresh_shop(shops, bootstrap.clients(), bootstrap.shop_leases(), bootstrap.clock(), shop_id,
+                           force=True)
+    return {"outcome": outcome.value, "shop": _view(require(shops, shop_id))}
+
+
+@admin_route(bp, "/admin/shops/{shop_id}/stock-sync")
+def get_stock_sync(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    return asdict(bootstrap.stock_sync().get_settings(shop_id))
+
+
+@admin_route(bp, "/admin/shops/{shop_id}/stock-sync", methods=("PUT",), role=Role.ADMIN)
+def put_stock_sync(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    from chalicelib.api.shop_schemas import StockSyncBody
+    from chalicelib.services.shop_admin import require
+    from chalicelib.services.stock_sync import update_settings
+    body = parse(StockSyncBody, ctx.request)
+    require(bootstrap.shops(), shop_id)
+    return asdict(update_settings(bootstrap.stock_sync(), shop_id, **body.model_dump()))
+
+
+@admin_route(bp, "/admin/shops/{shop_id}/stock-pushes")
+def stock_pushes(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    from chalicelib.codec import to_doc
+    page = bootstrap.stock_sync().pushes(shop_id, limit=_limit(ctx), cursor=_query(ctx, "cursor"))
+    return {"items": [to_doc(p) for p in page.items], "cursor": page.cursor}
+
+
+@admin_route(bp, "/admin/shops/{shop_id}/catalog/pull", methods=("POST",), role=Role.OPERATOR)
+def pull_now(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    """Within the API's 29 s: a large catalog answers complete=false and the schedule finishes it."""
+    import time
+
+    from chalicelib.services.catalog import pull_catalog
+    from chalicelib.services.shop_admin import require
+    shop = require(bootstrap.shops(), shop_id)
+    deadline = time.monotonic() + 25      # time_left() as pull_catalog counts it: it stops 15 s before
+    counts = pull_catalog(bootstrap.link_deps(), shop, bootstrap.clients()(shop),
+                          lambda: deadline - time.monotonic() + 15)
+    return asdict(counts)
+
+
+def _query(ctx: Ctx, name: str) -> str | None:
+    params: dict[str, str] = dict(ctx.request.query_params or {})
+    return params.get(name)
+
+
+def _limit(ctx: Ctx) -> int:
+    from chalicelib.domain.errors import ValidationError
+    raw = _query(ctx, "limit") or "50"
+    if not raw.isdigit() or not 1 <= int(raw) <= 200:
+        raise ValidationError("limit must be 1..200", field="limit")
+    return int(raw)

@@ -1,0 +1,63 @@
+"""Stock: balances and the ledger per ERP SKU, manual adjustments with a reason, and "push now"."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib import bootstrap
+from chalicelib.api.http import Ctx, admin_route, parse
+from chalicelib.domain.users import Role
+
+bp = Blueprint(__name__)
+
+
+def _balance(stock: Any) -> dict[str, Any]:
+    return asdict(stock) | {"available": stock.available}
+
+
+@admin_route(bp, "/admin/stock")
+def stock_balances(ctx: Ctx) -> dict[str, Any]:
+    """?codes=A,B,C (at most 100)."""
+    from chalicelib.domain.errors import ValidationError
+    params: dict[str, str] = dict(ctx.request.query_params or {})
+    codes = [c for c in params.get("codes", "").split(",") if c]
+    if not 1 <= len(codes) <= 100:
+        raise ValidationError("give 1..100 SKU codes in codes=", field="codes")
+    return {"items": [_balance(s) for s in bootstrap.stock().balances(codes).values()]}
+
+
+@admin_route(bp, "/admin/stock/{sku_code}")
+def stock_ledger(ctx: Ctx, sku_code: str) -> dict[str, Any]:
+    from chalicelib.codec import to_doc
+    from chalicelib.domain.errors import ValidationError
+    query: dict[str, str] = dict(ctx.request.query_params or {})
+    limit = query.get("limit", "50")
+    if not limit.isdigit() or not 1 <= int(limit) <= 200:
+        raise ValidationError("limit must be 1..200", field="limit")
+    page = bootstrap.stock().movements(sku_code, limit=int(limit), cursor=query.get("cursor") or None)
+    return {"balance": _balance(bootstrap.stock().balance(sku_code)),
+            "movements": [to_doc(m) for m in page.items], "cursor": page.cursor}
+
+
+@admin_route(bp, "/admin/stock/{sku_code}/adjust", methods=("POST",), role=Role.OPERATOR)
+def adjust_stock_route(ctx: Ctx, sku_code: str) -> dict[str, Any]:
+    from chalicelib.api.shop_schemas import AdjustBody
+    from chalicelib.domain.errors import NotFoundError
+    from chalicelib.services.stock import adjust_stock
+    body = parse(AdjustBody, ctx.request)
+    if bootstrap.erp_skus().get(sku_code) is None:
+        raise NotFoundError(f"no ERP SKU {sku_code}")
+    stock = adjust_stock(bootstrap.stock(), sku_code, body.delta, body.reason, ctx.actor, body.idempotency_key,
+                         bootstrap.clock().now())
+    return _balance(stock)
+
+
+@admin_route(bp, "/admin/stock/push", methods=("POST",), role=Role.OPERATOR)
+def push_stock_now(ctx: Ctx) -> dict[str, Any]:
+    from chalicelib.api.shop_schemas import PushNowBody
+    from chalicelib.services.stock_sync import push_now
+    body = parse(PushNowBody, ctx.request)
+    push_now(bootstrap.stock(), body.sku_codes, bootstrap.clock().now())
+    return {"due": len(body.sku_codes)}

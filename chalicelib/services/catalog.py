@@ -1,0 +1,266 @@
+"""The catalogs: each shop's products and SKUs pulled from its platform (upserted by platform SKU id, never
+duplicated, auto-linked by merchant code), and the seller's ERP SKUs (created, edited, imported from CSV
+with a row-by-row report, or upserted by the ERP API)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field, fields, replace
+from typing import Protocol
+
+from chalicelib.domain.catalog import ErpSku, ShopSku
+from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
+from chalicelib.domain.shops import Shop
+from chalicelib.platforms.base import CanonicalProduct, CanonicalSku, PlatformClient
+from chalicelib.services.links import LinkDeps, auto_link_codes, auto_link_skus, reresolve_held
+from chalicelib.services.ports import Page
+
+BATCH = 100
+MARGIN_SECONDS = 15.0
+CODE = re.compile(r"^[^\s/\\#?%~][^\s/\\#?%]{0,63}$")
+
+
+class ErpSkuStore(Protocol):
+    def get(self, sku_code: str) -> ErpSku | None: ...
+    def add(self, sku: ErpSku) -> None: ...
+    def save(self, sku: ErpSku, expected_revision: int) -> None: ...
+    def existing_codes(self, sku_codes: Iterable[str]) -> set[str]: ...
+    def list(self, limit: int = 50, cursor: str | None = None, prefix: str = "") -> Page[ErpSku]: ...
+
+
+@dataclass
+class PullCounts:
+    fetched: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    linked: int = 0
+    orders_released: int = 0
+    complete: bool = True
+
+
+# ------------------------------------------------------------------ shop catalogs
+def pull_catalog(deps: LinkDeps, shop: Shop, client: PlatformClient,
+                 time_left: Callable[[], float] = lambda: 900.0) -> PullCounts:
+    """Upserts every SKU the platform lists. Stops cleanly when time runs short (complete=False): every
+    write is an upsert, so the next pull simply goes over the catalog again."""
+    counts, seen, batch = PullCounts(), set(), []
+    for product, sku in _skus(client.list_products()):
+        if sku.platform_sku_id in seen:
+            continue
+        seen.add(sku.platform_sku_id)
+        batch.append(_shop_sku(shop, product, sku))
+        if len(batch) >= BATCH:
+            _upsert_pulled(deps, batch, counts)
+            batch = []
+            if time_left() < MARGIN_SECONDS:
+                counts.complete = False
+                break
+    _upsert_pulled(deps, batch, counts)
+    # always, not only after new links: also catches orders that met a stale link cache or a timed-out link call
+    counts.orders_released = reresolve_held(deps, shop.shop_id)
+    return counts
+
+
+def _skus(products: Iterable[CanonicalProduct]) -> Iterator[tuple[CanonicalProduct, CanonicalSku]]:
+    for product in products:
+        for sku in product.skus:
+            yield product, sku
+
+
+def _shop_sku(shop: Shop, product: CanonicalProduct, c: CanonicalSku) -> ShopSku:
+    return ShopSku(shop_id=shop.shop_id, platform=shop.platform, platform_sku_id=c.platform_sku_id,
+                   platform_product_id=c.platform_product_id or product.platform_product_id,
+                   merchant_code=c.merchant_code.strip(), title=c.title or product.title, sku_name=c.sku_name,
+                   price_fen=c.price_fen, platform_stock=c.stock)
+
+
+def _upsert_pulled(deps: LinkDeps, pulled: list[ShopSku], counts: PullCounts) -> None:
+    counts.fetched += len(pulled)
+    stored = {s.platform_sku_id: s for s in (deps.catalog.get(p.shop_id, p.platform_sku_id) for p in pulled) if s}
+    fresh: list[ShopSku] = []
+    for sku in pulled:
+        current = stored.get(sku.platform_sku_id)
+        if current is None:
+            fresh.append(_add(deps, sku))
+            counts.added += 1
+            continue
+        merged = replace(current, **{f.name: getattr(sku, f.name) for f in fields(ShopSku)
+                                     if f.name not in ("links", "link_source", "revision")})
+        if merged == current:
+            counts.unchanged += 1
+        else:
+            _save(deps, merged, current.revision)
+            counts.updated += 1
+            merged = replace(merged, revision=current.revision + 1)
+        fresh.append(merged)
+    counts.linked += len(auto_link_skus(deps, fresh))
+
+
+def _add(deps: LinkDeps, sku: ShopSku) -> ShopSku:
+    try:
+        deps.catalog.add(sku)
+        return replace(sku, revision=1)
+    except ConflictError:   # a concurrent pull added it: update that one instead
+        current = deps.catalog.get(sku.shop_id, sku.platform_sku_id)
+        assert current is not None
+        merged = replace(sku, links=current.links, link_source=current.link_source, revision=current.revision)
+        _save(deps, merged, current.revision)
+        return replace(merged, revision=current.revision + 1)
+
+
+def _save(deps: LinkDeps, sku: ShopSku, revision: int) -> None:
+    with suppress(ConflictError):   # linked or pulled meanwhile: the next pull brings the platform's fields
+        deps.catalog.save(sku, revision)
+
+
+# ------------------------------------------------------------------ the ERP catalog
+def validate_erp_sku(sku: ErpSku) -> ErpSku:
+    if not CODE.match(sku.sku_code):
+        raise ValidationError("sku_code: 1-64 characters, no spaces or / \\ # ? % and no leading ~",
+                              field="sku_code")
+    if not sku.name.strip() or len(sku.name) > 200:
+        raise ValidationError("name: 1-200 characters", field="name")
+    if sku.price_fen < 0:
+        raise ValidationError("price must be zero or more", field="price_fen")
+    return sku
+
+
+def create_erp_sku(erp: ErpSkuStore, links: LinkDeps, sku: ErpSku) -> ErpSku:
+    erp.add(validate_erp_sku(sku))
+    auto_link_codes(links, [sku.sku_code])
+    return replace(sku, revision=1)
+
+
+def edit_erp_sku(erp: ErpSkuStore, sku_code: str, expected_revision: int, **changes: object) -> ErpSku:
+    current = erp.get(sku_code)
+    if current is None:
+        raise NotFoundError(f"no ERP SKU {sku_code}")
+    changed = validate_erp_sku(replace(current, **{k: v for k, v in changes.items() if v is not None}))  # type: ignore[arg-type]
+    erp.save(changed, expected_revision)
+    return replace(changed, revision=expected_revision + 1)
+
+
+def upsert_erp_sku(erp: ErpSkuStore, links: LinkDeps, sku: ErpSku) -> tuple[str, ErpSku]:
+    """The ERP API's write: ("created" | "updated" | "unchanged", the SKU). Safe to repeat."""
+    outcome, stored = _upsert_erp(erp, sku)
+    if outcome == "created":
+        auto_link_codes(links, [sku.sku_code])
+    return outcome, stored
+
+
+def _upsert_erp(erp: ErpSkuStore, sku: ErpSku) -> tuple[str, ErpSku]:
+    validate_erp_sku(sku)
+    for _ in range(5):
+        current = erp.get(sku.sku_code)
+        try:
+            if current is None:
+                erp.add(sku)
+                return "created", replace(sku, revision=1)
+            wanted = replace(sku, revision=current.revision)
+            if wanted == current:
+                return "unchanged", current
+            erp.save(wanted, current.revision)
+            return "updated", replace(wanted, revision=current.revision + 1)
+        except ConflictError:
+            continue
+    raise ConflictError(f"ERP SKU {sku.sku_code} kept changing")
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    rows: list[dict[str, object]] = field(default_factory=list)   # one entry per data row
+
+
+Row = tuple[int, dict[str, str] | str]
+
+
+def import_erp_skus(erp: ErpSkuStore, links: LinkDeps, rows: Iterable[Row]) -> ImportReport:
+    """rows: (line number, parsed fields or the parse error). Each row stands alone."""
+    report, first_line = ImportReport(), dict[str, int]()
+    for line, parsed in rows:
+        try:
+            if isinstance(parsed, str):
+                raise ValidationError(parsed, field="row")
+            sku = _row_sku(parsed)
+            if sku.sku_code in first_line:
+                raise ValidationError(f"sku_code repeats line {first_line[sku.sku_code]}", field="sku_code")
+            first_line[sku.sku_code] = line
+            outcome, _ = _upsert_erp(erp, sku)
+        except (ValidationError, ConflictError) as exc:
+            report.failed += 1
+            report.rows.append({"line": line, "ok": False, "field": getattr(exc, "field", ""), "error": str(exc)})
+            continue
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        report.rows.append({"line": line, "ok": True, "sku_code": sku.sku_code, "result": outcome})
+    created = [str(r["sku_code"]) for r in report.rows if r.get("result") == "created"]
+    if created:
+        auto_link_codes(links, created)    # once for the whole file, not per row
+    return report
+
+
+def _row_sku(row: dict[str, str]) -> ErpSku:
+    return validate_erp_sku(ErpSku(sku_code=row.get("sku_code", "").strip(), name=row.get("name", "").strip(),
+                                   spec=row.get("spec", "").strip(), barcode=row.get("barcode", "").strip(),
+                                   price_fen=_fen(row.get("price_fen", ""), row.get("price", ""))))
+
+
+def _fen(fen: str, yuan: str) -> int:
+    from decimal import Decimal, InvalidOperation
+    try:
+        if fen.strip():
+            return int(fen)
+        if yuan.strip():
+            value = Decimal(yuan.strip())
+            if value != value.quantize(Decimal("0.01")):
+                raise ValidationError("price: at most 2 decimals (yuan)", field="price")
+            return int(value * 100)
+    except (ValueError, InvalidOperation) as exc:
+        raise ValidationError("price is not a number", field="price") from exc
+    return 0
+
+
+MAX_IMPORT_ROWS = 5000
+HEADERS = {"sku_code": ("sku_code", "code", "编码", "商品编码", "sku编码", "规格编码"),
+           "name": ("name", "名称", "商品名称"), "spec": ("spec", "规格"), "barcode": ("barcode", "条码"),
+           "price": ("price", "价格", "售价"), "price_fen": ("price_fen",)}
+
+
+def parse_csv(raw: bytes) -> list[tuple[int, dict[str, str] | str]]:
+    """(line number, fields or the reason the row is unusable). UTF-8 (with or without Excel's BOM) or
+    GB18030, which is what Excel writes on a Chinese Windows."""
+    import csv
+    import io
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030", errors="replace")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header:
+        raise ValidationError("the CSV file is empty", field="file")
+    columns = {_column(name): i for i, name in enumerate(header) if _column(name)}
+    if "sku_code" not in columns or "name" not in columns:
+        raise ValidationError("the CSV header needs sku_code and name columns", field="header")
+    rows: list[tuple[int, dict[str, str] | str]] = []
+    for values in reader:
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(rows) >= MAX_IMPORT_ROWS:
+            raise ValidationError(f"at most {MAX_IMPORT_ROWS} rows per file", field="file")
+        if len(values) < len(header):
+            rows.append((line, f"{len(values)} columns, the header has {len(header)}"))
+            continue
+        rows.append((line, {key: values[i] for key, i in columns.items()}))
+    return rows
+
+
+def _column(name: str) -> str:
+    cleaned = name.strip().lower()
+    return next((key for key, aliases in HEADERS.items() if cleaned in aliases), "")

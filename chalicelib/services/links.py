@@ -1,0 +1,203 @@
+"""Links between shop SKUs and ERP SKUs: automatic by merchant code, manual, bulk, bundles (one shop SKU
+= several ERP SKUs with quantities). Creating or changing a link re-resolves every held order of the shop
+that waits for it: its lines get the links, the unlinked_sku hold is recomputed, the write is
+revision-conditional, and an order released from the hold goes on to reserve its stock (`settle`)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from chalicelib.domain.catalog import ShopSku, auto_link
+from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
+from chalicelib.domain.orders import Order, OrderChange, SkuLink, handoff_for
+from chalicelib.domain.status import HoldReason
+from chalicelib.services.ports import Clock, OrderQuery, OrderRepository, Page
+
+MAX_ATTEMPTS = 5
+MAX_BUNDLE = 20
+ACTOR = "system:links"
+
+
+class ShopSkuStore(Protocol):
+    def get(self, shop_id: str, platform_sku_id: str) -> ShopSku | None: ...
+    def add(self, sku: ShopSku) -> None: ...
+    def save(self, sku: ShopSku, expected_revision: int) -> None: ...
+    def unlinked(self, shop_id: str, limit: int = 100) -> list[ShopSku]: ...
+    def by_merchant_code(self, merchant_code: str) -> list[ShopSku]: ...
+    def list_shop(self, shop_id: str, limit: int = 50, cursor: str | None = None,
+                  unlinked_only: bool = False) -> Page[ShopSku]: ...
+
+
+class ErpCodes(Protocol):
+    def existing_codes(self, sku_codes: Iterable[str]) -> set[str]: ...
+
+
+@dataclass(frozen=True)
+class LinkDeps:
+    catalog: ShopSkuStore
+    erp: ErpCodes
+    orders: OrderRepository
+    clock: Clock
+    settle: Callable[[str], object] | None = None    # stock for an order released from the hold
+    linked: Callable[[Iterable[str]], object] | None = None   # ERP SKU codes newly linked: push their stock
+
+
+def _announce(deps: LinkDeps, links: Iterable[SkuLink]) -> None:
+    if deps.linked is not None:
+        deps.linked([link.sku_code for link in links])
+
+
+def _validated(deps: LinkDeps, links: Sequence[SkuLink]) -> tuple[SkuLink, ...]:
+    if not 1 <= len(links) <= MAX_BUNDLE:
+        raise ValidationError(f"give 1..{MAX_BUNDLE} ERP SKUs", field="links")
+    if len({link.sku_code for link in links}) != len(links):
+        raise ValidationError("an ERP SKU appears twice in the links", field="links")
+    if any(link.quantity < 1 for link in links):
+        raise ValidationError("each link's quantity must be 1 or more", field="links")
+    missing = {link.sku_code for link in links} - deps.erp.existing_codes(link.sku_code for link in links)
+    if missing:
+        raise ValidationError(f"no ERP SKU {', '.join(sorted(missing))}", field="links")
+    return tuple(links)
+
+
+def set_links(deps: LinkDeps, shop_id: str, platform_sku_id: str, links: Sequence[SkuLink],
+              source: str = "manual") -> ShopSku:
+    """Manual links (several, or a quantity above 1: a bundle); empty `links` unlinks."""
+    saved = _save_links(deps, shop_id, platform_sku_id, _validated(deps, links) if links else (), source)
+    if saved.links:
+        reresolve_held(deps, shop_id)
+    return saved
+
+
+def _save_links(deps: LinkDeps, shop_id: str, sku_id: str, links: tuple[SkuLink, ...], source: str) -> ShopSku:
+    for _ in range(MAX_ATTEMPTS):
+        sku = deps.catalog.get(shop_id, sku_id)
+        if sku is None:
+            raise NotFoundError(f"no SKU {sku_id} in shop {shop_id}: pull the shop's catalog first")
+        changed = replace(sku, links=links, link_source=source if links else "")
+        try:
+            deps.catalog.save(changed, sku.revision)
+        except ConflictError:
+            continue
+        _announce(deps, links)
+        return replace(changed, revision=sku.revision + 1)
+    raise ConflictError(f"shop SKU {shop_id}/{sku_id} kept changing")
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    shop_id: str
+    platform_sku_id: str
+    ok: bool
+    error: str = ""
+
+
+def link_bulk(deps: LinkDeps, items: Sequence[tuple[str, str, Sequence[SkuLink]]]) -> list[BulkResult]:
+    """Each item on its own: one bad row does not stop the others. Held orders re-resolve once per shop."""
+    results, shops = [], set()
+    for shop_id, sku_id, links in items:
+        try:
+            _save_links(deps, shop_id, sku_id, _validated(deps, links), "bulk")
+            results.append(BulkResult(shop_id, sku_id, True))
+            shops.add(shop_id)
+        except (ValidationError, NotFoundError, ConflictError) as exc:
+            results.append(BulkResult(shop_id, sku_id, False, str(exc)))
+    for shop_id in sorted(shops):
+        reresolve_held(deps, shop_id)
+    return results
+
+
+def auto_link_skus(deps: LinkDeps, skus: Iterable[ShopSku]) -> list[ShopSku]:
+    """Unlinked shop SKUs whose merchant code is an ERP SKU code get that link. Returns those linked."""
+    pending = [s for s in skus if not s.links and s.merchant_code.strip()]
+    codes = deps.erp.existing_codes({s.merchant_code.strip() for s in pending})
+    linked = []
+    for sku in pending:
+        links = auto_link(sku, codes)
+        if links:
+            try:
+                deps.catalog.save(replace(sku, links=links, link_source="auto"), sku.revision)
+                linked.append(sku)
+                _announce(deps, links)
+            except ConflictError:
+                continue   # changed meanwhile (a manual link won): leave it
+    return linked
+
+
+def auto_link_shop(deps: LinkDeps, shop_id: str) -> int:
+    linked, cursor = 0, None
+    while True:
+        page = deps.catalog.list_shop(shop_id, limit=100, cursor=cursor, unlinked_only=True)
+        linked += len(auto_link_skus(deps, page.items))
+        cursor = page.cursor
+        if cursor is None:
+            break
+    if linked:
+        reresolve_held(deps, shop_id)
+    return linked
+
+
+def auto_link_codes(deps: LinkDeps, sku_codes: Iterable[str]) -> int:
+    """New ERP SKUs: shop SKUs already carrying their codes link now, in every shop."""
+    shops: set[str] = set()
+    for code in sorted(set(sku_codes)):
+        shops |= {sku.shop_id for sku in auto_link_skus(deps, deps.catalog.by_merchant_code(code))}
+    for shop_id in sorted(shops):
+        reresolve_held(deps, shop_id)
+    return len(shops)
+
+
+# ------------------------------------------------------------------ held orders
+def reresolve_held(deps: LinkDeps, shop_id: str) -> int:
+    """Every order of the shop held for unlinked SKUs takes the links that exist now, first paid first
+    (they compete for stock next). Returns how many orders left the hold."""
+    held: list[Order] = []
+    cursor: str | None = None
+    while True:
+        page = deps.orders.query(OrderQuery(shop_id=shop_id, hold=HoldReason.UNLINKED_SKU, limit=100, cursor=cursor))
+        held.extend(page.items)
+        cursor = page.cursor
+        if cursor is None:
+            break
+    released = 0
+    for order in sorted(held, key=lambda o: (o.paid_at or o.created_at, o.order_id)):
+        if _relink(deps, order.order_id):
+            released += 1
+            if deps.settle is not None:
+                deps.settle(order.order_id)
+    return released
+
+
+def _relink(deps: LinkDeps, order_id: str) -> bool:
+    for _ in range(MAX_ATTEMPTS):
+        order = deps.orders.get(order_id)
+        if order is None or HoldReason.UNLINKED_SKU not in order.holds:
+            return False
+        changed = _with_links(deps, order)
+        if changed is None:
+            return False
+        try:
+            deps.orders.save(changed, order.revision)
+        except ConflictError:
+            continue
+        return HoldReason.UNLINKED_SKU not in changed.holds
+    raise ConflictError(f"order {order_id} kept changing")
+
+
+def _with_links(deps: LinkDeps, order: Order) -> Order | None:
+    found = {}
+    for sku_id in {line.platform_sku_id for line in order.unlinked_lines}:
+        sku = deps.catalog.get(order.shop_id, sku_id)      # fresh reads: no cached "unlinked"
+        if sku is not None and sku.links:
+            found[sku_id] = sku.links
+    if not found:
+        return None
+    lines = tuple(replace(line, links=found.get(line.platform_sku_id, ())) if not line.links else line
+                  for line in order.lines)
+    relinked = replace(order, lines=lines)
+    held = relinked if relinked.unlinked_lines else relinked.release(HoldReason.UNLINKED_SKU)
+    now = deps.clock.now()
+    summary = "SKU links found: unlinked_sku hold released" if not held.unlinked_lines else "some SKU links found"
+    return replace(held, erp_handoff=handoff_for(held), updated_at=now,
+                   history=(*order.history, OrderChange(now, ACTOR, summary))[-50:])

@@ -1,0 +1,230 @@
+"""Stock per ERP SKU, moved only through ledger movements with idempotency keys: an order's lines reserve
+when it awaits shipment (or it is held out_of_stock), cancellation and refunds release, shipment deducts,
+a confirmed return adds back; admins adjust with a reason and the ERP sets absolute quantities.
+
+Every order use case is idempotent: the keys ("reserve:<order>:<line>:<sku>") make a replay a no-op,
+and the repository applies all of one order's movements in one conditional transaction."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from chalicelib.domain.errors import ConflictError, ValidationError
+from chalicelib.domain.inventory import Movement, MovementKind, Stock
+from chalicelib.domain.orders import LineItem, Order, OrderChange, handoff_for
+from chalicelib.domain.status import HoldReason, OrderStatus, RefundState
+from chalicelib.services.ports import Clock, OrderQuery, OrderRepository, Page
+
+MAX_ATTEMPTS = 5
+ACTOR = "system:stock"
+
+
+class Applied(StrEnum):
+    APPLIED = "applied"
+    REPLAYED = "replayed"      # a movement's key was already in the ledger: nothing changed
+    SHORT = "short"            # not enough available stock for a guarded reservation
+    UNMET = "unmet"            # a required movement is missing or a forbidding one exists
+
+
+class StockLedger(Protocol):
+    def balance(self, sku_code: str) -> Stock: ...
+    def balances(self, sku_codes: Iterable[str]) -> dict[str, Stock]: ...
+    def existing(self, refs: Iterable[tuple[str, str]]) -> set[str]:
+        """Which of these (sku code, idempotency key) movements are in the ledger."""
+    def apply(self, movements: Sequence[Movement], *, guard_available: bool,
+              requires: Sequence[tuple[str, str]] = (), forbids: Sequence[tuple[str, str]] = ()) -> Applied:
+        """All movements or none, in one conditional write. guard_available: no SKU's available may drop
+        below zero. requires / forbids: (sku code, key) movements that must / must not exist."""
+    def set_on_hand(self, movement: Movement) -> Applied:
+        """A SET movement: on hand becomes movement.quantity (reserved untouched)."""
+    def movements(self, sku_code: str, limit: int = 50, cursor: str | None = None) -> Page[Movement]: ...
+
+
+class Outcome(StrEnum):
+    NOTHING = "nothing"
+    WAITING_FOR_LINKS = "waiting_for_links"
+    RESERVED = "reserved"
+    OUT_OF_STOCK = "out_of_stock"
+    RELEASED = "released"
+    DEDUCTED = "deducted"
+
+
+@dataclass(frozen=True)
+class _Need:
+    line_id: str
+    sku_code: str
+    quantity: int
+
+
+def _needs(order: Order, lines: Iterable[LineItem]) -> list[_Need]:
+    return [_Need(line.line_id, link.sku_code, line.quantity * link.quantity)
+            for line in lines for link in line.links if line.quantity * link.quantity > 0]
+
+
+def _key(kind: MovementKind, order: Order, need: _Need) -> str:
+    return f"{kind.value}:{order.order_id}:{need.line_id}:{need.sku_code}"
+
+
+def _movement(kind: MovementKind, order: Order, need: _Need, now: datetime) -> Movement:
+    return Movement(need.sku_code, kind, need.quantity, _key(kind, order, need), f"order:{order.order_id}", now)
+
+
+def _state(ledger: StockLedger, order: Order, needs: list[_Need]) -> set[str]:
+    kinds = (MovementKind.RESERVE, MovementKind.RELEASE, MovementKind.DEDUCT)
+    return ledger.existing((n.sku_code, _key(k, order, n)) for n in needs for k in kinds)
+
+
+# ------------------------------------------------------------------ order movements
+def reserve_for_order(ledger: StockLedger, order: Order, now: datetime,
+                      lines: Iterable[LineItem] | None = None) -> bool:
+    """True when every line is reserved (now or before); False: not enough stock, nothing reserved."""
+    needs = _needs(order, order.lines if lines is None else lines)
+    for _ in range(MAX_ATTEMPTS):
+        done = _state(ledger, order, needs)
+        todo = [n for n in needs if not {_key(k, order, n) for k in MovementKind} & done]
+        if not todo:
+            return True
+        try:
+            result = ledger.apply([_movement(MovementKind.RESERVE, order, n, now) for n in todo],
+                                  guard_available=True)
+        except ValidationError:   # more lines than one transaction holds: an operator settles it by hand
+            return False
+        if result is Applied.APPLIED:
+            return True
+        if result is Applied.SHORT:
+            return False
+    raise ConflictError(f"stock of order {order.order_id} kept changing")
+
+
+def release_for_order(ledger: StockLedger, order: Order, now: datetime,
+                      lines: Iterable[LineItem] | None = None) -> int:
+    """Releases what these lines reserved and did not ship; returns how many movements it wrote."""
+    return _settle_reserved(ledger, order, now, lines, MovementKind.RELEASE, MovementKind.DEDUCT)
+
+
+def deduct_for_order(ledger: StockLedger, order: Order, now: datetime,
+                     lines: Iterable[LineItem] | None = None) -> int:
+    """Shipped: reserved and on hand both drop. A line shipped without a reservation (it arrived
+    already shipped, or was held out of stock) is reserved unguarded first: the goods did leave."""
+    needs = _needs(order, order.lines if lines is None else lines)
+    done = _state(ledger, order, needs)
+    unreserved = [n for n in needs if _key(MovementKind.RESERVE, order, n) not in done]
+    if unreserved:
+        ledger.apply([_movement(MovementKind.RESERVE, order, n, now) for n in unreserved], guard_available=False)
+    return _settle_reserved(ledger, order, now, lines, MovementKind.DEDUCT, MovementKind.RELEASE)
+
+
+def _settle_reserved(ledger: StockLedger, order: Order, now: datetime, lines: Iterable[LineItem] | None,
+                     kind: MovementKind, exclusive: MovementKind) -> int:
+    needs = _needs(order, order.lines if lines is None else lines)
+    for _ in range(MAX_ATTEMPTS):
+        done = _state(ledger, order, needs)
+        todo = [n for n in needs if _key(MovementKind.RESERVE, order, n) in done
+                and not {_key(kind, order, n), _key(exclusive, order, n)} & done]
+        if not todo:
+            return 0
+        result = ledger.apply(
+            [_movement(kind, order, n, now) for n in todo], guard_available=False,
+            requires=[(n.sku_code, _key(MovementKind.RESERVE, order, n)) for n in todo],
+            forbids=[(n.sku_code, _key(exclusive, order, n)) for n in todo])
+        if result is Applied.APPLIED:
+            return len(todo)
+    raise ConflictError(f"stock of order {order.order_id} kept changing")
+
+
+def restock_return(ledger: StockLedger, case_id: str, items: Sequence[tuple[str, str, int]], now: datetime,
+                   source: str = "") -> Applied:
+    """A confirmed return: (line id, ERP SKU code, quantity) back on hand, once per case and line."""
+    movements = [Movement(code, MovementKind.RETURN, qty, f"return:{case_id}:{line_id}:{code}",
+                          source or f"after_sale:{case_id}", now) for line_id, code, qty in items if qty > 0]
+    present = ledger.existing((m.sku_code, m.idempotency_key) for m in movements)
+    todo = [m for m in movements if m.idempotency_key not in present]
+    return ledger.apply(todo, guard_available=False) if todo else Applied.REPLAYED
+
+
+# ------------------------------------------------------------------ the order hook
+def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, order_id: str) -> Outcome:
+    """What the order consumer calls after every applied snapshot (and linking after re-resolution):
+    brings the order's stock movements and its out_of_stock hold in line with its status."""
+    order = orders.get(order_id)
+    if order is None:
+        return Outcome.NOTHING
+    now = clock.now()
+    refunded = [line for line in order.lines if line.refund_state is RefundState.REFUNDED]
+    live = [line for line in order.lines if line.refund_state is not RefundState.REFUNDED]
+    if order.status is OrderStatus.CANCELLED:
+        release_for_order(ledger, order, now)
+        _mark_out_of_stock(orders, clock, order_id, False)
+        return Outcome.RELEASED
+    if refunded:
+        release_for_order(ledger, order, now, refunded)
+    if order.status in (OrderStatus.SHIPPED, OrderStatus.COMPLETED):
+        deduct_for_order(ledger, order, now, live)
+        _mark_out_of_stock(orders, clock, order_id, False)
+        return Outcome.DEDUCTED
+    if order.status is OrderStatus.PARTIALLY_SHIPPED:
+        deduct_for_order(ledger, order, now, [line for line in live if line.shipped_quantity > 0])
+        live = [line for line in live if line.shipped_quantity == 0]
+    elif order.status is not OrderStatus.AWAITING_SHIPMENT:
+        return Outcome.NOTHING
+    if order.unlinked_lines:
+        return Outcome.WAITING_FOR_LINKS
+    reserved = reserve_for_order(ledger, order, now, live)
+    _mark_out_of_stock(orders, clock, order_id, not reserved)
+    return Outcome.RESERVED if reserved else Outcome.OUT_OF_STOCK
+
+
+def _mark_out_of_stock(orders: OrderRepository, clock: Clock, order_id: str, held: bool) -> None:
+    for _ in range(MAX_ATTEMPTS):
+        order = orders.get(order_id)
+        if order is None or (HoldReason.OUT_OF_STOCK in order.holds) == held:
+            return
+        changed = order.hold(HoldReason.OUT_OF_STOCK) if held else order.release(HoldReason.OUT_OF_STOCK)
+        summary = "held: not enough stock to reserve" if held else "stock reserved: out_of_stock hold released"
+        changed = replace(changed, history=(*order.history, OrderChange(clock.now(), ACTOR, summary))[-50:],
+                          updated_at=clock.now())
+        try:
+            orders.save(replace(changed, erp_handoff=handoff_for(changed)), order.revision)
+            return
+        except ConflictError:
+            continue
+    raise ConflictError(f"order {order_id} kept changing")
+
+
+def retry_out_of_stock(ledger: StockLedger, orders: OrderRepository, clock: Clock, limit: int = 200) -> int:
+    """Scheduled: orders held out_of_stock try again (stock may have come in). Returns how many got it."""
+    held: list[Order] = []
+    cursor: str | None = None
+    while len(held) < limit:
+        page = orders.query(OrderQuery(hold=HoldReason.OUT_OF_STOCK, limit=50, cursor=cursor))
+        held.extend(page.items)
+        cursor = page.cursor
+        if cursor is None:
+            break
+    held.sort(key=lambda o: o.paid_at or o.created_at)   # first paid, first served
+    return sum(settle_order(ledger, orders, clock, o.order_id) is Outcome.RESERVED for o in held[:limit])
+
+
+# ------------------------------------------------------------------ admin and ERP
+def adjust_stock(ledger: StockLedger, sku_code: str, delta: int, reason: str, actor: str, idempotency_key: str,
+                 now: datetime) -> Stock:
+    """A manual correction (a count, breakage...): on hand moves by delta; the reason is mandatory."""
+    if not reason.strip():
+        raise ValidationError("a manual adjustment needs a reason", field="reason")
+    if delta == 0:
+        raise ValidationError("delta must not be zero", field="delta")
+    movement = Movement(sku_code, MovementKind.ADJUST, delta, f"adjust:{idempotency_key}", actor, now, reason)
+    ledger.apply([movement], guard_available=False)
+    return ledger.balance(sku_code)
+
+
+def set_absolute_stock(ledger: StockLedger, sku_code: str, quantity: int, source: str, idempotency_key: str,
+                       now: datetime, reason: str = "") -> Stock:
+    """The ERP's count becomes on hand; reservations stay (available = quantity - reserved)."""
+    if quantity < 0:
+        raise ValidationError("quantity must be zero or more", field="quantity")
+    ledger.set_on_hand(Movement(sku_code, MovementKind.SET, quantity, f"set:{idempotency_key}", source, now, reason))
+    return ledger.balance(sku_code)

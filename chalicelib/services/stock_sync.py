@@ -1,0 +1,138 @@
+"""Stock sync to the platforms: every linked shop SKU gets the available quantity of its ERP SKUs through
+the shop's formula. Changes are debounced (the ledger marks a SKU due once per window; a scheduled sweep
+turns due SKUs into one `update_stock` platform action per linked shop SKU) and the handler computes the
+quantity when it runs, so the newest stock is what goes out. The last push and the answer are recorded."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Protocol
+
+from chalicelib.domain.catalog import ShopSku
+from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.inventory import Stock
+from chalicelib.domain.orders import SkuLink
+from chalicelib.domain.shops import Shop
+from chalicelib.domain.status import ShopStatus
+from chalicelib.platforms.base import PlatformClient
+from chalicelib.platforms.errors import PlatformError, RateLimitedError, TransientError
+from chalicelib.services.actions import Action, enqueue
+from chalicelib.services.ports import Clock, Publisher
+
+UPDATE_STOCK = "update_stock"
+
+
+@dataclass(frozen=True)
+class StockSyncSettings:
+    enabled: bool = True
+    ratio_percent: int = 100     # push this share of what is available ("sync 80%")
+    safety_stock: int = 0        # then keep this many back
+    floor: int = 0               # below this, push 0: low counts are too uncertain to sell against
+    revision: int = 0
+
+    def validated(self) -> StockSyncSettings:
+        if not 0 <= self.ratio_percent <= 100:
+            raise ValidationError("ratio_percent must be 0..100", field="ratio_percent")
+        if self.safety_stock < 0 or self.floor < 0:
+            raise ValidationError("safety_stock and floor must be zero or more", field="safety_stock")
+        return self
+
+
+@dataclass(frozen=True)
+class PushRecord:
+    shop_id: str
+    platform_sku_id: str
+    quantity: int
+    at: datetime
+    ok: bool
+    answer: str                  # "ok", or the platform's code and message
+    action_id: str = ""
+
+
+def push_quantity(available: Mapping[str, int], links: Iterable[SkuLink], settings: StockSyncSettings) -> int:
+    """A bundle sells as many as its scarcest component allows."""
+    units = min((max(0, available.get(link.sku_code, 0)) // max(1, link.quantity) for link in links), default=0)
+    quantity = units * settings.ratio_percent // 100 - settings.safety_stock
+    return quantity if quantity >= max(settings.floor, 1) else 0
+
+
+class SyncSettingsRepository(Protocol):
+    def get_settings(self, shop_id: str) -> StockSyncSettings: ...
+    def save_settings(self, shop_id: str, settings: StockSyncSettings, expected_revision: int) -> None: ...
+    def last_push(self, shop_id: str, platform_sku_id: str) -> PushRecord | None: ...
+    def record_push(self, record: PushRecord) -> None: ...
+
+
+class DueLedger(Protocol):
+    def due_for_push(self, now: datetime) -> list[tuple[str, str]]: ...
+    def clear_due(self, sku_code: str, due: str) -> None: ...
+    def mark_due(self, sku_code: str, now: datetime) -> None: ...
+    def balances(self, sku_codes: Iterable[str]) -> dict[str, Stock]: ...
+
+
+class LinkedSkus(Protocol):
+    def linked_to(self, sku_code: str) -> list[tuple[str, str]]: ...
+    def get(self, shop_id: str, platform_sku_id: str) -> ShopSku | None: ...
+
+
+def sweep_due_pushes(ledger: DueLedger, catalog: LinkedSkus, publisher: Publisher, now: datetime) -> int:
+    """Scheduled every minute: one update_stock action per shop SKU linked to a SKU whose window ended."""
+    targets: dict[tuple[str, str], str] = {}
+    due = ledger.due_for_push(now)
+    for code, marker in due:
+        ledger.clear_due(code, marker)   # first: a change from here on marks the SKU due again
+        for shop_sku in catalog.linked_to(code):
+            targets.setdefault(shop_sku, marker)
+    try:
+        for (shop_id, sku_id), marker in sorted(targets.items()):
+            enqueue(publisher, Action(UPDATE_STOCK, shop_id, f"stock:{shop_id}:{sku_id}:{marker}",
+                                      {"platform_sku_id": sku_id}))
+    except Exception:
+        for code, _ in due:              # nothing may be lost: the next sweep tries again
+            ledger.mark_due(code, now)
+        raise
+    return len(targets)
+
+
+def push_stock(ledger: DueLedger, catalog: LinkedSkus, sync: SyncSettingsRepository, clock: Clock,
+               shop: Shop, client: PlatformClient, platform_sku_id: str, action_id: str = "") -> PushRecord | None:
+    """The update_stock handler's work. Transient platform errors re-raise (the queue retries); refusals
+    are recorded and dropped (retrying would be refused again)."""
+    settings = sync.get_settings(shop.shop_id)
+    sku = catalog.get(shop.shop_id, platform_sku_id)
+    if not settings.enabled or shop.status in (ShopStatus.PAUSED, ShopStatus.DISABLED) or sku is None or not sku.links:
+        return None
+    available = {c: s.available for c, s in ledger.balances(link.sku_code for link in sku.links).items()}
+    quantity = push_quantity(available, sku.links, settings)
+    last = sync.last_push(shop.shop_id, platform_sku_id)
+    if last is not None and last.ok and last.quantity == quantity:
+        return last
+    record = PushRecord(shop.shop_id, platform_sku_id, quantity, clock.now(), True, "ok", action_id)
+    try:
+        client.update_stock(platform_sku_id, quantity, sku.platform_product_id)
+    except (TransientError, RateLimitedError) as exc:
+        sync.record_push(replace(record, ok=False, answer=_answer(exc)))
+        raise
+    except PlatformError as exc:
+        record = replace(record, ok=False, answer=_answer(exc))
+    sync.record_push(record)
+    return record
+
+
+def push_now(ledger: DueLedger, sku_codes: Iterable[str], now: datetime) -> None:
+    """An admin's "sync stock now": the next sweep pushes these SKUs."""
+    for code in sku_codes:
+        ledger.mark_due(code, now)
+
+
+def _answer(exc: PlatformError) -> str:
+    code = f"[{exc.code}{'/' + exc.sub_code if exc.sub_code else ''}] " if exc.code else ""
+    return f"{type(exc).__name__}: {code}{exc}"[:500]
+
+
+def update_settings(sync: SyncSettingsRepository, shop_id: str, **changes: object) -> StockSyncSettings:
+    current = sync.get_settings(shop_id)
+    wanted = replace(current, **{k: v for k, v in changes.items() if v is not None}).validated()  # type: ignore[arg-type]
+    sync.save_settings(shop_id, wanted, current.revision)
+    return replace(wanted, revision=current.revision + 1)

@@ -1,0 +1,41 @@
+"""The seller's own SKU catalog (ERP SKUs) in DynamoDB, keyed by SKU code, listed in code order."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from chalicelib.codec import from_doc, to_doc
+from chalicelib.domain.catalog import ErpSku
+from chalicelib.services.ports import Page
+from chalicelib.storage import conditional, paging
+from chalicelib.storage.catalog_models import ErpSkuItem
+
+CATALOG = "SKU"
+
+
+def to_item(sku: ErpSku, revision: int) -> ErpSkuItem:
+    return ErpSkuItem(sku.sku_code, catalog=CATALOG, revision=revision, doc=to_doc(sku) | {"revision": revision})
+
+
+class DynamoErpSkuRepository:
+    def get(self, sku_code: str) -> ErpSku | None:
+        try:
+            return from_doc(ErpSku, ErpSkuItem.get(sku_code, consistent_read=True).doc)
+        except ErpSkuItem.DoesNotExist:
+            return None
+
+    def add(self, sku: ErpSku) -> None:
+        conditional.put(to_item(sku, 1), ErpSkuItem.sku_code.does_not_exist(), f"ERP SKU {sku.sku_code}")
+
+    def save(self, sku: ErpSku, expected_revision: int) -> None:
+        conditional.put(to_item(sku, expected_revision + 1), ErpSkuItem.revision == expected_revision,
+                        f"ERP SKU {sku.sku_code}")
+
+    def existing_codes(self, sku_codes: Iterable[str]) -> set[str]:
+        keys = sorted(set(sku_codes))
+        return {i.sku_code for i in ErpSkuItem.batch_get(keys)} if keys else set()
+
+    def list(self, limit: int = 50, cursor: str | None = None, prefix: str = "") -> Page[ErpSku]:
+        condition = ErpSkuItem.sku_code.startswith(prefix) if prefix else None
+        results = ErpSkuItem.by_catalog.query(CATALOG, condition, limit=limit, last_evaluated_key=paging.decode(cursor))
+        items = [from_doc(ErpSku, i.doc) for i in results]
+        return Page(items, paging.encode(results.last_evaluated_key))

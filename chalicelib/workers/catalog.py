@@ -1,0 +1,56 @@
+"""Scheduled catalog work: shop catalogs pulled in slots (each shop every 6 hours), and every minute the
+stock push sweep (debounced platform pushes) and the retry of orders held out of stock."""
+from __future__ import annotations
+
+import logging
+import zlib
+from typing import Any
+
+from chalice import Blueprint, Rate
+
+from chalicelib import bootstrap
+
+bp = Blueprint(__name__)
+log = logging.getLogger("oms.workers.catalog")
+
+CATALOG_TICK_MINUTES = 10
+CATALOG_SLOTS = 36             # 36 ticks of 10 minutes: every shop once in 6 hours
+
+
+def slot_of(shop_id: str) -> int:
+    return zlib.crc32(shop_id.encode()) % CATALOG_SLOTS
+
+
+@bp.schedule(Rate(CATALOG_TICK_MINUTES, unit=Rate.MINUTES))
+def pull_catalogs(event: Any) -> dict[str, Any]:
+    from chalicelib.services.catalog import pull_catalog
+    now = bootstrap.clock().now()
+    slot = int(now.timestamp() // (CATALOG_TICK_MINUTES * 60)) % CATALOG_SLOTS
+    context = getattr(event, "context", None)
+
+    def time_left() -> float:
+        return context.get_remaining_time_in_millis() / 1000 if context else 600.0
+
+    done: dict[str, Any] = {}
+    for shop in bootstrap.shops().syncing():
+        if slot_of(shop.shop_id) != slot or time_left() < 60:
+            continue
+        try:
+            counts = pull_catalog(bootstrap.link_deps(), shop, bootstrap.clients()(shop), time_left)
+            done[shop.shop_id] = counts.__dict__
+        except Exception as exc:   # one shop's failure must not stop the others
+            log.exception("catalog pull failed", extra={"shop_id": shop.shop_id})
+            done[shop.shop_id] = {"error": str(exc)[:200]}
+    log.info("catalogs pulled", extra={"slot": slot, "shops": len(done)})
+    return done
+
+
+@bp.schedule(Rate(1, unit=Rate.MINUTES))
+def stock_tick(event: Any) -> dict[str, int]:
+    from chalicelib.services.stock import retry_out_of_stock
+    from chalicelib.services.stock_sync import sweep_due_pushes
+    now = bootstrap.clock().now()
+    pushes = sweep_due_pushes(bootstrap.stock(), bootstrap.shop_skus(), bootstrap.publisher(), now)
+    reserved = retry_out_of_stock(bootstrap.stock(), bootstrap.orders(), bootstrap.clock())
+    log.info("stock tick", extra={"pushes": pushes, "reserved": reserved})
+    return {"pushes": pushes, "reserved": reserved}

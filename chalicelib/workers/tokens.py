@@ -1,0 +1,22 @@
+"""Scheduled token refresh: every shop whose token expires soon, one refresher per shop (a lease)."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from chalice import Blueprint, Rate
+
+from chalicelib import bootstrap
+
+bp = Blueprint(__name__)
+log = logging.getLogger("oms.workers.tokens")
+
+
+@bp.schedule(Rate(10, unit=Rate.MINUTES))
+def refresh_tokens(event: Any) -> dict[str, str]:
+    from chalicelib.services.tokens import refresh_due
+    context = getattr(event, "context", None)
+    outcomes = refresh_due(bootstrap.shops(), bootstrap.clients(), bootstrap.shop_leases(), bootstrap.clock(),
+                           time_left=lambda: context.get_remaining_time_in_millis() / 1000 if context else 600.0)
+    log.info("tokens refreshed", extra={"outcomes": outcomes})
+    return outcomes
