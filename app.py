@@ -1,6 +1,7 @@
 """The Chalice app: creates it and registers the blueprints. No business logic here."""
 from chalice import Chalice
 
+from chalicelib.api import after_sales as after_sale_api
 from chalicelib.api import auth, erp, erp_admin, health, oauth, sync_admin, webhooks
 from chalicelib.api import catalog as catalog_api
 from chalicelib.api import orders as order_api
@@ -17,7 +18,7 @@ app.register_middleware(log_middleware, "all")
 
 BLUEPRINTS = (
     health.bp, auth.bp, order_api.bp, sync_admin.bp, webhooks.bp, erp.bp, erp_admin.bp,        # HTTP
-    shops_api.bp, oauth.bp, catalog_api.bp, stock_api.bp,
+    shops_api.bp, oauth.bp, catalog_api.bp, stock_api.bp, after_sale_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,  # queues, schedules
 )
 for blueprint in BLUEPRINTS:

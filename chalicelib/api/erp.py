@@ -112,6 +112,20 @@ def post_after_sale_result(ctx: ErpCtx, case_id: str) -> Response:
                                      "recorded_at": result.recorded_at.isoformat()})
 
 
+@erp_route(bp, f"{API_PREFIX}/after-sales/{{case_id}}/actions", methods=("POST",), scope="after_sales")
+def post_after_sale_action(ctx: ErpCtx, case_id: str) -> Response:
+    from chalicelib.api.erp_schemas import AfterSaleActionBody
+    from chalicelib.services.after_sales import perform
+    body = parse(AfterSaleActionBody, ctx.request)
+    case, created = perform(bootstrap.after_sale_deps(), _id(case_id, "case_id"), ctx.actor, body.action,
+                            body.model_dump(mode="json", exclude={"action"}))
+    return _answer("AfterSaleActionOut", {"case_id": case.case_id, "status": case.status.value,
+                                          "platform_status": case.platform_status,
+                                          "pending_action": case.pending_action, "action_error": case.action_error,
+                                          "reissue_shipment_ids": list(case.reissue_shipment_ids),
+                                          "created": created}, status=201 if created else 200)
+
+
 def _stock(sku_code: str) -> Any:
     from chalicelib.domain.errors import NotFoundError
     if bootstrap.erp_skus().get(_id(sku_code, "sku_code")) is None:

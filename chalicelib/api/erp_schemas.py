@@ -273,3 +273,34 @@ class RedriveBody(_In):
 
 class ManualShipmentBody(ShipmentBody):
     mark_shipped: bool = Field(False, description="true: shipped already on the platform, do not write back")
+
+
+# ------------------------------------------------------------------ after-sale actions (ERP and admin)
+class ReturnAddress(_In):
+    province: str = Field(min_length=1, max_length=50)
+    city: str = Field(min_length=1, max_length=50)
+    district: str = Field(min_length=1, max_length=50)
+    detail: str = Field(min_length=1, max_length=200)
+    town: str = Field("", max_length=50)
+
+
+class AfterSaleActionBody(_In):
+    action: Literal["approve_refund", "reject_refund", "approve_return", "confirm_received", "reissue", "note"]
+    reason_code: str = Field("", max_length=32, description="reject_refund: the platform's reason code")
+    reason_text: str = Field("", max_length=200, description="reject_refund: 2-200 characters for the buyer")
+    address: ReturnAddress | None = Field(None, description="approve_return: where the goods go back")
+    contact: str = Field("", max_length=50)
+    phone: str = Field("", max_length=30)
+    carrier_code: CarrierCode | None = Field(None, description="reissue: the new parcel's carrier")
+    tracking_no: str = Field("", max_length=40)
+    text: str = Field("", max_length=500, description="note: the text")
+
+
+class AfterSaleActionOut(_Out):
+    case_id: str
+    status: str
+    platform_status: str
+    pending_action: str = Field(description="queued to the platform and not yet answered; empty: none")
+    action_error: str = Field(description="the platform's reason for the last refusal")
+    reissue_shipment_ids: list[str]
+    created: bool = Field(description="false: the same request again, nothing new was done")

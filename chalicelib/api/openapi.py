@@ -46,6 +46,10 @@ OPERATIONS = (
               "AfterSaleOut"),
     Operation("post_after_sale_result", "post", "/after-sales/{case_id}/result", "after_sales", "Answer a case "
               "(for now: whether an interception worked)", "CaseResultOut", "CaseResultBody"),
+    Operation("post_after_sale_action", "post", "/after-sales/{case_id}/actions", "after_sales", "Act on a case "
+              "(approve or reject a refund, approve a return, confirm goods received, reissue, note); written to the "
+              "platform through the OMS queue; the same request again does nothing new",
+              "AfterSaleActionOut", "AfterSaleActionBody", created=True),
     Operation("get_stock", "get", "/stock/{sku_code}", "stock", "Stock of one ERP SKU", "StockOut"),
     Operation("set_stock", "put", "/stock/{sku_code}", "stock", "Set on hand of one ERP SKU (the warehouse's "
               "count; reservations stay)", "StockOut", "StockSetBody"),

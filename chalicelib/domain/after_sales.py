@@ -17,6 +17,16 @@ class AfterSaleLine:
 
 
 @dataclass(frozen=True)
+class CaseEvent:
+    """One entry of a case's OMS history: an action asked for, its outcome, or a note."""
+    at: datetime
+    actor: str
+    kind: str            # "requested" | "applied" | "refused" | "retrying" | "note"
+    action: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class AfterSale:
     case_id: str
     shop_id: str
@@ -41,6 +51,12 @@ class AfterSale:
     erp_handoff: ErpHandoff = ErpHandoff.READY
     version: int = 0
     revision: int = 0
+    history: tuple[CaseEvent, ...] = ()
+    pending_action: str = ""        # the action queued to the platform and not yet answered
+    action_error: str = ""          # the platform's reason for the last refusal
+    reissue_shipment_ids: tuple[str, ...] = ()
+    pending_action_id: str = ""     # the queued message's id: asking again re-sends that same message
+    pending_payload: str = ""       # its payload (JSON), for the re-send
 
     @property
     def open(self) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from chalicelib.domain.after_sales import AfterSale, AfterSaleLine, case_id_for, refund_state_for
 from chalicelib.domain.errors import ConflictError
@@ -60,8 +61,18 @@ def _case(shop_id: str, c: CanonicalAfterSale, existing: AfterSale | None) -> Af
         buyer_note=c.buyer_note, evidence_urls=c.evidence_urls, has_goods_return=c.has_goods_return,
         return_carrier_code=c.return_carrier_code, return_tracking_no=c.return_tracking_no,
         deadline_at=c.deadline_at, erp_handoff=handoff, version=c.version,
-        revision=existing.revision if existing else 0,
+        revision=existing.revision if existing else 0, **_oms_owned(existing),
     )
+
+
+def _oms_owned(existing: AfterSale | None) -> dict[str, Any]:
+    """What the OMS keeps on a case (history, the action waiting for the platform): a newer platform
+    snapshot must not wipe it."""
+    if existing is None:
+        return {}
+    return {"history": existing.history, "pending_action": existing.pending_action,
+            "action_error": existing.action_error, "reissue_shipment_ids": existing.reissue_shipment_ids,
+            "pending_action_id": existing.pending_action_id, "pending_payload": existing.pending_payload}
 
 
 def _mark_order(cases: AfterSaleRepository, orders: OrderRepository, clock: Clock, order_id: str) -> None:

@@ -126,6 +126,8 @@ def events_for(kind: str, before: Told | None, now: Told) -> list[str]:
         events.append("order.cancelled")
     elif before.digest != now.digest:
         events.append("order.updated")
+    if "cancelled" in now.flags:
+        return events        # a cancelled order's holds mean nothing more to the warehouse
     holds_before = {f for f in before.flags if f.startswith("hold:")}
     holds_now = {f for f in now.flags if f.startswith("hold:")}
     if holds_now and holds_now != holds_before:
