@@ -14,13 +14,13 @@ import resource
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 COUNTS: Counter[str] = Counter()
-UNITS: Counter[str] = Counter()
+UNITS: defaultdict[str, float] = defaultdict(float)
 SIZES: list[int] = []
 _lock = threading.Lock()
 
