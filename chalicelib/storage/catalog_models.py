@@ -4,24 +4,10 @@ Keys and indexes match infra/tables.py (tests/integration/test_catalog_models.py
 from __future__ import annotations
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib import names
-
-
-def _meta(key: str) -> type:
-    class Meta:
-        table_name = names.table_name(key)
-        billing_mode = "PAY_PER_REQUEST"
-    return Meta
-
-
-def _index(name: str) -> type:
-    class Meta:
-        index_name = name
-        projection = AllProjection()
-    return Meta
+from chalicelib.storage.models import _index, _meta  # one definition of table and index settings
 
 
 class _Catalog(GlobalSecondaryIndex["ErpSkuItem"]):
