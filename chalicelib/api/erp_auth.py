@@ -4,18 +4,16 @@ inactive key, a wrong signature or a reused nonce is a 401 before anything runs;
 rate limit (429) and the route's scope (403)."""
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib import bootstrap
-from chalicelib.api.errors import to_response
-from chalicelib.api.http import API_CONTENT_TYPES, _check_size, _secured
+from chalicelib.api.http import route
 from chalicelib.domain.errors import AuthenticationError, PermissionDeniedError, TooManyRequestsError
 
 KEY, TIMESTAMP, NONCE, SIGNATURE = "X-OMS-Key", "X-OMS-Timestamp", "X-OMS-Nonce", "X-OMS-Signature"
@@ -38,19 +36,7 @@ class ErpCtx:
 
 def erp_route(bp: Blueprint, path: str, methods: tuple[str, ...] = ("GET",), scope: str = ""
               ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(fn)
-        def view(**params: Any) -> Response:
-            try:
-                request = bp.current_request
-                _check_size(request)
-                result = fn(ErpCtx(request, authenticate(request, scope)), **params)
-            except Exception as exc:
-                return _secured(to_response(exc))
-            return _secured(result if isinstance(result, Response) else Response(result))
-        bp.route(path, methods=list(methods), content_types=API_CONTENT_TYPES)(view)
-        return view
-    return decorate
+    return route(bp, path, methods, lambda request: ErpCtx(request, authenticate(request, scope)))
 
 
 def authenticate(request: Request, scope: str) -> Any:

@@ -36,20 +36,20 @@ class Ctx:
 
 def admin_route(bp: Blueprint, path: str, methods: tuple[str, ...] = ("GET",),
                 role: Role = Role.VIEWER) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return _route(bp, path, methods, lambda request: _authenticate(request, role))
+    return route(bp, path, methods, lambda request: Ctx(request, _authenticate(request, role)))
 
 
 def public_route(bp: Blueprint, path: str, methods: tuple[str, ...] = ("GET",)
                  ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Health and the OAuth callbacks only: the callbacks carry their own unforgeable state."""
-    return _route(bp, path, methods, lambda _request: None)
+    return route(bp, path, methods, Ctx)
 
 
 def platform_route(bp: Blueprint, path: str, methods: tuple[str, ...] = ("POST",)
                    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Platform pushes: authenticated inside the view by the platform's own signature over the raw body
     (their content types vary: JSON, XML, text)."""
-    return _route(bp, path, methods, lambda _request: None, content_types=PUSH_CONTENT_TYPES)
+    return route(bp, path, methods, Ctx, content_types=PUSH_CONTENT_TYPES)
 
 
 PUSH_CONTENT_TYPES = ["application/json", "text/xml", "application/xml", "text/plain", "application/octet-stream",
@@ -57,16 +57,17 @@ PUSH_CONTENT_TYPES = ["application/json", "text/xml", "application/xml", "text/p
 API_CONTENT_TYPES = ["application/json", "text/csv", "application/x-www-form-urlencoded"]
 
 
-def _route(bp: Blueprint, path: str, methods: tuple[str, ...],
-           authenticate: Callable[[Request], User | None], content_types: list[str] | None = None
-           ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def route(bp: Blueprint, path: str, methods: tuple[str, ...], context: Callable[[Request], Any],
+          content_types: list[str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The one wrapper of every route: size limit, `context(request)` (which authenticates, raising
+    to refuse), the view, security headers, and the error table for anything it raises."""
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
         def view(**params: Any) -> Response:
             try:
                 request = bp.current_request
                 _check_size(request)
-                result = fn(Ctx(request, authenticate(request)), **params)
+                result = fn(context(request), **params)
             except Exception as exc:
                 return _secured(to_response(exc))
             return _secured(result if isinstance(result, Response) else Response(result))

@@ -2,7 +2,7 @@
 hand-written fakes in tests/fakes.py, and one contract suite runs against both."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -90,8 +90,8 @@ class IdempotencyStore(Protocol):
 
 
 class RawStore(Protocol):
-    def put_many(self, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
-        """Store raw platform payloads losslessly, batched (one object per batch, not per order)."""
+    def put_batch(self, shop: Shop, stream: str, payloads: list[dict[str, Any]]) -> str:
+        """Stores raw platform payloads losslessly, one object per batch (not per order); returns its key."""
 
 
 class Publisher(Protocol):

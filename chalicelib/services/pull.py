@@ -23,7 +23,7 @@ from chalicelib.platforms.base import (
     PlatformClient,
     RateLimitedError,
 )
-from chalicelib.services.ports import Clock, Publisher
+from chalicelib.services.ports import Clock, Publisher, RawStore
 
 log = logging.getLogger("oms.pull")
 
@@ -43,10 +43,6 @@ class SyncRepository(Protocol):
 class ShopStore(Protocol):
     def get(self, shop_id: str) -> Shop | None: ...
     def save(self, shop: Shop, expected_revision: int) -> None: ...
-
-
-class RawStore(Protocol):
-    def put_batch(self, shop: Shop, stream: str, payloads: list[dict[str, Any]]) -> str: ...
 
 
 @dataclass

@@ -7,17 +7,17 @@ from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.storage.models import _index, _meta  # one definition of table and index settings
+from chalicelib.storage.models import index_meta, table_meta
 
 
 class _Catalog(GlobalSecondaryIndex["ErpSkuItem"]):
-    Meta = _index("by_catalog")
+    Meta = index_meta("by_catalog")
     catalog = UnicodeAttribute(hash_key=True)
     sku_code = UnicodeAttribute(range_key=True)
 
 
 class ErpSkuItem(Model):
-    Meta = _meta("erp_skus")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    Meta = table_meta("erp_skus")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     sku_code = UnicodeAttribute(hash_key=True)
     catalog = UnicodeAttribute(default="SKU")    # one partition of the GSI: the catalog in code order
     revision = NumberAttribute()
@@ -27,13 +27,13 @@ class ErpSkuItem(Model):
 
 
 class _Ledger(GlobalSecondaryIndex["StockItem"]):
-    Meta = _index("by_ledger")
+    Meta = index_meta("by_ledger")
     ledger_sku = UnicodeAttribute(hash_key=True)
     ledger_at = UnicodeAttribute(range_key=True)
 
 
 class _SyncDue(GlobalSecondaryIndex["StockItem"]):
-    Meta = _index("by_sync_due")
+    Meta = index_meta("by_sync_due")
     sync_shard = UnicodeAttribute(hash_key=True)
     sync_due = UnicodeAttribute(range_key=True)
 
@@ -41,7 +41,7 @@ class _SyncDue(GlobalSecondaryIndex["StockItem"]):
 class StockItem(Model):
     """sk "BALANCE": the counters (available is kept as its own attribute because a condition expression
     cannot subtract); sk "MOVE#<idempotency key>": one ledger movement, its key the replay guard."""
-    Meta = _meta("stock")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    Meta = table_meta("stock")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     sku_code = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     on_hand = NumberAttribute(null=True)
@@ -61,7 +61,7 @@ class StockItem(Model):
 class ShopSideItem(Model):
     """Items under a shop that are not the shop: sk "LEASE#<what>", "WECHAT_TOKEN", "STOCK_SYNC",
     "PUSH#<platform sku id>". They carry none of the shop indexes' keys, so no index lists them."""
-    Meta = _meta("shops")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    Meta = table_meta("shops")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     shop_id = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     lease_owner = UnicodeAttribute(null=True)

@@ -6,12 +6,12 @@ from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.storage.models import _index, _meta
+from chalicelib.storage.models import index_meta, table_meta
 
 
 class ApiClientItem(Model):
     """key_id "~directory" holds the set of every key id (a handful of clients: one GetItem, no Scan)."""
-    Meta = _meta("api_clients")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    Meta = table_meta("api_clients")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     key_id = UnicodeAttribute(hash_key=True)
     revision = NumberAttribute(default=0)
     key_ids = UnicodeSetAttribute(null=True)
@@ -19,19 +19,19 @@ class ApiClientItem(Model):
 
 
 class _ClientDeliveries(GlobalSecondaryIndex["DeliveryItem"]):
-    Meta = _index("by_client")
+    Meta = index_meta("by_client")
     key_id = UnicodeAttribute(hash_key=True)
     created_key = UnicodeAttribute(range_key=True)
 
 
 class _Undelivered(GlobalSecondaryIndex["DeliveryItem"]):
-    Meta = _index("by_undelivered")
+    Meta = index_meta("by_undelivered")
     undelivered_client = UnicodeAttribute(hash_key=True)
     created_key = UnicodeAttribute(range_key=True)
 
 
 class DeliveryItem(Model):
-    Meta = _meta("erp_deliveries")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    Meta = table_meta("erp_deliveries")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     delivery_id = UnicodeAttribute(hash_key=True)
     key_id = UnicodeAttribute()
     created_key = UnicodeAttribute()                 # "<sortable created time>#<event id>"
@@ -48,7 +48,7 @@ class DeliveryItem(Model):
 class StateItem(Model):
     """state_key "STREAM#<key id>#<order id>": a client's stream; "RESULT#<case id>": an ERP answer;
     "RATE#<key>#<window>": a rate-limit counter (TTL)."""
-    Meta = _meta("erp_state")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    Meta = table_meta("erp_state")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     state_key = UnicodeAttribute(hash_key=True)
     revision = NumberAttribute(default=0)
     hits = NumberAttribute(null=True)
@@ -57,24 +57,24 @@ class StateItem(Model):
 
 
 class _ShipmentOrder(GlobalSecondaryIndex["ShipmentItem"]):
-    Meta = _index("by_order")
+    Meta = index_meta("by_order")
     order_id = UnicodeAttribute(hash_key=True)
     created_at = UnicodeAttribute(range_key=True)
 
 
 class _ShipmentTracking(GlobalSecondaryIndex["ShipmentItem"]):
-    Meta = _index("by_tracking")
+    Meta = index_meta("by_tracking")
     tracking_no = UnicodeAttribute(hash_key=True)
 
 
 class _ShipmentShopStatus(GlobalSecondaryIndex["ShipmentItem"]):
-    Meta = _index("by_shop_status")
+    Meta = index_meta("by_shop_status")
     shop_status = UnicodeAttribute(hash_key=True)
     created_at = UnicodeAttribute(range_key=True)
 
 
 class ShipmentItem(Model):
-    Meta = _meta("shipments")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    Meta = table_meta("shipments")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     shipment_id = UnicodeAttribute(hash_key=True)
     order_id = UnicodeAttribute()
     created_at = UnicodeAttribute()

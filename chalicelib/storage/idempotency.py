@@ -9,9 +9,6 @@ from chalicelib.storage.models import IdempotencyItem
 
 
 class DynamoIdempotencyStore:
-    def __init__(self, clock: object = time) -> None:
-        self._time = clock
-
     def claim(self, key: str, ttl_seconds: int) -> bool:
         now = int(time.time())
         item = IdempotencyItem(key, expiration=now + ttl_seconds, status="CLAIMED")

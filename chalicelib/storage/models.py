@@ -24,14 +24,14 @@ class CompressedJSONAttribute(Attribute[Any]):
         return json.loads(zlib.decompress(value))
 
 
-def _meta(key: str) -> type:
+def table_meta(key: str) -> type:
     class Meta:
         table_name = names.table_name(key)
         billing_mode = "PAY_PER_REQUEST"
     return Meta
 
 
-def _index(name: str) -> type:
+def index_meta(name: str) -> type:
     class Meta:
         index_name = name
         projection = AllProjection()
@@ -39,36 +39,36 @@ def _index(name: str) -> type:
 
 
 class _ShopUpdated(GlobalSecondaryIndex["OrderItem"]):
-    Meta = _index("by_shop_updated")
+    Meta = index_meta("by_shop_updated")
     shop_id = UnicodeAttribute(hash_key=True)
     updated_at = UnicodeAttribute(range_key=True)
 
 
 class _StatusCreated(GlobalSecondaryIndex["OrderItem"]):
-    Meta = _index("by_status_created")
+    Meta = index_meta("by_status_created")
     status = UnicodeAttribute(hash_key=True)
     created_at = UnicodeAttribute(range_key=True)
 
 
 class _ErpReady(GlobalSecondaryIndex["OrderItem"]):
-    Meta = _index("by_erp_ready")
+    Meta = index_meta("by_erp_ready")
     erp_queue = UnicodeAttribute(hash_key=True)
     ready_at = UnicodeAttribute(range_key=True)
 
 
 class _Held(GlobalSecondaryIndex["OrderItem"]):
-    Meta = _index("by_held")
+    Meta = index_meta("by_held")
     held = UnicodeAttribute(hash_key=True)
     created_at = UnicodeAttribute(range_key=True)
 
 
 class _OrderNo(GlobalSecondaryIndex["OrderItem"]):
-    Meta = _index("by_order_no")
+    Meta = index_meta("by_order_no")
     order_no = UnicodeAttribute(hash_key=True)
 
 
 class OrderItem(Model):
-    Meta = _meta("orders")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    Meta = table_meta("orders")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     order_id = UnicodeAttribute(hash_key=True)
     shop_id = UnicodeAttribute()
     order_no = UnicodeAttribute()
@@ -97,31 +97,31 @@ class OrderItem(Model):
 
 
 class _CaseOrder(GlobalSecondaryIndex["AfterSaleItem"]):
-    Meta = _index("by_order")
+    Meta = index_meta("by_order")
     order_id = UnicodeAttribute(hash_key=True)
     created_at = UnicodeAttribute(range_key=True)
 
 
 class _CaseShopUpdated(GlobalSecondaryIndex["AfterSaleItem"]):
-    Meta = _index("by_shop_updated")
+    Meta = index_meta("by_shop_updated")
     shop_id = UnicodeAttribute(hash_key=True)
     updated_at = UnicodeAttribute(range_key=True)
 
 
 class _CaseStatusDeadline(GlobalSecondaryIndex["AfterSaleItem"]):
-    Meta = _index("by_status_deadline")
+    Meta = index_meta("by_status_deadline")
     status = UnicodeAttribute(hash_key=True)
     deadline_key = UnicodeAttribute(range_key=True)
 
 
 class _CaseErpReady(GlobalSecondaryIndex["AfterSaleItem"]):
-    Meta = _index("by_erp_ready")
+    Meta = index_meta("by_erp_ready")
     erp_queue = UnicodeAttribute(hash_key=True)
     ready_at = UnicodeAttribute(range_key=True)
 
 
 class AfterSaleItem(Model):
-    Meta = _meta("after_sales")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    Meta = table_meta("after_sales")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     case_id = UnicodeAttribute(hash_key=True)
     order_id = UnicodeAttribute()
     shop_id = UnicodeAttribute()
@@ -142,31 +142,31 @@ class AfterSaleItem(Model):
 
 
 class _PlatformSeller(GlobalSecondaryIndex["ShopItem"]):
-    Meta = _index("by_platform_seller")
+    Meta = index_meta("by_platform_seller")
     platform_seller = UnicodeAttribute(hash_key=True)
 
 
 class _SyncState(GlobalSecondaryIndex["ShopItem"]):
-    Meta = _index("by_sync_state")
+    Meta = index_meta("by_sync_state")
     sync_state = UnicodeAttribute(hash_key=True)
     shop_id = UnicodeAttribute(range_key=True)
 
 
 class _ShopKind(GlobalSecondaryIndex["ShopItem"]):
-    Meta = _index("by_kind")
+    Meta = index_meta("by_kind")
     kind = UnicodeAttribute(hash_key=True)
     shop_id = UnicodeAttribute(range_key=True)
 
 
 class _PlatformApp(GlobalSecondaryIndex["ShopItem"]):
-    Meta = _index("by_platform_app")
+    Meta = index_meta("by_platform_app")
     platform_app = UnicodeAttribute(hash_key=True)
     shop_id = UnicodeAttribute(range_key=True)
 
 
 class ShopItem(Model):
     """sk "SHOP" is the shop; other sk values (SECRETS, WAYBILL#..., CARRIER#...) hang off it."""
-    Meta = _meta("shops")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    Meta = table_meta("shops")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     shop_id = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     platform_seller = UnicodeAttribute(null=True)
@@ -183,13 +183,13 @@ class ShopItem(Model):
 
 
 class _UserKind(GlobalSecondaryIndex["UserItem"]):
-    Meta = _index("by_kind")
+    Meta = index_meta("by_kind")
     kind = UnicodeAttribute(hash_key=True)
     username = UnicodeAttribute(range_key=True)
 
 
 class UserItem(Model):
-    Meta = _meta("users")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    Meta = table_meta("users")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     username = UnicodeAttribute(hash_key=True)
     kind = UnicodeAttribute(default="USER")
     revision = NumberAttribute()
@@ -199,7 +199,7 @@ class UserItem(Model):
 
 
 class IdempotencyItem(Model):
-    Meta = _meta("idempotency")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    Meta = table_meta("idempotency")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     id = UnicodeAttribute(hash_key=True)
     expiration = NumberAttribute()
     status = UnicodeAttribute(null=True)
@@ -207,7 +207,7 @@ class IdempotencyItem(Model):
 
 class SyncItem(Model):
     """sk "CURSOR": a stream's watermark and pull lease; sk "LOG#<started>#<job>": one pull's log (TTL)."""
-    Meta = _meta("sync")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    Meta = table_meta("sync")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     stream_key = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     lease_owner = UnicodeAttribute(null=True)
@@ -225,25 +225,25 @@ class SyncItem(Model):
 
 
 class _ErpSkuLinks(GlobalSecondaryIndex["ShopSkuItem"]):
-    Meta = _index("by_erp_sku")
+    Meta = index_meta("by_erp_sku")
     erp_sku_code = UnicodeAttribute(hash_key=True)
     shop_sku_key = UnicodeAttribute(range_key=True)
 
 
 class _Unlinked(GlobalSecondaryIndex["ShopSkuItem"]):
-    Meta = _index("by_unlinked")
+    Meta = index_meta("by_unlinked")
     unlinked_shop = UnicodeAttribute(hash_key=True)
     platform_sku_id = UnicodeAttribute(range_key=True)
 
 
 class _MerchantCode(GlobalSecondaryIndex["ShopSkuItem"]):
-    Meta = _index("by_merchant_code")
+    Meta = index_meta("by_merchant_code")
     merchant_code = UnicodeAttribute(hash_key=True)
     shop_sku_key = UnicodeAttribute(range_key=True)
 
 
 class ShopSkuItem(Model):
-    Meta = _meta("shop_skus")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    Meta = table_meta("shop_skus")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     shop_id = UnicodeAttribute(hash_key=True)
     platform_sku_id = UnicodeAttribute(range_key=True)
     shop_sku_key = UnicodeAttribute()            # "<shop_id>#<platform_sku_id>"
