@@ -235,6 +235,30 @@ class ShipRequest:
 
 
 @dataclass(frozen=True)
+class ResendRequest:
+    """The parcel of a reissue (补发) or an exchange (换货): sent on an after-sale case, not on the order,
+    whose own ship is refused once it has shipped."""
+    case_id: str
+    order_no: str
+    carrier_code: str                        # the platform's carrier code
+    tracking_no: str
+
+
+@dataclass(frozen=True)
+class TrackingEvent:
+    at: datetime
+    description: str
+
+
+@dataclass(frozen=True)
+class Tracking:
+    carrier_code: str
+    waybill_no: str
+    state: str                               # "in_transit" | "delivered" | "exception" | "unknown"
+    events: tuple[TrackingEvent, ...] = ()   # newest first
+
+
+@dataclass(frozen=True)
 class RejectReason:
     code: str
     text: str
@@ -293,6 +317,9 @@ class PlatformClient(Protocol):
     def waybill_accounts(self) -> list[WaybillAccount]: ...
     def get_waybill(self, request: WaybillRequest) -> WaybillResult: ...
     def cancel_waybill(self, carrier_code: str, waybill_no: str) -> None: ...
+
+    def resend(self, request: ResendRequest) -> None: ...
+    def track(self, carrier_code: str, waybill_no: str, order_no: str = "") -> Tracking: ...
 
 
 def shanghai(dt: datetime) -> datetime:

@@ -1,0 +1,4 @@
+"""Being built: see the issue."""
+from chalice import Blueprint
+
+bp = Blueprint(__name__)
