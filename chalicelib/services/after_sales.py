@@ -1,7 +1,9 @@
 """After-sale use cases: list, detail, counts, and the seller's actions. An action is guarded by the case's
 unified status, recorded on the case (pending_action, history) with a revision-conditional write, then
 written to the platform through the platform-actions queue. Asking again for the action already queued
-returns the case unchanged; a reissue's shipment id is deterministic, so posting it twice ships once."""
+returns the case unchanged; a reissue's shipment id is deterministic, so posting it twice ships once.
+A reissue / exchange parcel is a shipment linked to the case, sent to the platform with `resend`
+(action_handlers/after_sales.py), then confirmed like any shipment."""
 from __future__ import annotations
 
 import contextlib
@@ -23,6 +25,7 @@ from chalicelib.services.ports import AfterSaleRepository, Clock, Page, Publishe
 
 APPROVE_REFUND, REJECT_REFUND, APPROVE_RETURN = "approve_refund", "reject_refund", "approve_return"
 CONFIRM_RECEIVED, REISSUE, NOTE = "confirm_received", "reissue", "note"
+RESEND = "resend"                  # the platform action that sends a reissue / exchange parcel
 PLATFORM_ACTIONS = (APPROVE_REFUND, REJECT_REFUND, APPROVE_RETURN, CONFIRM_RECEIVED)
 ALL_ACTIONS = (*PLATFORM_ACTIONS, REISSUE, NOTE)
 
@@ -226,7 +229,9 @@ def _add_shipment(deps: CaseDeps, case: AfterSale, shipment_id: str, carrier_cod
                             after_sale_id=case.case_id)
         with contextlib.suppress(ConflictError):     # posted twice at once: the first one stands
             deps.shipments.add(shipment)
-    enqueue(deps.publisher, Action("ship", case.shop_id, f"ship:{shipment_id}:1", {"shipment_id": shipment_id}))
+    # not "ship": the order has shipped and its ship-back is refused; the parcel goes on the case (resend)
+    enqueue(deps.publisher, Action(RESEND, case.shop_id, f"resend:{shipment_id}:1",
+                                   {"shipment_id": shipment_id, "case_id": case.case_id}))
 
 
 def update(cases: AfterSaleRepository, case_id: str, change: Any) -> AfterSale:

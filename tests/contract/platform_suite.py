@@ -122,6 +122,55 @@ class PlatformContract:
         from chalicelib.domain.status import OrderStatus
         assert client.get_order(order_no).status in {OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED}
 
+    # ------------------------------------------------------------ tracking, reissue / exchange parcels
+    def test_given_a_shipped_parcel_when_tracked_then_in_transit_until_the_sandbox_delivers_it(
+            self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient) -> None:
+        _needs_parcel_desk(sandbox)
+        order_no = self._awaiting_order(sandbox, shop, client)
+        client.ship(ShipRequest(order_no=order_no, carrier_code=self.ship_carrier_code, tracking_no="SB2234567890"))
+        first = client.track(self.ship_carrier_code, "SB2234567890", order_no)
+        assert first.state == "in_transit" and first.events, first
+        assert [e.at for e in first.events] == sorted((e.at for e in first.events), reverse=True)
+        assert all(e.at.tzinfo is not None for e in first.events)
+        assert sandbox.advance_tracking(shop.seller_id, "SB2234567890") == "delivered"  # type: ignore[attr-defined]
+        done = client.track(self.ship_carrier_code, "SB2234567890", order_no)
+        assert done.state == "delivered" and len(done.events) == len(first.events) + 1
+        assert client.track(self.ship_carrier_code, "SB2234567890", order_no) == done, "stable once delivered"
+
+    resend_kinds: tuple[str, ...] = ("reissue", "exchange")   # tried in turn; a sandbox without both skips
+
+    def test_given_a_reissue_or_exchange_case_when_resent_then_the_sandbox_shows_the_parcel_once(
+            self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient) -> None:
+        from chalicelib.platforms.base import ResendRequest
+        _needs_parcel_desk(sandbox)
+        order_no = self._awaiting_order(sandbox, shop, client)
+        client.ship(ShipRequest(order_no=order_no, carrier_code=self.ship_carrier_code, tracking_no="SB3234567890"))
+        case_id = self._resend_case(sandbox, shop, client, order_no)
+        before = sandbox.truth_after_sales(shop.seller_id)[case_id].platform_status
+        request = ResendRequest(case_id=case_id, order_no=order_no, carrier_code=self.ship_carrier_code,
+                                tracking_no="SB4234567890")
+        client.resend(request)
+        after = sandbox.truth_after_sales(shop.seller_id)[case_id].platform_status
+        assert after != before, "the sandbox shows the parcel sent"
+        client.resend(request)                          # a retried write is success, and changes nothing
+        assert sandbox.truth_after_sales(shop.seller_id)[case_id].platform_status == after
+        assert client.track(self.ship_carrier_code, "SB4234567890", order_no).state == "in_transit"
+
+    def _resend_case(self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient, order_no: str) -> str:
+        """Opens a reissue (or an exchange, brought to the point where the seller sends the new goods)."""
+        for kind in self.resend_kinds:
+            try:
+                case_id = sandbox.request_after_sale(shop.seller_id, order_no, kind)
+            except (ValueError, KeyError):
+                continue
+            return self._ready_to_resend(sandbox, shop, client, case_id, kind)
+        pytest.skip(f"{self.platform} sandbox has no reissue or exchange case")
+
+    def _ready_to_resend(self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient, case_id: str,
+                         kind: str) -> str:
+        """Per platform: what must happen before the seller may send the parcel (override where needed)."""
+        return case_id
+
     # ------------------------------------------------------------ auth
     def test_given_a_wrong_secret_then_the_signature_error_is_raised(
             self, make_client: ClientFactory, credentials: ShopCredentials) -> None:
@@ -147,6 +196,12 @@ class PlatformContract:
             if order.status is OrderStatus.AWAITING_SHIPMENT and order.refund_state is RefundState.NONE:
                 return order_no
         raise AssertionError("the sandbox generated no order awaiting shipment in 20")
+
+
+def _needs_parcel_desk(sandbox: SandboxPlatform) -> None:
+    """The sandboxes serving the resend and trace APIs offer the `advance_tracking` test hook."""
+    if not hasattr(sandbox, "advance_tracking"):
+        pytest.skip(f"{sandbox.platform} sandbox does not serve resend / trace yet")
 
 
 def _walk(client: PlatformClient, start: datetime, end: datetime) -> Iterator:

@@ -26,6 +26,7 @@ from chalicelib.platforms.base import (
     NotFoundError,
     RateLimitedError,
     RejectReason,
+    ResendRequest,
     ShipRequest,
     ShopCredentials,
     WaybillRequest,
@@ -171,7 +172,7 @@ def test_given_an_exchange_then_return_and_reship_lead_to_exchange_success(sandb
     assert client.get_after_sale(case_id).type is AfterSaleType.EXCHANGE
     client.approve_return(case_id, RETURN_TO, "仓库收货组", "0571-88886666")
     sandbox.buyer_returns(shop.seller_id, case_id)
-    client.reship_after_sale(case_id, "zhongtong", "ZTEX0001")
+    client.resend(ResendRequest(case_id, "", "zhongtong", "ZTEX0001"))
     assert _case_status(sandbox, shop, case_id) == "13"
     sandbox.buyer_receives(shop.seller_id, case_id)
     assert client.get_after_sale(case_id).status is AfterSaleStatus.RESHIPPED
@@ -182,7 +183,7 @@ def test_given_a_reissue_request_when_the_parcel_is_sent_then_awaiting_the_buyer
     assert client.get_after_sale(case_id).type is AfterSaleType.REISSUE
     with pytest.raises(NotAllowedError):
         client.approve_return(case_id, RETURN_TO, "仓库收货组", "0571-88886666")
-    client.reship_after_sale(case_id, "yuantong", "YT0000001")
+    client.resend(ResendRequest(case_id, "", "yuantong", "YT0000001"))
     assert client.get_after_sale(case_id).status is AfterSaleStatus.AWAITING_BUYER_ACTION
 
 

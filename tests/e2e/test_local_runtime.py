@@ -126,16 +126,18 @@ def _admin_get(state: dict[str, Any], path: str) -> Any:
                                    headers={"Content-Type": "application/json"},
                                    data=json.dumps({"username": state["admin"]["username"],
                                                     "password": state["admin"]["password"]}).encode())
-    with urllib.request.urlopen(login, timeout=10) as response:
+    with urllib.request.urlopen(login, timeout=60) as response:
         token = json.loads(response.read())["token"]
     request = urllib.request.Request(state["api"] + path, headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
 
 
-def _new_orders_per_platform(state: dict[str, Any]) -> dict[str, int]:
-    health = _admin_get(state, "/admin/sync")
-    return {s["platform"]: s["streams"]["orders"]["today"]["new"] for s in health["items"]}
+def _stored_orders_per_shop(state: dict[str, Any]) -> dict[str, int]:
+    """Counted from the order list itself (one shop-keyed page each), not the sync counters: a redelivered
+    message may count as "unchanged" on a loaded box, but the order is stored all the same."""
+    return {platform: len(_admin_get(state, f"/admin/orders?shop_id={shop['shop_id']}&limit=200")["items"])
+            for platform, shop in state["sandbox"].items()}
 
 
 def test_GIVEN_the_demo_WHEN_the_runtime_runs_THEN_orders_from_every_sandbox_shop_arrive_and_survive_a_restart(
@@ -147,14 +149,14 @@ def test_GIVEN_the_demo_WHEN_the_runtime_runs_THEN_orders_from_every_sandbox_sho
     with local_runtime(ROOT, state_dir, "--tick-scale", "12", "--fire-schedules-on-start",
                        "--visibility-timeout", "5") as (proc, state):
         assert set(state["sandbox"]) == platforms and state["admin"]["password"]
-        deadline = time.monotonic() + 180   # a loaded 2-core CI box needs a while for 7 platforms
-        counts: dict[str, int] = {}
-        while time.monotonic() < deadline:
-            counts = _new_orders_per_platform(state)
-            if set(counts) == platforms and all(n >= 20 for n in counts.values()):
-                break
+        # Done when every demo shop's 20 seeded orders are stored. The cap only guards against a hang: a
+        # loaded 2-core box runs seven pulls, their consumers and the UI's API in one process.
+        cap = time.monotonic() + 600
+        counts = _stored_orders_per_shop(state)
+        while not all(n >= 20 for n in counts.values()) and time.monotonic() < cap:
             time.sleep(2)
-        assert set(counts) == platforms and all(n >= 20 for n in counts.values()), counts
+            counts = _stored_orders_per_shop(state)
+        assert all(n >= 20 for n in counts.values()), counts
         orders_before = len(_admin_get(state, "/admin/orders?held=true&limit=200")["items"])
         proc.send_signal(signal.SIGINT)
         assert proc.wait(STOP_TIMEOUT) == 0

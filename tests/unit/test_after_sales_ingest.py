@@ -69,3 +69,36 @@ def test_given_a_case_before_its_order_then_the_order_is_fetched_first(repos) ->
 
     apply_case(cases, orders, FixedClock(), "s", canonical_case("R9", "900"), fetch)
     assert fetched == ["900"] and HoldReason.REFUND_REQUESTED in orders.get("s-900").holds
+
+
+def test_given_a_change_within_the_same_second_then_the_later_snapshot_is_taken(repos) -> None:
+    orders, cases = repos
+    apply_case(cases, orders, FixedClock(), "s", canonical_case("R1", "100", minutes=1), never)
+    same_second = canonical_case("R1", "100", minutes=1, status=AfterSaleStatus.AWAITING_BUYER_RETURN)
+    assert apply_case(cases, orders, FixedClock(), "s", same_second, never) is Outcome.UPDATED
+    assert cases.get("s-R1").status is AfterSaleStatus.AWAITING_BUYER_RETURN
+
+
+def test_given_a_stale_snapshot_of_the_same_second_redelivered_then_the_case_does_not_roll_back(repos) -> None:
+    orders, cases = repos
+    first = canonical_case("R1", "100", minutes=1)
+    apply_case(cases, orders, FixedClock(), "s", first, never)
+    apply_case(cases, orders, FixedClock(), "s",
+               canonical_case("R1", "100", minutes=1, status=AfterSaleStatus.REFUNDED), never)
+    assert apply_case(cases, orders, FixedClock(), "s", first, never) is Outcome.UNCHANGED
+    assert cases.get("s-R1").status is AfterSaleStatus.REFUNDED
+
+
+def test_given_two_same_second_snapshots_of_one_stage_then_either_order_of_arrival_ends_the_same(repos) -> None:
+    orders, cases = repos
+    a = canonical_case("R1", "100", minutes=1, buyer_note="颜色不对")
+    b = canonical_case("R1", "100", minutes=1, buyer_note="颜色不对，附图", evidence_urls=("https://img/1.jpg",))
+    apply_case(cases, orders, FixedClock(), "s", a, never)
+    apply_case(cases, orders, FixedClock(), "s", b, never)
+    one_way = cases.get("s-R1").buyer_note
+    other = InMemoryAfterSaleRepository()
+    apply_case(other, orders, FixedClock(), "s", b, never)
+    apply_case(other, orders, FixedClock(), "s", a, never)
+    assert other.get("s-R1").buyer_note == one_way
+    assert apply_case(cases, orders, FixedClock(), "s", a, never) is Outcome.UNCHANGED or \
+        cases.get("s-R1").buyer_note == one_way

@@ -100,3 +100,9 @@ def raise_for_items(data: Mapping[str, Any] | None) -> None:
             raise NotAllowedError(
                 str(result.get("status_msg") or "refused"), code=str(status_code), platform="douyin"
             )
+
+
+def reshipped_with(detail: Mapping[str, Any], tracking_no: str) -> bool:
+    """afterSale.Detail's logistics_info.resend / .exchange: the parcel the seller already sent."""
+    logistics = (detail.get("process_info") or {}).get("logistics_info") or {}
+    return any((logistics.get(key) or {}).get("tracking_no") == tracking_no for key in ("resend", "exchange"))

@@ -19,14 +19,16 @@ from chalicelib.platforms.base import (
     Carrier,
     NotAllowedError,
     RejectReason,
+    ResendRequest,
     ShipRequest,
     ShopCredentials,
     TokenSet,
+    Tracking,
     WaybillAccount,
     WaybillRequest,
     WaybillResult,
 )
-from chalicelib.platforms.douyin import aftersale, mapping, records, waybill
+from chalicelib.platforms.douyin import aftersale, mapping, records, trace, waybill
 from chalicelib.platforms.douyin.gateway import Gateway
 from chalicelib.platforms.douyin.paging import PAGE_SIZE, Page, once_in_window, walk_last_to_first, window_seconds
 from chalicelib.platforms.http import Transport
@@ -174,11 +176,19 @@ class DouyinClient:
     def confirm_return_received(self, case_id: str) -> None:
         self._operate(case_id, aftersale.AGREE_AFTER_RETURN, {})
 
-    def reship_after_sale(self, case_id: str, company_code: str, tracking_no: str) -> None:
-        """Douyin extra: send the reissue parcel (补寄) or the exchange replacement."""
-        status, kind = self._case_state(case_id)
-        logistics = {"logistics": {"company_code": company_code, "logistics_code": tracking_no}}
-        self._operate(case_id, aftersale.reship_for(status, kind), logistics)
+    def resend(self, request: ResendRequest) -> None:
+        """The reissue parcel (补寄) or the exchange replacement, on the after-sale (types 301 / 311)."""
+        detail = self._after_sale_detail(request.case_id)
+        if aftersale.reshipped_with(detail, request.tracking_no):
+            return                                   # a retried write: the parcel is already on the case
+        info = (detail.get("process_info") or {}).get("after_sale_info") or {}
+        status, kind = mapping.as_int(info.get("after_sale_status")), mapping.as_int(info.get("after_sale_type"))
+        logistics = {"logistics": {"company_code": request.carrier_code, "logistics_code": request.tracking_no}}
+        self._operate(request.case_id, aftersale.reship_for(status, kind), logistics)
+
+    def track(self, carrier_code: str, waybill_no: str, order_no: str = "") -> Tracking:
+        data = self._call("logistics.trackNoRouteDetail", {"logistics_code": carrier_code, "track_no": waybill_no})
+        return trace.tracking_from(carrier_code, waybill_no, data)
 
     def _operate(self, case_id: str, op_type: int, item: dict[str, Any]) -> None:
         try:

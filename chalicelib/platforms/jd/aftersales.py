@@ -18,6 +18,7 @@ from chalicelib.platforms.base import (
     NotAllowedError,
     NotFoundError,
     RejectReason,
+    ResendRequest,
     ShopCredentials,
 )
 from chalicelib.platforms.jd.canonical import REFUND_APPLY_PREFIX, to_refund_apply, to_service
@@ -131,6 +132,15 @@ class JdAfterSales:
             "packingState": 1, "qualityState": 1, "invoiceRecord": 1, "judgmentReason": 1,
             "accessoryOrGift": 1, "appearanceState": 1, "receiveRemark": "已收货",
         }, done=_DONE_AFTER_RECEIPT)
+
+    def resend(self, request: ResendRequest) -> None:
+        """The exchange / reissue (换新 / 补发) parcel on the service order [I: jingdong.asc.process.submit with
+        the parcel's express code and no., opFlag 4 = new goods sent]."""
+        if request.case_id.startswith(REFUND_APPLY_PREFIX):
+            raise NotAllowedError("a pre-shipment refund apply has no parcel to send", platform="jd")
+        self._service_action(request.case_id, "jingdong.asc.process.submit", lambda _case: {
+            "opFlag": 4, "expressCode": request.carrier_code, "expressNo": request.tracking_no,
+        }, done={AfterSaleStatus.RESHIPPED})
 
     def _reply(self, case_id: str, status: int, remark: str, extra: dict[str, Any],
                done: AfterSaleStatus) -> None:

@@ -15,9 +15,11 @@ from chalicelib.platforms.base import (
     Carrier,
     NotAllowedError,
     RejectReason,
+    ResendRequest,
     ShipRequest,
     ShopCredentials,
     TokenSet,
+    Tracking,
     WaybillAccount,
     WaybillRequest,
     WaybillResult,
@@ -31,6 +33,7 @@ from chalicelib.platforms.jd.logistics import JdLogistics
 from chalicelib.platforms.jd.oauth import JdOAuth
 from chalicelib.platforms.jd.paging import WindowWalker
 from chalicelib.platforms.jd.signing import format_timestamp
+from chalicelib.platforms.tracking import rows_to_tracking
 
 ORDER_PAGE_SIZE = 100    # enSearch: page_size <= 100
 ORDER_MAX_PAGES = 100    # JOS answers empty pages past page 100
@@ -129,6 +132,16 @@ class JdClient:
 
     def confirm_return_received(self, case_id: str) -> None:
         self.after_sales.confirm_return_received(case_id)
+
+    def resend(self, request: ResendRequest) -> None:
+        self.after_sales.resend(request)
+
+    def track(self, carrier_code: str, waybill_no: str, order_no: str = "") -> Tracking:
+        """[I] jingdong.trade.ordertrace.get {orderId, waybillCode}
+        -> ordertrace_result{traceList[{opeTime, opeRemark}]}."""
+        body = self.gateway.call("jingdong.trade.ordertrace.get", {"orderId": order_no, "waybillCode": waybill_no})
+        rows = ((body or {}).get("ordertrace_result") or {}).get("traceList") or ()
+        return rows_to_tracking(carrier_code, waybill_no, rows, "opeTime", "opeRemark")
 
     # ------------------------------------------------------------ catalog
     def list_products(self) -> Iterator[CanonicalProduct]:

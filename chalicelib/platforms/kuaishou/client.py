@@ -17,9 +17,11 @@ from chalicelib.platforms.base import (
     NotAllowedError,
     NotFoundError,
     RejectReason,
+    ResendRequest,
     ShipRequest,
     ShopCredentials,
     TokenSet,
+    Tracking,
     WaybillAccount,
     WaybillRequest,
     WaybillResult,
@@ -29,6 +31,7 @@ from chalicelib.platforms.kuaishou import mapping
 from chalicelib.platforms.kuaishou.gateway import PLATFORM, Gateway
 from chalicelib.platforms.kuaishou.oauth import OAuth
 from chalicelib.platforms.kuaishou.waybill import Waybills
+from chalicelib.platforms.tracking import rows_to_tracking
 
 ORDER_WINDOW = timedelta(days=7)  # open.order.cursor.list: beginTime..endTime <= 7 days
 REFUND_WINDOW = timedelta(days=1)  # refund pcursor list: <= 1 day
@@ -195,6 +198,21 @@ class KuaishouClient:
             lambda: self.gateway.call("open.seller.order.refund.confirm.receipt", params, post=True),
             lambda: int(self._refund(case_id)["status"]) in REFUNDED_OR_PAYING,
         )
+
+    def resend(self, request: ResendRequest) -> None:
+        """open.refund.confirm.and.send: the exchange's new goods, with the receipt of the returned ones."""
+        params = {"refundId": int(request.case_id), "expressNo": request.tracking_no,
+                  "expressCode": int(request.carrier_code)}
+        self._idempotent(
+            lambda: self.gateway.call("open.refund.confirm.and.send", params, post=True),
+            lambda: request.tracking_no in str(self._refund(request.case_id)),
+        )
+
+    def track(self, carrier_code: str, waybill_no: str, order_no: str = "") -> Tracking:
+        """[I] open.express.logistics.trace.query {expressNo, expressCode} -> traces[{time(ms), desc}]."""
+        data = self.gateway.call("open.express.logistics.trace.query",
+                                 {"expressNo": waybill_no, "expressCode": int(carrier_code)}) or {}
+        return rows_to_tracking(carrier_code, waybill_no, data.get("traces") or (), "time", "desc")
 
     def set_seller_memo(self, order_no: str, memo: str, flag: int = 0) -> None:
         # the platform refuses notes over 200 characters; a cut note beats a write that never lands

@@ -17,15 +17,17 @@ from chalicelib.platforms.base import (
     NotAllowedError,
     NotFoundError,
     RejectReason,
+    ResendRequest,
     ShipRequest,
     ShopCredentials,
     TokenSet,
+    Tracking,
     WaybillAccount,
     WaybillRequest,
     WaybillResult,
 )
 from chalicelib.platforms.http import Transport
-from chalicelib.platforms.pdd import oauth, refunds, waybills
+from chalicelib.platforms.pdd import oauth, refunds, trace, waybills
 from chalicelib.platforms.pdd.convert import to_after_sale, to_order, to_product
 from chalicelib.platforms.pdd.errors import PLATFORM
 from chalicelib.platforms.pdd.gateway import Gateway
@@ -147,6 +149,14 @@ class PddClient:
         refunds.agree_refund(self.gateway, case_id)
 
     # ------------------------------------------------------------ write-backs
+    def resend(self, request: ResendRequest) -> None:
+        shipping_id = str(self._logistics_id(request.carrier_code))
+        refunds.resend(self.gateway, request.case_id, shipping_id, request.tracking_no)
+
+    def track(self, carrier_code: str, waybill_no: str, order_no: str = "") -> Tracking:
+        body = self.gateway.call("pdd.logistics.ordertrace.get", {"company_code": carrier_code, "track_no": waybill_no})
+        return trace.tracking_from(carrier_code, waybill_no, body)
+
     def ship(self, request: ShipRequest) -> None:
         # POP ships whole orders through this API; request.line_ids cannot narrow it
         params = {

@@ -37,6 +37,15 @@ def agree_return(gateway: Gateway, case_id: str, address: Address, contact: str,
     )
 
 
+RESENT_STATUSES = frozenset({15, 16, 18, 25})   # 换货补寄 sent / done, repair done: a retried send is a success
+
+
+def resend(gateway: Gateway, case_id: str, shipping_id: str, tracking_no: str) -> None:
+    """pdd.refund.exchange.shipping: the exchange / reissue (补寄) parcel on the after-sale."""
+    _agree(gateway, "pdd.refund.exchange.shipping", case_id, RESENT_STATUSES,
+           {"shipping_id": _id(shipping_id), "tracking_number": tracking_no})
+
+
 def _agree(gateway: Gateway, api: str, case_id: str, done: frozenset[int], extra: dict[str, Any]) -> None:
     order_sn, after_sales_id = split_case_id(case_id)
     request = {"after_sales_id": _id(after_sales_id), "order_sn": order_sn, **extra}

@@ -9,15 +9,18 @@ from chalicelib.domain.platform import Platform
 from chalicelib.platforms.base import (
     SHANGHAI,
     Address,
+    BadRequestError,
     CanonicalAfterSale,
     CanonicalOrder,
     CanonicalProduct,
     Carrier,
     NotAllowedError,
     RejectReason,
+    ResendRequest,
     ShipRequest,
     ShopCredentials,
     TokenSet,
+    Tracking,
     WaybillAccount,
     WaybillRequest,
     WaybillResult,
@@ -27,7 +30,8 @@ from chalicelib.platforms.taobao import auth, queries, waybill
 from chalicelib.platforms.taobao.after_sales import RefundDesk
 from chalicelib.platforms.taobao.catalog import Catalog
 from chalicelib.platforms.taobao.gateway import TopGateway, items
-from chalicelib.platforms.taobao.mapping import refund_to_after_sale, trade_to_order
+from chalicelib.platforms.taobao.mapping import TRACE_STATES, refund_to_after_sale, top_time, trade_to_order
+from chalicelib.platforms.tracking import tracking
 
 
 class TaobaoClient:
@@ -98,6 +102,25 @@ class TaobaoClient:
     def confirm_return_received(self, case_id: str) -> None:
         self.refunds.confirm_return_received(case_id)
 
+    def resend(self, request: ResendRequest) -> None:
+        """tmall.exchange.consigngoods: the exchange's new goods (also taken for a RESHIPPING case [I])."""
+        if queries.refund(self.gateway, request.case_id)["status"] == "SUCCESS":
+            return                                   # a retry after a lost answer: the case is done
+        body = self.gateway.call("tmall.exchange.consigngoods", {
+            "dispute_id": request.case_id, "logistics_no": request.tracking_no,
+            "logistics_type": request.carrier_code, "logistics_company_name": request.carrier_code})
+        if not (body.get("result") or {}).get("success", False):
+            raise NotAllowedError("exchange.consigngoods returned success=false", platform="taobao")
+
+    def track(self, carrier_code: str, waybill_no: str, order_no: str = "") -> Tracking:
+        """taobao.logistics.trace.search traces by trade: the order no. is needed."""
+        if not order_no:
+            raise BadRequestError("taobao traces a parcel by its trade: order_no is required", platform="taobao")
+        body = self.gateway.call("taobao.logistics.trace.search", {"tid": order_no, "out_sid": waybill_no})
+        steps = items(body.get("trace_list"), "transit_step_info")
+        events = [(_at(s["status_time"]), str(s.get("status_desc") or "")) for s in steps]
+        return tracking(carrier_code, waybill_no, events, TRACE_STATES.get(str(body.get("status") or ""), ""))
+
     def set_seller_memo(self, order_no: str, memo: str, flag: int = 0) -> None:
         params: dict[str, object] = {"tid": order_no, "flag": flag}
         params.update({"memo": memo} if memo else {"reset": True})
@@ -157,6 +180,13 @@ class TaobaoClient:
         )
         if body.get("cancel_result") is not True:
             raise NotAllowedError(f"waybill {waybill_no} was not cancelled", platform="taobao")
+
+
+def _at(value: object) -> datetime:
+    at = top_time(value)
+    if at is None:
+        raise BadRequestError(f"trace step without a time: {value!r}", platform="taobao")
+    return at
 
 
 def create_client(credentials: ShopCredentials, transport: Transport) -> TaobaoClient:

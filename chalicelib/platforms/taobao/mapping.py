@@ -94,6 +94,11 @@ CARRIER_NAMES: dict[str, str] = {
 }
 
 
+# taobao.logistics.trace.search `status` [I]: the trade's parcel state as the gateway summarises it
+TRACE_STATES = {"TRANSPORT": "in_transit", "ACCEPT": "in_transit", "DELIVERING": "in_transit",
+                "SIGNED": "delivered", "FAILED": "exception", "REJECT": "exception"}
+
+
 def fen(yuan: Any) -> int:
     """'12.30' -> 1230, exactly (Decimal, never float); empty -> 0."""
     if yuan in (None, ""):

@@ -20,14 +20,17 @@ from chalicelib.platforms.base import (
     NotAllowedError,
     NotFoundError,
     RejectReason,
+    ResendRequest,
     ShipRequest,
     ShopCredentials,
     TokenSet,
+    Tracking,
     WaybillAccount,
     WaybillRequest,
     WaybillResult,
 )
 from chalicelib.platforms.http import Transport
+from chalicelib.platforms.tracking import rows_to_tracking
 from chalicelib.platforms.wechat import waybill
 from chalicelib.platforms.wechat.errors import ALREADY_SHIPPED, PLATFORM
 from chalicelib.platforms.wechat.gateway import Gateway
@@ -58,6 +61,10 @@ def create_client(
     credentials: ShopCredentials, transport: Transport, *, token_cache: TokenCache | None = None
 ) -> WechatClient:
     return WechatClient(credentials, transport, token_cache=token_cache)
+
+
+# exchange parcel sent, buyer receiving, done [I: the status names of the exchange flow]
+RESENT = frozenset({"MERCHANT_EXCHANGE_SHIPPED", "USER_WAIT_CONFIRM", "MERCHANT_REFUND_SUCCESS"})
 
 
 class WechatClient:
@@ -162,6 +169,18 @@ class WechatClient:
 
     def confirm_return_received(self, case_id: str) -> None:
         self._act(case_id, "/channels/ec/aftersale/acceptapply", {"accept_type": ACCEPT_RECEIPT}, REFUND_DONE)
+
+    def resend(self, request: ResendRequest) -> None:
+        """acceptexchangereship: the exchange's new goods once the buyer's parcel is back. WeChat Channels
+        documents no reissue (补发) case: a non-exchange case is refused by the platform."""
+        self._act(request.case_id, "/channels/ec/aftersale/acceptexchangereship",
+                  {"waybill_id": request.tracking_no, "delivery_id": request.carrier_code}, RESENT)
+
+    def track(self, carrier_code: str, waybill_no: str, order_no: str = "") -> Tracking:
+        """The order's delivery path [I: /channels/ec/order/deliveryinfo/get's path_info rows]."""
+        body = self._gateway.call("/channels/ec/order/deliveryinfo/get",
+                                  {"order_id": order_no, "waybill_id": waybill_no})
+        return rows_to_tracking(carrier_code, waybill_no, body.get("path_info") or (), "update_time", "desc")
 
     def _act(self, case_id: str, path: str, body: Mapping[str, Any], done: frozenset[str]) -> None:
         try:

@@ -17,14 +17,17 @@ from chalicelib.platforms.base import (
     Carrier,
     NotAllowedError,
     RejectReason,
+    ResendRequest,
     ShipRequest,
     ShopCredentials,
     TokenSet,
+    Tracking,
     WaybillAccount,
     WaybillRequest,
     WaybillResult,
 )
 from chalicelib.platforms.http import Transport
+from chalicelib.platforms.tracking import rows_to_tracking
 from chalicelib.platforms.xhs import mapping
 from chalicelib.platforms.xhs.gateway import Gateway
 from chalicelib.platforms.xhs.waybill import Waybills
@@ -204,6 +207,18 @@ class XhsClient:
             lambda: self.gateway.call("afterSale.confirmReceive", {"returnsId": case_id, "action": 1}),
             lambda: self._status(case_id) in RECEIVED,
         )
+
+    def resend(self, request: ResendRequest) -> None:
+        """afterSale.receiveAndShip: the exchange's new goods, with the receipt of the returned ones."""
+        params = {"returnsId": request.case_id, "expressCompanyCode": request.carrier_code,
+                  "expressNo": request.tracking_no}
+        self._idempotent(lambda: self.gateway.call("afterSale.receiveAndShip", params),
+                         lambda: request.tracking_no in str(self._case(request.case_id)))
+
+    def track(self, carrier_code: str, waybill_no: str, order_no: str = "") -> Tracking:
+        """order.getOrderTracking {orderId} -> orderTrackInfos[{eventAt(ms), eventDesc}] [I: the field names]."""
+        data = self.gateway.call("order.getOrderTracking", {"orderId": order_no, "expressNo": waybill_no}) or {}
+        return rows_to_tracking(carrier_code, waybill_no, data.get("orderTrackInfos") or (), "eventAt", "eventDesc")
 
     def set_seller_memo(self, order_no: str, memo: str, flag: int = 0) -> None:
         self.gateway.call(

@@ -2,19 +2,30 @@
 Idempotent: the handler runs only while the case still waits for this action, and reads the platform's
 case first, so a redelivery after the platform applied it (but before we recorded that) does not send it
 again. Refusals keep the platform's reason on the case; transient errors retry through the queue, an
-expired authorisation or throttling parks the shop, as ship-back does."""
+expired authorisation or throttling parks the shop, as ship-back does.
+A reissue / exchange parcel (`resend`) follows the same rules for its shipment: sent once (a shipment
+already confirmed, or a platform case already showing its tracking no., is not sent again), then the
+shipment is confirmed through the normal shipment flow and the case shows the platform's new state."""
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import replace
 from typing import Any
 
 from chalicelib.domain.after_sales import AfterSale
+from chalicelib.domain.shipping import Shipment
 from chalicelib.domain.shops import Shop
-from chalicelib.domain.status import AfterSaleStatus, AfterSaleType
-from chalicelib.platforms.base import Address, CanonicalAfterSale, PlatformClient, RejectReason
+from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, ShipmentStatus
+from chalicelib.platforms.base import Address, CanonicalAfterSale, PlatformClient, RejectReason, ResendRequest
 from chalicelib.platforms.errors import AuthExpiredError, BadRequestError, PlatformError, RateLimitedError
-from chalicelib.services.action_handlers.shipments import ShopParkedError, _describe, _park, _parked
+from chalicelib.services.action_handlers.shipments import (
+    ShopParkedError,
+    _describe,
+    _park,
+    _parked,
+    platform_carrier,
+)
 from chalicelib.services.actions import Action, handles
 from chalicelib.services.after_sales import (
     APPLIED_STATUS,
@@ -22,6 +33,7 @@ from chalicelib.services.after_sales import (
     APPROVE_RETURN,
     CONFIRM_RECEIVED,
     REJECT_REFUND,
+    RESEND,
     logged,
     settle,
     update,
@@ -130,3 +142,71 @@ def _refresh(deps: Any, shop: Shop, client: PlatformClient, case: AfterSale) -> 
         return
     update(deps.cases, case.case_id, lambda c: _with_platform(c, shop.shop_id, fresh))
     settle(deps, deps.cases.get(case.case_id), "")
+
+
+@handles(RESEND)
+def resend_action(action: Action, shop: Shop, client: PlatformClient) -> None:
+    from chalicelib import bootstrap
+    from chalicelib.services.shipments import ShipmentDeps
+    shipments = ShipmentDeps(orders=bootstrap.orders(), shipments=bootstrap.shipments(),
+                             publisher=bootstrap.publisher(), clock=bootstrap.clock())
+    resend_parcel(bootstrap.after_sale_deps(), shipments, bootstrap.shops(), str(action.payload["shipment_id"]),
+                  shop, client)
+
+
+def resend_parcel(deps: Any, shipping: Any, shops: Any, shipment_id: str, shop: Shop, client: PlatformClient) -> None:
+    from chalicelib.services.shipments import confirm, record_failure
+    shipment = shipping.shipments.get(shipment_id)
+    if shipment is None or shipment.status is ShipmentStatus.CANCELLED:
+        log.warning("resend for an unknown or cancelled shipment", extra={"shipment_id": shipment_id})
+        return
+    actor = f"platform:{shop.platform.value}"
+    if shipment.status is ShipmentStatus.CONFIRMED:
+        confirm(shipping, shipment, actor)           # repairs a crash after the platform call
+        return
+    case = deps.cases.get(shipment.after_sale_id)
+    if case is None:
+        record_failure(shipping, shipment, "the after-sale case is not in the OMS", final=True)
+        return
+    if _parked(shop, deps.clock.now()):
+        raise ShopParkedError(f"shop {shop.shop_id} is {shop.status.value}: resend waits")
+    try:
+        after = _send_once(client, case, shipment, shop.platform.value)
+    except (AuthExpiredError, RateLimitedError) as exc:
+        record_failure(shipping, shipment, _describe(exc), final=False)
+        _logged(deps, case.case_id, actor, "retrying", _describe(exc))
+        _park(shops, shop, exc, deps.clock.now())
+        raise ShopParkedError(f"shop {shop.shop_id} parked: {exc}") from exc
+    except BadRequestError as exc:
+        record_failure(shipping, shipment, _describe(exc), final=True)
+        _logged(deps, case.case_id, actor, "refused", _describe(exc))
+        _refresh(deps, shop, client, case)
+        return
+    except PlatformError as exc:
+        record_failure(shipping, shipment, _describe(exc), final=False)
+        _logged(deps, case.case_id, actor, "retrying", _describe(exc))
+        raise
+    confirm(shipping, shipment, actor)
+    applied = update(deps.cases, case.case_id, lambda c: logged(
+        _with_platform(c, shop.shop_id, after), deps.clock, actor, "applied", RESEND,
+        f"{shipment.carrier_code} {shipment.tracking_no}: {after.platform_status}"))
+    settle(deps, applied, RESEND)
+
+
+def _send_once(client: PlatformClient, case: AfterSale, shipment: Shipment, platform: str) -> CanonicalAfterSale:
+    before = client.get_after_sale(case.platform_case_id)
+    if not _already_sent(before, shipment.tracking_no):
+        client.resend(ResendRequest(case_id=case.platform_case_id, order_no=case.order_no,
+                                    carrier_code=platform_carrier(platform, shipment.carrier_code),
+                                    tracking_no=shipment.tracking_no))
+    return client.get_after_sale(case.platform_case_id)
+
+
+def _already_sent(case: CanonicalAfterSale, tracking_no: str) -> bool:
+    """The platform's case already carries this parcel (a redelivery after the platform took it)."""
+    return case.status is AfterSaleStatus.RESHIPPED or tracking_no in json.dumps(case.raw, ensure_ascii=False,
+                                                                                 default=str)
+
+
+def _logged(deps: Any, case_id: str, actor: str, kind: str, text: str) -> AfterSale:
+    return update(deps.cases, case_id, lambda c: logged(c, deps.clock, actor, kind, RESEND, text))

@@ -23,7 +23,7 @@ from local.sandbox.core import (
     TruthOrder,
     system_clock,
 )
-from local.sandbox.douyin import logistics, orders
+from local.sandbox.douyin import logistics, orders, trace
 from local.sandbox.douyin.aftersales import AfterSaleDesk
 from local.sandbox.douyin.data import Cipher, add_parcel, catalog, make_order, netsites
 from local.sandbox.douyin.model import AfterSale, Order, Shop, SkuOrder
@@ -41,6 +41,7 @@ from local.sandbox.douyin.wire import (
     parse_timestamp,
     signature_matches,
 )
+from local.sandbox.tracking import Tracks
 
 Handler = Callable[[Any, Shop, dict[str, Any]], Any]
 TOKEN_METHODS = ("token.create", "token.refresh")
@@ -59,6 +60,7 @@ class DouyinSandbox:
         self.shops: dict[str, Shop] = {}
         self.tokens = TokenDesk()
         self.after_sales = AfterSaleDesk(self)
+        self.tracks = Tracks()
         self.pushes = PushSender(self.faults)
         self.qps_limit: int | None = None  # per app per second; None: only Faults throttle
         self._calls: dict[tuple[str, int], int] = {}
@@ -68,6 +70,7 @@ class DouyinSandbox:
         self.handlers: dict[str, Handler] = {
             **orders.HANDLERS,
             **logistics.HANDLERS,
+            **trace.HANDLERS,
             "afterSale.List": self.after_sales.list,
             "afterSale.Detail": self.after_sales.detail,
             "afterSale.operate": self.after_sales.operate,
@@ -151,6 +154,15 @@ class DouyinSandbox:
     def buyer_receives(self, seller_id: str, case_id: str) -> None:
         with self._lock:
             self.after_sales.buyer_receives(self.shops[seller_id], case_id)
+
+    def advance_tracking(self, seller_id: str, waybill_no: str, to: str = "delivered") -> str:
+        """Test hook: the parcel moves on (delivered / exception) at the sandbox clock's now."""
+        with self._lock:
+            found = trace.shipped_at(self.shops[seller_id], waybill_no)
+            if found is None:
+                raise KeyError(f"no parcel {waybill_no} shipped by {seller_id}")
+            self.tracks.ensure(waybill_no, *found)
+            return self.tracks.advance(waybill_no, self.now(), to).state
 
     def truth_after_sales(self, seller_id: str) -> dict[str, TruthAfterSale]:
         with self._lock:

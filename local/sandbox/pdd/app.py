@@ -10,6 +10,7 @@ from collections import deque
 from collections.abc import Callable
 
 from local.sandbox.core import (
+    SHANGHAI,
     Clock,
     DataGen,
     Faults,
@@ -18,11 +19,12 @@ from local.sandbox.core import (
     SandboxShop,
     system_clock,
 )
-from local.sandbox.pdd import auth, catalog, orders, refunds, seller
+from local.sandbox.pdd import auth, catalog, orders, parcels, refunds, seller
 from local.sandbox.pdd.context import Ctx
 from local.sandbox.pdd.gen import Ciphers
 from local.sandbox.pdd.model import Mall
 from local.sandbox.pdd.wire import GatewayError, error, params_of, signature_ok
+from local.sandbox.tracking import Tracks
 
 Handler = Callable[[Ctx, dict[str, str]], SandboxResponse]
 
@@ -46,6 +48,7 @@ APIS: dict[str, tuple[Handler, bool]] = {
     "pdd.waybill.cancel": (catalog.waybill_cancel, True),
     "pdd.pop.auth.token.create": (auth.token_create, False),
     "pdd.pop.auth.token.refresh": (auth.token_refresh, False),
+    **parcels.API,
 }
 LIST_PAGES = frozenset(
     {"pdd.order.number.list.increment.get", "pdd.order.list.get", "pdd.refund.list.increment.get"}
@@ -81,9 +84,19 @@ class PddSandbox(seller.SellerControls):
         self.case_ids = itertools.count(seed * 1_000_000 + 1)
         self._calls: dict[tuple[str, str], deque[float]] = {}
         self._lock = threading.RLock()
+        self.tracks = Tracks()
 
     def now(self) -> int:
         return int(self.clock().timestamp())
+
+    def advance_tracking(self, seller_id: str, waybill_no: str, to: str = "delivered") -> str:
+        """Test hook: the parcel moves on (delivered / exception) at the sandbox clock's now."""
+        with self._lock:
+            found = parcels.parcel(self.malls[seller_id], waybill_no)
+            if found is None:
+                raise KeyError(f"no parcel {waybill_no} shipped by {seller_id}")
+            self.tracks.ensure(*found)
+            return self.tracks.advance(waybill_no, self.clock().astimezone(SHANGHAI), to).state
 
     def new_secret(self, prefix: str) -> str:
         return f"{prefix}-sandbox-{secrets.token_hex(12)}"

@@ -109,6 +109,8 @@ class AfterSale:
     tracking_number: str = ""
     shipping_name: str = ""
     operate_desc: str = ""
+    resend_tracking: str = ""       # the seller's exchange / reissue parcel (pdd.refund.exchange.shipping)
+    resend_shipping_id: int = 0
 
 
 @dataclass

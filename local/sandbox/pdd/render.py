@@ -122,7 +122,8 @@ def refund_detail(c: AfterSale) -> dict[str, Any]:
         "created_time": beijing(c.created_ts),
         "updated_time": beijing(c.updated_ts),
         "expire_time": beijing(c.created_ts + 48 * 3600) if c.status in (2, 3, 14, 21) else "",
-        "exchange_shipping_detail": None,
+        "exchange_shipping_detail": {"tracking_number": c.resend_tracking, "shipping_id": c.resend_shipping_id}
+        if c.resend_tracking else None,
     }
 
 

@@ -15,7 +15,7 @@ from local.sandbox.core import (
     TruthOrder,
     system_clock,
 )
-from local.sandbox.taobao import actions, datagen, oauth
+from local.sandbox.taobao import actions, apis_after, datagen, oauth
 from local.sandbox.taobao.gateway import Router
 from local.sandbox.taobao.model import Trade
 from local.sandbox.taobao.store import APP_KEY, APP_SECRET, Store
@@ -115,6 +115,15 @@ class TaobaoSandbox:
     ) -> None:
         with self._lock:
             actions.buyer_returns(self.store, self.store.seller(seller_id), int(case_id), (company, tracking_no))
+
+    def advance_tracking(self, seller_id: str, waybill_no: str, to: str = "delivered") -> str:
+        """Test hook: the parcel moves on (delivered / exception) at the sandbox clock's now."""
+        with self._lock:
+            found = apis_after.parcel_by_waybill(self.store.seller(seller_id), waybill_no)
+            if found is None:
+                raise KeyError(f"no parcel {waybill_no} shipped by {seller_id}")
+            self.store.tracks.ensure(*found)
+            return self.store.tracks.advance(waybill_no, self.store.now(), to).state
 
     def buyer_close_after_sale(self, seller_id: str, case_id: str) -> None:
         with self._lock:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from local.sandbox.core import SHANGHAI, Faults, SandboxRequest, SandboxResponse
-from local.sandbox.taobao import apis_misc, apis_trade, signing
+from local.sandbox.taobao import apis_after, apis_misc, apis_trade, signing
 from local.sandbox.taobao.call import Call
 from local.sandbox.taobao.errors import THROTTLED, TopError
 from local.sandbox.taobao.render import simplify
@@ -30,6 +30,8 @@ API: dict[str, tuple[Handler, bool]] = {
     "taobao.rp.refunds.agree": (apis_trade.refunds_agree, True),
     "taobao.refund.refuse": (apis_trade.refund_refuse, True),
     "taobao.rp.returngoods.agree": (apis_trade.returngoods_agree, True),
+    "tmall.exchange.consigngoods": (apis_after.exchange_consigngoods, True),
+    "taobao.logistics.trace.search": (apis_after.trace_search, True),
     "taobao.items.onsale.get": (apis_misc.items_onsale, True),
     "taobao.item.skus.get": (apis_misc.item_skus, True),
     "taobao.item.quantity.update": (apis_misc.quantity_update, True),

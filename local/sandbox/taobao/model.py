@@ -103,6 +103,8 @@ class Refund:
     sid: str = ""
     refuse_message: str = ""
     return_address: str = ""
+    resend_sid: str = ""            # the seller's reissue / exchange parcel (tmall.exchange.consigngoods)
+    resend_company: str = ""
 
     @property
     def refund_version(self) -> int:

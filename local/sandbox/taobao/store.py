@@ -15,6 +15,7 @@ from local.sandbox.taobao import datagen
 from local.sandbox.taobao.errors import TopError
 from local.sandbox.taobao.model import Branch, Grant, Item, ModifiedIndex, Refund, Trade, Waybill
 from local.sandbox.taobao.tmc import TmcQueue
+from local.sandbox.tracking import Tracks
 
 APP_KEY = "23456789"
 APP_SECRET = "sandbox-secret-not-real"
@@ -49,6 +50,7 @@ class Store:
         self.refresh_grants: dict[str, Grant] = {}  # by refresh token
         self.codes: dict[str, str] = {}  # authorisation code -> seller id
         self.tmc = TmcQueue(APP_KEY)
+        self.tracks = Tracks()
         self._tids = itertools.count(4_100_000_000_000_000_000 + seed * 10_000_000)
         self._refund_ids = itertools.count(210_000_000_000_000 + seed * 1_000_000)
         self._waybill_seq = itertools.count(1)
