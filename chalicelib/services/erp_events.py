@@ -57,18 +57,25 @@ class EventDeps:
     shipments: ShipmentRepository
 
 
-def process_note(deps: EventDeps, note: Note, *, final: bool = False, down: set[str] | None = None) -> int:
+def subscribed_clients(deps: EventDeps) -> list[ErpClient]:
+    return [client for client in deps.webhooks.clients.all() if client.wants_any()]
+
+
+def process_note(deps: EventDeps, note: Note, *, final: bool = False, down: set[str] | None = None,
+                 clients: list[ErpClient] | None = None) -> int:
     """Returns how many events were made. Raises DeliveryFailedError when a client did not take its
     events (after every other client was served). `down`: clients that failed earlier in this batch,
-    not tried again now (their events are still recorded, in order)."""
+    not tried again now (their events are still recorded, in order). `clients`: the subscribed clients,
+    read once per batch by the caller; with none, the record is not even read."""
+    clients = subscribed_clients(deps) if clients is None else clients
+    if not clients:
+        return 0
     snapshot = load_snapshot(deps, note)
     if snapshot is None:
         return 0
     made, failed = 0, []
     down = down if down is not None else set()
-    for client in deps.webhooks.clients.all():
-        if not client.wants_any():
-            continue
+    for client in clients:
         stream, count = record_events(deps.webhooks, client, snapshot)
         made += count
         if client.key_id in down:

@@ -37,17 +37,27 @@ class Outcome(StrEnum):
 
 def apply_snapshot(orders: OrderRepository, clock: Clock, shop_id: str, incoming: CanonicalOrder,
                    links: Links, raw_ref: str = "") -> Outcome:
+    return apply_and_keep(orders, clock, shop_id, incoming, links, raw_ref)[0]
+
+
+def apply_and_keep(orders: OrderRepository, clock: Clock, shop_id: str, incoming: CanonicalOrder,
+                   links: Links, raw_ref: str = "") -> tuple[Outcome, Order | None]:
+    """Also returns the order as stored (as last read, when unchanged), so the caller reads it no more.
+    The first read may be stale (eventually consistent, half the read units): stale can only mean older
+    or absent, and then the revision-conditional write fails and the retry reads strongly."""
     order_id = order_id_for(shop_id, incoming.order_no)
-    for _ in range(MAX_ATTEMPTS):
-        existing = orders.get(order_id)
+    for attempt in range(MAX_ATTEMPTS):
+        existing = orders.get(order_id, consistent=attempt > 0)
         if existing is not None and existing.version >= incoming.version:
-            return Outcome.UNCHANGED   # a duplicate or a late, older delivery
+            return Outcome.UNCHANGED, existing   # a duplicate or a late, older delivery
         try:
             if existing is None:
-                orders.add(_new_order(shop_id, incoming, links, clock, raw_ref))
-                return Outcome.NEW
-            orders.save(_merge(existing, incoming, links, clock, raw_ref), existing.revision)
-            return Outcome.UPDATED
+                order = _new_order(shop_id, incoming, links, clock, raw_ref)
+                orders.add(order)
+                return Outcome.NEW, replace(order, revision=1)
+            order = _merge(existing, incoming, links, clock, raw_ref)
+            orders.save(order, existing.revision)
+            return Outcome.UPDATED, replace(order, revision=existing.revision + 1)
         except ConflictError:
             continue
     raise ConflictError(f"order {order_id} kept changing during {MAX_ATTEMPTS} attempts")

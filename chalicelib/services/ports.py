@@ -44,7 +44,7 @@ class Clock(Protocol):
 
 
 class OrderRepository(Protocol):
-    def get(self, order_id: str) -> Order | None: ...
+    def get(self, order_id: str, *, consistent: bool = True) -> Order | None: ...
     def add(self, order: Order) -> None:
         """Insert; ConflictError if the order exists."""
     def save(self, order: Order, expected_revision: int) -> None:

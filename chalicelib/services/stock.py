@@ -146,10 +146,12 @@ def restock_return(ledger: StockLedger, case_id: str, items: Sequence[tuple[str,
 
 
 # ------------------------------------------------------------------ the order hook
-def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, order_id: str) -> Outcome:
+def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, order_id: str,
+                 written: Order | None = None) -> Outcome:
     """What the order consumer calls after every applied snapshot (and linking after re-resolution):
-    brings the order's stock movements and its out_of_stock hold in line with its status."""
-    order = orders.get(order_id)
+    brings the order's stock movements and its out_of_stock hold in line with its status. `written`: the
+    order exactly as the caller's conditional write just stored it, which spares a read."""
+    order = written or orders.get(order_id)
     if order is None:
         return Outcome.NOTHING
     now = clock.now()
@@ -157,13 +159,13 @@ def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, ord
     live = [line for line in order.lines if line.refund_state is not RefundState.REFUNDED]
     if order.status is OrderStatus.CANCELLED:
         release_for_order(ledger, order, now)
-        _mark_out_of_stock(orders, clock, order_id, False)
+        _mark_out_of_stock(orders, clock, order, False)
         return Outcome.RELEASED
     if refunded:
         release_for_order(ledger, order, now, refunded)
     if order.status in (OrderStatus.SHIPPED, OrderStatus.COMPLETED):
         deduct_for_order(ledger, order, now, live)
-        _mark_out_of_stock(orders, clock, order_id, False)
+        _mark_out_of_stock(orders, clock, order, False)
         return Outcome.DEDUCTED
     if order.status is OrderStatus.PARTIALLY_SHIPPED:
         deduct_for_order(ledger, order, now, [line for line in live if line.shipped_quantity > 0])
@@ -173,13 +175,15 @@ def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, ord
     if order.unlinked_lines:
         return Outcome.WAITING_FOR_LINKS
     reserved = reserve_for_order(ledger, order, now, live)
-    _mark_out_of_stock(orders, clock, order_id, not reserved)
+    _mark_out_of_stock(orders, clock, order, not reserved)
     return Outcome.RESERVED if reserved else Outcome.OUT_OF_STOCK
 
 
-def _mark_out_of_stock(orders: OrderRepository, clock: Clock, order_id: str, held: bool) -> None:
-    for _ in range(MAX_ATTEMPTS):
-        order = orders.get(order_id)
+def _mark_out_of_stock(orders: OrderRepository, clock: Clock, known: Order, held: bool) -> None:
+    order: Order | None = known
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt:
+            order = orders.get(known.order_id)
         if order is None or (HoldReason.OUT_OF_STOCK in order.holds) == held:
             return
         changed = order.hold(HoldReason.OUT_OF_STOCK) if held else order.release(HoldReason.OUT_OF_STOCK)
@@ -191,7 +195,7 @@ def _mark_out_of_stock(orders: OrderRepository, clock: Clock, order_id: str, hel
             return
         except ConflictError:
             continue
-    raise ConflictError(f"order {order_id} kept changing")
+    raise ConflictError(f"order {known.order_id} kept changing")
 
 
 def retry_out_of_stock(ledger: StockLedger, orders: OrderRepository, clock: Clock, limit: int = 200) -> int:

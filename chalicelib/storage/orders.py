@@ -38,9 +38,9 @@ def from_item(item: OrderItem) -> Order:
 
 
 class DynamoOrderRepository:
-    def get(self, order_id: str) -> Order | None:
+    def get(self, order_id: str, *, consistent: bool = True) -> Order | None:
         try:
-            return from_item(OrderItem.get(order_id, consistent_read=True))
+            return from_item(OrderItem.get(order_id, consistent_read=consistent))
         except OrderItem.DoesNotExist:
             return None
 

@@ -21,13 +21,14 @@ MAX_VISIBILITY = 900
 
 @bp.on_sqs_message(queue=names.queue_name("erp_events"), batch_size=10)
 def on_erp_event(event: Any) -> dict[str, Any]:
-    from chalicelib.services.erp_events import Note, process_note
+    from chalicelib.services.erp_events import Note, process_note, subscribed_clients
     deps = bootstrap.event_deps()
     down: set[str] = set()           # clients that failed in this batch: not tried again until the backoff
+    clients = subscribed_clients(deps)
 
     def handle(body: str, record: dict[str, Any]) -> None:
         final = _receives(record) >= int(os.environ.get("ERP_EVENTS_MAX_RECEIVES", "5"))
-        made = process_note(deps, Note.parse(body), final=final, down=down)
+        made = process_note(deps, Note.parse(body), final=final, down=down, clients=clients)
         if made:
             log.info("erp events made", extra={"count": made})
 

@@ -122,6 +122,8 @@ class GatedMotoServer(ThreadedMotoServer):
 
 
 def start_moto(host: str, port: int, gate: Gate) -> GatedMotoServer:
+    from local.runtime import moto_speedups
+    moto_speedups.apply()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = GatedMotoServer(host, port, gate)
     server.start()

@@ -133,6 +133,13 @@ def _admin_get(state: dict[str, Any], path: str) -> Any:
         return json.loads(response.read())
 
 
+def _pull_lines(state_dir: Path) -> str:
+    """What the pulls did, for a failure message: the runtime's log is gone with the tmp dir."""
+    lines = [ln for log in state_dir.parent.glob("local-*.log")
+             for ln in log.read_text(errors="replace").splitlines() if "pull" in ln or "ERROR" in ln]
+    return "\n".join(lines[-40:])
+
+
 def _stored_orders_per_shop(state: dict[str, Any]) -> dict[str, int]:
     """Counted from the order list itself (one shop-keyed page each), not the sync counters: a redelivered
     message may count as "unchanged" on a loaded box, but the order is stored all the same."""
@@ -156,7 +163,7 @@ def test_GIVEN_the_demo_WHEN_the_runtime_runs_THEN_orders_from_every_sandbox_sho
         while not all(n >= 20 for n in counts.values()) and time.monotonic() < cap:
             time.sleep(2)
             counts = _stored_orders_per_shop(state)
-        assert all(n >= 20 for n in counts.values()), counts
+        assert all(n >= 20 for n in counts.values()), (counts, _pull_lines(state_dir))
         orders_before = len(_admin_get(state, "/admin/orders?held=true&limit=200")["items"])
         proc.send_signal(signal.SIGINT)
         assert proc.wait(STOP_TIMEOUT) == 0
