@@ -6,13 +6,15 @@ PIP := $(VENV)/bin/pip
 STAGE ?= dev
 STATE ?= .state
 
-.PHONY: dev test lint unit integration contract e2e chaos package bench clean help system-deps
+.PHONY: dev test lint unit integration contract e2e chaos package deploy destroy bench clean help system-deps
 
 help:
 	@echo "make dev      install everything and start the whole system locally"
 	@echo "make test     install what the tests need and run every test"
 	@echo "make lint     ruff, mypy and the architecture contract"
 	@echo "make package  chalice package + infra/ merge into build/STAGE/sam.json"
+	@echo "make deploy   deploy STAGE to AWS (stack, UI, URLs); ALARM_EMAIL=..., NO_CDN=1 optional"
+	@echo "make destroy  delete STAGE's stack (PURGE=1: its tables, raw bucket and key too)"
 	@echo "make bench    run the benchmarks and write the figures into the README"
 	@echo "make ui       build the admin UI (ui/dist) when its sources changed"
 	@echo "make chaos    the sync pipeline's chaos test at full size"
@@ -92,6 +94,12 @@ browser: $(VENV)/.stamp browser-deps ui
 package: $(VENV)/.stamp
 	$(PY) -m infra.package $(STAGE) build/$(STAGE)
 	$(VENV)/bin/cfn-lint build/$(STAGE)/sam.json
+
+deploy: package
+	$(PY) -m infra.deploy deploy $(STAGE) --alarm-email "$(ALARM_EMAIL)" $(if $(NO_CDN),--no-cdn)
+
+destroy: $(VENV)/.stamp
+	$(PY) -m infra.deploy destroy $(STAGE) $(if $(PURGE),--purge-data)
 
 bench: $(VENV)/.stamp
 	$(PY) -m bench.run --write-readme

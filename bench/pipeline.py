@@ -22,6 +22,7 @@ from typing import Any
 COUNTS: Counter[str] = Counter()
 UNITS: defaultdict[str, float] = defaultdict(float)
 SIZES: list[int] = []
+RECORDS: list[int] = []   # the order record itself: its JSON before compression
 _lock = threading.Lock()
 _watching = threading.local()     # the bench's own progress reads: not the pipeline's
 
@@ -41,9 +42,11 @@ def _item_size(item: dict[str, Any]) -> int:
     return sum(len(k.encode()) + value_size(v) for k, v in item.items())
 
 
-def _instrument(index_keys: dict[str, list[tuple[str, str | None]]]) -> None:
+def _instrument(index_keys: dict[str, tuple[list[tuple[str, str | None]], tuple[str, ...] | None]]) -> None:
     """Counts DynamoDB, SQS and S3 calls made by the app (pynamodb and boto3 both go through botocore)."""
     from botocore.client import BaseClient
+
+    from chalicelib.storage import compression
     original = BaseClient._make_api_call
 
     def counted(self: Any, operation: str, params: dict[str, Any]) -> Any:
@@ -58,11 +61,10 @@ def _instrument(index_keys: dict[str, list[tuple[str, str | None]]]) -> None:
                     COUNTS[f"table.{operation}.{table.rsplit('-', 1)[-1]}"] += 1
             if service == "dynamodb" and operation in ("PutItem", "UpdateItem") and "Item" in params:
                 size = _item_size(params["Item"])
-                SIZES.append(size)
-                table = params["TableName"]
-                copies = 1 + sum(1 for h, r in index_keys.get(table, []) if h in params["Item"]
-                                 and (r is None or r in params["Item"]))
-                UNITS["write"] += math.ceil(size / 1024) * copies
+                if params["TableName"].endswith("-orders"):
+                    SIZES.append(size)
+                    RECORDS.append(len(compression.decompress(params["Item"]["doc"]["B"])))
+                UNITS["write"] += _write_units(params["Item"], size, *index_keys.get(params["TableName"], ([], None)))
         response = original(self, operation, params)
         if service == "dynamodb" and operation in ("GetItem", "Query", "BatchGetItem"):
             with _lock:
@@ -70,6 +72,21 @@ def _instrument(index_keys: dict[str, list[tuple[str, str | None]]]) -> None:
         return response
 
     BaseClient._make_api_call = counted  # type: ignore[method-assign]
+
+
+def _write_units(item: dict[str, Any], size: int, indexes: list[tuple[str, str | None]],
+                 projected: tuple[str, ...] | None) -> int:
+    """The table's copy, plus one per index holding the item: the whole item, or its projection."""
+    units = math.ceil(size / 1024)
+    for h, r in indexes:
+        if h not in item or (r is not None and r not in item):
+            continue
+        if projected is None:
+            units += math.ceil(size / 1024)
+        else:
+            kept = {k: v for k, v in item.items() if k in projected or k in (h, r)}
+            units += math.ceil(_item_size(kept) / 1024)
+    return units
 
 
 def _read_units(operation: str, params: dict[str, Any], response: dict[str, Any]) -> float:
@@ -85,8 +102,10 @@ def run(orders: int = 2000) -> dict[str, Any]:
     import os
     os.environ.setdefault("OMS_PREFIX", "qihang-oms-bench")
     from chalicelib import names
+    from chalicelib.storage.projections import INDEX_PROJECTIONS
     from infra.tables import TABLE_SPECS
-    index_keys = {names.table_name(k): list(spec[2].values()) for k, spec in TABLE_SPECS.items()}
+    index_keys = {names.table_name(k): (list(spec[2].values()), _projected(k, spec, INDEX_PROJECTIONS))
+                  for k, spec in TABLE_SPECS.items()}
     _instrument(index_keys)
     from local.runtime import LocalRuntime, RuntimeConfig
     state_dir = Path(tempfile.mkdtemp(prefix="oms-bench-"))
@@ -101,6 +120,11 @@ def run(orders: int = 2000) -> dict[str, Any]:
     finally:
         runtime.stop()
     return {"raw_batch_write_items_per_s": raw, **pipeline}
+
+
+def _projected(key: str, spec: Any, projections: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+    included = projections.get(key)
+    return None if included is None else (*included, spec[0], *([spec[1]] if spec[1] else []))
 
 
 def _app() -> Any:
@@ -147,6 +171,7 @@ def _pipeline(n: int) -> dict[str, Any]:
     COUNTS.clear()
     UNITS.clear()
     SIZES.clear()
+    RECORDS.clear()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     job = PullJobMessage(shop_id=shop.shop_id, stream="orders", job_id="bench-1")
@@ -164,6 +189,7 @@ def _pipeline(n: int) -> dict[str, Any]:
         "orders": n, "stored": stored, "seconds": round(elapsed, 1), "orders_per_s": round(stored / elapsed, 1),
         "write_units_per_order": round(UNITS["write"] / new, 2), "read_units_per_order": round(UNITS["read"] / new, 2),
         "order_item_kb": round(sum(SIZES) / max(1, len(SIZES)) / 1024, 2),
+        "order_record_kb": round(sum(RECORDS) / max(1, len(RECORDS)) / 1024, 2),
         "s3_puts_per_order": round(COUNTS["s3.PutObject"] / new, 3),
         "sqs_sends_per_order": round((COUNTS["sqs.SendMessageBatch"] + COUNTS["sqs.SendMessage"]) / new, 3),
         "dynamodb_calls": {k: v for k, v in COUNTS.items() if k.startswith("dynamodb")},

@@ -252,3 +252,32 @@ def after_sale_queries() -> Any:
         from chalicelib.storage.after_sales_queries import DynamoAfterSaleQueries
         return DynamoAfterSaleQueries()
     return _get("after_sale_queries", build)
+
+
+# ---------------------------------------------------------------- e-waybills (issue 9)
+def waybill_accounts() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.waybills import DynamoWaybillAccountRepository
+        return DynamoWaybillAccountRepository()
+    return _get("waybill_accounts", build)
+
+
+def waybills() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.waybills import DynamoWaybillRepository
+        return DynamoWaybillRepository()
+    return _get("waybills", build)
+
+
+def waybill_deps() -> Any:
+    from chalicelib.services.waybills import WaybillDeps
+    return WaybillDeps(orders=orders(), shops=shops(), accounts=waybill_accounts(), waybills=waybills(),
+                       clients=clients(), clock=clock(), shipments=shipment_deps())
+
+
+# ---------------------------------------------------------------- audit log (issue 11)
+def audit_log() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.audit import DynamoAuditLog
+        return DynamoAuditLog()
+    return _get("audit_log", build)

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def package(stage: str, out_dir: Path) -> Path:
@@ -23,8 +24,18 @@ def package(stage: str, out_dir: Path) -> Path:
     subprocess.run([str(chalice), "package", "--stage", stage, "--pkg-format", "cloudformation",
                     "--merge-template", str(merge), str(out_dir)], env=env, check=True)
     sam = out_dir / "sam.json"
-    json.loads(sam.read_text())   # fail here, not in CloudFormation, if the merge broke the JSON
+    template = json.loads(sam.read_text())   # fail here, not in CloudFormation, if the merge broke the JSON
+    sam.write_text(json.dumps(drop_unused_default_role(template), indent=2))
     return sam
+
+
+def drop_unused_default_role(template: dict[str, Any]) -> dict[str, Any]:
+    """chalice always writes its shared DefaultRole (sqs:* on "*"); every function has its own role from
+    infra/iam.py, so an unreferenced DefaultRole is only a wildcard policy lying around."""
+    rest = {k: v for k, v in template["Resources"].items() if k != "DefaultRole"}
+    if "DefaultRole" in template["Resources"] and '"DefaultRole"' not in json.dumps(rest):
+        template = {**template, "Resources": rest}
+    return template
 
 
 if __name__ == "__main__":

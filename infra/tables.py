@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.storage.projections import INDEX_PROJECTIONS
+
 # name -> (hash, range | None, {index: (hash, range | None)}, ttl attribute | None)
 TableSpec = tuple[str, str | None, dict[str, tuple[str, str | None]], str | None]
 
@@ -13,7 +15,6 @@ TABLE_SPECS: dict[str, TableSpec] = {
         "by_status_created": ("status", "created_at"),       # orders by status and creation time
         "by_erp_ready": ("erp_queue", "ready_at"),           # sparse: only orders waiting for the ERP
         "by_held": ("held", "created_at"),                   # sparse: only held orders
-        "by_order_no": ("order_no", None),                   # look up by platform order no.
     }, None),
     "after_sales": ("case_id", None, {
         "by_order": ("order_id", "created_at"),
@@ -56,7 +57,24 @@ TABLE_SPECS: dict[str, TableSpec] = {
         "by_undelivered": ("undelivered_client", "created_key"),  # sparse: not (yet) accepted by the ERP
     }, "expires_at"),
     "erp_state": ("state_key", None, {}, "expires_at"),     # what each ERP client was last told; rate windows
+    "waybill_accounts": ("shop_id", "account_id", {}, None),  # a shop's waybill accounts + its #DEFAULT choice
+    "waybills": ("waybill_id", "sk", {                       # WAYBILL item + one ORDER#<id> link per order
+        "by_order": ("order_id", "issued_key"),              # links: an order's waybills (merged parcels too)
+        "by_shop": ("shop_id", "issued_key"),
+        "by_shop_status": ("shop_status", "issued_key"),
+        "by_status": ("status", "issued_key"),
+        "by_tracking_due": ("track_shard", "track_next"),    # sparse: shipped, not delivered, due a refresh
+    }, None),
 }
+
+
+def projection(key: str, index_keys: tuple[str, str | None]) -> dict[str, Any]:
+    included = INDEX_PROJECTIONS.get(key)
+    if included is None:
+        return {"ProjectionType": "ALL"}
+    table_keys = TABLE_SPECS[key][:2]
+    return {"ProjectionType": "INCLUDE",
+            "NonKeyAttributes": [a for a in included if a not in (*index_keys, *table_keys)]}
 
 
 def table_properties(key: str, table_name: Any) -> dict[str, Any]:
@@ -74,7 +92,7 @@ def table_properties(key: str, table_name: Any) -> dict[str, Any]:
     }
     if indexes:
         props["GlobalSecondaryIndexes"] = [
-            {"IndexName": name, "KeySchema": _key_schema(ih, ir), "Projection": {"ProjectionType": "ALL"}}
+            {"IndexName": name, "KeySchema": _key_schema(ih, ir), "Projection": projection(key, (ih, ir))}
             for name, (ih, ir) in indexes.items()
         ]
     if ttl:

@@ -40,7 +40,7 @@ class _Store:
         self._key = key
         self.rows: dict[str, Any] = {}
 
-    def get(self, key: str) -> Any:
+    def get(self, key: str, *, consistent: bool = True) -> Any:
         return copy.deepcopy(self.rows.get(key))
 
     def add(self, record: Any) -> None:

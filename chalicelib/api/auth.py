@@ -55,7 +55,7 @@ def add_user(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.api.schemas import NewUserBody
     from chalicelib.services.users import create_user
     body = parse(NewUserBody, ctx.request)
-    return user_view(create_user(bootstrap.users(), body.username, body.password, body.role))
+    return ctx.audited(user_view(create_user(bootstrap.users(), body.username, body.password, body.role)))
 
 
 @admin_route(bp, "/admin/users/{username}", methods=("PATCH",), role=Role.ADMIN)
@@ -70,4 +70,4 @@ def edit_user(ctx: Ctx, username: str) -> dict[str, Any]:
                       active=user.active if body.active is None else body.active,
                       token_epoch=user.token_epoch + 1)   # role or access changed: re-issue tokens
     users.save(changed, user.revision)
-    return user_view(changed)
+    return ctx.audited(user_view(changed), before=user_view(user))

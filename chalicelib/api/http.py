@@ -1,14 +1,16 @@
 """Route decorators: every route is authenticated from the day it exists (admins by JWT with a role),
-bodies are size-limited and parsed at the edge, and every error goes through the one table."""
+bodies are size-limited and parsed at the edge, every error goes through the one table, and every admin
+or ERP call that changes something is written to the audit log (`_audit`)."""
 from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from chalice import Blueprint, Response
+from chalice import Blueprint, CORSConfig, Response
 from chalice.app import Request
 
 from chalicelib import bootstrap
@@ -16,22 +18,45 @@ from chalicelib.api.errors import BadRequest, to_response
 from chalicelib.config import settings
 from chalicelib.domain.errors import AuthenticationError, PermissionDeniedError
 from chalicelib.domain.users import Role, User, allows
+from chalicelib.security_headers import API_HEADERS
 
 M = TypeVar("M")
+V = TypeVar("V")
 MAX_JSON_DEPTH = 20
 
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
-                    "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
+SECURITY_HEADERS = API_HEADERS
+
+NOT_AUDITED_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+@dataclass
+class AuditNote:
+    """What a handler adds to its call's audit entry (Ctx.audited / Ctx.audit_view)."""
+    hooked: bool = False
+    before: Any = None
+    after: Any = None
+    view: bool = False
 
 
 @dataclass(frozen=True)
 class Ctx:
     request: Request
     user: User | None = None
+    note: AuditNote = field(default_factory=AuditNote)
 
     @property
     def actor(self) -> str:
         return f"user:{self.user.username}" if self.user else "anonymous"
+
+    def audited(self, after: V, before: Any = None) -> V:
+        """Hook for handlers: the precise before/after of this call's audit entry (instead of the request
+        body); returns `after` so that a handler can wrap its answer in it."""
+        self.note.hooked, self.note.before, self.note.after = True, before, after
+        return after
+
+    def audit_view(self) -> None:
+        """Hook for a GET that shows full values (the raw payload): it is audited like a change."""
+        self.note.view = True
 
 
 def admin_route(bp: Blueprint, path: str, methods: tuple[str, ...] = ("GET",),
@@ -64,16 +89,33 @@ def route(bp: Blueprint, path: str, methods: tuple[str, ...], context: Callable[
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
         def view(**params: Any) -> Response:
+            request = bp.current_request
+            ctx = None
             try:
-                request = bp.current_request
                 _check_size(request)
-                result = fn(context(request), **params)
+                ctx = context(request)
+                result = fn(ctx, **params)
+                response = result if isinstance(result, Response) else Response(result)
             except Exception as exc:
-                return _secured(to_response(exc))
-            return _secured(result if isinstance(result, Response) else Response(result))
-        bp.route(path, methods=list(methods), content_types=content_types or API_CONTENT_TYPES)(view)
+                response = to_response(exc)
+            if ctx is not None:
+                _audit(ctx, request, path, params, response.status_code)
+            return _secured(response)
+        cors = _cors() if path.startswith("/admin/") else None
+        bp.route(path, methods=list(methods), content_types=content_types or API_CONTENT_TYPES,
+                 **({"cors": cors} if cors else {}))(view)
         return view
     return decorate
+
+
+def _cors() -> CORSConfig | None:
+    """The admin UI's origin only, never "*" (read from the environment, not settings(): this runs at
+    import). Unset: no CORS at all, the UI and the API share an origin."""
+    origin = os.environ.get("UI_ORIGIN", "").strip().rstrip("/")
+    if not origin or origin == "*":
+        return None
+    return CORSConfig(allow_origin=origin, allow_headers=["Authorization", "Content-Type"],
+                      expose_headers=["Retry-After"], max_age=600)
 
 
 def _secured(response: Response) -> Response:
@@ -107,6 +149,8 @@ def parse(model: type[M], request: Request) -> M:
         data = json.loads(request.raw_body or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest("body is not valid JSON", field="body") from exc
+    except RecursionError as exc:      # nesting deep enough to exhaust the parser's stack
+        raise BadRequest(f"JSON nested deeper than {MAX_JSON_DEPTH}", field="body") from exc
     if _depth(data) > MAX_JSON_DEPTH:
         raise BadRequest(f"JSON nested deeper than {MAX_JSON_DEPTH}", field="body")
     return model.model_validate(data)  # type: ignore[attr-defined, no-any-return]
@@ -120,3 +164,48 @@ def _depth(value: Any, level: int = 0) -> int:
     if isinstance(value, list):
         return max((_depth(v, level + 1) for v in value), default=level + 1)
     return level
+
+
+def _audit(ctx: Any, request: Request, path: str, params: dict[str, Any], status: int) -> None:
+    """One entry for an admin's or an ERP client's call that changes something (or a GET a handler marked
+    as a full-value view); other GETs cost nothing. Never fails the call: it has already happened."""
+    note: AuditNote = getattr(ctx, "note", None) or AuditNote()
+    if request.method in NOT_AUDITED_METHODS and not note.view:
+        return
+    who = _who(ctx)
+    if who is None:
+        return
+    try:
+        from chalicelib.services.audit import record
+        record(bootstrap.audit_log(), bootstrap.clock(), actor=who[0], actor_kind=who[1],
+               action=f"{request.method} {path}", target="/".join(str(v) for v in params.values()),
+               status=status, before=note.before, after=note.after if note.hooked else _body(request),
+               ip=str(((request.context or {}).get("identity") or {}).get("sourceIp") or ""))
+    except Exception:
+        import logging
+        logging.getLogger("oms.audit").warning("audit entry not written", exc_info=True)
+
+
+def _who(ctx: Any) -> tuple[str, str] | None:
+    user = getattr(ctx, "user", None)
+    if user is not None:
+        return user.username, "admin"
+    client = getattr(ctx, "client", None)
+    if client is not None:
+        return f"erp:{client.key_id}", "erp"
+    return None
+
+
+def _body(request: Request) -> Any:
+    """The request body for the entry (services.audit.record redacts it); not JSON: its size only."""
+    raw = request.raw_body or b""
+    if not raw:
+        return None
+    if len(raw) <= settings().max_body_bytes:
+        try:
+            value = json.loads(raw)
+            if _depth(value) <= MAX_JSON_DEPTH:
+                return value
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            pass
+    return {"body_bytes": len(raw), "content_type": request.headers.get("content-type", "")}

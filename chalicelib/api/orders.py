@@ -38,6 +38,7 @@ def get_raw(ctx: Ctx, order_id: str) -> dict[str, Any]:
     order = bootstrap.orders().get(order_id)
     if order is None or not order.raw_ref:
         raise NotFoundError(f"no raw payload for order {order_id}")
+    ctx.audit_view()      # what the platform sent may hold full buyer details: who looked is recorded
     return {"raw_ref": order.raw_ref, "payload": bootstrap.raw_store().get(order.raw_ref)}
 
 
@@ -49,7 +50,7 @@ def edit_memo(ctx: Ctx, order_id: str) -> dict[str, Any]:
     body = parse(MemoBody, ctx.request)
     order = set_memo(bootstrap.orders(), bootstrap.publisher(), bootstrap.clock(), order_id, body.memo, body.flag,
                      ctx.actor)
-    return order_summary(order)
+    return ctx.audited(order_summary(order))
 
 
 @admin_route(bp, "/admin/orders/{order_id}/hold", methods=("POST",), role=Role.OPERATOR)
@@ -59,8 +60,8 @@ def hold_order(ctx: Ctx, order_id: str) -> dict[str, Any]:
     from chalicelib.domain.status import HoldReason
     from chalicelib.services.order_admin import hold
     body = parse(HoldBody, ctx.request)
-    return order_summary(hold(bootstrap.orders(), bootstrap.clock(), order_id, HoldReason(body.reason), body.note,
-                              ctx.actor))
+    return ctx.audited(order_summary(hold(bootstrap.orders(), bootstrap.clock(), order_id, HoldReason(body.reason),
+                                          body.note, ctx.actor)))
 
 
 @admin_route(bp, "/admin/orders/{order_id}/release", methods=("POST",), role=Role.OPERATOR)
@@ -70,7 +71,8 @@ def release_order(ctx: Ctx, order_id: str) -> dict[str, Any]:
     from chalicelib.domain.status import HoldReason
     from chalicelib.services.order_admin import release
     body = parse(HoldBody, ctx.request)
-    return order_summary(release(bootstrap.orders(), bootstrap.clock(), order_id, HoldReason(body.reason), ctx.actor))
+    return ctx.audited(order_summary(release(bootstrap.orders(), bootstrap.clock(), order_id, HoldReason(body.reason),
+                                             ctx.actor)))
 
 
 @admin_route(bp, "/admin/orders/{order_id}/cancel", methods=("POST",), role=Role.OPERATOR)
@@ -79,7 +81,7 @@ def cancel_order(ctx: Ctx, order_id: str) -> dict[str, Any]:
     from chalicelib.api.views import order_summary
     from chalicelib.services.order_admin import cancel
     body = parse(CancelBody, ctx.request)
-    return order_summary(cancel(bootstrap.orders(), bootstrap.clock(), order_id, body.reason, ctx.actor))
+    return ctx.audited(order_summary(cancel(bootstrap.orders(), bootstrap.clock(), order_id, body.reason, ctx.actor)))
 
 
 def _query(params: dict[str, str]) -> Any:

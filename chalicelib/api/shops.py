@@ -43,7 +43,7 @@ def put_tokens(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     from chalicelib.api.shop_schemas import TokensBody
     from chalicelib.services.shop_admin import set_tokens
     body = parse(TokensBody, ctx.request)
-    return _view(set_tokens(bootstrap.shops(), shop_id, **body.model_dump()))
+    return ctx.audited(_view(set_tokens(bootstrap.shops(), shop_id, **body.model_dump())))
 
 
 @admin_route(bp, "/admin/shops/{shop_id}/authorize", methods=("POST",), role=Role.ADMIN)
@@ -71,13 +71,13 @@ def pause_shop_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     from chalicelib.services.shop_admin import pause_shop
     body = parse(PauseBody, ctx.request) if ctx.request.raw_body else None
     reason = body.reason if body else ""
-    return _view(pause_shop(bootstrap.shops(), shop_id, reason or f"paused by {ctx.actor}"))
+    return ctx.audited(_view(pause_shop(bootstrap.shops(), shop_id, reason or f"paused by {ctx.actor}")))
 
 
 @admin_route(bp, "/admin/shops/{shop_id}/resume", methods=("POST",), role=Role.OPERATOR)
 def resume_shop_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     from chalicelib.services.shop_admin import resume_shop
-    return _view(resume_shop(bootstrap.shops(), shop_id, bootstrap.clock().now()))
+    return ctx.audited(_view(resume_shop(bootstrap.shops(), shop_id, bootstrap.clock().now())))
 
 
 @admin_route(bp, "/admin/shops/{shop_id}/tokens/refresh", methods=("POST",), role=Role.ADMIN)

@@ -36,7 +36,9 @@ def parse_time(value: object) -> datetime:
     if text.isdigit():
         number = int(text)
         return datetime.fromtimestamp(number / 1000 if number > 10**11 else number, SHANGHAI)
-    return datetime.strptime(text[:19].replace("T", " "), "%Y-%m-%d %H:%M:%S").replace(tzinfo=SHANGHAI)
+    # JD writes 2018/07/04 17:28:42, most others 2018-07-04 17:28:42 or ISO 8601
+    wall = text[:19].replace("T", " ").replace("/", "-")
+    return datetime.strptime(wall, "%Y-%m-%d %H:%M:%S").replace(tzinfo=SHANGHAI)
 
 
 def rows_to_tracking(carrier_code: str, waybill_no: str, rows: Iterable[Any], time_key: str, text_key: str,

@@ -7,11 +7,12 @@ from typing import Any
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.codec import from_doc, sortable, to_doc
-from chalicelib.domain.orders import Order
+from chalicelib.domain.orders import Order, order_id_for
 from chalicelib.domain.status import ErpHandoff
 from chalicelib.services.ports import OrderQuery, Page
 from chalicelib.storage import conditional, paging
-from chalicelib.storage.models import OrderItem
+from chalicelib.storage.models import OrderItem, ShopItem
+from chalicelib.storage.shops import SHOP
 
 
 def to_item(order: Order, revision: int) -> OrderItem:
@@ -54,15 +55,15 @@ class DynamoOrderRepository:
         conditional.put(item, condition, f"order {item.order_id}")
 
     def query(self, q: OrderQuery) -> Page[Order]:
+        if q.order_no:
+            return Page([o for o in self.by_order_no(q.order_no) if _matches(o, q)], None)
         results = self._results(q)
-        items = [from_item(i) for i in results]
+        items = _whole([i.order_id for i in results])
         return Page(items, paging.encode(results.last_evaluated_key))
 
     def _results(self, q: OrderQuery) -> Any:
         kw: dict[str, Any] = {"limit": q.limit, "last_evaluated_key": paging.decode(q.cursor),
                               "scan_index_forward": False}
-        if q.order_no:
-            return OrderItem.by_order_no.query(q.order_no, filter_condition=_filters(q, shop=True), **kw)
         if q.shop_id:
             rng = _between(OrderItem.updated_at, q)
             return OrderItem.by_shop_updated.query(q.shop_id, range_key_condition=rng,
@@ -73,16 +74,43 @@ class DynamoOrderRepository:
         return OrderItem.by_status_created.query(status, filter_condition=_filters(q, status=False), **kw)
 
     def by_order_no(self, order_no: str) -> list[Order]:
-        return [from_item(i) for i in OrderItem.by_order_no.query(order_no)]
+        """An order's id is its shop's id and its number: one read by key in each shop, rather than an
+        index that every new order would pay one more write unit for (the lookup is rare: a search, a CSV
+        import)."""
+        shop_ids = [item.shop_id for item in ShopItem.by_kind.query(SHOP, attributes_to_get=["shop_id"])]
+        return _whole([order_id_for(shop_id, order_no) for shop_id in shop_ids])
 
     def erp_ready(self, limit: int, cursor: str | None = None) -> Page[Order]:
         results = OrderItem.by_erp_ready.query("READY", limit=limit, last_evaluated_key=paging.decode(cursor))
-        items = [from_item(i) for i in results]
+        items = _whole([i.order_id for i in results])
         return Page(items, paging.encode(results.last_evaluated_key))
 
     def iterate_shop(self, shop_id: str) -> Iterator[Order]:
-        for item in OrderItem.by_shop_updated.query(shop_id):
-            yield from_item(item)
+        results = OrderItem.by_shop_updated.query(shop_id, page_size=100)
+        while True:
+            ids = [item.order_id for _, item in zip(range(100), results, strict=False)]
+            if not ids:
+                return
+            yield from _whole(ids)
+
+
+def _whole(order_ids: list[str]) -> list[Order]:
+    """The orders an index page named, in its order (the index holds their filter fields only). Eventually
+    consistent, like the index itself; an order deleted meanwhile is left out."""
+    found = {item.order_id: item for item in OrderItem.batch_get(order_ids)} if order_ids else {}
+    return [from_item(found[i]) for i in order_ids if i in found]
+
+
+def _matches(order: Order, q: OrderQuery) -> bool:
+    """The list filters on an order in hand (the order-number search reads orders by key)."""
+    updated = order.updated_at or order.modified_at
+    return ((not q.shop_id or order.shop_id == q.shop_id) and (not q.status or order.status is q.status)
+            and (not q.hold or q.hold in order.holds) and (not q.held_only or bool(order.holds))
+            and (not q.platform or order.platform.value == q.platform)
+            and (not q.erp_handoff or order.erp_handoff.value == q.erp_handoff)
+            and (not q.tracking_no or order.tracking_no == q.tracking_no)
+            and (not q.text or q.text in _search_text(order))
+            and (not q.updated_from or updated >= q.updated_from) and (not q.updated_to or updated <= q.updated_to))
 
 
 def _between(attr: Any, q: OrderQuery) -> Condition | None:

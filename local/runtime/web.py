@@ -1,6 +1,7 @@
 """One HTTP server on loopback: the app's routes through chalice's own LocalGateway (the API Gateway
 emulation `chalice local` uses) and, on every other path, the built admin UI (`ui/dist`, with the
-index.html fallback for client-side routes) or a placeholder page when the UI is not built."""
+index.html fallback for client-side routes) or a placeholder page when the UI is not built. The UI's
+answers carry the security headers of chalicelib/security_headers.py (the same CloudFront sends)."""
 from __future__ import annotations
 
 import base64
@@ -13,6 +14,8 @@ from typing import Any
 
 from chalice.config import Config
 from chalice.local import LocalChalice, LocalGateway, LocalGatewayException
+
+from chalicelib.security_headers import ui_headers
 
 log = logging.getLogger("local.web")
 
@@ -46,13 +49,15 @@ def is_api_path(path: str, prefixes: tuple[str, ...] = API_PREFIXES) -> bool:
 
 class WebServer:
     def __init__(self, app: Any, host: str, port: int, ui_dir: Path | None, *,
-                 api_prefixes: tuple[str, ...] = API_PREFIXES, lambda_timeout: int = 900) -> None:
+                 api_prefixes: tuple[str, ...] = API_PREFIXES, lambda_timeout: int = 900, https: bool = False
+                 ) -> None:
         make_thread_safe(app)
         config = Config.create(chalice_stage="local", app_name=getattr(app, "app_name", "app"),
                                lambda_timeout=lambda_timeout, lambda_memory_size=256)
         self.gateway = LocalGateway(app, config)
         self.ui_dir = ui_dir
         self.api_prefixes = api_prefixes
+        self.ui_headers = ui_headers(https)     # https: only behind a TLS-terminating proxy; HSTS then
         self.server = ThreadingHTTPServer((host, port), self._handler_class())
         self.server.daemon_threads = True
         self.host = host
@@ -89,7 +94,7 @@ class WebServer:
                 elif self.command in ("GET", "HEAD"):
                     web.static(self)
                 else:
-                    web.send(self, 405, {"Allow": "GET, HEAD"}, b"")
+                    web.send(self, 405, {"Allow": "GET, HEAD", **web.ui_headers}, b"")
 
             do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _handle
 
@@ -120,27 +125,28 @@ class WebServer:
     def static(self, request: BaseHTTPRequestHandler) -> None:
         root = self.ui_dir
         if root is None or not (root / "index.html").is_file():
-            self.send(request, 200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"},
-                      PLACEHOLDER.encode())
+            self.send(request, 200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache",
+                                     **self.ui_headers}, PLACEHOLDER.encode())
             return
         root = root.resolve()
         relative = request.path.split("?", 1)[0].split("#", 1)[0].lstrip("/")
         target = (root / relative).resolve()
         if not target.is_relative_to(root):
-            self.send(request, 404, {"Content-Type": "text/plain"}, b"not found")
+            self.send(request, 404, {"Content-Type": "text/plain", **self.ui_headers}, b"not found")
             return
         if target.is_dir():
             target = target / "index.html"
         if not target.is_file():
             if Path(relative).suffix:        # a missing asset, not a client-side route
-                self.send(request, 404, {"Content-Type": "text/plain"}, b"not found")
+                self.send(request, 404, {"Content-Type": "text/plain", **self.ui_headers}, b"not found")
                 return
             target = root / "index.html"
         suffix = target.suffix.lower()
         ctype = _TYPES.get(suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         cache = ("public, max-age=31536000, immutable" if "/assets/" in f"/{relative}" and suffix != ".html"
                  else "no-cache")
-        self.send(request, 200, {"Content-Type": ctype, "Cache-Control": cache}, target.read_bytes())
+        self.send(request, 200, {"Content-Type": ctype, "Cache-Control": cache, **self.ui_headers},
+                  target.read_bytes())
 
     @staticmethod
     def send(request: BaseHTTPRequestHandler, code: int, headers: dict[str, Any], body: bytes,

@@ -38,6 +38,7 @@ RETURN_TO = Address(province="上海", city="上海市", district="浦东新区"
 class TestJdContract(PlatformContract):
     platform = "jd"
     ship_carrier_code = "1499"   # JD takes its own delivery-company id (中通)
+    track_carrier_code = "2087"  # JD's router traces JD Express parcels only
 
     @pytest.fixture
     def sandbox(self) -> JdSandbox:

@@ -39,6 +39,8 @@ RETURN_ADDRESS = Address(province="上海市", city="上海市", district="浦�
 class TestKuaishouContract(PlatformContract):
     platform = "kuaishou"
     ship_carrier_code = mapping.CARRIERS["ZTO"]
+    offers_tracking = False          # no route query for sellers (see KuaishouClient.track)
+    resend_kinds = ("exchange",)     # Kuaishou documents no reissue case
 
     @pytest.fixture
     def sandbox(self) -> KuaishouSandbox:
@@ -47,6 +49,12 @@ class TestKuaishouContract(PlatformContract):
     @pytest.fixture
     def make_client(self):
         return create_client
+
+    def _ready_to_resend(self, sandbox, shop, client, case_id: str, kind: str) -> str:
+        """An exchange sends the new goods once the old are back: approve the return, the buyer ships it."""
+        client.approve_return(case_id, RETURN_ADDRESS, "售后组", "13800000000")
+        sandbox.buyer_returns_goods(shop.seller_id, case_id)
+        return case_id
 
 
 # ---------------------------------------------------------------- Kuaishou's own flows

@@ -134,7 +134,9 @@ class TestOrderRepository:
         assert [o.order_no for o in orders.query(OrderQuery(shop_id="shopA", tracking_no="YT100")).items] == ["1"]
         assert [o.order_no for o in orders.query(OrderQuery(shop_id="shopA", text="139****1111")).items] == ["3"]
 
-    def test_given_an_order_no_when_looked_up_then_found_across_shops(self, orders) -> None:
+    def test_given_an_order_no_when_looked_up_then_found_across_shops(self, orders, shops) -> None:
+        shops.add(Shop("shopA", "旗舰店", Platform.TAOBAO, "1"))
+        shops.add(Shop("shopB", "小店", Platform.JD, "2"))
         orders.add(make_order(5))
         orders.add(make_order(5, shop="shopB"))
         assert {o.shop_id for o in orders.by_order_no("5")} == {"shopA", "shopB"}

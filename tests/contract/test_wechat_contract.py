@@ -42,6 +42,16 @@ class TestWechatContract(PlatformContract):
     def make_client(self):
         return create_client
 
+    offers_tracking = False          # no route query for sellers (see WechatClient.track)
+    resend_kinds = ("exchange",)     # WeChat Channels documents no reissue case
+
+    def _ready_to_resend(self, sandbox, shop, client, case_id: str, kind: str) -> str:
+        """An exchange sends the new goods once the old are back: approve the return, the buyer ships it."""
+        address = Address(province="浙江省", city="杭州市", district="余杭区", detail="文一西路1500号退货仓")
+        client.approve_return(case_id, address, "王仓管", "13800000000")
+        sandbox.buyer_ships_return(shop.seller_id, case_id)
+        return case_id
+
     # ------------------------------------------------------------ WeChat's own flows
     def _order_in(self, sandbox, shop, client, statuses, count=30) -> str:
         for order_no in sandbox.generate_orders(shop.seller_id, count, WINDOW_START, WINDOW_END):

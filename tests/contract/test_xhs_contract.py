@@ -47,6 +47,14 @@ class TestXhsContract(PlatformContract):
     def make_client(self):
         return create_client
 
+    resend_kinds = ("exchange",)     # xhs documents no reissue case
+
+    def _ready_to_resend(self, sandbox, shop, client, case_id: str, kind: str) -> str:
+        """An exchange sends the new goods once the old are back: approve the return, the buyer ships it."""
+        client.approve_return(case_id, RETURN_ADDRESS, "李仓管", "13900000000")
+        sandbox.buyer_returns_goods(shop.seller_id, case_id)
+        return case_id
+
 
 # ---------------------------------------------------------------- Xiaohongshu's own flows
 @pytest.fixture(scope="module")

@@ -38,7 +38,7 @@ BUYER_RETURNS = {"taobao": "buyer_return_goods", "pdd": "buyer_return_goods", "d
 ADDRESS = {"address": {"province": "浙江省", "city": "杭州市", "district": "余杭区", "detail": "文一西路969号 退货仓"},
            "contact": "售后组", "phone": "13800000000"}
 REFUNDED = {S.REFUNDED, S.PLATFORM_PROCESSING}
-RESEND_SANDBOXES = {"taobao", "pdd", "douyin"}   # the sandboxes serving the resend API so far
+RESEND_SANDBOXES = set(PLATFORMS)   # every sandbox serves its platform's resend API
 
 
 def unthrottled_client(shop: Any) -> Any:

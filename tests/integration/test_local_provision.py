@@ -114,7 +114,8 @@ def test_GIVEN_infra_template_WHEN_provisioned_THEN_buckets_resolve_fn_sub_and_t
     rules = s3.get_bucket_encryption(Bucket=f"{PREFIX}-raw-123456789012")[
         "ServerSideEncryptionConfiguration"]["Rules"]
     assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
-    assert s3.get_bucket_website(Bucket=f"{PREFIX}-ui-123456789012")["IndexDocument"]["Suffix"] == "index.html"
+    block = s3.get_public_access_block(Bucket=f"{PREFIX}-ui-123456789012")["PublicAccessBlockConfiguration"]
+    assert all(block.values())   # the UI is served through CloudFront's origin access, never publicly
     kms = boto3.client("kms")
     key_id = result.keys["SecretsKey"]["id"]
     assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["Enabled"]

@@ -134,12 +134,14 @@ class JdAfterSales:
         }, done=_DONE_AFTER_RECEIPT)
 
     def resend(self, request: ResendRequest) -> None:
-        """The exchange / reissue (换新 / 补发) parcel on the service order [I: jingdong.asc.process.submit with
-        the parcel's express code and no., opFlag 4 = new goods sent]."""
+        """The exchange / reissue / repair parcel the seller sends himself: jingdong.asc.process.offline.change
+        (its params as in JD's SDK: shipWayId = the delivery-company id, expressCode = the waybill no.;
+        [I] opFlag 1 = the new goods are sent)."""
         if request.case_id.startswith(REFUND_APPLY_PREFIX):
             raise NotAllowedError("a pre-shipment refund apply has no parcel to send", platform="jd")
-        self._service_action(request.case_id, "jingdong.asc.process.submit", lambda _case: {
-            "opFlag": 4, "expressCode": request.carrier_code, "expressNo": request.tracking_no,
+        self._service_action(request.case_id, "jingdong.asc.process.offline.change", lambda _case: {
+            "opFlag": 1, "shipWayId": int(request.carrier_code), "shipWayName": request.carrier_code,
+            "expressCode": request.tracking_no, "operateRemark": "换新/补发已寄出",
         }, done={AfterSaleStatus.RESHIPPED})
 
     def _reply(self, case_id: str, status: int, remark: str, extra: dict[str, Any],

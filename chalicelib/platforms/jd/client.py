@@ -25,7 +25,7 @@ from chalicelib.platforms.base import (
     WaybillResult,
 )
 from chalicelib.platforms.http import Transport
-from chalicelib.platforms.jd import mapping
+from chalicelib.platforms.jd import mapping, trace
 from chalicelib.platforms.jd.aftersales import JdAfterSales
 from chalicelib.platforms.jd.canonical import to_order, to_products
 from chalicelib.platforms.jd.gateway import JdGateway, checked
@@ -33,7 +33,6 @@ from chalicelib.platforms.jd.logistics import JdLogistics
 from chalicelib.platforms.jd.oauth import JdOAuth
 from chalicelib.platforms.jd.paging import WindowWalker
 from chalicelib.platforms.jd.signing import format_timestamp
-from chalicelib.platforms.tracking import rows_to_tracking
 
 ORDER_PAGE_SIZE = 100    # enSearch: page_size <= 100
 ORDER_MAX_PAGES = 100    # JOS answers empty pages past page 100
@@ -59,6 +58,7 @@ class JdClient:
 
     def __init__(self, credentials: ShopCredentials, transport: Transport) -> None:
         self.gateway = JdGateway(credentials, transport)
+        self.credentials = credentials
         self.after_sales = JdAfterSales(self.gateway, credentials)
         self.logistics = JdLogistics(self.gateway, credentials)
         self.oauth = JdOAuth(credentials, transport)
@@ -137,11 +137,8 @@ class JdClient:
         self.after_sales.resend(request)
 
     def track(self, carrier_code: str, waybill_no: str, order_no: str = "") -> Tracking:
-        """[I] jingdong.trade.ordertrace.get {orderId, waybillCode}
-        -> ordertrace_result{traceList[{opeTime, opeRemark}]}."""
-        body = self.gateway.call("jingdong.trade.ordertrace.get", {"orderId": order_no, "waybillCode": waybill_no})
-        rows = ((body or {}).get("ordertrace_result") or {}).get("traceList") or ()
-        return rows_to_tracking(carrier_code, waybill_no, rows, "opeTime", "opeRemark")
+        params = trace.request_params(carrier_code, waybill_no, self.credentials.extra.get("customer_code", ""))
+        return trace.parse(carrier_code, waybill_no, self.gateway.call(trace.METHOD, params))
 
     # ------------------------------------------------------------ catalog
     def list_products(self) -> Iterator[CanonicalProduct]:

@@ -31,13 +31,13 @@ from chalicelib.platforms.kuaishou import mapping
 from chalicelib.platforms.kuaishou.gateway import PLATFORM, Gateway
 from chalicelib.platforms.kuaishou.oauth import OAuth
 from chalicelib.platforms.kuaishou.waybill import Waybills
-from chalicelib.platforms.tracking import rows_to_tracking
 
 ORDER_WINDOW = timedelta(days=7)  # open.order.cursor.list: beginTime..endTime <= 7 days
 REFUND_WINDOW = timedelta(days=1)  # refund pcursor list: <= 1 day
 END_OF_PAGES = "nomore"
 NOTE_LIMIT = 200
 REFUNDED_OR_PAYING = frozenset({50, 60})
+EXCHANGE_SENT = 45   # 换货: seller shipped, awaiting the buyer
 RETURN_AGREED = frozenset({22, 30, 40, 45, 50, 60})
 SELLER_REFUSED = 12
 
@@ -200,19 +200,20 @@ class KuaishouClient:
         )
 
     def resend(self, request: ResendRequest) -> None:
-        """open.refund.confirm.and.send: the exchange's new goods, with the receipt of the returned ones."""
+        """open.refund.confirm.and.send {refundId, expressNo, expressCode:int} (the SDK's schema): the exchange's
+        new goods, with the receipt of the returned ones. Kuaishou documents no reissue case."""
         params = {"refundId": int(request.case_id), "expressNo": request.tracking_no,
                   "expressCode": int(request.carrier_code)}
         self._idempotent(
             lambda: self.gateway.call("open.refund.confirm.and.send", params, post=True),
-            lambda: request.tracking_no in str(self._refund(request.case_id)),
+            lambda: int(self._refund(request.case_id)["status"]) == EXCHANGE_SENT,
         )
 
     def track(self, carrier_code: str, waybill_no: str, order_no: str = "") -> Tracking:
-        """[I] open.express.logistics.trace.query {expressNo, expressCode} -> traces[{time(ms), desc}]."""
-        data = self.gateway.call("open.express.logistics.trace.query",
-                                 {"expressNo": waybill_no, "expressCode": int(carrier_code)}) or {}
-        return rows_to_tracking(carrier_code, waybill_no, data.get("traces") or (), "time", "desc")
+        """Kuaishou's logistics APIs only take routes pushed in by carriers (open.logistics.trace.notify):
+        there is no route query for a seller."""
+        raise NotAllowedError("Kuaishou offers no tracking: no route query API for sellers",
+                              code="no_trace", platform=PLATFORM)
 
     def set_seller_memo(self, order_no: str, memo: str, flag: int = 0) -> None:
         # the platform refuses notes over 200 characters; a cut note beats a write that never lands

@@ -51,7 +51,9 @@ AFTER_SALE_STATUS: dict[int, AfterSaleStatus] = {
 AFTER_SALE_TYPE: dict[int, AfterSaleType] = {
     1: AfterSaleType.RETURN_AND_REFUND,
     10: AfterSaleType.REFUND_ONLY,
+    3: AfterSaleType.EXCHANGE,   # [I] the value of 换货
 }
+GOODS_RETURN_WAYS = frozenset({1, 3})
 
 # an order's refund summary from the statuses of its refunds
 REFUND_STATE: dict[int, RefundState] = {
@@ -240,7 +242,7 @@ def after_sale(payload: Mapping[str, Any]) -> CanonicalAfterSale:
         ),
         buyer_note=str(payload.get("refundDesc", "")),
         evidence_urls=tuple(str(url) for url in payload.get("refundPicList") or ()),
-        has_goods_return=way == 1,
+        has_goods_return=way in GOODS_RETURN_WAYS,
         return_carrier_code=str(returned.get("expressCode", "") or ""),
         return_tracking_no=str(returned.get("expressNo", "")),
         deadline_at=at_or_none(payload.get("expireTime")),

@@ -30,7 +30,6 @@ from chalicelib.platforms.base import (
     WaybillResult,
 )
 from chalicelib.platforms.http import Transport
-from chalicelib.platforms.tracking import rows_to_tracking
 from chalicelib.platforms.wechat import waybill
 from chalicelib.platforms.wechat.errors import ALREADY_SHIPPED, PLATFORM
 from chalicelib.platforms.wechat.gateway import Gateway
@@ -171,16 +170,16 @@ class WechatClient:
         self._act(case_id, "/channels/ec/aftersale/acceptapply", {"accept_type": ACCEPT_RECEIPT}, REFUND_DONE)
 
     def resend(self, request: ResendRequest) -> None:
-        """acceptexchangereship: the exchange's new goods once the buyer's parcel is back. WeChat Channels
-        documents no reissue (补发) case: a non-exchange case is refused by the platform."""
+        """acceptexchangereship {after_sale_order_id, waybill_id, delivery_id} (WxJava): the exchange's new goods
+        once the buyer's parcel is back. WeChat Channels documents no reissue (补发) case."""
         self._act(request.case_id, "/channels/ec/aftersale/acceptexchangereship",
                   {"waybill_id": request.tracking_no, "delivery_id": request.carrier_code}, RESENT)
 
     def track(self, carrier_code: str, waybill_no: str, order_no: str = "") -> Tracking:
-        """The order's delivery path [I: /channels/ec/order/deliveryinfo/get's path_info rows]."""
-        body = self._gateway.call("/channels/ec/order/deliveryinfo/get",
-                                  {"order_id": order_no, "waybill_id": waybill_no})
-        return rows_to_tracking(carrier_code, waybill_no, body.get("path_info") or (), "update_time", "desc")
+        """WeChat Channels has no route query: order/get carries the waybill and carrier only (the path
+        /channels/ec/order/deliveryinfo/get is not in the API list)."""
+        raise NotAllowedError("WeChat Channels offers no tracking: no route query API for sellers",
+                              code="no_trace", platform=PLATFORM)
 
     def _act(self, case_id: str, path: str, body: Mapping[str, Any], done: frozenset[str]) -> None:
         try:

@@ -215,7 +215,7 @@ def to_after_sale(case: Mapping[str, Any], fetched_at: datetime | None = None) -
         else (),
         buyer_note=str(details.get("desc") or ""),
         evidence_urls=tuple(str(u) for u in details.get("prove_imgs") or ()),
-        has_goods_return=str(case.get("type")) == "RETURN",
+        has_goods_return=str(case.get("type")) in ("RETURN", "EXCHANGE"),
         return_carrier_code=str(returned.get("delivery_id") or ""),
         return_tracking_no=str(returned.get("waybill_id") or ""),
         deadline_at=fetched_at + timedelta(seconds=int(deadline)) if deadline and fetched_at else None,

@@ -27,8 +27,7 @@ from chalicelib.platforms.base import (
     WaybillResult,
 )
 from chalicelib.platforms.http import Transport
-from chalicelib.platforms.tracking import rows_to_tracking
-from chalicelib.platforms.xhs import mapping
+from chalicelib.platforms.xhs import mapping, trace
 from chalicelib.platforms.xhs.gateway import Gateway
 from chalicelib.platforms.xhs.waybill import Waybills
 
@@ -209,16 +208,17 @@ class XhsClient:
         )
 
     def resend(self, request: ResendRequest) -> None:
-        """afterSale.receiveAndShip: the exchange's new goods, with the receipt of the returned ones."""
+        """afterSale.receiveAndShip {returnsId, expressCompanyCode, expressNo} (the ark SDK's request): the
+        exchange's new goods, with the receipt of the returned ones. xhs documents no reissue case."""
         params = {"returnsId": request.case_id, "expressCompanyCode": request.carrier_code,
                   "expressNo": request.tracking_no}
         self._idempotent(lambda: self.gateway.call("afterSale.receiveAndShip", params),
                          lambda: request.tracking_no in str(self._case(request.case_id)))
 
     def track(self, carrier_code: str, waybill_no: str, order_no: str = "") -> Tracking:
-        """order.getOrderTracking {orderId} -> orderTrackInfos[{eventAt(ms), eventDesc}] [I: the field names]."""
-        data = self.gateway.call("order.getOrderTracking", {"orderId": order_no, "expressNo": waybill_no}) or {}
-        return rows_to_tracking(carrier_code, waybill_no, data.get("orderTrackInfos") or (), "eventAt", "eventDesc")
+        """order.getOrderTracking {orderId}: one entry per parcel of the order (records newest first)."""
+        data = self.gateway.call("order.getOrderTracking", {"orderId": order_no}) or {}
+        return trace.tracking(carrier_code, waybill_no, data)
 
     def set_seller_memo(self, order_no: str, memo: str, flag: int = 0) -> None:
         self.gateway.call(

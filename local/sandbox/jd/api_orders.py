@@ -109,6 +109,7 @@ def shipment(sb: JdSandbox, shop: Shop, method: str, params: dict[str, Any]) -> 
             raise BusinessRefusal(BAD_STATE, f"订单状态为{order.state}，不能出库")
         order.state, order.logistics_id, order.waybill = "WAIT_GOODS_RECEIVE_CONFIRM", carrier, str(
             params.get("logiNo") or "")
+        sb.tracks.ensure(order.waybill, dict(CARRIERS)[carrier], sb.now())
         shop.touch(order, sb.now())
     return _flagged(method, "sopjosshipment_result", act)
 

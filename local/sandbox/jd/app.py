@@ -23,7 +23,7 @@ from local.sandbox.core import (
     TruthOrder,
     system_clock,
 )
-from local.sandbox.jd import api_afs, api_logistics, api_orders, oauth
+from local.sandbox.jd import api_afs, api_logistics, api_orders, api_parcels, oauth
 from local.sandbox.jd.model import (
     SHIPPED_STATES,
     OrderFactory,
@@ -45,6 +45,7 @@ from local.sandbox.jd.wire import (
     success,
     within_skew,
 )
+from local.sandbox.tracking import Tracks
 
 Handler = Callable[[Any, Shop, str, dict[str, Any]], SandboxResponse]
 METHODS: dict[str, Handler] = {
@@ -63,6 +64,8 @@ METHODS: dict[str, Handler] = {
     "jingdong.asc.audit.send": api_afs.asc_audit_send,
     "jingdong.asc.receive.register": api_afs.asc_receive_register,
     "jingdong.asc.process.refund": api_afs.asc_process_refund,
+    "jingdong.asc.process.offline.change": api_parcels.process_offline_change,
+    "jingdong.ldop.receive.trace.get": api_parcels.receive_trace_get,
     "jingdong.ldop.alpha.provider.sign.success": api_logistics.provider_sign_success,
     "jingdong.ldop.alpha.waybill.receive": api_logistics.waybill_receive,
     "jingdong.ldop.alpha.waybill.query": api_logistics.waybill_query,
@@ -94,6 +97,7 @@ class JdSandbox:
         self.service_orders: dict[int, Service] = {}
         self.waybills: dict[str, Waybill] = {}
         self.balances: dict[str, dict[str, int]] = {}
+        self.tracks = Tracks()
         self._counter = 0
         self._lock = threading.RLock()
 
@@ -230,7 +234,8 @@ class JdSandbox:
     def _sandbox_shop(self, shop: Shop) -> SandboxShop:
         return SandboxShop(platform="jd", seller_id=shop.seller_id, app_key=shop.app_key,
                            app_secret=shop.app_secret, access_token=shop.access_token,
-                           refresh_token=shop.refresh_token, extra={"operate_pin": "sandbox_op"})
+                           refresh_token=shop.refresh_token, extra={"operate_pin": "sandbox_op",
+                                                         "customer_code": api_parcels.customer_code(shop)})
 
     def generate_orders(self, seller_id: str, count: int, start: datetime, end: datetime) -> list[str]:
         with self._lock:
@@ -281,6 +286,11 @@ class JdSandbox:
                               customer_pin=order.buyer_pin, customer_name=order.cipher["masked_name"])
             self.service_orders[service.service_id] = service
             return str(service.service_id)
+
+    def advance_tracking(self, seller_id: str, waybill_no: str, to: str = "delivered") -> str:
+        """Test hook: a JD Express parcel moves on (delivered / exception) at the sandbox clock's now."""
+        with self._lock:
+            return api_parcels.advance(self, self.shops[seller_id], waybill_no, to)
 
     def truth_after_sales(self, seller_id: str) -> dict[str, TruthAfterSale]:
         with self._lock:

@@ -173,6 +173,8 @@ class Service:
     approved: datetime | None = None
     finished: datetime | None = None
     return_address: str = ""
+    resend_carrier: str = ""       # the exchange / reissue parcel (jingdong.asc.process.offline.change)
+    resend_waybill: str = ""
 
     def row(self) -> dict[str, Any]:
         return {"serviceId": self.service_id, "afsApplyId": self.apply_id, "orderId": int(self.order_id),
@@ -181,7 +183,8 @@ class Service:
                 "applyTime": jd_time(self.applied), "updateDate": jd_time(self.updated),
                 "approveTime": jd_time(self.approved), "applyRefundSum": self.refund_fen,
                 "questionDesc": self.question, "customerPin": self.customer_pin,
-                "customerName": self.customer_name, "sysVersion": self.version}
+                "customerName": self.customer_name, "sysVersion": self.version,
+                "shipWayId": self.resend_carrier, "expressCode": self.resend_waybill}
 
 
 @dataclass

@@ -35,7 +35,7 @@ def refund_approve(world: KuaishouWorld, shop: Shop, p: dict[str, Any]) -> Any:
     if int(p.get("refundAmount") or 0) > refund.refund_fee:
         raise ApiError(BAD_PARAM, "退款金额不能大于申请金额")
     money_only = refund.status == store.APPLIED and refund.handling_way == store.REFUND_ONLY
-    if not (money_only or refund.status == store.RETURNED):
+    if not (money_only or refund.status == store.RETURNED) or refund.handling_way == store.EXCHANGE:
         raise ApiError(NOT_ALLOWED, "当前售后状态不允许同意退款")
     _settle(world, shop, refund, store.REFUNDED)
     return {}
@@ -43,7 +43,7 @@ def refund_approve(world: KuaishouWorld, shop: Shop, p: dict[str, Any]) -> Any:
 
 def returngoods_approve(world: KuaishouWorld, shop: Shop, p: dict[str, Any]) -> Any:
     refund = _find_refund(shop, p)
-    if refund.status != store.APPLIED or refund.handling_way != store.RETURN_AND_REFUND:
+    if refund.status != store.APPLIED or refund.handling_way not in (store.RETURN_AND_REFUND, store.EXCHANGE):
         raise ApiError(NOT_ALLOWED, "当前售后状态不允许同意退货")
     _settle(world, shop, refund, store.AWAIT_RETURN)
     return {}
@@ -69,9 +69,20 @@ def refund_reject(world: KuaishouWorld, shop: Shop, p: dict[str, Any]) -> Any:
 
 def confirm_receipt(world: KuaishouWorld, shop: Shop, p: dict[str, Any]) -> Any:
     refund = _find_refund(shop, p)
-    if refund.status != store.RETURNED:
+    if refund.status != store.RETURNED or refund.handling_way == store.EXCHANGE:
         raise ApiError(NOT_ALLOWED, "买家尚未退货，不能确认收货")
     _settle(world, shop, refund, store.REFUNDED)
+    return {}
+
+
+def confirm_and_send(world: KuaishouWorld, shop: Shop, p: dict[str, Any]) -> Any:
+    """open.refund.confirm.and.send: the exchange's old goods received and the new ones sent in one step."""
+    refund = _find_refund(shop, p)
+    express_no, express_code = str(need(p, "expressNo")), int(need(p, "expressCode"))
+    if refund.handling_way != store.EXCHANGE or refund.status != store.RETURNED:
+        raise ApiError(NOT_ALLOWED, "当前售后状态不允许确认收货并发货")
+    refund.exchange_express = {"expressCode": express_code, "expressNo": express_no}
+    _settle(world, shop, refund, store.EXCHANGE_SENT)
     return {}
 
 

@@ -39,6 +39,7 @@ METHODS: dict[str, Handler] = {
     "open.refund.reject.reason": actions.reject_reason,
     "open.refund.reject": actions.refund_reject,
     "open.seller.order.refund.confirm.receipt": actions.confirm_receipt,
+    "open.refund.confirm.and.send": actions.confirm_and_send,
     "open.item.list.get": actions.item_list,
     "open.item.sku.list.get": actions.sku_list,
     "open.item.sku.stock.update": actions.stock_update,

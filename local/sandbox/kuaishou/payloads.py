@@ -85,6 +85,7 @@ def refund(r: Refund, o: Order) -> dict[str, Any]:
         "updateTime": r.update_ms,
         "expireTime": r.update_ms + 48 * 3600 * 1000,
         "returnLogistics": dict(r.return_express),
+        "exchangeLogistics": dict(r.exchange_express),   # [I] the seller's exchange parcel
         "refundPicList": [],
     }
 

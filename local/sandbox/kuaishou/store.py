@@ -19,6 +19,8 @@ UNPAID, PAID, SHIPPED, SIGNED, SUCCESS, CLOSED = 10, 30, 40, 50, 70, 80
 # refund status
 APPLIED, REFUSED, AWAIT_RETURN, RETURNED, REFUNDED, REFUND_CLOSED = 10, 12, 30, 40, 60, 70
 RETURN_AND_REFUND, REFUND_ONLY = 1, 10
+EXCHANGE = 3          # [I] handlingWay of 换货
+EXCHANGE_SENT = 45    # seller shipped the exchange, awaiting the buyer
 
 
 def ms(dt: datetime) -> int:
@@ -123,4 +125,5 @@ class Refund:
     desc: str
     negotiate_status: int = 1
     return_express: dict = field(default_factory=dict)
+    exchange_express: dict = field(default_factory=dict)
     reject_reason: str = ""

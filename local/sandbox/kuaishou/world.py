@@ -29,7 +29,7 @@ from local.sandbox.kuaishou.store import Cipherer, Order, Refund, Shop, ms
 ACCESS_TTL_MS = 48 * 3600 * 1000
 REFRESH_TTL_MS = 180 * 24 * 3600 * 1000
 STATUS_MIX = [(store.PAID, 70), (store.UNPAID, 8), (store.CLOSED, 7), (store.SHIPPED, 10), (store.SUCCESS, 5)]
-KINDS = {"refund_only": store.REFUND_ONLY, "return_and_refund": store.RETURN_AND_REFUND}
+KINDS = {"refund_only": store.REFUND_ONLY, "return_and_refund": store.RETURN_AND_REFUND, "exchange": store.EXCHANGE}
 EXPRESS = {1: "SF", 2: "ZT", 3: "YT", 4: "ST", 5: "YD"}  # prefixes for generated tracking numbers
 
 

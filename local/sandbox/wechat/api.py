@@ -227,16 +227,33 @@ def not_allowed(case: Case) -> ApiError:
 def accept(ctx: Ctx, body: dict) -> dict:
     case = _case(ctx, body)
     accept_type = body.get("accept_type")
-    if case.status == "MERCHANT_PROCESSING" and case.type == "RETURN" and accept_type in (None, 1):
+    if case.status == "MERCHANT_PROCESSING" and case.type in GOODS_BACK and accept_type in (None, 1):
         if str(body.get("address_id") or "") not in ctx.shop.addresses:
             raise bad_args("address_id: a return needs the seller's return address")
         set_status(ctx, case, "USER_WAIT_RETURN")
     elif case.status == "MERCHANT_PROCESSING" and case.type == "REFUND" and accept_type is None:
         refund(ctx, case, "MERCHANT_REFUND_SUCCESS")
-    elif case.status == "MERCHANT_WAIT_RECEIPT" and accept_type in (None, 2):
+    elif case.status == "MERCHANT_WAIT_RECEIPT" and case.type == "RETURN" and accept_type in (None, 2):
         refund(ctx, case, "MERCHANT_RETURN_SUCCESS")
     else:
         raise not_allowed(case)
+    return {}
+
+
+GOODS_BACK = frozenset({"RETURN", "EXCHANGE"})
+
+
+def accept_exchange_reship(ctx: Ctx, body: dict) -> dict:
+    """The exchange's new goods, once the buyer's parcel is back: {after_sale_order_id, waybill_id, delivery_id}."""
+    case = _case(ctx, body)
+    if body.get("delivery_id") not in CARRIER_NAMES:
+        raise ApiError(606004, "invalid delivery_id")
+    if not str(body.get("waybill_id") or "").strip():
+        raise ApiError(606005, "invalid waybill_id")
+    if case.type != "EXCHANGE" or case.status != "MERCHANT_WAIT_RECEIPT":
+        raise not_allowed(case)
+    case.exchange_delivery_id, case.exchange_waybill_id = str(body["delivery_id"]), str(body["waybill_id"])
+    set_status(ctx, case, "USER_WAIT_CONFIRM")   # [I] the status name while the buyer receives the new goods
     return {}
 
 

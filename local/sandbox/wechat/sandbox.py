@@ -40,6 +40,7 @@ ROUTES = {
     "/channels/ec/aftersale/getaftersaleorder": api.after_sale_get,
     "/channels/ec/aftersale/acceptapply": api.accept,
     "/channels/ec/aftersale/rejectapply": api.reject,
+    "/channels/ec/aftersale/acceptexchangereship": api.accept_exchange_reship,
     "/channels/ec/merchant/address/add": catalog.address_add,
     "/channels/ec/merchant/address/list": catalog.address_list,
     "/channels/ec/merchant/address/get": catalog.address_get,
@@ -61,6 +62,7 @@ AFTER_SALE_KINDS = {
     "return": "RETURN",
     "return_and_refund": "RETURN",
     "RETURN": "RETURN",
+    "exchange": "EXCHANGE",   # 换货: the buyer returns the goods, the seller sends new ones
 }
 
 
@@ -242,7 +244,7 @@ class WechatSandbox:
             shop = self.shops[seller_id]
             order = shop.orders[order_no]
             case_type = AFTER_SALE_KINDS[kind]
-            if order.status not in PAID or (case_type == "RETURN" and order.status < PARTLY_SHIPPED):
+            if order.status not in PAID or (case_type != "REFUND" and order.status < PARTLY_SHIPPED):
                 raise ValueError(f"order {order_no} in status {order.status} cannot take a {case_type} case")
             line = next((ln for ln in order.lines if not ln.on_aftersale and ln.finished_aftersale < ln.count), None)
             if line is None:

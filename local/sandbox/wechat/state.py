@@ -158,6 +158,8 @@ class Case:
     reject_reason: str = ""
     return_delivery_id: str = ""
     return_waybill_id: str = ""
+    exchange_delivery_id: str = ""   # the new goods of an exchange (acceptexchangereship)
+    exchange_waybill_id: str = ""
 
     def as_json(self, openid: str) -> dict:
         return {

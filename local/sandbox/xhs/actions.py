@@ -63,7 +63,7 @@ def info(c: Case) -> dict[str, Any]:
                 for line, fen in c.lines
             ],
         },
-        "logisticsInfo": {"after_sale": dict(c.return_express)},
+        "logisticsInfo": {"after_sale": dict(c.return_express), "exchange": dict(c.reship_express)},  # [I] key
         "negotiateRecords": [],
     }
 

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from local.sandbox.core import SandboxRequest, SandboxResponse
-from local.sandbox.xhs import actions, handlers
+from local.sandbox.xhs import actions, handlers, parcels
 from local.sandbox.xhs.handlers import BAD_PARAM, ApiError, Handler
 from local.sandbox.xhs.signing import sign_ok
 from local.sandbox.xhs.store import Shop
@@ -38,6 +38,8 @@ METHODS: dict[str, Handler] = {
     "afterSale.rejectReasons": actions.reject_reasons,
     "afterSale.auditReturns": actions.audit,
     "afterSale.confirmReceive": actions.confirm_receive,
+    "afterSale.receiveAndShip": parcels.receive_and_ship,
+    "order.getOrderTracking": parcels.order_tracking,
     "express.queryEbillSubscribes": actions.subscribes,
     "express.createEbillOrders": actions.create_ebill,
     "express.cancelEbillOrder": actions.cancel_ebill,
@@ -55,6 +57,11 @@ def ok(data: Any) -> SandboxResponse:
 
 
 class XhsSandbox(XhsWorld):
+    def advance_tracking(self, seller_id: str, waybill_no: str, to: str = "delivered") -> str:
+        """Test hook: the parcel moves on (delivered / exception) at the sandbox clock's now."""
+        with self.lock:
+            return parcels.advance(self, self.shops[seller_id], waybill_no, to)
+
     def handle(self, request: SandboxRequest) -> SandboxResponse:
         if request.path == AUTHORIZE_PATH:
             with self.lock:

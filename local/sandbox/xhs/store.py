@@ -89,6 +89,7 @@ class Case:
     reason: str
     desc: str
     return_express: dict = field(default_factory=dict)
+    reship_express: dict = field(default_factory=dict)   # the exchange's new parcel
 
     @property
     def refund_fen(self) -> int:

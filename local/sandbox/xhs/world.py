@@ -24,6 +24,7 @@ from local.sandbox.core import (
     mask_phone,
     system_clock,
 )
+from local.sandbox.tracking import Tracks
 from local.sandbox.xhs import store
 from local.sandbox.xhs.push import Outbox
 from local.sandbox.xhs.store import Case, Line, Order, Shop
@@ -62,6 +63,7 @@ class XhsWorld:
         self.shops: dict[str, Shop] = {}
         self.masked: dict[str, str] = {}  # ciphertext -> desensitised text
         self.outbox = Outbox()
+        self.tracks = Tracks()   # parcel routes served by order.getOrderTracking (see parcels.py)
         self._ids = counter(7126000000000001, 13)
         self._case_ids = counter(800000001, 7)
         self._people: list[FakePerson] = []

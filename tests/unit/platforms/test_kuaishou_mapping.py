@@ -31,7 +31,7 @@ AFTER_SALE_ROWS = [
     (60, S.REFUNDED),
     (70, S.CLOSED),
 ]
-TYPE_ROWS = [(1, AfterSaleType.RETURN_AND_REFUND), (10, AfterSaleType.REFUND_ONLY)]
+TYPE_ROWS = [(1, AfterSaleType.RETURN_AND_REFUND), (10, AfterSaleType.REFUND_ONLY), (3, AfterSaleType.EXCHANGE)]
 REFUND_STATE_ROWS = [
     (10, RefundState.IN_PROGRESS),
     (12, RefundState.IN_PROGRESS),

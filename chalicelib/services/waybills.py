@@ -1,0 +1,387 @@
+"""E-waybills: a shop's carriers and waybill accounts, numbers for a batch of orders (one parcel each, or
+merged per buyer where the platform allows it), cancel, print status, and shipping printed parcels
+through services/shipments (the ship-back goes through the platform-actions queue).
+
+A batch never stops at one bad order: every order gets its own result."""
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from chalicelib.domain import waybills as wb
+from chalicelib.domain.errors import ConflictError, DomainError, InvalidTransitionError, NotFoundError, ValidationError
+from chalicelib.domain.orders import Order
+from chalicelib.domain.shops import Shop
+from chalicelib.domain.waybills import Sender, ShopWaybillAccount, Waybill, WaybillStatus
+from chalicelib.platforms.base import (
+    Address,
+    CanonicalReceiver,
+    PlatformClient,
+    PlatformError,
+    WaybillAccount,
+    WaybillRequest,
+    WaybillResult,
+)
+from chalicelib.services.erp_ports import CARRIER_CODES
+from chalicelib.services.ports import Clock, OrderRepository, Page, ShopRepository
+from chalicelib.services.shipments import ShipmentDeps, record_shipment
+
+log = logging.getLogger("oms.waybills")
+MAX_BATCH = 100
+
+# Where the platform's print data carries no standard template and its client needs one passed. [I] the real
+# URL comes from each platform's template list API (logistics.templateList...), not called by the clients.
+STANDARD_TEMPLATES = {
+    "douyin": "https://lf3-cm.ecombdstatic.com/obj/logistics-davinci/template/{code}76x130.xml",
+    "jd": "https://template-content.jd.com/template-oss?tempCode=jdkd76x130",
+}
+
+
+# ---------------------------------------------------------------- ports
+class WaybillAccountRepository(Protocol):
+    def for_shop(self, shop_id: str) -> list[ShopWaybillAccount]: ...
+    def get(self, shop_id: str, account_id: str) -> ShopWaybillAccount | None: ...
+    def add(self, account: ShopWaybillAccount) -> None: ...
+    def save(self, account: ShopWaybillAccount, expected_revision: int) -> None: ...
+    def default_id(self, shop_id: str) -> str:
+        """The shop's chosen account id, "" when none was chosen."""
+    def set_default(self, shop_id: str, account_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class WaybillQuery:
+    shop_id: str = ""
+    status: WaybillStatus | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+
+class WaybillRepository(Protocol):
+    def get(self, waybill_id: str) -> Waybill | None: ...
+    def add(self, waybill: Waybill) -> None:
+        """Insert with its per-order links; ConflictError if the waybill exists (its links are written anyway)."""
+    def save(self, waybill: Waybill, expected_revision: int) -> None: ...
+    def for_order(self, order_id: str) -> list[Waybill]: ...
+    def query(self, q: WaybillQuery) -> Page[Waybill]: ...
+    def due_for_tracking(self, shard: str, until: Any, limit: int) -> list[Waybill]: ...
+
+
+@dataclass(frozen=True)
+class WaybillDeps:
+    orders: OrderRepository
+    shops: ShopRepository
+    accounts: WaybillAccountRepository
+    waybills: WaybillRepository
+    clients: Callable[[Shop], PlatformClient]
+    clock: Clock
+    shipments: ShipmentDeps | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One result of a batch: the record, or the error that stopped this one item."""
+    key: str
+    waybill: Waybill | None = None
+    error: Exception | None = None             # the API names it through its one error table
+
+    @property
+    def ok(self) -> bool:
+        return self.waybill is not None
+
+
+@dataclass
+class _Clients:
+    deps: WaybillDeps
+    cache: dict[str, PlatformClient] = field(default_factory=dict)
+
+    def __call__(self, shop: Shop) -> PlatformClient:
+        if shop.shop_id not in self.cache:
+            self.cache[shop.shop_id] = self.deps.clients(shop)
+        return self.cache[shop.shop_id]
+
+
+# ---------------------------------------------------------------- carriers and accounts
+def get_shop(deps: WaybillDeps, shop_id: str) -> Shop:
+    shop = deps.shops.get(shop_id)
+    if shop is None:
+        raise NotFoundError(f"no shop {shop_id}")
+    return shop
+
+
+def carriers(deps: WaybillDeps, shop_id: str) -> list[tuple[str, str]]:
+    return [(c.code, c.name) for c in deps.clients(get_shop(deps, shop_id)).list_carriers()]
+
+
+def pull_accounts(deps: WaybillDeps, shop_id: str) -> tuple[list[ShopWaybillAccount], int, int]:
+    """Upsert by account id: pulling twice never duplicates. Returns (accounts, added, updated)."""
+    shop = get_shop(deps, shop_id)
+    now, added, updated = deps.clock.now(), 0, 0
+    for pulled in deps.clients(shop).waybill_accounts():
+        account = _account_record(shop, pulled, now)
+        existing = deps.accounts.get(shop_id, account.account_id)
+        if existing is None:
+            try:
+                deps.accounts.add(account)
+                added += 1
+                continue
+            except ConflictError:
+                existing = deps.accounts.get(shop_id, account.account_id)
+        assert existing is not None
+        deps.accounts.save(replace(_keep_contact(account, existing), revision=existing.revision), existing.revision)
+        updated += 1
+    return deps.accounts.for_shop(shop_id), added, updated
+
+
+def _account_record(shop: Shop, pulled: WaybillAccount, now: Any) -> ShopWaybillAccount:
+    a = pulled.sender_address
+    return ShopWaybillAccount(
+        shop_id=shop.shop_id, account_id=pulled.account_id, platform=shop.platform.value,
+        carrier_code=pulled.carrier_code, carrier_name=pulled.carrier_name, branch_code=pulled.branch_code,
+        branch_name=pulled.branch_name, remaining=pulled.remaining,
+        sender=Sender(pulled.sender_name, pulled.sender_phone, a.province, a.city, a.district, a.detail, a.town),
+        updated_at=now, raw=dict(pulled.raw))
+
+
+def _keep_contact(pulled: ShopWaybillAccount, existing: ShopWaybillAccount) -> ShopWaybillAccount:
+    """Some platforms (PDD) list no sender contact: the one the seller entered survives a re-pull."""
+    sender = pulled.sender
+    return replace(pulled, sender=replace(sender, name=sender.name or existing.sender.name,
+                                          phone=sender.phone or existing.sender.phone))
+
+
+def list_accounts(deps: WaybillDeps, shop_id: str = "") -> list[tuple[ShopWaybillAccount, bool]]:
+    """(account, is_default); every shop's when no shop is named."""
+    shop_ids = [shop_id] if shop_id else [s.shop_id for s in deps.shops.all()]
+    out: list[tuple[ShopWaybillAccount, bool]] = []
+    for sid in shop_ids:
+        default = deps.accounts.default_id(sid)
+        out += [(a, a.account_id == default) for a in deps.accounts.for_shop(sid)]
+    return out
+
+
+def set_default_account(deps: WaybillDeps, shop_id: str, account_id: str, *, sender_name: str = "",
+                        sender_phone: str = "") -> ShopWaybillAccount:
+    """Chooses the shop's default account; a sender contact given here is printed on its waybills."""
+    account = deps.accounts.get(shop_id, account_id)
+    if account is None:
+        raise NotFoundError(f"shop {shop_id} has no waybill account {account_id}: pull the accounts first")
+    if sender_name or sender_phone:
+        sender = replace(account.sender, name=sender_name or account.sender.name,
+                         phone=sender_phone or account.sender.phone)
+        deps.accounts.save(replace(account, sender=sender), account.revision)
+        account = replace(account, sender=sender, revision=account.revision + 1)
+    deps.accounts.set_default(shop_id, account_id)
+    return account
+
+
+def _account_for(deps: WaybillDeps, shop_id: str, account_id: str) -> ShopWaybillAccount:
+    chosen = account_id or deps.accounts.default_id(shop_id)
+    if not chosen:
+        raise ValidationError(f"shop {shop_id} has no default waybill account: choose one", field="account_id")
+    account = deps.accounts.get(shop_id, chosen)
+    if account is None:
+        raise ValidationError(f"shop {shop_id} has no waybill account {chosen}", field="account_id")
+    return account
+
+
+# ---------------------------------------------------------------- issuing numbers
+def issue(deps: WaybillDeps, order_ids: Sequence[str], *, account_id: str = "", merge: bool = False
+          ) -> list[Outcome]:
+    """One outcome per requested order, in request order."""
+    if not 1 <= len(order_ids) <= MAX_BATCH:
+        raise ValidationError(f"order_ids must hold 1..{MAX_BATCH} ids", field="order_ids")
+    unique = list(dict.fromkeys(order_ids))
+    results: dict[str, Outcome] = {}
+    todo: list[Order] = []
+    for order_id in unique:
+        try:
+            order, existing = _check_order(deps, order_id)
+        except DomainError as exc:
+            results[order_id] = _failure(order_id, exc)
+            continue
+        if existing is not None:
+            results[order_id] = Outcome(order_id, existing)
+        else:
+            todo.append(order)
+    clients = _Clients(deps)
+    for parcel in wb.parcels(todo, merge):
+        results.update(_issue_parcel(deps, clients, parcel, account_id))
+    return [results[order_id] for order_id in order_ids]
+
+
+def _check_order(deps: WaybillDeps, order_id: str) -> tuple[Order, Waybill | None]:
+    order = deps.orders.get(order_id)
+    if order is None:
+        raise NotFoundError(f"no order {order_id}")
+    active = [w for w in deps.waybills.for_order(order_id) if w.active]
+    if active:
+        return order, active[0]
+    problem = wb.shippable_problem(order)
+    if problem:
+        raise InvalidTransitionError(problem)
+    return order, None
+
+
+def _issue_parcel(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...], account_id: str
+                  ) -> dict[str, Outcome]:
+    first = parcel[0]
+    try:
+        account = _account_for(deps, first.shop_id, account_id)
+        client = clients(get_shop(deps, first.shop_id))
+        template = STANDARD_TEMPLATES.get(account.platform, "").format(code=account.carrier_code)
+        result = client.get_waybill(_request(parcel, account, template))
+        waybill = _store(deps, _waybill(deps, parcel, account, result, template))
+    except (DomainError, PlatformError) as exc:
+        return {o.order_id: _failure(o.order_id, exc) for o in parcel}
+    except Exception as exc:                       # one parcel's surprise must not stop the batch
+        log.exception("waybill issue failed", extra={"order_ids": [o.order_id for o in parcel]})
+        return {o.order_id: Outcome(o.order_id, error=exc) for o in parcel}
+    return {o.order_id: Outcome(o.order_id, waybill) for o in parcel}
+
+
+def _request(parcel: tuple[Order, ...], account: ShopWaybillAccount, template: str) -> WaybillRequest:
+    receiver = parcel[0].receiver
+    assert receiver is not None
+    items = tuple((line.title, line.quantity - line.shipped_quantity) for order in parcel for line in order.lines
+                  if line.quantity > line.shipped_quantity)
+    return WaybillRequest(
+        account=platform_account(account), order_nos=tuple(o.order_no for o in parcel), items=items,
+        receiver=CanonicalReceiver(receiver.name_masked, receiver.phone_masked, receiver.province, receiver.city,
+                                   receiver.district, receiver.address_masked, receiver.town,
+                                   ciphertext=dict(receiver.platform_ciphertext)),
+        template_url=template, sender_name=account.sender.name, sender_phone=account.sender.phone)
+
+
+def platform_account(account: ShopWaybillAccount) -> WaybillAccount:
+    s = account.sender
+    return WaybillAccount(account.account_id, account.carrier_code, account.carrier_name, account.branch_code,
+                          account.branch_name, account.remaining, Address(s.province, s.city, s.district, s.detail,
+                                                                          s.town),
+                          sender_name=s.name, sender_phone=s.phone, raw=dict(account.raw))
+
+
+def _waybill(deps: WaybillDeps, parcel: tuple[Order, ...], account: ShopWaybillAccount, result: WaybillResult,
+             template: str) -> Waybill:
+    carrier = result.carrier_code or account.carrier_code
+    print_data = result.print_data if isinstance(result.print_data, str) else dict(result.print_data)
+    return Waybill(
+        waybill_id=wb.waybill_id_for(account.shop_id, carrier, result.waybill_no), shop_id=account.shop_id,
+        platform=account.platform, order_ids=tuple(o.order_id for o in parcel),
+        order_nos=tuple(o.order_no for o in parcel), account_id=account.account_id, carrier_code=carrier,
+        carrier_name=account.carrier_name, waybill_no=result.waybill_no, status=WaybillStatus.ISSUED,
+        issued_at=deps.clock.now(), print_data=print_data, template_url=template,
+        platform_waybill_id=result.platform_waybill_id)
+
+
+def _store(deps: WaybillDeps, waybill: Waybill) -> Waybill:
+    """A platform that returned a number it gave before (a retry) finds the record made then."""
+    try:
+        deps.waybills.add(waybill)
+        return replace(waybill, revision=1)
+    except ConflictError:
+        existing = deps.waybills.get(waybill.waybill_id)
+        assert existing is not None
+        return existing
+
+
+def _failure(key: str, exc: Exception) -> Outcome:
+    return Outcome(key, error=exc)
+
+
+# ---------------------------------------------------------------- one waybill at a time
+def get_waybill(deps: WaybillDeps, waybill_id: str) -> Waybill:
+    waybill = deps.waybills.get(waybill_id)
+    if waybill is None:
+        raise NotFoundError(f"no waybill {waybill_id}")
+    return waybill
+
+
+def cancel(deps: WaybillDeps, waybill_id: str) -> Waybill:
+    waybill = get_waybill(deps, waybill_id)
+    if waybill.status is WaybillStatus.CANCELLED:
+        return waybill
+    cancelled = wb.cancelled(waybill, deps.clock.now())     # refuses a shipped one before the platform call
+    from chalicelib.platforms.errors import NotFoundError as PlatformNotFound
+    try:
+        deps.clients(get_shop(deps, waybill.shop_id)).cancel_waybill(waybill.carrier_code, waybill.waybill_no)
+    except PlatformNotFound:
+        log.info("the platform no longer knows the waybill: cancelled already", extra={"waybill_id": waybill_id})
+    return _save(deps, waybill, cancelled)
+
+
+def _save(deps: WaybillDeps, current: Waybill, changed: Waybill) -> Waybill:
+    deps.waybills.save(changed, current.revision)
+    return replace(changed, revision=current.revision + 1)
+
+
+def _each(deps: WaybillDeps, waybill_ids: Iterable[str], step: Callable[[Waybill], Waybill]) -> list[Outcome]:
+    outcomes = []
+    for waybill_id in waybill_ids:
+        try:
+            outcomes.append(Outcome(waybill_id, step(get_waybill(deps, waybill_id))))
+        except (DomainError, PlatformError) as exc:
+            outcomes.append(_failure(waybill_id, exc))
+    return outcomes
+
+
+def mark_printed(deps: WaybillDeps, waybill_ids: Sequence[str]) -> list[Outcome]:
+    return _each(deps, waybill_ids, lambda w: _save(deps, w, wb.printed(w, deps.clock.now())))
+
+
+def ship(deps: WaybillDeps, waybill_ids: Sequence[str], actor: str) -> list[Outcome]:
+    """Each printed waybill's orders get a shipment (its ship-back queued); then the waybill is shipped.
+    A repeat finds the same shipments (their ids are deterministic) and a shipped waybill as it is."""
+    return _each(deps, waybill_ids, lambda w: _ship_one(deps, w, actor))
+
+
+def _ship_one(deps: WaybillDeps, waybill: Waybill, actor: str) -> Waybill:
+    if waybill.status is WaybillStatus.SHIPPED:
+        return waybill
+    wb.shipped(waybill, (), deps.clock.now())          # refuses early: only a printed waybill ships
+    assert deps.shipments is not None
+    carrier = our_carrier(waybill.platform, waybill.carrier_code)
+    ids = [record_shipment(deps.shipments, order_id=order_id, carrier_code=carrier, tracking_no=waybill.waybill_no,
+                           lines=(), source=f"waybill:{actor}")[0].shipment_id for order_id in waybill.order_ids]
+    return _save(deps, waybill, wb.shipped(waybill, ids, deps.clock.now()))
+
+
+def our_carrier(platform: str, code: str) -> str:
+    """The waybill account speaks the platform's carrier code; shipments speak ours (CARRIER_CODES)."""
+    if code in CARRIER_CODES:
+        return code
+    mapping = importlib.import_module(f"chalicelib.platforms.{platform}.mapping")
+    for table in ("CARRIERS", "EBILL_CARRIERS"):
+        for ours, theirs in getattr(mapping, table, {}).items():
+            if theirs == code:
+                return str(ours)
+    raise ValidationError(f"carrier {code} of {platform} has no common code", field="carrier_code")
+
+
+# ---------------------------------------------------------------- queries
+def list_waybills(deps: WaybillDeps, *, order_id: str = "", shop_id: str = "", status: str = "",
+                  limit: int = 50, cursor: str | None = None) -> Page[Waybill]:
+    state = _status(status)
+    if order_id:
+        found = [w for w in deps.waybills.for_order(order_id)
+                 if (not shop_id or w.shop_id == shop_id) and (state is None or w.status is state)]
+        return Page(found, None)
+    if not shop_id and state is None:
+        raise ValidationError("name a shop_id, a status or an order_id", field="shop_id")
+    return deps.waybills.query(WaybillQuery(shop_id=shop_id, status=state, limit=limit, cursor=cursor))
+
+
+def _status(value: str) -> WaybillStatus | None:
+    if not value:
+        return None
+    try:
+        return WaybillStatus(value)
+    except ValueError:
+        raise ValidationError(f"status must be one of {', '.join(s.value for s in WaybillStatus)}",
+                              field="status") from None
+
+
+def waybills_of(deps: WaybillDeps, waybill_ids: Sequence[str]) -> list[Waybill]:
+    return [get_waybill(deps, waybill_id) for waybill_id in dict.fromkeys(waybill_ids)]

@@ -1,0 +1,128 @@
+"""Least-privilege IAM: one role per Lambda function, granting only the actions its code calls on only the
+resources it touches. What each function touches is declared here, explicitly; tests/integration/
+test_infra_iam.py checks the declaration against the code (the tables, queues, bucket and key reachable from
+the function's module) and that no statement has a "*" action or resource."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib import names
+from infra.tables import TABLE_SPECS
+
+API_HANDLER = "api_handler"   # chalice's name for the one function behind API Gateway
+
+
+@dataclass(frozen=True)
+class Access:
+    tables: frozenset[str] = frozenset()
+    consumes: str | None = None              # the queue key whose event source mapping feeds the function
+    sends: frozenset[str] = frozenset()      # queue keys it publishes to
+    dead_letters: bool = False               # counts, peeks and redrives the DLQs (admin)
+    delays: str | None = None                # changes message visibility on that queue (retry with backoff)
+    raw_bucket: bool = False
+    secrets_key: bool = True                 # envelope encryption: anything reading shops or clients needs it
+    jwt_secret: bool = False
+
+
+def _access(tables: str, **kw: Any) -> Access:
+    sends = kw.pop("sends", "")
+    return Access(tables=frozenset(tables.split()), sends=frozenset(sends.split()), **kw)
+
+
+FUNCTIONS: dict[str, Access] = {
+    API_HANDLER: Access(tables=frozenset(TABLE_SPECS),   # the admin API: every table
+                        sends=frozenset(names.QUEUES), dead_letters=True, raw_bucket=True, jwt_secret=True),
+    "on_order_message": _access("orders after_sales shops shop_skus stock sync idempotency", consumes="orders",
+                                sends="erp_events platform_actions"),
+    "on_after_sale_message": _access("orders after_sales shops shop_skus stock sync idempotency",
+                                     consumes="after_sales", sends="erp_events platform_actions"),
+    "enqueue_pulls": _access("shops sync", sends="pull_jobs orders after_sales", raw_bucket=True),
+    "on_pull_job": _access("shops sync", consumes="pull_jobs", sends="pull_jobs orders after_sales",
+                           raw_bucket=True),
+    "on_platform_action": _access("orders after_sales shops shop_skus stock shipments",
+                                  consumes="platform_actions", sends="erp_events platform_actions"),
+    "poll_taobao_messages": _access("shops idempotency", sends="orders after_sales pull_jobs"),
+    "on_erp_event": _access("orders shops after_sales shipments api_clients erp_deliveries erp_state",
+                            consumes="erp_events", delays="erp_events"),
+    "pull_catalogs": _access("orders shops shop_skus erp_skus stock", sends="platform_actions"),
+    "stock_tick": _access("orders shops shop_skus erp_skus stock", sends="platform_actions"),
+    "refresh_tokens": _access("shops"),
+    "refresh_tracking": _access("orders shipments shops waybill_accounts waybills",
+                                sends="erp_events platform_actions"),
+}
+
+_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
+                  "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+                  "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"]   # pynamodb describes on first use
+_CONSUME_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
+_SEND_ACTIONS = ["sqs:SendMessage", "sqs:GetQueueUrl"]
+_DLQ_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+                "sqs:ChangeMessageVisibility"]
+
+
+def function_name(name: str) -> str:
+    """Explicit names (chalice's own convention) so log groups and alarms can name them without a cycle."""
+    return names.prefix() if name == API_HANDLER else f"{names.prefix()}-{name}"
+
+
+def log_group_name(name: str) -> str:
+    return f"/aws/lambda/{function_name(name)}"
+
+
+def role_logical_id(cfn_function: str) -> str:
+    return f"{cfn_function}Role"
+
+
+def role(name: str, access: Access, cfn: Any) -> dict[str, Any]:
+    """The AWS::IAM::Role of one function; `cfn(key, suffix)` gives a logical id (infra.template.cfn_name)."""
+    statements = [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                   "Resource": [_arn("logs", f"log-group:{log_group_name(name)}:*")]}]
+    if access.tables:
+        statements.append({"Effect": "Allow", "Action": _TABLE_ACTIONS,
+                           "Resource": _table_resources(sorted(access.tables), cfn)})
+    if access.consumes:
+        statements.append({"Effect": "Allow", "Action": _CONSUME_ACTIONS,
+                           "Resource": [_queue_arn(access.consumes, cfn)]})
+    if access.sends:
+        statements.append({"Effect": "Allow", "Action": _SEND_ACTIONS,
+                           "Resource": [_queue_arn(k, cfn) for k in sorted(access.sends)]})
+    if access.delays:
+        statements.append({"Effect": "Allow", "Action": ["sqs:ChangeMessageVisibility", "sqs:GetQueueUrl"],
+                           "Resource": [_queue_arn(access.delays, cfn)]})
+    if access.dead_letters:
+        statements.append({"Effect": "Allow", "Action": _DLQ_ACTIONS,
+                           "Resource": [{"Fn::GetAtt": [cfn(k, "Dlq"), "Arn"]} for k in names.QUEUES]})
+    if access.raw_bucket:
+        statements.append({"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"],
+                           "Resource": [{"Fn::Sub": "${RawBucket.Arn}/*"}]})
+    if access.secrets_key:
+        statements.append({"Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+                           "Resource": [{"Fn::GetAtt": ["SecretsKey", "Arn"]}]})
+    if access.jwt_secret:
+        statements.append({"Effect": "Allow", "Action": ["ssm:GetParameter"],
+                           "Resource": [_arn("ssm", f"parameter/{names.prefix()}/jwt-secret")]})
+    return {"Type": "AWS::IAM::Role", "Properties": {
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+        "Policies": [{"PolicyName": f"{name}-least-privilege",
+                      "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]}}
+
+
+def _table_resources(tables: list[str], cfn: Any) -> list[Any]:
+    out: list[Any] = []
+    for key in tables:
+        if key not in TABLE_SPECS:    # declared ahead of its table spec (tables being added in parallel)
+            continue
+        logical = cfn(key, "Table")
+        out.append({"Fn::GetAtt": [logical, "Arn"]})
+        out += [{"Fn::Sub": f"${{{logical}.Arn}}/index/{index}"} for index in TABLE_SPECS[key][2]]
+    return out
+
+
+def _queue_arn(key: str, cfn: Any) -> dict[str, Any]:
+    return {"Fn::GetAtt": [cfn(key, "Queue"), "Arn"]}
+
+
+def _arn(service: str, resource: str) -> dict[str, Any]:
+    return {"Fn::Sub": f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{resource}"}
