@@ -103,6 +103,7 @@ destroy: $(VENV)/.stamp
 
 bench: $(VENV)/.stamp
 	$(PY) -m bench.run --write-readme
+	$(PY) -m bench.cost --write-readme
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -90,12 +90,21 @@ def _write_units(item: dict[str, Any], size: int, indexes: list[tuple[str, str |
 
 
 def _read_units(operation: str, params: dict[str, Any], response: dict[str, Any]) -> float:
-    strong = params.get("ConsistentRead", False)
-    items = ([response["Item"]] if response.get("Item") else []) if operation == "GetItem" else \
-        response.get("Items", []) if operation == "Query" else \
-        [i for batch in response.get("Responses", {}).values() for i in batch]
-    size = sum(_item_size(i) for i in items)
-    return max(1, math.ceil(size / 4096)) * (1.0 if strong else 0.5)
+    """A Query pays for the total size it read, rounded up once; GetItem and BatchGetItem per item (a key
+    that finds nothing still costs the minimum)."""
+    if operation == "Query":
+        pages = max(1, math.ceil(sum(_item_size(i) for i in response.get("Items", [])) / 4096))
+        return pages * (1.0 if params.get("ConsistentRead") else 0.5)
+    if operation == "GetItem":
+        return max(1, math.ceil(_item_size(response.get("Item") or {}) / 4096)) * \
+            (1.0 if params.get("ConsistentRead") else 0.5)
+    units: float = 0.0
+    for table, request in params.get("RequestItems", {}).items():
+        found = response.get("Responses", {}).get(table, [])
+        strong = 1.0 if request.get("ConsistentRead") else 0.5
+        units += sum(max(1, math.ceil(_item_size(i) / 4096)) for i in found) * strong
+        units += max(0, len(request.get("Keys", [])) - len(found)) * strong
+    return units
 
 
 def run(orders: int = 2000) -> dict[str, Any]:
