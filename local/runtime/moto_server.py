@@ -88,6 +88,10 @@ class Gate:
 
 
 class QuietRequestHandler(MotoRequestHandler):
+    # werkzeug speaks HTTP/1.0 by default: one TCP connection (and one server thread) per AWS call. With
+    # keep-alive, botocore's pooled connections are reused and a call costs a request, not a connect.
+    protocol_version = "HTTP/1.1"
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         return None
 

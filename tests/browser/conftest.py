@@ -166,6 +166,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
 def shot(page: Any, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
+    # the page's own loading masks gone (a table waiting for its data is no screenshot of the page)
+    page.locator(".el-loading-mask:visible").first.wait_for(state="detached", timeout=15_000)
     page.wait_for_timeout(300)           # transitions settle
     page.screenshot(path=str(path), full_page=True)
     return path

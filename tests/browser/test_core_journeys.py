@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import api, login, shot
 
@@ -48,7 +49,8 @@ def test_GIVEN_orders_WHEN_filtering_by_order_no_and_status_THEN_the_one_order_s
     shot(page, "03-orders")
     page.fill("[data-test=f-order-no]", target["order_no"])
     page.click("[data-test=search]")
-    page.wait_for_function("document.querySelectorAll('[data-test=orders-table] .el-table__row').length === 1")
+    # a locator, not wait_for_function: the UI's CSP (script-src 'self') refuses evaluating strings
+    expect(page.locator("[data-test=orders-table] .el-table__row")).to_have_count(1)
     assert target["order_no"] in page.locator("[data-test=orders-table]").inner_text()
     assert f"order_no={target['order_no']}" in page.url
     page.locator("[data-test=orders-table] .el-table__row").first.click()

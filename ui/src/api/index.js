@@ -37,3 +37,40 @@ export const syncApi = {
 }
 
 export { get, post, put, patch, del, request }
+
+export const afterSalesApi = {
+  list: (params) => get('/admin/after-sales', params),
+  counts: (shop_id) => get('/admin/after-sales/counts', { shop_id }),
+  get: (id) => get(`/admin/after-sales/${e(id)}`),
+  act: (id, verb, body) => post(`/admin/after-sales/${e(id)}/${e(verb)}`, body),
+}
+
+export const shopsApi = {
+  list: () => get('/admin/shops'),
+  skus: (shopId, params) => get(`/admin/shops/${e(shopId)}/skus`, params),
+  pullCatalog: (shopId) => post(`/admin/shops/${e(shopId)}/catalog/pull`),
+}
+
+// The e-waybill contract (briefs/shipping-api.md: chalicelib/api/waybills.py)
+const pdf = async (path, body) => (await request('POST', path, { body, raw: true, headers: { Accept: 'application/pdf' } })).blob()
+export const shippingApi = {
+  carriers: (shopId) => get(`/admin/shops/${e(shopId)}/carriers`),
+  accounts: (shop_id) => get('/admin/waybill-accounts', { shop_id }),
+  pullAccounts: (shopId) => post(`/admin/shops/${e(shopId)}/waybill-accounts/pull`),
+  setDefault: (shopId, account_id) => put(`/admin/shops/${e(shopId)}/default-waybill-account`, { account_id }),
+  issue: (order_ids, account_id, merge) => post('/admin/waybills', { order_ids, account_id: account_id || undefined, merge: !!merge }),
+  list: (params) => get('/admin/waybills', params),
+  get: (id) => get(`/admin/waybills/${e(id)}`),
+  cancel: (id) => post(`/admin/waybills/${e(id)}/cancel`),
+  printJobs: (waybill_ids, printer, preview) => post('/admin/print-jobs', { waybill_ids, printer, preview: !!preview }),
+  printed: (waybill_ids) => post('/admin/waybills/printed', { waybill_ids }),
+  labels: (waybill_ids, size) => pdf('/admin/labels', { waybill_ids, size: size || '100x150' }),
+  picklist: (order_ids) => pdf('/admin/picklists', { order_ids }),
+  ship: (waybill_ids) => post('/admin/waybills/ship', { waybill_ids }),
+  forOrder: (orderId) => get(`/admin/orders/${e(orderId)}/shipments`),
+  refreshTracking: (id) => post(`/admin/waybills/${e(id)}/tracking/refresh`),
+}
+
+export const auditApi = {
+  list: (params) => get('/admin/audit', params),
+}
