@@ -13,7 +13,7 @@ CSP_DIRECTIVES: dict[str, tuple[str, ...]] = {
     "default-src": ("'self'",),
     "script-src": ("'self'",),
     "style-src": ("'self'", "'unsafe-inline'"),
-    "img-src": ("'self'", "data:", "blob:"),
+    "img-src": ("'self'", "data:", "blob:", "https:"),   # buyers' evidence photos on the platforms' CDNs
     "font-src": ("'self'", "data:"),
     "connect-src": ("'self'", *PRINT_COMPONENT_SOURCES),
     "object-src": ("'none'",),

@@ -45,7 +45,8 @@ def start_sandboxes(ctx: StartContext) -> None:
         shop_id = _register(r.platform, r.name, r.shop, r.server.url)
         _subscribe(r.platform, r.sandbox, r.shop, ctx.base_url, shop_id)
         now = datetime.now(SHANGHAI)
-        r.sandbox.generate_orders(r.shop.seller_id, 20, now - timedelta(hours=6), now - timedelta(minutes=5))
+        made = r.sandbox.generate_orders(r.shop.seller_id, 20, now - timedelta(hours=6), now - timedelta(minutes=5))
+        _buyers_ask_refunds(r.platform, r.sandbox, r.shop, made)
         listing[r.platform] = {"shop_id": shop_id, **describe(r)}
         threading.Thread(target=_trickle, args=(r.platform, r.sandbox, r.shop), daemon=True,
                          name=f"demo-{r.platform}").start()
@@ -106,6 +107,20 @@ def _permit_tmc(shop_id: str) -> None:
     from chalicelib.services.platform_access import credentials_for
     shop = bootstrap.shops().get(shop_id)
     TmcFeed(credentials_for(shop, bootstrap.shops().get_secrets(shop_id)), Transport()).permit()
+
+
+def _buyers_ask_refunds(platform: str, sandbox: Any, demo: SandboxShop, order_nos: list[str], wanted: int = 2) -> None:
+    """A few refund requests, so the after-sales center has cases to act on from the first minute."""
+    asked = 0
+    for order_no in order_nos:
+        if asked == wanted:
+            return
+        try:
+            sandbox.request_after_sale(demo.seller_id, order_no, "refund_only")
+            asked += 1
+        except (ValueError, KeyError, LookupError):   # an order in a state that cannot ask (unpaid, closed...)
+            continue
+    log.info("demo refunds for %s: %d asked", platform, asked)
 
 
 def _trickle(platform: str, sandbox: Any, demo: SandboxShop) -> None:

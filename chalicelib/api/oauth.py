@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlencode
 
 from chalice import Blueprint, Response
 from chalice.app import Request
@@ -33,7 +34,7 @@ def callback_uri(request: Request, platform: str) -> str:
 @public_route(bp, "/oauth/{platform}/callback")
 def oauth_callback(ctx: Ctx, platform: str) -> Any:
     from chalicelib.config import settings
-    from chalicelib.domain.errors import ValidationError
+    from chalicelib.domain.errors import DomainError, ValidationError
     from chalicelib.domain.platform import Platform
     from chalicelib.services.oauth import complete_authorisation
     from chalicelib.services.shop_admin import shop_view
@@ -42,10 +43,19 @@ def oauth_callback(ctx: Ctx, platform: str) -> Any:
     except ValueError as exc:
         raise ValidationError(f"unknown platform {platform}", field="platform") from exc
     query: dict[str, str] = dict(ctx.request.query_params or {})
-    shop = complete_authorisation(bootstrap.shops(), bootstrap.clients(), bootstrap.idempotency(), which,
-                                  query.get("code", ""), query.get("state", ""),
-                                  callback_uri(ctx.request, platform), settings().jwt_secret, bootstrap.clock().now())
     ui = settings().ui_origin
+    try:
+        shop = complete_authorisation(bootstrap.shops(), bootstrap.clients(), bootstrap.idempotency(), which,
+                                      query.get("code", ""), query.get("state", ""),
+                                      callback_uri(ctx.request, platform), settings().jwt_secret,
+                                      bootstrap.clock().now())
+    except DomainError as exc:
+        if not ui:
+            raise
+        # the seller arrives here from the platform's page in a browser: send them back to the UI with the
+        # reason, not to a JSON error page
+        reason = urlencode({"authorise_error": type(exc).__name__, "message": str(exc)[:200]})
+        return Response("", status_code=302, headers={"Location": f"{ui}/#/shops?{reason}"})
     if ui:
         return Response("", status_code=302, headers={"Location": f"{ui}/#/shops/{shop.shop_id}?authorised=1"})
     return {"authorised": True, "shop": shop_view(shop)}

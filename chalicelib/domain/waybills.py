@@ -11,11 +11,16 @@ from typing import Any
 
 from chalicelib.domain.errors import InvalidTransitionError
 from chalicelib.domain.orders import Order
-from chalicelib.domain.status import OrderStatus
+from chalicelib.domain.status import HoldReason, OrderStatus
 
 # The platforms whose waybill API takes several orders for one parcel (the others take one order no.).
 MERGING_PLATFORMS = frozenset({"taobao", "pdd", "douyin", "wechat", "xhs"})
 SHIPPABLE = frozenset({OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPED})
+# Holds that mean "do not send this parcel": a refund request (interception), a person's hold, an address or a
+# buyer message to read first. An unlinked SKU or missing stock only keeps the order from the ERP: a seller
+# printing at their own desk knows what is on the shelf.
+STOPS_SHIPPING = frozenset({HoldReason.REFUND_REQUESTED, HoldReason.MANUAL_HOLD, HoldReason.ADDRESS_ISSUE,
+                            HoldReason.BUYER_MESSAGE})
 TRACKING_SHARDS = 8
 
 
@@ -151,6 +156,9 @@ def shippable_problem(order: Order) -> str:
         return f"order {order.order_id} is {order.status.value}: no waybill for it"
     if order.receiver is None:
         return f"order {order.order_id} has no receiver"
+    stopping = sorted(h.value for h in order.holds if h in STOPS_SHIPPING)
+    if stopping:
+        return f"order {order.order_id} is on hold ({', '.join(stopping)}): release it first"
     return ""
 
 

@@ -191,3 +191,18 @@ def test_given_parallel_refreshers_of_a_rotating_refresh_token_then_one_refreshe
         assert bootstrap.shops().get(shop_id).status is ShopStatus.ACTIVE and works(shop_id)
     finally:
         server.stop()
+
+
+def test_given_a_ui_origin_when_the_callback_is_refused_then_the_seller_returns_to_the_ui_with_the_reason(
+        api: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.config import settings
+    monkeypatch.setenv("UI_ORIGIN", "https://oms.example.test")
+    settings.cache_clear()
+    try:
+        answer = api.http.get("/oauth/pdd/callback?code=fake-code&state=abc.def")
+    finally:
+        monkeypatch.delenv("UI_ORIGIN")
+        settings.cache_clear()
+    assert answer.status_code == 302
+    location = {k.lower(): v for k, v in answer.headers.items()}["location"]
+    assert location.startswith("https://oms.example.test/#/shops?authorise_error=")

@@ -10,7 +10,7 @@ import pytest
 from chalicelib.domain.errors import InvalidTransitionError, ValidationError
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
-from chalicelib.domain.status import OrderStatus
+from chalicelib.domain.status import HoldReason, OrderStatus
 from chalicelib.domain.waybills import WaybillStatus
 from chalicelib.platforms.base import Tracking, TrackingEvent
 from chalicelib.services import waybill_print, waybill_tracking
@@ -92,6 +92,18 @@ def test_GIVEN_unknown_and_cancelled_orders_THEN_they_fail_alone(world) -> None:
     outcomes = service.issue(deps, [*good, "shopA-404", *cancelled])
     assert [o.ok for o in outcomes] == [True, False, False]
     assert isinstance(outcomes[2].error, InvalidTransitionError)
+
+
+def test_GIVEN_an_order_held_for_a_refund_request_WHEN_issuing_THEN_refused_and_an_unlinked_one_is_not(world) -> None:
+    deps, _, _ = world
+    ready(deps)
+    intercepted, unlinked = add_orders(deps, "7", "8")
+    order = deps.orders.get(intercepted)
+    assert order is not None
+    deps.orders.save(order.hold(HoldReason.REFUND_REQUESTED), order.revision)
+    outcomes = service.issue(deps, [intercepted, unlinked])
+    assert [o.ok for o in outcomes] == [False, True]
+    assert "refund_requested" in str(outcomes[0].error)
 
 
 def test_GIVEN_two_orders_of_one_buyer_WHEN_merged_THEN_one_parcel_for_both(world) -> None:

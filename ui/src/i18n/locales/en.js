@@ -100,7 +100,7 @@ export default {
   shops: {
     title: 'Shops', add: 'Add shop', name: 'Shop name', sellerId: 'Seller ID', mode: 'App type', appKey: 'App key', appSecret: 'App secret',
     selfBuilt: 'Self-built app', thirdParty: 'Third-party app (service market)', baseUrl: 'API base URL (sandbox)', authorise: 'Authorise', authoriseDirect: 'Authorise directly',
-    authoriseHint: "Opens the platform's consent page; the seller comes back here afterwards.", authorised: 'Shop authorised', pause: 'Pause sync', resume: 'Resume sync',
+    authoriseHint: "Opens the platform's consent page; the seller comes back here afterwards.", authorised: 'Shop authorised', authoriseFailed: 'Authorisation failed', pause: 'Pause sync', resume: 'Resume sync',
     refreshToken: 'Refresh token', tokenExpires: 'Token expires', syncNow: 'Sync now', resync: 'Re-sync a range', stockSync: 'Stock sync settings',
     catalogPull: 'Pull catalog', paused: 'Paused', resumed: 'Resumed', sandbox: 'Sandbox', syncing: 'Syncing', logs: 'Pull logs',
     ratio: 'Ratio (%)', safety: 'Safety stock', floor: 'Floor', stockEnabled: 'Sync stock', pushes: 'Stock pushes',

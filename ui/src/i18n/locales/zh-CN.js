@@ -100,7 +100,7 @@ export default {
   shops: {
     title: '店铺列表', add: '添加店铺', name: '店铺名称', sellerId: '卖家 ID', mode: '应用类型', appKey: 'AppKey', appSecret: 'AppSecret',
     selfBuilt: '自研应用', thirdParty: '第三方应用（服务市场）', baseUrl: '接口地址（沙箱）', authorise: '授权', authoriseDirect: '直接授权',
-    authoriseHint: '将打开平台授权页面，卖家同意后会跳回本系统。', authorised: '店铺授权成功', pause: '暂停同步', resume: '恢复同步',
+    authoriseHint: '将打开平台授权页面，卖家同意后会跳回本系统。', authorised: '店铺授权成功', authoriseFailed: '店铺授权失败', pause: '暂停同步', resume: '恢复同步',
     refreshToken: '刷新令牌', tokenExpires: '令牌到期', syncNow: '立即同步', resync: '补拉时间段', stockSync: '库存同步设置',
     catalogPull: '拉取商品', paused: '已暂停', resumed: '已恢复', sandbox: '沙箱', syncing: '同步中', logs: '拉取日志',
     ratio: '同步比例（%）', safety: '安全库存', floor: '最低库存', stockEnabled: '开启库存同步', pushes: '库存推送记录',
