@@ -2,8 +2,10 @@
 and the control surface tests and the local runtime drive (`SandboxPlatform`)."""
 from __future__ import annotations
 
+import contextlib
 import json
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -57,14 +59,43 @@ class GatewayApp(Protocol):
     def handle(self, request: SandboxRequest) -> SandboxResponse: ...
 
 
+class _Gateway(ThreadingHTTPServer):
+    """Keeps its open connections, so that stopping it ends them too: the handler threads of keep-alive
+    connections outlive shutdown(), and a client's pooled connection would go on being served by a
+    "stopped" platform."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def drop_connections(self) -> None:
+        with self._open_lock:
+            still_open = list(self._open)
+        for connection in still_open:
+            with contextlib.suppress(OSError):   # already closed by the client
+                connection.shutdown(socket.SHUT_RDWR)
+
+
 class SandboxServer:
     """One platform gateway on 127.0.0.1 (port 0 picks a free one)."""
 
     def __init__(self, app: GatewayApp, port: int = 0, host: str = "127.0.0.1") -> None:
         self.app = app
         handler = _make_handler(app)
-        self._httpd = ThreadingHTTPServer((host, port), handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _Gateway((host, port), handler)
         # a short poll interval: stop() waits for the next poll, and tests start and stop many servers
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"sandbox-{port}", daemon=True)
@@ -81,6 +112,7 @@ class SandboxServer:
     def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+        self._httpd.drop_connections()
 
 
 def _make_handler(app: GatewayApp) -> type[BaseHTTPRequestHandler]:
