@@ -65,6 +65,9 @@ def _page(items: list[T], limit: int, cursor: str | None) -> Page[T]:
 
 
 class InMemoryOrderRepository(_Store):
+    def get_many(self, order_ids: Any) -> dict[str, Any]:
+        return {key: copy.deepcopy(self.rows[key]) for key in order_ids if key in self.rows}
+
     def __init__(self) -> None:
         super().__init__(lambda o: o.order_id)
 

@@ -3,7 +3,7 @@ anything, status only moves forward, holds and the ERP hand-off are recomputed, 
 conditional on the revision read (a lost race reloads and re-applies)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from enum import StrEnum
 from typing import Any
@@ -15,6 +15,7 @@ from chalicelib.domain.orders import (
     OrderChange,
     Receiver,
     SkuLink,
+    can_transition,
     handoff_for,
     next_status,
     order_id_for,
@@ -41,14 +42,19 @@ def apply_snapshot(orders: OrderRepository, clock: Clock, shop_id: str, incoming
 
 
 def apply_and_keep(orders: OrderRepository, clock: Clock, shop_id: str, incoming: CanonicalOrder,
-                   links: Links, raw_ref: str = "") -> tuple[Outcome, Order | None]:
+                   links: Links, raw_ref: str = "", first_read: Callable[[], Order | None] | None = None,
+                   ) -> tuple[Outcome, Order | None]:
     """Also returns the order as stored (as last read, when unchanged), so the caller reads it no more.
-    The first read may be stale (eventually consistent, half the read units): stale can only mean older
-    or absent, and then the revision-conditional write fails and the retry reads strongly."""
+    The first read may be stale (eventually consistent, half the read units; or `first_read`, what the
+    caller read for its whole batch at once): stale can only mean older or absent, and then the
+    revision-conditional write fails and the retry reads strongly."""
     order_id = order_id_for(shop_id, incoming.order_no)
     for attempt in range(MAX_ATTEMPTS):
-        existing = orders.get(order_id, consistent=attempt > 0)
-        if existing is not None and existing.version >= incoming.version:
+        if attempt == 0 and first_read is not None:
+            existing = first_read()
+        else:
+            existing = orders.get(order_id, consistent=attempt > 0)
+        if existing is not None and not _newer(incoming, existing):
             return Outcome.UNCHANGED, existing   # a duplicate or a late, older delivery
         try:
             if existing is None:
@@ -61,6 +67,29 @@ def apply_and_keep(orders: OrderRepository, clock: Clock, shop_id: str, incoming
         except ConflictError:
             continue
     raise ConflictError(f"order {order_id} kept changing during {MAX_ATTEMPTS} attempts")
+
+
+# What the platform owns on an order. Platform versions are modified times, most in whole seconds: two
+# changes in one second carry one version. At an equal version a snapshot is taken when it moves the order
+# forward, or, at the same status, when its content sorts after what is stored: both arrival orders end the
+# same, equal content changes nothing, and a stale same-second redelivery cannot roll the order back.
+PLATFORM_OWNED = ("platform_status", "refund_state", "paid_fen", "total_fen", "tracking_no", "carrier_code",
+                  "seller_memo", "seller_flag", "buyer_memo", "paid_at", "shipped_at")
+
+
+def _newer(incoming: CanonicalOrder, existing: Order) -> bool:
+    if incoming.version != existing.version:
+        return incoming.version > existing.version
+    if incoming.status != existing.status:
+        return can_transition(existing.status, incoming.status)
+    return _content_key(incoming) > _content_key(existing)
+
+
+def _content_key(order: CanonicalOrder | Order) -> str:
+    import hashlib
+    lines = tuple((line.line_id, line.quantity, line.refund_state.value) for line in order.lines)
+    text = repr((tuple(str(getattr(order, name)) for name in PLATFORM_OWNED), lines))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _new_order(shop_id: str, c: CanonicalOrder, links: Links, clock: Clock, raw_ref: str) -> Order:

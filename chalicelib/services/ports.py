@@ -2,7 +2,7 @@
 hand-written fakes in tests/fakes.py, and one contract suite runs against both."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -45,6 +45,8 @@ class Clock(Protocol):
 
 class OrderRepository(Protocol):
     def get(self, order_id: str, *, consistent: bool = True) -> Order | None: ...
+    def get_many(self, order_ids: Collection[str]) -> dict[str, Order]:
+        """Eventually consistent, by key, the found ones only (one call for a consumer's batch)."""
     def add(self, order: Order) -> None:
         """Insert; ConflictError if the order exists."""
     def save(self, order: Order, expected_revision: int) -> None:

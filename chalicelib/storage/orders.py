@@ -1,7 +1,7 @@
 """Orders in DynamoDB. Every write is conditional on the revision read (optimistic locking)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from pynamodb.expressions.condition import Condition
@@ -44,6 +44,9 @@ class DynamoOrderRepository:
             return from_item(OrderItem.get(order_id, consistent_read=consistent))
         except OrderItem.DoesNotExist:
             return None
+
+    def get_many(self, order_ids: Collection[str]) -> dict[str, Order]:
+        return {order.order_id: order for order in _whole(sorted(set(order_ids)))}
 
     def add(self, order: Order) -> None:
         self._put(to_item(order, 1), OrderItem.order_id.does_not_exist())

@@ -8,42 +8,24 @@ from chalice import Blueprint
 
 from chalicelib import bootstrap, names
 from chalicelib.workers.batch import Applied, note, run_batch
+from chalicelib.workers.batch_reads import BatchReads
 
 bp = Blueprint(__name__)
 log = logging.getLogger("oms.workers.orders")
 
 
-class _BatchLinks:
-    """The SKU links of one batch, read once: orders of a shop share SKUs, and each key read costs a read
-    unit whether or not the SKU is linked. Only for the batch (a second): a link made meanwhile is the
-    same race as a link made between the read and the write, which re-resolution covers."""
-
-    def __init__(self) -> None:
-        self._known: dict[tuple[str, str], tuple[Any, ...]] = {}
-
-    def reset(self) -> None:
-        self._known.clear()
-
-    def lookup(self, shop_id: str, sku_ids: set[str]) -> dict[str, tuple[Any, ...]]:
-        missing = {s for s in sku_ids if (shop_id, s) not in self._known}
-        if missing:
-            found = bootstrap.shop_skus().links_for(shop_id, missing)
-            self._known.update({(shop_id, s): tuple(found.get(s, ())) for s in missing})
-        return {s: self._known[(shop_id, s)] for s in sku_ids if self._known[(shop_id, s)]}
-
-
-_links = _BatchLinks()
+_reads = BatchReads()
 
 
 @bp.on_sqs_message(queue=names.queue_name("orders"), batch_size=10)
 def on_order_message(event: Any) -> dict[str, Any]:
-    _links.reset()
+    _reads.start(event.to_dict()["Records"])
     return run_batch(event, _handle_order, "orders")
 
 
 @bp.on_sqs_message(queue=names.queue_name("after_sales"), batch_size=10)
 def on_after_sale_message(event: Any) -> dict[str, Any]:
-    _links.reset()
+    _reads.clear()
     return run_batch(event, _handle_after_sale, "after_sales")
 
 
@@ -66,8 +48,9 @@ def ingest_order(shop_id: str, order_no: str, snapshot: dict[str, Any] | None, r
     from chalicelib.services.stock import settle_order
 
     order = _client(shop_id).get_order(order_no) if snapshot is None else from_doc(CanonicalOrder, snapshot)
-    links = _links.lookup(shop_id, {line.platform_sku_id for line in order.lines})
-    outcome, stored = apply_and_keep(bootstrap.orders(), bootstrap.clock(), shop_id, order, links, raw_ref)
+    links = _reads.links(shop_id, {line.platform_sku_id for line in order.lines})
+    outcome, stored = apply_and_keep(bootstrap.orders(), bootstrap.clock(), shop_id, order, links, raw_ref,
+                                     _reads.first_read(order_id_for(shop_id, order.order_no)))
     # on every outcome, unchanged included: idempotent, so a redelivery heals a crash between the two steps.
     # An unchanged order was only read (maybe stale): settle reads it afresh.
     written = stored if outcome is not Outcome.UNCHANGED else None

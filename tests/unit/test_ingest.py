@@ -73,3 +73,28 @@ def test_given_a_manual_line_link_then_a_platform_update_keeps_it() -> None:
     repo.save(fixed, order.revision)
     apply_snapshot(repo, FixedClock(), "s", canonical_order("10", minutes=3), {})
     assert repo.get("s-10").lines[0].links == (SkuLink("MC-1"),)
+
+
+def test_given_two_changes_in_one_second_when_they_arrive_in_either_order_then_the_later_stage_is_kept() -> None:
+    awaiting = canonical_order("20", minutes=1)
+    shipped = replace(awaiting, status=OrderStatus.SHIPPED, platform_status="WAIT_BUYER_CONFIRM_GOODS",
+                      tracking_no="ZTO20")   # the same modified second: the same version
+    for first, second in ((awaiting, shipped), (shipped, awaiting)):
+        repo = InMemoryOrderRepository()
+        apply_snapshot(repo, FixedClock(), "s", first, {})
+        apply_snapshot(repo, FixedClock(), "s", second, {})
+        order = repo.get("s-20")
+        assert (order.status, order.tracking_no) == (OrderStatus.SHIPPED, "ZTO20")
+
+
+def test_given_a_same_second_change_at_one_status_when_delivered_in_either_order_then_both_end_the_same() -> None:
+    base = canonical_order("21", minutes=1)
+    memo = replace(base, seller_memo="加急")
+    results = []
+    for first, second in ((base, memo), (memo, base)):
+        repo = InMemoryOrderRepository()
+        apply_snapshot(repo, FixedClock(), "s", first, {})
+        apply_snapshot(repo, FixedClock(), "s", second, {})
+        assert apply_snapshot(repo, FixedClock(), "s", second, {}) is Outcome.UNCHANGED
+        results.append(repo.get("s-21").seller_memo)
+    assert results[0] == results[1]
