@@ -8,21 +8,15 @@ from typing import Any
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import OrderStatus
 from chalicelib.platforms.base import (
-    Address,
     CanonicalAfterSale,
     CanonicalOrder,
     CanonicalProduct,
     Carrier,
     NotAllowedError,
-    RejectReason,
     ResendRequest,
     ShipRequest,
     ShopCredentials,
-    TokenSet,
     Tracking,
-    WaybillAccount,
-    WaybillRequest,
-    WaybillResult,
 )
 from chalicelib.platforms.http import Transport
 from chalicelib.platforms.jd import mapping, trace
@@ -33,6 +27,9 @@ from chalicelib.platforms.jd.logistics import JdLogistics
 from chalicelib.platforms.jd.oauth import JdOAuth
 from chalicelib.platforms.jd.paging import WindowWalker
 from chalicelib.platforms.jd.signing import format_timestamp
+from chalicelib.platforms.oauth import DelegatedOAuth
+from chalicelib.platforms.refund_actions import DelegatedRefundActions
+from chalicelib.platforms.waybills import DelegatedWaybills
 
 ORDER_PAGE_SIZE = 100    # enSearch: page_size <= 100
 ORDER_MAX_PAGES = 100    # JOS answers empty pages past page 100
@@ -50,7 +47,7 @@ def create_client(credentials: ShopCredentials, transport: Transport) -> JdClien
     return JdClient(credentials, transport)
 
 
-class JdClient:
+class JdClient(DelegatedOAuth, DelegatedRefundActions, DelegatedWaybills):
     platform = Platform.JD
     # enSearch: start_date and end_date at most one month apart; 28 days fits every calendar month
     max_window = timedelta(days=28)
@@ -60,7 +57,9 @@ class JdClient:
         self.gateway = JdGateway(credentials, transport)
         self.credentials = credentials
         self.after_sales = JdAfterSales(self.gateway, credentials)
+        self.refund_actions = self.after_sales
         self.logistics = JdLogistics(self.gateway, credentials)
+        self.waybills = self.logistics
         self.oauth = JdOAuth(credentials, transport)
         self.max_pages = ORDER_MAX_PAGES
 
@@ -121,18 +120,6 @@ class JdClient:
     def get_after_sale(self, case_id: str) -> CanonicalAfterSale:
         return self.after_sales.get(case_id)
 
-    def approve_refund(self, case_id: str) -> None:
-        self.after_sales.approve_refund(case_id)
-
-    def reject_refund(self, case_id: str, reason: RejectReason) -> None:
-        self.after_sales.reject_refund(case_id, reason)
-
-    def approve_return(self, case_id: str, address: Address, contact: str, phone: str) -> None:
-        self.after_sales.approve_return(case_id, address, contact, phone)
-
-    def confirm_return_received(self, case_id: str) -> None:
-        self.after_sales.confirm_return_received(case_id)
-
     def resend(self, request: ResendRequest) -> None:
         self.after_sales.resend(request)
 
@@ -157,23 +144,3 @@ class JdClient:
 
     def list_carriers(self) -> list[Carrier]:
         return self.logistics.carriers()
-
-    # ------------------------------------------------------------ OAuth
-    def authorize_url(self, redirect_uri: str, state: str) -> str:
-        return self.oauth.authorize_url(redirect_uri, state)
-
-    def exchange_code(self, code: str, redirect_uri: str) -> TokenSet:
-        return self.oauth.exchange(code)
-
-    def refresh(self, refresh_token: str) -> TokenSet:
-        return self.oauth.refresh(refresh_token)
-
-    # ------------------------------------------------------------ waybills
-    def waybill_accounts(self) -> list[WaybillAccount]:
-        return self.logistics.accounts()
-
-    def get_waybill(self, request: WaybillRequest) -> WaybillResult:
-        return self.logistics.get_waybill(request)
-
-    def cancel_waybill(self, carrier_code: str, waybill_no: str) -> None:
-        self.logistics.cancel(carrier_code, waybill_no)

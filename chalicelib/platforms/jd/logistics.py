@@ -43,7 +43,7 @@ class JdLogistics:
                                  {"vendorCode": self.vendor_code})
         return [_account(row) for row in checked(body, "resultInfo").get("data") or []]
 
-    def get_waybill(self, request: WaybillRequest) -> WaybillResult:
+    def get(self, request: WaybillRequest) -> WaybillResult:
         account = request.account.raw
         order_no = request.order_nos[0]
         content = {

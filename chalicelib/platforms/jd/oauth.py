@@ -40,7 +40,7 @@ class JdOAuth:
                  "state": state, "scope": SCOPE}
         return f"{self.base}/oauth2/to_login?{urlencode(query)}"
 
-    def exchange(self, code: str) -> TokenSet:
+    def exchange_code(self, code: str) -> TokenSet:
         return self._token("access_token", {"grant_type": "authorization_code", "code": code})
 
     def refresh(self, refresh_token: str) -> TokenSet:

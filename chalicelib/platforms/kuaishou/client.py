@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,17 +20,17 @@ from chalicelib.platforms.base import (
     ResendRequest,
     ShipRequest,
     ShopCredentials,
-    TokenSet,
     Tracking,
-    WaybillAccount,
-    WaybillRequest,
-    WaybillResult,
 )
+from chalicelib.platforms.epoch import to_ms, windows
 from chalicelib.platforms.http import Transport
 from chalicelib.platforms.kuaishou import mapping
 from chalicelib.platforms.kuaishou.gateway import PLATFORM, Gateway
 from chalicelib.platforms.kuaishou.oauth import OAuth
 from chalicelib.platforms.kuaishou.waybill import Waybills
+from chalicelib.platforms.oauth import DelegatedOAuth
+from chalicelib.platforms.waybills import DelegatedWaybills
+from chalicelib.platforms.writes import idempotent
 
 ORDER_WINDOW = timedelta(days=7)  # open.order.cursor.list: beginTime..endTime <= 7 days
 REFUND_WINDOW = timedelta(days=1)  # refund pcursor list: <= 1 day
@@ -42,14 +42,10 @@ RETURN_AGREED = frozenset({22, 30, 40, 45, 50, 60})
 SELLER_REFUSED = 12
 
 
-def windows(start: datetime, end: datetime, size: timedelta) -> Iterator[tuple[datetime, datetime]]:
-    while start < end:
-        stop = min(end, start + size)
-        yield start, stop
-        start = stop
+class KuaishouClient(DelegatedOAuth, DelegatedWaybills):
+    """OAuth and e-waybills are their own services' (oauth.py, waybill.py). `refresh` returns the NEW
+    refresh token too: store both before use, the old one dies within minutes."""
 
-
-class KuaishouClient:
     platform = Platform.KUAISHOU
     max_window = ORDER_WINDOW
     settle_lag = timedelta(minutes=2)
@@ -68,8 +64,8 @@ class KuaishouClient:
                 "pageSize": 50,
                 "sort": 2,
                 "queryType": 2,
-                "beginTime": mapping.to_ms(lo),
-                "endTime": mapping.to_ms(hi),
+                "beginTime": to_ms(lo),
+                "endTime": to_ms(hi),
             }
             for payload in self._cursor_pages("open.order.cursor.list", params, "cursor", "orderList"):
                 order = mapping.order(payload)
@@ -84,8 +80,8 @@ class KuaishouClient:
         seen: set[str] = set()
         for lo, hi in windows(start, end, REFUND_WINDOW):
             params = {
-                "beginTime": mapping.to_ms(lo),
-                "endTime": mapping.to_ms(hi),
+                "beginTime": to_ms(lo),
+                "endTime": to_ms(hi),
                 "type": 9,
                 "pageSize": 100,
                 "queryType": 2,
@@ -136,7 +132,7 @@ class KuaishouClient:
             "expressCode": int(request.carrier_code),
             "expressNo": request.tracking_no,
         }
-        self._idempotent(
+        idempotent(
             lambda: self.gateway.call("open.seller.order.goods.deliver", params, post=True),
             lambda: self.get_order(request.order_no).tracking_no == request.tracking_no,
         )
@@ -152,7 +148,7 @@ class KuaishouClient:
             "negotiateStatus": int(refund.get("negotiateStatus", 1)),
             "refundHandingWay": int(refund.get("handlingWay", 10)),
         }
-        self._idempotent(
+        idempotent(
             lambda: self.gateway.call("open.seller.order.refund.approve", params, post=True),
             lambda: int(self._refund(case_id)["status"]) in REFUNDED_OR_PAYING,
         )
@@ -168,7 +164,7 @@ class KuaishouClient:
             "rejectDesc": reason.text,
             "refundVersion": int(refund["updateTime"]),
         }
-        self._idempotent(
+        idempotent(
             lambda: self.gateway.call("open.refund.reject", params, post=True),
             lambda: int(self._refund(case_id)["status"]) == SELLER_REFUSED,
         )
@@ -184,7 +180,7 @@ class KuaishouClient:
         if int(refund["status"]) in RETURN_AGREED:
             return
         params = {"refundId": int(case_id), "refundAmount": int(refund.get("refundFee", 0))}
-        self._idempotent(
+        idempotent(
             lambda: self.gateway.call("open.seller.order.refund.returngoods.approve", params, post=True),
             lambda: int(self._refund(case_id)["status"]) in RETURN_AGREED,
         )
@@ -194,7 +190,7 @@ class KuaishouClient:
         if int(refund["status"]) in REFUNDED_OR_PAYING:
             return
         params = {"refundId": int(case_id), "status": int(refund["status"])}
-        self._idempotent(
+        idempotent(
             lambda: self.gateway.call("open.seller.order.refund.confirm.receipt", params, post=True),
             lambda: int(self._refund(case_id)["status"]) in REFUNDED_OR_PAYING,
         )
@@ -204,7 +200,7 @@ class KuaishouClient:
         new goods, with the receipt of the returned ones. Kuaishou documents no reissue case."""
         params = {"refundId": int(request.case_id), "expressNo": request.tracking_no,
                   "expressCode": int(request.carrier_code)}
-        self._idempotent(
+        idempotent(
             lambda: self.gateway.call("open.refund.confirm.and.send", params, post=True),
             lambda: int(self._refund(request.case_id)["status"]) == EXCHANGE_SENT,
         )
@@ -249,15 +245,6 @@ class KuaishouClient:
                 return product.platform_product_id
         raise NotFoundError(f"sku {sku_id} not found", platform=PLATFORM)
 
-    @staticmethod
-    def _idempotent(write: Callable[[], Any], already_done: Callable[[], bool]) -> None:
-        """A retried write the platform refuses because it already happened is a success."""
-        try:
-            write()
-        except NotAllowedError:
-            if not already_done():
-                raise
-
     # ------------------------------------------------------------ catalog
     def list_products(self) -> Iterator[CanonicalProduct]:
         page, size = 1, 100
@@ -278,27 +265,6 @@ class KuaishouClient:
     def list_carriers(self) -> list[Carrier]:
         # no carrier-list API is confirmed (reference §7.3): the doc table is the list
         return [Carrier(code=str(code), name=name) for code, name in mapping.EXPRESS_CODES.items()]
-
-    # ------------------------------------------------------------ auth
-    def authorize_url(self, redirect_uri: str, state: str) -> str:
-        return self.oauth.authorize_url(redirect_uri, state)
-
-    def exchange_code(self, code: str, redirect_uri: str) -> TokenSet:
-        return self.oauth.exchange_code(code)
-
-    def refresh(self, refresh_token: str) -> TokenSet:
-        """Returns the NEW refresh token too: store both before use, the old one dies within minutes."""
-        return self.oauth.refresh(refresh_token)
-
-    # ------------------------------------------------------------ waybills
-    def waybill_accounts(self) -> list[WaybillAccount]:
-        return self.waybills.accounts()
-
-    def get_waybill(self, request: WaybillRequest) -> WaybillResult:
-        return self.waybills.get(request)
-
-    def cancel_waybill(self, carrier_code: str, waybill_no: str) -> None:
-        self.waybills.cancel(carrier_code, waybill_no)
 
 
 def create_client(credentials: ShopCredentials, transport: Transport) -> KuaishouClient:

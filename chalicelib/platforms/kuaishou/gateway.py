@@ -21,6 +21,7 @@ from chalicelib.platforms.base import (
     SignatureRejectedError,
     TransientError,
 )
+from chalicelib.platforms.envelope import json_object
 from chalicelib.platforms.http import Transport
 from chalicelib.platforms.kuaishou.signing import HMAC_SHA256, sign
 
@@ -52,18 +53,8 @@ def error_for(code: int, message: str) -> PlatformError:
     return BadRequestError(message, **kw)
 
 
-def decode(response: httpx.Response) -> dict[str, Any]:
-    try:
-        payload = response.json()
-    except ValueError as exc:
-        raise TransientError(f"not JSON (HTTP {response.status_code})", platform=PLATFORM) from exc
-    if not isinstance(payload, dict):
-        raise TransientError("envelope is not an object", platform=PLATFORM)
-    return payload
-
-
 def parse_data(response: httpx.Response) -> Any:
-    payload = decode(response)
+    payload = json_object(response, PLATFORM)
     result = int(payload.get("result", 0) or 0)
     if result != 1:
         raise error_for(result, str(payload.get("error_msg") or payload.get("error") or "unknown error"))

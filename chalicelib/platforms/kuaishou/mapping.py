@@ -7,13 +7,11 @@ the shape below is what our sandbox serves too, and is the first thing to check 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
 from chalicelib.platforms.base import (
-    SHANGHAI,
     AfterSaleLine,
     CanonicalAfterSale,
     CanonicalLine,
@@ -22,6 +20,7 @@ from chalicelib.platforms.base import (
     CanonicalReceiver,
     CanonicalSku,
 )
+from chalicelib.platforms.epoch import from_ms, from_ms_or_none
 
 # order `status` [V message comment]; 0 (unknown) is absent: unknown values never reach the ERP
 ORDER_STATUS: dict[int, OrderStatus] = {
@@ -113,18 +112,6 @@ EBILL_CARRIERS: dict[str, str] = {
 }
 
 
-def at(ms: Any) -> datetime:
-    return datetime.fromtimestamp(int(ms) / 1000, SHANGHAI)
-
-
-def at_or_none(ms: Any) -> datetime | None:
-    return at(ms) if ms else None
-
-
-def to_ms(dt: datetime) -> int:
-    return int(dt.timestamp() * 1000)
-
-
 def order_status(code: int) -> OrderStatus:
     return ORDER_STATUS.get(code, OrderStatus.PENDING_PAYMENT)
 
@@ -197,8 +184,8 @@ def order(payload: Mapping[str, Any]) -> CanonicalOrder:
         platform_status=str(status),
         status=order_status(status),
         refund_state=refund_state(payload.get("orderRefundList") or []),
-        created_at=at(base["createTime"]),
-        modified_at=at(base["updateTime"]),
+        created_at=from_ms(base["createTime"]),
+        modified_at=from_ms(base["updateTime"]),
         lines=lines,
         receiver=receiver(payload.get("orderAddress")),
         total_fen=sum(line.unit_price_fen * line.quantity for line in lines),
@@ -206,11 +193,11 @@ def order(payload: Mapping[str, Any]) -> CanonicalOrder:
         freight_fen=int(base.get("expressFee", 0)),
         seller_discount_fen=int(base.get("discountFee", 0)),
         platform_discount_fen=int(base.get("platformDiscountFee", 0)),
-        paid_at=at_or_none(base.get("payTime")),
+        paid_at=from_ms_or_none(base.get("payTime")),
         buyer_memo=str(base.get("remark") or ""),
         seller_memo=_seller_note(payload),
         seller_flag=int(base.get("sellerFlag", 0)),
-        shipped_at=at_or_none(base.get("sendTime")),
+        shipped_at=from_ms_or_none(base.get("sendTime")),
         carrier_code=str(logistics.get("expressCode", "") or ""),
         tracking_no=str(logistics.get("expressNo", "")),
         raw=dict(payload),
@@ -230,8 +217,8 @@ def after_sale(payload: Mapping[str, Any]) -> CanonicalAfterSale:
         platform_type=str(way),
         refund_fen=int(payload.get("refundFee", 0)),
         reason=str(payload.get("refundReasonDesc", "")),
-        created_at=at(payload["createTime"]),
-        modified_at=at(payload["updateTime"]),
+        created_at=from_ms(payload["createTime"]),
+        modified_at=from_ms(payload["updateTime"]),
         lines=(
             AfterSaleLine(
                 line_id=str(payload.get("orderItemId") or payload.get("skuId", "")),
@@ -245,7 +232,7 @@ def after_sale(payload: Mapping[str, Any]) -> CanonicalAfterSale:
         has_goods_return=way in GOODS_RETURN_WAYS,
         return_carrier_code=str(returned.get("expressCode", "") or ""),
         return_tracking_no=str(returned.get("expressNo", "")),
-        deadline_at=at_or_none(payload.get("expireTime")),
+        deadline_at=from_ms_or_none(payload.get("expireTime")),
         raw=dict(payload),
     )
 

@@ -22,8 +22,9 @@ from chalicelib.platforms.base import (
     TokenSet,
     TransientError,
 )
+from chalicelib.platforms.envelope import json_object
 from chalicelib.platforms.http import Transport
-from chalicelib.platforms.kuaishou.gateway import GATEWAY, PLATFORM, decode
+from chalicelib.platforms.kuaishou.gateway import GATEWAY, PLATFORM
 
 AUTHORIZE_URL = "https://open.kwaixiaodian.com/oauth/authorize"
 SCOPES = "merchant_order,merchant_item,merchant_refund,merchant_logistics"
@@ -43,7 +44,7 @@ def oauth_error(code: int, error: str, message: str) -> PlatformError:
 
 
 def token_set(response: httpx.Response, now: datetime) -> TokenSet:
-    payload = decode(response)
+    payload = json_object(response, PLATFORM)
     result = int(payload.get("result", 0) or 0)
     if result != 1:
         raise oauth_error(result, str(payload.get("error", "")), str(payload.get("error_msg") or "oauth failed"))

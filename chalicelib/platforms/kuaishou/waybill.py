@@ -3,12 +3,12 @@ cancelling. Print data is returned as the 快手打印组件 takes it (reference
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.platforms.base import Address, BadRequestError, WaybillAccount, WaybillRequest, WaybillResult
 from chalicelib.platforms.kuaishou.gateway import PLATFORM, Gateway
+from chalicelib.platforms.waybills import parcel_key
 
 PRINT_KEYS = ("encryptedData", "signature", "key", "templateURL", "addData")
 
@@ -35,12 +35,6 @@ def account(raw: Mapping[str, Any]) -> WaybillAccount:
         sender_address=_address(senders[0]),
         raw=dict(raw),
     )
-
-
-def request_id(request: WaybillRequest) -> str:
-    """Stable per parcel, so a retried call returns the same waybill instead of a second one."""
-    key = "|".join((request.account.account_id, *request.order_nos))
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
 
 class Waybills:
@@ -109,5 +103,5 @@ class Waybills:
             },
             "itemList": [{"itemTitle": name, "itemQuantity": count} for name, count in request.items],
             "settleAccount": acct.raw.get("settleAccount", ""),
-            "requestId": request_id(request),
+            "requestId": parcel_key(request),
         }

@@ -8,14 +8,12 @@ from datetime import datetime, timedelta
 from chalicelib.domain.platform import Platform
 from chalicelib.platforms.base import (
     SHANGHAI,
-    Address,
     BadRequestError,
     CanonicalAfterSale,
     CanonicalOrder,
     CanonicalProduct,
     Carrier,
     NotAllowedError,
-    RejectReason,
     ResendRequest,
     ShipRequest,
     ShopCredentials,
@@ -26,6 +24,7 @@ from chalicelib.platforms.base import (
     WaybillResult,
 )
 from chalicelib.platforms.http import Transport
+from chalicelib.platforms.refund_actions import DelegatedRefundActions
 from chalicelib.platforms.taobao import auth, queries, waybill
 from chalicelib.platforms.taobao.after_sales import RefundDesk
 from chalicelib.platforms.taobao.catalog import Catalog
@@ -34,7 +33,7 @@ from chalicelib.platforms.taobao.mapping import TRACE_STATES, refund_to_after_sa
 from chalicelib.platforms.tracking import tracking
 
 
-class TaobaoClient:
+class TaobaoClient(DelegatedRefundActions):
     platform = Platform.TAOBAO
     max_window = queries.INCREMENT_SPAN
     settle_lag = timedelta(minutes=2)
@@ -43,6 +42,7 @@ class TaobaoClient:
         self.credentials = credentials
         self.gateway = TopGateway(credentials, transport)
         self.refunds = RefundDesk(self.gateway)
+        self.refund_actions = self.refunds
         self.catalog = Catalog(self.gateway)
 
     # ------------------------------------------------------------ reads
@@ -89,18 +89,6 @@ class TaobaoClient:
         else:
             wanted = [line for line in lines if line.get("status") != "TRADE_CLOSED"]
         return bool(wanted) and all(line.get("invoice_no") == request.tracking_no for line in wanted)
-
-    def approve_refund(self, case_id: str) -> None:
-        self.refunds.approve_refund(case_id)
-
-    def reject_refund(self, case_id: str, reason: RejectReason) -> None:
-        self.refunds.reject_refund(case_id, reason)
-
-    def approve_return(self, case_id: str, address: Address, contact: str, phone: str) -> None:
-        self.refunds.approve_return(case_id, address, contact, phone)
-
-    def confirm_return_received(self, case_id: str) -> None:
-        self.refunds.confirm_return_received(case_id)
 
     def resend(self, request: ResendRequest) -> None:
         """tmall.exchange.consigngoods: the exchange's new goods (also taken for a RESHIPPING case [I])."""

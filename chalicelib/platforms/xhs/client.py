@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -15,18 +15,17 @@ from chalicelib.platforms.base import (
     CanonicalOrder,
     CanonicalProduct,
     Carrier,
-    NotAllowedError,
     RejectReason,
     ResendRequest,
     ShipRequest,
     ShopCredentials,
     TokenSet,
     Tracking,
-    WaybillAccount,
-    WaybillRequest,
-    WaybillResult,
 )
+from chalicelib.platforms.epoch import from_ms, from_ms_or_none, to_ms, windows
 from chalicelib.platforms.http import Transport
+from chalicelib.platforms.waybills import DelegatedWaybills
+from chalicelib.platforms.writes import idempotent
 from chalicelib.platforms.xhs import mapping, trace
 from chalicelib.platforms.xhs.gateway import Gateway
 from chalicelib.platforms.xhs.waybill import Waybills
@@ -41,7 +40,7 @@ RETURN_AGREED = frozenset({2, 3, 4, 12, 13})
 RECEIVED = frozenset({4, 12, 13})
 
 
-class XhsClient:
+class XhsClient(DelegatedWaybills):
     platform = Platform.XHS
     max_window = timedelta(seconds=ORDER_WINDOW_S)
     settle_lag = timedelta(minutes=2)
@@ -61,7 +60,7 @@ class XhsClient:
                 ids = [
                     str(r["orderId"])
                     for r in rows
-                    if start <= mapping.at(r["updateTime"]) < end and str(r["orderId"]) not in seen
+                    if start <= from_ms(r["updateTime"]) < end and str(r["orderId"]) not in seen
                 ]
                 seen.update(ids)
                 yield from self._orders(ids)
@@ -115,17 +114,14 @@ class XhsClient:
 
     def list_after_sales(self, start: datetime, end: datetime) -> Iterator[CanonicalAfterSale]:
         seen: set[str] = set()
-        lo = start
-        while lo < end:
-            hi = min(end, lo + AFTER_SALE_WINDOW)
-            params = {"startTime": int(lo.timestamp() * 1000), "endTime": int(hi.timestamp() * 1000), "timeType": 2}
+        for lo, hi in windows(start, end, AFTER_SALE_WINDOW):
+            params = {"startTime": to_ms(lo), "endTime": to_ms(hi), "timeType": 2}
             for rows in self._pages_backwards("afterSale.listAfterSaleInfos", params, "afterSaleBasicInfos"):
                 for row in rows:
                     case_id = str(row["returnsId"])
-                    if start <= mapping.at(row["updatedAt"]) < end and case_id not in seen:
+                    if start <= from_ms(row["updatedAt"]) < end and case_id not in seen:
                         seen.add(case_id)
                         yield self.get_after_sale(case_id)
-            lo = hi
 
     def get_after_sale(self, case_id: str) -> CanonicalAfterSale:
         return mapping.after_sale(self._case(case_id))
@@ -148,7 +144,7 @@ class XhsClient:
         }
         if request.line_ids:
             params["skuIdList"] = list(request.line_ids)
-        self._idempotent(
+        idempotent(
             lambda: self.gateway.call("order.orderDeliver", params),
             lambda: self._shipped_with(request.order_no, request.tracking_no),
         )
@@ -161,7 +157,7 @@ class XhsClient:
     def approve_refund(self, case_id: str) -> None:
         if self._status(case_id) == REFUNDED:
             return
-        self._idempotent(
+        idempotent(
             lambda: self.gateway.call("afterSale.auditReturns", {"returnsId": case_id, "action": 1}),
             lambda: self._status(case_id) == REFUNDED,
         )
@@ -171,7 +167,7 @@ class XhsClient:
             return
         code = reason.code if reason.code.isdigit() else self.reject_reasons(case_id)[0].code
         params = {"returnsId": case_id, "action": 2, "reason": int(code), "description": reason.text}
-        self._idempotent(
+        idempotent(
             lambda: self.gateway.call("afterSale.auditReturns", params), lambda: self._status(case_id) == REFUSED
         )
 
@@ -195,14 +191,14 @@ class XhsClient:
             "receiverPhone": phone,
         }
         params = {"returnsId": case_id, "action": 1, "receiverInfo": receiver_info}
-        self._idempotent(
+        idempotent(
             lambda: self.gateway.call("afterSale.auditReturns", params), lambda: self._status(case_id) in RETURN_AGREED
         )
 
     def confirm_return_received(self, case_id: str) -> None:
         if self._status(case_id) in RECEIVED:
             return
-        self._idempotent(
+        idempotent(
             lambda: self.gateway.call("afterSale.confirmReceive", {"returnsId": case_id, "action": 1}),
             lambda: self._status(case_id) in RECEIVED,
         )
@@ -212,7 +208,7 @@ class XhsClient:
         exchange's new goods, with the receipt of the returned ones. xhs documents no reissue case."""
         params = {"returnsId": request.case_id, "expressCompanyCode": request.carrier_code,
                   "expressNo": request.tracking_no}
-        self._idempotent(lambda: self.gateway.call("afterSale.receiveAndShip", params),
+        idempotent(lambda: self.gateway.call("afterSale.receiveAndShip", params),
                          lambda: request.tracking_no in str(self._case(request.case_id)))
 
     def track(self, carrier_code: str, waybill_no: str, order_no: str = "") -> Tracking:
@@ -229,14 +225,6 @@ class XhsClient:
     def update_stock(self, platform_sku_id: str, quantity: int, platform_product_id: str = "") -> None:
         # qty is the TOTAL stock (reference §4.5): the platform derives the sellable stock from it
         self.gateway.call("inventory.syncSkuStock", {"skuId": platform_sku_id, "qty": quantity})
-
-    @staticmethod
-    def _idempotent(write: Callable[[], Any], already_done: Callable[[], bool]) -> None:
-        try:
-            write()
-        except NotAllowedError:
-            if not already_done():
-                raise
 
     # ------------------------------------------------------------ catalog
     def list_products(self) -> Iterator[CanonicalProduct]:
@@ -276,22 +264,12 @@ class XhsClient:
     def _tokens(data: dict[str, Any]) -> TokenSet:
         return TokenSet(
             access_token=str(data["accessToken"]),
-            expires_at=mapping.at(data["accessTokenExpiresAt"]),
+            expires_at=from_ms(data["accessTokenExpiresAt"]),
             refresh_token=str(data.get("refreshToken", "")),
-            refresh_expires_at=mapping.at_or_none(data.get("refreshTokenExpiresAt")),
+            refresh_expires_at=from_ms_or_none(data.get("refreshTokenExpiresAt")),
             seller_id=str(data.get("sellerId", "")),
             raw=data,
         )
-
-    # ------------------------------------------------------------ waybills
-    def waybill_accounts(self) -> list[WaybillAccount]:
-        return self.waybills.accounts()
-
-    def get_waybill(self, request: WaybillRequest) -> WaybillResult:
-        return self.waybills.get(request)
-
-    def cancel_waybill(self, carrier_code: str, waybill_no: str) -> None:
-        self.waybills.cancel(carrier_code, waybill_no)
 
 
 def create_client(credentials: ShopCredentials, transport: Transport) -> XhsClient:

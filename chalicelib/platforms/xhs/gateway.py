@@ -21,6 +21,7 @@ from chalicelib.platforms.base import (
     SignatureRejectedError,
     TransientError,
 )
+from chalicelib.platforms.envelope import json_object
 from chalicelib.platforms.http import Transport
 from chalicelib.platforms.xhs.signing import sign
 
@@ -57,12 +58,7 @@ def error_for(code: str, message: str) -> PlatformError:
 
 
 def parse_data(response: httpx.Response) -> Any:
-    try:
-        payload = response.json()
-    except ValueError as exc:
-        raise TransientError(f"not JSON (HTTP {response.status_code})", platform=PLATFORM) from exc
-    if not isinstance(payload, dict):
-        raise TransientError("envelope is not an object", platform=PLATFORM)
+    payload = json_object(response, PLATFORM)
     # the official Java SDK also reads code/msg; error_code may be a number or a string
     code = str(payload.get("error_code", payload.get("code", 0)) or 0)
     if payload.get("success") is True and code == "0":

@@ -6,14 +6,12 @@ through its decimal text. Times are epoch milliseconds [I: the sources only say 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
 from chalicelib.platforms.base import (
-    SHANGHAI,
     AfterSaleLine,
     CanonicalAfterSale,
     CanonicalLine,
@@ -22,6 +20,7 @@ from chalicelib.platforms.base import (
     CanonicalReceiver,
     CanonicalSku,
 )
+from chalicelib.platforms.epoch import from_ms, from_ms_or_none
 
 # orderStatus [V zsmhub constant.go]
 ORDER_STATUS: dict[int, OrderStatus] = {
@@ -87,14 +86,6 @@ CARRIERS: dict[str, str] = {
     "DBL": "debangkuaidi",
     "YZPY": "youzhengguonei",
 }
-
-
-def at(ms: Any) -> datetime:
-    return datetime.fromtimestamp(int(ms) / 1000, SHANGHAI)
-
-
-def at_or_none(ms: Any) -> datetime | None:
-    return at(ms) if ms else None
 
 
 def yuan_to_fen(value: Any) -> int:
@@ -166,8 +157,8 @@ def order(payload: Mapping[str, Any], masked: Mapping[str, str]) -> CanonicalOrd
         platform_status=str(status),
         status=order_status(status),
         refund_state=REFUND_STATE.get(int(payload.get("orderAfterSalesStatus", 1)), RefundState.NONE),
-        created_at=at(payload["createdTime"]),
-        modified_at=at(payload["updateTime"]),
+        created_at=from_ms(payload["createdTime"]),
+        modified_at=from_ms(payload["updateTime"]),
         lines=lines,
         receiver=receiver(payload, masked) if payload.get("receiverName") else None,
         total_fen=sum(line.unit_price_fen * line.quantity for line in lines),
@@ -175,11 +166,11 @@ def order(payload: Mapping[str, Any], masked: Mapping[str, str]) -> CanonicalOrd
         freight_fen=int(payload.get("totalShippingFree", 0)),
         seller_discount_fen=int(payload.get("totalMerchantDiscount", 0)),
         platform_discount_fen=int(payload.get("totalRedDiscount", 0)),
-        paid_at=at_or_none(payload.get("paidTime")),
+        paid_at=from_ms_or_none(payload.get("paidTime")),
         buyer_memo=str(payload.get("customerRemark") or ""),
         seller_memo=str(payload.get("sellerRemark") or ""),
         seller_flag=int(payload.get("sellerRemarkFlag") or 0),
-        shipped_at=at_or_none(payload.get("deliveryTime")),
+        shipped_at=from_ms_or_none(payload.get("deliveryTime")),
         carrier_code=str(payload.get("expressCompanyCode") or ""),
         tracking_no=str(payload.get("expressTrackingNo") or ""),
         raw=dict(payload),
@@ -202,8 +193,8 @@ def after_sale(data: Mapping[str, Any]) -> CanonicalAfterSale:
         platform_type=str(kind),
         refund_fen=yuan_to_fen(refund),
         reason=str(info.get("reasonNameZh", "")),
-        created_at=at(info["applyTime"]),
-        modified_at=at(info["updatedAt"]),
+        created_at=from_ms(info["applyTime"]),
+        modified_at=from_ms(info["updatedAt"]),
         lines=tuple(
             AfterSaleLine(
                 line_id=str(s["skuId"]),
@@ -218,7 +209,7 @@ def after_sale(data: Mapping[str, Any]) -> CanonicalAfterSale:
         has_goods_return=kind in (1, 2),
         return_carrier_code=str(returned.get("expressCompanyCode") or ""),
         return_tracking_no=str(returned.get("expressNo") or ""),
-        deadline_at=at_or_none(info.get("expireTime")),
+        deadline_at=from_ms_or_none(info.get("expireTime")),
         raw=dict(data),
     )
 

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.platforms.base import Address, BadRequestError, WaybillAccount, WaybillRequest, WaybillResult
+from chalicelib.platforms.waybills import parcel_key
 from chalicelib.platforms.xhs.gateway import PLATFORM, Gateway
 
 BILL_VERSION = 2
@@ -37,10 +37,6 @@ def account(raw: Mapping[str, Any]) -> WaybillAccount:
         sender_address=_address(senders[0]),
         raw=dict(raw),
     )
-
-
-def object_id(request: WaybillRequest) -> str:
-    return hashlib.sha1("|".join((request.account.account_id, *request.order_nos)).encode()).hexdigest()
 
 
 def _address_body(address: Address) -> dict[str, str]:
@@ -103,7 +99,7 @@ class Waybills:
             },
             "tradeOrderInfoList": [
                 {
-                    "objectId": object_id(request),
+                    "objectId": parcel_key(request),
                     "orderInfo": {"orderChannelsType": "XIAO_HONG_SHU", "tradeOrderList": list(request.order_nos)},
                     "packageInfo": {"items": [{"name": name, "count": count} for name, count in request.items]},
                     # ciphertext and openAddressId travel; the platform decrypts for the carrier

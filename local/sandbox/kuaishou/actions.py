@@ -19,6 +19,7 @@ from local.sandbox.kuaishou.handlers import (
 )
 from local.sandbox.kuaishou.store import Refund, Shop
 from local.sandbox.kuaishou.world import KuaishouWorld
+from local.sandbox.world import drop_waybill
 
 
 def _settle(world: KuaishouWorld, shop: Shop, refund: Refund, status: int) -> None:
@@ -181,10 +182,7 @@ def _issue(world: KuaishouWorld, shop: Shop, r: dict[str, Any]) -> dict[str, Any
 
 
 def ebill_cancel(world: KuaishouWorld, shop: Shop, p: dict[str, Any]) -> Any:
-    waybill = str(need(p, "waybillCode"))
-    entry = shop.waybills.get(waybill)
-    if entry is None or entry[0] != str(need(p, "expressCompanyCode")):
+    if not drop_waybill(shop.waybills, shop.waybill_requests, str(need(p, "waybillCode")),
+                        str(need(p, "expressCompanyCode"))):
         raise ApiError(NOT_FOUND, "电子面单不存在")
-    del shop.waybills[waybill]
-    shop.waybill_requests = {k: v for k, v in shop.waybill_requests.items() if v["waybillCode"] != waybill}
     return {}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
-from urllib.parse import urlencode
 
 from local.sandbox.core import SandboxRequest, SandboxResponse
 from local.sandbox.kuaishou import actions, handlers
@@ -14,6 +13,7 @@ from local.sandbox.kuaishou.handlers import BAD_PARAM, ApiError, Handler
 from local.sandbox.kuaishou.signing import sign_ok
 from local.sandbox.kuaishou.store import Shop
 from local.sandbox.kuaishou.world import KuaishouWorld
+from local.sandbox.world import redirect_with_code
 
 SKEW_MS = 10 * 60 * 1000
 CODE_TTL_MS = 2 * 60 * 1000
@@ -67,16 +67,8 @@ class KuaishouSandbox(KuaishouWorld):
         if oauth:
             with self.lock:
                 return oauth(request.params)
-        fault = self.faults.roll()
-        if fault == "error":
-            return fail(SYSTEM_BUSY, "系统繁忙，请稍后重试")
-        if fault == "throttle":
-            return fail(RATE_LIMITED, "API调用频率超限，请稍后重试")
-        with self.lock:
-            response = self._api(request)
-        if fault == "timeout":
-            response.delay = self.faults.slow_seconds
-        return response
+        busy, throttled = fail(SYSTEM_BUSY, "系统繁忙，请稍后重试"), fail(RATE_LIMITED, "API调用频率超限，请稍后重试")
+        return self.faulted(busy, throttled, lambda: self._api(request))
 
     # ------------------------------------------------------------ the open API
     def _api(self, request: SandboxRequest) -> SandboxResponse:
@@ -122,9 +114,7 @@ class KuaishouSandbox(KuaishouWorld):
             return oauth_fail(INVALID_REQUEST, "invalid_request", "app_id/redirect_uri/response_type错误")
         code = f"code{self.rng.getrandbits(64):016x}"
         shop.codes[code] = self.now_ms() + CODE_TTL_MS
-        sep = "&" if "?" in p["redirect_uri"] else "?"
-        location = p["redirect_uri"] + sep + urlencode({"code": code, "state": p.get("state", "")})
-        return SandboxResponse(status=302, headers={"Location": location})
+        return redirect_with_code(p["redirect_uri"], code, p.get("state", ""))
 
     def _client(self, p: dict[str, str]) -> Shop | SandboxResponse:
         shop = self.shop_by_app(p.get("app_id", ""))

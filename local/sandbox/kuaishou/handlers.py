@@ -8,8 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from local.sandbox.kuaishou import payloads, store
-from local.sandbox.kuaishou.store import Order, Refund, Shop, TimeIndex
+from local.sandbox.kuaishou.store import Order, Refund, Shop
 from local.sandbox.kuaishou.world import KuaishouWorld
+from local.sandbox.timeline import TimeIndex
 
 BAD_PARAM, NOT_FOUND, NOT_ALLOWED = 30, 31, 32
 DAY_MS = 24 * 3600 * 1000
@@ -61,7 +62,7 @@ def _cursor(text: str) -> tuple[int, int] | None:
         raise ApiError(BAD_PARAM, "cursor无效") from exc
 
 
-def _page(index: TimeIndex, p: dict[str, Any], max_span: int, max_size: int, cursor_key: str) -> tuple[list, str]:
+def _page(index: TimeIndex[int], p: dict[str, Any], max_span: int, max_size: int, cursor_key: str) -> tuple[list, str]:
     begin, end = int(need(p, "beginTime")), int(need(p, "endTime"))
     size = int(p.get("pageSize") or 20)
     if end < begin or end - begin > max_span:
@@ -86,7 +87,7 @@ def _shift(world: KuaishouWorld, shop: Shop) -> None:
 
 def order_list(world: KuaishouWorld, shop: Shop, p: dict[str, Any]) -> Any:
     _shift(world, shop)
-    index = shop.order_index
+    index: TimeIndex[int] = shop.order_index
     if int(p.get("queryType") or 2) == 1:  # by creation time: rare, sorted on demand
         index = TimeIndex()
         index.keys = sorted((o.create_ms, o.oid) for o in shop.orders.values())

@@ -10,11 +10,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from local.sandbox.core import Faults
+from local.sandbox.pushes import post_all, with_push_faults
 
 
 def encrypt_event(event: dict[str, Any], message_key: str) -> bytes:
@@ -41,21 +41,11 @@ class Outbox:
     def take(self, faults: Faults) -> list[bytes]:
         with self._lock:
             batch, self.pending = self.pending, []
-        out: list[bytes] = []
-        for body in batch:
-            out.append(body)
-            if faults.chance(faults.push_duplicate_rate):
-                out.append(body)
-        if faults.push_reorder:
-            faults._rng.shuffle(out)
-        return out
+        return with_push_faults(batch, faults)
 
     def deliver(self, faults: Faults, timeout: float = 5.0) -> list[int]:
         """POSTs every pending event; returns the HTTP statuses (a failed one is not retried here)."""
-        statuses = []
-        with httpx.Client(timeout=timeout, trust_env=False) as client:
-            for body in self.take(faults):
-                response = client.post(self.url, content=body, headers={"Content-Type": "text/plain"})
-                statuses.append(response.status_code)
-                self.delivered.append(body)
+        bodies = self.take(faults)
+        statuses = post_all(self.url, bodies, "text/plain", timeout)
+        self.delivered.extend(bodies)
         return statuses

@@ -4,15 +4,14 @@ indexes sorted by update time so a window is a bisect, not a scan."""
 from __future__ import annotations
 
 import base64
-import bisect
 import os
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from local.sandbox.core import FakePerson, FakeSku
+from local.sandbox.timeline import TimeIndex
 
 # order status: 10 unpaid, 30 paid, 40 shipped, 50 signed, 70 success, 80 closed
 UNPAID, PAID, SHIPPED, SIGNED, SUCCESS, CLOSED = 10, 30, 40, 50, 70, 80
@@ -21,10 +20,6 @@ APPLIED, REFUSED, AWAIT_RETURN, RETURNED, REFUNDED, REFUND_CLOSED = 10, 12, 30, 
 RETURN_AND_REFUND, REFUND_ONLY = 1, 10
 EXCHANGE = 3          # [I] handlingWay of 换货
 EXCHANGE_SENT = 45    # seller shipped the exchange, awaiting the buyer
-
-
-def ms(dt: datetime) -> int:
-    return int(dt.timestamp() * 1000)
 
 
 class Cipherer:
@@ -39,30 +34,6 @@ class Cipherer:
         data = padder.update(text.encode("utf-8")) + padder.finalize()
         enc = Cipher(algorithms.AES(self.key), modes.CBC(iv)).encryptor()
         return "#" + base64.b64encode(iv + enc.update(data) + enc.finalize()).decode() + "#"
-
-
-class TimeIndex:
-    """(update_ms, id) keys kept sorted; moving a record is a bisect delete and insert."""
-
-    def __init__(self) -> None:
-        self.keys: list[tuple[int, int]] = []
-
-    def add(self, key: tuple[int, int]) -> None:
-        bisect.insort(self.keys, key)
-
-    def move(self, old: tuple[int, int], new: tuple[int, int]) -> None:
-        i = bisect.bisect_left(self.keys, old)
-        if i < len(self.keys) and self.keys[i] == old:
-            del self.keys[i]
-        self.add(new)
-
-    def after(self, key: tuple[int, int], end_ms: int, limit: int) -> list[tuple[int, int]]:
-        i = bisect.bisect_right(self.keys, key)
-        return [k for k in self.keys[i : i + limit] if k[0] <= end_ms]
-
-    def before(self, key: tuple[int, int], begin_ms: int, limit: int) -> list[tuple[int, int]]:
-        i = bisect.bisect_left(self.keys, key)
-        return [k for k in reversed(self.keys[max(0, i - limit) : i]) if k[0] >= begin_ms]
 
 
 @dataclass
@@ -80,8 +51,8 @@ class Shop:
     stock: dict[int, int] = field(default_factory=dict)
     orders: dict[int, Order] = field(default_factory=dict)
     refunds: dict[int, Refund] = field(default_factory=dict)
-    order_index: TimeIndex = field(default_factory=TimeIndex)
-    refund_index: TimeIndex = field(default_factory=TimeIndex)
+    order_index: TimeIndex[int] = field(default_factory=TimeIndex)
+    refund_index: TimeIndex[int] = field(default_factory=TimeIndex)
     waybills: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # no -> (cp, orders)
     waybill_requests: dict[str, dict] = field(default_factory=dict)  # requestId -> answer
 

@@ -5,26 +5,16 @@ from __future__ import annotations
 
 import base64
 import json
-import random
-import threading
 from datetime import datetime
 from itertools import count as counter
 from typing import Any
 
-from local.sandbox.core import (
-    SHANGHAI,
-    Clock,
-    DataGen,
-    FakePerson,
-    Faults,
-    SandboxShop,
-    TruthAfterSale,
-    TruthOrder,
-    system_clock,
-)
+from local.sandbox.core import Clock, Faults, SandboxShop, TruthAfterSale, TruthOrder
 from local.sandbox.kuaishou import store
 from local.sandbox.kuaishou.push import Outbox, encrypt_event
-from local.sandbox.kuaishou.store import Cipherer, Order, Refund, Shop, ms
+from local.sandbox.kuaishou.store import Cipherer, Order, Refund, Shop
+from local.sandbox.timeline import from_ms, ms
+from local.sandbox.world import SandboxWorld
 
 ACCESS_TTL_MS = 48 * 3600 * 1000
 REFRESH_TTL_MS = 180 * 24 * 3600 * 1000
@@ -33,24 +23,16 @@ KINDS = {"refund_only": store.REFUND_ONLY, "return_and_refund": store.RETURN_AND
 EXPRESS = {1: "SF", 2: "ZT", 3: "YT", 4: "ST", 5: "YD"}  # prefixes for generated tracking numbers
 
 
-class KuaishouWorld:
+class KuaishouWorld(SandboxWorld[Shop]):
     platform = "kuaishou"
+    outbox: Outbox
 
     def __init__(self, seed: int = 1, clock: Clock | None = None, faults: Faults | None = None) -> None:
-        self.clock = clock or system_clock
-        self.faults = faults or Faults()
-        self.gen = DataGen(seed)
-        self.rng = random.Random(seed)
-        self.lock = threading.RLock()
-        self.shops: dict[str, Shop] = {}
+        super().__init__(seed, clock, faults)
         self.cipher = Cipherer(self.rng.randbytes(16))
         self.outbox = Outbox()
         self._ids = counter(2607600000001001, 7)
         self._refund_ids = counter(1500000000000101, 3)
-        self._people: list[FakePerson] = []
-
-    def now_ms(self) -> int:
-        return ms(self.clock())
 
     # ------------------------------------------------------------ shops and tokens
     def add_shop(self) -> SandboxShop:
@@ -91,36 +73,12 @@ class KuaishouWorld:
     def shop_by_app(self, app_key: str) -> Shop | None:
         return next((s for s in self.shops.values() if s.app_key == app_key), None)
 
-    def expire_token(self, seller_id: str) -> None:
-        with self.lock:
-            tokens = self.shops[seller_id].access_tokens
-            for token in tokens:
-                tokens[token] = 0
-
-    def kill_refresh_token(self, seller_id: str) -> None:
-        with self.lock:
-            self.shops[seller_id].refresh_tokens.clear()
-
     # ------------------------------------------------------------ orders
-    def _person(self) -> FakePerson:
-        if len(self._people) < 200:
-            self._people.append(self.gen.person())
-            return self._people[-1]
-        return self.rng.choice(self._people)
-
     def generate_orders(self, seller_id: str, count: int, start: datetime, end: datetime) -> list[str]:
         with self.lock:
             shop = self.shops[seller_id]
-            span = max(1, ms(end) - ms(start))
-            statuses, weights = zip(*STATUS_MIX, strict=True)
-            return [
-                str(
-                    self._new_order(
-                        shop, ms(start) + self.rng.randrange(span), self.rng.choices(statuses, weights)[0]
-                    ).oid
-                )
-                for _ in range(count)
-            ]
+            return [str(self._new_order(shop, at, status).oid) for at, status in self.spread(count, start, end,
+                                                                                          STATUS_MIX)]
 
     def _new_order(self, shop: Shop, update_ms: int, status: int) -> Order:
         sku = self.rng.choice(list(shop.skus.values()))
@@ -251,7 +209,7 @@ class KuaishouWorld:
             order_no=str(o.oid),
             seller_id=seller_id,
             platform_status=str(o.status),
-            modified_at=datetime.fromtimestamp(o.update_ms / 1000, SHANGHAI),
+            modified_at=from_ms(o.update_ms),
             line_ids=(str(o.oid * 10 + 1),),
             paid_fen=o.total_fee,
             carrier_code=str(last.get("expressCode", "")),
@@ -268,7 +226,7 @@ class KuaishouWorld:
                     seller_id=seller_id,
                     platform_type=str(r.handling_way),
                     platform_status=str(r.status),
-                    modified_at=datetime.fromtimestamp(r.update_ms / 1000, SHANGHAI),
+                    modified_at=from_ms(r.update_ms),
                     refund_fen=r.refund_fee,
                 )
                 for r in self.shops[seller_id].refunds.values()
@@ -278,17 +236,7 @@ class KuaishouWorld:
         with self.lock:
             return {str(sku): qty for sku, qty in self.shops[seller_id].stock.items()}
 
-    def truth_waybills(self, seller_id: str) -> dict[str, tuple[str, ...]]:
-        with self.lock:
-            return {no: orders for no, (_cp, orders) in self.shops[seller_id].waybills.items()}
-
     # ------------------------------------------------------------ pushes
-    def subscribe(self, url: str) -> None:
-        self.outbox.url = url
-
-    def deliver_pushes(self) -> list[int]:
-        return self.outbox.deliver(self.faults)
-
     def emit(self, shop: Shop, event: str, biz_id: int, info: dict[str, Any]) -> None:
         if not self.outbox.url:
             return

@@ -7,6 +7,8 @@ import hashlib
 import json
 from typing import Any
 
+from local.sandbox.timeline import window_of
+from local.sandbox.world import drop_waybill
 from local.sandbox.xhs import store
 from local.sandbox.xhs.handlers import BAD_PARAM, NOT_ALLOWED, NOT_FOUND, ApiError, need, page_of
 from local.sandbox.xhs.store import Case, Shop
@@ -74,7 +76,7 @@ def case_list(world: XhsWorld, shop: Shop, p: dict[str, Any]) -> Any:
         keys = shop.case_index.keys
     else:
         keys = sorted((c.apply_ms, c.returns_id) for c in shop.cases.values())
-    lo, hi = store.TimeIndex.window_of(keys, start, end)
+    lo, hi = window_of(keys, start, end)
     chunk, paging = page_of(keys, lo, hi, p, max_size=50)
     return {
         "totalCount": paging.pop("total"),
@@ -201,10 +203,6 @@ def _issue(world: XhsWorld, shop: Shop, code: str, trade: dict[str, Any]) -> dic
 
 
 def cancel_ebill(world: XhsWorld, shop: Shop, p: dict[str, Any]) -> Any:
-    waybill = str(need(p, "waybillCode"))
-    entry = shop.waybills.get(waybill)
-    if entry is None or entry[0] != str(need(p, "cpCode")):
+    if not drop_waybill(shop.waybills, shop.waybill_objects, str(need(p, "waybillCode")), str(need(p, "cpCode"))):
         raise ApiError(NOT_FOUND, "面单不存在")
-    del shop.waybills[waybill]
-    shop.waybill_objects = {k: v for k, v in shop.waybill_objects.items() if v["waybillCode"] != waybill}
     return ""

@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
-from urllib.parse import urlencode
 
 from local.sandbox.core import SandboxRequest, SandboxResponse
+from local.sandbox.world import redirect_with_code
 from local.sandbox.xhs import actions, handlers, parcels
 from local.sandbox.xhs.handlers import BAD_PARAM, ApiError, Handler
 from local.sandbox.xhs.signing import sign_ok
@@ -68,16 +68,8 @@ class XhsSandbox(XhsWorld):
                 return self._authorize(request.params)
         if request.path != PATH or request.method != "POST":
             return SandboxResponse.json({"success": False, "error_code": 404, "error_msg": "not found"}, status=404)
-        fault = self.faults.roll()
-        if fault == "error":
-            return fail(SYSTEM_BUSY, "系统繁忙，请稍后再试")
-        if fault == "throttle":
-            return fail(RATE_LIMITED, "请求过于频繁，请稍后再试")
-        with self.lock:
-            response = self._api(request)
-        if fault == "timeout":
-            response.delay = self.faults.slow_seconds
-        return response
+        return self.faulted(fail(SYSTEM_BUSY, "系统繁忙，请稍后再试"), fail(RATE_LIMITED, "请求过于频繁，请稍后再试"),
+                            lambda: self._api(request))
 
     def _api(self, request: SandboxRequest) -> SandboxResponse:
         try:
@@ -124,9 +116,7 @@ class XhsSandbox(XhsWorld):
             return fail(APP_INVALID, "appId或redirectUri无效")
         code = f"code-{self.rng.getrandbits(64):016x}"
         shop.codes[code] = self.now_ms() + CODE_TTL_MS
-        sep = "&" if "?" in p["redirectUri"] else "?"
-        location = p["redirectUri"] + sep + urlencode({"code": code, "state": p.get("state", "")})
-        return SandboxResponse(status=302, headers={"Location": location})
+        return redirect_with_code(p["redirectUri"], code, p.get("state", ""))
 
     def _oauth(self, method: str, body: dict[str, Any], shop: Shop) -> SandboxResponse:
         now = self.now_ms()

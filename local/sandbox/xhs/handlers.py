@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from local.sandbox.timeline import window_of
 from local.sandbox.xhs import store
 from local.sandbox.xhs.store import Order, Shop
 from local.sandbox.xhs.world import CARRIERS, XhsWorld
@@ -120,7 +121,7 @@ def order_list(world: XhsWorld, shop: Shop, p: dict[str, Any]) -> Any:
     if time_type not in WINDOW_LIMIT_S or not 0 <= end - start <= WINDOW_LIMIT_S[time_type]:
         raise ApiError(BAD_PARAM, "查询时间范围不合法：创建时间不超过24小时，更新时间不超过30分钟")
     keys = shop.order_index.keys if time_type == 2 else by_creation(shop)
-    lo, hi = store.TimeIndex.window_of(keys, start * 1000, end * 1000)
+    lo, hi = window_of(keys, start * 1000, end * 1000)
     chunk, paging = page_of(keys, lo, hi, p)
     wanted = int(p.get("orderStatus") or 0)
     rows = [summary(shop.orders[oid]) for _u, oid in chunk]

@@ -8,9 +8,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from local.sandbox.core import Faults
+from local.sandbox.pushes import post_all, with_push_faults
 
 BATCH = 3  # the platform batches several messages in one array
 
@@ -35,19 +34,8 @@ class Outbox:
     def take(self, faults: Faults) -> list[bytes]:
         with self._lock:
             messages, self.pending = self.pending, []
-        out: list[dict[str, Any]] = []
-        for message in messages:
-            out.append(message)
-            if faults.chance(faults.push_duplicate_rate):
-                out.append(message)
-        if faults.push_reorder:
-            faults._rng.shuffle(out)
+        out = with_push_faults(messages, faults)
         return [json.dumps(out[i : i + BATCH], ensure_ascii=False).encode("utf-8") for i in range(0, len(out), BATCH)]
 
     def deliver(self, faults: Faults, timeout: float = 5.0) -> list[int]:
-        statuses = []
-        with httpx.Client(timeout=timeout, trust_env=False) as client:
-            for body in self.take(faults):
-                response = client.post(self.url, content=body, headers={"Content-Type": "application/json"})
-                statuses.append(response.status_code)
-        return statuses
+        return post_all(self.url, self.take(faults), "application/json", timeout)

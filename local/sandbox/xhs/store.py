@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 
 from local.sandbox.core import FakeSku
+from local.sandbox.timeline import TimeIndex
 
 # orderStatus: 1 unpaid, 4 awaiting shipment, 5 partly shipped, 6 shipped, 7 completed, 8 closed, 9 cancelled
 UNPAID, AWAITING, PARTLY, SHIPPED, COMPLETED, CLOSED, CANCELLED = 1, 4, 5, 6, 7, 8, 9
@@ -14,30 +14,6 @@ REVIEW, AWAIT_RETURN, AWAIT_RECEIPT, DONE, REFUSED, AWAIT_RESHIP = 1, 2, 3, 4, 9
 RETURN_REFUND, EXCHANGE, REFUND_SHIPPED, REFUND_UNSHIPPED = 1, 2, 4, 5
 # orderAfterSalesStatus: 1 none, 2 in progress, 3 done, 4 refused
 AS_NONE, AS_OPEN, AS_DONE, AS_REFUSED = 1, 2, 3, 4
-
-
-class TimeIndex:
-    """(update_ms, id) sorted: a window is two bisects, a page a slice."""
-
-    def __init__(self) -> None:
-        self.keys: list[tuple[int, str]] = []
-
-    def add(self, key: tuple[int, str]) -> None:
-        bisect.insort(self.keys, key)
-
-    def move(self, old: tuple[int, str], new: tuple[int, str]) -> None:
-        i = bisect.bisect_left(self.keys, old)
-        if i < len(self.keys) and self.keys[i] == old:
-            del self.keys[i]
-        self.add(new)
-
-    def window(self, begin_ms: int, end_ms: int) -> tuple[int, int]:
-        return self.window_of(self.keys, begin_ms, end_ms)
-
-    @staticmethod
-    def window_of(keys: list[tuple[int, str]], begin_ms: int, end_ms: int) -> tuple[int, int]:
-        """[begin, end) as positions in `keys`."""
-        return bisect.bisect_left(keys, (begin_ms, "")), bisect.bisect_left(keys, (end_ms, ""))
 
 
 @dataclass
@@ -108,7 +84,7 @@ class Shop:
     stock: dict[str, int] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     cases: dict[str, Case] = field(default_factory=dict)
-    order_index: TimeIndex = field(default_factory=TimeIndex)
-    case_index: TimeIndex = field(default_factory=TimeIndex)
+    order_index: TimeIndex[str] = field(default_factory=TimeIndex)
+    case_index: TimeIndex[str] = field(default_factory=TimeIndex)
     waybills: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     waybill_objects: dict[str, dict] = field(default_factory=dict)

@@ -5,16 +5,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import random
-import threading
 from datetime import datetime
 from itertools import count as counter
 
 from local.sandbox.core import (
-    SHANGHAI,
     Clock,
-    DataGen,
-    FakePerson,
     Faults,
     SandboxShop,
     TruthAfterSale,
@@ -22,9 +17,10 @@ from local.sandbox.core import (
     mask_detail,
     mask_name,
     mask_phone,
-    system_clock,
 )
+from local.sandbox.timeline import from_ms, ms
 from local.sandbox.tracking import Tracks
+from local.sandbox.world import SandboxWorld
 from local.sandbox.xhs import store
 from local.sandbox.xhs.push import Outbox
 from local.sandbox.xhs.store import Case, Line, Order, Shop
@@ -47,29 +43,17 @@ CARRIERS = {
 }
 
 
-def ms(dt: datetime) -> int:
-    return int(dt.timestamp() * 1000)
-
-
-class XhsWorld:
+class XhsWorld(SandboxWorld[Shop]):
     platform = "xhs"
+    outbox: Outbox
 
     def __init__(self, seed: int = 1, clock: Clock | None = None, faults: Faults | None = None) -> None:
-        self.clock = clock or system_clock
-        self.faults = faults or Faults()
-        self.gen = DataGen(seed)
-        self.rng = random.Random(seed)
-        self.lock = threading.RLock()
-        self.shops: dict[str, Shop] = {}
+        super().__init__(seed, clock, faults)
         self.masked: dict[str, str] = {}  # ciphertext -> desensitised text
         self.outbox = Outbox()
         self.tracks = Tracks()   # parcel routes served by order.getOrderTracking (see parcels.py)
         self._ids = counter(7126000000000001, 13)
         self._case_ids = counter(800000001, 7)
-        self._people: list[FakePerson] = []
-
-    def now_ms(self) -> int:
-        return ms(self.clock())
 
     # ------------------------------------------------------------ shops and tokens
     def add_shop(self) -> SandboxShop:
@@ -103,22 +87,7 @@ class XhsWorld:
     def shop_by_app(self, app_id: str) -> Shop | None:
         return next((s for s in self.shops.values() if s.app_id == app_id), None)
 
-    def expire_token(self, seller_id: str) -> None:
-        with self.lock:
-            tokens = self.shops[seller_id].access_tokens
-            for token in tokens:
-                tokens[token] = 0
-
-    def kill_refresh_token(self, seller_id: str) -> None:
-        with self.lock:
-            self.shops[seller_id].refresh_tokens.clear()
-
     # ------------------------------------------------------------ orders
-    def _person(self) -> FakePerson:
-        if len(self._people) < 200:
-            self._people.append(self.gen.person())
-            return self._people[-1]
-        return self.rng.choice(self._people)
 
     def _seal(self, text: str, masked: str) -> str:
         cipher = "#" + base64.b64encode(hashlib.sha256(f"{text}{self.rng.random()}".encode()).digest()).decode() + "#"
@@ -128,12 +97,7 @@ class XhsWorld:
     def generate_orders(self, seller_id: str, count: int, start: datetime, end: datetime) -> list[str]:
         with self.lock:
             shop = self.shops[seller_id]
-            span = max(1, ms(end) - ms(start))
-            statuses, weights = zip(*STATUS_MIX, strict=True)
-            return [
-                self._new_order(shop, ms(start) + self.rng.randrange(span), self.rng.choices(statuses, weights)[0])
-                for _ in range(count)
-            ]
+            return [self._new_order(shop, at, status) for at, status in self.spread(count, start, end, STATUS_MIX)]
 
     def _new_order(self, shop: Shop, update_ms: int, status: int) -> str:
         skus = self.rng.sample(list(shop.skus.values()), self.rng.choice([1, 1, 1, 2, 3]))
@@ -279,7 +243,7 @@ class XhsWorld:
             order_no=o.order_id,
             seller_id=seller_id,
             platform_status=str(o.status),
-            modified_at=datetime.fromtimestamp(o.update_ms / 1000, SHANGHAI),
+            modified_at=from_ms(o.update_ms),
             line_ids=tuple(line.sku.sku_id for line in o.lines),
             paid_fen=o.total_pay,
             carrier_code=str(last.get("expressCompanyCode", "")),
@@ -296,7 +260,7 @@ class XhsWorld:
                     seller_id=seller_id,
                     platform_type=str(c.return_type),
                     platform_status=str(c.status),
-                    modified_at=datetime.fromtimestamp(c.update_ms / 1000, SHANGHAI),
+                    modified_at=from_ms(c.update_ms),
                     refund_fen=c.refund_fen,
                 )
                 for c in self.shops[seller_id].cases.values()
@@ -306,13 +270,3 @@ class XhsWorld:
         with self.lock:
             return dict(self.shops[seller_id].stock)
 
-    def truth_waybills(self, seller_id: str) -> dict[str, tuple[str, ...]]:
-        with self.lock:
-            return {no: orders for no, (_cp, orders) in self.shops[seller_id].waybills.items()}
-
-    # ------------------------------------------------------------ pushes
-    def subscribe(self, url: str) -> None:
-        self.outbox.url = url
-
-    def deliver_pushes(self) -> list[int]:
-        return self.outbox.deliver(self.faults)
