@@ -41,7 +41,8 @@ def take_orders(ctx: ErpCtx) -> Response:
     from chalicelib.services.erp_handoff import take_orders as take
     from chalicelib.services.erp_views import order_view
     body = parse(TakeBody, ctx.request)
-    page = take(bootstrap.orders(), bootstrap.clock(), ctx.actor, body.limit, body.cursor)
+    page = take(bootstrap.erp_case_queue(), bootstrap.orders(), bootstrap.clock(), ctx.actor, body.limit,
+                body.cursor, ctx.shop_ids)
     return _answer("OrderPage", {"items": [order_view(o) for o in page.items], "next_cursor": page.cursor})
 
 
@@ -49,7 +50,7 @@ def take_orders(ctx: ErpCtx) -> Response:
 def get_order(ctx: ErpCtx, order_id: str) -> Response:
     from chalicelib.services.erp_handoff import get_order as lookup
     from chalicelib.services.erp_views import order_view
-    return _answer("OrderOut", order_view(lookup(bootstrap.orders(), _id(order_id, "order_id"))))
+    return _answer("OrderOut", order_view(lookup(bootstrap.orders(), _id(order_id, "order_id"), ctx.shop_ids)))
 
 
 @erp_route(bp, f"{API_PREFIX}/orders/{{order_id}}/ack", methods=("POST",), scope="orders")
@@ -59,16 +60,19 @@ def acknowledge_order(ctx: ErpCtx, order_id: str) -> Response:
     from chalicelib.services.erp_views import order_view
     body = parse(AckBody, ctx.request)
     order = acknowledge(bootstrap.orders(), bootstrap.clock(), ctx.actor, _id(order_id, "order_id"),
-                        body.erp_order_id)
+                        body.erp_order_id, ctx.shop_ids)
     return _answer("OrderOut", order_view(order))
 
 
 @erp_route(bp, f"{API_PREFIX}/shipments", methods=("POST",), scope="shipments")
 def post_shipment(ctx: ErpCtx) -> Response:
     from chalicelib.api.erp_schemas import ShipmentBody
+    from chalicelib.services.erp_handoff import get_order
     from chalicelib.services.erp_views import shipment_view
     from chalicelib.services.shipments import record_shipment
     body = parse(ShipmentBody, ctx.request)
+    if ctx.shop_ids:                     # an order of another shop is no order at all for this client
+        get_order(bootstrap.orders(), body.order_id, ctx.shop_ids)
     shipment, created = record_shipment(bootstrap.shipment_deps(), order_id=body.order_id,
                                         carrier_code=body.carrier_code, tracking_no=body.tracking_no,
                                         lines=[(x.line_id, x.quantity) for x in body.lines], source=ctx.actor)
@@ -78,9 +82,10 @@ def post_shipment(ctx: ErpCtx) -> Response:
 
 @erp_route(bp, f"{API_PREFIX}/shipments/{{shipment_id}}", scope="shipments")
 def get_shipment(ctx: ErpCtx, shipment_id: str) -> Response:
+    from chalicelib.services.erp_handoff import get_shipment as lookup
     from chalicelib.services.erp_views import shipment_view
-    from chalicelib.services.shipments import get_shipment as lookup
-    return _answer("ShipmentOut", shipment_view(lookup(bootstrap.shipments(), _id(shipment_id, "shipment_id"))))
+    shipment = lookup(bootstrap.shipments(), _id(shipment_id, "shipment_id"), ctx.shop_ids)
+    return _answer("ShipmentOut", shipment_view(shipment))
 
 
 @erp_route(bp, f"{API_PREFIX}/after-sales/take", methods=("POST",), scope="after_sales")
@@ -89,7 +94,7 @@ def take_after_sales(ctx: ErpCtx) -> Response:
     from chalicelib.services.erp_handoff import take_cases
     from chalicelib.services.erp_views import case_view
     body = parse(TakeBody, ctx.request)
-    page = take_cases(bootstrap.erp_case_queue(), bootstrap.after_sales(), body.limit, body.cursor)
+    page = take_cases(bootstrap.erp_case_queue(), bootstrap.after_sales(), body.limit, body.cursor, ctx.shop_ids)
     return _answer("AfterSalePage", {"items": [case_view(c) for c in page.items], "next_cursor": page.cursor})
 
 
@@ -97,7 +102,8 @@ def take_after_sales(ctx: ErpCtx) -> Response:
 def get_after_sale(ctx: ErpCtx, case_id: str) -> Response:
     from chalicelib.services.erp_handoff import get_case
     from chalicelib.services.erp_views import case_view
-    return _answer("AfterSaleOut", case_view(get_case(bootstrap.after_sales(), _id(case_id, "case_id"))))
+    case = get_case(bootstrap.after_sales(), _id(case_id, "case_id"), ctx.shop_ids)
+    return _answer("AfterSaleOut", case_view(case))
 
 
 @erp_route(bp, f"{API_PREFIX}/after-sales/{{case_id}}/result", methods=("POST",), scope="after_sales")
@@ -106,7 +112,8 @@ def post_after_sale_result(ctx: ErpCtx, case_id: str) -> Response:
     from chalicelib.services.erp_handoff import post_case_result
     body = parse(CaseResultBody, ctx.request)
     result = post_case_result(bootstrap.erp_streams(), bootstrap.after_sales(), bootstrap.clock(), ctx.actor,
-                              _id(case_id, "case_id"), body.action, body.outcome, body.note, body.erp_ref)
+                              _id(case_id, "case_id"), body.action, body.outcome, body.note, body.erp_ref,
+                              ctx.shop_ids)
     return _answer("CaseResultOut", {"case_id": result.case_id, "action": result.action, "outcome": result.outcome,
                                      "note": result.note, "erp_ref": result.erp_ref,
                                      "recorded_at": result.recorded_at.isoformat()})
@@ -116,7 +123,10 @@ def post_after_sale_result(ctx: ErpCtx, case_id: str) -> Response:
 def post_after_sale_action(ctx: ErpCtx, case_id: str) -> Response:
     from chalicelib.api.erp_schemas import AfterSaleActionBody
     from chalicelib.services.after_sales import perform
+    from chalicelib.services.erp_handoff import get_case
     body = parse(AfterSaleActionBody, ctx.request)
+    if ctx.shop_ids:
+        get_case(bootstrap.after_sales(), _id(case_id, "case_id"), ctx.shop_ids)
     case, created = perform(bootstrap.after_sale_deps(), _id(case_id, "case_id"), ctx.actor, body.action,
                             body.model_dump(mode="json", exclude={"action"}))
     return _answer("AfterSaleActionOut", {"case_id": case.case_id, "status": case.status.value,
@@ -126,6 +136,7 @@ def post_after_sale_action(ctx: ErpCtx, case_id: str) -> Response:
                                           "created": created}, status=201 if created else 200)
 
 
+# Stock is per ERP SKU, shared by every shop: a shop scope does not limit it (the "stock" scope does).
 def _stock(sku_code: str) -> Any:
     from chalicelib.domain.errors import NotFoundError
     if bootstrap.erp_skus().get(_id(sku_code, "sku_code")) is None:

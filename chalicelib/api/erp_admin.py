@@ -36,7 +36,8 @@ def create_erp_client(ctx: Ctx) -> Response:
     body = parse(ClientCreateBody, ctx.request)
     client, secret = create_client(bootstrap.erp_clients(), bootstrap.clock(), name=body.name,
                                    scopes=list(body.scopes), webhook_url=body.webhook_url, events=list(body.events),
-                                   rate_per_minute=body.rate_per_minute)
+                                   rate_per_minute=body.rate_per_minute, shop_ids=list(body.shop_ids),
+                                   shops=bootstrap.shops())
     return Response({"client": client_view(client, bootstrap.clock().now()), "secret": secret,
                      "note": "the secret is shown this once: store it in the ERP now"}, status_code=201)
 
@@ -59,7 +60,7 @@ def edit_erp_client(ctx: Ctx, key_id: str) -> dict[str, Any]:
     from chalicelib.api.erp_schemas import ClientPatchBody
     from chalicelib.services.erp_clients import client_view, update_client
     body = parse(ClientPatchBody, ctx.request)
-    client = update_client(bootstrap.erp_clients(), key_id, body.model_dump(exclude_none=True))
+    client = update_client(bootstrap.erp_clients(), key_id, body.model_dump(exclude_none=True), bootstrap.shops())
     return client_view(client, bootstrap.clock().now())
 
 

@@ -1,7 +1,8 @@
 """ERP request authentication: HMAC-SHA256 over method, path (+ canonical query), timestamp, nonce and
 body hash (services/erp_signing.py has the exact recipe). A stale or future timestamp, an unknown or
 inactive key, a wrong signature or a reused nonce is a 401 before anything runs; then the client's
-rate limit (429) and the route's scope (403)."""
+rate limit (429) and the route's scope (403). The client's shop scope is applied by each use case to the
+record it touches (ErpCtx.shop_ids): another shop's record answers 404, like one that does not exist."""
 from __future__ import annotations
 
 import re
@@ -32,6 +33,11 @@ class ErpCtx:
     @property
     def actor(self) -> str:
         return f"erp:{self.client.key_id}"
+
+    @property
+    def shop_ids(self) -> frozenset[str]:
+        """The shops the client may see (empty: every shop); records of others answer 404."""
+        return frozenset(self.client.shop_ids)
 
 
 def erp_route(bp: Blueprint, path: str, methods: tuple[str, ...] = ("GET",), scope: str = ""

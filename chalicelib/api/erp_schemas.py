@@ -2,7 +2,7 @@
 built through these models, so what is sent is what the OpenAPI document (api/openapi.py) says."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -242,6 +242,7 @@ class WebhookEvent(_Out):
 
 # ------------------------------------------------------------------ admin inputs (not in the ERP document)
 ScopeName = Literal["orders", "shipments", "after_sales", "stock", "webhooks"]
+ShopId = Annotated[str, Field(min_length=1, max_length=64)]
 EventTypeName = Literal["order.created", "order.updated", "order.cancelled", "order.held", "order.released",
                         "shipment.confirmed", "after_sale.created", "after_sale.updated"]
 
@@ -252,6 +253,8 @@ class ClientCreateBody(_In):
     webhook_url: str = Field("", max_length=2048)
     events: list[EventTypeName] = Field(default_factory=list)
     rate_per_minute: int = Field(600, ge=1, le=100_000)
+    shop_ids: list[ShopId] = Field(default_factory=list, max_length=500,
+                                   description="the shops it may see; empty: every shop")
 
 
 class ClientPatchBody(_In):
@@ -260,6 +263,7 @@ class ClientPatchBody(_In):
     webhook_url: str | None = Field(None, max_length=2048)
     events: list[EventTypeName] | None = None
     rate_per_minute: int | None = Field(None, ge=1, le=100_000)
+    shop_ids: list[ShopId] | None = Field(None, max_length=500, description="[]: every shop from now on")
     active: bool | None = None
 
 

@@ -11,7 +11,8 @@ API_PREFIX = "/erp/v1"
 SPEC_PATH = f"{API_PREFIX}/openapi.json"
 ERRORS = {"400": "the body or a parameter is invalid (fields name which)",
           "401": "signature headers missing, stale or future timestamp, unknown key, wrong signature or reused nonce",
-          "403": "the key lacks the scope this operation needs", "404": "no such record",
+          "403": "the key lacks the scope this operation needs",
+          "404": "no such record, or one of a shop outside the key's shops (the same answer: ids cannot be probed)",
           "409": "the record's state does not allow it (see the message)", "413": "body too large",
           "429": "over the key's rate limit (Retry-After says when to come back)"}
 
@@ -26,6 +27,7 @@ class Operation:
     response: str                       # model name of the 200 (or 201) answer
     body: str | None = None             # model name of the JSON body
     created: bool = False               # answers 201 when it created a record, 200 when it was there
+    shop_scoped: bool = True            # a key limited to some shops sees only their records here
 
 
 OPERATIONS = (
@@ -50,9 +52,10 @@ OPERATIONS = (
               "(approve or reject a refund, approve a return, confirm goods received, reissue, note); written to the "
               "platform through the OMS queue; the same request again does nothing new",
               "AfterSaleActionOut", "AfterSaleActionBody", created=True),
-    Operation("get_stock", "get", "/stock/{sku_code}", "stock", "Stock of one ERP SKU", "StockOut"),
+    Operation("get_stock", "get", "/stock/{sku_code}", "stock", "Stock of one ERP SKU (shared by every shop: "
+              "not limited by the key's shops)", "StockOut", shop_scoped=False),
     Operation("set_stock", "put", "/stock/{sku_code}", "stock", "Set on hand of one ERP SKU (the warehouse's "
-              "count; reservations stay)", "StockOut", "StockSetBody"),
+              "count; reservations stay; shared by every shop)", "StockOut", "StockSetBody", shop_scoped=False),
 )
 
 
@@ -90,7 +93,8 @@ def _operation(op: Operation) -> dict[str, Any]:
         responses["201"] = {**success, "description": "created"}
     codes = ("400", "401", "403", "404", "409", "413", "429")
     out: dict[str, Any] = {"operationId": op.op_id, "summary": op.summary, "tags": [op.scope], "x-scope": op.scope,
-                           "parameters": params, "responses": {**responses, **_errors(codes)}}
+                           "x-shop-scoped": op.shop_scoped, "parameters": params,
+                           "responses": {**responses, **_errors(codes)}}
     if op.body:
         out["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(op.body)}}}
     return out
@@ -137,4 +141,10 @@ def _description() -> str:
     return ("Every request is signed. Headers: X-OMS-Key (your key id), X-OMS-Timestamp, X-OMS-Nonce, "
             "X-OMS-Signature.\n\n" + (erp_signing.__doc__ or "") +
             "\nA timestamp more than 300 s from the server's clock, a reused nonce, an unknown key or a wrong "
-            "signature gets 401 and changes nothing. Money is integer fen; times are ISO 8601 with offset.")
+            "signature gets 401 and changes nothing. Money is integer fen; times are ISO 8601 with offset.\n\n"
+            "Scopes. A key holds resource scopes (orders, shipments, after_sales, stock, webhooks; x-scope on each "
+            "operation) and may be limited to some shops. A shop-limited key takes and sees only the orders, "
+            "after-sale cases and shipments of its shops, and receives webhook events only for them; a record of "
+            "another shop answers 404, exactly as one that does not exist. Operations marked x-shop-scoped: false "
+            "(stock, per ERP SKU and shared by every shop) are not limited by shops. A take answer may hold fewer "
+            "records than asked, even none, with a next_cursor: call again with it until next_cursor is null.")

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.services.erp_ports import EVENT_TYPES, SCOPES, ErpClient, ErpClientRepository, SigningSecret
+from chalicelib.services.erp_scope import ShopDirectory, check_shop_ids
 from chalicelib.services.ports import Clock
 
 MAX_OVERLAP = timedelta(days=7)
@@ -26,12 +27,15 @@ def new_secret() -> str:
 
 
 def create_client(repo: ErpClientRepository, clock: Clock, *, name: str, scopes: list[str], webhook_url: str = "",
-                  events: list[str] | None = None, rate_per_minute: int = 600) -> tuple[ErpClient, str]:
-    """Returns the client and its secret: the only time the secret is ever shown."""
+                  events: list[str] | None = None, rate_per_minute: int = 600, shop_ids: list[str] | None = None,
+                  shops: ShopDirectory | None = None) -> tuple[ErpClient, str]:
+    """Returns the client and its secret: the only time the secret is ever shown. `shop_ids` (each one a
+    shop of `shops`) limits what it sees; none: every shop."""
     now = clock.now()
     secret = new_secret()
     client = ErpClient(key_id=new_key_id(), name=_name(name), scopes=_scopes(scopes), created_at=now,
                        webhook_url=check_webhook_url(webhook_url), events=_events(events or []),
+                       shop_ids=check_shop_ids(shops, shop_ids or ()),
                        rate_per_minute=_rate(rate_per_minute), secrets=(SigningSecret(secret, now),))
     repo.add(client)
     return client, secret
@@ -44,7 +48,9 @@ def get_client(repo: ErpClientRepository, key_id: str) -> ErpClient:
     return client
 
 
-def update_client(repo: ErpClientRepository, key_id: str, changes: dict[str, Any]) -> ErpClient:
+def update_client(repo: ErpClientRepository, key_id: str, changes: dict[str, Any],
+                  shops: ShopDirectory | None = None) -> ErpClient:
+    """`changes["shop_ids"]`: the shops it may see from now on ([]: every shop)."""
     client = get_client(repo, key_id)
     fields: dict[str, Any] = {}
     if changes.get("name") is not None:
@@ -57,6 +63,8 @@ def update_client(repo: ErpClientRepository, key_id: str, changes: dict[str, Any
         fields["events"] = _events(changes["events"])
     if changes.get("rate_per_minute") is not None:
         fields["rate_per_minute"] = _rate(changes["rate_per_minute"])
+    if changes.get("shop_ids") is not None:
+        fields["shop_ids"] = check_shop_ids(shops, changes["shop_ids"])
     if changes.get("active") is not None:
         fields["active"] = bool(changes["active"])
     updated = replace(client, **fields)
@@ -87,6 +95,7 @@ def client_view(client: ErpClient, now: datetime) -> dict[str, Any]:
     """Never the secrets: only how many are valid and until when the old ones last."""
     return {"key_id": client.key_id, "name": client.name, "scopes": sorted(client.scopes),
             "webhook_url": client.webhook_url, "events": sorted(client.events), "active": client.active,
+            "shop_ids": sorted(client.shop_ids), "every_shop": not client.shop_ids,
             "rate_per_minute": client.rate_per_minute, "created_at": client.created_at.isoformat(),
             "valid_secrets": len(client.valid_secrets(now)),
             "old_secrets_expire_at": [s.expires_at.isoformat() for s in client.secrets

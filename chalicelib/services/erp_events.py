@@ -48,6 +48,10 @@ class Snapshot:
     view: dict[str, Any]
     told: Told                 # what telling the client now would leave it knowing
 
+    @property
+    def shop_id(self) -> str:
+        return str(self.view["shop_id"])
+
 
 @dataclass(frozen=True)
 class EventDeps:
@@ -68,11 +72,14 @@ def process_note(deps: EventDeps, note: Note, *, final: bool = False, down: set[
     not tried again now (their events are still recorded, in order). `clients`: the subscribed clients,
     read once per batch by the caller; with none, the record is not even read."""
     clients = subscribed_clients(deps) if clients is None else clients
+    if note.shop_id:                      # the note names its shop: no read when no client covers it
+        clients = [client for client in clients if client.covers(note.shop_id)]
     if not clients:
         return 0
     snapshot = load_snapshot(deps, note)
     if snapshot is None:
         return 0
+    clients = [client for client in clients if client.covers(snapshot.shop_id)]   # a scoped client: its shops only
     made, failed = 0, []
     down = down if down is not None else set()
     for client in clients:

@@ -10,8 +10,10 @@ from typing import TypeVar
 from chalicelib.domain.after_sales import AfterSale
 from chalicelib.domain.errors import ConflictError, InvalidTransitionError, NotFoundError
 from chalicelib.domain.orders import Order, OrderChange
+from chalicelib.domain.shipping import Shipment
 from chalicelib.domain.status import ErpHandoff, OrderStatus
-from chalicelib.services.erp_ports import CaseQueue, CaseResult, StreamRepository
+from chalicelib.services.erp_ports import CaseResult, HandoffQueue, ShipmentRepository, StreamRepository
+from chalicelib.services.erp_scope import EVERY_SHOP, covers, gather, visible
 from chalicelib.services.ports import AfterSaleRepository, Clock, OrderRepository, Page
 
 MAX_ATTEMPTS = 5
@@ -21,25 +23,31 @@ KEEP = "keep"      # a change() answer: nothing to write, the current record is 
 SKIP = "skip"      # a change() answer: nothing to write, no answer
 
 
-def take_orders(orders: OrderRepository, clock: Clock, actor: str, limit: int, cursor: str | None) -> Page[Order]:
+def take_orders(queue: HandoffQueue, orders: OrderRepository, clock: Clock, actor: str, limit: int,
+                cursor: str | None, shop_ids: frozenset[str] = EVERY_SHOP) -> Page[Order]:
     """Orders ready for the warehouse (awaiting shipment, no holds), each marked taken, in their newest
-    state. An order that changed meanwhile and is no longer ready is left out."""
-    page = orders.erp_ready(limit, cursor)
-    taken = [order for order in (_take_order(orders, clock, o.order_id, actor) for o in page.items) if order]
+    state. An order that changed meanwhile and is no longer ready is left out. A client scoped to some
+    shops reads past the others' orders without touching them: they stay ready for whoever covers them."""
+    page = gather(lambda n, c: queue.erp_ready_orders(n, c, shop_ids), limit, cursor)
+    taken = [order for order in (_take_order(orders, clock, o.order_id, actor, shop_ids) for o in page.items)
+             if order]
     return Page(taken, page.cursor)
 
 
-def _take_order(orders: OrderRepository, clock: Clock, order_id: str, actor: str) -> Order | None:
+def _take_order(orders: OrderRepository, clock: Clock, order_id: str, actor: str,
+                shop_ids: frozenset[str]) -> Order | None:
     def change(order: Order) -> Order | str:
         ready = order.erp_handoff is ErpHandoff.READY and order.status is OrderStatus.AWAITING_SHIPMENT
-        if not ready or order.holds:
+        if not ready or order.holds or not covers(shop_ids, order.shop_id):
             return SKIP
         return _noted(replace(order, erp_handoff=ErpHandoff.TAKEN), clock, actor, "taken by the ERP")
     return _update_order(orders, order_id, change)
 
 
-def acknowledge(orders: OrderRepository, clock: Clock, actor: str, order_id: str, erp_order_id: str) -> Order:
+def acknowledge(orders: OrderRepository, clock: Clock, actor: str, order_id: str, erp_order_id: str,
+                shop_ids: frozenset[str] = EVERY_SHOP) -> Order:
     def change(order: Order) -> Order | str:
+        visible(order, shop_ids, f"no order {order_id}")
         if order.erp_handoff is ErpHandoff.ACKNOWLEDGED:
             if order.erp_order_id == erp_order_id:
                 return KEEP                  # a repeated acknowledgement: nothing to change
@@ -55,37 +63,40 @@ def acknowledge(orders: OrderRepository, clock: Clock, actor: str, order_id: str
     return result
 
 
-def get_order(orders: OrderRepository, order_id: str) -> Order:
-    order = orders.get(order_id)
-    if order is None:
-        raise NotFoundError(f"no order {order_id}")
-    return order
+def get_order(orders: OrderRepository, order_id: str, shop_ids: frozenset[str] = EVERY_SHOP) -> Order:
+    return visible(orders.get(order_id), shop_ids, f"no order {order_id}")
 
 
-def take_cases(queue: CaseQueue, cases: AfterSaleRepository, limit: int, cursor: str | None) -> Page[AfterSale]:
-    page = queue.erp_ready_cases(limit, cursor)
-    taken = [case for case in (_take_case(cases, c.case_id) for c in page.items) if case]
+def take_cases(queue: HandoffQueue, cases: AfterSaleRepository, limit: int, cursor: str | None,
+               shop_ids: frozenset[str] = EVERY_SHOP) -> Page[AfterSale]:
+    page = gather(lambda n, c: queue.erp_ready_cases(n, c, shop_ids), limit, cursor)
+    taken = [case for case in (_take_case(cases, c.case_id, shop_ids) for c in page.items) if case]
     return Page(taken, page.cursor)
 
 
-def _take_case(cases: AfterSaleRepository, case_id: str) -> AfterSale | None:
+def _take_case(cases: AfterSaleRepository, case_id: str, shop_ids: frozenset[str]) -> AfterSale | None:
     def change(case: AfterSale) -> AfterSale | str:
-        return replace(case, erp_handoff=ErpHandoff.TAKEN) if case.erp_handoff is ErpHandoff.READY else SKIP
+        if case.erp_handoff is not ErpHandoff.READY or not covers(shop_ids, case.shop_id):
+            return SKIP
+        return replace(case, erp_handoff=ErpHandoff.TAKEN)
     return _retrying(lambda: cases.get(case_id), change, cases.save)
 
 
-def get_case(cases: AfterSaleRepository, case_id: str) -> AfterSale:
-    case = cases.get(case_id)
-    if case is None:
-        raise NotFoundError(f"no after-sale case {case_id}")
-    return case
+def get_case(cases: AfterSaleRepository, case_id: str, shop_ids: frozenset[str] = EVERY_SHOP) -> AfterSale:
+    return visible(cases.get(case_id), shop_ids, f"no after-sale case {case_id}")
+
+
+def get_shipment(shipments: ShipmentRepository, shipment_id: str, shop_ids: frozenset[str] = EVERY_SHOP
+                 ) -> Shipment:
+    return visible(shipments.get(shipment_id), shop_ids, f"no shipment {shipment_id}")
 
 
 def post_case_result(streams: StreamRepository, cases: AfterSaleRepository, clock: Clock, actor: str,
-                     case_id: str, action: str, outcome: str, note: str = "", erp_ref: str = "") -> CaseResult:
+                     case_id: str, action: str, outcome: str, note: str = "", erp_ref: str = "",
+                     shop_ids: frozenset[str] = EVERY_SHOP) -> CaseResult:
     """Records the ERP's answer (for now: interception). The same answer again is a success; another
     answer to an answered case is a conflict. What the OMS then does with it is the after-sales work."""
-    get_case(cases, case_id)
+    get_case(cases, case_id, shop_ids)
     existing = streams.get_result(case_id)
     if existing is None:
         result = CaseResult(case_id=case_id, action=action, outcome=outcome, recorded_at=clock.now(),

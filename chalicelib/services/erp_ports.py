@@ -3,6 +3,7 @@ per-order stream of what each client was told, and the ports (storage, HTTP, shi
 storage/erp.py and storage/shipments.py implement the ports; tests/fakes.py has the fakes."""
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,7 +11,9 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from chalicelib.domain.after_sales import AfterSale
+from chalicelib.domain.orders import Order
 from chalicelib.domain.shipping import Shipment
+from chalicelib.services.erp_scope import covers
 from chalicelib.services.ports import Page
 
 # What a client may do. "webhooks": it receives pushed events.
@@ -38,6 +41,7 @@ class ErpClient:
     created_at: datetime
     webhook_url: str = ""
     events: frozenset[str] = frozenset()     # subscribed event types; empty: every type
+    shop_ids: frozenset[str] = frozenset()   # the shops it may see; empty: every shop (clients stored before)
     active: bool = True
     rate_per_minute: int = 600
     secrets: tuple[SigningSecret, ...] = ()  # newest first; held encrypted at rest, never shown again
@@ -45,6 +49,11 @@ class ErpClient:
 
     def valid_secrets(self, now: datetime) -> list[str]:
         return [s.secret for s in self.secrets if s.expires_at is None or s.expires_at > now]
+
+    def covers(self, shop_id: str) -> bool:
+        """Whether a record of this shop is the client's to see: outside its shops a record does not exist
+        for it (404, never 403, so ids cannot be probed)."""
+        return covers(self.shop_ids, shop_id)
 
     def wants_any(self) -> bool:
         return self.active and "webhooks" in self.scopes and bool(self.webhook_url)
@@ -78,6 +87,12 @@ class Delivery:
     last_attempt_at: datetime | None = None
     delivered_at: datetime | None = None
     revision: int = 0
+
+    @property
+    def shop_id(self) -> str:
+        """The shop of the record the event carries (its body holds one record view)."""
+        data: dict[str, dict[str, Any]] = json.loads(self.body).get("data") or {}
+        return next((str(view.get("shop_id", "")) for view in data.values()), "")
 
 
 @dataclass(frozen=True)
@@ -139,8 +154,17 @@ class RateLimiter(Protocol):
         """Counts one request in the window; returns the count so far."""
 
 
-class CaseQueue(Protocol):
-    def erp_ready_cases(self, limit: int, cursor: str | None = None) -> Page[AfterSale]: ...
+class HandoffQueue(Protocol):
+    """The records waiting for the ERP, oldest first, one index page per call. `shop_ids` (empty: every
+    shop) filters the page after it is read, as a DynamoDB filter does: a page may hold fewer records
+    than `limit`, even none, and still have a cursor; the caller pages on."""
+    def erp_ready_orders(self, limit: int, cursor: str | None = None,
+                         shop_ids: frozenset[str] = frozenset()) -> Page[Order]: ...
+    def erp_ready_cases(self, limit: int, cursor: str | None = None,
+                        shop_ids: frozenset[str] = frozenset()) -> Page[AfterSale]: ...
+
+
+CaseQueue = HandoffQueue      # its first name, when it held the cases only
 
 
 class ShipmentRepository(Protocol):

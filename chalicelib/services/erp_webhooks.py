@@ -44,8 +44,9 @@ def flush(deps: WebhookDeps, client: ErpClient, stream: Stream, *, final: bool =
         head = stream.pending[0]
         delivery = deps.deliveries.get(head)
         if delivery is not None and delivery.status is not DeliveryStatus.DELIVERED:
-            delivery = attempt(deps, client, delivery, dead_on_failure=final)
-            if delivery.status is not DeliveryStatus.DELIVERED:
+            withheld = not _covered(client, delivery)     # owed before an admin narrowed the client's shops
+            delivery = attempt(deps, client, delivery, dead_on_failure=final or withheld)
+            if delivery.status is not DeliveryStatus.DELIVERED and not withheld:
                 raise DeliveryFailedError(f"{client.key_id} refused {delivery.event_type} {delivery.event_id}: "
                                           f"{delivery.last_error}")
         stream = _pop(deps, stream, head)
@@ -60,6 +61,8 @@ def attempt(deps: WebhookDeps, client: ErpClient, delivery: Delivery, dead_on_fa
                "OMS-Signature": webhook_signature(client.valid_secrets(now), int(now.timestamp()), body)}
     if not client.active or not client.webhook_url:
         result = SendResult(False, 0, "the client is inactive or has no webhook URL")
+    elif not _covered(client, delivery):
+        result = SendResult(False, 0, "not sent: the record's shop is outside the client's shops")
     else:
         result = deps.sender.send(client.webhook_url, headers, body)
     for _ in range(MAX_ATTEMPTS):
@@ -75,6 +78,10 @@ def attempt(deps: WebhookDeps, client: ErpClient, delivery: Delivery, dead_on_fa
         except ConflictError:
             continue
     raise ConflictError(f"delivery {delivery.delivery_id} kept changing")
+
+
+def _covered(client: ErpClient, delivery: Delivery) -> bool:
+    return not client.shop_ids or client.covers(delivery.shop_id)
 
 
 def _pop(deps: WebhookDeps, stream: Stream, delivery_id: str) -> Stream:

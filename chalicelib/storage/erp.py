@@ -7,15 +7,19 @@ import time
 from contextlib import suppress
 from typing import Any
 
+from pynamodb.expressions.condition import Condition
+
 from chalicelib.codec import from_doc, sortable, to_doc
 from chalicelib.domain.after_sales import AfterSale
 from chalicelib.domain.errors import ConflictError
+from chalicelib.domain.orders import Order
 from chalicelib.services.erp_ports import CaseResult, Delivery, DeliveryStatus, ErpClient, Stream, Told
 from chalicelib.services.ports import Page
 from chalicelib.storage import conditional, paging
 from chalicelib.storage.envelope import Envelope, default_envelope
 from chalicelib.storage.erp_models import ApiClientItem, DeliveryItem, StateItem
-from chalicelib.storage.models import AfterSaleItem
+from chalicelib.storage.models import AfterSaleItem, OrderItem
+from chalicelib.storage.orders import from_item
 
 DIRECTORY = "~directory"
 DELIVERED_RETENTION_SECONDS = 30 * 24 * 3600
@@ -151,8 +155,38 @@ class DynamoRateLimiter:
         return int(item.hits or 0)
 
 
-class DynamoCaseQueue:
-    def erp_ready_cases(self, limit: int, cursor: str | None = None) -> Page[AfterSale]:
-        results = AfterSaleItem.by_erp_ready.query("READY", limit=limit, last_evaluated_key=paging.decode(cursor))
-        items = [from_doc(AfterSale, i.doc) for i in results]
-        return Page(items, paging.encode(results.last_evaluated_key))
+class DynamoHandoffQueue:
+    """The ready indexes of orders and cases (sparse: "READY" while waiting for the ERP), one DynamoDB page
+    per call. A shop scope is a filter on the page read: DynamoDB counts `limit` before filtering, so the
+    cursor always stands right after the last record read, and nothing of another shop is skipped for good."""
+
+    def erp_ready_orders(self, limit: int, cursor: str | None = None,
+                         shop_ids: frozenset[str] = frozenset()) -> Page[Order]:
+        raw, last = _one_page(OrderItem.by_erp_ready, limit, cursor, _in_shops(OrderItem.shop_id, shop_ids))
+        order_ids = [item["order_id"]["S"] for item in raw]
+        found = {i.order_id: i for i in OrderItem.batch_get(order_ids)} if order_ids else {}
+        return Page([from_item(found[i]) for i in order_ids if i in found], paging.encode(last))
+
+    def erp_ready_cases(self, limit: int, cursor: str | None = None,
+                        shop_ids: frozenset[str] = frozenset()) -> Page[AfterSale]:
+        raw, last = _one_page(AfterSaleItem.by_erp_ready, limit, cursor, _in_shops(AfterSaleItem.shop_id, shop_ids))
+        items = [from_doc(AfterSale, AfterSaleItem.from_raw_data(item).doc) for item in raw]
+        return Page(items, paging.encode(last))
+
+
+DynamoCaseQueue = DynamoHandoffQueue      # the name bootstrap.erp_case_queue() builds
+
+
+def _in_shops(attribute: Any, shop_ids: frozenset[str]) -> Condition | None:
+    return attribute.is_in(*sorted(shop_ids)) if shop_ids else None
+
+
+def _one_page(index: Any, limit: int, cursor: str | None, condition: Condition | None
+              ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """Exactly one Query request (pynamodb's own iterator would read on until `limit` records passed the
+    filter: unbounded for a client whose shops have nothing ready)."""
+    results = index.query("READY", page_size=limit, filter_condition=condition,
+                          last_evaluated_key=paging.decode(cursor))
+    pages = results.page_iter
+    page = next(pages, None)
+    return list((page or {}).get("Items", [])), pages.last_evaluated_key

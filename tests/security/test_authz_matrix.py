@@ -213,8 +213,24 @@ def test_given_an_anonymous_by_design_route_when_unsigned_then_refused(world: di
     assert 400 <= response.status_code < 500, (response.status_code, response.body)
 
 
-@pytest.mark.xfail(strict=True, reason="ERP clients have no shop scope yet (services/erp_ports.ErpClient has "
-                                       "scopes by resource only): reported to the lead")
-def test_given_an_erp_client_scoped_to_shop_a_when_reading_a_shop_b_order_then_404() -> None:
-    from chalicelib.services.erp_ports import ErpClient
-    assert "shop_ids" in set(ErpClient.__dataclass_fields__)
+def test_given_an_erp_client_scoped_to_shop_a_when_reading_a_shop_b_order_then_404(world: dict[str, Any]) -> None:
+    """The object-level cell: a key limited to shop A finds shop B's order exactly as an id that is not
+    there (404, not 403); shop A's own order, and B's for a key of B, answer 200."""
+    from chalicelib import bootstrap
+    from chalicelib.domain.platform import Platform
+    from chalicelib.domain.shops import Shop
+    from tests.integration.test_erp_kit import ready_order
+    for shop_id in ("MA", "MB"):
+        bootstrap.shops().add(Shop(shop_id, shop_id, Platform.TAOBAO, f"seller-{shop_id}", app_key="k"))
+    scoped = {shop: new_client(("orders",), shop_ids=[shop], shops=bootstrap.shops()) for shop in ("MA", "MB")}
+    order_a, order_b = ready_order(shop_id="MA"), ready_order(shop_id="MB")
+
+    def get(shop: str, order_id: str) -> Any:
+        key_id, secret = scoped[shop]
+        path = f"/erp/v1/orders/{order_id}"
+        return world["client"].http.get(path, headers=sign_headers(key_id, secret, "GET", path))
+
+    assert get("MA", order_a).status_code == 200 and get("MB", order_b).status_code == 200
+    across, absent = get("MA", order_b), get("MA", "MB-no-such-order")
+    assert across.status_code == absent.status_code == 404
+    assert json.loads(across.body)["error"]["code"] == json.loads(absent.body)["error"]["code"]
