@@ -9,7 +9,6 @@ import gzip
 import importlib
 import json
 import os
-import re
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -21,7 +20,6 @@ from chalice.test import Client
 
 from app import app
 from chalicelib import bootstrap, names
-from chalicelib.domain.audit import MOBILE
 from chalicelib.domain.users import Role
 from chalicelib.messaging.messages import PullJobMessage
 from chalicelib.services.pull import PullDeps, run_pull
@@ -29,6 +27,7 @@ from local.sandbox.core import SandboxServer
 from tests import fakes
 from tests.events import sqs_event
 from tests.security import logscan
+from tests.security.logscan import plain_phones
 
 PLATFORMS = ("taobao", "jd", "pdd", "douyin", "wechat", "kuaishou", "xhs")
 PASSWORD = "Fake-Passw0rd-for-the-scan"
@@ -191,7 +190,7 @@ def every_s3_object() -> Iterator[tuple[str, str]]:
 
 
 def phones(text: str) -> list[str]:
-    return [m.group() for m in MOBILE.finditer(text) if not re.search(r"\*", m.group())]
+    return plain_phones(text)
 
 
 # ------------------------------------------------------------------ the scans
