@@ -118,13 +118,19 @@ def test_GIVEN_an_admin_WHEN_creating_an_erp_client_THEN_its_secret_is_shown_onc
     page.goto("/integration/clients")
     page.click("[data-test=create-client]")
     page.fill("[data-test=client-name]", "金蝶云星空")
+    page.click("[data-test=client-shops]")
+    page.locator(".el-select-dropdown__item:visible").first.click()
+    page.keyboard.press("Escape")
     page.click("[data-test=client-save]")
     secret = page.locator("[data-test=secret-value]")
     secret.wait_for()
     assert len(secret.inner_text().strip()) >= 16
     shot(page, "20-erp-client-secret")
     page.click("[data-test=secret-close]")
-    page.locator("[data-test=clients-table]", has_text="金蝶云星空").wait_for()
+    row = page.locator("[data-test=clients-table] .el-table__row", has_text="金蝶云星空")
+    row.wait_for()
+    assert row.locator(".el-tag", has_text="演示").count() >= 1, "the client's shop scope is shown"
+    shot(page, "20b-erp-client-scoped")
 
 
 def _held_for_one_sku(runtime: dict[str, Any], timeout: float = 60) -> tuple[dict[str, Any], str]:

@@ -125,6 +125,7 @@ export default {
     pushStock: 'Push stock now', selectShop: 'Choose a shop', prefix: 'Code prefix', quantity: 'Quantity', addLink: 'Add a row',
   },
   erp: {
+    shops: 'Shops', everyShop: 'Every shop',
     clients: 'API clients', createClient: 'New client', keyId: 'Key ID', scopes: 'Scopes', webhookUrl: 'Webhook URL',
     events: 'Events', rate: 'Rate per minute', secret: 'Secret', secretOnce: 'The secret is shown this once: store it in the ERP now.',
     rotate: 'Rotate secret', overlap: 'Keep old secret (s)', deactivate: 'Deactivate', activate: 'Activate', validSecrets: 'Valid secrets',

@@ -125,6 +125,7 @@ export default {
     pushStock: '立即推送库存', selectShop: '请选择店铺', prefix: '编码前缀', quantity: '数量', addLink: '添加一行',
   },
   erp: {
+    shops: '店铺范围', everyShop: '全部店铺',
     clients: 'API 客户端', createClient: '新建客户端', keyId: 'Key ID', scopes: '权限范围', webhookUrl: 'Webhook 地址',
     events: '订阅事件', rate: '每分钟限流', secret: '密钥', secretOnce: '密钥只显示这一次，请立即保存到 ERP 中。',
     rotate: '轮换密钥', overlap: '旧密钥保留（秒）', deactivate: '停用', activate: '启用', validSecrets: '有效密钥数',
