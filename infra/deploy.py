@@ -83,12 +83,13 @@ def upload_artifacts(s3: Any, bucket: str, sam: Path) -> str:
     51 kB inline limit); returns the template's URL."""
     template = json.loads(sam.read_text())
     for resource in template["Resources"].values():
-        uri = resource.get("Properties", {}).get("CodeUri")
-        if isinstance(uri, str) and not uri.startswith("s3://"):
-            body = (sam.parent / uri).read_bytes()
-            key = f"code/{hashlib.sha256(body).hexdigest()}.zip"
-            s3.put_object(Bucket=bucket, Key=key, Body=body)
-            resource["Properties"]["CodeUri"] = {"Bucket": bucket, "Key": key}
+        for field in ("CodeUri", "ContentUri"):     # functions' code, layers' content
+            uri = resource.get("Properties", {}).get(field)
+            if isinstance(uri, str) and not uri.startswith("s3://"):
+                body = (sam.parent / uri).read_bytes()
+                key = f"code/{hashlib.sha256(body).hexdigest()}.zip"
+                s3.put_object(Bucket=bucket, Key=key, Body=body)
+                resource["Properties"][field] = {"Bucket": bucket, "Key": key}
     body = json.dumps(template).encode()
     key = f"templates/{hashlib.sha256(body).hexdigest()}.json"
     s3.put_object(Bucket=bucket, Key=key, Body=body)

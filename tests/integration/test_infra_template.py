@@ -74,6 +74,15 @@ def test_given_every_table_then_pitr_encryption_and_ttl_as_specified(template) -
         assert (props.get("TimeToLiveSpecification", {}).get("AttributeName")) == ttl
 
 
+def test_given_the_packaged_template_then_the_api_function_has_the_cjk_font_layer(template) -> None:
+    from infra.package import FONT
+    if not FONT.is_file():
+        pytest.skip(f"{FONT} missing: `make system-deps` installs fonts-wqy-zenhei")
+    layer = template["Resources"]["CjkFontLayer"]
+    assert layer["Type"] == "AWS::Serverless::LayerVersion" and layer["Properties"]["ContentUri"].endswith(".zip")
+    assert {"Ref": "CjkFontLayer"} in template["Resources"]["APIHandler"]["Properties"]["Layers"]
+
+
 def test_given_the_packaged_template_then_cfn_lint_passes(tmp_path: Path, template) -> None:
     path = tmp_path / "sam.json"
     path.write_text(json.dumps(template))
