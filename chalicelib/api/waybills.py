@@ -53,14 +53,14 @@ def _pdf(body: bytes, name: str) -> Response:
 # ---------------------------------------------------------------- carriers and accounts
 @admin_route(bp, "/admin/shops/{shop_id}/carriers")
 def shop_carriers(ctx: Ctx, shop_id: str) -> dict[str, Any]:
-    from chalicelib.services.waybills import carriers
+    from chalicelib.services.waybill_accounts import carriers
     return {"items": [{"code": code, "name": name} for code, name in carriers(bootstrap.waybill_deps(), shop_id)]}
 
 
 @admin_route(bp, "/admin/shops/{shop_id}/waybill-accounts/pull", methods=("POST",), role=Role.OPERATOR)
 def pull_waybill_accounts(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    from chalicelib.services.waybill_accounts import pull_accounts
     from chalicelib.services.waybill_views import account_view
-    from chalicelib.services.waybills import pull_accounts
     deps = bootstrap.waybill_deps()
     accounts, added, updated = pull_accounts(deps, shop_id)
     default = deps.accounts.default_id(shop_id)
@@ -70,8 +70,8 @@ def pull_waybill_accounts(ctx: Ctx, shop_id: str) -> dict[str, Any]:
 
 @admin_route(bp, "/admin/waybill-accounts")
 def list_waybill_accounts(ctx: Ctx) -> dict[str, Any]:
+    from chalicelib.services.waybill_accounts import list_accounts
     from chalicelib.services.waybill_views import account_view
-    from chalicelib.services.waybills import list_accounts
     accounts = list_accounts(bootstrap.waybill_deps(), _query(ctx, "shop_id"))
     return {"items": [account_view(a, is_default) for a, is_default in accounts]}
 
@@ -79,8 +79,8 @@ def list_waybill_accounts(ctx: Ctx) -> dict[str, Any]:
 @admin_route(bp, "/admin/shops/{shop_id}/default-waybill-account", methods=("PUT",), role=Role.OPERATOR)
 def choose_default_account(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     from chalicelib.api.waybill_schemas import DefaultAccountBody
+    from chalicelib.services.waybill_accounts import set_default_account
     from chalicelib.services.waybill_views import account_view
-    from chalicelib.services.waybills import set_default_account
     body = parse(DefaultAccountBody, ctx.request)
     account = set_default_account(bootstrap.waybill_deps(), shop_id, body.account_id, sender_name=body.sender_name,
                                   sender_phone=body.sender_phone)

@@ -13,7 +13,8 @@ from chalicelib.domain import waybills as wb
 from chalicelib.domain.errors import ConflictError, DomainError, InvalidTransitionError
 from chalicelib.domain.waybills import TrackEvent, TrackingInfo, TrackingState, Waybill, WaybillStatus
 from chalicelib.platforms.base import PlatformError, Tracking
-from chalicelib.services.waybills import WaybillDeps, get_shop, get_waybill, our_carrier
+from chalicelib.services.waybill_accounts import get_shop
+from chalicelib.services.waybills import WaybillDeps, get_waybill, our_carrier
 
 log = logging.getLogger("oms.tracking")
 EVERY = timedelta(minutes=30)

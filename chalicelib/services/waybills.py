@@ -1,4 +1,4 @@
-"""E-waybills: a shop's carriers and waybill accounts, numbers for a batch of orders (one parcel each, or
+"""E-waybills: numbers for a batch of orders (one parcel each, or
 merged per buyer where the platform allows it), cancel, print status, and shipping printed parcels
 through services/shipments (the ship-back goes through the platform-actions queue).
 
@@ -9,13 +9,12 @@ import importlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
 
 from chalicelib.domain import waybills as wb
 from chalicelib.domain.errors import ConflictError, DomainError, InvalidTransitionError, NotFoundError, ValidationError
 from chalicelib.domain.orders import Order
 from chalicelib.domain.shops import Shop
-from chalicelib.domain.waybills import Sender, ShopWaybillAccount, Waybill, WaybillStatus
+from chalicelib.domain.waybills import ShopWaybillAccount, Waybill, WaybillStatus
 from chalicelib.platforms.base import (
     Address,
     CanonicalReceiver,
@@ -26,70 +25,18 @@ from chalicelib.platforms.base import (
     WaybillResult,
 )
 from chalicelib.services.erp_ports import CARRIER_CODES
-from chalicelib.services.ports import Clock, OrderRepository, Page, ShopRepository
-from chalicelib.services.shipments import ShipmentDeps, record_shipment
+from chalicelib.services.ports import Page
+from chalicelib.services.shipments import record_shipment
+from chalicelib.services.waybill_accounts import account_for, get_shop
+from chalicelib.services.waybill_ports import (
+    MAX_BATCH,
+    STANDARD_TEMPLATES,
+    Outcome,
+    WaybillDeps,
+    WaybillQuery,
+)
 
 log = logging.getLogger("oms.waybills")
-MAX_BATCH = 100
-
-# Where the platform's print data carries no standard template and its client needs one passed. [I] the real
-# URL comes from each platform's template list API (logistics.templateList...), not called by the clients.
-STANDARD_TEMPLATES = {
-    "douyin": "https://lf3-cm.ecombdstatic.com/obj/logistics-davinci/template/{code}76x130.xml",
-    "jd": "https://template-content.jd.com/template-oss?tempCode=jdkd76x130",
-}
-
-
-# ---------------------------------------------------------------- ports
-class WaybillAccountRepository(Protocol):
-    def for_shop(self, shop_id: str) -> list[ShopWaybillAccount]: ...
-    def get(self, shop_id: str, account_id: str) -> ShopWaybillAccount | None: ...
-    def add(self, account: ShopWaybillAccount) -> None: ...
-    def save(self, account: ShopWaybillAccount, expected_revision: int) -> None: ...
-    def default_id(self, shop_id: str) -> str:
-        """The shop's chosen account id, "" when none was chosen."""
-    def set_default(self, shop_id: str, account_id: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class WaybillQuery:
-    shop_id: str = ""
-    status: WaybillStatus | None = None
-    limit: int = 50
-    cursor: str | None = None
-
-
-class WaybillRepository(Protocol):
-    def get(self, waybill_id: str) -> Waybill | None: ...
-    def add(self, waybill: Waybill) -> None:
-        """Insert with its per-order links; ConflictError if the waybill exists (its links are written anyway)."""
-    def save(self, waybill: Waybill, expected_revision: int) -> None: ...
-    def for_order(self, order_id: str) -> list[Waybill]: ...
-    def query(self, q: WaybillQuery) -> Page[Waybill]: ...
-    def due_for_tracking(self, shard: str, until: Any, limit: int) -> list[Waybill]: ...
-
-
-@dataclass(frozen=True)
-class WaybillDeps:
-    orders: OrderRepository
-    shops: ShopRepository
-    accounts: WaybillAccountRepository
-    waybills: WaybillRepository
-    clients: Callable[[Shop], PlatformClient]
-    clock: Clock
-    shipments: ShipmentDeps | None = None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One result of a batch: the record, or the error that stopped this one item."""
-    key: str
-    waybill: Waybill | None = None
-    error: Exception | None = None             # the API names it through its one error table
-
-    @property
-    def ok(self) -> bool:
-        return self.waybill is not None
 
 
 @dataclass
@@ -103,91 +50,6 @@ class _Clients:
         return self.cache[shop.shop_id]
 
 
-# ---------------------------------------------------------------- carriers and accounts
-def get_shop(deps: WaybillDeps, shop_id: str) -> Shop:
-    shop = deps.shops.get(shop_id)
-    if shop is None:
-        raise NotFoundError(f"no shop {shop_id}")
-    return shop
-
-
-def carriers(deps: WaybillDeps, shop_id: str) -> list[tuple[str, str]]:
-    return [(c.code, c.name) for c in deps.clients(get_shop(deps, shop_id)).list_carriers()]
-
-
-def pull_accounts(deps: WaybillDeps, shop_id: str) -> tuple[list[ShopWaybillAccount], int, int]:
-    """Upsert by account id: pulling twice never duplicates. Returns (accounts, added, updated)."""
-    shop = get_shop(deps, shop_id)
-    now, added, updated = deps.clock.now(), 0, 0
-    for pulled in deps.clients(shop).waybill_accounts():
-        account = _account_record(shop, pulled, now)
-        existing = deps.accounts.get(shop_id, account.account_id)
-        if existing is None:
-            try:
-                deps.accounts.add(account)
-                added += 1
-                continue
-            except ConflictError:
-                existing = deps.accounts.get(shop_id, account.account_id)
-        assert existing is not None
-        deps.accounts.save(replace(_keep_contact(account, existing), revision=existing.revision), existing.revision)
-        updated += 1
-    return deps.accounts.for_shop(shop_id), added, updated
-
-
-def _account_record(shop: Shop, pulled: WaybillAccount, now: Any) -> ShopWaybillAccount:
-    a = pulled.sender_address
-    return ShopWaybillAccount(
-        shop_id=shop.shop_id, account_id=pulled.account_id, platform=shop.platform.value,
-        carrier_code=pulled.carrier_code, carrier_name=pulled.carrier_name, branch_code=pulled.branch_code,
-        branch_name=pulled.branch_name, remaining=pulled.remaining,
-        sender=Sender(pulled.sender_name, pulled.sender_phone, a.province, a.city, a.district, a.detail, a.town),
-        updated_at=now, raw=dict(pulled.raw))
-
-
-def _keep_contact(pulled: ShopWaybillAccount, existing: ShopWaybillAccount) -> ShopWaybillAccount:
-    """Some platforms (PDD) list no sender contact: the one the seller entered survives a re-pull."""
-    sender = pulled.sender
-    return replace(pulled, sender=replace(sender, name=sender.name or existing.sender.name,
-                                          phone=sender.phone or existing.sender.phone))
-
-
-def list_accounts(deps: WaybillDeps, shop_id: str = "") -> list[tuple[ShopWaybillAccount, bool]]:
-    """(account, is_default); every shop's when no shop is named."""
-    shop_ids = [shop_id] if shop_id else [s.shop_id for s in deps.shops.all()]
-    out: list[tuple[ShopWaybillAccount, bool]] = []
-    for sid in shop_ids:
-        default = deps.accounts.default_id(sid)
-        out += [(a, a.account_id == default) for a in deps.accounts.for_shop(sid)]
-    return out
-
-
-def set_default_account(deps: WaybillDeps, shop_id: str, account_id: str, *, sender_name: str = "",
-                        sender_phone: str = "") -> ShopWaybillAccount:
-    """Chooses the shop's default account; a sender contact given here is printed on its waybills."""
-    account = deps.accounts.get(shop_id, account_id)
-    if account is None:
-        raise NotFoundError(f"shop {shop_id} has no waybill account {account_id}: pull the accounts first")
-    if sender_name or sender_phone:
-        sender = replace(account.sender, name=sender_name or account.sender.name,
-                         phone=sender_phone or account.sender.phone)
-        deps.accounts.save(replace(account, sender=sender), account.revision)
-        account = replace(account, sender=sender, revision=account.revision + 1)
-    deps.accounts.set_default(shop_id, account_id)
-    return account
-
-
-def _account_for(deps: WaybillDeps, shop_id: str, account_id: str) -> ShopWaybillAccount:
-    chosen = account_id or deps.accounts.default_id(shop_id)
-    if not chosen:
-        raise ValidationError(f"shop {shop_id} has no default waybill account: choose one", field="account_id")
-    account = deps.accounts.get(shop_id, chosen)
-    if account is None:
-        raise ValidationError(f"shop {shop_id} has no waybill account {chosen}", field="account_id")
-    return account
-
-
-# ---------------------------------------------------------------- issuing numbers
 def issue(deps: WaybillDeps, order_ids: Sequence[str], *, account_id: str = "", merge: bool = False
           ) -> list[Outcome]:
     """One outcome per requested order, in request order."""
@@ -229,7 +91,7 @@ def _issue_parcel(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...
                   ) -> dict[str, Outcome]:
     first = parcel[0]
     try:
-        account = _account_for(deps, first.shop_id, account_id)
+        account = account_for(deps, first.shop_id, account_id)
         client = clients(get_shop(deps, first.shop_id))
         template = STANDARD_TEMPLATES.get(account.platform, "").format(code=account.carrier_code)
         result = client.get_waybill(_request(parcel, account, template))

@@ -18,6 +18,7 @@ from chalicelib import bootstrap
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import OrderStatus
 from chalicelib.printing.components import TaskAccepted, TaskNotify, encode, parse_reply
+from chalicelib.services import waybill_accounts as accounts_service
 from chalicelib.services import waybill_print, waybill_tracking
 from chalicelib.services import waybills as service
 from chalicelib.services.action_handlers import load_all
@@ -132,13 +133,13 @@ def test_GIVEN_a_sandbox_shop_WHEN_50_orders_get_waybills_print_and_ship_THEN_49
         client = bootstrap.clients()(shop)
         deps = bootstrap.waybill_deps()
 
-        accounts, added, _ = service.pull_accounts(deps, shop.shop_id)
-        assert added == len(accounts) >= 1 and service.pull_accounts(deps, shop.shop_id)[1] == 0
+        accounts, added, _ = accounts_service.pull_accounts(deps, shop.shop_id)
+        assert added == len(accounts) >= 1 and accounts_service.pull_accounts(deps, shop.shop_id)[1] == 0
         usable = next(a for a in accounts if a.remaining != 0)
         # PDD lists no sender contact: the seller gives one with the default (kept on a re-pull)
-        service.set_default_account(deps, shop.shop_id, usable.account_id, sender_name="王仓管",
+        accounts_service.set_default_account(deps, shop.shop_id, usable.account_id, sender_name="王仓管",
                                     sender_phone="13800001111")
-        assert service.pull_accounts(deps, shop.shop_id)[0][0].sender.name
+        assert accounts_service.pull_accounts(deps, shop.shop_id)[0][0].sender.name
 
         good = awaiting_orders(sandbox, sb.seller_id, shop.shop_id, client, BATCH if platform in OMS_REFUSES else BATCH - 1)
         bad = cancelled_order(good.pop()) if platform in OMS_REFUSES else bad_order(good[0])

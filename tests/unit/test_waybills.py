@@ -13,6 +13,7 @@ from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import HoldReason, OrderStatus
 from chalicelib.domain.waybills import WaybillStatus
 from chalicelib.platforms.base import Tracking, TrackingEvent
+from chalicelib.services import waybill_accounts as accounts_service
 from chalicelib.services import waybill_print, waybill_tracking
 from chalicelib.services import waybills as service
 from chalicelib.services.ingest import apply_snapshot
@@ -42,22 +43,22 @@ def add_orders(deps: WaybillDeps, *numbers: str, **kw: object) -> list[str]:
 
 
 def ready(deps: WaybillDeps) -> None:
-    service.pull_accounts(deps, "shopA")
-    service.set_default_account(deps, "shopA", "ZTO-310000")
+    accounts_service.pull_accounts(deps, "shopA")
+    accounts_service.set_default_account(deps, "shopA", "ZTO-310000")
 
 
 def test_GIVEN_accounts_pulled_twice_THEN_upserted_not_duplicated(world) -> None:
     deps, client, _ = world
-    _, added, updated = service.pull_accounts(deps, "shopA")
+    _, added, updated = accounts_service.pull_accounts(deps, "shopA")
     client.accounts[0] = replace(client.accounts[0], remaining=499)
-    accounts, added2, updated2 = service.pull_accounts(deps, "shopA")
+    accounts, added2, updated2 = accounts_service.pull_accounts(deps, "shopA")
     assert (added, updated, added2, updated2) == (2, 0, 0, 2)
     assert {a.account_id: a.remaining for a in accounts} == {"SF-0": -1, "ZTO-310000": 499}
 
 
 def test_GIVEN_no_default_account_WHEN_issuing_THEN_each_order_says_so(world) -> None:
     deps, _, _ = world
-    service.pull_accounts(deps, "shopA")
+    accounts_service.pull_accounts(deps, "shopA")
     [outcome] = service.issue(deps, add_orders(deps, "1"))
     assert isinstance(outcome.error, ValidationError) and "default" in str(outcome.error)
 
