@@ -169,6 +169,22 @@ def test_given_a_refused_or_failed_change_then_the_status_is_recorded(world: dic
     assert (only.status, only.target, only.after) == (404, "nope", {"reason": "manual_hold"})
 
 
+def test_given_sign_ins_when_refused_or_accepted_then_each_is_recorded_without_the_password(
+        world: dict[str, Any]) -> None:
+    from chalicelib.services.users import ensure_admin
+    ensure_admin(bootstrap.users(), "boss", "Fake-Chief-Passw0rd-1!")
+    sign_in = {"Content-Type": "application/json"}
+    refused = world["client"].http.post("/admin/auth/login", headers=sign_in,
+                                        body=json.dumps({"username": "boss", "password": "Wrong-Guess-0000!"}))
+    accepted = world["client"].http.post("/admin/auth/login", headers=sign_in,
+                                         body=json.dumps({"username": "boss", "password": "Fake-Chief-Passw0rd-1!"}))
+    assert (refused.status_code, accepted.status_code) == (401, 200)
+    entries = sorted(world["log"].entries, key=lambda e: e.at)
+    assert [(e.actor, e.action, e.status) for e in entries] == [
+        ("boss", "POST /admin/auth/login", 401), ("boss", "POST /admin/auth/login", 200)]
+    assert "Passw0rd" not in json.dumps([e.__dict__ for e in entries], default=str)
+
+
 def test_given_plain_gets_then_nothing_is_written(world: dict[str, Any]) -> None:
     order_id = add_order(world)
     for path in ("/admin/orders", f"/admin/orders/{order_id}", "/admin/auth/me"):
