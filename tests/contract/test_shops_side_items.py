@@ -6,6 +6,7 @@ import os
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -78,10 +79,20 @@ class TestWechatTokenCache:
         clock.advance(seconds=31)
         assert cache.acquire("c", timedelta(seconds=30))
 
-    def test_given_many_workers_on_a_cold_slot_then_wechat_is_asked_once(self, backend, clock) -> None:
+    def test_given_many_workers_on_a_cold_slot_then_wechat_is_asked_once(self, backend, clock, monkeypatch) -> None:
         if backend == "fake":
             shared = InMemoryTokenCache(clock.now)
         else:
+            # DynamoDB applies each request atomically (a conditional write is checked and written as one);
+            # moto's in-process backend does not when threads call it at once, so requests go one at a time
+            from botocore.client import BaseClient
+            one_at_a_time, call = threading.Lock(), BaseClient._make_api_call
+
+            def atomic(client: Any, operation: str, params: Any) -> Any:
+                with one_at_a_time:
+                    return call(client, operation, params)
+
+            monkeypatch.setattr(BaseClient, "_make_api_call", atomic)
             from chalicelib.storage.envelope import Envelope, LocalKeyWrapper
             from chalicelib.storage.token_cache import DynamoTokenCache
             shared = DynamoTokenCache("S1", Envelope(LocalKeyWrapper(os.urandom(32))), clock.now)
