@@ -13,8 +13,8 @@ from chalicelib.domain.status import AfterSaleStatus
 from chalicelib.services.after_sales import CaseQuery
 from chalicelib.services.ports import Page
 from chalicelib.storage import paging
-from chalicelib.storage.models import AfterSaleItem, ShopItem
-from chalicelib.storage.shops import SHOP
+from chalicelib.storage.models import AfterSaleItem
+from chalicelib.storage.shops import shop_ids
 
 
 def _shops(q: CaseQuery) -> list[str]:
@@ -22,7 +22,7 @@ def _shops(q: CaseQuery) -> list[str]:
     each, a handful of shops, rather than an index every case would pay to write."""
     if q.shop_id:
         return [q.shop_id]
-    return [item.shop_id for item in ShopItem.by_kind.query(SHOP, attributes_to_get=["shop_id"])]
+    return shop_ids()
 
 
 OPEN_STATUSES = tuple(s for s in AfterSaleStatus if s not in (

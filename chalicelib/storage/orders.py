@@ -11,8 +11,8 @@ from chalicelib.domain.orders import Order, order_id_for
 from chalicelib.domain.status import ErpHandoff
 from chalicelib.services.ports import OrderQuery, Page
 from chalicelib.storage import conditional, paging
-from chalicelib.storage.models import OrderItem, ShopItem
-from chalicelib.storage.shops import SHOP
+from chalicelib.storage.models import OrderItem
+from chalicelib.storage.shops import shop_ids
 
 
 def to_item(order: Order, revision: int) -> OrderItem:
@@ -80,8 +80,7 @@ class DynamoOrderRepository:
         """An order's id is its shop's id and its number: one read by key in each shop, rather than an
         index that every new order would pay one more write unit for (the lookup is rare: a search, a CSV
         import)."""
-        shop_ids = [item.shop_id for item in ShopItem.by_kind.query(SHOP, attributes_to_get=["shop_id"])]
-        return _whole([order_id_for(shop_id, order_no) for shop_id in shop_ids])
+        return _whole([order_id_for(shop_id, order_no) for shop_id in shop_ids()])
 
     def erp_ready(self, limit: int, cursor: str | None = None) -> Page[Order]:
         results = OrderItem.by_erp_ready.query("READY", limit=limit, last_evaluated_key=paging.decode(cursor))

@@ -76,3 +76,8 @@ class DynamoShopRepository:
 
 def _context(shop_id: str) -> str:
     return f"shop:{shop_id}:secrets"
+
+
+def shop_ids() -> list[str]:
+    """Every shop's id, keys only: for the lookups that try an order number in each shop."""
+    return [item.shop_id for item in ShopItem.by_kind.query(SHOP, attributes_to_get=["shop_id"])]

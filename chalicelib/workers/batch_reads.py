@@ -21,8 +21,7 @@ class BatchReads:
         """Clears the last batch and reads this one's orders and links (unparseable bodies are left to
         the handler, which reports them)."""
         from chalicelib.domain.orders import order_id_for
-        self._links.clear()
-        self._orders.clear()
+        self.clear()
         ids: set[str] = set()
         skus: dict[str, set[str]] = {}
         for record in records:
