@@ -126,8 +126,9 @@ class GatedMotoServer(ThreadedMotoServer):
 
 
 def start_moto(host: str, port: int, gate: Gate) -> GatedMotoServer:
-    from local.runtime import moto_speedups
+    from local.runtime import arrivals, moto_speedups
     moto_speedups.apply()
+    arrivals.apply()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = GatedMotoServer(host, port, gate)
     server.start()

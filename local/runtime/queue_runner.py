@@ -16,6 +16,8 @@ from botocore.exceptions import ClientError
 from chalice.app import SQSEventConfig
 from chalice.local import LambdaContext
 
+from local.runtime import arrivals
+
 log = logging.getLogger("local.queues")
 
 
@@ -26,6 +28,7 @@ class RunnerOptions:
     account_id: str
     visibility_timeout: int | None = None    # None: the queue's own; a small number speeds up local retries
     idle_wait: float = 0.2                   # seconds between receives when a queue is empty
+    wake_on_send: bool = False               # moto runs in this process: a send wakes the poller at once
     memory_mb: int = 256
     timeout_ms: int = 900_000
 
@@ -85,6 +88,7 @@ class QueueWorker:
 
     def stop(self) -> None:
         self._stop.set()
+        arrivals.ring(self._queue_name())
 
     def join(self, timeout: float) -> None:
         self._thread.join(timeout)
@@ -99,13 +103,19 @@ class QueueWorker:
             log.error("%s: queue %s does not exist (is it in infra/?); not polling it", self.source.name,
                       self._queue_name())
             return
+        name = self._queue_name()
         while not self._stop.is_set():
+            before = arrivals.seen(name)
             try:
                 handled = self.poll_once(url)
             except Exception:
-                log.exception("%s: polling %s failed", self.source.name, self._queue_name())
+                log.exception("%s: polling %s failed", self.source.name, name)
                 handled = 0
-            if not handled:
+            if handled:
+                continue
+            if self.options.wake_on_send:
+                arrivals.wait(name, before, self.options.idle_wait, self._stop)
+            else:
                 self._stop.wait(self.options.idle_wait)
 
     def poll_once(self, url: str) -> int:

@@ -41,7 +41,7 @@ class RuntimeConfig:
     tick_scale: float = 1.0
     fire_schedules_on_start: bool = False
     visibility_timeout: int | None = None
-    idle_wait: float = 0.2
+    idle_wait: float = 1.0                # a send wakes its queue's poller; this is for retries coming back
     ui_dir: Path | None = Path("ui/dist")
     api_prefixes: tuple[str, ...] = API_PREFIXES
     run_queues: bool = True
@@ -148,7 +148,8 @@ class LocalRuntime:
         self.web.start()
         if cfg.run_queues:
             self.runner = QueueRunner(self.app, RunnerOptions(self.moto_endpoint, cfg.region, cfg.account_id,
-                                                              cfg.visibility_timeout, cfg.idle_wait))
+                                                              cfg.visibility_timeout, cfg.idle_wait,
+                                                              wake_on_send=True))
             self.runner.start()
         if cfg.run_schedules:
             self.scheduler = Scheduler(self.app, SchedulerOptions(cfg.region, cfg.account_id, cfg.tick_scale,
