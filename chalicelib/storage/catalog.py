@@ -1,13 +1,17 @@
-"""Shop SKUs and their links to ERP SKUs. Order consumers read links for every line, so links found are
-cached in-process for a minute (linking re-resolves the held orders anyway, see services/links.py); a SKU
-found unlinked is never cached, or an order arriving right after a link would be held for nothing.
+"""Shop SKUs and their links to ERP SKUs. Order consumers read the links of every line, so what they read,
+"no link" included, is kept in-process while the shop's link generation stays the same: every link change
+bumps it after the write, and each links_for call reads it (strongly, one small item) before using what
+it kept. Kept answers are never older than the generation read, so an order is held for an unlinked SKU
+only as it would be without the cache (a link made between the read and the order's write; linking
+re-resolves held orders, see services/links.py). Unlinked SKUs, most of a new shop's catalogue, cost
+one read per process instead of one per batch.
 
 The by_erp_sku index holds a shop SKU under its first link; each further component of a bundle gets a
 companion item (partition "#LINK#<shop>") under its own code, so a stock change of any component finds
-every shop SKU it feeds."""
+every shop SKU it feeds. The generation is an item of its own partition "#GEN#<shop>", in no index."""
+
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 from pynamodb.exceptions import TransactWriteError
@@ -21,8 +25,9 @@ from chalicelib.services.ports import Page
 from chalicelib.storage import conditional, paging
 from chalicelib.storage.models import ShopSkuItem
 
-CACHE_SECONDS = 60.0
 COMPANIONS = "#LINK#"
+GENERATION = "#GEN#"
+MAX_KEPT = 100_000            # SKUs' links kept per process; past it the cache starts again
 
 
 def to_item(sku: ShopSku, revision: int) -> ShopSkuItem:
@@ -50,7 +55,8 @@ def _from_item(item: ShopSkuItem) -> ShopSku:
 
 class DynamoShopSkuRepository:
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, str], tuple[float, tuple[SkuLink, ...]]] = {}
+        self._kept: dict[tuple[str, str], tuple[SkuLink, ...]] = {}
+        self._generations: dict[str, int] = {}
 
     def get(self, shop_id: str, platform_sku_id: str) -> ShopSku | None:
         try:
@@ -61,9 +67,11 @@ class DynamoShopSkuRepository:
     def add(self, sku: ShopSku) -> None:
         if len(sku.links) > 1:
             self._write(sku, None)
-            return
-        conditional.put(to_item(sku, 1), ShopSkuItem.platform_sku_id.does_not_exist(),
-                        f"shop sku {sku.shop_id}/{sku.platform_sku_id}")
+        else:
+            conditional.put(to_item(sku, 1), ShopSkuItem.platform_sku_id.does_not_exist(),
+                            f"shop sku {sku.shop_id}/{sku.platform_sku_id}")
+        if sku.links:
+            self._bump(sku.shop_id)
 
     def save(self, sku: ShopSku, expected_revision: int) -> None:
         """Revision-conditional; bundle companions follow the links in the same transaction."""
@@ -73,7 +81,19 @@ class DynamoShopSkuRepository:
                             f"shop sku {sku.shop_id}/{sku.platform_sku_id}")
         else:
             self._write(sku, expected_revision, previous)
-        self._cache.pop((sku.shop_id, sku.platform_sku_id), None)
+        if sku.links != (previous.links if previous is not None else ()):
+            self._bump(sku.shop_id)
+
+    def _bump(self, shop_id: str) -> None:
+        """After the write: a reader that still sees the old generation read the links before it."""
+        ShopSkuItem(GENERATION + shop_id, "links").update(actions=[ShopSkuItem.revision.add(1)])
+
+    def _generation(self, shop_id: str) -> int:
+        try:
+            return int(ShopSkuItem.get(GENERATION + shop_id, "links", consistent_read=True,
+                                       attributes_to_get=["revision"]).revision)
+        except ShopSkuItem.DoesNotExist:
+            return 0
 
     def _write(self, sku: ShopSku, expected_revision: int | None, previous: ShopSku | None = None) -> None:
         wanted = _companions(sku)
@@ -124,19 +144,14 @@ class DynamoShopSkuRepository:
         return sorted(found)
 
     def links_for(self, shop_id: str, platform_sku_ids: set[str]) -> dict[str, tuple[SkuLink, ...]]:
-        now = time.monotonic()
-        found: dict[str, tuple[SkuLink, ...]] = {}
-        missing = []
-        for sku_id in platform_sku_ids:
-            hit = self._cache.get((shop_id, sku_id))
-            if hit and now - hit[0] < CACHE_SECONDS:
-                found[sku_id] = hit[1]
-            else:
-                missing.append((shop_id, sku_id))
+        generation = self._generation(shop_id)
+        if self._generations.get(shop_id) != generation:
+            self._kept = {key: links for key, links in self._kept.items() if key[0] != shop_id}
+            self._generations[shop_id] = generation
+        missing = [(shop_id, sku_id) for sku_id in platform_sku_ids if (shop_id, sku_id) not in self._kept]
         if missing:
-            for item in ShopSkuItem.batch_get(missing):
-                links = _from_item(item).links
-                if links:
-                    self._cache[(shop_id, item.platform_sku_id)] = (now, links)
-                    found[item.platform_sku_id] = links
-        return {k: v for k, v in found.items() if v}
+            if len(self._kept) + len(missing) > MAX_KEPT:
+                self._kept.clear()
+            found = {item.platform_sku_id: _from_item(item).links for item in ShopSkuItem.batch_get(missing)}
+            self._kept.update({key: found.get(key[1], ()) for key in missing})
+        return {sku_id: self._kept[(shop_id, sku_id)] for sku_id in platform_sku_ids if self._kept[(shop_id, sku_id)]}

@@ -37,6 +37,15 @@ def skus(backend: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def elsewhere(backend: str, skus):  # type: ignore[no-untyped-def]
+    """Another process's repository over the same table (the fake has one store: the same object)."""
+    if backend == "fake":
+        return skus
+    from chalicelib.storage.catalog import DynamoShopSkuRepository
+    return DynamoShopSkuRepository()
+
+
+@pytest.fixture
 def erp(backend: str):  # type: ignore[no-untyped-def]
     if backend == "fake":
         return fakes.InMemoryErpSkuRepository()
@@ -64,6 +73,22 @@ class TestShopSkus:
         assert skus.links_for("S1", {"sku-001", "sku-002", "sku-404"}) == {"sku-001": (SkuLink("A"),)}
         skus.save(replace(sku(2), links=(SkuLink("B", 2),)), 1)
         assert skus.links_for("S1", {"sku-002"}) == {"sku-002": (SkuLink("B", 2),)}
+
+    def test_given_a_sku_read_unlinked_when_another_process_links_it_then_the_next_read_sees_the_link(
+            self, skus, elsewhere) -> None:
+        skus.add(sku(1))
+        assert skus.links_for("S1", {"sku-001", "sku-404"}) == {}
+        elsewhere.save(replace(sku(1), links=(SkuLink("A"),)), 1)
+        assert skus.links_for("S1", {"sku-001"}) == {"sku-001": (SkuLink("A"),)}
+        elsewhere.add(sku(404, links=(SkuLink("B"), SkuLink("C"))))
+        assert skus.links_for("S1", {"sku-404"}) == {"sku-404": (SkuLink("B"), SkuLink("C"))}
+
+    def test_given_a_linked_sku_read_when_another_process_unlinks_it_then_the_next_read_sees_no_link(
+            self, skus, elsewhere) -> None:
+        skus.add(sku(1, links=(SkuLink("A"),)))
+        assert skus.links_for("S1", {"sku-001"}) == {"sku-001": (SkuLink("A"),)}
+        elsewhere.save(replace(sku(1), links=()), 1)
+        assert skus.links_for("S1", {"sku-001"}) == {}
 
     def test_given_a_bundle_then_every_component_finds_it_and_a_relink_drops_old_components(self, skus) -> None:
         skus.add(sku(1, links=(SkuLink("A"), SkuLink("B", 2), SkuLink("C"))))
