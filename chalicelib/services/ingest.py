@@ -20,7 +20,7 @@ from chalicelib.domain.orders import (
     next_status,
     order_id_for,
 )
-from chalicelib.domain.status import HoldReason
+from chalicelib.domain.status import HoldReason, RefundState
 from chalicelib.platforms.base import CanonicalLine, CanonicalOrder, CanonicalReceiver
 from chalicelib.services.ports import Clock, OrderRepository
 
@@ -82,7 +82,14 @@ def _newer(incoming: CanonicalOrder, existing: Order) -> bool:
         return incoming.version > existing.version
     if incoming.status != existing.status:
         return can_transition(existing.status, incoming.status)
+    if incoming.refund_state != existing.refund_state:
+        # platforms with second-precision times (JD) report a refund request and the shipment of the same
+        # second at one version: the later stage is the likelier latest (a withdrawal that fast is rare)
+        return _REFUND_STAGES.index(incoming.refund_state) > _REFUND_STAGES.index(existing.refund_state)
     return _content_key(incoming) > _content_key(existing)
+
+
+_REFUND_STAGES = (RefundState.NONE, RefundState.IN_PROGRESS, RefundState.REFUNDING, RefundState.REFUNDED)
 
 
 def _content_key(order: CanonicalOrder | Order) -> str:

@@ -98,3 +98,14 @@ def test_given_a_same_second_change_at_one_status_when_delivered_in_either_order
         assert apply_snapshot(repo, FixedClock(), "s", second, {}) is Outcome.UNCHANGED
         results.append(repo.get("s-21").seller_memo)
     assert results[0] == results[1]
+
+
+def test_given_a_refund_request_of_the_same_second_when_delivered_in_either_order_then_the_request_stands() -> None:
+    from chalicelib.domain.status import RefundState
+    shipped = canonical_order("22", minutes=1, status=OrderStatus.SHIPPED)
+    requested = replace(shipped, refund_state=RefundState.IN_PROGRESS)
+    for first, second in ((shipped, requested), (requested, shipped)):
+        repo = InMemoryOrderRepository()
+        apply_snapshot(repo, FixedClock(), "s", first, {})
+        apply_snapshot(repo, FixedClock(), "s", second, {})
+        assert repo.get("s-22").refund_state is RefundState.IN_PROGRESS
