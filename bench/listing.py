@@ -75,6 +75,7 @@ def _pages() -> dict[str, dict[str, Any]]:
     queries = {
         "a shop's recent orders": OrderQuery(shop_id="S007", limit=PAGE),
         "awaiting shipment, every shop": OrderQuery(status=OrderStatus.AWAITING_SHIPMENT, limit=PAGE),
+        "shipped, every shop": OrderQuery(status=OrderStatus.SHIPPED, limit=PAGE),
         "held orders": OrderQuery(held_only=True, limit=PAGE),
         "a shop, shipped": OrderQuery(shop_id="S007", status=OrderStatus.SHIPPED, limit=PAGE),
     }

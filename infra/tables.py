@@ -12,9 +12,9 @@ TableSpec = tuple[str, str | None, dict[str, tuple[str, str | None]], str | None
 TABLE_SPECS: dict[str, TableSpec] = {
     "orders": ("order_id", None, {
         "by_shop_updated": ("shop_id", "updated_at"),        # a shop's orders by update time
-        "by_status_created": ("status", "created_at"),       # orders by status and creation time
-        "by_erp_ready": ("erp_queue", "ready_at"),           # sparse: only orders waiting for the ERP
-        "by_held": ("held", "created_at"),                   # sparse: only held orders
+        # one list per order: HELD, else READY (waiting for the ERP), else its status; by creation time
+        # (chalicelib/storage/order_lists.py)
+        "by_list": ("list_key", "list_at"),
     }, None),
     "after_sales": ("case_id", None, {
         "by_order": ("order_id", "created_at"),

@@ -76,15 +76,16 @@ class InMemoryOrderRepository(_Store):
         if q.shop_id and not q.order_no:
             rows.sort(key=lambda o: (o.updated_at or o.modified_at), reverse=True)
         else:
-            rows.sort(key=lambda o: o.created_at, reverse=True)
+            rows.sort(key=lambda o: (o.created_at, o.order_id), reverse=True)
         return _page(rows, q.limit, q.cursor)
 
     def by_order_no(self, order_no: str) -> list[Order]:
         return [o for o in self.rows.values() if o.order_no == order_no]
 
     def erp_ready(self, limit: int, cursor: str | None = None) -> Page[Order]:
+        # oldest order first (storage/order_lists.py: the ERP list is by creation time)
         rows = sorted((o for o in self.rows.values() if o.erp_handoff is ErpHandoff.READY),
-                      key=lambda o: o.updated_at or o.modified_at)
+                      key=lambda o: (o.created_at, o.order_id))
         return _page(rows, limit, cursor)
 
 

@@ -156,13 +156,13 @@ class DynamoRateLimiter:
 
 
 class DynamoHandoffQueue:
-    """The ready indexes of orders and cases (sparse: "READY" while waiting for the ERP), one DynamoDB page
+    """The ready lists of orders and cases ("READY" while waiting for the ERP), one DynamoDB page
     per call. A shop scope is a filter on the page read: DynamoDB counts `limit` before filtering, so the
     cursor always stands right after the last record read, and nothing of another shop is skipped for good."""
 
     def erp_ready_orders(self, limit: int, cursor: str | None = None,
                          shop_ids: frozenset[str] = frozenset()) -> Page[Order]:
-        raw, last = _one_page(OrderItem.by_erp_ready, limit, cursor, _in_shops(OrderItem.shop_id, shop_ids))
+        raw, last = _one_page(OrderItem.by_list, limit, cursor, _in_shops(OrderItem.shop_id, shop_ids))
         order_ids = [item["order_id"]["S"] for item in raw]
         found = {i.order_id: i for i in OrderItem.batch_get(order_ids)} if order_ids else {}
         return Page([from_item(found[i]) for i in order_ids if i in found], paging.encode(last))

@@ -49,22 +49,10 @@ class _ShopUpdated(GlobalSecondaryIndex["OrderItem"]):
     updated_at = UnicodeAttribute(range_key=True)
 
 
-class _StatusCreated(GlobalSecondaryIndex["OrderItem"]):
-    Meta = index_meta("by_status_created", ORDER_FILTERS)
-    status = UnicodeAttribute(hash_key=True)
-    created_at = UnicodeAttribute(range_key=True)
-
-
-class _ErpReady(GlobalSecondaryIndex["OrderItem"]):
-    Meta = index_meta("by_erp_ready", ORDER_FILTERS)
-    erp_queue = UnicodeAttribute(hash_key=True)
-    ready_at = UnicodeAttribute(range_key=True)
-
-
-class _Held(GlobalSecondaryIndex["OrderItem"]):
-    Meta = index_meta("by_held", ORDER_FILTERS)
-    held = UnicodeAttribute(hash_key=True)
-    created_at = UnicodeAttribute(range_key=True)
+class _List(GlobalSecondaryIndex["OrderItem"]):
+    Meta = index_meta("by_list", ORDER_FILTERS)
+    list_key = UnicodeAttribute(hash_key=True)
+    list_at = UnicodeAttribute(range_key=True)
 
 
 class OrderItem(Model):
@@ -75,8 +63,8 @@ class OrderItem(Model):
     status = UnicodeAttribute()
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
-    erp_queue = UnicodeAttribute(null=True)     # "READY" while waiting for the ERP, absent otherwise
-    ready_at = UnicodeAttribute(null=True)
+    list_key = UnicodeAttribute()               # HELD | READY | the status (storage/order_lists.py)
+    list_at = UnicodeAttribute()                # creation time + order id: unique, in time order
     held = UnicodeAttribute(null=True)          # "HELD" while any hold applies, absent otherwise
     holds = UnicodeAttribute(null=True)         # space-separated reasons, for filters
     tracking_no = UnicodeAttribute(null=True)
@@ -90,9 +78,7 @@ class OrderItem(Model):
     doc = CompressedJSONAttribute()
 
     by_shop_updated = _ShopUpdated()
-    by_status_created = _StatusCreated()
-    by_erp_ready = _ErpReady()
-    by_held = _Held()
+    by_list = _List()
 
 
 class _CaseOrder(GlobalSecondaryIndex["AfterSaleItem"]):

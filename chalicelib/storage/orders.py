@@ -2,26 +2,27 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from dataclasses import replace
 from typing import Any
 
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.codec import from_doc, sortable, to_doc
+from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.orders import Order, order_id_for
-from chalicelib.domain.status import ErpHandoff
+from chalicelib.domain.status import OrderStatus
 from chalicelib.services.ports import OrderQuery, Page
-from chalicelib.storage import conditional, paging
+from chalicelib.storage import conditional, order_lists, paging
 from chalicelib.storage.models import OrderItem
 from chalicelib.storage.shops import shop_ids
 
 
 def to_item(order: Order, revision: int) -> OrderItem:
-    ready = order.erp_handoff is ErpHandoff.READY
     updated = order.updated_at or order.modified_at
     return OrderItem(
         order.order_id, shop_id=order.shop_id, order_no=order.order_no, status=order.status.value,
         created_at=sortable(order.created_at), updated_at=sortable(updated),
-        erp_queue="READY" if ready else None, ready_at=sortable(updated) if ready else None,
+        list_key=order_lists.list_key(order), list_at=order_lists.list_at(order),
         held="HELD" if order.holds else None, holds=" ".join(sorted(order.holds)) or None,
         tracking_no=order.tracking_no or None, platform=order.platform.value, erp_handoff=order.erp_handoff.value,
         search=_search_text(order), version=order.version, revision=revision,
@@ -60,21 +61,26 @@ class DynamoOrderRepository:
     def query(self, q: OrderQuery) -> Page[Order]:
         if q.order_no:
             return Page([o for o in self.by_order_no(q.order_no) if _matches(o, q)], None)
-        results = self._results(q)
+        if q.shop_id:
+            return self._shop_page(q)
+        held_only = q.held_only or bool(q.hold)
+        status = q.status or OrderStatus.AWAITING_SHIPMENT     # what operators open first
+        if not held_only:
+            q = replace(q, status=status)
+        streams = [(key, _filters(q, status=by_status))
+                   for key, by_status in order_lists.partitions(status, held_only)]
+        ids, cursor = order_lists.merged_page(streams, q.limit, q.cursor)
+        return Page(_whole(ids), cursor)
+
+    def _shop_page(self, q: OrderQuery) -> Page[Order]:
+        start = paging.decode(q.cursor)
+        if start is not None and "order_id" not in start:
+            raise ValidationError("cursor is not one this list issued", field="cursor")
+        results = OrderItem.by_shop_updated.query(q.shop_id, range_key_condition=_between(OrderItem.updated_at, q),
+                                                  filter_condition=_filters(q, held=True), limit=q.limit,
+                                                  last_evaluated_key=start, scan_index_forward=False)
         items = _whole([i.order_id for i in results])
         return Page(items, paging.encode(results.last_evaluated_key))
-
-    def _results(self, q: OrderQuery) -> Any:
-        kw: dict[str, Any] = {"limit": q.limit, "last_evaluated_key": paging.decode(q.cursor),
-                              "scan_index_forward": False}
-        if q.shop_id:
-            rng = _between(OrderItem.updated_at, q)
-            return OrderItem.by_shop_updated.query(q.shop_id, range_key_condition=rng,
-                                                   filter_condition=_filters(q, held=True), **kw)
-        if q.held_only or q.hold:
-            return OrderItem.by_held.query("HELD", filter_condition=_filters(q), **kw)
-        status = q.status.value if q.status else "awaiting_shipment"   # what operators open first
-        return OrderItem.by_status_created.query(status, filter_condition=_filters(q, status=False), **kw)
 
     def by_order_no(self, order_no: str) -> list[Order]:
         """An order's id is its shop's id and its number: one read by key in each shop, rather than an
@@ -83,7 +89,7 @@ class DynamoOrderRepository:
         return _whole([order_id_for(shop_id, order_no) for shop_id in shop_ids()])
 
     def erp_ready(self, limit: int, cursor: str | None = None) -> Page[Order]:
-        results = OrderItem.by_erp_ready.query("READY", limit=limit, last_evaluated_key=paging.decode(cursor))
+        results = OrderItem.by_list.query(order_lists.READY, limit=limit, last_evaluated_key=paging.decode(cursor))
         items = _whole([i.order_id for i in results])
         return Page(items, paging.encode(results.last_evaluated_key))
 

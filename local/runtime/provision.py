@@ -33,6 +33,7 @@ class Provisioned:
     keys: dict[str, dict[str, str]] = field(default_factory=dict)       # logical id -> id, arn
     skipped: dict[str, str] = field(default_factory=dict)               # logical id -> type
     created: list[str] = field(default_factory=list)                    # logical ids created by this run
+    new_indexes: list[tuple[str, str]] = field(default_factory=list)    # (table name, index) added to old tables
     attributes: dict[str, dict[str, Any]] = field(default_factory=dict)  # logical id -> Ref/GetAtt values
 
     def attribute(self, logical: str, attr: str) -> Any:
@@ -132,13 +133,21 @@ class Provisioner:
         return dict(desc)
 
     def _add_missing_indexes(self, name: str, props: dict[str, Any], desc: dict[str, Any]) -> None:
+        """A saved state from an older definition: its table gains the new indexes and loses the ones no
+        longer defined (as a CloudFormation update would); `new_indexes` tells the runtime which items
+        may need their new key attributes written."""
         have = {i["IndexName"] for i in desc.get("GlobalSecondaryIndexes", [])}
+        wanted = {index["IndexName"] for index in props.get("GlobalSecondaryIndexes", [])}
         for index in props.get("GlobalSecondaryIndexes", []):
             if index["IndexName"] in have:
                 continue
             log.info("table %s: adding the new index %s", name, index["IndexName"])
             self._ddb.update_table(TableName=name, AttributeDefinitions=props["AttributeDefinitions"],
                                    GlobalSecondaryIndexUpdates=[{"Create": index}])
+            self.result.new_indexes.append((name, index["IndexName"]))
+        for gone in sorted(have - wanted):
+            log.info("table %s: removing the index %s, no longer defined", name, gone)
+            self._ddb.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": gone}}])
 
     # SQS ----------------------------------------------------------------------------------------------
     def _queue(self, logical: str, props: dict[str, Any]) -> dict[str, Any]:

@@ -106,6 +106,12 @@ class LocalRuntime:
             os.environ[key] = value
         self.env.update(values)
 
+    def _relist_if_needed(self) -> None:
+        """A saved state from before the by_list index: its orders get their list attributes once."""
+        if any(index == "by_list" for _, index in self.provisioned.new_indexes):
+            from chalicelib.storage.relist import relist_orders
+            relist_orders()
+
     def start(self) -> LocalRuntime:
         try:
             return self._start()
@@ -133,6 +139,7 @@ class LocalRuntime:
         pseudo = Pseudo(cfg.account_id, cfg.region, "aws", os.environ["OMS_PREFIX"])
         self.provisioned = provision(self._resources(), self.moto_endpoint, pseudo)
         self._set_env(_template_env(pseudo, self.provisioned.attribute))
+        self._relist_if_needed()
         self.timings["provision"] = time.perf_counter() - t0
         log.info("emulator at %s: %s, %d resources created", self.moto_endpoint,
                  "state restored" if restored else "fresh state", len(self.provisioned.created))

@@ -119,6 +119,29 @@ class TestOrderRepository:
         got = orders.query(OrderQuery(status=OrderStatus.SHIPPED)).items
         assert [o.order_no for o in got] == ["3", "1"]
 
+    def test_given_held_ready_and_taken_orders_of_a_status_when_paged_small_then_each_once_newest_created_first(
+            self, orders) -> None:
+        held = frozenset({HoldReason.UNLINKED_SKU})
+        kinds = [{"holds": held}, {"erp_handoff": ErpHandoff.READY}, {"erp_handoff": ErpHandoff.TAKEN}]
+        for n in range(12):     # creation times repeat (n // 2): order ids decide within one time
+            orders.add(make_order(n, created_at=T0 + timedelta(minutes=n // 2), **kinds[n % 3]))
+        orders.add(make_order(20, status=OrderStatus.SHIPPED, holds=held))
+        orders.add(make_order(21, status=OrderStatus.SHIPPED))
+        got, cursor = [], None
+        for _ in range(10):
+            page = orders.query(OrderQuery(status=OrderStatus.AWAITING_SHIPMENT, limit=5, cursor=cursor))
+            got += [o.order_id for o in page.items]
+            cursor = page.cursor
+            if cursor is None:
+                break
+        expected = sorted((make_order(n) for n in range(12)), key=lambda o: (T0 + timedelta(minutes=o.version // 2),
+                                                                            o.order_id), reverse=True)
+        assert got == [o.order_id for o in expected]
+        shipped = orders.query(OrderQuery(status=OrderStatus.SHIPPED)).items
+        assert [o.order_no for o in shipped] == ["21", "20"]
+        every_held = orders.query(OrderQuery(held_only=True, limit=50)).items
+        assert sorted(o.order_no for o in every_held) == ["0", "20", "3", "6", "9"]
+
     def test_given_ready_orders_when_the_erp_asks_then_only_ready_ones_oldest_first(self, orders) -> None:
         orders.add(make_order(2, erp_handoff=ErpHandoff.READY))
         orders.add(make_order(1, erp_handoff=ErpHandoff.READY))
@@ -193,3 +216,11 @@ class TestIdempotencyStore:
         assert idempotency.claim("push:wx:9", 3600) is True
         idempotency.release("push:wx:9")
         assert idempotency.claim("push:wx:9", 3600) is True
+
+
+def test_given_a_cursor_not_from_a_list_then_the_list_refuses_it_naming_the_field() -> None:
+    from chalicelib.domain.errors import ValidationError
+    from chalicelib.storage import order_lists, paging
+    with pytest.raises(ValidationError) as refused:
+        order_lists.merged_page([], 10, paging.encode({"order_id": {"S": "x"}}))
+    assert refused.value.field == "cursor"

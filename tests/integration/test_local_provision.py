@@ -156,3 +156,27 @@ def test_GIVEN_an_existing_table_WHEN_infra_adds_an_index_THEN_only_the_index_is
     assert result.created == []
     desc = boto3.client("dynamodb").describe_table(TableName=props["TableName"])["Table"]
     assert [i["IndexName"] for i in desc["GlobalSecondaryIndexes"]] == [*existing, "by_email"]
+
+
+
+def test_GIVEN_a_saved_state_from_an_older_orders_table_WHEN_provisioned_THEN_its_indexes_follow_the_definition(
+        emulator: str) -> None:
+    template = _template()
+    orders = next(p for p in _by_type(template, "AWS::DynamoDB::Table").values()
+                  if p["TableName"].endswith("-orders"))
+    new_index = orders["GlobalSecondaryIndexes"]
+    old_index = {**new_index[-1], "IndexName": "by_status_created",
+                 "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"},
+                               {"AttributeName": "created_at", "KeyType": "RANGE"}]}
+    orders["AttributeDefinitions"] = [*(a for a in orders["AttributeDefinitions"]
+                                        if a["AttributeName"] not in ("list_key", "list_at")),
+                                      {"AttributeName": "status", "AttributeType": "S"},
+                                      {"AttributeName": "created_at", "AttributeType": "S"}]
+    orders["GlobalSecondaryIndexes"] = [*new_index[:-1], old_index]
+    provision(template, emulator, Pseudo(stack_name=PREFIX))
+
+    again = _run(emulator)
+    assert again.new_indexes == [(orders["TableName"], "by_list")]
+    have = boto3.client("dynamodb").describe_table(TableName=orders["TableName"])["Table"]["GlobalSecondaryIndexes"]
+    assert {i["IndexName"] for i in have} == {i["IndexName"] for i in new_index}
+    assert _run(emulator).new_indexes == []

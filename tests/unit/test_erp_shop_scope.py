@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ from chalicelib.services.erp_webhooks import WebhookDeps
 from chalicelib.services.ingest import apply_snapshot
 from chalicelib.services.ports import Page
 from tests import fakes
-from tests.factories import canonical_order
+from tests.factories import T0, canonical_order
 
 
 class FakeHandoffQueue:
@@ -35,7 +36,7 @@ class FakeHandoffQueue:
     def erp_ready_orders(self, limit: int, cursor: str | None = None,
                          shop_ids: frozenset[str] = frozenset()) -> Page[Any]:
         rows = [o for o in self.orders.rows.values() if o.erp_handoff is ErpHandoff.READY]
-        return self._page(rows, limit, cursor, shop_ids, lambda o: f"{o.modified_at.isoformat()}#{o.order_id}")
+        return self._page(rows, limit, cursor, shop_ids, lambda o: f"{o.created_at.isoformat()}#{o.order_id}")
 
     def erp_ready_cases(self, limit: int, cursor: str | None = None,
                         shop_ids: frozenset[str] = frozenset()) -> Page[Any]:
@@ -66,7 +67,7 @@ def _orders(*shops_and_counts: tuple[str, int]) -> tuple[fakes.InMemoryOrderRepo
     for shop_id, count in shops_and_counts:
         for _ in range(count):
             minute += 1
-            order = canonical_order(minutes=minute)
+            order = canonical_order(minutes=minute, created_at=T0 + timedelta(minutes=minute))
             apply_snapshot(orders, clock, shop_id, order, {x.platform_sku_id: (SkuLink("ERP-1"),)
                                                            for x in order.lines})
     return orders, clock
