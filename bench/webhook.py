@@ -19,7 +19,7 @@ def run(samples: int = 100) -> dict[str, Any]:
     state_dir = Path(tempfile.mkdtemp(prefix="oms-bench-hook-"))
     (state_dir / "jwt.secret").write_text("bench-jwt-secret-not-real-0123456789abcdef")
     config = RuntimeConfig(state_dir=state_dir, port=0, moto_port=0, reset=True, snapshot_interval=0,
-                           run_schedules=False, run_hooks=False, idle_wait=0.02, ui_dir=None)
+                           run_schedules=False, run_hooks=False, ui_dir=None)
     runtime = LocalRuntime(config, _app).start()
     try:
         assert runtime.web is not None
