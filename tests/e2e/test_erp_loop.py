@@ -36,6 +36,9 @@ from tests.integration.test_erp_kit import ApiServer, erp_app, moto_world, new_c
 
 PLATFORMS = ("taobao", "jd", "pdd", "douyin", "wechat", "kuaishou", "xhs")
 CARRIERS = ("ZTO", "YTO", "STO", "YUNDA", "SF", "JD", "EMS", "JTSD", "DBL", "YZPY")
+# ids our mapping marks unverified (chalicelib/platforms/jd/mapping.py): the sandbox, like JD for a shop
+# without them, refuses them; which order draws which carrier must not depend on the take order
+UNVERIFIED = {"jd": ("JTSD", "YZPY")}
 END = datetime.now(SHANGHAI) - timedelta(minutes=5)
 START = END - timedelta(hours=6)
 
@@ -170,7 +173,9 @@ def test_given_a_spec_only_erp_client_then_every_sandbox_shows_its_orders_shippe
     for n, order in enumerate(taken):
         status, acked = erp.call("acknowledge_order", {"erp_order_id": f"SO-{n:05d}"}, order_id=order["order_id"])
         assert status == 200 and acked["erp_handoff"] == "acknowledged"
-        carrier, tracking = CARRIERS[n % len(CARRIERS)], f"TN{n:03d}{secrets.randbelow(10**9):09d}"
+        platform = bootstrap.shops().get(wanted[order["order_id"]][0]).platform.value
+        usable = [c for c in CARRIERS if c not in UNVERIFIED.get(platform, ())]
+        carrier, tracking = usable[n % len(usable)], f"TN{n:03d}{secrets.randbelow(10**9):09d}"
         status, posted = erp.call("post_shipment", {"order_id": order["order_id"], "carrier_code": carrier,
                                                     "tracking_no": tracking, "lines": []})
         assert status == 201 and posted["shipment"]["status"] == "pending"
