@@ -5,10 +5,11 @@ reports its own peak RSS beside the same process's RSS before the pull."""
 from __future__ import annotations
 
 import multiprocessing
-import resource
 import time
 from datetime import datetime, timedelta
 from typing import Any
+
+from bench.memory import peak_rss_mb
 
 DAYS = 30
 
@@ -76,14 +77,14 @@ def _pull(url: str, creds: tuple[str, ...], start: datetime, end: datetime, orde
     sink = _Counting()
     deps = PullDeps(shops=shops, sync=fakes.InMemorySyncRepository(), clients=lambda _shop: client, raw=sink,
                     publisher=sink, clock=fakes.FixedClock(), time_left=lambda: 900.0)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = peak_rss_mb()
     began = time.perf_counter()
     job = PullJobMessage(shop_id="S-BACKFILL", stream="orders", job_id="backfill", trigger="backfill",
                          range_start=start, range_end=end)
     run_pull(job, deps)
     return {"orders": orders, "enqueued": sink.messages, "seconds": round(time.perf_counter() - began, 1),
             "rss_before_mb": round(before, 1),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+            "peak_rss_mb": peak_rss_mb()}
 
 
 if __name__ == "__main__":

@@ -6,9 +6,10 @@ consumer's own, beside the same process's RSS before the first batch."""
 from __future__ import annotations
 
 import json
-import resource
 import time
 from typing import Any
+
+from bench.memory import peak_rss_mb
 
 BATCH = 10
 SHOPS = 20
@@ -59,14 +60,14 @@ def run(orders: int = 100_000) -> dict[str, Any]:
     with bootstrap.override(**overrides):
         handler = app.handler_map["on_order_message"]      # as Lambda calls it, middleware included
         handler(_event(0), context)                      # imports and first-use clients: not the growth
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        before = peak_rss_mb()
         began = time.perf_counter()
         for start in range(BATCH, orders, BATCH):
             handler(_event(start), context)
         seconds = time.perf_counter() - began
     return {"orders": orders, "written": store.writes, "notes": notes.sent, "seconds": round(seconds, 1),
             "rss_before_mb": round(before, 1),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+            "peak_rss_mb": peak_rss_mb()}
 
 
 def _event(start: int) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import resource
 import tempfile
 import threading
 import time
@@ -18,6 +17,8 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from bench.memory import peak_rss_mb
 
 COUNTS: Counter[str] = Counter()
 UNITS: defaultdict[str, float] = defaultdict(float)
@@ -202,7 +203,7 @@ def _pipeline(n: int) -> dict[str, Any]:
     UNITS.clear()
     SIZES.clear()
     RECORDS.clear()
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_before = peak_rss_mb()
     start = time.perf_counter()
     job = PullJobMessage(shop_id=shop.shop_id, stream="orders", job_id="bench-1")
     bootstrap.publisher().publish("pull_jobs", [(job.model_dump_json(), shop.shop_id, job.job_id)])
@@ -213,9 +214,8 @@ def _pipeline(n: int) -> dict[str, Any]:
         stored = sum(bootstrap.sync().counts(shop.shop_id, _orders_stream(), datetime.now(SHANGHAI)).values())
     elapsed = time.perf_counter() - start
     _watching.on = False
-    server.stop()
     new = max(1, stored)
-    return {
+    first = {
         "orders": n, "stored": stored, "seconds": round(elapsed, 1), "orders_per_s": round(stored / elapsed, 1),
         "write_units_per_order": round(UNITS["write"] / new, 2), "read_units_per_order": round(UNITS["read"] / new, 2),
         "order_item_kb": round(sum(SIZES) / max(1, len(SIZES)) / 1024, 2),
@@ -224,8 +224,39 @@ def _pipeline(n: int) -> dict[str, Any]:
         "sqs_sends_per_order": round((COUNTS["sqs.SendMessageBatch"] + COUNTS["sqs.SendMessage"]) / new, 3),
         "dynamodb_calls": {k: v for k, v in COUNTS.items() if k.startswith("dynamodb")},
         "dynamodb_calls_per_table": {k[6:]: v for k, v in sorted(COUNTS.items()) if k.startswith("table.")},
-        "peak_rss_mb": round(max(rss_before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024, 1),
+        "peak_rss_mb": max(rss_before, peak_rss_mb()),
     }
+    try:
+        return {**first, **_status_changes(sandbox, demo.seller_id, shop, n, now - timedelta(hours=21))}
+    finally:
+        server.stop()
+
+
+def _status_changes(sandbox: Any, seller_id: str, shop: Any, n: int, since: datetime) -> dict[str, Any]:
+    """The seller ships every unshipped order through the platform, then a re-sync sends all n orders
+    again: a shipped one should cost one conditional write, an unchanged one none."""
+    from chalicelib import bootstrap
+    from chalicelib.messaging.messages import PullJobMessage
+    from chalicelib.platforms.base import ShipRequest
+    from local.sandbox.core import SHANGHAI
+    client = bootstrap.clients()(shop)
+    unshipped = [no for no, truth in sandbox.truth_orders(seller_id).items()
+                 if truth.platform_status == "WAIT_SELLER_SEND_GOODS"]
+    for no in unshipped:
+        client.ship(ShipRequest(no, "ZTO", f"ZT{no}"))
+    COUNTS.clear()
+    job = PullJobMessage(shop_id=shop.shop_id, stream="orders", job_id="bench-2", trigger="backfill",
+                         range_start=since, range_end=datetime.now(SHANGHAI) + timedelta(seconds=1))
+    bootstrap.publisher().publish("pull_jobs", [(job.model_dump_json(), shop.shop_id, job.job_id)])
+    start, seen = time.perf_counter(), 0
+    _watching.on = True
+    while seen < 2 * n and time.perf_counter() - start < 600:
+        time.sleep(0.5)
+        seen = sum(bootstrap.sync().counts(shop.shop_id, _orders_stream(), datetime.now(SHANGHAI)).values())
+    _watching.on = False
+    writes = COUNTS["table.PutItem.orders"]
+    return {"resync_orders": n, "shipped_meanwhile": len(unshipped), "resync_order_writes": writes,
+            "writes_per_status_change": round(writes / max(1, len(unshipped)), 2)}
 
 
 def _orders_stream() -> Any:

@@ -63,6 +63,9 @@ def render(results: dict[str, Any]) -> str:
               f"as a {p['order_item_kb']} KB item) | {p['write_units_per_order']} | <= 2x the record's KB "
               f"({round(2 * p['order_record_kb'], 2)}) |",
               f"| DynamoDB read units per new order | {p['read_units_per_order']} | <= 1 |",
+              f"| order writes of a re-sync of all {p['resync_orders']} orders after the seller shipped "
+              f"{p['shipped_meanwhile']} of them | {p['resync_order_writes']} conditional writes "
+              f"({p['writes_per_status_change']} per status change, none for the unchanged) | one per status change |",
               f"| S3 PUTs / SQS sends per order | {p['s3_puts_per_order']} / {p['sqs_sends_per_order']} | batched |",
               f"| peak RSS of the whole runtime process (moto, queues, every consumer) | {p['peak_rss_mb']} MB | "
               "<= 256 MB per function |"]
