@@ -60,6 +60,35 @@ def test_GIVEN_orders_WHEN_filtering_by_order_no_and_status_THEN_the_one_order_s
     shot(page, "04-order-drawer")
 
 
+def test_GIVEN_more_orders_than_a_page_WHEN_paging_forward_and_back_THEN_pages_do_not_overlap_and_back_returns(
+        page: Any, runtime: dict[str, Any]) -> None:
+    wait_for_orders(runtime, minimum=21, timeout=240)
+    login(page, runtime)
+    page.goto("/orders")
+    rows = page.locator("[data-test=orders-table] .el-table__row")
+    rows.first.wait_for()
+    page.click("[data-test=page-size]")
+    page.get_by_text("20 / page", exact=True).click()
+    expect(rows).to_have_count(20)
+    first_page = _order_nos(rows)
+    page.click("[data-test=next-page]")
+    expect(rows.first).not_to_contain_text(first_page[0])
+    second_page = _order_nos(rows)
+    shot(page, "03b-orders-page-2")
+    # the cursor stands after page 1's last order: orders arriving meanwhile go above it, never onto page 2
+    assert second_page and not set(second_page) & set(first_page)
+    page.click("[data-test=prev-page]")
+    expect(page.locator("[data-test=prev-page]")).to_be_disabled()
+    expect(rows).to_have_count(20)
+    # page 1 again; orders pulled meanwhile fall in by their creation time and push the last ones out
+    kept = [no for no in _order_nos(rows) if no in first_page]
+    assert kept and kept == first_page[:len(kept)]
+
+
+def _order_nos(rows: Any) -> list[str]:
+    return [text.split()[0] for text in rows.all_inner_texts()]
+
+
 def test_GIVEN_an_order_WHEN_held_and_released_from_the_drawer_THEN_the_hold_appears_and_goes(
         page: Any, runtime: dict[str, Any]) -> None:
     orders = wait_for_orders(runtime)
