@@ -7,10 +7,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal
 from typing import Protocol
 
 from chalicelib.domain.catalog import ErpSku, ShopSku
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
+from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.shops import Shop
 from chalicelib.platforms.base import CanonicalProduct, CanonicalSku, PlatformClient
 from chalicelib.services.links import LinkDeps, auto_link_codes, auto_link_skus, reresolve_held
@@ -211,18 +213,18 @@ def _row_sku(row: dict[str, str]) -> ErpSku:
 
 
 def _fen(fen: str, yuan: str) -> int:
-    from decimal import Decimal, InvalidOperation
     try:
         if fen.strip():
             return int(fen)
-        if yuan.strip():
-            value = Decimal(yuan.strip())
-            if value != value.quantize(Decimal("0.01")):
-                raise ValidationError("price: at most 2 decimals (yuan)", field="price")
-            return int(value * 100)
-    except (ValueError, InvalidOperation) as exc:
+        if not yuan.strip():
+            return 0
+        price = yuan_to_fen(yuan)
+    except ValueError as exc:
         raise ValidationError("price is not a number", field="price") from exc
-    return 0
+    # a seller's own price list: a sub-fen price is a typo to point out, not a sum to round
+    if Decimal(yuan.strip()) * 100 != price:
+        raise ValidationError("price: at most 2 decimals (yuan)", field="price")
+    return price
 
 
 MAX_IMPORT_ROWS = 5000
