@@ -23,7 +23,7 @@ from chalicelib.platforms.base import (
     TransientError,
 )
 from chalicelib.platforms.pdd import mapping
-from chalicelib.platforms.pdd.convert import allocate, to_after_sale, to_order, to_product, to_waybill_accounts
+from chalicelib.platforms.pdd.canonical import allocate, to_after_sale, to_order, to_product, to_waybill_accounts
 from chalicelib.platforms.pdd.errors import error_from
 
 
