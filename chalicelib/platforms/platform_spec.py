@@ -58,6 +58,9 @@ class PlatformSpec:
     seller_in_token: bool                 # the OAuth token answer names the seller
     self_authorising: bool = False        # the token comes from the app credentials alone, no redirect
     carrier_tables: tuple[str, ...] = ("CARRIERS",)   # tables in <package>/mapping.py: our code -> theirs
+    # Where the platform's print data carries no standard template and its component needs one passed
+    # ({code}: the carrier). [I] the real URL comes from the platform's template list API, not called.
+    standard_template: str = ""
 
     def can(self, capability: Capability) -> bool:
         return capability in self.capabilities

@@ -8,7 +8,7 @@ import importlib
 from collections.abc import Mapping
 from functools import cache
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.platform import Platform
 from chalicelib.platforms.platform_spec import PlatformSpec
@@ -47,13 +47,14 @@ def carrier_tables(platform: Platform | str) -> list[Mapping[str, str]]:
     return [getattr(mapping, table) for table in require_spec(platform).carrier_tables]
 
 
-def client_for(credentials: ShopCredentials, transport: Transport | None = None) -> PlatformClient:
+def client_for(credentials: ShopCredentials, transport: Transport | None = None, **options: Any) -> PlatformClient:
+    """`options` go to the package's create_client as they are (WeChat's token_cache)."""
     spec = spec_of(credentials.platform)
     if spec is None:
         raise ValueError(f"no client for platform {credentials.platform}")
     from chalicelib.platforms.http import Transport
     module = importlib.import_module(f"chalicelib.platforms.{spec.package}.client")
-    client: PlatformClient = module.create_client(credentials, transport or Transport())
+    client: PlatformClient = module.create_client(credentials, transport or Transport(), **options)
     return client
 
 

@@ -17,4 +17,5 @@ SPEC = PlatformSpec(
     print_component_name="douyin",
     seller_in_token=True,
     self_authorising=True,
+    standard_template="https://lf3-cm.ecombdstatic.com/obj/logistics-davinci/template/{code}76x130.xml",
 )

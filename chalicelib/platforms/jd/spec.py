@@ -16,4 +16,5 @@ SPEC = PlatformSpec(
     print_component=ComponentSpec(Platform.JD, Family.JD, "ws://127.0.0.1:9113", version="2"),
     print_component_name="jd",
     seller_in_token=True,
+    standard_template="https://template-content.jd.com/template-oss?tempCode=jdkd76x130",
 )

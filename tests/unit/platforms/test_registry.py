@@ -44,6 +44,7 @@ def test_given_the_services_then_their_per_platform_tables_come_from_the_registr
     from chalicelib.printing.components import COMPONENTS
     from chalicelib.services.action_handlers.shipments import PACKAGES
     from chalicelib.services.shop_admin import SELF_AUTHORISING, SELLER_IN_TOKEN
+    from chalicelib.services.waybill_ports import STANDARD_TEMPLATES
     from chalicelib.services.waybill_print import PLATFORM_NAMES
     # the values these tables held before they moved into the specs
     assert {Platform.TAOBAO, Platform.JD, Platform.PDD, Platform.DOUYIN, Platform.XHS} == SELLER_IN_TOKEN
@@ -52,6 +53,9 @@ def test_given_the_services_then_their_per_platform_tables_come_from_the_registr
                               "wechat": "微信小店", "kuaishou": "快手", "xhs": "小红书"}
     assert {p: p for p in registry.PACKAGES} == PACKAGES
     assert set(COMPONENTS) == set(Platform) - {Platform.OFFLINE}
+    assert STANDARD_TEMPLATES == {
+        "douyin": "https://lf3-cm.ecombdstatic.com/obj/logistics-davinci/template/{code}76x130.xml",
+        "jd": "https://template-content.jd.com/template-oss?tempCode=jdkd76x130"}
 
 
 def test_given_the_code_outside_the_platforms_then_only_the_registry_loads_platform_modules_by_name() -> None:
