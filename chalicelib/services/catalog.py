@@ -209,10 +209,11 @@ def import_erp_skus(erp: ErpSkuStore, links: LinkDeps, rows: Iterable[Row]) -> I
 def _row_sku(row: dict[str, str]) -> ErpSku:
     return validate_erp_sku(ErpSku(sku_code=row.get("sku_code", "").strip(), name=row.get("name", "").strip(),
                                    spec=row.get("spec", "").strip(), barcode=row.get("barcode", "").strip(),
-                                   price_fen=_fen(row.get("price_fen", ""), row.get("price", ""))))
+                                   price_fen=_price_cell(row.get("price_fen", ""), row.get("price", ""))))
 
 
-def _fen(fen: str, yuan: str) -> int:
+def _price_cell(fen: str, yuan: str) -> int:
+    """The CSV row's price: the price_fen column as it is, else the price column in yuan."""
     try:
         if fen.strip():
             return int(fen)
