@@ -218,3 +218,9 @@ def _walk(client: PlatformClient, start: datetime, end: datetime) -> Iterator:
         stop = min(end, cursor + client.max_window)
         yield from client.list_orders(cursor, stop)
         cursor = stop
+
+
+def quick_server(app: SandboxPlatform) -> Iterator[SandboxServer]:
+    server = SandboxServer(app).start()
+    yield server
+    server.stop()

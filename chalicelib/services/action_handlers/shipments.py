@@ -3,7 +3,6 @@ not sent again. Transient errors retry through the queue; an expired authorisati
 the shop (its FIFO group waits) and retries; a refusal is recorded on the shipment for the operator."""
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -11,6 +10,7 @@ from typing import Any
 
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import ShipmentStatus, ShopStatus
+from chalicelib.platforms import registry
 from chalicelib.platforms.base import PlatformClient, ShipRequest
 from chalicelib.platforms.errors import AuthExpiredError, BadRequestError, PlatformError, RateLimitedError
 from chalicelib.services.actions import Action, handles
@@ -19,8 +19,7 @@ from chalicelib.services.shipments import ShipmentDeps, confirm, record_failure
 
 log = logging.getLogger("oms.actions.ship")
 
-PACKAGES = {"taobao": "taobao", "jd": "jd", "pdd": "pdd", "douyin": "douyin", "wechat": "wechat",
-            "kuaishou": "kuaishou", "xhs": "xhs"}
+PACKAGES = {spec.platform.value: spec.package for spec in registry.specs()}   # platforms with a package
 
 
 class ShopParkedError(Exception):
@@ -28,8 +27,7 @@ class ShopParkedError(Exception):
 
 
 def platform_carrier(platform: str, carrier_code: str) -> str:
-    module = importlib.import_module(f"chalicelib.platforms.{PACKAGES[platform]}.mapping")
-    carriers: dict[str, str] = module.CARRIERS
+    carriers = registry.carrier_tables(platform)[0]
     if carrier_code not in carriers:
         raise BadRequestError(f"carrier {carrier_code} has no code on {platform}", platform=platform)
     return carriers[carrier_code]
