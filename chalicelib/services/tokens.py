@@ -1,8 +1,12 @@
 """Refreshing shop tokens ahead of expiry (scheduled). One refresh at a time per shop across concurrent
 Lambdas: a conditional-write lease, then a re-read (a peer may have just refreshed), then the call. Kuaishou
 and Xiaohongshu rotate the refresh token, so a second refresh with the old one would fail and wrongly park
-the shop: the lease is what prevents that. A refresh the platform refuses marks the shop re-authorisation
-needed; every other shop carries on."""
+the shop: the lease is what prevents that. Only a refusal of the credentials themselves (AuthExpiredError:
+a dead refresh token or a frozen secret; SignatureRejectedError: a wrong app key or secret) marks the shop
+re-authorisation needed. Anything else (a 5xx, a wrong base URL's 404 or HTML page, a refused connection,
+an answer we cannot read) is a failure the next tick retries, and the pulls surface it as sync errors:
+parking a shop on it would stop its orders for a fault the seller cannot fix by authorising again. Every
+other shop carries on."""
 from __future__ import annotations
 
 import logging
@@ -16,7 +20,7 @@ from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import ShopStatus
 from chalicelib.platforms.base import PlatformClient, TokenSet
-from chalicelib.platforms.errors import PlatformError, RateLimitedError, TransientError
+from chalicelib.platforms.errors import AuthExpiredError, PlatformError, SignatureRejectedError
 from chalicelib.services.ports import Clock
 from chalicelib.services.shop_admin import SELF_AUTHORISING, ShopStore, mark_reauth_needed, store_tokens
 
@@ -79,13 +83,17 @@ def _refresh(shops: ShopStore, clients: Callable[[Shop], PlatformClient], shop: 
     try:
         client = clients(shop)
         tokens = _call(client, shop, secrets.refresh_token if secrets else "")
-    except (TransientError, RateLimitedError) as exc:
-        log.warning("token refresh failed, will retry", extra={"shop_id": shop.shop_id, "error": str(exc)})
-        return Refresh.FAILED
-    except PlatformError as exc:
+    except (AuthExpiredError, SignatureRejectedError) as exc:
         mark_reauth_needed(shops, shop.shop_id, f"token refresh refused ({exc.code or type(exc).__name__}): "
                                                 f"{exc}. Authorise the shop again.")
         return Refresh.REAUTH_NEEDED
+    except PlatformError as exc:
+        log.warning("token refresh failed, will retry", extra={"shop_id": shop.shop_id, "error": str(exc),
+                                                               "code": exc.code, "kind": type(exc).__name__})
+        return Refresh.FAILED
+    except Exception:   # an answer no parser foresaw: this shop's tick fails, not every shop's
+        log.exception("token refresh failed unexpectedly, will retry", extra={"shop_id": shop.shop_id})
+        return Refresh.FAILED
     if tokens is None:
         mark_reauth_needed(shops, shop.shop_id, "no refresh token: authorise the shop again or paste new tokens")
         return Refresh.REAUTH_NEEDED
