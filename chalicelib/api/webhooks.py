@@ -12,6 +12,7 @@ import functools
 import hmac
 import json
 import logging
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 bp = Blueprint(__name__)
 log = logging.getLogger("oms.push")
+_PATH_ID = re.compile(r"[0-9A-Za-z_.\-]{1,64}")
 
 
 def _refusal(platform: str, exc: PushRejectedError) -> Response:
@@ -120,7 +122,15 @@ def _accept(events: list[Any]) -> None:
     accept(events, bootstrap.shops(), bootstrap.idempotency(), bootstrap.publisher())
 
 
+def _known_form(platform: str, value: str, what: str) -> str:
+    """Ids in the URL become DynamoDB keys (2 KB at most): anything unlike an id is simply not ours."""
+    if not _PATH_ID.fullmatch(value):
+        raise NotFoundError(f"no {platform} {what} like that")
+    return value
+
+
 def _app_secrets(platform: str, app_key: str) -> ShopSecrets:
+    _known_form(platform, app_key, "app")
     for shop in bootstrap.shops().by_app(platform, app_key):
         secrets = bootstrap.shops().get_secrets(shop.shop_id)
         if secrets:
@@ -129,6 +139,7 @@ def _app_secrets(platform: str, app_key: str) -> ShopSecrets:
 
 
 def _shop_secrets(shop_id: str, platform: str) -> tuple[Shop, ShopSecrets]:
+    _known_form(platform, shop_id, "shop")
     shop = bootstrap.shops().get(shop_id)
     secrets = bootstrap.shops().get_secrets(shop_id) if shop and shop.platform.value == platform else None
     if shop is None or secrets is None:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from chalicelib import names
 from tests.security.webhook_senders import (
     DOUYIN_SELLER,
+    JSON,
     KS_KEY,
     KS_SELLER,
     WX_TOKEN,
@@ -109,6 +110,15 @@ def test_given_a_wechat_plain_mode_push_with_a_valid_url_signature_then_the_body
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_given_a_wrong_content_type_then_4xx_never_5xx(hooks, platform, content_type) -> None:
     assert_refused(hooks.sender(platform)(BODIES["nested JSON objects (10^5)"], content_type=content_type))
+
+
+@pytest.mark.parametrize("path", ["/webhooks/douyin/" + "a" * 3000, "/webhooks/kuaishou/" + "k" * 3000,
+                                  "/webhooks/wechat/" + "S" * 3000, "/webhooks/xhs/" + "S" * 3000 + "/x",
+                                  "/webhooks/douyin/%E8%AE%A2%E5%8D%95", "/webhooks/wechat/%00"])
+def test_given_an_absurd_id_in_the_push_url_then_404_without_echoing_it(hooks, path) -> None:
+    response = hooks.client.http.post(path, headers={"Content-Type": JSON}, body=b"[]")
+    assert response.status_code == 404 and len(response.body) < 200
+    assert hooks.client.http.get(path).status_code in (404, 405)
 
 
 # ------------------------------------------------------------ well-formed messages with absurd fields
