@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalice import Blueprint, Response
 
@@ -27,6 +27,7 @@ from chalicelib.platforms.errors import PushRejectedError
 if TYPE_CHECKING:
     from chalicelib.domain.shops import Shop, ShopSecrets
 
+T = TypeVar("T")
 bp = Blueprint(__name__)
 log = logging.getLogger("oms.push")
 _PATH_ID = re.compile(r"[0-9A-Za-z_.\-]{1,64}")
@@ -57,7 +58,7 @@ def _answers_as(platform: str) -> Callable[[Callable[..., Response]], Callable[.
     return decorate
 
 
-def _verified(platform: str, verify: Callable[[], list[Any]]) -> list[Any]:
+def _verified(platform: str, verify: Callable[[], T]) -> T:
     """A verifier's own refusals pass through; anything else it raises is a body it did not foresee,
     still the sender's fault: logged for us, a 400 for them, never a 500."""
     try:
@@ -89,7 +90,7 @@ def wechat_push(ctx: Ctx, shop_id: str) -> Response:
     query = dict(ctx.request.query_params or {})
     token, aes_key = extra.get("push_token", ""), extra.get("encoding_aes_key", "")
     if ctx.request.method == "GET":   # the URL check WeChat makes when the push URL is saved
-        return _text(_verified("wechat", lambda: [verify_url(query, token, _now(), aes_key, shop.app_key)])[0])
+        return _text(_verified("wechat", lambda: verify_url(query, token, _now(), aes_key, shop.app_key)))
     _accept(_verified("wechat", lambda: verify_push(query, _body(ctx), token, aes_key, shop.app_key, _now())))
     return _text(ACK)
 

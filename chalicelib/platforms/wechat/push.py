@@ -90,12 +90,12 @@ def _fresh_stamp(query: Mapping[str, str], now: datetime, max_age: timedelta) ->
     return timestamp, nonce
 
 
-def _check(signature: str, *parts: str) -> None:
-    if not parts[0]:   # no push token configured: anyone could compute the signature
+def _check(signature: str, token: str, *parts: str) -> None:
+    if not token:   # no push token configured: anyone could compute the signature
         raise PushRejectedError("push token not configured", status=401)
     if not signature:
         raise PushRejectedError("signature missing", status=401)
-    if not signature_matches(signature, *parts):
+    if not signature_matches(signature, token, *parts):
         raise PushRejectedError("bad signature", status=401)
 
 
