@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
@@ -22,13 +23,20 @@ from chalicelib.domain.status import ShopStatus
 from chalicelib.platforms.base import PlatformClient, TokenSet
 from chalicelib.platforms.errors import AuthExpiredError, PlatformError, SignatureRejectedError
 from chalicelib.services.ports import Clock
-from chalicelib.services.shop_admin import SELF_AUTHORISING, ShopStore, mark_reauth_needed, store_tokens
+from chalicelib.services.shop_admin import (
+    SELF_AUTHORISING,
+    ShopStore,
+    change_shop,
+    mark_reauth_needed,
+    store_tokens,
+)
 
 log = logging.getLogger("oms.tokens")
 
 LEASE = "token_refresh"
 LEASE_TTL = timedelta(minutes=2)
 DEFAULT_AHEAD = timedelta(hours=6)
+REFRESH_FAILING = "token refresh failing"
 # WeChat tokens live 2 h and its client refreshes them itself on use; the schedule only keeps watch
 AHEAD = {Platform.WECHAT: timedelta(minutes=20)}
 
@@ -90,15 +98,29 @@ def _refresh(shops: ShopStore, clients: Callable[[Shop], PlatformClient], shop: 
     except PlatformError as exc:
         log.warning("token refresh failed, will retry", extra={"shop_id": shop.shop_id, "error": str(exc),
                                                                "code": exc.code, "kind": type(exc).__name__})
-        return Refresh.FAILED
-    except Exception:   # an answer no parser foresaw: this shop's tick fails, not every shop's
+        return _failed(shops, shop.shop_id, f"{exc.code or type(exc).__name__}: {exc}")
+    except Exception as exc:   # an answer no parser foresaw: this shop's tick fails, not every shop's
         log.exception("token refresh failed unexpectedly, will retry", extra={"shop_id": shop.shop_id})
-        return Refresh.FAILED
+        return _failed(shops, shop.shop_id, f"unreadable answer ({type(exc).__name__})")
     if tokens is None:
         mark_reauth_needed(shops, shop.shop_id, "no refresh token: authorise the shop again or paste new tokens")
         return Refresh.REAUTH_NEEDED
     store_tokens(shops, shop.shop_id, tokens)
+    change_shop(shops, shop.shop_id, lambda s: replace(s, status_reason="")
+                if s.status_reason.startswith(REFRESH_FAILING) else None)
     return Refresh.REFRESHED
+
+
+def _failed(shops: ShopStore, shop_id: str, why: str) -> Refresh:
+    """Shown on an active shop (the UI prints its status_reason) until a refresh succeeds: the transport
+    has already retried, so the seller sees the fault, but the shop keeps syncing."""
+    def noted(shop: Shop) -> Shop | None:
+        if shop.status is not ShopStatus.ACTIVE or (shop.status_reason and not
+                                                     shop.status_reason.startswith(REFRESH_FAILING)):
+            return None
+        return replace(shop, status_reason=f"{REFRESH_FAILING} ({why}); retried every tick"[:300])
+    change_shop(shops, shop_id, noted)
+    return Refresh.FAILED
 
 
 def _call(client: PlatformClient, shop: Shop, refresh_token: str) -> TokenSet | None:

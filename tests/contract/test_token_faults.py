@@ -46,8 +46,10 @@ def wx_shop(sandbox: WechatSandbox) -> SandboxShop:
     return sandbox.add_shop()
 
 
-def park_test(shop: SandboxShop, base_url: str, attempts: int = 3) -> Callable[[], tuple[Refresh, ShopStatus]]:
-    """A scheduled refresh of one WeChat shop through the real service, its client aimed at `base_url`."""
+def park_test(shop: SandboxShop, base_url: str, attempts: int = 3,
+              reasons: list[str] | None = None) -> Callable[[], tuple[Refresh, ShopStatus]]:
+    """A scheduled refresh of one WeChat shop through the real service, its client aimed at `base_url`
+    (each run's status_reason goes into `reasons`)."""
     shops, clock = fakes.InMemoryShopRepository(), fakes.FixedClock(T0)
     stored = add_shop(shops, name="微信店", platform=Platform.WECHAT, mode=AppMode.SELF_BUILT, app_key=shop.app_key,
                       app_secret=shop.app_secret, seller_id=shop.seller_id, base_url=base_url,
@@ -57,7 +59,9 @@ def park_test(shop: SandboxShop, base_url: str, attempts: int = 3) -> Callable[[
     def run() -> tuple[Refresh, ShopStatus]:
         outcome = refresh_shop(shops, lambda _s: create_client(credentials, fast_transport(attempts=attempts)),
                                fakes.InMemoryShopLeases(clock), clock, stored.shop_id)
-        return outcome, shops.get(stored.shop_id).status
+        after = shops.get(stored.shop_id)
+        (reasons if reasons is not None else []).append(after.status_reason)
+        return outcome, after.status
     return run
 
 
@@ -82,6 +86,15 @@ def test_given_a_token_outage_that_outlasts_the_retries_then_failed_and_the_shop
         sandbox, server, wx_shop, kind) -> None:
     sandbox.fail_token_requests(kind, times=3)
     assert park_test(wx_shop, server.url, attempts=3)() == (Refresh.FAILED, ShopStatus.ACTIVE)
+
+
+def test_given_a_failing_refresh_then_the_shop_shows_it_until_a_refresh_succeeds(sandbox, server, wx_shop) -> None:
+    reasons: list[str] = []
+    run = park_test(wx_shop, server.url, attempts=2, reasons=reasons)
+    sandbox.fail_token_requests("5xx", times=2)
+    assert run() == (Refresh.FAILED, ShopStatus.ACTIVE)
+    assert run() == (Refresh.REFRESHED, ShopStatus.ACTIVE)
+    assert reasons[0].startswith("token refresh failing (502") and reasons[1] == ""
 
 
 @pytest.mark.parametrize("kind", ["5xx", "busy", "404"])
