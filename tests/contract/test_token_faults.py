@@ -15,7 +15,13 @@ import pytest
 
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import ShopStatus
-from chalicelib.platforms.base import ShopCredentials, TransientError
+from chalicelib.platforms.base import (
+    AuthExpiredError,
+    PlatformError,
+    ShopCredentials,
+    SignatureRejectedError,
+    TransientError,
+)
 from chalicelib.platforms.registry import client_for
 from chalicelib.platforms.wechat.client import create_client
 from chalicelib.services.shop_admin import AppMode, add_shop
@@ -180,3 +186,19 @@ def test_given_any_platform_whose_token_url_answers_like_a_wrong_host_then_faile
     outcome = refresh_shop(shops, lambda _s: client_for(credentials, fast_transport(attempts=2)),
                            fakes.InMemoryShopLeases(clock), clock, shop.shop_id, force=True)
     assert (outcome, shops.get(shop.shop_id).status) == (Refresh.FAILED, ShopStatus.ACTIVE)
+
+
+@pytest.mark.parametrize("answer", ["404 page", "404 JSON", "403 JSON", "empty object"])
+@pytest.mark.parametrize("platform", [p for p in Platform if p is not Platform.OFFLINE])
+def test_given_a_pull_against_a_wrong_host_then_an_error_never_an_empty_window_and_never_reauth(
+        wrong_host, platform, answer) -> None:
+    """An empty answer read as "no orders" would move the watermark past orders never seen."""
+    url, serving = wrong_host
+    serving["now"] = WRONG_URL_ANSWERS[answer]
+    credentials = ShopCredentials(platform=platform, app_key="fake-app-key", app_secret="fake-app-secret",
+                                  access_token="fake-at", refresh_token="fake-rt", seller_id="1001", base_url=url,
+                                  extra={"sign_secret": "fake-sign-secret"})
+    client = client_for(credentials, fast_transport(attempts=2))
+    with pytest.raises(PlatformError) as failed:
+        list(client.list_orders(WINDOW_START, WINDOW_END))
+    assert not isinstance(failed.value, AuthExpiredError | SignatureRejectedError)
