@@ -100,6 +100,16 @@ def test_given_a_malicious_body_when_pushed_then_4xx_and_nothing_enqueued(hooks,
     assert_refused(hooks.sender(platform)(BODIES[name], signed=signed))
 
 
+def test_given_a_refused_push_then_the_reply_has_the_platforms_own_failure_shape(hooks) -> None:
+    bad = BODIES["nested JSON arrays (2x10^4)"]
+    assert json.loads(hooks.douyin(bad).body) == {"code": 1, "msg": "fail"}
+    assert json.loads(hooks.kuaishou(bad).body)["result"] == 0
+    assert json.loads(hooks.xhs(bad).body)["success"] is False
+    wechat = hooks.wechat(bad)
+    assert wechat.headers["Content-Type"] == "text/plain" and wechat.body.startswith(b"fail")
+    assert queued() == []
+
+
 @pytest.mark.parametrize("name", ["nested JSON arrays (10^5)", "nested XML (10^5)", "billion laughs", "binary"])
 def test_given_a_wechat_plain_mode_push_with_a_valid_url_signature_then_the_body_is_still_refused(
         hooks, name) -> None:
