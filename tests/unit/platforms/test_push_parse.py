@@ -19,7 +19,8 @@ def test_given_brackets_inside_strings_then_they_do_not_count_as_nesting():
         "a": '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["{{{{{{{{{{{{{{{{{{{{{{{{{{{'}
 
 
-@pytest.mark.parametrize("raw", [b"[NaN]", b"[Infinity]", b"[" + b"9" * 30 + b"]", b"\xff", b"", b'["\\ud800"'])
+@pytest.mark.parametrize("raw", [b"[NaN]", b"[Infinity]", b"[1e99999]", b"[" + b"9" * 30 + b"]", b"[" + b"9" * 9000 + b"]",
+                                 b"\xff", b"", b'["\\ud800"', b'["' + b'\\"' * 100_000, b'"a' * 100_000])
 def test_given_constants_long_numbers_or_bad_bytes_then_400(raw):
     with pytest.raises(PushRejectedError):
         load_json(raw)
