@@ -41,6 +41,20 @@ def load_app(spec: str) -> Any:
     return getattr(importlib.import_module(module_name), attr or "app")
 
 
+SECRET_WORDS = ("password", "secret", "token")
+
+
+def _unsecret(key: str, value: Any, state_dir: Path) -> Any:
+    """The banner lands in terminals' scrollback and CI logs: a secret is named by where it is kept."""
+    if isinstance(value, dict):
+        return {k: _unsecret(k, v, state_dir) for k, v in value.items()}
+    if not any(word in key.lower() for word in SECRET_WORDS):
+        return value
+    password_file = state_dir / "admin.password"      # local/demo.py keeps the first admin's there
+    where = [password_file] if key == "password" and password_file.exists() else []
+    return "(in " + " and ".join(str(p) for p in [*where, state_dir / "local.json"]) + ")"
+
+
 def _print_banner(state: dict[str, Any]) -> None:
     lines = [f"Qihang OMS local runtime (pid {state['pid']})",
              f"  UI:    {state['ui']}",
@@ -50,7 +64,8 @@ def _print_banner(state: dict[str, Any]) -> None:
     from local.runtime.hooks import RESERVED
     for key, value in state.items():
         if key not in RESERVED:
-            shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            safe = _unsecret(key, value, Path(state["state_dir"]))
+            shown = safe if isinstance(safe, str) else json.dumps(safe, ensure_ascii=False)
             if len(shown) > 160:
                 shown = f"(see {Path(state['state_dir']) / 'local.json'})"
             lines.append(f"  {key}: {shown}")

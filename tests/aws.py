@@ -39,3 +39,24 @@ def aws(tables: tuple[str, ...] = ()) -> Iterator[None]:
     with mock_aws():
         create_tables(tables)
         yield
+
+
+@contextmanager
+def one_request_at_a_time() -> Iterator[None]:
+    """DynamoDB applies each request atomically (a conditional write is checked and written as one); moto's
+    in-process backend does not when threads call it at once (CI saw two threads both pass one conditional
+    write), so race tests send moto's requests one at a time: the races between requests stay real."""
+    import threading
+
+    from botocore.client import BaseClient
+    lock, call = threading.Lock(), BaseClient._make_api_call
+
+    def atomic(client: Any, operation: str, params: Any) -> Any:
+        with lock:
+            return call(client, operation, params)
+
+    BaseClient._make_api_call = atomic  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        BaseClient._make_api_call = call  # type: ignore[method-assign]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from chalicelib.domain.after_sales import AfterSale
@@ -155,9 +156,25 @@ class InMemoryShopRepository(_Store):
 class InMemoryUserRepository(_Store):
     def __init__(self) -> None:
         super().__init__(lambda u: u.username)
+        self.sign_ins: dict[str, tuple[int, datetime]] = {}     # name -> (attempts, end of window)
+        self._sign_in_lock = threading.Lock()
 
     def all(self) -> list[User]:
         return sorted(self.rows.values(), key=lambda u: u.username)
+
+    def claim_sign_in(self, name: str, now: datetime, limit: int, window: timedelta) -> datetime | None:
+        with self._sign_in_lock:
+            attempts, until = self.sign_ins.get(name, (0, now))
+            if until <= now:
+                attempts = 0
+            if attempts >= limit:
+                return until
+            self.sign_ins[name] = (attempts + 1, now + window)
+            return None
+
+    def clear_sign_ins(self, name: str) -> None:
+        with self._sign_in_lock:
+            self.sign_ins.pop(name, None)
 
 
 class InMemoryIdempotencyStore:

@@ -8,6 +8,7 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib import bootstrap
+from chalicelib.api import cursors
 from chalicelib.api.http import Ctx, admin_route, parse
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.users import Role
@@ -21,8 +22,8 @@ FILTERS = ("shop_id", "platform", "type", "status", "deadline_before", "order_no
 @admin_route(bp, "/admin/after-sales")
 def list_after_sales(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.services.after_sales import list_cases
-    page = list_cases(bootstrap.after_sale_queries(), _query(dict(ctx.request.query_params or {})))
-    return {"items": [summary(c) for c in page.items], "cursor": page.cursor}
+    page = list_cases(bootstrap.after_sale_queries(), _query(cursors.query(ctx.request)))
+    return {"items": [summary(c) for c in page.items], "cursor": cursors.issue(ctx.request, page.cursor)}
 
 
 @admin_route(bp, "/admin/after-sales/counts")

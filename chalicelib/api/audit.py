@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib import bootstrap
+from chalicelib.api import cursors
 from chalicelib.api.http import Ctx, admin_route
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.users import Role
@@ -17,8 +18,8 @@ bp = Blueprint(__name__)
 @admin_route(bp, "/admin/audit", role=Role.ADMIN)
 def search_audit(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.services.audit import search
-    page = search(bootstrap.audit_log(), bootstrap.clock(), _query(dict(ctx.request.query_params or {})))
-    return {"items": [entry_view(e) for e in page.items], "next": page.cursor}
+    page = search(bootstrap.audit_log(), bootstrap.clock(), _query(cursors.query(ctx.request)))
+    return {"items": [entry_view(e) for e in page.items], "next": cursors.issue(ctx.request, page.cursor)}
 
 
 def entry_view(entry: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib import bootstrap
+from chalicelib.api import cursors
 from chalicelib.api.http import Ctx, admin_route, parse
 from chalicelib.domain.users import Role
 
@@ -40,9 +41,10 @@ def _sku_view(sku: Any) -> dict[str, Any]:
 # ------------------------------------------------------------------ shop SKUs and links
 @admin_route(bp, "/admin/shops/{shop_id}/skus")
 def list_shop_skus(ctx: Ctx, shop_id: str) -> dict[str, Any]:
-    page = bootstrap.shop_skus().list_shop(shop_id, limit=_limit(ctx), cursor=_query(ctx, "cursor") or None,
+    cursor = cursors.read(ctx.request, _query(ctx, "cursor"))
+    page = bootstrap.shop_skus().list_shop(shop_id, limit=_limit(ctx), cursor=cursor,
                                            unlinked_only=_query(ctx, "unlinked") == "true")
-    return {"items": [_sku_view(s) for s in page.items], "cursor": page.cursor}
+    return {"items": [_sku_view(s) for s in page.items], "cursor": cursors.issue(ctx.request, page.cursor)}
 
 
 @admin_route(bp, "/admin/shops/{shop_id}/skus/{sku_id}/links", methods=("PUT",), role=Role.OPERATOR)
@@ -71,9 +73,9 @@ def auto_link_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
 # ------------------------------------------------------------------ ERP SKUs
 @admin_route(bp, "/admin/erp-skus")
 def list_erp_skus(ctx: Ctx) -> dict[str, Any]:
-    page = bootstrap.erp_skus().list(limit=_limit(ctx), cursor=_query(ctx, "cursor") or None,
-                                     prefix=_query(ctx, "prefix"))
-    return {"items": [asdict(s) for s in page.items], "cursor": page.cursor}
+    cursor = cursors.read(ctx.request, _query(ctx, "cursor"))
+    page = bootstrap.erp_skus().list(limit=_limit(ctx), cursor=cursor, prefix=_query(ctx, "prefix"))
+    return {"items": [asdict(s) for s in page.items], "cursor": cursors.issue(ctx.request, page.cursor)}
 
 
 @admin_route(bp, "/admin/erp-skus", methods=("POST",), role=Role.OPERATOR)

@@ -8,6 +8,7 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib import bootstrap
+from chalicelib.api import cursors
 from chalicelib.api.erp_auth import ErpCtx, erp_route
 from chalicelib.api.errors import BadRequest
 from chalicelib.api.http import parse
@@ -42,8 +43,9 @@ def take_orders(ctx: ErpCtx) -> Response:
     from chalicelib.services.erp_views import order_view
     body = parse(TakeBody, ctx.request)
     page = take(bootstrap.erp_case_queue(), bootstrap.orders(), bootstrap.clock(), ctx.actor, body.limit,
-                body.cursor, ctx.shop_ids)
-    return _answer("OrderPage", {"items": [order_view(o) for o in page.items], "next_cursor": page.cursor})
+                cursors.read(ctx.request, body.cursor), ctx.shop_ids)
+    return _answer("OrderPage", {"items": [order_view(o) for o in page.items],
+                                 "next_cursor": cursors.issue(ctx.request, page.cursor)})
 
 
 @erp_route(bp, f"{API_PREFIX}/orders/{{order_id}}", scope="orders")
@@ -94,8 +96,10 @@ def take_after_sales(ctx: ErpCtx) -> Response:
     from chalicelib.services.erp_handoff import take_cases
     from chalicelib.services.erp_views import case_view
     body = parse(TakeBody, ctx.request)
-    page = take_cases(bootstrap.erp_case_queue(), bootstrap.after_sales(), body.limit, body.cursor, ctx.shop_ids)
-    return _answer("AfterSalePage", {"items": [case_view(c) for c in page.items], "next_cursor": page.cursor})
+    page = take_cases(bootstrap.erp_case_queue(), bootstrap.after_sales(), body.limit,
+                      cursors.read(ctx.request, body.cursor), ctx.shop_ids)
+    return _answer("AfterSalePage", {"items": [case_view(c) for c in page.items],
+                                     "next_cursor": cursors.issue(ctx.request, page.cursor)})
 
 
 @erp_route(bp, f"{API_PREFIX}/after-sales/{{case_id}}", scope="after_sales")

@@ -8,6 +8,7 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib import bootstrap
+from chalicelib.api import cursors
 from chalicelib.api.errors import BadRequest
 from chalicelib.api.http import Ctx, admin_route, parse
 from chalicelib.domain.users import Role
@@ -89,9 +90,9 @@ def list_deliveries(ctx: Ctx) -> dict[str, Any]:
     key_id = _query(ctx, "key_id")
     if not key_id:
         raise BadRequest("key_id is required", field="key_id")
-    page = bootstrap.erp_deliveries().for_client(key_id, _limit(ctx), _query(ctx, "cursor") or None,
+    page = bootstrap.erp_deliveries().for_client(key_id, _limit(ctx), cursors.read(ctx.request, _query(ctx, "cursor")),
                                                  undelivered_only=_query(ctx, "undelivered") == "true")
-    return {"items": [delivery_view(d) for d in page.items], "next_cursor": page.cursor}
+    return {"items": [delivery_view(d) for d in page.items], "next_cursor": cursors.issue(ctx.request, page.cursor)}
 
 
 @admin_route(bp, "/admin/erp/deliveries/{delivery_id}")

@@ -14,6 +14,7 @@ from chalice import Blueprint, CORSConfig, Response
 from chalice.app import Request
 
 from chalicelib import bootstrap
+from chalicelib.api import ids
 from chalicelib.api.errors import BadRequest, to_response
 from chalicelib.config import settings
 from chalicelib.domain.errors import AuthenticationError, PermissionDeniedError
@@ -94,6 +95,7 @@ def route(bp: Blueprint, path: str, methods: tuple[str, ...], context: Callable[
             try:
                 _check_size(request)
                 ctx = context(request)
+                ids.check(ctx, request, params)
                 result = fn(ctx, **params)
                 response = result if isinstance(result, Response) else Response(result)
             except Exception as exc:

@@ -6,6 +6,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib import bootstrap
+from chalicelib.api import cursors
 from chalicelib.api.http import Ctx, admin_route, parse
 from chalicelib.domain.errors import NotFoundError, ValidationError
 from chalicelib.domain.users import Role
@@ -17,8 +18,8 @@ MAX_LIMIT = 200
 @admin_route(bp, "/admin/orders")
 def list_orders(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.api.views import order_summary
-    page = bootstrap.orders().query(_query(dict(ctx.request.query_params or {})))
-    return {"items": [order_summary(o) for o in page.items], "cursor": page.cursor}
+    page = bootstrap.orders().query(_query(cursors.query(ctx.request)))
+    return {"items": [order_summary(o) for o in page.items], "cursor": cursors.issue(ctx.request, page.cursor)}
 
 
 @admin_route(bp, "/admin/orders/{order_id}")

@@ -8,6 +8,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib import bootstrap
+from chalicelib.api import cursors
 from chalicelib.api.http import Ctx, admin_route, parse
 from chalicelib.domain.users import Role
 
@@ -108,8 +109,9 @@ def put_stock_sync(ctx: Ctx, shop_id: str) -> dict[str, Any]:
 @admin_route(bp, "/admin/shops/{shop_id}/stock-pushes")
 def stock_pushes(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     from chalicelib.codec import to_doc
-    page = bootstrap.stock_sync().pushes(shop_id, limit=_limit(ctx), cursor=_query(ctx, "cursor"))
-    return {"items": [to_doc(p) for p in page.items], "cursor": page.cursor}
+    cursor = cursors.read(ctx.request, _query(ctx, "cursor"))
+    page = bootstrap.stock_sync().pushes(shop_id, limit=_limit(ctx), cursor=cursor)
+    return {"items": [to_doc(p) for p in page.items], "cursor": cursors.issue(ctx.request, page.cursor)}
 
 
 @admin_route(bp, "/admin/shops/{shop_id}/catalog/pull", methods=("POST",), role=Role.OPERATOR)

@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib import bootstrap
+from chalicelib.api import cursors
 from chalicelib.api.http import Ctx, admin_route, parse
 from chalicelib.domain.users import Role
 
@@ -36,9 +37,10 @@ def stock_ledger(ctx: Ctx, sku_code: str) -> dict[str, Any]:
     limit = query.get("limit", "50")
     if not limit.isdigit() or not 1 <= int(limit) <= 200:
         raise ValidationError("limit must be 1..200", field="limit")
-    page = bootstrap.stock().movements(sku_code, limit=int(limit), cursor=query.get("cursor") or None)
+    cursor = cursors.read(ctx.request, query.get("cursor"))
+    page = bootstrap.stock().movements(sku_code, limit=int(limit), cursor=cursor)
     return {"balance": _balance(bootstrap.stock().balance(sku_code)),
-            "movements": [to_doc(m) for m in page.items], "cursor": page.cursor}
+            "movements": [to_doc(m) for m in page.items], "cursor": cursors.issue(ctx.request, page.cursor)}
 
 
 @admin_route(bp, "/admin/stock/{sku_code}/adjust", methods=("POST",), role=Role.OPERATOR)

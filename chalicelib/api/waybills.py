@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Blueprint, Chalice, Response
 
 from chalicelib import bootstrap
+from chalicelib.api import cursors
 from chalicelib.api.errors import BadRequest
 from chalicelib.api.http import Ctx, admin_route, parse
 from chalicelib.domain.users import Role
@@ -104,9 +105,10 @@ def list_waybills(ctx: Ctx) -> dict[str, Any]:
     limit = _query(ctx, "limit") or "50"
     if not limit.isdigit() or not 1 <= int(limit) <= 200:
         raise BadRequest("limit must be 1..200", field="limit")
+    cursor = cursors.read(ctx.request, _query(ctx, "cursor"))
     page = listed(bootstrap.waybill_deps(), order_id=_query(ctx, "order_id"), shop_id=_query(ctx, "shop_id"),
-                  status=_query(ctx, "status"), limit=int(limit), cursor=_query(ctx, "cursor") or None)
-    return {"items": [waybill_view(w) for w in page.items], "next": page.cursor}
+                  status=_query(ctx, "status"), limit=int(limit), cursor=cursor)
+    return {"items": [waybill_view(w) for w in page.items], "next": cursors.issue(ctx.request, page.cursor)}
 
 
 @admin_route(bp, "/admin/waybills/{waybill_id}")

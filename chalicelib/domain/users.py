@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 
 
@@ -26,6 +25,4 @@ class User:
     role: Role
     active: bool = True
     token_epoch: int = 0            # bumped on password change: older JWTs stop working
-    failed_logins: int = 0
-    locked_until: datetime | None = None
     revision: int = 0

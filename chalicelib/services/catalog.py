@@ -239,19 +239,21 @@ def parse_csv(raw: bytes) -> list[tuple[int, dict[str, str] | str]]:
     GB18030, which is what Excel writes on a Chinese Windows."""
     import csv
     import io
+
+    from chalicelib.services import csv_input
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("gb18030", errors="replace")
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
+    header = csv_input.next_row(reader, "file")
     if not header:
         raise ValidationError("the CSV file is empty", field="file")
     columns = {_column(name): i for i, name in enumerate(header) if _column(name)}
     if "sku_code" not in columns or "name" not in columns:
         raise ValidationError("the CSV header needs sku_code and name columns", field="header")
     rows: list[tuple[int, dict[str, str] | str]] = []
-    for values in reader:
+    for values in csv_input.rows(reader, "file"):
         line = reader.line_num
         if not any(v.strip() for v in values):
             continue

@@ -10,6 +10,7 @@ from typing import Any
 
 from chalicelib.domain.errors import DomainError, ValidationError
 from chalicelib.domain.orders import Order
+from chalicelib.services import csv_input
 from chalicelib.services.ports import OrderQuery, OrderRepository
 from chalicelib.services.shipments import ShipmentDeps, record_shipment
 
@@ -56,12 +57,12 @@ def import_tracking(deps: ShipmentDeps, text: str, actor: str) -> dict[str, Any]
     tracking_no; optional line_id and quantity (rows with the same order and tracking no. form one
     partial shipment). Row numbers count the header as row 1, as a spreadsheet shows them."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    columns = set(reader.fieldnames or ())
+    columns = set(csv_input.header(reader, "csv"))
     if not {"carrier_code", "tracking_no"} <= columns or not columns & {"order_id", "order_no"}:
         raise ValidationError("the header needs order_id (or order_no), carrier_code and tracking_no", field="csv")
     groups: dict[tuple[str, str, str], list[tuple[int, dict[str, str]]]] = {}
     errors: list[dict[str, Any]] = []
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(csv_input.rows(reader, "csv"), start=2):
         if number - 1 > MAX_IMPORT_ROWS:
             errors.append({"row": number, "message": f"only {MAX_IMPORT_ROWS} rows per file"})
             break
@@ -92,8 +93,9 @@ def _apply(deps: ShipmentDeps, key: tuple[str, str, str], rows: list[tuple[int, 
 
 def _quantity(row: dict[str, str]) -> int:
     value = row.get("quantity") or "1"
-    if not value.isdigit():
-        raise ValidationError(f"quantity {value!r} is not a whole number", field="quantity")
+    # ASCII digits only: str.isdigit() also takes '²', which int() refuses (that was a 500)
+    if not (value.isascii() and value.isdigit() and len(value) <= 6):
+        raise ValidationError(f"quantity {value[:20]!r} is not a whole number up to 999999", field="quantity")
     return int(value)
 
 

@@ -23,6 +23,8 @@ from chalicelib.services.erp_webhooks import DeliveryFailedError, WebhookDeps, f
 from chalicelib.services.ports import AfterSaleRepository, OrderRepository
 
 MAX_ATTEMPTS = 5
+KINDS = ("order", "after_sale", "shipment")
+MAX_ID = 256
 # not news for the ERP: our own bookkeeping, and the hand-off it drives itself
 VOLATILE = {"order": ("updated_at", "revision", "erp_handoff", "erp_order_id", "holds"),
             "after_sale": ("revision", "erp_handoff"), "shipment": ()}
@@ -36,8 +38,18 @@ class Note:
 
     @classmethod
     def parse(cls, body: str) -> Note:
-        data = json.loads(body)
-        return cls(kind=str(data["kind"]), record_id=str(data["id"]), shop_id=str(data.get("shop_id", "")))
+        """ValueError for a body that is not a note (one that can never be processed, however often)."""
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError) as exc:
+            raise ValueError(f"not JSON: {exc}") from exc
+        if not isinstance(data, dict) or data.get("kind") not in KINDS:
+            raise ValueError(f"not a note: kind is none of {', '.join(KINDS)}")
+        record_id, shop_id = data.get("id"), data.get("shop_id", "")
+        if not (isinstance(record_id, str) and 0 < len(record_id) <= MAX_ID) or not (
+                isinstance(shop_id, str) and len(shop_id) <= MAX_ID):
+            raise ValueError(f"not a note: id and shop_id are strings of at most {MAX_ID} characters")
+        return cls(kind=data["kind"], record_id=record_id, shop_id=shop_id)
 
 
 @dataclass(frozen=True)

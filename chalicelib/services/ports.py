@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
 from chalicelib.domain.after_sales import AfterSale
@@ -82,6 +82,11 @@ class UserRepository(Protocol):
     def add(self, user: User) -> None: ...
     def save(self, user: User, expected_revision: int) -> None: ...
     def all(self) -> list[User]: ...
+    def claim_sign_in(self, name: str, now: datetime, limit: int, window: timedelta) -> datetime | None:
+        """Counts one sign-in attempt at `name` (known or not) before its password is checked, atomically
+        whatever the concurrency. None: it may go ahead (at most `limit` in a window that restarts at each
+        one); else when the name unlocks."""
+    def clear_sign_ins(self, name: str) -> None: ...
 
 
 class IdempotencyStore(Protocol):

@@ -74,6 +74,8 @@ def refresh_due(shops: ShopStore, clients: Callable[[Shop], PlatformClient], lea
 
 def refresh_shop(shops: ShopStore, clients: Callable[[Shop], PlatformClient], leases: Leases, clock: Clock,
                  shop_id: str, force: bool = False) -> Refresh:
+    if shops.get(shop_id) is None:         # no lease row is written for a shop that does not exist
+        return Refresh.NOT_DUE
     holder = uuid.uuid4().hex
     if not leases.acquire(shop_id, LEASE, holder, LEASE_TTL):
         return Refresh.BUSY

@@ -2,7 +2,7 @@
 older tokens, and the per-request check that a token's user still exists, is active and current."""
 from __future__ import annotations
 
-from contextlib import suppress
+import secrets
 from dataclasses import replace
 from datetime import timedelta
 from functools import cache
@@ -45,18 +45,28 @@ def create_user(users: UserRepository, username: str, password: str, role: Role)
 
 
 def login(users: UserRepository, clock: Clock, username: str, password: str) -> User:
-    user = users.get(username)
+    """Every attempt is counted before its password is checked, so that a burst of any size has at most
+    MAX_FAILED_LOGINS checked; unknown names are counted and answered alike, after the same argon2 work,
+    so that neither the answer, nor the lockout, nor the time tells which names exist."""
     now = clock.now()
-    if user and user.locked_until and user.locked_until > now:
+    name = username.lower()     # one counter for every spelling of a name
+    unlocks = users.claim_sign_in(name, now, MAX_FAILED_LOGINS, LOCKOUT)
+    if unlocks is not None:
         raise TooManyRequestsError("too many failed logins; try again later",
-                                   retry_after=int((user.locked_until - now).total_seconds()) + 1)
-    if user is None or not user.active or not _verify(user.password_hash, password):
-        if user is not None:
-            _record_failure(users, user, clock)
+                                   retry_after=max(1, int((unlocks - now).total_seconds()) + 1))
+    dummy = _dummy_hash()       # made on a process's first sign-in, whoever's: the first unknown name pays no more
+    user = users.get(username)
+    matches = _verify(user.password_hash if user else dummy, password)
+    if user is None or not user.active or not matches:
         raise AuthenticationError("wrong username or password")
-    if user.failed_logins:
-        users.save(replace(user, failed_logins=0, locked_until=None), user.revision)
+    users.clear_sign_ins(name)
     return user
+
+
+@cache
+def _dummy_hash() -> str:
+    """What an unknown name's password is checked against: the same argon2 work as a known one's."""
+    return str(_hasher().hash(secrets.token_urlsafe(32)))
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -65,14 +75,6 @@ def _verify(password_hash: str, password: str) -> bool:
         return bool(_hasher().verify(password_hash, password))
     except (VerificationError, ValueError):
         return False
-
-
-def _record_failure(users: UserRepository, user: User, clock: Clock) -> None:
-    failed = user.failed_logins + 1
-    locked = clock.now() + LOCKOUT if failed >= MAX_FAILED_LOGINS else None
-    # a concurrent attempt may have counted already; the lockout still applies on the next one
-    with suppress(ConflictError):
-        users.save(replace(user, failed_logins=0 if locked else failed, locked_until=locked), user.revision)
 
 
 def change_password(users: UserRepository, username: str, old: str, new: str) -> User:

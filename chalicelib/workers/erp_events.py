@@ -1,6 +1,8 @@
 """The erp-events consumer: each note ("this order / case / shipment was applied") becomes signed webhook
 events for the subscribed ERP clients, in order per order (FIFO group per order). A failed delivery
-fails the note; its visibility grows with each receive (backoff) until the DLQ takes it."""
+fails the note; its visibility grows with each receive (backoff) until the DLQ takes it. A body that is
+not a note fails at once and comes back at once: the DLQ takes it after the queue's receives, in seconds
+(with the backoff, and a group blocked behind it, it was still retrying after 15 minutes)."""
 from __future__ import annotations
 
 import logging
@@ -11,7 +13,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib import bootstrap, names
-from chalicelib.messaging.consumer import consume
+from chalicelib.messaging.consumer import PoisonMessage, consume
 
 bp = Blueprint(__name__)
 log = logging.getLogger("oms.workers.erp_events")
@@ -27,13 +29,18 @@ def on_erp_event(event: Any) -> dict[str, Any]:
     clients = subscribed_clients(deps)
 
     def handle(body: str, record: dict[str, Any]) -> None:
+        try:
+            note = Note.parse(body)
+        except ValueError as exc:
+            raise PoisonMessage(str(exc)) from exc
         final = _receives(record) >= int(os.environ.get("ERP_EVENTS_MAX_RECEIVES", "5"))
-        made = process_note(deps, Note.parse(body), final=final, down=down, clients=clients)
+        made = process_note(deps, note, final=final, down=down, clients=clients)
         if made:
             log.info("erp events made", extra={"count": made})
 
-    result = consume(event, handle)
-    _back_off(event.to_dict()["Records"], {f["itemIdentifier"] for f in result["batchItemFailures"]})
+    poisoned: set[str] = set()
+    result = consume(event, handle, poisoned)
+    _back_off(event.to_dict()["Records"], {f["itemIdentifier"] for f in result["batchItemFailures"]}, poisoned)
     return result
 
 
@@ -46,11 +53,12 @@ def backoff_seconds(receives: int) -> int:
     return min(MAX_VISIBILITY, base * 2 ** max(0, receives - 1))
 
 
-def _back_off(records: list[dict[str, Any]], failed: set[str]) -> None:
+def _back_off(records: list[dict[str, Any]], failed: set[str], poisoned: set[str]) -> None:
     admin = bootstrap.erp_queue_admin()
     for record in records:
         if record["messageId"] in failed:
+            seconds = 0 if record["messageId"] in poisoned else backoff_seconds(_receives(record))
             try:
-                admin.delay(record["eventSourceARN"], record["receiptHandle"], backoff_seconds(_receives(record)))
+                admin.delay(record["eventSourceARN"], record["receiptHandle"], seconds)
             except Exception:
                 log.exception("could not delay a failed note: it comes back after the queue's visibility timeout")

@@ -194,6 +194,33 @@ class TestUserRepository:
         assert users.get("alice").role is Role.ADMIN
         assert [u.username for u in users.all()] == ["alice"]
 
+    def test_given_sign_in_attempts_then_the_limit_goes_ahead_and_the_rest_wait_for_the_window(self, users) -> None:
+        window = timedelta(minutes=15)
+        assert [users.claim_sign_in("alice", T0, 3, window) for _ in range(3)] == [None, None, None]
+        assert users.claim_sign_in("alice", T0 + timedelta(minutes=1), 3, window) == T0 + window
+        assert users.claim_sign_in("nobody-by-that-name", T0, 3, window) is None     # names need not exist
+        assert users.claim_sign_in("alice", T0 + window + timedelta(seconds=1), 3, window) is None
+        assert users.all() == []                                                      # counters are not users
+
+    def test_given_cleared_attempts_then_the_count_starts_again(self, users) -> None:
+        window = timedelta(minutes=15)
+        for _ in range(3):
+            users.claim_sign_in("bob", T0, 3, window)
+        users.clear_sign_ins("bob")
+        users.clear_sign_ins("never-tried")
+        assert users.claim_sign_in("bob", T0, 3, window) is None
+
+    def test_given_64_concurrent_attempts_then_exactly_the_limit_goes_ahead(self, users, backend) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from tests.aws import one_request_at_a_time
+        window = timedelta(minutes=15)
+        users.claim_sign_in("carol", T0 - 2 * window, 5, window)          # an old window: restarted by the burst
+        with one_request_at_a_time(), ThreadPoolExecutor(16) as pool:
+            answers = list(pool.map(lambda _: users.claim_sign_in("carol", T0, 5, window), range(64)))
+        assert answers.count(None) == 5
+        assert set(answers) - {None} == {T0 + window}
+
 
 class TestIdempotencyStore:
     def test_given_a_key_when_claimed_twice_then_only_the_first_wins(self, idempotency) -> None:
