@@ -15,7 +15,7 @@ from app import app
 from chalicelib import bootstrap, names
 from chalicelib.services.erp_events import Note
 from local.runtime.queue_runner import QueueWorker, RunnerOptions
-from tests.integration.test_erp_kit import moto_world, new_client, ready_order
+from tests.erp_kit import moto_world, new_client, ready_order
 
 POISON = {
     "not JSON": "{nope",

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 from chalice.test import Client
 
-from tests.integration.test_erp_kit import bearer, erp_app, moto_world, new_client, ready_order, signed
+from tests.erp_kit import bearer, erp_app, moto_world, new_client, ready_order, signed
 
 
 def b64(value: Any) -> str:

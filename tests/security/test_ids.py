@@ -12,7 +12,7 @@ import pytest
 from chalice.test import Client
 
 from chalicelib import names
-from tests.integration.test_erp_kit import bearer, erp_app, moto_world, new_client, signed
+from tests.erp_kit import bearer, erp_app, moto_world, new_client, signed
 
 LONG = "A" * 10_000
 
