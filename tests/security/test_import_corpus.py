@@ -12,7 +12,7 @@ import pytest
 from chalice.test import Client
 
 from chalicelib import bootstrap
-from tests.integration.test_erp_kit import bearer, erp_app, moto_world, ready_order
+from tests.erp_kit import bearer, erp_app, moto_world, ready_order
 
 BIG = "x" * (129 * 1024)
 FORMULAS = ("=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1", "=HYPERLINK(\"http://127.0.0.1\")")
