@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from chalice import Blueprint, CORSConfig, Response
 from chalice.app import Request
@@ -88,8 +89,9 @@ def route(bp: Blueprint, path: str, methods: tuple[str, ...], context: Callable[
     to refuse), the view, security headers, and the error table for anything it raises."""
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
-        def view(**params: Any) -> Response:
+        def view(**raw_params: Any) -> Response:
             request = bp.current_request
+            params = decoded_path_params(raw_params)
             ctx = None
             try:
                 _check_size(request)
@@ -106,6 +108,13 @@ def route(bp: Blueprint, path: str, methods: tuple[str, ...], context: Callable[
                  **({"cors": cors} if cors else {}))(view)
         return view
     return decorate
+
+
+def decoded_path_params(raw: dict[str, str]) -> dict[str, str]:
+    """API Gateway (REST) and chalice's local gateway hand `{id}` over as the client sent it, still
+    percent-encoded (chalice leaves it so: aws/chalice#511); decoded here, once, for every route. `+` is
+    a plus in a path, never a space. `request.uri_params` keeps the raw form (the ERP signature uses it)."""
+    return {name: unquote(value) for name, value in raw.items()}
 
 
 def _cors() -> CORSConfig | None:
