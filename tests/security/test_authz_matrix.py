@@ -30,6 +30,7 @@ def erp(scope: str = "") -> str:
 EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/health"): PUBLIC,
     ("POST", "/admin/auth/login"): PUBLIC,
+    ("GET", "/admin/openapi.json"): PUBLIC,
     ("GET", "/oauth/{platform}/callback"): OAUTH,
     ("POST", "/webhooks/douyin/{app_key}"): PLATFORM,
     ("POST", "/webhooks/kuaishou/{app_key}"): PLATFORM,
