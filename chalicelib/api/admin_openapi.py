@@ -30,6 +30,7 @@ BODIES: dict[str, str] = {
     "POST /admin/repair/resync": "schemas.ResyncBody",
     "POST /admin/after-sales/{case_id}/{verb}": "erp_schemas.AfterSaleActionDetails",
     "POST /admin/shops": "shop_schemas.NewShopBody",
+    "PATCH /admin/shops/{shop_id}": "shop_schemas.ShopPatchBody",
     "PUT /admin/shops/{shop_id}/tokens": "shop_schemas.TokensBody",
     "POST /admin/shops/{shop_id}/authorize": "shop_schemas.AuthoriseBody",
     "POST /admin/shops/{shop_id}/pause": "shop_schemas.PauseBody",
@@ -72,6 +73,8 @@ QUERIES: dict[str, tuple[str, ...]] = {
     "GET /admin/stock/{sku_code}": PAGE,
     "GET /admin/shops/{shop_id}/stock-pushes": PAGE,
     "GET /admin/waybills": ("shop_id", "status", *PAGE),
+    "GET /admin/shops": ("archived",),
+    "GET /admin/shipments": ("shop_id", "carrier_code", "source", "status", "from", "to", *PAGE),
 }
 ERRORS = {"400": "the body or a parameter is invalid (fields name which)",
           "401": "no, an expired or a revoked bearer token", "403": "the token's role may not do this",
