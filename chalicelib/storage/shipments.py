@@ -56,7 +56,7 @@ class DynamoShipmentRepository:
         """Newest first from `day_to` back to `day_from`; the cursor holds the day and the position in it."""
         position = paging.decode(query.cursor) or {}
         day = _cursor_day(position, query)
-        start: dict[str, Any] | None = position.get("key")
+        start = _cursor_key(position)
         found: list[Shipment] = []
         for _ in range(MAX_DAY_QUERIES):
             if day < query.day_from:
@@ -84,6 +84,19 @@ def _cursor_day(position: dict[str, Any], query: ShipmentListQuery) -> date:
     except ValueError as exc:
         from chalicelib.domain.errors import ValidationError
         raise ValidationError("cursor is not one this API issued", field="cursor") from exc
+
+
+def _cursor_key(position: dict[str, Any]) -> dict[str, Any] | None:
+    """The index position, shaped as DynamoDB wrote it (a forged one is a 400, never a 500)."""
+    key = position.get("key")
+    if key is None:
+        return None
+    names = {"shipment_id", "ship_day", "created_key"}
+    if not isinstance(key, dict) or set(key) != names or not all(
+            isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values()):
+        from chalicelib.domain.errors import ValidationError
+        raise ValidationError("cursor is not one this API issued", field="cursor")
+    return key
 
 
 def _filters(query: ShipmentListQuery) -> Condition | None:

@@ -1,9 +1,9 @@
 """One HTTP server on loopback: the app's routes through chalice's own LocalGateway (the API Gateway
 emulation `chalice local` uses) and, on every other path, the built admin UI (`ui/dist`, with the
 index.html fallback for client-side routes) or a placeholder page when the UI is not built. The UI's
-answers carry the security headers of chalicelib/security_headers.py (the same CloudFront sends), the
-API's the API's headers; every error, the gateway's own included (unknown path, OPTIONS), is the API's
-JSON error shape (api/errors.py)."""
+answers carry the UI's security headers of chalicelib/security_headers.py (the same CloudFront sends), the
+API's answers the API's (OPTIONS and the gateway's own refusals included); every error is the API's JSON
+error shape (api/errors.py)."""
 from __future__ import annotations
 
 import base64

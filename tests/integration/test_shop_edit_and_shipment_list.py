@@ -147,7 +147,8 @@ def test_GIVEN_shipments_of_every_source_WHEN_listed_with_filters_THEN_newest_fi
 
 @pytest.mark.parametrize(("query", "field"), [("source=phone", "source"), ("status=lost", "status"),
                                               ("from=2026-13-01", "from"), ("limit=0", "limit"),
-                                              ("from=2026-12-01&to=2026-11-01", "from"), ("cursor=%%%", "cursor")])
+                                              ("from=2026-12-01&to=2026-11-01", "from"), ("cursor=%%%", "cursor"),
+                                              ("cursor=eyJkYXkiOiIyMDI2LTEyLTAxIiwia2V5IjoieCJ9", "cursor")])
 def test_GIVEN_a_bad_list_parameter_THEN_400_naming_it(api: Client, query: str, field: str) -> None:
     answer = send(api, "get", f"/admin/shipments?{query}")
     assert answer.status_code == 400, answer.body
