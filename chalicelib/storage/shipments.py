@@ -76,6 +76,22 @@ class DynamoShipmentRepository:
         return found, paging.encode({"day": day.isoformat(), "key": start})
 
 
+def backfill_list_attributes() -> int:
+    """Once, after the by_day index arrived: shipments written before it have no ship_day and so are not in
+    the 发货记录 list. Writes the list's attributes onto them, each conditional on the revision read (a
+    shipment changed meanwhile was written with them anyway). A maintenance Scan, never on a request path."""
+    from chalicelib.domain.errors import ConflictError
+    written = 0
+    for item in ShipmentItem.scan(ShipmentItem.ship_day.does_not_exist()):
+        try:
+            conditional.put(to_item(_shipment(item), item.revision), ShipmentItem.revision == item.revision,
+                            f"shipment {item.shipment_id}")
+            written += 1
+        except ConflictError:
+            continue
+    return written
+
+
 def _cursor_day(position: dict[str, Any], query: ShipmentListQuery) -> date:
     if "day" not in position:
         return query.day_to
