@@ -84,7 +84,7 @@ def backfill_list_attributes() -> int:
     written = 0
     for item in ShipmentItem.scan(ShipmentItem.ship_day.does_not_exist()):
         try:
-            conditional.put(to_item(_shipment(item), item.revision), ShipmentItem.revision == item.revision,
+            conditional.put(to_item(_shipment(item), int(item.revision)), ShipmentItem.revision == item.revision,
                             f"shipment {item.shipment_id}")
             written += 1
         except ConflictError:
