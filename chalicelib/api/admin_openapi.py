@@ -86,16 +86,19 @@ ERRORS = {"400": "the body or a parameter is invalid (fields name which)",
 @public_route(bp, SPEC_PATH)
 def admin_openapi(ctx: Any) -> Response:
     routes = bp.current_app.routes
-    keys = frozenset((method, path) for path, entries in routes.items() for method in entries)
+    keys = frozenset((method, path, entry.view_function.__doc__ or "") for path, entries in routes.items()
+                     for method, entry in entries.items())
     return Response(spec(keys), headers={"Content-Type": "application/json"})
 
 
 @cache
-def spec(routes: frozenset[tuple[str, str]]) -> dict[str, Any]:
+def spec(routes: frozenset[tuple[str, str, str]]) -> dict[str, Any]:
+    """`routes`: (METHOD, path, the view's docstring) of every route of the app."""
     paths: dict[str, Any] = {}
-    for method, path in sorted(routes):
+    for method, path, doc in sorted(routes):
         if path.startswith("/admin/"):
-            paths.setdefault(path, {})[method.lower()] = _operation(method, path)
+            paths.setdefault(path, {})[method.lower()] = _operation(method, path) | (
+                {"description": " ".join(doc.split())} if doc.strip() else {})
     return {
         "openapi": "3.1.0",
         "info": {"title": "Qihang OMS admin API", "version": "1.0.0", "description": DESCRIPTION},

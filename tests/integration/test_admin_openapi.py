@@ -40,6 +40,7 @@ def test_GIVEN_every_admin_route_of_the_app_THEN_it_is_in_the_document_with_its_
     for method, path in registered:
         assert document["paths"][path][method.lower()]["x-role"] == ROUTE_ACCESS[(method, path)]
     assert document["paths"]["/admin/auth/login"]["post"]["security"] == []
+    assert "at most 100" in document["paths"]["/admin/stock"]["get"]["description"]     # the view's docstring
 
 
 def test_GIVEN_a_route_that_parses_a_json_body_THEN_the_document_names_its_model(document: dict[str, Any]) -> None:
