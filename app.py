@@ -1,12 +1,14 @@
 """The Chalice app: creates it and registers the blueprints. No business logic here."""
 from chalice import Chalice
 
+from chalicelib.api import admin_openapi, audit, auth, erp, erp_admin, health, oauth, sync_admin, waybills, webhooks
 from chalicelib.api import after_sales as after_sale_api
-from chalicelib.api import audit, auth, erp, erp_admin, health, oauth, sync_admin, waybills, webhooks
 from chalicelib.api import catalog as catalog_api
 from chalicelib.api import orders as order_api
+from chalicelib.api import shipment_lists as shipment_list_api
 from chalicelib.api import shops as shops_api
 from chalicelib.api import stock as stock_api
+from chalicelib.api.http import answer_middleware
 from chalicelib.api.logging import install, log_middleware
 from chalicelib.workers import actions, erp_events, orders, sync, tmc, tracking
 from chalicelib.workers import catalog as catalog_worker
@@ -15,10 +17,12 @@ from chalicelib.workers import tokens as token_worker
 install()
 app = Chalice(app_name="qihang-oms", configure_logs=False)
 app.register_middleware(log_middleware, "all")
+app.register_middleware(answer_middleware, "http")
 
 BLUEPRINTS = (
     health.bp, auth.bp, order_api.bp, sync_admin.bp, webhooks.bp, erp.bp, erp_admin.bp,        # HTTP
-    shops_api.bp, oauth.bp, catalog_api.bp, stock_api.bp, after_sale_api.bp, waybills.bp, audit.bp,
+    shops_api.bp, oauth.bp, catalog_api.bp, stock_api.bp, after_sale_api.bp, waybills.bp, audit.bp, admin_openapi.bp,
+    shipment_list_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,
     tracking.bp,  # queues, schedules
 )

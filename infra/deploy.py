@@ -2,7 +2,8 @@
 
 Usage: python -m infra.deploy deploy STAGE [--alarm-email ADDR] [--no-cdn] [--skip-ui]
        python -m infra.deploy destroy STAGE [--purge-data]
-       python -m infra.deploy first-admin STAGE [--username admin]"""
+       python -m infra.deploy first-admin STAGE [--username admin]
+       python -m infra.deploy backfill-shipments STAGE   (once, for shipments recorded before 发货记录)"""
 from __future__ import annotations
 
 import argparse
@@ -228,7 +229,7 @@ def generated_password() -> str:
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m infra.deploy")
-    parser.add_argument("command", choices=["deploy", "destroy", "first-admin"])
+    parser.add_argument("command", choices=["deploy", "destroy", "first-admin", "backfill-shipments"])
     parser.add_argument("stage")
     parser.add_argument("--alarm-email", default="")
     parser.add_argument("--no-cdn", action="store_true")
@@ -244,6 +245,10 @@ def main(argv: list[str]) -> None:
     elif args.command == "destroy":
         destroy(args.stage, session(), purge_data=args.purge_data)
         print(f"{stack_name(args.stage)} deleted" + ("" if args.purge_data else " (tables, raw bucket and key kept)"))
+    elif args.command == "backfill-shipments":
+        os.environ["OMS_PREFIX"] = stack_name(args.stage)
+        from chalicelib.storage.shipments import backfill_list_attributes
+        print(f"{backfill_list_attributes()} shipments added to the 发货记录 list")
     else:
         password = first_admin(args.stage, args.username)
         print(f"admin {args.username}: {password}" if password else f"{args.username} exists: nothing done")

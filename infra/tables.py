@@ -44,6 +44,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
         "by_order": ("order_id", "created_at"),
         "by_tracking": ("tracking_no", None),
         "by_shop_status": ("shop_status", "created_at"),
+        "by_day": ("ship_day", "created_key"),               # 发货记录: every shop's, a day at a time
     }, None),
     "sync": ("stream_key", "sk", {}, "expires_at"),          # CURSOR + LOG#<started> pull logs (TTL)
     "users": ("username", None, {"by_kind": ("kind", "username")}, None),

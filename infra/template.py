@@ -218,7 +218,39 @@ def merge_template(app: Any) -> dict[str, Any]:
             out[fn]["Properties"]["Events"] = {f"{fn}SqsEventSource": {"Properties": {
                 "FunctionResponseTypes": ["ReportBatchItemFailures"]}}}
         out[f"{fn}ErrorsAlarm"] = _errors_alarm(source.name)
+    out.update(gateway_responses())
     return {"Parameters": PARAMETERS, "Conditions": CONDITIONS, "Resources": out, "Outputs": OUTPUTS}
+
+
+# API Gateway's own answers, given before the function runs -> (status, our error code). An unknown path
+# is its 403 "Missing Authentication Token": a 404 here, as the app and the local runtime answer it.
+GATEWAY_RESPONSES: dict[str, tuple[str, str]] = {
+    "MISSING_AUTHENTICATION_TOKEN": ("404", "not_found"), "ACCESS_DENIED": ("403", "forbidden"),
+    "REQUEST_TOO_LARGE": ("413", "too_large"), "UNSUPPORTED_MEDIA_TYPE": ("415", "unsupported_media_type"),
+    "THROTTLED": ("429", "too_many_requests"), "INTEGRATION_TIMEOUT": ("504", "timeout"),
+    "DEFAULT_4XX": ("", "bad_request"), "DEFAULT_5XX": ("", "internal"),
+}
+
+
+_ERROR_TEMPLATE = '{"error": {"code": "CODE", "message": $context.error.messageString}}'
+
+
+def gateway_responses() -> dict[str, Any]:
+    """The API's JSON error shape and security headers on the answers API Gateway gives by itself. A static
+    header value cannot hold a quote, so the CSP's 'none' is left to the app's own answers."""
+    from chalicelib.security_headers import API_HEADERS
+    headers = {f"gatewayresponse.header.{name}": f"'{value}'" for name, value in API_HEADERS.items()
+               if "'" not in value}
+    out: dict[str, Any] = {}
+    for kind, (status, code) in GATEWAY_RESPONSES.items():
+        props: dict[str, Any] = {
+            "RestApiId": {"Ref": "RestAPI"}, "ResponseType": kind, "ResponseParameters": headers,
+            "ResponseTemplates": {"application/json": _ERROR_TEMPLATE.replace("CODE", code)}}
+        if status:
+            props["StatusCode"] = status
+        name = "".join(part.capitalize() for part in kind.split("_"))
+        out[f"GatewayResponse{name}"] = {"Type": "AWS::ApiGateway::GatewayResponse", "Properties": props}
+    return out
 
 
 def _function(name: str, fn: str, env: dict[str, Any], depends_on: list[str]) -> dict[str, Any]:

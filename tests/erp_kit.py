@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from chalice import Chalice
 
@@ -87,10 +87,11 @@ def new_client(scopes: tuple[str, ...] = ("orders", "shipments", "after_sales", 
 def sign_headers(key_id: str, secret: str, method: str, url: str, body: bytes = b"", *, timestamp: int | None = None,
                  nonce: str | None = None) -> dict[str, str]:
     parts = urlsplit(url)
-    path = parts.path
-    pairs = sorted(tuple(p.split("=", 1)) for p in parts.query.split("&") if p) if parts.query else []
+    path = "/".join(quote(unquote(segment), safe="-_.~") for segment in parts.path.split("/"))
+    pairs = sorted((quote(unquote(k), safe="-_.~"), quote(unquote(v), safe="-_.~"))
+                   for k, _, v in (p.partition("=") for p in parts.query.split("&") if p))
     if pairs:
-        path += "?" + "&".join(f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in pairs)
+        path += "?" + "&".join(f"{k}={v}" for k, v in pairs)
     ts = str(timestamp if timestamp is not None else int(time.time()))
     nonce = nonce or secrets.token_hex(12)
     message = "\n".join((method.upper(), path, ts, nonce, hashlib.sha256(body).hexdigest()))

@@ -1,8 +1,9 @@
-"""ERP request authentication: HMAC-SHA256 over method, path (+ canonical query), timestamp, nonce and
-body hash (services/erp_signing.py has the exact recipe). A stale or future timestamp, an unknown or
-inactive key, a wrong signature or a reused nonce is a 401 before anything runs; then the client's
-rate limit (429) and the route's scope (403). The client's shop scope is applied by each use case to the
-record it touches (ErpCtx.shop_ids): another shop's record answers 404, like one that does not exist."""
+"""ERP request authentication: HMAC-SHA256 over method, canonical path (+ canonical query), timestamp,
+nonce and body hash (the README's "Signing a request" defines it; services/erp_signing.py implements
+it). A stale or future timestamp, an unknown or inactive key, a wrong signature or a reused nonce is a
+401 before anything runs; then the client's rate limit (429) and the route's scope (403). The client's
+shop scope is applied by each use case to the record it touches (ErpCtx.shop_ids): another shop's record
+answers 404, like one that does not exist."""
 from __future__ import annotations
 
 import re
@@ -46,7 +47,7 @@ def erp_route(bp: Blueprint, path: str, methods: tuple[str, ...] = ("GET",), sco
 
 
 def authenticate(request: Request, scope: str) -> Any:
-    from chalicelib.services.erp_signing import canonical_path, matches, string_to_sign
+    from chalicelib.services.erp_signing import canonical_target, matches, string_to_sign
     headers = request.headers
     key_id, timestamp, nonce, signature = (headers.get(h, "") for h in (KEY, TIMESTAMP, NONCE, SIGNATURE))
     if not (key_id and timestamp and nonce and signature):
@@ -59,7 +60,7 @@ def authenticate(request: Request, scope: str) -> Any:
     client = bootstrap.erp_clients().get(key_id)
     if client is None or not client.active:
         raise AuthenticationError("unknown or inactive key")
-    message = string_to_sign(request.method, canonical_path(_path(request), _query(request)), timestamp, nonce,
+    message = string_to_sign(request.method, canonical_target(_path(request), _query(request)), timestamp, nonce,
                              _body(request))
     if not matches(client.valid_secrets(now), message, signature):
         raise AuthenticationError("signature does not match")
@@ -80,6 +81,8 @@ def _limit(client: Any, now: int) -> None:
 
 
 def _path(request: Request) -> str:
+    """The route's template with the path parameters as the gateway delivered them (percent-encoded as
+    sent; canonical_target decodes each segment once): the same path whatever the stage prefix."""
     path: str = request.path
     for name, value in (request.uri_params or {}).items():
         path = path.replace("{" + name + "}", value)

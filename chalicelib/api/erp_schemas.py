@@ -288,8 +288,8 @@ class ReturnAddress(_In):
     town: str = Field("", max_length=50)
 
 
-class AfterSaleActionBody(_In):
-    action: Literal["approve_refund", "reject_refund", "approve_return", "confirm_received", "reissue", "note"]
+class AfterSaleActionDetails(_In):
+    """What an action needs beside its name (the admin API's body: there the path names the action)."""
     reason_code: str = Field("", max_length=32, description="reject_refund: the platform's reason code")
     reason_text: str = Field("", max_length=200, description="reject_refund: 2-200 characters for the buyer")
     address: ReturnAddress | None = Field(None, description="approve_return: where the goods go back")
@@ -298,6 +298,10 @@ class AfterSaleActionBody(_In):
     carrier_code: CarrierCode | None = Field(None, description="reissue: the new parcel's carrier")
     tracking_no: str = Field("", max_length=40)
     text: str = Field("", max_length=500, description="note: the text")
+
+
+class AfterSaleActionBody(AfterSaleActionDetails):
+    action: Literal["approve_refund", "reject_refund", "approve_return", "confirm_received", "reissue", "note"]
 
 
 class AfterSaleActionOut(_Out):

@@ -39,6 +39,18 @@ ERROR_TABLE: list[tuple[type[BaseException], int, str]] = [
 ]
 
 
+# Answers made without an exception of ours (chalice's own 405/415/500, the gateway's unknown path):
+# status -> error code of the same shape.
+STATUS_CODES: dict[int, str] = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+                                405: "method_not_allowed", 409: "conflict", 413: "too_large",
+                                415: "unsupported_media_type", 429: "too_many_requests", 500: "internal",
+                                502: "bad_gateway", 503: "unavailable", 504: "timeout"}
+
+
+def code_for(status: int) -> str:
+    return STATUS_CODES.get(status, "internal" if status >= 500 else "bad_request")
+
+
 def to_response(exc: BaseException) -> Response:
     pydantic_errors = _pydantic_errors(exc)
     if pydantic_errors is not None:

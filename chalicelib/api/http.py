@@ -9,13 +9,14 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from chalice import Blueprint, CORSConfig, Response
 from chalice.app import Request
 
 from chalicelib import bootstrap
 from chalicelib.api import ids
-from chalicelib.api.errors import BadRequest, to_response
+from chalicelib.api.errors import BadRequest, code_for, error_response, to_response
 from chalicelib.config import settings
 from chalicelib.domain.errors import AuthenticationError, PermissionDeniedError
 from chalicelib.domain.users import Role, User, allows
@@ -60,14 +61,21 @@ class Ctx:
         self.note.view = True
 
 
+# (METHOD, path) -> the lowest role that may call it, or "public": what the admin OpenAPI document states
+ROUTE_ACCESS: dict[tuple[str, str], str] = {}
+
+
 def admin_route(bp: Blueprint, path: str, methods: tuple[str, ...] = ("GET",),
                 role: Role = Role.VIEWER) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    ROUTE_ACCESS.update({(method, path): role.value for method in methods})
     return route(bp, path, methods, lambda request: Ctx(request, _authenticate(request, role)))
 
 
 def public_route(bp: Blueprint, path: str, methods: tuple[str, ...] = ("GET",)
                  ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Health and the OAuth callbacks only: the callbacks carry their own unforgeable state."""
+    """Health, sign-in, the admin API's document and the OAuth callbacks (which carry their own
+    unforgeable state)."""
+    ROUTE_ACCESS.update({(method, path): "public" for method in methods})
     return route(bp, path, methods, Ctx)
 
 
@@ -89,8 +97,9 @@ def route(bp: Blueprint, path: str, methods: tuple[str, ...], context: Callable[
     to refuse), the view, security headers, and the error table for anything it raises."""
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
-        def view(**params: Any) -> Response:
+        def view(**raw_params: Any) -> Response:
             request = bp.current_request
+            params = decoded_path_params(raw_params)
             ctx = None
             try:
                 _check_size(request)
@@ -108,6 +117,29 @@ def route(bp: Blueprint, path: str, methods: tuple[str, ...], context: Callable[
                  **({"cors": cors} if cors else {}))(view)
         return view
     return decorate
+
+
+def answer_middleware(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    """Chalice answers some requests before any view of ours (405 for a method the path lacks, 415 for a
+    content type, 500 when something fails outside the route wrapper) in its own {"Code", "Message"}
+    shape: rewritten to the one error shape, and every answer gets the security headers."""
+    response = get_response(event)
+    body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and set(body) == {"Code", "Message"}:
+        message = "internal error" if response.status_code >= 500 else str(body["Message"])
+        reshaped = error_response(response.status_code, code_for(response.status_code), message)
+        for name, value in (response.headers or {}).items():
+            if name.lower() != "content-type":
+                reshaped.headers.setdefault(name, value)
+        response = reshaped
+    return _secured(response)
+
+
+def decoded_path_params(raw: dict[str, str]) -> dict[str, str]:
+    """API Gateway (REST) and chalice's local gateway hand `{id}` over as the client sent it, still
+    percent-encoded (chalice leaves it so: aws/chalice#511); decoded here, once, for every route. `+` is
+    a plus in a path, never a space. `request.uri_params` keeps the raw form (the ERP signature uses it)."""
+    return {name: unquote(value) for name, value in raw.items()}
 
 
 def _cors() -> CORSConfig | None:

@@ -117,9 +117,9 @@ def _schemas() -> dict[str, Any]:
     from pydantic.json_schema import models_json_schema
 
     from chalicelib.api import erp_schemas as s
-    inputs = (s.TakeBody, s.AckBody, s.ShipmentBody, s.CaseResultBody, s.StockSetBody)
+    inputs = (s.TakeBody, s.AckBody, s.ShipmentBody, s.CaseResultBody, s.StockSetBody, s.AfterSaleActionBody)
     outputs = (s.OrderPage, s.OrderOut, s.ShipmentPosted, s.ShipmentOut, s.AfterSalePage, s.AfterSaleOut,
-               s.CaseResultOut, s.StockOut, s.ErrorOut, s.WebhookEvent)
+               s.CaseResultOut, s.StockOut, s.ErrorOut, s.WebhookEvent, s.AfterSaleActionOut)
     models = [(m, "validation") for m in inputs] + [(m, "serialization") for m in outputs]
     _, top = models_json_schema(models, ref_template="#/components/schemas/{model}")  # type: ignore[arg-type]
     return dict(top.get("$defs", {}))
@@ -138,8 +138,8 @@ def _webhooks() -> dict[str, Any]:
 
 def _description() -> str:
     from chalicelib.services import erp_signing
-    return ("Every request is signed. Headers: X-OMS-Key (your key id), X-OMS-Timestamp, X-OMS-Nonce, "
-            "X-OMS-Signature.\n\n" + (erp_signing.__doc__ or "") +
+    return ("Every request is signed (the README's section \"Signing a request\", word for word):\n\n"
+            + erp_signing.SIGNING_RECIPE +
             "\nA timestamp more than 300 s from the server's clock, a reused nonce, an unknown key or a wrong "
             "signature gets 401 and changes nothing. Money is integer fen; times are ISO 8601 with offset.\n\n"
             "Scopes. A key holds resource scopes (orders, shipments, after_sales, stock, webhooks; x-scope on each "

@@ -2,6 +2,8 @@
 Imported inside the handlers: pydantic is not paid for by routes that do not parse a body."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from chalicelib.domain.platform import Platform
@@ -29,6 +31,23 @@ class NewShopBody(Body):
     base_url: str = Field(default="", max_length=300, pattern=r"^(https?://[^\s]+)?$")
 
 
+class StockSyncBody(Body):
+    enabled: bool | None = None
+    ratio_percent: int | None = Field(default=None, ge=0, le=100)
+    safety_stock: int | None = Field(default=None, ge=0, le=1_000_000)
+    floor: int | None = Field(default=None, ge=0, le=1_000_000)
+
+
+class ShopPatchBody(Body):
+    """Only the fields given change. The secret is write-only: never returned."""
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    app_key: str | None = Field(default=None, min_length=1, max_length=128)
+    app_secret: str | None = Field(default=None, min_length=1, max_length=512)
+    extra: dict[str, str] | None = Field(default=None, max_length=10)
+    base_url: str | None = Field(default=None, max_length=300, pattern=r"^(https?://[^\s]+)?$")
+    stock_sync: StockSyncBody | None = None
+
+
 class TokensBody(Body):
     access_token: str = Field(min_length=1, max_length=4096)
     refresh_token: str = Field(default="", max_length=4096)
@@ -42,13 +61,6 @@ class PauseBody(Body):
 
 class AuthoriseBody(Body):
     mode: str = Field(default="redirect", pattern=r"^(redirect|direct)$")
-
-
-class StockSyncBody(Body):
-    enabled: bool | None = None
-    ratio_percent: int | None = Field(default=None, ge=0, le=100)
-    safety_stock: int | None = Field(default=None, ge=0, le=1_000_000)
-    floor: int | None = Field(default=None, ge=0, le=1_000_000)
 
 
 class LinkBody(Body):
@@ -93,4 +105,4 @@ class AdjustBody(Body):
 
 
 class PushNowBody(Body):
-    sku_codes: list[str] = Field(min_length=1, max_length=500)
+    sku_codes: list[Annotated[str, Field(pattern=CODE)]] = Field(min_length=1, max_length=500)

@@ -22,7 +22,11 @@ def _view(shop: Any) -> dict[str, Any]:
 
 @admin_route(bp, "/admin/shops")
 def list_shops(ctx: Ctx) -> dict[str, Any]:
-    return {"items": [_view(s) for s in bootstrap.shops().all()]}
+    """?archived=true lists the archived shops too."""
+    from chalicelib.domain.status import ShopStatus
+    with_archived = _query(ctx, "archived") == "true"
+    return {"items": [_view(s) for s in bootstrap.shops().all()
+                      if with_archived or s.status is not ShopStatus.ARCHIVED]}
 
 
 @admin_route(bp, "/admin/shops", methods=("POST",), role=Role.ADMIN)
@@ -37,6 +41,26 @@ def add_shop_route(ctx: Ctx) -> dict[str, Any]:
 def get_shop(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     from chalicelib.services.shop_admin import require
     return _view(require(bootstrap.shops(), shop_id))
+
+
+@admin_route(bp, "/admin/shops/{shop_id}", methods=("PATCH",), role=Role.ADMIN)
+def edit_shop_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    from chalicelib.api.shop_schemas import ShopPatchBody
+    from chalicelib.services.shop_admin import edit_shop, require
+    from chalicelib.services.stock_sync import update_settings
+    body = parse(ShopPatchBody, ctx.request)
+    before = _view(require(bootstrap.shops(), shop_id))
+    shop = edit_shop(bootstrap.shops(), shop_id, **body.model_dump(exclude={"stock_sync"}))
+    if body.stock_sync is not None:
+        update_settings(bootstrap.stock_sync(), shop_id, **body.stock_sync.model_dump())
+    return ctx.audited({**_view(shop), "secret_changed": body.app_secret is not None}, before)
+
+
+@admin_route(bp, "/admin/shops/{shop_id}", methods=("DELETE",), role=Role.ADMIN)
+def archive_shop_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    from chalicelib.services.shop_admin import archive_shop, require
+    before = _view(require(bootstrap.shops(), shop_id))
+    return ctx.audited(_view(archive_shop(bootstrap.shops(), shop_id, ctx.actor)), before)
 
 
 @admin_route(bp, "/admin/shops/{shop_id}/tokens", methods=("PUT",), role=Role.ADMIN)

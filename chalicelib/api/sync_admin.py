@@ -17,7 +17,10 @@ def sync_health(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.domain.sync import Stream
     now = bootstrap.clock().now()
     items = []
+    from chalicelib.domain.status import ShopStatus
     for shop in bootstrap.shops().all():
+        if shop.status is ShopStatus.ARCHIVED:
+            continue
         streams = {}
         for stream in Stream:
             cursor = bootstrap.sync().get_cursor(shop.shop_id, stream)

@@ -77,6 +77,7 @@ class ShopStatus(StrEnum):
     REAUTH_NEEDED = "reauth_needed"      # token refresh failed: the seller must authorise again
     RATE_LIMITED = "rate_limited"        # parked until retry_after
     DISABLED = "disabled"
+    ARCHIVED = "archived"                # deleted by an admin: never pulled or pushed to, orders kept
 
 
 class ShipmentStatus(StrEnum):

@@ -137,15 +137,46 @@ def set_tokens(shops: ShopStore, shop_id: str, *, access_token: str, refresh_tok
 def mark_reauth_needed(shops: ShopStore, shop_id: str, reason: str) -> Shop:
     """The seller must authorise again. Only this shop stops: its pulls leave the schedule (not syncing)."""
     def parked(shop: Shop) -> Shop | None:
-        if shop.status is ShopStatus.DISABLED:
+        if shop.status in (ShopStatus.DISABLED, ShopStatus.ARCHIVED):
             return None
         return replace(shop, status=ShopStatus.REAUTH_NEEDED, status_reason=reason[:300])
     return change_shop(shops, shop_id, parked)
 
 
 def pause_shop(shops: ShopStore, shop_id: str, reason: str = "") -> Shop:
-    return change_shop(shops, shop_id, lambda s: replace(s, status=ShopStatus.PAUSED,
-                                                         status_reason=reason or "paused by an admin"))
+    def paused(shop: Shop) -> Shop | None:
+        if shop.status is ShopStatus.ARCHIVED:
+            return None
+        return replace(shop, status=ShopStatus.PAUSED, status_reason=reason or "paused by an admin")
+    return change_shop(shops, shop_id, paused)
+
+
+def edit_shop(shops: ShopStore, shop_id: str, *, name: str | None = None, app_key: str | None = None,
+              app_secret: str | None = None, base_url: str | None = None,
+              extra: Mapping[str, str] | None = None) -> Shop:
+    """Name, app key and gateway on the shop; the app secret and extra secrets go to the encrypted
+    credentials, as at creation. Fields left None stay as they are."""
+    require(shops, shop_id)
+    if app_secret is not None or extra is not None:
+        change_secrets(shops, shop_id, lambda s: replace(
+            s, app_secret=s.app_secret if app_secret is None else app_secret,
+            extra=s.extra if extra is None else tuple(sorted({**s.extra_dict(), **extra}.items()))))
+
+    def edited(shop: Shop) -> Shop:
+        return replace(shop, name=shop.name if name is None else name,
+                       app_key=shop.app_key if app_key is None else app_key,
+                       base_url=shop.base_url if base_url is None else base_url)
+    return change_shop(shops, shop_id, edited)
+
+
+def archive_shop(shops: ShopStore, shop_id: str, actor: str) -> Shop:
+    """Delete, as a seller means it: the shop stops syncing and leaves the lists; its orders, cases and
+    shipments stay. Archiving again changes nothing."""
+    def archived(shop: Shop) -> Shop | None:
+        if shop.status is ShopStatus.ARCHIVED:
+            return None
+        return replace(shop, status=ShopStatus.ARCHIVED, status_reason=f"archived by {actor}", parked_until=None)
+    return change_shop(shops, shop_id, archived)
 
 
 def resume_shop(shops: ShopStore, shop_id: str, now: datetime) -> Shop:

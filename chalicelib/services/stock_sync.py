@@ -101,7 +101,8 @@ def push_stock(ledger: DueLedger, catalog: LinkedSkus, sync: SyncSettingsReposit
     are recorded and dropped (retrying would be refused again)."""
     settings = sync.get_settings(shop.shop_id)
     sku = catalog.get(shop.shop_id, platform_sku_id)
-    if not settings.enabled or shop.status in (ShopStatus.PAUSED, ShopStatus.DISABLED) or sku is None or not sku.links:
+    stopped = shop.status in (ShopStatus.PAUSED, ShopStatus.DISABLED, ShopStatus.ARCHIVED)
+    if not settings.enabled or stopped or sku is None or not sku.links:
         return None
     available = {c: s.available for c, s in ledger.balances(link.sku_code for link in sku.links).items()}
     quantity = push_quantity(available, sku.links, settings)

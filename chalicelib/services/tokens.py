@@ -55,7 +55,8 @@ class Refresh(StrEnum):
 
 
 def is_due(shop: Shop, now: datetime) -> bool:
-    if shop.status in (ShopStatus.REAUTH_NEEDED, ShopStatus.DISABLED) or shop.token_expires_at is None:
+    if shop.status in (ShopStatus.REAUTH_NEEDED, ShopStatus.DISABLED, ShopStatus.ARCHIVED) \
+            or shop.token_expires_at is None:
         return False
     return shop.token_expires_at - AHEAD.get(shop.platform, DEFAULT_AHEAD) <= now
 

@@ -73,6 +73,12 @@ class _ShipmentShopStatus(GlobalSecondaryIndex["ShipmentItem"]):
     created_at = UnicodeAttribute(range_key=True)
 
 
+class _ShipmentDay(GlobalSecondaryIndex["ShipmentItem"]):
+    Meta = index_meta("by_day")
+    ship_day = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
 class ShipmentItem(Model):
     Meta = table_meta("shipments")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     shipment_id = UnicodeAttribute(hash_key=True)
@@ -80,9 +86,14 @@ class ShipmentItem(Model):
     created_at = UnicodeAttribute()
     tracking_no = UnicodeAttribute()
     shop_status = UnicodeAttribute()                 # "<shop id>#<status>": a shop's pending / failed ones
+    ship_day = UnicodeAttribute(null=True)           # the day in China (+08:00) it was recorded
+    created_key = UnicodeAttribute(null=True)        # "<created_at>#<shipment id>": unique, in time order
+    carrier_code = UnicodeAttribute(null=True)       # top level for the list's filters
+    source = UnicodeAttribute(null=True)
     revision = NumberAttribute()
     doc = JSONAttribute()
 
     by_order = _ShipmentOrder()
     by_tracking = _ShipmentTracking()
     by_shop_status = _ShipmentShopStatus()
+    by_day = _ShipmentDay()

@@ -1,10 +1,13 @@
 """One HTTP server on loopback: the app's routes through chalice's own LocalGateway (the API Gateway
 emulation `chalice local` uses) and, on every other path, the built admin UI (`ui/dist`, with the
 index.html fallback for client-side routes) or a placeholder page when the UI is not built. The UI's
-answers carry the security headers of chalicelib/security_headers.py (the same CloudFront sends)."""
+answers carry the UI's security headers of chalicelib/security_headers.py (the same CloudFront sends), the
+API's answers the API's (OPTIONS and the gateway's own refusals included); every error is the API's JSON
+error shape (api/errors.py)."""
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import mimetypes
 import threading
@@ -15,7 +18,8 @@ from typing import Any
 from chalice.config import Config
 from chalice.local import LocalChalice, LocalGateway, LocalGatewayException
 
-from chalicelib.security_headers import ui_headers
+from chalicelib.api.errors import code_for
+from chalicelib.security_headers import API_HEADERS, ui_headers
 
 log = logging.getLogger("local.web")
 
@@ -94,7 +98,8 @@ class WebServer:
                 elif self.command in ("GET", "HEAD"):
                     web.static(self)
                 else:
-                    web.send(self, 405, {"Allow": "GET, HEAD", **web.ui_headers}, b"")
+                    web.send_error_json(self, 405, f"{self.command} is not allowed here", {"Allow": "GET, HEAD",
+                                                                                          **web.ui_headers})
 
             do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _handle
 
@@ -105,14 +110,21 @@ class WebServer:
             response = self.gateway.handle_request(method=request.command, path=request.path,
                                                    headers=dict(request.headers), body=body)
         except LocalGatewayException as e:
-            self.send(request, e.CODE, dict(e.headers), e.body or b"")
+            # chalice's gateway answers an unknown path 403 "Missing Authentication Token", as API Gateway
+            # does; our gateway responses (infra) make that a 404 in the error shape, and so do we
+            unknown = b"Missing Authentication Token" in (e.body or b"")
+            status = 404 if unknown else e.CODE
+            message = f"no route {request.command} {request.path.split('?', 1)[0]}" if unknown else _message(e.body)
+            self.send_error_json(request, status, message, API_HEADERS)
             return
         except Exception:
             log.exception("%s %s failed outside the app's error handling", request.command, request.path)
-            self.send(request, 500, {"Content-Type": "application/json"}, b'{"message": "internal error"}')
+            self.send_error_json(request, 500, "internal error", API_HEADERS)
             return
         headers: dict[str, Any] = dict(response.get("headers") or {})
         headers.update(response.get("multiValueHeaders") or {})
+        present = {name.lower() for name in headers}       # the gateway's own OPTIONS answer has none
+        headers.update({name: value for name, value in API_HEADERS.items() if name.lower() not in present})
         payload = response.get("body")
         if payload is None:
             data = b""
@@ -132,13 +144,13 @@ class WebServer:
         relative = request.path.split("?", 1)[0].split("#", 1)[0].lstrip("/")
         target = (root / relative).resolve()
         if not target.is_relative_to(root):
-            self.send(request, 404, {"Content-Type": "text/plain", **self.ui_headers}, b"not found")
+            self.send_error_json(request, 404, "not found", self.ui_headers)
             return
         if target.is_dir():
             target = target / "index.html"
         if not target.is_file():
             if Path(relative).suffix:        # a missing asset, not a client-side route
-                self.send(request, 404, {"Content-Type": "text/plain", **self.ui_headers}, b"not found")
+                self.send_error_json(request, 404, "not found", self.ui_headers)
                 return
             target = root / "index.html"
         suffix = target.suffix.lower()
@@ -147,6 +159,11 @@ class WebServer:
                  else "no-cache")
         self.send(request, 200, {"Content-Type": ctype, "Cache-Control": cache, **self.ui_headers},
                   target.read_bytes())
+
+    def send_error_json(self, request: BaseHTTPRequestHandler, status: int, message: str,
+                        headers: dict[str, Any]) -> None:
+        body = json.dumps({"error": {"code": code_for(status), "message": message}}).encode()
+        self.send(request, status, {**headers, "Content-Type": "application/json"}, body)
 
     @staticmethod
     def send(request: BaseHTTPRequestHandler, code: int, headers: dict[str, Any], body: bytes,
@@ -165,3 +182,9 @@ class WebServer:
         if request.command != "HEAD":
             request.wfile.write(body)
 
+
+def _message(body: bytes | None) -> str:
+    try:
+        return str(json.loads(body or b"{}").get("message") or "refused")
+    except (ValueError, AttributeError):
+        return "refused"

@@ -41,6 +41,8 @@ def need(runtime: dict[str, Any], path: str) -> None:
     ("/shipping?tab=accounts", "11b-shipping-accounts",
      "[data-test=accounts-table], [data-test=empty-state], [data-test=error-state]", "/admin/waybill-accounts"),
     ("/shipping?tab=picklist", "11c-picklist", "[data-test=picklist-orders]", ""),
+    ("/shipping?tab=log", "11d-shipment-log", "[data-test=shipments-table], [data-test=empty-state], "
+     "[data-test=error-state]", "/admin/shipments"),
     ("/shops", "12-shops", "[data-test=shops-table], [data-test=error-state]", "/admin/shops"),
     ("/catalog/shop-skus", "13-shop-skus", "[data-test=shop-skus-page] .el-empty", ""),
     ("/catalog/erp-skus", "14-erp-skus", "[data-test=erp-sku-table], [data-test=error-state], [data-test=empty-state]",
@@ -219,6 +221,31 @@ def test_GIVEN_the_shops_api_WHEN_adding_a_shop_and_authorising_THEN_it_is_liste
     shop = api(runtime, "GET", f"/admin/shops/{sandbox['shop_id']}")
     assert shop["status"] == "active" and shop["token_expires_at"] and shop["token_expires_at"] != before
     shot(page, "23-shop-authorised")
+
+
+def test_GIVEN_a_shop_WHEN_renamed_and_archived_in_the_shops_page_THEN_the_list_follows(
+        page: Any, runtime: dict[str, Any]) -> None:
+    need(runtime, "/admin/shops")
+    sandbox = runtime["sandbox"]["taobao"]
+    # no token: the shop waits for authorisation and is never pulled
+    shop = api(runtime, "POST", "/admin/shops", {"name": "待归档店", "platform": "taobao", "app_key": "k-archive",
+                                                 "app_secret": "fake-secret-not-real", "seller_id": "archive-seller-1",
+                                                 "base_url": sandbox["gateway"]})
+    login(page, runtime)
+    page.goto("/shops")
+    row = page.locator("[data-test=shops-table] .el-table__row", has_text=shop["shop_id"])
+    row.locator("[data-test=edit-shop]").click()
+    page.fill("[data-test=edit-name]", "改名后的店")
+    page.click("[data-test=save-shop]")
+    expect(page.locator("[data-test=shops-table] .el-table__row", has_text="改名后的店")).to_be_visible()
+    assert api(runtime, "GET", f"/admin/shops/{shop['shop_id']}")["name"] == "改名后的店"
+    shot(page, "24-shop-renamed")
+    row.locator("[data-test=archive-shop]").click()
+    page.locator(".el-message-box .el-button--primary").click()
+    expect(page.locator("[data-test=shops-table]")).not_to_contain_text(shop["shop_id"])
+    assert api(runtime, "GET", f"/admin/shops/{shop['shop_id']}")["status"] == "archived"
+    page.click("[data-test=show-archived]")
+    expect(page.locator("[data-test=shops-table] .el-table__row", has_text=shop["shop_id"])).to_contain_text("已归档")
 
 
 def _orders_to_ship(runtime: dict[str, Any], shop_id: str, count: int) -> list[dict[str, Any]]:

@@ -70,8 +70,8 @@ class SpecClient:
 
     def _send(self, method: str, path: str, body: bytes) -> httpx.Response:
         ts, nonce = str(int(time.time())), secrets.token_urlsafe(16)
-        signed_path = urlsplit(path).path.replace("%2F", "/")
-        message = "\n".join((method, _unquote(signed_path), ts, nonce, hashlib.sha256(body).hexdigest()))
+        signed_path = "/".join(quote(_unquote(segment), safe="-_.~") for segment in urlsplit(path).path.split("/"))
+        message = "\n".join((method, signed_path, ts, nonce, hashlib.sha256(body).hexdigest()))
         headers = {"X-OMS-Key": self.key_id, "X-OMS-Timestamp": ts, "X-OMS-Nonce": nonce, "Content-Type":
                    "application/json", "X-OMS-Signature": hmac.new(self.secret.encode(), message.encode(),
                                                                    hashlib.sha256).hexdigest()}

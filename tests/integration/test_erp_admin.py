@@ -83,9 +83,9 @@ def test_given_orders_then_the_csv_export_lists_them_with_formulas_defused(world
     order_id = ready_order(buyer_memo="=HYPERLINK(\"http://x\")")
     response = world["client"].http.get("/admin/erp/orders.csv?status=awaiting_shipment", headers=bearer("ops"))
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.body.decode())))
-    row = next(r for r in rows if r["order_id"] == order_id)
-    assert row["buyer_memo"].startswith("'=")
+    rows = list(csv.DictReader(io.StringIO(response.body.decode("utf-8-sig"))))
+    row = next(r for r in rows if r["订单ID"] == order_id)
+    assert row["买家留言"].startswith("'=")
 
 
 def test_given_a_tracking_csv_then_bad_rows_reported_good_rows_applied_and_a_reimport_ships_nothing_twice(

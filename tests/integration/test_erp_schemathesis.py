@@ -40,10 +40,11 @@ class HmacAuth(requests.auth.AuthBase):
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         parts = urlsplit(request.url or "")
-        pairs = sorted(parse_qsl(parts.query, keep_blank_values=True))
-        path = unquote(parts.path)
+        pairs = sorted((quote(k, safe="-_.~"), quote(v, safe="-_.~"))
+                       for k, v in parse_qsl(parts.query, keep_blank_values=True))
+        path = "/".join(quote(unquote(segment), safe="-_.~") for segment in parts.path.split("/"))
         if pairs:
-            path += "?" + "&".join(f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in pairs)
+            path += "?" + "&".join(f"{k}={v}" for k, v in pairs)
         body = request.body or b""
         body = body.encode() if isinstance(body, str) else body
         ts, nonce = str(int(time.time())), secrets.token_urlsafe(16)

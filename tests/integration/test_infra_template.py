@@ -107,3 +107,15 @@ def test_given_the_pynamodb_models_then_keys_and_indexes_match_the_infra_definit
 
 def _cfn(key: str, suffix: str) -> str:
     return "".join(part.capitalize() for part in key.split("_")) + suffix
+
+
+def test_given_the_packaged_template_then_api_gateways_own_answers_use_the_error_shape(template) -> None:
+    """Unknown paths, bodies too large, throttling...: answered by API Gateway before the function."""
+    responses = {r["Properties"]["ResponseType"]: r["Properties"] for r in template["Resources"].values()
+                 if r["Type"] == "AWS::ApiGateway::GatewayResponse"}
+    assert {"MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX", "DEFAULT_5XX", "REQUEST_TOO_LARGE"} <= set(responses)
+    assert responses["MISSING_AUTHENTICATION_TOKEN"]["StatusCode"] == "404"
+    body = responses["MISSING_AUTHENTICATION_TOKEN"]["ResponseTemplates"]["application/json"]
+    assert body.startswith('{"error": {"code": "not_found"')
+    assert responses["DEFAULT_4XX"]["ResponseParameters"]["gatewayresponse.header.X-Content-Type-Options"] == \
+        "'nosniff'"

@@ -63,8 +63,9 @@ def test_GIVEN_api_paths_WHEN_requested_THEN_the_chalice_app_answers(server: Web
     assert headers["content-type"] == "application/json"
     status, _, body = request(server, "POST", "/admin/echo?x=1", b'{"a": 1}', {"Content-Type": "application/json"})
     assert (status, json.loads(body)) == (200, {"body": {"a": 1}, "q": {"x": "1"}})
-    status, _, _ = request(server, "GET", "/admin/nowhere")
-    assert status == 403                 # API Gateway's "Missing Authentication Token", as on AWS
+    status, headers, body = request(server, "GET", "/admin/nowhere")
+    assert status == 404 and json.loads(body)["error"]["code"] == "not_found"
+    assert headers["x-content-type-options"] == "nosniff"
 
 
 def test_GIVEN_a_built_ui_WHEN_other_paths_are_requested_THEN_files_or_the_index_fallback_are_served(

@@ -30,6 +30,7 @@ def erp(scope: str = "") -> str:
 EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/health"): PUBLIC,
     ("POST", "/admin/auth/login"): PUBLIC,
+    ("GET", "/admin/openapi.json"): PUBLIC,
     ("GET", "/oauth/{platform}/callback"): OAUTH,
     ("POST", "/webhooks/douyin/{app_key}"): PLATFORM,
     ("POST", "/webhooks/kuaishou/{app_key}"): PLATFORM,
@@ -65,6 +66,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/admin/shops"): VIEWER,
     ("POST", "/admin/shops"): ADMIN,
     ("GET", "/admin/shops/{shop_id}"): VIEWER,
+    ("PATCH", "/admin/shops/{shop_id}"): ADMIN,
+    ("DELETE", "/admin/shops/{shop_id}"): ADMIN,
+    ("GET", "/admin/shipments"): VIEWER,
     ("PUT", "/admin/shops/{shop_id}/tokens"): ADMIN,
     ("POST", "/admin/shops/{shop_id}/authorize"): ADMIN,
     ("POST", "/admin/shops/{shop_id}/pause"): OPERATOR,

@@ -46,7 +46,9 @@ export const afterSalesApi = {
 }
 
 export const shopsApi = {
-  list: () => get('/admin/shops'),
+  list: (params) => get('/admin/shops', params),
+  update: (shopId, body) => patch(`/admin/shops/${e(shopId)}`, body),
+  archive: (shopId) => del(`/admin/shops/${e(shopId)}`),
   skus: (shopId, params) => get(`/admin/shops/${e(shopId)}/skus`, params),
   pullCatalog: (shopId) => post(`/admin/shops/${e(shopId)}/catalog/pull`),
 }
@@ -68,6 +70,7 @@ export const shippingApi = {
   picklist: (order_ids) => pdf('/admin/picklists', { order_ids }),
   ship: (waybill_ids) => post('/admin/waybills/ship', { waybill_ids }),
   forOrder: (orderId) => get(`/admin/orders/${e(orderId)}/shipments`),
+  shipments: (params) => get('/admin/shipments', params),
   refreshTracking: (id) => post(`/admin/waybills/${e(id)}/tracking/refresh`),
 }
 

@@ -35,7 +35,7 @@ export default {
   },
   refundState: { none: 'None', in_progress: 'In progress', refunding: 'Refunding', refunded: 'Refunded' },
   handoff: { not_ready: 'Not ready', ready: 'Ready for ERP', taken: 'Taken by ERP', acknowledged: 'Acknowledged', withdrawn: 'Withdrawn' },
-  shopStatus: { active: 'Active', paused: 'Paused', reauth_needed: 'Re-authorise', rate_limited: 'Rate limited', disabled: 'Disabled' },
+  shopStatus: { active: 'Active', paused: 'Paused', reauth_needed: 'Re-authorise', rate_limited: 'Rate limited', disabled: 'Disabled', archived: 'Archived' },
   dashboard: {
     afterSalesDue: 'After-sales to handle (by deadline)', noAfterSales: 'No after-sales waiting', afterSalesBreakdown: 'review {review} · receipt {receipt}',
     todayOrders: 'New orders today', awaiting: 'Waiting to ship', held: 'On hold', afterSales: 'After-sales to act on', reauth: 'Shops to re-authorise',
@@ -96,6 +96,9 @@ export default {
     carrier: 'Carrier', trackingNo: 'Tracking no.', orderId: 'Order ID', markShipped: 'Already shipped on the platform (no write-back)',
     record: 'Record shipment', recorded: 'Shipment recorded', csvHint: 'CSV header: order_id,carrier_code,tracking_no', picklist: 'Pick list',
     perOrder: 'Per-order results', taskSent: 'Print task sent', noPrinters: 'The component returned no printers', shipmentId: 'Shipment ID',
+    log: 'Shipments', source: 'Source', sources: { erp: 'ERP', admin: 'Admin', csv: 'CSV import', waybill: 'E-waybill', other: 'Other' },
+    shipBack: 'Ship-back', shipStatus: { pending: 'Sending', waybill_issued: 'Waybill issued', printed: 'Printed', confirmed: 'Confirmed', failed: 'Failed', cancelled: 'Cancelled' },
+    createdAt: 'Recorded', days: 'Dates', noShipments: 'No shipments in these dates',
   },
   shops: {
     title: 'Shops', add: 'Add shop', name: 'Shop name', sellerId: 'Seller ID', mode: 'App type', appKey: 'App key', appSecret: 'App secret',
@@ -105,6 +108,8 @@ export default {
     catalogPull: 'Pull catalog', paused: 'Paused', resumed: 'Resumed', sandbox: 'Sandbox', syncing: 'Syncing', logs: 'Pull logs',
     ratio: 'Ratio (%)', safety: 'Safety stock', floor: 'Floor', stockEnabled: 'Sync stock', pushes: 'Stock pushes',
     pullResult: '{n} SKUs pulled', addedHint: 'Shop added; authorise it next', extra: 'Extra parameters (JSON)',
+    edit: 'Edit', editTitle: 'Edit shop', secretKeep: 'leave empty to keep it', archive: 'Archive', showArchived: 'Show archived',
+    archiveConfirm: 'Archive the shop "{name}"? It will no longer sync orders or receive stock pushes and leaves the list; its orders are kept.', archived: 'Shop archived',
   },
   sync: {
     todayCounts: 'Today new/upd./same/failed',

@@ -35,7 +35,7 @@ export default {
   },
   refundState: { none: '无退款', in_progress: '退款中', refunding: '退款处理中', refunded: '已退款' },
   handoff: { not_ready: '未就绪', ready: '待 ERP 拉取', taken: 'ERP 已拉取', acknowledged: 'ERP 已确认', withdrawn: '已撤回' },
-  shopStatus: { active: '正常', paused: '已暂停', reauth_needed: '需重新授权', rate_limited: '限流中', disabled: '已停用' },
+  shopStatus: { active: '正常', paused: '已暂停', reauth_needed: '需重新授权', rate_limited: '限流中', disabled: '已停用', archived: '已归档' },
   dashboard: {
     afterSalesDue: '待处理售后（按截止时间）', noAfterSales: '暂无待处理售后', afterSalesBreakdown: '待审核 {review} · 待收货 {receipt}',
     todayOrders: '今日新订单', awaiting: '待发货', held: '挂起订单', afterSales: '待处理售后', reauth: '需重新授权店铺',
@@ -96,6 +96,9 @@ export default {
     carrier: '快递公司', trackingNo: '运单号', orderId: '订单 ID', markShipped: '已在平台发货（不回写）',
     record: '录入发货', recorded: '已录入发货', csvHint: 'CSV 表头：order_id,carrier_code,tracking_no', picklist: '拣货单',
     perOrder: '逐单结果', taskSent: '打印任务已发送', noPrinters: '组件未返回打印机', shipmentId: '发货单 ID',
+    log: '发货记录', source: '来源', sources: { erp: 'ERP', admin: '后台录入', csv: 'CSV 导入', waybill: '电子面单', other: '其他' },
+    shipBack: '回传状态', shipStatus: { pending: '回传中', waybill_issued: '已取号', printed: '已打印', confirmed: '平台已确认', failed: '回传失败', cancelled: '已取消' },
+    createdAt: '录入时间', days: '日期', noShipments: '所选日期内没有发货记录',
   },
   shops: {
     title: '店铺列表', add: '添加店铺', name: '店铺名称', sellerId: '卖家 ID', mode: '应用类型', appKey: 'AppKey', appSecret: 'AppSecret',
@@ -105,6 +108,8 @@ export default {
     catalogPull: '拉取商品', paused: '已暂停', resumed: '已恢复', sandbox: '沙箱', syncing: '同步中', logs: '拉取日志',
     ratio: '同步比例（%）', safety: '安全库存', floor: '最低库存', stockEnabled: '开启库存同步', pushes: '库存推送记录',
     pullResult: '已拉取 {n} 个商品', addedHint: '店铺已添加，下一步请授权', extra: '附加参数（JSON）',
+    edit: '编辑', editTitle: '编辑店铺', secretKeep: '留空则不修改', archive: '归档', showArchived: '显示已归档',
+    archiveConfirm: '归档店铺“{name}”？归档后不再同步订单、不再推送库存，也不在列表中显示；已有订单保留。', archived: '店铺已归档',
   },
   sync: {
     todayCounts: '今日 新增/更新/未变/失败',
