@@ -13,7 +13,7 @@ from openapi_spec_validator import validate
 
 from app import app
 from chalicelib.api.http import ROUTE_ACCESS
-from tests.integration.test_erp_kit import moto_world
+from tests.erp_kit import moto_world
 
 pytestmark = pytest.mark.integration
 API = Path(__file__).resolve().parents[2] / "chalicelib" / "api"

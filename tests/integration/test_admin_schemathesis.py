@@ -17,7 +17,7 @@ from app import app
 from chalicelib import bootstrap
 from chalicelib.domain.shops import Shop
 from tests import fakes
-from tests.integration.test_erp_kit import ApiServer, bearer, moto_world, ready_order
+from tests.erp_kit import ApiServer, bearer, moto_world, ready_order
 
 
 def _document() -> dict[str, Any]:

@@ -18,7 +18,7 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.domain.catalog import ErpSku
-from tests.integration.test_erp_kit import ApiServer, erp_app, moto_world, new_client, ready_order
+from tests.erp_kit import ApiServer, erp_app, moto_world, new_client, ready_order
 
 pytestmark = pytest.mark.integration
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -13,7 +13,7 @@ from chalice.test import Client
 
 from chalicelib.security_headers import API_HEADERS
 from local.runtime.web import WebServer
-from tests.integration.test_erp_kit import bearer, moto_world
+from tests.erp_kit import bearer, moto_world
 
 pytestmark = pytest.mark.integration
 

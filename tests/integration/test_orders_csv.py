@@ -10,8 +10,8 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.services.erp_csv import yuan
+from tests.erp_kit import bearer, ready_order
 from tests.integration.test_erp_admin import world  # noqa: F401  (the fixture)
-from tests.integration.test_erp_kit import bearer, ready_order
 
 pytestmark = pytest.mark.integration
 

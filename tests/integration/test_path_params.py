@@ -14,8 +14,8 @@ from chalicelib import bootstrap
 from chalicelib.domain.shops import Shop
 from local.runtime.web import WebServer
 from tests import fakes
+from tests.erp_kit import bearer, moto_world
 from tests.integration.test_after_sales_api import ScriptedPlatform, admin_app, open_case
-from tests.integration.test_erp_kit import bearer, moto_world
 
 pytestmark = pytest.mark.integration
 

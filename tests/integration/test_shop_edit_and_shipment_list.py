@@ -15,7 +15,7 @@ from chalice.test import Client
 from chalicelib import bootstrap
 from chalicelib.domain.shipping import Shipment
 from chalicelib.domain.status import ShipmentStatus
-from tests.integration.test_erp_kit import bearer, moto_world, ready_order
+from tests.erp_kit import bearer, moto_world, ready_order
 
 pytestmark = pytest.mark.integration
 CHINA = timezone(timedelta(hours=8))
