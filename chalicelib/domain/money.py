@@ -14,10 +14,15 @@ JSON numbers (53.8); Douyin, WeChat and Kuaishou send integer fen. Every yuan am
 """
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 _FEN_PER_YUAN = Decimal(100)
 _WHOLE = Decimal(1)
+# Decimal also reads "1_000", non-ASCII digits ("١٢") and exponents past any context: amounts are plain
+# ASCII numbers, and no order is worth 10^12 yuan (so quantize can never overflow)
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?", re.ASCII)
+_LIMIT = Decimal(10) ** 12
 
 Amount = str | int | float | Decimal | None
 
@@ -40,10 +45,13 @@ def fen_value(value: Amount) -> int:
 def _decimal(value: Amount) -> Decimal:
     if value is None or (isinstance(value, str) and not value.strip()):
         return Decimal(0)
+    text = None if isinstance(value, Decimal) else str(value).strip()
+    if text is not None and not _NUMBER.fullmatch(text):
+        raise ValueError(f"not an amount: {str(value)[:40]!r}")
     try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+        number = value if isinstance(value, Decimal) else Decimal(text)
     except InvalidOperation as exc:
-        raise ValueError(f"not an amount: {value!r}") from exc
-    if not number.is_finite():
-        raise ValueError(f"not an amount: {value!r}")
+        raise ValueError(f"not an amount: {str(value)[:40]!r}") from exc
+    if not number.is_finite() or abs(number) >= _LIMIT:
+        raise ValueError(f"not an amount: {str(value)[:40]!r}")
     return number
