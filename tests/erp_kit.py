@@ -17,7 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+import pytest
 from chalice import Chalice
+from chalice.test import Client
 
 from chalicelib import bootstrap
 from chalicelib.domain.orders import SkuLink
@@ -227,3 +229,11 @@ class ApiServer:
     def __exit__(self, *exc: Any) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@pytest.fixture(name="world")
+def erp_admin_world() -> Iterator[dict[str, Any]]:
+    """The ERP and admin routes on moto, through the chalice test client, at a fixed clock."""
+    clock = fakes.FixedClock(datetime.now(UTC))
+    with moto_world(clock=clock) as w, Client(erp_app(), stage_name="test") as client:
+        yield {**w, "client": client, "clock": clock}

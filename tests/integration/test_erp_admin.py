@@ -5,24 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
-from chalice.test import Client
 
 from chalicelib import bootstrap
 from chalicelib.domain.status import OrderStatus, ShipmentStatus
-from tests import fakes
-from tests.erp_kit import bearer, erp_app, moto_world, ready_order, signed
-
-
-@pytest.fixture
-def world() -> Iterator[dict[str, Any]]:
-    from datetime import UTC, datetime
-    clock = fakes.FixedClock(datetime.now(UTC))
-    with moto_world(clock=clock) as w, Client(erp_app(), stage_name="test") as client:
-        yield {**w, "client": client, "clock": clock}
+from tests.erp_kit import bearer, erp_admin_world, ready_order, signed  # noqa: F401  (the world fixture)
 
 
 def post(w: dict[str, Any], path: str, body: Any, user: str = "root") -> Any:

@@ -26,8 +26,8 @@ from chalicelib.api.openapi import OPERATIONS, spec
 from chalicelib.domain.catalog import ErpSku
 from chalicelib.domain.shops import Shop
 from tests import fakes
+from tests.after_sales_kit import ScriptedPlatform, open_case
 from tests.erp_kit import ApiServer, erp_app, moto_world, new_client, ready_order
-from tests.integration.test_after_sales_api import ScriptedPlatform, open_case
 
 pytestmark = pytest.mark.integration
 PACKAGE = "oms_erp_client"

@@ -10,8 +10,7 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.services.erp_csv import yuan
-from tests.erp_kit import bearer, ready_order
-from tests.integration.test_erp_admin import world  # noqa: F401  (the fixture)
+from tests.erp_kit import bearer, erp_admin_world, ready_order  # noqa: F401  (the world fixture)
 
 pytestmark = pytest.mark.integration
 
@@ -22,7 +21,7 @@ def test_GIVEN_fen_THEN_yuan_with_two_decimals_exactly(fen: int, text: str) -> N
 
 
 def test_GIVEN_orders_WHEN_exported_THEN_bom_chinese_headers_and_yuan_and_the_file_imports_back(
-        world: dict[str, Any]) -> None:  # noqa: F811
+        world: dict[str, Any]) -> None:
     order_id = ready_order()
     paid = bootstrap.orders().get(order_id).paid_fen
     response = world["client"].http.get("/admin/erp/orders.csv?status=awaiting_shipment", headers=bearer("ops"))

@@ -14,8 +14,8 @@ from chalicelib import bootstrap
 from chalicelib.domain.shops import Shop
 from local.runtime.web import WebServer
 from tests import fakes
+from tests.after_sales_kit import ScriptedPlatform, admin_app, open_case
 from tests.erp_kit import bearer, moto_world
-from tests.integration.test_after_sales_api import ScriptedPlatform, admin_app, open_case
 
 pytestmark = pytest.mark.integration
 

@@ -125,10 +125,11 @@ def test_given_a_wrong_content_type_then_4xx_never_5xx(hooks, platform, content_
 @pytest.mark.parametrize("path", ["/webhooks/douyin/" + "a" * 3000, "/webhooks/kuaishou/" + "k" * 3000,
                                   "/webhooks/wechat/" + "S" * 3000, "/webhooks/xhs/" + "S" * 3000 + "/x",
                                   "/webhooks/douyin/%E8%AE%A2%E5%8D%95", "/webhooks/wechat/%00"])
-def test_given_an_absurd_id_in_the_push_url_then_404_without_echoing_it(hooks, path) -> None:
+def test_given_an_absurd_id_in_the_push_url_then_4xx_without_echoing_it(hooks, path) -> None:
+    # 400 from the route wrapper's id check (too long, control characters), else the webhook's own 404
     response = hooks.client.http.post(path, headers={"Content-Type": JSON}, body=b"[]")
-    assert response.status_code == 404 and len(response.body) < 200
-    assert hooks.client.http.get(path).status_code in (404, 405)
+    assert response.status_code in (400, 404) and len(response.body) < 200
+    assert hooks.client.http.get(path).status_code in (400, 404, 405)
 
 
 # ------------------------------------------------------------ well-formed messages with absurd fields
