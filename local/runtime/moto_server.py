@@ -71,20 +71,28 @@ class Gate:
         with self._cond:
             self.changes += 1
 
-    @contextmanager
-    def exclusive(self) -> Iterator[None]:
+    def _acquire_exclusive(self) -> None:
         with self._cond:
             self._waiting += 1
             while self._exclusive or self._active:
                 self._cond.wait()
             self._waiting -= 1
             self._exclusive = True
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        self._acquire_exclusive()
         try:
             yield
         finally:
             with self._cond:
                 self._exclusive = False
                 self._cond.notify_all()
+
+    def close(self) -> None:
+        """Exclusive for good: a process about to exit takes its last snapshot and no request runs after
+        it, so nothing is answered (acknowledged) that the snapshot does not hold."""
+        self._acquire_exclusive()
 
 
 class QuietRequestHandler(MotoRequestHandler):
@@ -126,8 +134,9 @@ class GatedMotoServer(ThreadedMotoServer):
 
 
 def start_moto(host: str, port: int, gate: Gate) -> GatedMotoServer:
-    from local.runtime import arrivals, moto_speedups
+    from local.runtime import arrivals, moto_bounds, moto_speedups
     moto_speedups.apply()
+    moto_bounds.apply()
     arrivals.apply()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = GatedMotoServer(host, port, gate)

@@ -23,6 +23,7 @@ from typing import Any
 import moto
 from moto.backends import get_backend
 
+from local.runtime import moto_bounds
 from local.runtime.moto_server import Gate
 
 log = logging.getLogger("local.snapshot")
@@ -120,10 +121,15 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
         os.close(dir_fd)
 
 
-def save(path: Path, gate: Gate) -> SnapshotStats:
+def save(path: Path, gate: Gate, *, close: bool = False) -> SnapshotStats:
+    """`close`: the gate stays shut after the snapshot (the process exits next)."""
     started = time.perf_counter()
-    with gate.exclusive():      # no request runs while the backends are pickled
+    if close:
+        gate.close()
         data = dumps(capture())
+    else:
+        with gate.exclusive():      # no request runs while the backends are pickled
+            data = dumps(capture())
     write_atomic(path, data)
     return SnapshotStats(path, len(data), time.perf_counter() - started)
 
@@ -153,6 +159,7 @@ def restore(path: Path) -> bool:
             account_backends = live[account]
             for region, backend in regions.items():
                 dict.__setitem__(account_backends, region, backend)
+    moto_bounds.bound_restored(get_backend("sqs"))
     log.info("restored %s (saved %s)", path, time.strftime("%Y-%m-%d %H:%M:%S",
                                                              time.localtime(header["saved_at"])))
     return True
@@ -182,10 +189,10 @@ class Snapshotter:
             self._thread = threading.Thread(target=self._loop, name="local-snapshot", daemon=True)
             self._thread.start()
 
-    def save_now(self) -> SnapshotStats:
+    def save_now(self, *, close: bool = False) -> SnapshotStats:
         with self._lock:
             changes = self._gate.changes
-            self.last = save(self.path, self._gate)
+            self.last = save(self.path, self._gate, close=close)
             self._saved_changes = changes
             log.debug("snapshot %d bytes in %.3fs", self.last.bytes, self.last.seconds)
             return self.last
@@ -199,9 +206,11 @@ class Snapshotter:
             except Exception:
                 log.exception("snapshot failed; the previous one is kept")
 
-    def stop(self, final: bool = True) -> None:
+    def stop(self, final: bool = True, *, close: bool = False) -> None:
+        """`close`: the final snapshot shuts the gate for good (see Gate.close). A periodic save under
+        way finishes first (the lock); the loop itself is not waited for."""
         self._stop.set()
-        if self._thread is not None:
+        if self._thread is not None and not close:
             self._thread.join(timeout=30)
         if final:
-            self.save_now()
+            self.save_now(close=close)
