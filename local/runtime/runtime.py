@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,10 +39,14 @@ class RuntimeConfig:
     account_id: str = "123456789012"
     reset: bool = False                   # discard the saved emulator state
     snapshot_interval: float = 5.0        # seconds; 0 disables the periodic snapshot (stop still saves)
+    stop_grace: float = 2.0               # halt(): seconds running batches and stop hooks get to finish
     tick_scale: float = 1.0
     fire_schedules_on_start: bool = False
     visibility_timeout: int | None = None
     idle_wait: float = 1.0                # a send wakes its queue's poller; this is for retries coming back
+    # pulls of different shops run side by side, as Lambda runs the pull-jobs queue's message groups
+    # (one per shop); each waits mostly on its platform
+    queue_concurrency: tuple[tuple[str, int], ...] = (("on_pull_job", 4),)
     ui_dir: Path | None = Path("ui/dist")
     api_prefixes: tuple[str, ...] = API_PREFIXES
     run_queues: bool = True
@@ -156,7 +161,8 @@ class LocalRuntime:
         if cfg.run_queues:
             self.runner = QueueRunner(self.app, RunnerOptions(self.moto_endpoint, cfg.region, cfg.account_id,
                                                               cfg.visibility_timeout, cfg.idle_wait,
-                                                              wake_on_send=True))
+                                                              wake_on_send=True,
+                                                              concurrency=cfg.queue_concurrency))
             self.runner.start()
         if cfg.run_schedules:
             self.scheduler = Scheduler(self.app, SchedulerOptions(cfg.region, cfg.account_id, cfg.tick_scale,
@@ -223,6 +229,49 @@ class LocalRuntime:
         self.runner = self.scheduler = None
         self.snapshotter = None
         self.context = None
+
+    def halt(self) -> None:
+        """For a process about to exit (SIGINT/SIGTERM): stop taking work, give running batches, functions
+        and stop hooks `stop_grace` seconds in all, then take the last snapshot with the emulator shut
+        for good (nothing is answered after it that it does not hold) and mark local.json stopped. No
+        thread is waited for beyond the grace: the caller exits the process right after (os._exit).
+        A batch cut short leaves its messages on the queue (the snapshot holds them in flight): they
+        come back after their visibility timeout, as when a Lambda times out."""
+        deadline = time.monotonic() + self.config.stop_grace
+        waits: list[threading.Thread] = []
+        for name, fn in (("web", self._stop_web), ("hooks", self._stopping_hooks),
+                         ("schedules", self._stop_schedules), ("queues", self._stop_queues)):
+            thread = threading.Thread(target=fn, name=f"halt-{name}", daemon=True)
+            thread.start()
+            waits.append(thread)
+        for thread in waits:
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                log.warning("%s still running at shutdown: left behind", thread.name)
+        if self.snapshotter is not None:
+            try:
+                self.snapshotter.stop(final=True, close=True)
+            except Exception:
+                log.exception("final snapshot failed; the previous one is kept")
+        if self.state:
+            self.state.update(status="stopped", stopped_at=datetime.now(UTC).isoformat(timespec="seconds"))
+            self.write_state()
+
+    def _stop_schedules(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop(self.config.stop_grace)
+
+    def _stop_queues(self) -> None:
+        if self.runner is not None:
+            self.runner.stop(self.config.stop_grace)
+
+    def _stop_web(self) -> None:
+        if self.web is not None:
+            self.web.stop()
+
+    def _stopping_hooks(self) -> None:
+        if self.context is not None and self.config.run_hooks:
+            hooks.run_stopping(self.context)
 
     def __enter__(self) -> LocalRuntime:
         return self.start()
