@@ -13,6 +13,8 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
+from local.runtime.journal import Journal, is_candidate, read_body, record
+
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                     "AWS_SESSION_TOKEN": "testing", "AWS_SECURITY_TOKEN": "testing"}
 
@@ -109,18 +111,40 @@ class GatedMotoServer(ThreadedMotoServer):
         super().__init__(ip_address=host, port=port, verbose=False)
         self.gate = gate
         self.error: BaseException | None = None
+        self.app = DomainDispatcherApplication(create_backend_app)
+        self.journal: Journal | None = None       # set once the runtime's first snapshot is taken
 
     def _server_entry(self) -> None:
-        app = DomainDispatcherApplication(create_backend_app)
+        app = self.app
         gate = self.gate
 
         def gated(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
             with gate.shared():
+                journal = self.journal
+                if journal is not None and journal.enabled and is_candidate(environ, _READS):
+                    return journaled(journal, environ, start_response)
                 # moto answers with a complete body: materialise it inside the gate
                 body = list(app(environ, start_response))
                 if is_change(environ, body):
                     gate.changed()
                 return body
+
+        def journaled(journal: Journal, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+            """Applied and appended under one lock (the journal's order is moto's), appended before the
+            answer leaves: what the caller sees answered is on its way to disk."""
+            entry = record(environ, read_body(environ))
+            status: list[str] = []
+
+            def seen(code: str, headers: Any, exc_info: Any = None) -> Any:
+                status.append(code)
+                return start_response(code, headers, exc_info)
+
+            with journal.lock:
+                body = list(app(environ, seen))
+                if status and status[0].startswith("2"):
+                    journal.append(entry)
+            gate.changed()
+            return body
 
         try:
             self._server = make_server(self._ip_address, self._port, gated, True,

@@ -16,7 +16,7 @@ from typing import Any
 
 from chalice.app import ScheduledEventConfig, SQSEventConfig
 
-from local.runtime import hooks, snapshot, state
+from local.runtime import hooks, journal, snapshot, state
 from local.runtime.cfn import Pseudo, Resolver
 from local.runtime.moto_server import Gate, GatedMotoServer, aws_env, start_moto
 from local.runtime.provision import Provisioned, provision
@@ -40,6 +40,7 @@ class RuntimeConfig:
     reset: bool = False                   # discard the saved emulator state
     snapshot_interval: float = 5.0        # seconds; 0 disables the periodic snapshot (stop still saves)
     stop_grace: float = 2.0               # halt(): seconds running batches and stop hooks get to finish
+    journal: bool = True                  # answered changes survive a hard kill (journal.py)
     tick_scale: float = 1.0
     fire_schedules_on_start: bool = False
     visibility_timeout: int | None = None
@@ -89,6 +90,7 @@ class LocalRuntime:
         self.app: Any = None
         self.moto: GatedMotoServer | None = None
         self.snapshotter: snapshot.Snapshotter | None = None
+        self.journal: journal.Journal | None = None
         self.runner: QueueRunner | None = None
         self.scheduler: Scheduler | None = None
         self.web: WebServer | None = None
@@ -130,6 +132,8 @@ class LocalRuntime:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         if cfg.reset:
             self.snapshot_path.unlink(missing_ok=True)
+            for generation in journal.generations(self.state_dir):
+                journal.journal_path(self.state_dir, generation).unlink(missing_ok=True)
         self._set_env({"OMS_PREFIX": os.environ.get("OMS_PREFIX") or DEFAULT_PREFIX,
                        "JWT_SECRET": state.jwt_secret(self.state_dir),
                        "OMS_LOCAL_KEY_FILE": str(state.local_key_file(self.state_dir)),
@@ -140,21 +144,26 @@ class LocalRuntime:
         self._set_env(aws_env(self.moto_endpoint, cfg.region))
         self.timings["moto"] = time.perf_counter() - t0
         restored = snapshot.restore(self.snapshot_path)      # SnapshotVersionError propagates
+        since = snapshot.journal_generation(self.snapshot_path)
+        replayed = journal.replay(self.state_dir, since, self.moto.app)
         self.timings["restore"] = time.perf_counter() - t0
         pseudo = Pseudo(cfg.account_id, cfg.region, "aws", os.environ["OMS_PREFIX"])
         self.provisioned = provision(self._resources(), self.moto_endpoint, pseudo)
         self._set_env(_template_env(pseudo, self.provisioned.attribute))
         self._relist_if_needed()
         self.timings["provision"] = time.perf_counter() - t0
-        log.info("emulator at %s: %s, %d resources created", self.moto_endpoint,
-                 "state restored" if restored else "fresh state", len(self.provisioned.created))
+        log.info("emulator at %s: %s, %d journaled changes replayed, %d resources created", self.moto_endpoint,
+                 "state restored" if restored else "fresh state", replayed, len(self.provisioned.created))
         self.app = self._app_source() if callable(self._app_source) and not hasattr(
             self._app_source, "handler_map") else self._app_source
         self.timings["app"] = time.perf_counter() - t0
         for source in getattr(self.app, "event_sources", []):
             if not isinstance(source, SQSEventConfig | ScheduledEventConfig):
                 log.warning("%s (%s) does not run in the local runtime", source.name, type(source).__name__)
-        self.snapshotter = snapshot.Snapshotter(self.snapshot_path, self.gate, cfg.snapshot_interval)
+        self.snapshotter = snapshot.Snapshotter(self.snapshot_path, self.gate, cfg.snapshot_interval,
+                                                self._start_journal(since) if cfg.journal else None)
+        if cfg.journal:
+            self.snapshotter.save_now()   # what was replayed and provisioned; the journal starts after it
         self.snapshotter.start()
         self.web = WebServer(self.app, cfg.host, cfg.port, cfg.ui_dir, api_prefixes=cfg.api_prefixes)
         self.web.start()
@@ -180,6 +189,13 @@ class LocalRuntime:
         self.write_state()
         self.timings["ready"] = time.perf_counter() - t0
         return self
+
+    def _start_journal(self, since: int) -> journal.Journal:
+        assert self.moto is not None
+        self.journal = journal.Journal(self.state_dir)
+        self.journal.generation = max([since, *journal.generations(self.state_dir)])
+        self.moto.journal = self.journal
+        return self.journal
 
     def _base_state(self) -> dict[str, Any]:
         assert self.web is not None
@@ -217,6 +233,9 @@ class LocalRuntime:
         if self.moto is not None and self.moto.error is None:
             self.moto.stop()
             snapshot.reset_backends()
+        if self.journal is not None:
+            self.journal.close()
+            self.journal = None
         if self.state:
             self.state.update(status="stopped", stopped_at=datetime.now(UTC).isoformat(timespec="seconds"))
             self.write_state()

@@ -97,3 +97,11 @@ def test_GIVEN_writes_under_way_WHEN_sigterm_THEN_it_exits_promptly_and_every_an
     with local_runtime(ROOT, tmp_path / "state") as (_proc, state):
         missing = set(answered) - stored_client_names(state)
     assert not missing, f"{len(missing)} of {len(answered)} answered writes lost: {sorted(missing)[:5]}"
+
+
+def test_GIVEN_writes_under_way_WHEN_killed_with_sigkill_THEN_every_answered_write_survives(tmp_path: Path) -> None:
+    _, answered = run_writers_then(signal.SIGKILL, tmp_path)
+    with local_runtime(ROOT, tmp_path / "state") as (_proc, state):
+        missing = set(answered) - stored_client_names(state)
+    print(f"\nSIGKILL during writes: {len(answered)} answered, {len(missing)} lost")
+    assert not missing, f"{len(missing)} of {len(answered)} answered writes lost: {sorted(missing)[:5]}"
