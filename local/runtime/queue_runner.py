@@ -30,6 +30,7 @@ class RunnerOptions:
     visibility_timeout: int | None = None    # None: the queue's own; a small number speeds up local retries
     idle_wait: float = 0.2                   # seconds between receives when a queue is empty
     wake_on_send: bool = False               # moto runs in this process: a send wakes the poller at once
+    wait_seconds: int = 0                    # moto in another process: long-poll it instead
     memory_mb: int = 256
     timeout_ms: int = 900_000
     # pollers per handler (default 1). Lambda runs a FIFO queue's message groups side by side; moto hands a
@@ -86,6 +87,7 @@ class QueueWorker:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"sqs-{source.name}-{index}", daemon=True)
         self.batches = 0
+        self.cpu_seconds = 0.0     # the handler's own CPU time (this thread's), for the pipeline bench
 
     def start(self) -> None:
         self._thread.start()
@@ -123,7 +125,7 @@ class QueueWorker:
                 self._stop.wait(self.options.idle_wait)
 
     def poll_once(self, url: str) -> int:
-        args: dict[str, Any] = {"QueueUrl": url, "WaitTimeSeconds": 0,
+        args: dict[str, Any] = {"QueueUrl": url, "WaitTimeSeconds": self.options.wait_seconds,
                                 "MaxNumberOfMessages": max(1, min(self.source.batch_size, 10)),
                                 "AttributeNames": ["All"], "MessageAttributeNames": ["All"],
                                 "MessageSystemAttributeNames": ["All"]}
@@ -135,6 +137,7 @@ class QueueWorker:
         event = {"Records": [lambda_record(m, self.queue_arn, self.options.region) for m in messages]}
         context = LambdaContext(self.source.name, self.options.memory_mb, self.options.timeout_ms)
         batch_ids = {m["MessageId"] for m in messages}
+        cpu_before = time.thread_time()
         try:
             result = self.app.handler_map[self.source.name](event, context)
         except Exception:
@@ -143,6 +146,8 @@ class QueueWorker:
             keep = batch_ids
         else:
             keep = failed_ids(result, batch_ids)
+        finally:
+            self.cpu_seconds += time.thread_time() - cpu_before
         done = [m for m in messages if m["MessageId"] not in keep]
         if keep:
             log.info("%s: %d of %d messages failed and will be retried", self.source.name, len(keep),

@@ -41,13 +41,14 @@ class RuntimeConfig:
     snapshot_interval: float = 5.0        # seconds; 0 disables the periodic snapshot (stop still saves)
     stop_grace: float = 2.0               # halt(): seconds running batches and stop hooks get to finish
     journal: bool = True                  # answered changes survive a hard kill (journal.py)
+    external_moto: str = ""               # an emulator in another process (benchmarks): nothing persisted here
     tick_scale: float = 1.0
     fire_schedules_on_start: bool = False
     visibility_timeout: int | None = None
     idle_wait: float = 1.0                # a send wakes its queue's poller; this is for retries coming back
-    # pulls of different shops run side by side, as Lambda runs the pull-jobs queue's message groups
-    # (one per shop); each waits mostly on its platform
-    queue_concurrency: tuple[tuple[str, int], ...] = (("on_pull_job", 4),)
+    # pulls of different shops, and batches of different orders, run side by side, as Lambda runs a FIFO
+    # queue's message groups (one per shop, one per order); each waits mostly on its platform or on moto
+    queue_concurrency: tuple[tuple[str, int], ...] = (("on_pull_job", 4), ("on_order_message", 3))
     ui_dir: Path | None = Path("ui/dist")
     api_prefixes: tuple[str, ...] = API_PREFIXES
     run_queues: bool = True
@@ -103,6 +104,8 @@ class LocalRuntime:
 
     @property
     def moto_endpoint(self) -> str:
+        if self.config.external_moto:
+            return self.config.external_moto
         assert self.moto is not None
         host, port = self.moto.get_host_and_port()
         return f"http://{host}:{port}"
@@ -140,12 +143,7 @@ class LocalRuntime:
                        "OMS_LOCAL": "1", **cfg.extra_env})
         for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
             os.environ.pop(var, None)
-        self.moto = start_moto(cfg.host, cfg.moto_port, self.gate)
-        self._set_env(aws_env(self.moto_endpoint, cfg.region))
-        self.timings["moto"] = time.perf_counter() - t0
-        restored = snapshot.restore(self.snapshot_path)      # SnapshotVersionError propagates
-        since = snapshot.journal_generation(self.snapshot_path)
-        replayed = journal.replay(self.state_dir, since, self.moto.app)
+        restored, since, replayed = self._start_emulator()
         self.timings["restore"] = time.perf_counter() - t0
         pseudo = Pseudo(cfg.account_id, cfg.region, "aws", os.environ["OMS_PREFIX"])
         self.provisioned = provision(self._resources(), self.moto_endpoint, pseudo)
@@ -160,18 +158,20 @@ class LocalRuntime:
         for source in getattr(self.app, "event_sources", []):
             if not isinstance(source, SQSEventConfig | ScheduledEventConfig):
                 log.warning("%s (%s) does not run in the local runtime", source.name, type(source).__name__)
-        self.snapshotter = snapshot.Snapshotter(self.snapshot_path, self.gate, cfg.snapshot_interval,
-                                                self._start_journal(since) if cfg.journal else None)
-        if cfg.journal:
-            self.snapshotter.save_now()   # what was replayed and provisioned; the journal starts after it
-        self.snapshotter.start()
+        if not cfg.external_moto:
+            self.snapshotter = snapshot.Snapshotter(self.snapshot_path, self.gate, cfg.snapshot_interval,
+                                                    self._start_journal(since) if cfg.journal else None)
+            if cfg.journal:
+                self.snapshotter.save_now()   # what was replayed and provisioned; the journal starts after it
+            self.snapshotter.start()
         self.web = WebServer(self.app, cfg.host, cfg.port, cfg.ui_dir, api_prefixes=cfg.api_prefixes)
         self.web.start()
         if cfg.run_queues:
             self.runner = QueueRunner(self.app, RunnerOptions(self.moto_endpoint, cfg.region, cfg.account_id,
                                                               cfg.visibility_timeout, cfg.idle_wait,
-                                                              wake_on_send=True,
-                                                              concurrency=cfg.queue_concurrency))
+                                                              wake_on_send=not cfg.external_moto,
+                                                              concurrency=cfg.queue_concurrency,
+                                                              wait_seconds=1 if cfg.external_moto else 0))
             self.runner.start()
         if cfg.run_schedules:
             self.scheduler = Scheduler(self.app, SchedulerOptions(cfg.region, cfg.account_id, cfg.tick_scale,
@@ -189,6 +189,19 @@ class LocalRuntime:
         self.write_state()
         self.timings["ready"] = time.perf_counter() - t0
         return self
+
+    def _start_emulator(self) -> tuple[bool, int, int]:
+        """moto in this process, the snapshot and the journal put back: (restored, journal generation,
+        changes replayed). An external emulator keeps its own state."""
+        cfg = self.config
+        if not cfg.external_moto:
+            self.moto = start_moto(cfg.host, cfg.moto_port, self.gate)
+        self._set_env(aws_env(self.moto_endpoint, cfg.region))
+        if self.moto is None:
+            return False, 0, 0
+        restored = snapshot.restore(self.snapshot_path)      # SnapshotVersionError propagates
+        since = snapshot.journal_generation(self.snapshot_path)
+        return restored, since, journal.replay(self.state_dir, since, self.moto.app)
 
     def _start_journal(self, since: int) -> journal.Journal:
         assert self.moto is not None
