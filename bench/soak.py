@@ -124,14 +124,17 @@ def erp_client(state: dict[str, Any], admin: httpx.Client) -> Erp:
 
 
 def link_new_skus(state: dict[str, Any], admin: httpx.Client) -> int:
-    """What a seller does once: each shop SKU the catalog pull found gets an ERP SKU and a link, so the
-    held orders become ready for the ERP (the demo's orders wait on unlinked SKUs)."""
+    """What a seller does once: each shop SKU the catalog pull found gets an ERP SKU (stocked) and a link,
+    so the held orders become ready for the ERP (the demo's orders wait on unlinked SKUs). Orders of SKUs
+    the sandbox's catalog does not list stay held: the ERP takes the others."""
     linked = 0
     for shop in state["sandbox"].values():
         page = admin.get(f"/admin/shops/{shop['shop_id']}/skus", params={"unlinked": "true", "limit": 100})
         for sku in page.json().get("items", []) if page.status_code == 200 else []:
             code = "SOAK-" + hashlib.sha1(f"{shop['shop_id']}/{sku['platform_sku_id']}".encode()).hexdigest()[:12]
-            admin.post("/admin/erp-skus", json={"sku_code": code, "name": code})     # 409 when it exists
+            if admin.post("/admin/erp-skus", json={"sku_code": code, "name": code}).status_code == 200:
+                admin.post(f"/admin/stock/{code}/adjust", json={"delta": 1_000_000, "reason": "soak: stocked",
+                                                                 "idempotency_key": f"soak-{code}"})
             done = admin.put(f"/admin/shops/{shop['shop_id']}/skus/{sku['platform_sku_id']}/links",
                              json={"links": [{"sku_code": code}]})
             linked += done.status_code == 200
