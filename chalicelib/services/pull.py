@@ -23,6 +23,7 @@ from chalicelib.platforms.base import (
     CanonicalOrder,
     PlatformClient,
     RateLimitedError,
+    TransientError,
 )
 from chalicelib.services.ports import Clock, Publisher, RawStore
 
@@ -111,6 +112,12 @@ def _run_pull(job: PullJobMessage, deps: PullDeps, continued: list[PullJobMessag
         _unpark(shop, deps)
     except (RateLimitedError, AuthExpiredError) as exc:
         error = _park(shop, exc, deps)
+    except TransientError as exc:
+        # the platform is down or failing: the job ends here (its message goes, the stream is free) and
+        # the next tick pulls again from the same watermark. Failing the message instead held the shop's
+        # FIFO group for the queue's visibility timeout (84 min), with every later tick queued behind it
+        error = f"{type(exc).__name__}: {exc}"
+        log.warning("pull failed; the next tick retries", extra={"shop_id": shop.shop_id, "error": error})
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
         raise
