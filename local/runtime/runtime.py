@@ -46,9 +46,10 @@ class RuntimeConfig:
     fire_schedules_on_start: bool = False
     visibility_timeout: int | None = None
     idle_wait: float = 1.0                # a send wakes its queue's poller; this is for retries coming back
-    # pulls of different shops, and batches of different orders, run side by side, as Lambda runs a FIFO
-    # queue's message groups (one per shop, one per order); each waits mostly on its platform or on moto
-    queue_concurrency: tuple[tuple[str, int], ...] = (("on_pull_job", 4), ("on_order_message", 3))
+    # pulls of different shops run side by side, as Lambda runs the pull-jobs queue's message groups (one
+    # per shop); each waits mostly on its platform. Not the orders consumer: Lambda runs its concurrent
+    # batches in separate processes, and its per-batch read cache (workers/batch_reads.py) is module state
+    queue_concurrency: tuple[tuple[str, int], ...] = (("on_pull_job", 4),)
     ui_dir: Path | None = Path("ui/dist")
     api_prefixes: tuple[str, ...] = API_PREFIXES
     run_queues: bool = True
