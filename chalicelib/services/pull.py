@@ -32,10 +32,10 @@ log = logging.getLogger("oms.pull")
 BATCH = 100                            # records per raw object and per publish round
 LEASE = timedelta(minutes=16)          # longer than the pull Lambda's 14-minute timeout
 SAFETY_MARGIN_SECONDS = 90
-# A tick's job marks its stream pending until it ends; a job lost on the way (never run) frees the stream
-# when the mark expires: past the lease, and past the queue's visibility timeout a failed job waits out.
+# A tick's job marks its stream pending until it ends; a job lost on the way (never run) or failing with
+# a bug frees the stream when the mark expires (past the 16-minute lease)
 PENDING_FOR = timedelta(minutes=20)
-SENT_KEPT = 5000                       # (key, version) pairs remembered per stream: ~250 KB at most
+SENT_KEPT = 5000                       # (key, digest) pairs remembered per stream: ~250 KB at most
 
 
 class SyncRepository(Protocol):
@@ -71,13 +71,13 @@ class PullDeps:
 
 
 def run_pull(job: PullJobMessage, deps: PullDeps) -> PullLog | None:
-    """Runs the job, then frees its stream for the next tick (a continuation keeps the tick's mark)."""
+    """Runs the job, then frees its stream for the next tick (a continuation keeps the tick's mark). A job
+    that raises keeps it: its message comes back, and ticks add nothing behind it until the mark expires."""
     continued: list[PullJobMessage] = []
-    try:
-        return _run_pull(job, deps, continued)
-    finally:
-        if not continued:
-            deps.sync.clear_pending(job.shop_id, Stream(job.stream), tick_job_id(job.job_id))
+    entry = _run_pull(job, deps, continued)
+    if not continued:
+        deps.sync.clear_pending(job.shop_id, Stream(job.stream), tick_job_id(job.job_id))
+    return entry
 
 
 def tick_job_id(job_id: str) -> str:

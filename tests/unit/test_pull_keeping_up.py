@@ -146,3 +146,13 @@ def test_GIVEN_a_scheduled_pull_that_finds_nothing_THEN_it_leaves_no_log_line_bu
     run_pull(PullJobMessage(shop_id="s1", stream="orders", job_id="j1"), deps)
     assert deps.sync.logs == []
     assert deps.sync.get_cursor("s1", Stream.ORDERS).last_success_at == NOW
+
+
+def test_GIVEN_a_job_that_fails_with_a_bug_THEN_its_mark_stays_and_ticks_add_nothing_behind_it(world) -> None:
+    deps, client = world
+    [job, *_] = tick(deps)
+    client.fail_next = [KeyError("a bug")]
+    with pytest.raises(KeyError):
+        run_pull(job, deps)                      # its message comes back after the visibility timeout
+    deps.clock.advance(minutes=2)
+    assert [j for j in tick(deps) if (j.shop_id, j.stream) == (job.shop_id, job.stream)] == []
