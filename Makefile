@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAGE ?= dev
 STATE ?= .state
 
-.PHONY: dev test lint unit integration contract e2e chaos package deploy destroy bench clean help system-deps
+.PHONY: dev test lint unit integration contract e2e chaos package deploy destroy bench soak clean help system-deps
 
 help:
 	@echo "make dev      install everything and start the whole system locally"
@@ -16,6 +16,7 @@ help:
 	@echo "make deploy   deploy STAGE to AWS (stack, UI, URLs); ALARM_EMAIL=..., NO_CDN=1 optional"
 	@echo "make destroy  delete STAGE's stack (PURGE=1: its tables, raw bucket and key too)"
 	@echo "make bench    run the benchmarks and write the figures into the README"
+	@echo "make soak     the local runtime for MINUTES (60) at --tick-scale 60: memory, queues, shutdown"
 	@echo "make ui       build the admin UI (ui/dist) when its sources changed"
 	@echo "make chaos    the sync pipeline's chaos test at full size"
 
@@ -104,6 +105,10 @@ destroy: $(VENV)/.stamp
 bench: $(VENV)/.stamp
 	$(PY) -m bench.run --write-readme
 	$(PY) -m bench.cost --write-readme
+
+MINUTES ?= 60
+soak: $(VENV)/.stamp   # the local runtime over an hour: RSS, queue depths, SIGTERM; figures into the README
+	$(PY) -m bench.soak --minutes $(MINUTES) --write-readme
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -98,9 +98,10 @@ def table_properties(key: str, table_name: Any) -> dict[str, Any]:
         ]
     if ttl:
         props["TimeToLiveSpecification"] = {"AttributeName": ttl, "Enabled": True}
-    if key in ("orders", "after_sales", "stock"):
-        # the outbox: ERP webhooks and stock sync read committed changes from the stream
-        props["StreamSpecification"] = {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    # No DynamoDB Streams: nothing reads one. A change reaches its readers as a message the use case
+    # sends itself (ERP webhooks through the erp-events queue, stock pushes through platform-actions),
+    # and the planned counts and reports fold that same event stream (DESIGN.md, "Counts and
+    # reports"), so a stream would only be paid for (and kept forever by the local emulator).
     return props
 
 
@@ -118,6 +119,4 @@ def create_table_args(props: dict[str, Any]) -> dict[str, Any]:
                                   "GlobalSecondaryIndexes") if k in props}
     if "SSESpecification" in props:
         args["SSESpecification"] = {"Enabled": props["SSESpecification"]["SSEEnabled"]}
-    if "StreamSpecification" in props:
-        args["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
     return args

@@ -212,6 +212,8 @@ class InMemorySyncRepository:
         self.cursors: dict[tuple[str, Stream], Cursor] = {}
         self.logs: list[PullLog] = []
         self.stats: dict[tuple[str, Stream, str], dict[str, int]] = {}
+        self.pending: dict[tuple[str, Stream], tuple[str, Any]] = {}
+        self.sent: dict[tuple[str, Stream], dict[str, tuple[str, float]]] = {}
 
     def get_cursor(self, shop_id, stream):  # type: ignore[no-untyped-def]
         from chalicelib.domain.sync import Cursor
@@ -239,6 +241,23 @@ class InMemorySyncRepository:
 
     def add_log(self, log) -> None:  # type: ignore[no-untyped-def]
         self.logs.append(log)
+
+    def mark_pending(self, shop_id, stream, job_id, now, until) -> bool:  # type: ignore[no-untyped-def]
+        current = self.pending.get((shop_id, stream))
+        if current is not None and current[1] >= now:
+            return False
+        self.pending[(shop_id, stream)] = (job_id, until)
+        return True
+
+    def clear_pending(self, shop_id, stream, job_id) -> None:  # type: ignore[no-untyped-def]
+        if self.pending.get((shop_id, stream), ("",))[0] == job_id:
+            del self.pending[(shop_id, stream)]
+
+    def get_sent(self, shop_id, stream):  # type: ignore[no-untyped-def]
+        return dict(self.sent.get((shop_id, stream), {}))
+
+    def put_sent(self, shop_id, stream, sent) -> None:  # type: ignore[no-untyped-def]
+        self.sent[(shop_id, stream)] = dict(sent)
 
     def add_counts(self, shop_id, stream, day, counts) -> None:  # type: ignore[no-untyped-def]
         current = self.stats.setdefault((shop_id, stream, day), {"new": 0, "updated": 0, "unchanged": 0, "failed": 0})

@@ -4,6 +4,7 @@ The watermark advances only after a whole window is enqueued; a run that nears i
 place and hands the rest to a continuation job. Throttling and expired tokens park that shop alone."""
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -14,7 +15,7 @@ from typing import Any, Protocol
 from chalicelib.codec import to_doc
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import ShopStatus
-from chalicelib.domain.sync import Cursor, PullCounts, PullLog, Stream, chunks, pull_range
+from chalicelib.domain.sync import OVERLAP, Cursor, PullCounts, PullLog, Stream, chunks, pull_range
 from chalicelib.messaging.messages import PullJobMessage, dedup_id, order_group
 from chalicelib.platforms.base import (
     AuthExpiredError,
@@ -22,6 +23,7 @@ from chalicelib.platforms.base import (
     CanonicalOrder,
     PlatformClient,
     RateLimitedError,
+    TransientError,
 )
 from chalicelib.services.ports import Clock, Publisher, RawStore
 
@@ -30,6 +32,10 @@ log = logging.getLogger("oms.pull")
 BATCH = 100                            # records per raw object and per publish round
 LEASE = timedelta(minutes=16)          # longer than the pull Lambda's 14-minute timeout
 SAFETY_MARGIN_SECONDS = 90
+# A tick's job marks its stream pending until it ends; a job lost on the way (never run) or failing with
+# a bug frees the stream when the mark expires (past the 16-minute lease)
+PENDING_FOR = timedelta(minutes=20)
+SENT_KEPT = 5000                       # (key, digest) pairs remembered per stream: ~250 KB at most
 
 
 class SyncRepository(Protocol):
@@ -38,6 +44,14 @@ class SyncRepository(Protocol):
     def advance(self, shop_id: str, stream: Stream, owner: str, watermark: datetime, now: datetime) -> bool: ...
     def release(self, shop_id: str, stream: Stream, owner: str, error: str = "") -> None: ...
     def add_log(self, log: PullLog) -> None: ...
+    def clear_pending(self, shop_id: str, stream: Stream, job_id: str) -> None: ...
+    def get_sent(self, shop_id: str, stream: Stream) -> dict[str, tuple[str, float]]: ...
+    def put_sent(self, shop_id: str, stream: Stream, sent: dict[str, tuple[str, float]]) -> None: ...
+
+
+class PendingMarks(Protocol):
+    def mark_pending(self, shop_id: str, stream: Stream, job_id: str, now: datetime, until: datetime) -> bool: ...
+    def clear_pending(self, shop_id: str, stream: Stream, job_id: str) -> None: ...
 
 
 class ShopStore(Protocol):
@@ -57,6 +71,21 @@ class PullDeps:
 
 
 def run_pull(job: PullJobMessage, deps: PullDeps) -> PullLog | None:
+    """Runs the job, then frees its stream for the next tick (a continuation keeps the tick's mark). A job
+    that raises keeps it: its message comes back, and ticks add nothing behind it until the mark expires."""
+    continued: list[PullJobMessage] = []
+    entry = _run_pull(job, deps, continued)
+    if not continued:
+        deps.sync.clear_pending(job.shop_id, Stream(job.stream), tick_job_id(job.job_id))
+    return entry
+
+
+def tick_job_id(job_id: str) -> str:
+    """The scheduled job a continuation ("<id>+", "<id>++"...) carries on: the owner of the pending mark."""
+    return job_id.rstrip("+")
+
+
+def _run_pull(job: PullJobMessage, deps: PullDeps, continued: list[PullJobMessage]) -> PullLog | None:
     shop = deps.shops.get(job.shop_id)
     if shop is None or not shop.syncing:
         return None
@@ -71,24 +100,36 @@ def run_pull(job: PullJobMessage, deps: PullDeps) -> PullLog | None:
     cursor = deps.sync.get_cursor(shop.shop_id, stream)
     start, end = pull_range(cursor.watermark, started, client.settle_lag)
     counts, reached, error = PullCounts(), start, ""
+    sent = deps.sync.get_sent(shop.shop_id, stream)
     try:
         for window_start, window_end in chunks(start, end, client.max_window):
             if deps.time_left() < SAFETY_MARGIN_SECONDS:
-                _continue_later(job, deps)
+                continued.append(_continue_later(job, deps))
                 break
-            counts += _pull_window(client, shop, stream, window_start, window_end, deps)
+            counts += _pull_window(client, shop, stream, window_start, window_end, deps, sent)
             deps.sync.advance(shop.shop_id, stream, job.job_id, window_end, deps.clock.now())
             reached = window_end
         _unpark(shop, deps)
     except (RateLimitedError, AuthExpiredError) as exc:
         error = _park(shop, exc, deps)
+    except TransientError as exc:
+        # the platform is down or failing: the job ends here (its message goes, the stream is free) and
+        # the next tick pulls again from the same watermark. Failing the message instead held the shop's
+        # FIFO group for the queue's visibility timeout (84 min), with every later tick queued behind it
+        error = f"{type(exc).__name__}: {exc}"
+        log.warning("pull failed; the next tick retries", extra={"shop_id": shop.shop_id, "error": error})
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
         raise
     finally:
+        if counts.enqueued:
+            deps.sync.put_sent(shop.shop_id, stream, still_resendable(sent, reached))
         deps.sync.release(shop.shop_id, stream, job.job_id, error)
         entry = _log(job, stream, started, deps.clock.now(), start, reached, counts, error, end)
-        deps.sync.add_log(entry)
+        if counts.fetched or entry.outcome != "ok" or job.trigger != "schedule":
+            # a scheduled pull that found nothing leaves no log line (one per stream per tick, kept 30
+            # days, and noise in the pull history): the cursor's last success time says it ran
+            deps.sync.add_log(entry)
     return entry
 
 
@@ -113,8 +154,15 @@ def replace_range(job: PullJobMessage, start: datetime) -> PullJobMessage:
     return job.model_copy(update={"range_start": start, "job_id": f"{job.job_id}+", "trigger": "continuation"})
 
 
+def still_resendable(sent: dict[str, tuple[str, float]], watermark: datetime) -> dict[str, tuple[str, float]]:
+    """The next pull re-reads from `watermark - OVERLAP`: only what was modified since can come again."""
+    since = (watermark - OVERLAP).timestamp()
+    recent = sorted(((k, v) for k, v in sent.items() if v[1] >= since), key=lambda kv: kv[1][1])
+    return dict(recent[-SENT_KEPT:])
+
+
 def _pull_window(client: PlatformClient, shop: Shop, stream: Stream, start: datetime, end: datetime,
-                 deps: PullDeps) -> PullCounts:
+                 deps: PullDeps, sent: dict[str, tuple[str, float]] | None = None) -> PullCounts:
     records: Iterator[Any] = (client.list_orders(start, end) if stream is Stream.ORDERS
                               else client.list_after_sales(start, end))
     counts = PullCounts()
@@ -122,18 +170,37 @@ def _pull_window(client: PlatformClient, shop: Shop, stream: Stream, start: date
     for record in records:
         batch.append(record)
         if len(batch) == BATCH:
-            counts += _flush(shop, stream, batch, deps)
+            counts += _flush(shop, stream, batch, deps, sent)
             batch = []
     if batch:
-        counts += _flush(shop, stream, batch, deps)
+        counts += _flush(shop, stream, batch, deps, sent)
     return counts
 
 
-def _flush(shop: Shop, stream: Stream, batch: list[Any], deps: PullDeps) -> PullCounts:
-    raw_key = deps.raw.put_batch(shop, stream.value, [dict(r.raw) for r in batch])
-    queue = "orders" if stream is Stream.ORDERS else "after_sales"
-    deps.publisher.publish(queue, (_message(shop, r, f"{raw_key}#{n}") for n, r in enumerate(batch)))
-    return PullCounts(fetched=len(batch), enqueued=len(batch), pages=1)
+def record_key(record: CanonicalOrder | CanonicalAfterSale) -> str:
+    return record.order_no if isinstance(record, CanonicalOrder) else f"as-{record.case_id}"
+
+
+def record_digest(record: CanonicalOrder | CanonicalAfterSale) -> str:
+    """What the consumer gets, minus the raw payload: a platform may change a record without moving its
+    modified time (a refund flag), so the version alone does not say "unchanged"."""
+    snapshot = {k: v for k, v in to_doc(record).items() if k != "raw"}
+    return hashlib.blake2b(json.dumps(snapshot, sort_keys=True, default=str).encode(), digest_size=8).hexdigest()
+
+
+def _flush(shop: Shop, stream: Stream, batch: list[Any], deps: PullDeps,
+           sent: dict[str, tuple[str, float]] | None = None) -> PullCounts:
+    """Enqueues the batch, minus (with `sent`) the records the overlap brings again unchanged: what was
+    already enqueued costs no message (the consumer would find it unchanged anyway)."""
+    digests = [record_digest(r) for r in batch] if sent is not None else []
+    fresh = [r for n, r in enumerate(batch) if sent is None or sent.get(record_key(r), ("", 0.0))[0] != digests[n]]
+    if fresh:
+        raw_key = deps.raw.put_batch(shop, stream.value, [dict(r.raw) for r in fresh])
+        queue = "orders" if stream is Stream.ORDERS else "after_sales"
+        deps.publisher.publish(queue, (_message(shop, r, f"{raw_key}#{n}") for n, r in enumerate(fresh)))
+    if sent is not None:
+        sent.update((record_key(r), (digests[n], r.modified_at.timestamp())) for n, r in enumerate(batch))
+    return PullCounts(fetched=len(batch), enqueued=len(fresh), pages=1)
 
 
 def _message(shop: Shop, record: CanonicalOrder | CanonicalAfterSale, raw_ref: str) -> tuple[str, str, str]:
@@ -149,9 +216,10 @@ def _message(shop: Shop, record: CanonicalOrder | CanonicalAfterSale, raw_ref: s
         shop.shop_id, f"as-{record.case_id}", record.version)
 
 
-def _continue_later(job: PullJobMessage, deps: PullDeps) -> None:
+def _continue_later(job: PullJobMessage, deps: PullDeps) -> PullJobMessage:
     follow = job.model_copy(update={"job_id": f"{job.job_id}+", "trigger": "continuation"})
     deps.publisher.publish("pull_jobs", [(follow.model_dump_json(), follow.shop_id, follow.job_id)])
+    return follow
 
 
 def _park(shop: Shop, exc: RateLimitedError | AuthExpiredError, deps: PullDeps) -> str:
@@ -179,15 +247,26 @@ def _log(job: PullJobMessage, stream: Stream, started: datetime, finished: datet
                    trigger=job.trigger)
 
 
-def schedule_pulls(shops: list[Shop], publisher: Publisher, now: datetime) -> int:
-    """One job per syncing shop and stream; parked shops wait until their time is up."""
-    jobs = []
+def schedule_pulls(shops: list[Shop], publisher: Publisher, now: datetime, pending: PendingMarks | None = None) -> int:
+    """One job per syncing shop and stream, unless the stream's previous job is still queued or running
+    (`pending`: one conditional write each; a backlog never builds up behind a slow platform or worker);
+    parked shops wait until their time is up."""
+    jobs, marked = [], []
     for shop in shops:
         if shop.parked_until and shop.parked_until > now:
             continue
         for stream in Stream:
             job = PullJobMessage(shop_id=shop.shop_id, stream=stream.value,
                                  job_id=f"{shop.shop_id}-{stream.value}-{int(now.timestamp())}")
+            if pending is not None:
+                if not pending.mark_pending(shop.shop_id, stream, job.job_id, now, now + PENDING_FOR):
+                    continue
+                marked.append((shop.shop_id, stream, job.job_id))
             jobs.append((job.model_dump_json(), shop.shop_id, job.job_id))
-    publisher.publish("pull_jobs", jobs)
+    try:
+        publisher.publish("pull_jobs", jobs)
+    except Exception:
+        for shop_id, stream, job_id in marked:      # not queued: the next tick may try again
+            pending.clear_pending(shop_id, stream, job_id)   # type: ignore[union-attr]
+        raise
     return len(jobs)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
 from chalicelib.codec import from_doc, parse_time, sortable, to_doc
 from chalicelib.domain.sync import Cursor, PullLog, Stream
 from chalicelib.storage.models import SyncItem
 
 CURSOR = "CURSOR"
+PENDING = "PENDING"      # a scheduled pull job queued or running: lease_owner = its job id, lease_until = expiry
+SENT = "SENT"            # what the last pulls enqueued in the overlap: doc = {record key: [digest, modified]}
 LOG_TTL = timedelta(days=30)
 STATS_TTL = timedelta(days=90)
 
@@ -82,6 +84,37 @@ class DynamoSyncRepository:
         items = SyncItem.query(_key(shop_id, stream), SyncItem.sk.startswith("LOG#"), scan_index_forward=False,
                                limit=limit)
         return [from_doc(PullLog, i.doc) for i in items]
+
+    def mark_pending(self, shop_id: str, stream: Stream, job_id: str, now: datetime, until: datetime) -> bool:
+        """One conditional put: False while another scheduled job for the stream is queued or running."""
+        item = SyncItem(_key(shop_id, stream), PENDING, lease_owner=job_id, lease_until=sortable(until),
+                        expires_at=int(until.timestamp()))
+        try:
+            item.save(condition=SyncItem.sk.does_not_exist() | (SyncItem.lease_until < sortable(now)))
+        except PutError as exc:
+            if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def clear_pending(self, shop_id: str, stream: Stream, job_id: str) -> None:
+        """Only the job's own mark (a later tick's mark for a newer job stays)."""
+        try:
+            SyncItem(_key(shop_id, stream), PENDING).delete(condition=SyncItem.lease_owner == job_id)
+        except DeleteError as exc:
+            if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
+                raise
+
+    def get_sent(self, shop_id: str, stream: Stream) -> dict[str, tuple[str, float]]:
+        try:
+            item = SyncItem.get(_key(shop_id, stream), SENT, consistent_read=True)
+        except SyncItem.DoesNotExist:
+            return {}
+        return {key: (str(v[0]), float(v[1])) for key, v in (item.doc or {}).items()}
+
+    def put_sent(self, shop_id: str, stream: Stream, sent: dict[str, tuple[str, float]]) -> None:
+        """Written by the lease holder only (the pull that just ran): no condition needed."""
+        SyncItem(_key(shop_id, stream), SENT, doc={k: [v[0], v[1]] for k, v in sent.items()}).save()
 
     @staticmethod
     def _update(item: SyncItem, actions: list, condition: object) -> bool:  # type: ignore[type-arg]

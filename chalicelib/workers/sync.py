@@ -1,4 +1,5 @@
-"""Scheduled pulls: a tick enqueues one job per syncing shop and stream; the pull worker runs each."""
+"""Scheduled pulls: a tick enqueues one job per syncing shop and stream (none while the previous one is
+still queued or running); the pull worker runs each."""
 from __future__ import annotations
 
 import logging
@@ -16,7 +17,8 @@ log = logging.getLogger("oms.workers.sync")
 @bp.schedule(Rate(2, unit=Rate.MINUTES))
 def enqueue_pulls(event: Any) -> dict[str, int]:
     from chalicelib.services.pull import schedule_pulls
-    count = schedule_pulls(bootstrap.shops().syncing(), bootstrap.publisher(), bootstrap.clock().now())
+    count = schedule_pulls(bootstrap.shops().syncing(), bootstrap.publisher(), bootstrap.clock().now(),
+                           pending=bootstrap.sync())
     log.info("pull jobs enqueued", extra={"jobs": count})
     return {"jobs": count}
 

@@ -13,6 +13,8 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
+from local.runtime.journal import Journal, is_candidate, read_body, record
+
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                     "AWS_SESSION_TOKEN": "testing", "AWS_SECURITY_TOKEN": "testing"}
 
@@ -71,20 +73,28 @@ class Gate:
         with self._cond:
             self.changes += 1
 
-    @contextmanager
-    def exclusive(self) -> Iterator[None]:
+    def _acquire_exclusive(self) -> None:
         with self._cond:
             self._waiting += 1
             while self._exclusive or self._active:
                 self._cond.wait()
             self._waiting -= 1
             self._exclusive = True
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        self._acquire_exclusive()
         try:
             yield
         finally:
             with self._cond:
                 self._exclusive = False
                 self._cond.notify_all()
+
+    def close(self) -> None:
+        """Exclusive for good: a process about to exit takes its last snapshot and no request runs after
+        it, so nothing is answered (acknowledged) that the snapshot does not hold."""
+        self._acquire_exclusive()
 
 
 class QuietRequestHandler(MotoRequestHandler):
@@ -101,18 +111,40 @@ class GatedMotoServer(ThreadedMotoServer):
         super().__init__(ip_address=host, port=port, verbose=False)
         self.gate = gate
         self.error: BaseException | None = None
+        self.app = DomainDispatcherApplication(create_backend_app)
+        self.journal: Journal | None = None       # set once the runtime's first snapshot is taken
 
     def _server_entry(self) -> None:
-        app = DomainDispatcherApplication(create_backend_app)
+        app = self.app
         gate = self.gate
 
         def gated(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
             with gate.shared():
+                journal = self.journal
+                if journal is not None and journal.enabled and is_candidate(environ, _READS):
+                    return journaled(journal, environ, start_response)
                 # moto answers with a complete body: materialise it inside the gate
                 body = list(app(environ, start_response))
                 if is_change(environ, body):
                     gate.changed()
                 return body
+
+        def journaled(journal: Journal, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+            """Applied and appended under one lock (the journal's order is moto's), appended before the
+            answer leaves: what the caller sees answered is on its way to disk."""
+            entry = record(environ, read_body(environ))
+            status: list[str] = []
+
+            def seen(code: str, headers: Any, exc_info: Any = None) -> Any:
+                status.append(code)
+                return start_response(code, headers, exc_info)
+
+            with journal.lock:
+                body = list(app(environ, seen))
+                if status and status[0].startswith("2"):
+                    journal.append(entry)
+            gate.changed()
+            return body
 
         try:
             self._server = make_server(self._ip_address, self._port, gated, True,
@@ -126,8 +158,9 @@ class GatedMotoServer(ThreadedMotoServer):
 
 
 def start_moto(host: str, port: int, gate: Gate) -> GatedMotoServer:
-    from local.runtime import arrivals, moto_speedups
+    from local.runtime import arrivals, moto_bounds, moto_speedups
     moto_speedups.apply()
+    moto_bounds.apply()
     arrivals.apply()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = GatedMotoServer(host, port, gate)

@@ -107,6 +107,7 @@ class Provisioner:
         try:
             desc = self._ddb.describe_table(TableName=name)["Table"]
             self._add_missing_indexes(name, props, desc)
+            desc = self._drop_undefined_stream(name, props, desc)
         except ClientError as e:
             if e.response["Error"]["Code"] != "ResourceNotFoundException":
                 raise
@@ -131,6 +132,15 @@ class Provisioner:
             self._ddb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
         log.debug("created table %s", name)
         return dict(desc)
+
+    def _drop_undefined_stream(self, name: str, props: dict[str, Any], desc: dict[str, Any]) -> dict[str, Any]:
+        """A saved state from when the table had a stream infra/ no longer defines: switched off, as a
+        CloudFormation update would (moto would otherwise keep every record of it in memory)."""
+        if "StreamSpecification" in props or not desc.get("StreamSpecification", {}).get("StreamEnabled"):
+            return desc
+        log.info("table %s: switching off its stream, no longer defined", name)
+        self._ddb.update_table(TableName=name, StreamSpecification={"StreamEnabled": False})
+        return dict(self._ddb.describe_table(TableName=name)["Table"])
 
     def _add_missing_indexes(self, name: str, props: dict[str, Any], desc: dict[str, Any]) -> None:
         """A saved state from an older definition: its table gains the new indexes and loses the ones no

@@ -8,6 +8,7 @@ import base64
 import hashlib
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,8 +30,12 @@ class RunnerOptions:
     visibility_timeout: int | None = None    # None: the queue's own; a small number speeds up local retries
     idle_wait: float = 0.2                   # seconds between receives when a queue is empty
     wake_on_send: bool = False               # moto runs in this process: a send wakes the poller at once
+    wait_seconds: int = 0                    # moto in another process: long-poll it instead
     memory_mb: int = 256
     timeout_ms: int = 900_000
+    # pollers per handler (default 1). Lambda runs a FIFO queue's message groups side by side; moto hands a
+    # group's next message to nobody while one of its messages is in flight, so N pollers keep that rule
+    concurrency: tuple[tuple[str, int], ...] = ()
 
 
 def _message_attribute(value: dict[str, Any]) -> dict[str, Any]:
@@ -71,7 +76,7 @@ def failed_ids(result: Any, batch_ids: set[str]) -> set[str]:
 
 
 class QueueWorker:
-    def __init__(self, app: Any, source: SQSEventConfig, options: RunnerOptions) -> None:
+    def __init__(self, app: Any, source: SQSEventConfig, options: RunnerOptions, index: int = 0) -> None:
         self.app = app
         self.source = source
         self.options = options
@@ -80,8 +85,9 @@ class QueueWorker:
         self._sqs = boto3.client("sqs", endpoint_url=options.endpoint_url, region_name=options.region,
                                  aws_access_key_id="testing", aws_secret_access_key="testing")
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name=f"sqs-{source.name}", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=f"sqs-{source.name}-{index}", daemon=True)
         self.batches = 0
+        self.cpu_seconds = 0.0     # the handler's own CPU time (this thread's), for the pipeline bench
 
     def start(self) -> None:
         self._thread.start()
@@ -119,7 +125,7 @@ class QueueWorker:
                 self._stop.wait(self.options.idle_wait)
 
     def poll_once(self, url: str) -> int:
-        args: dict[str, Any] = {"QueueUrl": url, "WaitTimeSeconds": 0,
+        args: dict[str, Any] = {"QueueUrl": url, "WaitTimeSeconds": self.options.wait_seconds,
                                 "MaxNumberOfMessages": max(1, min(self.source.batch_size, 10)),
                                 "AttributeNames": ["All"], "MessageAttributeNames": ["All"],
                                 "MessageSystemAttributeNames": ["All"]}
@@ -131,6 +137,7 @@ class QueueWorker:
         event = {"Records": [lambda_record(m, self.queue_arn, self.options.region) for m in messages]}
         context = LambdaContext(self.source.name, self.options.memory_mb, self.options.timeout_ms)
         batch_ids = {m["MessageId"] for m in messages}
+        cpu_before = time.thread_time()
         try:
             result = self.app.handler_map[self.source.name](event, context)
         except Exception:
@@ -139,6 +146,8 @@ class QueueWorker:
             keep = batch_ids
         else:
             keep = failed_ids(result, batch_ids)
+        finally:
+            self.cpu_seconds += time.thread_time() - cpu_before
         done = [m for m in messages if m["MessageId"] not in keep]
         if keep:
             log.info("%s: %d of %d messages failed and will be retried", self.source.name, len(keep),
@@ -154,8 +163,9 @@ class QueueWorker:
 
 class QueueRunner:
     def __init__(self, app: Any, options: RunnerOptions) -> None:
-        self.workers = [QueueWorker(app, source, options) for source in app.event_sources
-                        if isinstance(source, SQSEventConfig)]
+        pollers = dict(options.concurrency)
+        self.workers = [QueueWorker(app, source, options, n) for source in app.event_sources
+                        if isinstance(source, SQSEventConfig) for n in range(max(1, pollers.get(source.name, 1)))]
 
     def start(self) -> None:
         for worker in self.workers:
@@ -164,7 +174,10 @@ class QueueRunner:
                      worker.source.batch_size)
 
     def stop(self, timeout: float = 30.0) -> None:
+        """Running batches get `timeout` seconds in all to finish; one still running after that is left
+        to the process's exit (its messages come back after their visibility timeout, as on Lambda)."""
         for worker in self.workers:
             worker.stop()
+        deadline = time.monotonic() + timeout
         for worker in self.workers:
-            worker.join(timeout)
+            worker.join(max(0.0, deadline - time.monotonic()))

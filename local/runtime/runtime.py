@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any
 
 from chalice.app import ScheduledEventConfig, SQSEventConfig
 
-from local.runtime import hooks, snapshot, state
+from local.runtime import hooks, journal, snapshot, state
 from local.runtime.cfn import Pseudo, Resolver
 from local.runtime.moto_server import Gate, GatedMotoServer, aws_env, start_moto
 from local.runtime.provision import Provisioned, provision
@@ -38,10 +39,17 @@ class RuntimeConfig:
     account_id: str = "123456789012"
     reset: bool = False                   # discard the saved emulator state
     snapshot_interval: float = 5.0        # seconds; 0 disables the periodic snapshot (stop still saves)
+    stop_grace: float = 2.0               # halt(): seconds running batches and stop hooks get to finish
+    journal: bool = True                  # answered changes survive a hard kill (journal.py)
+    external_moto: str = ""               # an emulator in another process (benchmarks): nothing persisted here
     tick_scale: float = 1.0
     fire_schedules_on_start: bool = False
     visibility_timeout: int | None = None
     idle_wait: float = 1.0                # a send wakes its queue's poller; this is for retries coming back
+    # pulls of different shops run side by side, as Lambda runs the pull-jobs queue's message groups (one
+    # per shop); each waits mostly on its platform. Not the orders consumer: Lambda runs its concurrent
+    # batches in separate processes, and its per-batch read cache (workers/batch_reads.py) is module state
+    queue_concurrency: tuple[tuple[str, int], ...] = (("on_pull_job", 4),)
     ui_dir: Path | None = Path("ui/dist")
     api_prefixes: tuple[str, ...] = API_PREFIXES
     run_queues: bool = True
@@ -84,6 +92,7 @@ class LocalRuntime:
         self.app: Any = None
         self.moto: GatedMotoServer | None = None
         self.snapshotter: snapshot.Snapshotter | None = None
+        self.journal: journal.Journal | None = None
         self.runner: QueueRunner | None = None
         self.scheduler: Scheduler | None = None
         self.web: WebServer | None = None
@@ -96,6 +105,8 @@ class LocalRuntime:
 
     @property
     def moto_endpoint(self) -> str:
+        if self.config.external_moto:
+            return self.config.external_moto
         assert self.moto is not None
         host, port = self.moto.get_host_and_port()
         return f"http://{host}:{port}"
@@ -125,38 +136,43 @@ class LocalRuntime:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         if cfg.reset:
             self.snapshot_path.unlink(missing_ok=True)
+            for generation in journal.generations(self.state_dir):
+                journal.journal_path(self.state_dir, generation).unlink(missing_ok=True)
         self._set_env({"OMS_PREFIX": os.environ.get("OMS_PREFIX") or DEFAULT_PREFIX,
                        "JWT_SECRET": state.jwt_secret(self.state_dir),
                        "OMS_LOCAL_KEY_FILE": str(state.local_key_file(self.state_dir)),
                        "OMS_LOCAL": "1", **cfg.extra_env})
         for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
             os.environ.pop(var, None)
-        self.moto = start_moto(cfg.host, cfg.moto_port, self.gate)
-        self._set_env(aws_env(self.moto_endpoint, cfg.region))
-        self.timings["moto"] = time.perf_counter() - t0
-        restored = snapshot.restore(self.snapshot_path)      # SnapshotVersionError propagates
+        restored, since, replayed = self._start_emulator()
         self.timings["restore"] = time.perf_counter() - t0
         pseudo = Pseudo(cfg.account_id, cfg.region, "aws", os.environ["OMS_PREFIX"])
         self.provisioned = provision(self._resources(), self.moto_endpoint, pseudo)
         self._set_env(_template_env(pseudo, self.provisioned.attribute))
         self._relist_if_needed()
         self.timings["provision"] = time.perf_counter() - t0
-        log.info("emulator at %s: %s, %d resources created", self.moto_endpoint,
-                 "state restored" if restored else "fresh state", len(self.provisioned.created))
+        log.info("emulator at %s: %s, %d journaled changes replayed, %d resources created", self.moto_endpoint,
+                 "state restored" if restored else "fresh state", replayed, len(self.provisioned.created))
         self.app = self._app_source() if callable(self._app_source) and not hasattr(
             self._app_source, "handler_map") else self._app_source
         self.timings["app"] = time.perf_counter() - t0
         for source in getattr(self.app, "event_sources", []):
             if not isinstance(source, SQSEventConfig | ScheduledEventConfig):
                 log.warning("%s (%s) does not run in the local runtime", source.name, type(source).__name__)
-        self.snapshotter = snapshot.Snapshotter(self.snapshot_path, self.gate, cfg.snapshot_interval)
-        self.snapshotter.start()
+        if not cfg.external_moto:
+            self.snapshotter = snapshot.Snapshotter(self.snapshot_path, self.gate, cfg.snapshot_interval,
+                                                    self._start_journal(since) if cfg.journal else None)
+            if cfg.journal:
+                self.snapshotter.save_now()   # what was replayed and provisioned; the journal starts after it
+            self.snapshotter.start()
         self.web = WebServer(self.app, cfg.host, cfg.port, cfg.ui_dir, api_prefixes=cfg.api_prefixes)
         self.web.start()
         if cfg.run_queues:
             self.runner = QueueRunner(self.app, RunnerOptions(self.moto_endpoint, cfg.region, cfg.account_id,
                                                               cfg.visibility_timeout, cfg.idle_wait,
-                                                              wake_on_send=True))
+                                                              wake_on_send=not cfg.external_moto,
+                                                              concurrency=cfg.queue_concurrency,
+                                                              wait_seconds=1 if cfg.external_moto else 0))
             self.runner.start()
         if cfg.run_schedules:
             self.scheduler = Scheduler(self.app, SchedulerOptions(cfg.region, cfg.account_id, cfg.tick_scale,
@@ -174,6 +190,26 @@ class LocalRuntime:
         self.write_state()
         self.timings["ready"] = time.perf_counter() - t0
         return self
+
+    def _start_emulator(self) -> tuple[bool, int, int]:
+        """moto in this process, the snapshot and the journal put back: (restored, journal generation,
+        changes replayed). An external emulator keeps its own state."""
+        cfg = self.config
+        if not cfg.external_moto:
+            self.moto = start_moto(cfg.host, cfg.moto_port, self.gate)
+        self._set_env(aws_env(self.moto_endpoint, cfg.region))
+        if self.moto is None:
+            return False, 0, 0
+        restored = snapshot.restore(self.snapshot_path)      # SnapshotVersionError propagates
+        since = snapshot.journal_generation(self.snapshot_path)
+        return restored, since, journal.replay(self.state_dir, since, self.moto.app)
+
+    def _start_journal(self, since: int) -> journal.Journal:
+        assert self.moto is not None
+        self.journal = journal.Journal(self.state_dir)
+        self.journal.generation = max([since, *journal.generations(self.state_dir)])
+        self.moto.journal = self.journal
+        return self.journal
 
     def _base_state(self) -> dict[str, Any]:
         assert self.web is not None
@@ -211,6 +247,9 @@ class LocalRuntime:
         if self.moto is not None and self.moto.error is None:
             self.moto.stop()
             snapshot.reset_backends()
+        if self.journal is not None:
+            self.journal.close()
+            self.journal = None
         if self.state:
             self.state.update(status="stopped", stopped_at=datetime.now(UTC).isoformat(timespec="seconds"))
             self.write_state()
@@ -223,6 +262,49 @@ class LocalRuntime:
         self.runner = self.scheduler = None
         self.snapshotter = None
         self.context = None
+
+    def halt(self) -> None:
+        """For a process about to exit (SIGINT/SIGTERM): stop taking work, give running batches, functions
+        and stop hooks `stop_grace` seconds in all, then take the last snapshot with the emulator shut
+        for good (nothing is answered after it that it does not hold) and mark local.json stopped. No
+        thread is waited for beyond the grace: the caller exits the process right after (os._exit).
+        A batch cut short leaves its messages on the queue (the snapshot holds them in flight): they
+        come back after their visibility timeout, as when a Lambda times out."""
+        deadline = time.monotonic() + self.config.stop_grace
+        waits: list[threading.Thread] = []
+        for name, fn in (("web", self._stop_web), ("hooks", self._stopping_hooks),
+                         ("schedules", self._stop_schedules), ("queues", self._stop_queues)):
+            thread = threading.Thread(target=fn, name=f"halt-{name}", daemon=True)
+            thread.start()
+            waits.append(thread)
+        for thread in waits:
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                log.warning("%s still running at shutdown: left behind", thread.name)
+        if self.snapshotter is not None:
+            try:
+                self.snapshotter.stop(final=True, close=True)
+            except Exception:
+                log.exception("final snapshot failed; the previous one is kept")
+        if self.state:
+            self.state.update(status="stopped", stopped_at=datetime.now(UTC).isoformat(timespec="seconds"))
+            self.write_state()
+
+    def _stop_schedules(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop(self.config.stop_grace)
+
+    def _stop_queues(self) -> None:
+        if self.runner is not None:
+            self.runner.stop(self.config.stop_grace)
+
+    def _stop_web(self) -> None:
+        if self.web is not None:
+            self.web.stop()
+
+    def _stopping_hooks(self) -> None:
+        if self.context is not None and self.config.run_hooks:
+            hooks.run_stopping(self.context)
 
     def __enter__(self) -> LocalRuntime:
         return self.start()

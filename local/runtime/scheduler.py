@@ -123,7 +123,9 @@ class Scheduler:
                      self.clock.scale)
 
     def stop(self, timeout: float = 30.0) -> None:
+        """Running functions get `timeout` seconds in all to finish."""
         for worker in self.workers:
             worker.stop()
+        deadline = time.monotonic() + timeout
         for worker in self.workers:
-            worker.join(timeout)
+            worker.join(max(0.0, deadline - time.monotonic()))

@@ -4,7 +4,8 @@ every request, written atomically (temp file, fsync, rename) every interval and 
 back into a fresh moto before provisioning. A pickle is tied to moto's classes: a snapshot from another
 moto version is refused, never half-loaded.
 
-A hard kill (SIGKILL, power loss) loses the writes since the last snapshot: at most one interval."""
+A hard kill (SIGKILL, a crash) loses nothing answered: the changes since the last snapshot are in the
+journal (journal.py), replayed at the next start; without a journal, at most one interval is lost."""
 from __future__ import annotations
 
 import _thread
@@ -23,6 +24,8 @@ from typing import Any
 import moto
 from moto.backends import get_backend
 
+from local.runtime import moto_bounds
+from local.runtime.journal import Journal
 from local.runtime.moto_server import Gate
 
 log = logging.getLogger("local.snapshot")
@@ -89,10 +92,10 @@ def capture() -> dict[str, dict[str, dict[str, Any]]]:
     return state
 
 
-def dumps(state: dict[str, Any]) -> bytes:
+def dumps(state: dict[str, Any], journal_generation: int = 0) -> bytes:
     buffer = io.BytesIO()
     header = {"format": FORMAT, "moto": moto.__version__, "python": list(sys.version_info[:2]),
-              "saved_at": time.time()}
+              "saved_at": time.time(), "journal": journal_generation}
     pickle.dump(header, buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _dispatch_table()
@@ -120,12 +123,34 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
         os.close(dir_fd)
 
 
-def save(path: Path, gate: Gate) -> SnapshotStats:
+def save(path: Path, gate: Gate, *, close: bool = False, journal: Journal | None = None) -> SnapshotStats:
+    """`close`: the gate stays shut after the snapshot (the process exits next). `journal`: the changes
+    after this capture go to its next generation, and the older ones are dropped once the file is down."""
     started = time.perf_counter()
-    with gate.exclusive():      # no request runs while the backends are pickled
-        data = dumps(capture())
+    if close:
+        gate.close()
+        data = _capture_and_rotate(journal)
+    else:
+        with gate.exclusive():      # no request runs while the backends are pickled
+            data = _capture_and_rotate(journal)
     write_atomic(path, data)
+    if journal is not None:
+        journal.forget_before(journal.generation)
     return SnapshotStats(path, len(data), time.perf_counter() - started)
+
+
+def _capture_and_rotate(journal: Journal | None) -> bytes:
+    if journal is None:
+        return dumps(capture())
+    generation = journal.generation + 1
+    data = dumps(capture(), generation)
+    journal.rotate(generation)
+    return data
+
+
+def journal_generation(path: Path) -> int:
+    """The journal generation that follows the snapshot at `path` (0: none, or a snapshot without one)."""
+    return int(read_header(path).get("journal", 0)) if path.exists() else 0
 
 
 def read_header(path: Path) -> dict[str, Any]:
@@ -153,6 +178,7 @@ def restore(path: Path) -> bool:
             account_backends = live[account]
             for region, backend in regions.items():
                 dict.__setitem__(account_backends, region, backend)
+    moto_bounds.bound_restored(get_backend("sqs"))
     log.info("restored %s (saved %s)", path, time.strftime("%Y-%m-%d %H:%M:%S",
                                                              time.localtime(header["saved_at"])))
     return True
@@ -167,8 +193,9 @@ def reset_backends() -> None:
 class Snapshotter:
     """Saves every `interval` seconds when the emulator served requests since the last save."""
 
-    def __init__(self, path: Path, gate: Gate, interval: float) -> None:
+    def __init__(self, path: Path, gate: Gate, interval: float, journal: Journal | None = None) -> None:
         self.path = path
+        self.journal = journal
         self._gate = gate
         self._interval = interval
         self._stop = threading.Event()
@@ -182,10 +209,10 @@ class Snapshotter:
             self._thread = threading.Thread(target=self._loop, name="local-snapshot", daemon=True)
             self._thread.start()
 
-    def save_now(self) -> SnapshotStats:
+    def save_now(self, *, close: bool = False) -> SnapshotStats:
         with self._lock:
             changes = self._gate.changes
-            self.last = save(self.path, self._gate)
+            self.last = save(self.path, self._gate, close=close, journal=self.journal)
             self._saved_changes = changes
             log.debug("snapshot %d bytes in %.3fs", self.last.bytes, self.last.seconds)
             return self.last
@@ -199,9 +226,11 @@ class Snapshotter:
             except Exception:
                 log.exception("snapshot failed; the previous one is kept")
 
-    def stop(self, final: bool = True) -> None:
+    def stop(self, final: bool = True, *, close: bool = False) -> None:
+        """`close`: the final snapshot shuts the gate for good (see Gate.close). A periodic save under
+        way finishes first (the lock); the loop itself is not waited for."""
         self._stop.set()
-        if self._thread is not None:
+        if self._thread is not None and not close:
             self._thread.join(timeout=30)
         if final:
-            self.save_now()
+            self.save_now(close=close)

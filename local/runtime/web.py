@@ -51,6 +51,12 @@ def is_api_path(path: str, prefixes: tuple[str, ...] = API_PREFIXES) -> bool:
     return path.split("?", 1)[0].startswith(prefixes)
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: a burst of new connections (a browser opening six, a
+    # load test) was reset by the kernel before a thread could accept them
+    request_queue_size = 128
+
+
 class WebServer:
     def __init__(self, app: Any, host: str, port: int, ui_dir: Path | None, *,
                  api_prefixes: tuple[str, ...] = API_PREFIXES, lambda_timeout: int = 900, https: bool = False
@@ -62,7 +68,7 @@ class WebServer:
         self.ui_dir = ui_dir
         self.api_prefixes = api_prefixes
         self.ui_headers = ui_headers(https)     # https: only behind a TLS-terminating proxy; HSTS then
-        self.server = ThreadingHTTPServer((host, port), self._handler_class())
+        self.server = _Server((host, port), self._handler_class())
         self.server.daemon_threads = True
         self.host = host
         self.port = int(self.server.server_address[1])
@@ -87,6 +93,8 @@ class WebServer:
             protocol_version = "HTTP/1.1"
             server_version = "qihang-oms-local"
 
+            def version_string(self) -> str:
+                return self.server_version      # the Server header names no Python version
             def log_message(self, format: str, *args: Any) -> None:
                 log.debug("%s " + format, self.address_string(), *args)
 

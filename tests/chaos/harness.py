@@ -108,12 +108,13 @@ def pull_all(world: World, job_no: int) -> None:
     for shop, _demo in world.shops.values():
         for stream in ("orders", "after_sales"):
             job = PullJobMessage(shop_id=shop.shop_id, stream=stream, job_id=f"{shop.shop_id}-{stream}-{job_no}")
-            for _attempt in range(6):
+            for _attempt in range(6):       # a failed pull ends; the next tick (here: at once) pulls again
                 try:
-                    run_pull(job, deps)
-                    break
+                    entry = run_pull(job, deps)
                 except TransientError:
                     continue
+                if entry is None or entry.outcome != "error":
+                    break
 
 
 def deliver_all(world: World, chaos: Chaos, handle: Callable[[str, str], None]) -> None:

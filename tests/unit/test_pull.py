@@ -83,8 +83,7 @@ def test_given_a_failure_mid_range_then_the_watermark_stops_at_the_last_whole_wi
             raise TransientError("HTTP 502")
         return original(start, end)
     client.list_orders = flaky
-    with pytest.raises(TransientError):
-        run_pull(job(2), deps)
+    run_pull(job(2), deps)       # the job ends (its message goes): the next tick pulls again from here
     cursor = deps.sync.get_cursor("s1", Stream.ORDERS)
     assert first < cursor.watermark < deps.clock.now() - client.settle_lag
     assert "502" in cursor.last_error and cursor.lease_owner == ""
