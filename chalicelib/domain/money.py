@@ -45,13 +45,16 @@ def fen_value(value: Amount) -> int:
 def _decimal(value: Amount) -> Decimal:
     if value is None or (isinstance(value, str) and not value.strip()):
         return Decimal(0)
-    text = None if isinstance(value, Decimal) else str(value).strip()
-    if text is not None and not _NUMBER.fullmatch(text):
-        raise ValueError(f"not an amount: {str(value)[:40]!r}")
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError(f"not an amount: {str(value)[:40]!r}") from exc
+    if isinstance(value, Decimal):
+        number = value
+    else:
+        text = str(value).strip()
+        if not _NUMBER.fullmatch(text):
+            raise ValueError(f"not an amount: {text[:40]!r}")
+        try:
+            number = Decimal(text)
+        except InvalidOperation as exc:
+            raise ValueError(f"not an amount: {text[:40]!r}") from exc
     if not number.is_finite() or abs(number) >= _LIMIT:
         raise ValueError(f"not an amount: {str(value)[:40]!r}")
     return number

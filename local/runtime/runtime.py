@@ -160,24 +160,10 @@ class LocalRuntime:
             if not isinstance(source, SQSEventConfig | ScheduledEventConfig):
                 log.warning("%s (%s) does not run in the local runtime", source.name, type(source).__name__)
         if not cfg.external_moto:
-            self.snapshotter = snapshot.Snapshotter(self.snapshot_path, self.gate, cfg.snapshot_interval,
-                                                    self._start_journal(since) if cfg.journal else None)
-            if cfg.journal:
-                self.snapshotter.save_now()   # what was replayed and provisioned; the journal starts after it
-            self.snapshotter.start()
+            self._start_snapshots(since)
         self.web = WebServer(self.app, cfg.host, cfg.port, cfg.ui_dir, api_prefixes=cfg.api_prefixes)
         self.web.start()
-        if cfg.run_queues:
-            self.runner = QueueRunner(self.app, RunnerOptions(self.moto_endpoint, cfg.region, cfg.account_id,
-                                                              cfg.visibility_timeout, cfg.idle_wait,
-                                                              wake_on_send=not cfg.external_moto,
-                                                              concurrency=cfg.queue_concurrency,
-                                                              wait_seconds=1 if cfg.external_moto else 0))
-            self.runner.start()
-        if cfg.run_schedules:
-            self.scheduler = Scheduler(self.app, SchedulerOptions(cfg.region, cfg.account_id, cfg.tick_scale,
-                                                                  cfg.fire_schedules_on_start))
-            self.scheduler.start()
+        self._start_workers()
         self.timings["serving"] = time.perf_counter() - t0
         self.state = self._base_state()
         web_url = self.web.url
@@ -190,6 +176,28 @@ class LocalRuntime:
         self.write_state()
         self.timings["ready"] = time.perf_counter() - t0
         return self
+
+    def _start_snapshots(self, since: int) -> None:
+        cfg = self.config
+        self.snapshotter = snapshot.Snapshotter(self.snapshot_path, self.gate, cfg.snapshot_interval,
+                                                self._start_journal(since) if cfg.journal else None)
+        if cfg.journal:
+            self.snapshotter.save_now()   # what was replayed and provisioned; the journal starts after it
+        self.snapshotter.start()
+
+    def _start_workers(self) -> None:
+        cfg = self.config
+        if cfg.run_queues:
+            self.runner = QueueRunner(self.app, RunnerOptions(self.moto_endpoint, cfg.region, cfg.account_id,
+                                                              cfg.visibility_timeout, cfg.idle_wait,
+                                                              wake_on_send=not cfg.external_moto,
+                                                              concurrency=cfg.queue_concurrency,
+                                                              wait_seconds=1 if cfg.external_moto else 0))
+            self.runner.start()
+        if cfg.run_schedules:
+            self.scheduler = Scheduler(self.app, SchedulerOptions(cfg.region, cfg.account_id, cfg.tick_scale,
+                                                                  cfg.fire_schedules_on_start))
+            self.scheduler.start()
 
     def _start_emulator(self) -> tuple[bool, int, int]:
         """moto in this process, the snapshot and the journal put back: (restored, journal generation,
@@ -244,24 +252,30 @@ class LocalRuntime:
                 self.snapshotter.stop(final=True)
             except Exception:
                 log.exception("final snapshot failed; the previous one is kept")
+        self._stop_emulator()
+        if self.state:
+            self.state.update(status="stopped", stopped_at=datetime.now(UTC).isoformat(timespec="seconds"))
+            self.write_state()
+        self._restore_env()
+        self.moto = self.web = None
+        self.runner = self.scheduler = None
+        self.snapshotter = None
+        self.context = None
+
+    def _stop_emulator(self) -> None:
         if self.moto is not None and self.moto.error is None:
             self.moto.stop()
             snapshot.reset_backends()
         if self.journal is not None:
             self.journal.close()
             self.journal = None
-        if self.state:
-            self.state.update(status="stopped", stopped_at=datetime.now(UTC).isoformat(timespec="seconds"))
-            self.write_state()
+
+    def _restore_env(self) -> None:
         for key, value in self._saved_env.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        self.moto = self.web = None
-        self.runner = self.scheduler = None
-        self.snapshotter = None
-        self.context = None
 
     def halt(self) -> None:
         """For a process about to exit (SIGINT/SIGTERM): stop taking work, give running batches, functions
