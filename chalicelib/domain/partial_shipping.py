@@ -17,7 +17,6 @@ class PartialMode(StrEnum):
     QUANTITIES = "quantities"          # one call per parcel, naming lines and quantities
     LINES = "lines"                    # one call per parcel naming whole lines: a line goes with its last parcel
     WHOLE_ALL_NUMBERS = "whole_order_all_numbers"   # one whole-order call at the last parcel, every number
-    WHOLE_ONE_NUMBER = "whole_order_one_number"     # one whole-order call at the last parcel, one number
 
 
 @dataclass(frozen=True)
@@ -32,13 +31,15 @@ PARTIAL: dict[str, PlatformPartial] = {
                               "split by sub-order (oid): a sub-order ships once, with its last parcel"),
     "jd": PlatformPartial(PartialMode.WHOLE_ALL_NUMBERS, "jingdong.pop.order.shipment logiNo=<n1,n2>",
                           "whole orders only: one call at the last parcel naming every tracking no."),
-    "pdd": PlatformPartial(PartialMode.WHOLE_ONE_NUMBER, "pdd.logistics.online.send",
-                           "whole orders only, one tracking no.: sent at the last parcel with the first "
-                           "parcel's number [I]"),
+    "pdd": PlatformPartial(PartialMode.WHOLE_ALL_NUMBERS,
+                           "pdd.logistics.online.send + pdd.order.upload.extra.logistics (extra_track_type=1)",
+                           "whole orders only, one tracking no. per send: at the last parcel the first "
+                           "number ships the order and the others go up as extra parcels (分包发货)"),
     "douyin": PlatformPartial(PartialMode.LINES, "order.logisticsAddSinglePack order_id_list=<sku orders>",
                               "split by sku order: a sku order ships once, with its last parcel [I]"),
-    "wechat": PlatformPartial(PartialMode.QUANTITIES, "/channels/ec/order/delivery/send product_infos",
-                              "any lines and quantities per parcel (product_cnt)"),
+    "wechat": PlatformPartial(PartialMode.LINES, "/channels/ec/order/delivery/send product_infos",
+                              "split by SKU: the units of one SKU travel in one parcel (WeChat's split-delivery "
+                              "rule), so a SKU ships with its last parcel"),
     "kuaishou": PlatformPartial(PartialMode.QUANTITIES, "open.order.goods.split.deliver",
                                 "any lines and quantities per parcel (deliveryNum), 10 partial / 40 all"),
     "xhs": PlatformPartial(PartialMode.LINES, "order.orderDeliver unpack=true skuIdList",
@@ -91,10 +92,6 @@ def plan_ship_back(platform: str, order_lines: Sequence[tuple[str, int]], earlie
                             f"remaining lines ship ({left})")
     parcels = _distinct([(s.carrier_code, s.tracking_no) for s in earlier] + list(own))
     ids = tuple(s.shipment_id for s in deferred)
-    if partial.mode is PartialMode.WHOLE_ONE_NUMBER:
-        first = parcels[0]
-        return ShipBackPlan(True, True, (), (first,), ids,
-                            f"{platform} takes one tracking no. per order: sent {first[1]} for every parcel")
     return ShipBackPlan(True, True, (), tuple(parcels), ids,
                         f"sent with every parcel's number: {', '.join(n for _, n in parcels)}")
 

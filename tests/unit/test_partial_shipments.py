@@ -77,11 +77,11 @@ def test_given_jd_when_one_of_two_units_ships_then_deferred_and_the_last_parcel_
     assert world.deps.orders.get(world.order_id).status is OrderStatus.SHIPPED
 
 
-def test_given_pdd_when_the_order_ships_in_two_parcels_then_one_call_with_one_number() -> None:
+def test_given_pdd_when_the_order_ships_in_two_parcels_then_one_call_at_the_last_naming_both() -> None:
     world = World(Platform.PDD)
     world.ship(world.post("PD0001", [("1", 2)]))
     world.ship(world.post("PD0002"))
-    assert [(r.tracking_no, r.parcels, r.line_ids) for r in world.client.requests] == [("PD0001", (), ())]
+    assert [([n for _, n in r.parcels], r.line_ids) for r in world.client.requests] == [(["PD0001", "PD0002"], ())]
 
 
 def test_given_kuaishou_then_each_parcel_goes_as_a_split_delivery_with_its_quantities() -> None:
@@ -92,8 +92,9 @@ def test_given_kuaishou_then_each_parcel_goes_as_a_split_delivery_with_its_quant
         (ShipLine("1", 1, False),), (ShipLine("1", 1, True), ShipLine("2", 1, True))]
 
 
-def test_given_taobao_when_a_line_is_split_then_it_goes_with_its_last_parcel_by_sub_order() -> None:
-    world = World(Platform.TAOBAO)
+@pytest.mark.parametrize("platform", [Platform.TAOBAO, Platform.WECHAT, Platform.XHS, Platform.DOUYIN])
+def test_given_a_line_split_over_parcels_then_it_goes_with_its_last_parcel(platform: Platform) -> None:
+    world = World(platform)
     assert world.ship(world.post("TB0001", [("1", 1), ("2", 1)])).ship_back is ShipBack.SENT
     assert world.ship(world.post("TB0002")).ship_back is ShipBack.SENT
     assert [r.line_ids for r in world.client.requests] == [("2",), ("1",)]
