@@ -144,9 +144,17 @@ def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, ord
     if order is None:
         return Outcome.NOTHING
     now = clock.now()
-    sent = list(shipments(order_id)) if shipments is not None else []
     refunded = [line for line in order.lines if line.refund_state is RefundState.REFUNDED]
+    waiting = order.status in (OrderStatus.PENDING_PAYMENT, OrderStatus.AWAITING_SHIPMENT) and not refunded
+    # an order that has not shipped has no confirmed shipment to deduct (its confirmation settles it): no read
+    sent = list(shipments(order_id)) if shipments is not None and not waiting else []
     live = [line for line in order.lines if line.refund_state is not RefundState.REFUNDED]
+    if order.status in (OrderStatus.SHIPPED, OrderStatus.COMPLETED):
+        deduct_for_order(ledger, order, now, live, sent)
+        if refunded:
+            release_for_order(ledger, order, now, refunded, sent)
+        _mark_out_of_stock(orders, clock, order, False)
+        return Outcome.DEDUCTED
     deduct_for_order(ledger, order, now, None, sent)      # goods that left, whatever the status says now
     if order.status is OrderStatus.CANCELLED:
         release_for_order(ledger, order, now, None, sent)
@@ -154,10 +162,6 @@ def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, ord
         return Outcome.RELEASED
     if refunded:
         release_for_order(ledger, order, now, refunded, sent)
-    if order.status in (OrderStatus.SHIPPED, OrderStatus.COMPLETED):
-        deduct_for_order(ledger, order, now, live, sent)
-        _mark_out_of_stock(orders, clock, order, False)
-        return Outcome.DEDUCTED
     if order.status is OrderStatus.PARTIALLY_SHIPPED:
         live = [line for line in live if line.shipped_quantity == 0]     # shipped lines were reserved
     elif order.status is not OrderStatus.AWAITING_SHIPMENT:
