@@ -69,9 +69,13 @@ def units_of(shipment: Shipment, order: Order) -> dict[str, int]:
 def deduct_shipment(ledger: StockLedger, order: Order, shipment: Shipment, now: datetime) -> int:
     """Deducts one shipment's units; returns how many movements it wrote (0 on a replay)."""
     units = units_of(shipment, order)
+    todo = needs(line for line in order.lines if line.line_id in units)
+    done = ledger.existing((n.sku_code, shipment_key(shipment.shipment_id, n)) for n in todo)   # one read
     written = 0
-    for need in needs(line for line in order.lines if line.line_id in units):
+    for need in todo:
         key = shipment_key(shipment.shipment_id, need)
+        if key in done:
+            continue
         _reserve_if_missing(ledger, order, need, now)
         result = _deduct(ledger, need.sku_code, units[need.line_id] * need.quantity, key,
                          f"shipment:{shipment.shipment_id}", order.order_id, shipment.shipment_id, now,
