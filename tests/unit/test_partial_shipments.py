@@ -144,3 +144,33 @@ def test_given_too_little_on_hand_then_on_hand_stops_at_zero_and_a_discrepancy_i
         ("ERP-1", 1, shipment.shipment_id), ("ERP-2", 1, shipment.shipment_id)}
     world.ship(shipment)
     assert len(world.deps.stock.discrepancies(open_only=True).items) == 2, "a redelivery records nothing again"
+
+
+def test_given_a_refunded_line_then_the_rest_in_one_parcel_is_the_whole_order_for_the_platform() -> None:
+    from chalicelib.domain.partial_shipping import plan_ship_back
+    from chalicelib.domain.shipping import Shipment, ShipmentLine
+    parcel = Shipment("S1-9001-ZTO-1", "S1-9001", "S1", "ZTO", "1", (ShipmentLine("1", 2),),
+                      ShipmentStatus.PENDING, T0, "erp:test")
+    for platform in ("jd", "pdd", "kuaishou", "taobao"):
+        plan = plan_ship_back(platform, [("1", 2)], [], parcel)       # line 2 refunded: not a line to ship
+        assert plan.send and plan.whole_order and plan.parcels == (("ZTO", "1"),), platform
+
+
+def test_given_a_line_split_and_another_sent_then_the_deferred_parcel_is_covered_when_its_line_completes() -> None:
+    from dataclasses import replace
+
+    from chalicelib.domain.partial_shipping import plan_ship_back
+    from chalicelib.domain.shipping import Shipment, ShipmentLine
+
+    def parcel(no: str, *lines: tuple[str, int], back: ShipBack = ShipBack.PENDING) -> Shipment:
+        return Shipment(f"S-{no}", "S1-9001", "S1", "ZTO", no, tuple(ShipmentLine(i, q) for i, q in lines),
+                        ShipmentStatus.CONFIRMED, T0, "erp:test", ship_back=back)
+    order = [("1", 2), ("2", 1)]
+    first = plan_ship_back("taobao", order, [], parcel("A", ("1", 1)))
+    assert not first.send and "still to ship" in first.note
+    earlier = [parcel("A", ("1", 1), back=ShipBack.DEFERRED)]
+    second = plan_ship_back("taobao", order, earlier, parcel("B", ("2", 1)))
+    assert second.send and [x.line_id for x in second.lines] == ["2"] and second.covers == ()
+    earlier.append(replace(parcel("B", ("2", 1)), ship_back=ShipBack.SENT))
+    third = plan_ship_back("taobao", order, earlier, parcel("C", ("1", 1)))
+    assert [x.line_id for x in third.lines] == ["1"] and third.covers == ("S-A",) and not third.whole_order
