@@ -59,12 +59,17 @@ def _decode(tp: Any, value: Any) -> Any:
     if origin in (dict, typing.Mapping, collections.abc.Mapping) or tp is dict:
         return dict(value)
     if isinstance(tp, type):
-        if issubclass(tp, Enum):
-            return tp(value)
-        if issubclass(tp, datetime):
-            return parse_time(value)
-        if dataclasses.is_dataclass(tp):
-            return from_doc(tp, value)
+        return _decode_class(tp, value)
+    return value
+
+
+def _decode_class(tp: type, value: Any) -> Any:
+    if issubclass(tp, Enum):
+        return tp(value)
+    if issubclass(tp, datetime):
+        return parse_time(value)
+    if dataclasses.is_dataclass(tp):
+        return from_doc(tp, value)
     return value
 
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from chalicelib.domain.orders import LineItem, Order, Receiver, SkuLink
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
 from chalicelib.platforms.base import (
@@ -42,3 +43,19 @@ def canonical_case(case_id: str, order_no: str, *, minutes: int = 0,
                               platform_status=status.value.upper(), platform_type=type.value, refund_fen=3580,
                               reason="不想要了", created_at=T0, modified_at=at, raw={"refund_id": case_id})
     return replace(case, **kw)  # type: ignore[arg-type]
+
+
+# a stored Order (not a platform's canonical one), as the repository suites and their users write it
+STORED_T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+
+
+def make_order(n: int, shop: str = "shopA", **kw: object) -> Order:
+    at = STORED_T0 + timedelta(minutes=n)
+    base = Order(order_id=f"{shop}-{n}", shop_id=shop, platform=Platform.TAOBAO, order_no=str(n),
+                 status=OrderStatus.AWAITING_SHIPMENT, platform_status="WAIT_SELLER_SEND_GOODS",
+                 lines=(LineItem("l1", "sku1", "p1", "MC-1", "T恤", "白色 M", 2, 1990, 3580, 400,
+                                 links=(SkuLink("MC-1", 1),)),),
+                 created_at=at, modified_at=at, updated_at=at, total_fen=3980, paid_fen=3580,
+                 receiver=Receiver("张*", "138****0000", "浙江省", "杭州市", "西湖区", "文三路****"),
+                 version=n)
+    return replace(base, **kw)  # type: ignore[arg-type]

@@ -1,34 +1,69 @@
-"""Finds the client for a shop's platform. Imports the platform package on first use: a Lambda that
-talks to one platform should not pay for importing the other six."""
+"""The platform packages, by name: the one module that imports them by name. Each package's spec.py
+declares what the OMS may know about the platform (platform_spec.PlatformSpec); services read those facts
+here. The client is imported on first use: a Lambda that talks to one platform should not pay for
+importing the other six (the specs are small and import no client)."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import PlatformClient, ShopCredentials
-from chalicelib.platforms.http import Transport
+from chalicelib.platforms.platform_spec import PlatformSpec
 
-_PACKAGES = {
-    Platform.TAOBAO: "taobao", Platform.JD: "jd", Platform.PDD: "pdd", Platform.DOUYIN: "douyin",
-    Platform.WECHAT: "wechat", Platform.KUAISHOU: "kuaishou", Platform.XHS: "xhs",
-}
+if TYPE_CHECKING:
+    from chalicelib.platforms.base import PlatformClient, ShopCredentials
+    from chalicelib.platforms.http import Transport
+
+PACKAGES = ("taobao", "jd", "pdd", "douyin", "wechat", "kuaishou", "xhs")
 
 
-def client_for(credentials: ShopCredentials, transport: Transport | None = None) -> PlatformClient:
-    package = _PACKAGES.get(credentials.platform)
-    if package is None:
+@cache
+def specs() -> tuple[PlatformSpec, ...]:
+    return tuple(importlib.import_module(f"chalicelib.platforms.{package}.spec").SPEC for package in PACKAGES)
+
+
+def spec_of(platform: Platform | str) -> PlatformSpec | None:
+    """None for a channel with no platform package (offline shops) or a name we do not know."""
+    return next((spec for spec in specs() if spec.platform == platform), None)
+
+
+def require_spec(platform: Platform | str) -> PlatformSpec:
+    spec = spec_of(platform)
+    if spec is None:
+        raise ValueError(f"no platform package for {platform!r}")
+    return spec
+
+
+def mapping_module(platform: Platform | str) -> ModuleType:
+    return importlib.import_module(f"chalicelib.platforms.{require_spec(platform).package}.mapping")
+
+
+def carrier_tables(platform: Platform | str) -> list[Mapping[str, str]]:
+    """The platform's carrier tables (our code -> theirs) named by its spec, the shipping one first."""
+    mapping = mapping_module(platform)
+    return [getattr(mapping, table) for table in require_spec(platform).carrier_tables]
+
+
+def client_for(credentials: ShopCredentials, transport: Transport | None = None, **options: Any) -> PlatformClient:
+    """`options` go to the package's create_client as they are (WeChat's token_cache)."""
+    spec = spec_of(credentials.platform)
+    if spec is None:
         raise ValueError(f"no client for platform {credentials.platform}")
-    module = importlib.import_module(f"chalicelib.platforms.{package}.client")
-    client: PlatformClient = module.create_client(credentials, transport or Transport())
+    from chalicelib.platforms.http import Transport
+    module = importlib.import_module(f"chalicelib.platforms.{spec.package}.client")
+    client: PlatformClient = module.create_client(credentials, transport or Transport(), **options)
     return client
 
 
 def supported_platforms() -> list[Platform]:
     available = []
-    for platform, package in _PACKAGES.items():
+    for spec in specs():
         try:
-            importlib.import_module(f"chalicelib.platforms.{package}.client")
+            importlib.import_module(f"chalicelib.platforms.{spec.package}.client")
         except ModuleNotFoundError:
             continue
-        available.append(platform)
+        available.append(spec.platform)
     return available

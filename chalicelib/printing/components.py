@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from chalicelib.domain.platform import Platform
+from chalicelib.platforms import registry
 from chalicelib.printing import cainiao_style, jd_style, wechat_style
 from chalicelib.printing.messages import (
     ComponentSpec,
@@ -40,29 +41,8 @@ __all__ = [
 ]
 
 
-COMPONENTS: Mapping[Platform, ComponentSpec] = {
-    Platform.TAOBAO: ComponentSpec(
-        Platform.TAOBAO, Family.CAINIAO, "ws://127.0.0.1:13528", "wss://127.0.0.1:13529",
-        notify_types=("render", "print"),
-    ),
-    # PDD pushes its result as PrintResultNotify (gavin-hao/ec-print maps it to notifyPrintResult).
-    Platform.PDD: ComponentSpec(
-        Platform.PDD, Family.CAINIAO, "ws://127.0.0.1:5000", "wss://127.0.0.1:18653",
-        notify_cmds=("PrintResultNotify", "notifyPrintResult"),
-    ),
-    # wss://localhost:13999 appears only commented out in one client: not verified, so not offered.
-    Platform.DOUYIN: ComponentSpec(Platform.DOUYIN, Family.CAINIAO, "ws://127.0.0.1:13888"),
-    Platform.KUAISHOU: ComponentSpec(
-        Platform.KUAISHOU, Family.CAINIAO, "ws://127.0.0.1:16888/ks/printer", custom_data_key="customData",
-    ),
-    # New e-waybill (billVersion=2) component; the old one listens on 14528. Seen in one ERP client only.
-    Platform.XHS: ComponentSpec(
-        Platform.XHS, Family.CAINIAO, "ws://127.0.0.1:10818", preview_type="image", known_content=False,
-    ),
-    # Protocol "2" needs JD print component >= 3.3.2.7.
-    Platform.JD: ComponentSpec(Platform.JD, Family.JD, "ws://127.0.0.1:9113", version="2"),
-    Platform.WECHAT: ComponentSpec(Platform.WECHAT, Family.WECHAT, "ws://127.0.0.1:12705", version="2.0"),
-}
+# Each platform's component is declared in its spec (chalicelib/platforms/<p>/spec.py).
+COMPONENTS: Mapping[Platform, ComponentSpec] = {spec.platform: spec.print_component for spec in registry.specs()}
 
 XHS_LEGACY_URL = "ws://127.0.0.1:14528"
 

@@ -7,10 +7,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal
 from typing import Protocol
 
 from chalicelib.domain.catalog import ErpSku, ShopSku
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
+from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.shops import Shop
 from chalicelib.platforms.base import CanonicalProduct, CanonicalSku, PlatformClient
 from chalicelib.services.links import LinkDeps, auto_link_codes, auto_link_skus, reresolve_held
@@ -207,22 +209,23 @@ def import_erp_skus(erp: ErpSkuStore, links: LinkDeps, rows: Iterable[Row]) -> I
 def _row_sku(row: dict[str, str]) -> ErpSku:
     return validate_erp_sku(ErpSku(sku_code=row.get("sku_code", "").strip(), name=row.get("name", "").strip(),
                                    spec=row.get("spec", "").strip(), barcode=row.get("barcode", "").strip(),
-                                   price_fen=_fen(row.get("price_fen", ""), row.get("price", ""))))
+                                   price_fen=_price_cell(row.get("price_fen", ""), row.get("price", ""))))
 
 
-def _fen(fen: str, yuan: str) -> int:
-    from decimal import Decimal, InvalidOperation
+def _price_cell(fen: str, yuan: str) -> int:
+    """The CSV row's price: the price_fen column as it is, else the price column in yuan."""
     try:
         if fen.strip():
             return int(fen)
-        if yuan.strip():
-            value = Decimal(yuan.strip())
-            if value != value.quantize(Decimal("0.01")):
-                raise ValidationError("price: at most 2 decimals (yuan)", field="price")
-            return int(value * 100)
-    except (ValueError, InvalidOperation) as exc:
+        if not yuan.strip():
+            return 0
+        price = yuan_to_fen(yuan)
+    except ValueError as exc:
         raise ValidationError("price is not a number", field="price") from exc
-    return 0
+    # a seller's own price list: a sub-fen price is a typo to point out, not a sum to round
+    if Decimal(yuan.strip()) * 100 != price:
+        raise ValidationError("price: at most 2 decimals (yuan)", field="price")
+    return price
 
 
 MAX_IMPORT_ROWS = 5000

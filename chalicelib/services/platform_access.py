@@ -33,8 +33,7 @@ def client_for_shop(shops: SecretsSource, shop: Shop) -> PlatformClient:
     if shop.platform is Platform.WECHAT:
         # WeChat tokens come from appid + secret; one shared cache with a lease keeps concurrent Lambdas
         # from each fetching (and so revoking) the other's token
-        from chalicelib.platforms.wechat.client import create_client
         from chalicelib.storage.token_cache import DynamoTokenCache
-        return create_client(credentials_for(shop, secrets), transport,
-                             token_cache=DynamoTokenCache(shop.shop_id, getattr(shops, "envelope", None)))
+        return client_for(credentials_for(shop, secrets), transport,
+                          token_cache=DynamoTokenCache(shop.shop_id, getattr(shops, "envelope", None)))
     return client_for(credentials_for(shop, secrets), transport)

@@ -4,6 +4,7 @@ duplicate or replayed push enqueues nothing new; if sending fails the claim is g
 platform's retry gets another chance."""
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from chalicelib.services.ports import IdempotencyStore, Publisher, ShopRepositor
 
 log = logging.getLogger("oms.push")
 CLAIM_SECONDS = 7 * 24 * 3600    # platforms retry a push for up to a few days
+MAX_KEY = 128                    # SQS's limit on a deduplication id
 
 
 def accept(events: Iterable[PushEvent], shops: ShopRepository, claims: IdempotencyStore,
@@ -25,7 +27,7 @@ def accept(events: Iterable[PushEvent], shops: ShopRepository, claims: Idempoten
         if shop is None:
             log.warning("push for a seller we do not serve", extra={"platform": event.platform.value})
             continue
-        key = f"push:{event.platform.value}:{event.message_id}"
+        key = _key(event)
         if not claims.claim(key, CLAIM_SECONDS):
             continue
         try:
@@ -40,10 +42,19 @@ def accept(events: Iterable[PushEvent], shops: ShopRepository, claims: Idempoten
 
 def _message(shop: Shop, event: PushEvent) -> tuple[str, tuple[str, str, str]]:
     group = order_group(shop.shop_id, event.order_no or event.case_id)
-    dedup = f"push:{event.platform.value}:{event.message_id}"
+    dedup = _key(event)
     if event.kind == "after_sale":
         body = {"kind": "after_sale", "shop_id": shop.shop_id, "case_id": event.case_id, "order_no": event.order_no,
                 "source": "push"}
         return "after_sales", (json.dumps(body), group, dedup)
     body = {"kind": "order", "shop_id": shop.shop_id, "order_no": event.order_no, "source": "push"}
     return "orders", (json.dumps(body), group, dedup)
+
+
+def _key(event: PushEvent) -> str:
+    """The claim key and SQS deduplication id; a message id too long for SQS is hashed (the verifiers
+    already refuse ids that are not printable ASCII)."""
+    key = f"push:{event.platform.value}:{event.message_id}"
+    if len(key) <= MAX_KEY:
+        return key
+    return f"push:{event.platform.value}:sha256:{hashlib.sha256(event.message_id.encode()).hexdigest()}"

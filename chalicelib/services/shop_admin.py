@@ -14,6 +14,7 @@ from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationErr
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop, ShopSecrets
 from chalicelib.domain.status import ShopStatus
+from chalicelib.platforms import registry
 from chalicelib.platforms.base import TokenSet
 from chalicelib.services.shops import new_shop_id, register_shop
 
@@ -21,10 +22,10 @@ MAX_ATTEMPTS = 5
 PENDING_SELLER = "pending:"
 # Platforms whose token comes from the app credentials alone (Douyin self-built apps' authorization_self,
 # WeChat's appid + secret): "authorise" there is one call, no redirect.
-SELF_AUTHORISING = frozenset({Platform.DOUYIN, Platform.WECHAT})
+SELF_AUTHORISING = frozenset(spec.platform for spec in registry.specs() if spec.self_authorising)
 # Platforms whose token answer names the seller (Kuaishou's names the user's open_id instead): a
 # third-party-app shop there learns its seller id from the authorisation, elsewhere it must be given.
-SELLER_IN_TOKEN = frozenset({Platform.TAOBAO, Platform.JD, Platform.PDD, Platform.DOUYIN, Platform.XHS})
+SELLER_IN_TOKEN = frozenset(spec.platform for spec in registry.specs() if spec.seller_in_token)
 AWAITING_AUTHORISATION = "awaiting authorisation: open the authorise link and approve as the seller"
 
 

@@ -1,13 +1,18 @@
 """Refreshing shop tokens ahead of expiry (scheduled). One refresh at a time per shop across concurrent
 Lambdas: a conditional-write lease, then a re-read (a peer may have just refreshed), then the call. Kuaishou
 and Xiaohongshu rotate the refresh token, so a second refresh with the old one would fail and wrongly park
-the shop: the lease is what prevents that. A refresh the platform refuses marks the shop re-authorisation
-needed; every other shop carries on."""
+the shop: the lease is what prevents that. Only a refusal of the credentials themselves (AuthExpiredError:
+a dead refresh token or a frozen secret; SignatureRejectedError: a wrong app key or secret) marks the shop
+re-authorisation needed. Anything else (a 5xx, a wrong base URL's 404 or HTML page, a refused connection,
+an answer we cannot read) is a failure the next tick retries, and the pulls surface it as sync errors:
+parking a shop on it would stop its orders for a fault the seller cannot fix by authorising again. Every
+other shop carries on."""
 from __future__ import annotations
 
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
@@ -16,15 +21,22 @@ from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import ShopStatus
 from chalicelib.platforms.base import PlatformClient, TokenSet
-from chalicelib.platforms.errors import PlatformError, RateLimitedError, TransientError
+from chalicelib.platforms.errors import AuthExpiredError, PlatformError, SignatureRejectedError
 from chalicelib.services.ports import Clock
-from chalicelib.services.shop_admin import SELF_AUTHORISING, ShopStore, mark_reauth_needed, store_tokens
+from chalicelib.services.shop_admin import (
+    SELF_AUTHORISING,
+    ShopStore,
+    change_shop,
+    mark_reauth_needed,
+    store_tokens,
+)
 
 log = logging.getLogger("oms.tokens")
 
 LEASE = "token_refresh"
 LEASE_TTL = timedelta(minutes=2)
 DEFAULT_AHEAD = timedelta(hours=6)
+REFRESH_FAILING = "token refresh failing"
 # WeChat tokens live 2 h and its client refreshes them itself on use; the schedule only keeps watch
 AHEAD = {Platform.WECHAT: timedelta(minutes=20)}
 
@@ -79,18 +91,36 @@ def _refresh(shops: ShopStore, clients: Callable[[Shop], PlatformClient], shop: 
     try:
         client = clients(shop)
         tokens = _call(client, shop, secrets.refresh_token if secrets else "")
-    except (TransientError, RateLimitedError) as exc:
-        log.warning("token refresh failed, will retry", extra={"shop_id": shop.shop_id, "error": str(exc)})
-        return Refresh.FAILED
-    except PlatformError as exc:
+    except (AuthExpiredError, SignatureRejectedError) as exc:
         mark_reauth_needed(shops, shop.shop_id, f"token refresh refused ({exc.code or type(exc).__name__}): "
                                                 f"{exc}. Authorise the shop again.")
         return Refresh.REAUTH_NEEDED
+    except PlatformError as exc:
+        log.warning("token refresh failed, will retry", extra={"shop_id": shop.shop_id, "error": str(exc),
+                                                               "code": exc.code, "kind": type(exc).__name__})
+        return _failed(shops, shop.shop_id, f"{exc.code or type(exc).__name__}: {exc}")
+    except Exception as exc:   # an answer no parser foresaw: this shop's tick fails, not every shop's
+        log.exception("token refresh failed unexpectedly, will retry", extra={"shop_id": shop.shop_id})
+        return _failed(shops, shop.shop_id, f"unreadable answer ({type(exc).__name__})")
     if tokens is None:
         mark_reauth_needed(shops, shop.shop_id, "no refresh token: authorise the shop again or paste new tokens")
         return Refresh.REAUTH_NEEDED
     store_tokens(shops, shop.shop_id, tokens)
+    change_shop(shops, shop.shop_id, lambda s: replace(s, status_reason="")
+                if s.status_reason.startswith(REFRESH_FAILING) else None)
     return Refresh.REFRESHED
+
+
+def _failed(shops: ShopStore, shop_id: str, why: str) -> Refresh:
+    """Shown on an active shop (the UI prints its status_reason) until a refresh succeeds: the transport
+    has already retried, so the seller sees the fault, but the shop keeps syncing."""
+    def noted(shop: Shop) -> Shop | None:
+        if shop.status is not ShopStatus.ACTIVE or (shop.status_reason and not
+                                                     shop.status_reason.startswith(REFRESH_FAILING)):
+            return None
+        return replace(shop, status_reason=f"{REFRESH_FAILING} ({why}); retried every tick"[:300])
+    change_shop(shops, shop_id, noted)
+    return Refresh.FAILED
 
 
 def _call(client: PlatformClient, shop: Shop, refresh_token: str) -> TokenSet | None:

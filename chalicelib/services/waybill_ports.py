@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.waybills import ShopWaybillAccount, Waybill, WaybillStatus
+from chalicelib.platforms import registry
 from chalicelib.platforms.base import (
     PlatformClient,
 )
@@ -15,12 +16,8 @@ from chalicelib.services.shipments import ShipmentDeps
 
 MAX_BATCH = 100
 
-# Where the platform's print data carries no standard template and its client needs one passed. [I] the real
-# URL comes from each platform's template list API (logistics.templateList...), not called by the clients.
-STANDARD_TEMPLATES = {
-    "douyin": "https://lf3-cm.ecombdstatic.com/obj/logistics-davinci/template/{code}76x130.xml",
-    "jd": "https://template-content.jd.com/template-oss?tempCode=jdkd76x130",
-}
+# Where the platform's print data carries no standard template and its client needs one passed (the specs).
+STANDARD_TEMPLATES = {s.platform.value: s.standard_template for s in registry.specs() if s.standard_template}
 
 
 # ---------------------------------------------------------------- ports

@@ -11,12 +11,12 @@ from chalicelib.domain.errors import InvalidTransitionError, NotFoundError, Vali
 from chalicelib.domain.orders import Order
 from chalicelib.domain.status import RefundState
 from chalicelib.domain.waybills import Waybill
+from chalicelib.platforms import registry
 from chalicelib.services.waybills import WaybillDeps, waybills_of
 
 DOCUMENTS_PER_REQUEST = 10
 LABEL_SIZES = ("100x150", "76x130")
-PLATFORM_NAMES = {"taobao": "淘宝", "jd": "京东", "pdd": "拼多多", "douyin": "抖音", "wechat": "微信小店",
-                  "kuaishou": "快手", "xhs": "小红书"}
+PLATFORM_NAMES = {spec.platform.value: spec.name_zh for spec in registry.specs()}
 
 
 def _printable(deps: WaybillDeps, waybill_ids: Sequence[str]) -> list[Waybill]:
@@ -56,7 +56,7 @@ def print_job(deps: WaybillDeps, waybill_ids: Sequence[str], printer: str, *, pr
                                           preview=preview))
         except ValueError as exc:
             raise ValidationError(f"cannot print: {exc}", field="waybill_ids") from exc
-    name = "cainiao" if platform == "taobao" else platform
+    name = registry.require_spec(platform).print_component_name
     return {"component": {"name": name, "url": component_url(platform), "family": spec.family.value},
             "requests": requests, "get_printers": get_printers_message(platform, new_request_id())}
 

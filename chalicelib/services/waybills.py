@@ -5,7 +5,6 @@ through services/shipments (the ship-back goes through the platform-actions queu
 A batch never stops at one bad order: every order gets its own result."""
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -15,6 +14,7 @@ from chalicelib.domain.errors import ConflictError, DomainError, InvalidTransiti
 from chalicelib.domain.orders import Order
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.waybills import ShopWaybillAccount, Waybill, WaybillStatus
+from chalicelib.platforms import registry
 from chalicelib.platforms.base import (
     Address,
     CanonicalReceiver,
@@ -214,9 +214,9 @@ def our_carrier(platform: str, code: str) -> str:
     """The waybill account speaks the platform's carrier code; shipments speak ours (CARRIER_CODES)."""
     if code in CARRIER_CODES:
         return code
-    mapping = importlib.import_module(f"chalicelib.platforms.{platform}.mapping")
-    for table in ("CARRIERS", "EBILL_CARRIERS"):
-        for ours, theirs in getattr(mapping, table, {}).items():
+    tables = registry.carrier_tables(platform) if registry.spec_of(platform) else []
+    for table in tables:
+        for ours, theirs in table.items():
             if theirs == code:
                 return str(ours)
     raise ValidationError(f"carrier {code} of {platform} has no common code", field="carrier_code")

@@ -255,6 +255,12 @@ def _walk(client: PlatformClient, start: datetime, end: datetime) -> Iterator:
         cursor = stop
 
 
+def quick_server(app: SandboxPlatform) -> Iterator[SandboxServer]:
+    server = SandboxServer(app).start()
+    yield server
+    server.stop()
+
+
 def _parcel(order_no: str, tracking_no: str, lines: tuple[tuple[str, int], ...]) -> Shipment:
     return Shipment(shipment_id=f"{order_no}-{tracking_no}", order_id=order_no, shop_id="S", carrier_code="ZTO",
                     tracking_no=tracking_no, lines=tuple(ShipmentLine(i, q) for i, q in lines if q),

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.domain.errors import ConflictError
-from chalicelib.domain.orders import LineItem, Order, Receiver, SkuLink
+from chalicelib.domain.orders import Receiver
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop, ShopSecrets
 from chalicelib.domain.status import ErpHandoff, HoldReason, OrderStatus, ShopStatus
@@ -16,20 +16,9 @@ from chalicelib.domain.users import Role, User
 from chalicelib.services.ports import OrderQuery
 from tests import fakes
 from tests.aws import aws
+from tests.factories import make_order
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
-
-
-def make_order(n: int, shop: str = "shopA", **kw: object) -> Order:
-    at = T0 + timedelta(minutes=n)
-    base = Order(order_id=f"{shop}-{n}", shop_id=shop, platform=Platform.TAOBAO, order_no=str(n),
-                 status=OrderStatus.AWAITING_SHIPMENT, platform_status="WAIT_SELLER_SEND_GOODS",
-                 lines=(LineItem("l1", "sku1", "p1", "MC-1", "T恤", "白色 M", 2, 1990, 3580, 400,
-                                 links=(SkuLink("MC-1", 1),)),),
-                 created_at=at, modified_at=at, updated_at=at, total_fen=3980, paid_fen=3580,
-                 receiver=Receiver("张*", "138****0000", "浙江省", "杭州市", "西湖区", "文三路****"),
-                 version=n)
-    return replace(base, **kw)  # type: ignore[arg-type]
 
 
 @pytest.fixture(params=["fake", "dynamodb"])

@@ -38,6 +38,7 @@ from tests.contract.platform_suite import (
     ClientFactory,
     PlatformContract,
     fast_transport,
+    quick_server,
 )
 
 
@@ -352,12 +353,6 @@ class TestTaobaoContract(PlatformContract):
         body = _post(server, _signed(shop, {"method": "taobao.top.oaid.decrypt", "query_list": query}))
         [receiver] = body["top_oaid_decrypt_response"]["receiver_list"]["receiver"]
         assert receiver["name"].startswith(order.receiver.name_masked[0]) and "*" not in receiver["mobile"]
-
-
-def quick_server(app: TaobaoSandbox) -> Iterator[SandboxServer]:
-    server = SandboxServer(app).start()
-    yield server
-    server.stop()
 
 
 def _signed(shop: SandboxShop, params: dict[str, str], sign_method: str = "md5") -> dict[str, str]:

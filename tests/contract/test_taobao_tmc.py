@@ -12,8 +12,7 @@ from chalicelib.platforms.taobao.client import create_client
 from chalicelib.platforms.taobao.tmc import TmcFeed, to_event
 from local.sandbox.core import SHANGHAI, SandboxServer, SandboxShop
 from local.sandbox.taobao import TaobaoSandbox, create_sandbox
-from tests.contract.platform_suite import fast_transport
-from tests.contract.test_taobao_contract import quick_server
+from tests.contract.platform_suite import fast_transport, quick_server
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI)
 

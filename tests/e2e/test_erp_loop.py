@@ -32,7 +32,7 @@ from chalicelib.services.ingest import apply_snapshot
 from local.sandbox.core import SHANGHAI, SandboxServer
 from tests import fakes
 from tests.contract.platform_suite import fast_transport
-from tests.integration.test_erp_kit import ApiServer, erp_app, moto_world, new_client
+from tests.erp_kit import ApiServer, erp_app, moto_world, new_client
 
 PLATFORMS = ("taobao", "jd", "pdd", "douyin", "wechat", "kuaishou", "xhs")
 CARRIERS = ("ZTO", "YTO", "STO", "YUNDA", "SF", "JD", "EMS", "JTSD", "DBL", "YZPY")

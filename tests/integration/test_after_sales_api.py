@@ -25,8 +25,8 @@ from chalicelib.platforms.base import Address, RejectReason
 from chalicelib.platforms.errors import NotAllowedError
 from chalicelib.services.after_sales_ingest import apply_case
 from tests import fakes
+from tests.erp_kit import bearer, erp_app, moto_world, new_client, ready_order, signed
 from tests.factories import canonical_case
-from tests.integration.test_erp_kit import bearer, erp_app, moto_world, new_client, ready_order, signed
 
 _admin_app: Chalice | None = None
 MOVES = {"approve_refund": ({S.PENDING_REVIEW, S.SELLER_PROCESSING}, S.REFUNDED),

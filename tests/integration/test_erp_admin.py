@@ -14,7 +14,7 @@ from chalice.test import Client
 from chalicelib import bootstrap
 from chalicelib.domain.status import OrderStatus, ShipmentStatus
 from tests import fakes
-from tests.integration.test_erp_kit import bearer, erp_app, moto_world, ready_order, signed
+from tests.erp_kit import bearer, erp_app, moto_world, ready_order, signed
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from chalice.test import Client
 
 from chalicelib import bootstrap
 from chalicelib.domain.status import ErpHandoff, ShipmentStatus
-from tests.integration.test_erp_kit import erp_app, moto_world, new_client, ready_order, sign_headers, signed
+from tests.erp_kit import erp_app, moto_world, new_client, ready_order, sign_headers, signed
 
 
 @pytest.fixture
@@ -228,3 +228,7 @@ def test_given_an_erp_sku_when_its_stock_is_set_twice_with_one_key_then_applied_
     assert first.status_code == again.status_code == got.status_code == 200, first.body
     assert got.json_body == {"sku_code": "ERP-MC-1", "on_hand": 120, "reserved": 0, "available": 120}
     assert signed(world["client"], key_id, secret, "GET", "/erp/v1/stock/NOPE").status_code == 404
+
+
+def test_given_the_kit_then_the_erp_app_has_the_erp_routes() -> None:
+    assert "/erp/v1/orders/take" in erp_app().routes

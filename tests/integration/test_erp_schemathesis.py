@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 
 from chalicelib import bootstrap
 from chalicelib.api.openapi import spec
-from tests.integration.test_erp_kit import ApiServer, erp_app, moto_world, new_client, ready_order
+from tests.erp_kit import ApiServer, erp_app, moto_world, new_client, ready_order
 
 schema = schemathesis.openapi.from_dict(spec())
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]

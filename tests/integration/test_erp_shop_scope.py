@@ -15,7 +15,7 @@ from chalicelib import bootstrap
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import ErpHandoff
-from tests.integration.test_erp_kit import bearer, erp_app, moto_world, ready_order, signed
+from tests.erp_kit import bearer, erp_app, moto_world, ready_order, signed
 
 ALL = ["orders", "shipments", "after_sales", "stock", "webhooks"]
 
@@ -150,7 +150,7 @@ def test_given_the_document_then_operations_say_whether_shops_limit_them(world: 
 def ready(request: pytest.FixtureRequest, world: dict[str, Any]) -> Iterator[Any]:
     from chalicelib.storage.erp import DynamoHandoffQueue
     from tests import fakes
-    from tests.unit.test_erp_shop_scope import FakeHandoffQueue
+    from tests.erp_fakes import FakeHandoffQueue
     if request.param == "moto":
         yield DynamoHandoffQueue()
         return

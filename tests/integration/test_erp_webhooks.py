@@ -17,8 +17,8 @@ from chalicelib.codec import to_doc
 from chalicelib.domain.orders import SkuLink
 from chalicelib.domain.status import OrderStatus
 from chalicelib.messaging.messages import OrderMessage, order_group
+from tests.erp_kit import ErpReceiver, bearer, erp_app, moto_world, new_client
 from tests.factories import canonical_order
-from tests.integration.test_erp_kit import ErpReceiver, bearer, erp_app, moto_world, new_client
 
 
 class Links:

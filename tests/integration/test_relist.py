@@ -13,7 +13,7 @@ from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import HoldReason, OrderStatus
 from chalicelib.services.ports import OrderQuery
 from tests.aws import aws
-from tests.contract.test_repositories import make_order
+from tests.factories import make_order
 
 
 @pytest.fixture

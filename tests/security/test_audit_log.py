@@ -118,7 +118,7 @@ def test_given_an_unreachable_log_when_recording_then_none_and_no_exception() ->
 @pytest.fixture
 def world() -> Iterator[dict[str, Any]]:
     from app import app
-    from tests.integration.test_erp_kit import admin_users
+    from tests.erp_kit import admin_users
     log, orders, clock = InMemoryAuditLog(), fakes.InMemoryOrderRepository(), fakes.FixedClock(datetime.now(UTC))
     raw = _RawStore()
     with bootstrap.override(audit_log=log, users=admin_users(), orders=orders, clock=clock, raw_store=raw,
@@ -133,12 +133,12 @@ class _RawStore:
 
 
 def bearer(username: str) -> dict[str, str]:
-    from tests.integration.test_erp_kit import bearer as make
+    from tests.erp_kit import bearer as make
     return make(username)
 
 
 def add_order(w: dict[str, Any]) -> str:
-    from tests.contract.test_repositories import make_order
+    from tests.factories import make_order
     order = make_order(1, raw_ref="raw/o.json")
     w["orders"].add(order)
     return order.order_id

@@ -16,7 +16,7 @@ import pytest
 from chalice.test import Client
 
 from app import app
-from tests.integration.test_erp_kit import bearer, moto_world, new_client, sign_headers
+from tests.erp_kit import bearer, moto_world, new_client, sign_headers
 
 ADMIN, OPERATOR, VIEWER = "admin", "operator", "viewer"
 PUBLIC, PLATFORM, OAUTH = "public", "platform", "oauth"   # anonymous by design
@@ -221,7 +221,7 @@ def test_given_an_erp_client_scoped_to_shop_a_when_reading_a_shop_b_order_then_4
     from chalicelib import bootstrap
     from chalicelib.domain.platform import Platform
     from chalicelib.domain.shops import Shop
-    from tests.integration.test_erp_kit import ready_order
+    from tests.erp_kit import ready_order
     for shop_id in ("MA", "MB"):
         bootstrap.shops().add(Shop(shop_id, shop_id, Platform.TAOBAO, f"seller-{shop_id}", app_key="k"))
     scoped = {shop: new_client(("orders",), shop_ids=[shop], shops=bootstrap.shops()) for shop in ("MA", "MB")}

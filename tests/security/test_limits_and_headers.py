@@ -17,7 +17,7 @@ from chalicelib import bootstrap, security_headers
 from chalicelib.api import http as api_http
 from chalicelib.domain.users import Role
 from local.runtime.web import WebServer
-from tests.integration.test_erp_kit import admin_users, bearer
+from tests.erp_kit import admin_users, bearer
 
 
 @pytest.fixture

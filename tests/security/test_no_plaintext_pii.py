@@ -121,7 +121,7 @@ def _consume(client: Client, publisher: fakes.RecordingPublisher) -> list[str]:
 
 
 def _erp_and_admin_actions(client: Client, token: str, erp: tuple[str, str], order_ids: list[str]) -> None:
-    from tests.integration.test_erp_kit import signed
+    from tests.erp_kit import signed
     taken = signed(client, erp[0], erp[1], "POST", "/erp/v1/orders/take", {"limit": 20})
     assert taken.status_code == 200, taken.body
     order_id = order_ids[0]
@@ -132,7 +132,7 @@ def _erp_and_admin_actions(client: Client, token: str, erp: tuple[str, str], ord
 
 def _read_views(client: Client, token: str, erp: tuple[str, str], order_ids: list[str]) -> dict[str, str]:
     """What the admin and ERP APIs show after creation: every read a secret or PII could surface in."""
-    from tests.integration.test_erp_kit import signed
+    from tests.erp_kit import signed
     paths = ["/admin/shops", "/admin/erp/clients", f"/admin/erp/clients/{erp[0]}", "/admin/audit?limit=200",
              "/admin/orders?limit=200", *(f"/admin/orders/{order_id}" for order_id in order_ids[::5])]
     shops = api(client, "GET", "/admin/shops", token)["items"]

@@ -1,4 +1,4 @@
-"""Envelope encryption: round trip, context binding, tamper detection, KMS through moto."""
+"""Envelope encryption: round trip, context binding, tamper detection (KMS through moto: tests/integration/test_envelope_kms.py)."""
 from __future__ import annotations
 
 import base64
@@ -8,7 +8,7 @@ import os
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from chalicelib.storage.envelope import Envelope, KmsKeyWrapper, LocalKeyWrapper
+from chalicelib.storage.envelope import Envelope, LocalKeyWrapper
 
 
 @pytest.fixture
@@ -36,12 +36,3 @@ def test_given_a_flipped_byte_then_decryption_fails(envelope: Envelope) -> None:
 def test_given_many_values_then_one_data_key_serves_them(envelope: Envelope) -> None:
     keys = {json.loads(envelope.encrypt(n, "c"))["edk"] for n in range(50)}
     assert len(keys) == 1
-
-
-def test_given_kms_when_sealing_then_data_keys_come_from_kms() -> None:
-    from moto import mock_aws
-    with mock_aws():
-        import boto3
-        key_id = boto3.client("kms").create_key()["KeyMetadata"]["KeyId"]
-        sealed = Envelope(KmsKeyWrapper(key_id)).encrypt({"token": "fake"}, "ctx")
-        assert Envelope(KmsKeyWrapper(key_id)).decrypt(sealed, "ctx") == {"token": "fake"}

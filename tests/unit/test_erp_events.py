@@ -15,8 +15,8 @@ from chalicelib.services.erp_events import EventDeps, Note, process_note
 from chalicelib.services.erp_webhooks import DeliveryFailedError, WebhookDeps
 from chalicelib.services.ingest import apply_snapshot
 from tests import fakes
+from tests.erp_kit import verify_webhook
 from tests.factories import canonical_order
-from tests.integration.test_erp_kit import verify_webhook
 
 
 @pytest.fixture

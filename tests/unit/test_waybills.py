@@ -171,17 +171,6 @@ def test_GIVEN_waybills_WHEN_a_print_job_is_built_THEN_one_cainiao_request_with_
     json.dumps(job, ensure_ascii=False)
 
 
-def test_GIVEN_orders_WHEN_a_picklist_and_labels_are_asked_THEN_pdfs(world) -> None:
-    deps, _, _ = world
-    ready(deps)
-    ids = add_orders(deps, "1", "2")
-    assert waybill_print.picklist_pdf(deps, ids).startswith(b"%PDF")
-    waybill_ids = [o.waybill.waybill_id for o in service.issue(deps, ids) if o.waybill]
-    assert waybill_print.labels_pdf(deps, waybill_ids, "76x130").startswith(b"%PDF")
-    with pytest.raises(ValidationError):
-        waybill_print.labels_pdf(deps, waybill_ids, "A4")
-
-
 def shipped_waybill(deps: WaybillDeps, number: str) -> str:
     waybill = service.issue(deps, add_orders(deps, number))[0].waybill
     assert waybill is not None

@@ -28,7 +28,9 @@ from chalicelib.platforms.base import (
     WaybillRequest,
     WaybillResult,
 )
-from chalicelib.platforms.douyin import aftersale, mapping, records, trace, waybill
+from chalicelib.platforms.douyin import after_sales as aftersale
+from chalicelib.platforms.douyin import canonical as records
+from chalicelib.platforms.douyin import mapping, trace, waybill
 from chalicelib.platforms.douyin.gateway import Gateway
 from chalicelib.platforms.douyin.paging import PAGE_SIZE, Page, once_in_window, walk_last_to_first, window_seconds
 from chalicelib.platforms.http import Transport

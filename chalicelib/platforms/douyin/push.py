@@ -8,7 +8,6 @@ body: a replayed body is refused once its newest event is older than `max_age`.
 from __future__ import annotations
 
 import hmac
-import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from chalicelib.domain.platform import Platform
 from chalicelib.platforms.base import SHANGHAI, PushEvent, PushRejectedError
 from chalicelib.platforms.douyin.signing import HMAC_SHA256, MD5, sign_push
+from chalicelib.platforms.push_parse import checked, epoch_time, in_range, load_json, whole_number
 
 ACK_BODY = b'{"code":0,"msg":"success"}'
 FAIL_BODY = b'{"code":1,"msg":"fail"}'
@@ -97,11 +97,13 @@ def verify_push(
     messages = _messages(body)
     events = [event for event in (_event(m) for m in messages) if event is not None]
     _check_fresh([t for t in (_newest_time(m["payload"]) for m in messages) if t is not None], now, max_age)
-    return events
+    return checked(events)
 
 
 def _check_signature(headers: Mapping[str, str], body: bytes, app_key: str, app_secret: str) -> None:
     given = headers.get("event-sign", "").strip().lower()
+    if not app_secret:   # md5(app_key + body) alone is anyone's to compute
+        raise PushRejectedError("no app secret to verify with", status=401)
     if not given:
         raise PushRejectedError("missing event-sign header", status=401)
     if headers.get("app-id") not in (None, app_key):
@@ -115,10 +117,7 @@ def _check_signature(headers: Mapping[str, str], body: bytes, app_key: str, app_
 
 
 def _messages(body: bytes) -> list[dict[str, Any]]:
-    try:
-        decoded = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise PushRejectedError("push body is not JSON", status=400) from exc
+    decoded = load_json(body, "push body")
     if not isinstance(decoded, list) or not decoded:
         raise PushRejectedError("push body must be a non-empty JSON array", status=400)
     return [_message(m) for m in decoded]
@@ -127,10 +126,10 @@ def _messages(body: bytes) -> list[dict[str, Any]]:
 def _message(message: Any) -> dict[str, Any]:
     if not isinstance(message, dict) or not message.get("tag") or not message.get("msg_id"):
         raise PushRejectedError("message without tag or msg_id", status=400)
-    try:
-        payload = json.loads(message.get("data") or "")  # `data` is a JSON document inside a string
-    except (TypeError, ValueError) as exc:
-        raise PushRejectedError("message data is not a JSON string", status=400) from exc
+    data = message.get("data")  # `data` is a JSON document inside a string
+    if not isinstance(data, str) or not data:
+        raise PushRejectedError("message data is not a JSON string", status=400)
+    payload = load_json(data, "message data")
     if not isinstance(payload, dict):
         raise PushRejectedError("message data is not an object", status=400)
     return {"tag": str(message["tag"]), "msg_id": str(message["msg_id"]), "payload": payload}
@@ -176,16 +175,18 @@ def _parse_time(value: Any) -> datetime | None:
     """Unix seconds or milliseconds, or a time string (the Go SDK types some update_time as time.Time)."""
     if value in (None, "", 0) or isinstance(value, bool):
         return None
-    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
-        number = int(value)
-        return datetime.fromtimestamp(number / 1000 if number > 10**11 else number, SHANGHAI)
-    if isinstance(value, str):
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)   # finite: load_json refuses NaN and Infinity
+    if isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit()):
+        number = whole_number(value, "event time")
+        return epoch_time(number, "event time", millis=number > 10**11)
+    if isinstance(value, str) and len(value) <= 40:
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             raise PushRejectedError(f"unreadable event time {value!r}", status=400) from None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
-    raise PushRejectedError(f"unreadable event time {value!r}", status=400)
+        return in_range(parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI), "event time")
+    raise PushRejectedError(f"unreadable event time {str(value)[:40]!r}", status=400)
 
 
 def _check_fresh(times: list[datetime], now: datetime, max_age: timedelta) -> None:

@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from chalicelib.domain.money import fen_value, yuan_to_fen
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleType, OrderStatus
 from chalicelib.platforms.base import (
@@ -31,9 +32,9 @@ def to_order(info: Mapping[str, Any]) -> CanonicalOrder:
     status = m.order_status(state)
     if status is None:
         raise ValueError(f"unknown JD orderState {state!r} on order {info.get('orderId')}")
-    seller_price = m.yuan_to_fen(info.get("orderSellerPrice"))
-    freight = m.yuan_to_fen(info.get("freightPrice"))
-    paid = m.yuan_to_fen(info.get("orderPayment"))
+    seller_price = yuan_to_fen(info.get("orderSellerPrice"))
+    freight = yuan_to_fen(info.get("freightPrice"))
+    paid = yuan_to_fen(info.get("orderPayment"))
     return CanonicalOrder(
         platform=Platform.JD, order_no=str(info["orderId"]), platform_status=state, status=status,
         refund_state=m.order_refund_state(state),
@@ -41,9 +42,9 @@ def to_order(info: Mapping[str, Any]) -> CanonicalOrder:
         modified_at=m.required_time(info.get("modified")),
         lines=to_lines(info.get("itemInfoList") or [], info.get("couponDetailList") or []),
         receiver=to_receiver(info.get("consigneeInfo")),
-        total_fen=m.yuan_to_fen(info.get("orderTotalPrice")), paid_fen=paid, freight_fen=freight,
-        seller_discount_fen=m.yuan_to_fen(info.get("sellerDiscount")),
-        platform_discount_fen=max(0, seller_price + freight - paid - m.yuan_to_fen(info.get("balanceUsed"))),
+        total_fen=yuan_to_fen(info.get("orderTotalPrice")), paid_fen=paid, freight_fen=freight,
+        seller_discount_fen=yuan_to_fen(info.get("sellerDiscount")),
+        platform_discount_fen=max(0, seller_price + freight - paid - yuan_to_fen(info.get("balanceUsed"))),
         paid_at=m.parse_time(info.get("paymentConfirmTime")),
         buyer_memo=str(info.get("orderRemark") or ""), seller_memo=str(info.get("venderRemark") or ""),
         carrier_code=_first_carrier(info) if status in _SHIPPED else "",
@@ -64,11 +65,11 @@ def to_lines(items: Iterable[Mapping[str, Any]],
     """JD has no per-line paid amount: SKU coupons (type 30 carries a skuId) go to their line, order-level
     coupons are spread by line value, the remainder on the last line, so the lines add up exactly."""
     items = list(items)
-    gross = [m.yuan_to_fen(i.get("jdPrice")) * int(i.get("itemTotal") or 0) for i in items]
+    gross = [yuan_to_fen(i.get("jdPrice")) * int(i.get("itemTotal") or 0) for i in items]
     sku_coupons: dict[str, int] = defaultdict(int)
     order_coupons = 0
     for coupon in coupons:
-        amount = m.yuan_to_fen(coupon.get("couponPrice"))
+        amount = yuan_to_fen(coupon.get("couponPrice"))
         if coupon.get("skuId"):
             sku_coupons[str(coupon["skuId"])] += amount
         else:
@@ -93,7 +94,7 @@ def _line(item: Mapping[str, Any], gross: int, discount: int) -> CanonicalLine:
         line_id=sku_id, platform_sku_id=sku_id, platform_product_id=str(item.get("wareId") or ""),
         merchant_code=str(item.get("outerSkuId") or item.get("productNo") or ""),
         title=str(item.get("skuName") or ""), sku_name=str(item.get("skuName") or ""),
-        quantity=int(item.get("itemTotal") or 0), unit_price_fen=m.yuan_to_fen(item.get("jdPrice")),
+        quantity=int(item.get("itemTotal") or 0), unit_price_fen=yuan_to_fen(item.get("jdPrice")),
         paid_fen=gross - discount, discount_fen=discount,
     )
 
@@ -139,7 +140,7 @@ def to_refund_apply(apply: Mapping[str, Any]) -> CanonicalAfterSale:
         platform=Platform.JD, case_id=f"{REFUND_APPLY_PREFIX}{apply['id']}",
         order_no=str(apply.get("orderId", "")),
         type=AfterSaleType.REFUND_ONLY, status=m.refund_apply_status(status), platform_status=status,
-        platform_type="refund_apply", refund_fen=m.fen_value(apply.get("applyRefundSum")),
+        platform_type="refund_apply", refund_fen=fen_value(apply.get("applyRefundSum")),
         reason=str(apply.get("reason") or ""), created_at=created,
         modified_at=m.parse_time(apply.get("checkTime")) or created, raw=dict(apply),
     )
@@ -149,7 +150,7 @@ def to_service(service: Mapping[str, Any]) -> CanonicalAfterSale:
     expect = str(service.get("customerExpect", ""))
     kind = m.service_type(expect)
     created = m.required_time(service.get("applyTime"))
-    refund = m.fen_value(service.get("applyRefundSum"))
+    refund = fen_value(service.get("applyRefundSum"))
     sku_id = str(service.get("skuId") or "")
     return CanonicalAfterSale(
         platform=Platform.JD, case_id=str(service["serviceId"]), order_no=str(service.get("orderId", "")),
@@ -181,7 +182,7 @@ def _sku(row: Mapping[str, Any]) -> CanonicalSku:
     return CanonicalSku(platform_sku_id=str(row.get("skuId", "")),
                         platform_product_id=str(row.get("wareId", "")),
                         merchant_code=str(row.get("outerId") or ""), title=str(row.get("wareTitle") or ""),
-                        sku_name=str(row.get("skuName") or ""), price_fen=m.yuan_to_fen(row.get("jdPrice")),
+                        sku_name=str(row.get("skuName") or ""), price_fen=yuan_to_fen(row.get("jdPrice")),
                         stock=int(row.get("stockNum") or 0), image_url=str(row.get("logo") or ""))
 
 

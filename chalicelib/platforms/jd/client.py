@@ -20,13 +20,13 @@ from chalicelib.platforms.base import (
 )
 from chalicelib.platforms.http import Transport
 from chalicelib.platforms.jd import mapping, trace
-from chalicelib.platforms.jd.aftersales import JdAfterSales
+from chalicelib.platforms.jd.after_sales import JdAfterSales
 from chalicelib.platforms.jd.canonical import to_order, to_products
 from chalicelib.platforms.jd.gateway import JdGateway, checked
-from chalicelib.platforms.jd.logistics import JdLogistics
 from chalicelib.platforms.jd.oauth import JdOAuth
 from chalicelib.platforms.jd.paging import WindowWalker
 from chalicelib.platforms.jd.signing import format_timestamp
+from chalicelib.platforms.jd.waybill import JdLogistics
 from chalicelib.platforms.oauth import DelegatedOAuth
 from chalicelib.platforms.refund_actions import DelegatedRefundActions
 from chalicelib.platforms.waybills import DelegatedWaybills

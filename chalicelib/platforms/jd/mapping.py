@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
@@ -102,21 +101,6 @@ def refund_apply_status(status: Any) -> AfterSaleStatus:
 
 
 # ---------------------------------------------------------------- money and time
-def yuan_to_fen(value: Any) -> int:
-    """JD order money is yuan as a string ("12.30"); exact, never through float."""
-    if value in (None, ""):
-        return 0
-    try:
-        return int((Decimal(str(value)) * 100).to_integral_value())
-    except InvalidOperation as exc:
-        raise ValueError(f"not a yuan amount: {value!r}") from exc
-
-
-def fen_value(value: Any) -> int:
-    """Refund sums (applyRefundSum) are already fen."""
-    return int(Decimal(str(value))) if value not in (None, "") else 0
-
-
 _NOT_SET = ("0001-01-01", "1970-01-01")
 
 

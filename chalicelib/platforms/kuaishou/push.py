@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +14,8 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import SHANGHAI, PushEvent, PushRejectedError
+from chalicelib.platforms.base import PushEvent, PushRejectedError
+from chalicelib.platforms.push_parse import checked, epoch_time, load_json
 
 MAX_BODY = 64 * 1024
 MAX_AGE = timedelta(days=7)  # beyond the platform's retry horizon: older bodies are replays
@@ -42,10 +42,9 @@ def decrypt(body: bytes, message_key: str) -> bytes:
 
 
 def _message(plaintext: bytes) -> dict[str, Any]:
-    try:
-        message = json.loads(plaintext.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise PushRejectedError("decrypted body is not JSON", 401) from exc
+    if not plaintext.lstrip().startswith(b"{"):   # what a wrong key that happens to unpad gives
+        raise PushRejectedError("decrypted body is not a JSON object", 401)
+    message = load_json(plaintext, "decrypted body")
     if not isinstance(message, dict) or not message.get("event"):
         raise PushRejectedError("not a Kuaishou event", 400)
     return message
@@ -53,16 +52,13 @@ def _message(plaintext: bytes) -> dict[str, Any]:
 
 def _info(message: Mapping[str, Any]) -> dict[str, Any]:
     info = message.get("info") or "{}"
-    try:
-        parsed = json.loads(info) if isinstance(info, str) else info
-    except ValueError as exc:
-        raise PushRejectedError("info is not JSON", 400) from exc
+    parsed = load_json(info, "info") if isinstance(info, str) else info
     return parsed if isinstance(parsed, dict) else {}
 
 
 def _occurred_at(message: Mapping[str, Any], info: Mapping[str, Any], now: datetime) -> datetime:
     ms = message.get("updateTime") or info.get("updateTime") or message.get("createTime")
-    return datetime.fromtimestamp(int(ms) / 1000, SHANGHAI) if ms else now
+    return epoch_time(ms, "updateTime", millis=True) if ms else now
 
 
 def verify_push(
@@ -91,7 +87,7 @@ def verify_push(
         raise PushRejectedError("stale event", 400)
     order_no = str(info.get("oid") or (message.get("bizId") if kind == "order" else "") or "")
     case_id = str(info.get("refundId") or message.get("bizId") or "") if kind == "after_sale" else ""
-    return [
+    return checked([
         PushEvent(
             platform=Platform.KUAISHOU,
             kind=kind,
@@ -103,4 +99,4 @@ def verify_push(
             occurred_at=occurred_at,
             payload={**message, "info": info},
         )
-    ]
+    ])

@@ -28,8 +28,10 @@ from chalicelib.platforms.base import (
     WaybillResult,
 )
 from chalicelib.platforms.http import Transport
-from chalicelib.platforms.pdd import oauth, refunds, trace, waybills
-from chalicelib.platforms.pdd.convert import to_after_sale, to_order, to_product
+from chalicelib.platforms.pdd import after_sales as refunds
+from chalicelib.platforms.pdd import oauth, trace
+from chalicelib.platforms.pdd import waybill as waybills
+from chalicelib.platforms.pdd.canonical import to_after_sale, to_order, to_product
 from chalicelib.platforms.pdd.errors import PLATFORM
 from chalicelib.platforms.pdd.gateway import Gateway
 from chalicelib.platforms.pdd.mapping import (

@@ -117,7 +117,9 @@ def unwrap(api: str, response: httpx.Response) -> dict[str, Any]:
         only = next(iter(body.values()))
         if isinstance(only, dict):
             return only
-    return body
+    # not POP speaking (a wrong base URL): read as "no orders", it would move the watermark past them
+    raise TransientError(f"HTTP {response.status_code}: an answer without its root", code="shape",
+                         platform=PLATFORM)
 
 
 def _router_url(base: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
@@ -116,16 +115,6 @@ def split_case_id(value: str) -> tuple[str, str]:
     if not sep or not order_sn or not after_sales_id:
         raise ValueError(f"not a pdd case id (order_sn:after_sales_id): {value!r}")
     return order_sn, after_sales_id
-
-
-def fen(yuan: Any) -> int:
-    """Yuan (number or string) -> integer fen, exactly."""
-    if yuan in (None, ""):
-        return 0
-    amount = Decimal(str(yuan)) * 100
-    if amount != amount.to_integral_value():
-        raise ValueError(f"amount finer than a fen: {yuan!r}")
-    return int(amount)
 
 
 def pdd_time(value: Any) -> datetime | None:

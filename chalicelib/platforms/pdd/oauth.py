@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from chalicelib.platforms.base import SHANGHAI, ShopCredentials, TokenSet
+from chalicelib.platforms.base import SHANGHAI, ShopCredentials, TokenSet, TransientError
 from chalicelib.platforms.pdd.gateway import Gateway
 from chalicelib.platforms.pdd.mapping import as_int
 
@@ -40,6 +40,8 @@ def refresh(gateway: Gateway, refresh_token: str) -> TokenSet:
 
 def _token_set(body: dict[str, Any]) -> TokenSet:
     now = datetime.now(SHANGHAI)
+    if not body.get("access_token"):   # not POP speaking (a wrong base URL): retried, never a parked shop
+        raise TransientError("the token answer holds no access_token", code="no_token", platform="pdd")
     return TokenSet(
         access_token=str(body["access_token"]),
         expires_at=_at(body.get("expires_at")) or now + timedelta(seconds=as_int(body.get("expires_in"))),

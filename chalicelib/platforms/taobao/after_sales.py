@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.domain.money import yuan_to_fen
 from chalicelib.platforms.base import Address, NotAllowedError, RejectReason
 from chalicelib.platforms.taobao import queries
 from chalicelib.platforms.taobao.gateway import TopGateway, items
-from chalicelib.platforms.taobao.mapping import fen
 
 RETURN_AGREED = frozenset({"WAIT_BUYER_RETURN_GOODS", "WAIT_SELLER_CONFIRM_GOODS", "SUCCESS"})
 
@@ -58,7 +58,7 @@ class RefundDesk:
         info = "|".join(
             (
                 refund_id,
-                str(fen(refund.get("refund_fee"))),
+                str(yuan_to_fen(refund.get("refund_fee"))),
                 str(refund.get("refund_version") or ""),
                 str(refund.get("refund_phase") or ""),
             )

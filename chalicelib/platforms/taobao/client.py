@@ -25,7 +25,8 @@ from chalicelib.platforms.base import (
 )
 from chalicelib.platforms.http import Transport
 from chalicelib.platforms.refund_actions import DelegatedRefundActions
-from chalicelib.platforms.taobao import auth, queries, waybill
+from chalicelib.platforms.taobao import oauth as auth
+from chalicelib.platforms.taobao import queries, waybill
 from chalicelib.platforms.taobao.after_sales import RefundDesk
 from chalicelib.platforms.taobao.catalog import Catalog
 from chalicelib.platforms.taobao.gateway import TopGateway, items

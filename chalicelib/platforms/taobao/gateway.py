@@ -83,7 +83,16 @@ def parse(response: httpx.Response, method: str) -> dict[str, Any]:
         raise TransientError("unexpected response shape", code="shape")
     if "error_response" in body:
         raise error_from(body["error_response"])
+    if response.status_code != 200 or not _top_answer(body):
+        # not the router speaking (a wrong base URL, a proxy): read as "no trades", it would move the
+        # watermark past orders never seen
+        raise TransientError(f"HTTP {response.status_code}: not a TOP answer", code=str(response.status_code))
     return unwrap(body, method)
+
+
+def _top_answer(body: dict[str, Any]) -> bool:
+    """Every TOP answer has a `*_response` root, or (simplify=true) a request_id at the top."""
+    return "request_id" in body or any(k.endswith("_response") and isinstance(v, dict) for k, v in body.items())
 
 
 def unwrap(body: dict[str, Any], method: str) -> dict[str, Any]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
+from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
 from chalicelib.platforms.base import (
@@ -99,13 +99,6 @@ TRACE_STATES = {"TRANSPORT": "in_transit", "ACCEPT": "in_transit", "DELIVERING":
                 "SIGNED": "delivered", "FAILED": "exception", "REJECT": "exception"}
 
 
-def fen(yuan: Any) -> int:
-    """'12.30' -> 1230, exactly (Decimal, never float); empty -> 0."""
-    if yuan in (None, ""):
-        return 0
-    return int((Decimal(str(yuan)) * 100).to_integral_exact())
-
-
 def top_time(value: Any) -> datetime | None:
     if not value:
         return None
@@ -156,11 +149,11 @@ def trade_to_order(trade: Mapping[str, Any]) -> CanonicalOrder:
         modified_at=_required_time(trade.get("modified")),
         lines=lines,
         receiver=_receiver(trade),
-        total_fen=fen(trade.get("total_fee")),
-        paid_fen=fen(trade.get("payment")),
-        freight_fen=fen(trade.get("post_fee")),
-        seller_discount_fen=fen(trade.get("discount_fee")),
-        platform_discount_fen=fen(trade.get("coupon_fee")),
+        total_fen=yuan_to_fen(trade.get("total_fee")),
+        paid_fen=yuan_to_fen(trade.get("payment")),
+        freight_fen=yuan_to_fen(trade.get("post_fee")),
+        seller_discount_fen=yuan_to_fen(trade.get("discount_fee")),
+        platform_discount_fen=yuan_to_fen(trade.get("coupon_fee")),
         paid_at=top_time(trade.get("pay_time")),
         buyer_memo=str(trade.get("buyer_message") or ""),
         seller_memo=str(trade.get("seller_memo") or ""),
@@ -182,9 +175,9 @@ def _line(order: Mapping[str, Any]) -> CanonicalLine:
         title=str(order.get("title") or ""),
         sku_name=str(order.get("sku_properties_name") or ""),
         quantity=int(order.get("num") or 0),
-        unit_price_fen=fen(order.get("price")),
-        paid_fen=fen(paid),
-        discount_fen=fen(order.get("discount_fee")),
+        unit_price_fen=yuan_to_fen(order.get("price")),
+        paid_fen=yuan_to_fen(paid),
+        discount_fen=yuan_to_fen(order.get("discount_fee")),
         image_url=str(order.get("pic_path") or ""),
         refund_state=LINE_REFUND_STATE.get(str(order.get("refund_status") or "NO_REFUND"), RefundState.NONE),
     )
@@ -216,7 +209,7 @@ def refund_to_after_sale(refund: Mapping[str, Any]) -> CanonicalAfterSale:
         line_id=str(refund.get("oid") or ""),
         platform_sku_id=str(refund.get("sku_id") or ""),
         quantity=int(refund.get("num") or 0),
-        refund_fen=fen(refund.get("refund_fee")),
+        refund_fen=yuan_to_fen(refund.get("refund_fee")),
     )
     return CanonicalAfterSale(
         platform=Platform.TAOBAO,
@@ -226,7 +219,7 @@ def refund_to_after_sale(refund: Mapping[str, Any]) -> CanonicalAfterSale:
         status=unified,
         platform_status=status,
         platform_type=str(refund.get("dispute_type") or ""),
-        refund_fen=fen(refund.get("refund_fee")),
+        refund_fen=yuan_to_fen(refund.get("refund_fee")),
         reason=str(refund.get("reason") or ""),
         created_at=_required_time(refund.get("created")),
         modified_at=_required_time(refund.get("modified")),
@@ -248,7 +241,7 @@ def item_to_product(item: Mapping[str, Any], skus: list[Mapping[str, Any]]) -> C
             merchant_code=str(sku.get("outer_id") or ""),
             title=title,
             sku_name=str(sku.get("properties_name") or ""),
-            price_fen=fen(sku.get("price")),
+            price_fen=yuan_to_fen(sku.get("price")),
             stock=int(sku.get("quantity") or 0),
             image_url=str(item.get("pic_url") or ""),
         )
@@ -260,7 +253,7 @@ def item_to_product(item: Mapping[str, Any], skus: list[Mapping[str, Any]]) -> C
             merchant_code=str(item.get("outer_id") or ""),
             title=title,
             sku_name="",
-            price_fen=fen(item.get("price")),
+            price_fen=yuan_to_fen(item.get("price")),
             stock=int(item.get("num") or 0),
             image_url=str(item.get("pic_url") or ""),
         ),

@@ -17,6 +17,7 @@ from chalicelib.platforms.wechat.token import InMemoryTokenCache, TokenCache, To
 
 GATEWAY = "https://api.weixin.qq.com"
 STABLE_TOKEN_PATH = "/cgi-bin/stable_token"
+MAX_TOKEN_LIFE = 7 * 24 * 3600   # WeChat says 7200 s; a far larger figure is not WeChat speaking
 
 
 def _now() -> datetime:
@@ -56,18 +57,17 @@ class Gateway:
             "force_refresh": force,
         }
         content = json.dumps(body).encode("utf-8")
-        payload = self._transport.request(
+        access_token, expires_in = self._transport.request(
             lambda: httpx.Request(
                 "POST",
                 self.base_url + STABLE_TOKEN_PATH,
                 content=content,
                 headers={"Content-Type": "application/json"},
             ),
-            lambda response: parse_response(response, token_endpoint=True),
+            parse_token,
         )
-        expires_in = int(payload.get("expires_in") or 7200)
         return TokenSet(
-            access_token=str(payload["access_token"]),
+            access_token=access_token,
             expires_at=self._clock() + timedelta(seconds=expires_in),
             raw={"expires_in": expires_in},
         )
@@ -85,14 +85,30 @@ class Gateway:
         )
 
 
+def parse_token(response: httpx.Response) -> tuple[str, int]:
+    """Inside the transport's retry loop: an answer without a usable token is retried like a 5xx."""
+    payload = parse_response(response, token_endpoint=True)
+    access_token, expires_in = payload.get("access_token"), payload.get("expires_in") or 7200
+    if not isinstance(access_token, str) or not access_token or not isinstance(expires_in, int) \
+            or not 0 < expires_in <= MAX_TOKEN_LIFE:
+        raise TransientError("the token endpoint answered without a token", code="no_token", platform=PLATFORM)
+    return access_token, expires_in
+
+
 def parse_response(response: httpx.Response, *, token_endpoint: bool = False) -> dict[str, Any]:
+    """WeChat answers every call with HTTP 200 and an errcode; any other status is not WeChat speaking
+    (a wrong base URL, a proxy): transient, whatever the body says."""
+    if response.status_code != 200:
+        raise TransientError(f"HTTP {response.status_code}", code=str(response.status_code), platform=PLATFORM)
     try:
         payload = json.loads(response.content)
     except ValueError as exc:
         raise TransientError(f"HTTP {response.status_code}: body is not JSON", platform=PLATFORM) from exc
     if not isinstance(payload, dict):
         raise TransientError("unexpected envelope", platform=PLATFORM)
-    errcode = int(payload.get("errcode") or 0)
+    errcode = payload.get("errcode") or 0
+    if not isinstance(errcode, int) or isinstance(errcode, bool):
+        raise TransientError(f"unexpected errcode {str(errcode)[:40]!r}", platform=PLATFORM)
     if errcode:
         raise error_for(errcode, str(payload.get("errmsg", "")), token_endpoint=token_endpoint)
     return payload

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.domain.money import fen_value
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
 from chalicelib.platforms.base import (
@@ -80,10 +81,6 @@ def at(seconds: Any) -> datetime:
     return datetime.fromtimestamp(int(seconds), SHANGHAI)
 
 
-def _fen(value: Any) -> int:
-    return int(value or 0)
-
-
 def to_order(order: Mapping[str, Any]) -> CanonicalOrder:
     detail = order.get("order_detail") or {}
     price = detail.get("price_info") or {}
@@ -103,12 +100,12 @@ def to_order(order: Mapping[str, Any]) -> CanonicalOrder:
         modified_at=at(order["update_time"]),
         lines=lines,
         receiver=_receiver(delivery),
-        total_fen=_fen(price.get("product_price")),
-        paid_fen=_fen(price.get("order_price")),
-        freight_fen=_fen(price.get("freight")),
-        seller_discount_fen=_fen(price.get("merchant_discounted_price", price.get("discounted_price"))),
-        platform_discount_fen=_fen(price.get("cash_coupon_discounted_price"))
-        + _fen(price.get("national_subsidy_discounted_price")),
+        total_fen=fen_value(price.get("product_price")),
+        paid_fen=fen_value(price.get("order_price")),
+        freight_fen=fen_value(price.get("freight")),
+        seller_discount_fen=fen_value(price.get("merchant_discounted_price", price.get("discounted_price"))),
+        platform_discount_fen=fen_value(price.get("cash_coupon_discounted_price"))
+        + fen_value(price.get("national_subsidy_discounted_price")),
         paid_at=_optional_time((detail.get("pay_info") or {}).get("pay_time")),
         buyer_memo=str(ext.get("customer_notes") or ""),
         seller_memo=str(ext.get("merchant_notes") or ""),
@@ -121,8 +118,8 @@ def to_order(order: Mapping[str, Any]) -> CanonicalOrder:
 
 def _line(product: Mapping[str, Any]) -> CanonicalLine:
     count = int(product.get("sku_cnt") or 0)
-    unit = _fen(product.get("sale_price"))
-    paid = _fen(product.get("real_price", unit * count))
+    unit = fen_value(product.get("sale_price"))
+    paid = fen_value(product.get("real_price", unit * count))
     return CanonicalLine(
         line_id=str(product["sku_id"]),
         platform_sku_id=str(product["sku_id"]),
@@ -187,7 +184,7 @@ def _optional_time(seconds: Any) -> datetime | None:
 
 def to_after_sale(case: Mapping[str, Any], fetched_at: datetime | None = None) -> CanonicalAfterSale:
     product = case.get("product_info") or {}
-    refund = _fen((case.get("refund_info") or {}).get("amount"))
+    refund = fen_value((case.get("refund_info") or {}).get("amount"))
     details = case.get("details") or {}
     returned = case.get("return_info") or {}
     deadline = case.get("deadline")
@@ -233,7 +230,7 @@ def to_product(product: Mapping[str, Any]) -> CanonicalProduct:
             merchant_code=str(sku.get("sku_code") or sku.get("out_sku_id") or ""),
             title=title,
             sku_name=_attrs(sku.get("sku_attrs")),
-            price_fen=_fen(sku.get("sale_price")),
+            price_fen=fen_value(sku.get("sale_price")),
             stock=int(sku.get("stock_num") or 0),
             image_url=str(sku.get("thumb_img") or ""),
         )

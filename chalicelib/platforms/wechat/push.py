@@ -1,9 +1,13 @@
 """WeChat message push (reference §2.4): URL verification, signature and AES checks, and the events we act
-on. Pure code: the HTTP route that calls it belongs to the API layer. Reply ACK to every accepted push."""
+on. Pure code: the HTTP route that calls it belongs to the API layer. Reply ACK to every accepted push.
+
+The URL `signature` (token, timestamp, nonce) is checked before the body is read, in both modes: WeChat
+sends it with every push, and it is the only check that needs nothing from the body. In safe mode the
+`msg_signature` covers the Encrypt field, so the envelope must be read first: it is read as a flat
+envelope only (depth 2), never as a document of any depth."""
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -11,13 +15,14 @@ from typing import Any
 
 from chalicelib.domain.platform import Platform
 from chalicelib.platforms.base import PushEvent, PushRejectedError, shanghai
-from chalicelib.platforms.wechat.mapping import at
+from chalicelib.platforms.push_parse import MAX_DEPTH, checked, epoch_time, load_json, load_xml
 from chalicelib.platforms.wechat.signing import CryptoError, aes_key, decrypt, signature_matches
 
 ACK = "success"
 MAX_BODY_BYTES = 64 * 1024
 MAX_AGE = timedelta(minutes=5)
 SAFE_MODE = "aes"
+ENVELOPE_DEPTH = 2   # {"ToUserName", "Encrypt"} or <xml><ToUserName/><Encrypt/></xml>
 ORDER_EVENTS = frozenset(
     {
         "channels_ec_order_new",
@@ -63,36 +68,34 @@ def verify_push(
     if len(body) > max_bytes:
         raise PushRejectedError(f"body over {max_bytes} bytes", status=413)
     timestamp, nonce = _fresh_stamp(query, now, max_age)
-    if "signature" in query or query.get("encrypt_type") != SAFE_MODE:
-        _check(query.get("signature", ""), token, timestamp, nonce)
+    _check(query.get("signature", ""), token, timestamp, nonce)
     if query.get("encrypt_type") == SAFE_MODE:
-        encrypted = str(_parse(body).get("Encrypt") or "")
-        if not encrypted:
+        encrypted = _parse(body, ENVELOPE_DEPTH).get("Encrypt")
+        if not encrypted or not isinstance(encrypted, str):
             raise PushRejectedError("no Encrypt field", status=400)
         _check(query.get("msg_signature", ""), token, timestamp, nonce, encrypted)
         message = _parse(_open(encrypted, encoding_aes_key, appid).encode("utf-8"))
     else:
         message = _parse(body)
-    return _events(message, appid)
+    return checked(_events(message, appid))
 
 
 def _fresh_stamp(query: Mapping[str, str], now: datetime, max_age: timedelta) -> tuple[str, str]:
     timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
-    if not timestamp.isdigit() or not nonce:
+    if not timestamp or not nonce:
         raise PushRejectedError("timestamp or nonce missing", status=400)
-    try:
-        sent_at = at(timestamp)
-    except (OverflowError, OSError, ValueError) as exc:
-        raise PushRejectedError("timestamp out of range", status=400) from exc
+    sent_at = epoch_time(timestamp, "timestamp")
     if abs(shanghai(now) - sent_at) > max_age:
         raise PushRejectedError("stale timestamp", status=401)
     return timestamp, nonce
 
 
-def _check(signature: str, *parts: str) -> None:
+def _check(signature: str, token: str, *parts: str) -> None:
+    if not token:   # no push token configured: anyone could compute the signature
+        raise PushRejectedError("push token not configured", status=401)
     if not signature:
         raise PushRejectedError("signature missing", status=401)
-    if not signature_matches(signature, *parts):
+    if not signature_matches(signature, token, *parts):
         raise PushRejectedError("bad signature", status=401)
 
 
@@ -106,28 +109,15 @@ def _open(encrypted: str, encoding_aes_key: str, appid: str) -> str:
     return message
 
 
-def _parse(raw: bytes) -> dict[str, Any]:
+def _parse(raw: bytes, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
     text = raw.strip()
     if text.startswith(b"<"):
-        return _parse_xml(text)
-    try:
-        parsed = json.loads(text)
-    except ValueError as exc:
-        raise PushRejectedError("body is neither JSON nor XML", status=400) from exc
+        parsed = _xml_value(load_xml(text, max_depth=max_depth))
+        return parsed if isinstance(parsed, dict) else {}
+    parsed = load_json(text, max_depth=max_depth)
     if not isinstance(parsed, dict):
         raise PushRejectedError("body is not an object", status=400)
     return parsed
-
-
-def _parse_xml(text: bytes) -> dict[str, Any]:
-    if b"<!DOCTYPE" in text.upper() or b"<!ENTITY" in text.upper():
-        raise PushRejectedError("XML with a DTD is refused", status=400)  # entity expansion attacks
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
-        raise PushRejectedError("malformed XML", status=400) from exc
-    parsed = _xml_value(root)
-    return parsed if isinstance(parsed, dict) else {}
 
 
 def _xml_value(element: ET.Element) -> Any:
@@ -139,9 +129,8 @@ def _xml_value(element: ET.Element) -> Any:
 
 def _events(message: Mapping[str, Any], appid: str) -> list[PushEvent]:
     event = str(message.get("Event") or "")
-    created = str(message.get("CreateTime") or "")
-    if not created.isdigit():
-        raise PushRejectedError("CreateTime missing", status=400)
+    occurred_at = epoch_time(message.get("CreateTime"), "CreateTime")
+    created = str(int(occurred_at.timestamp()))
     if event in ORDER_EVENTS:
         info = _section(message, "order_info")
         ids = {"order_no": str(info.get("order_id") or ""), "case_id": ""}
@@ -165,7 +154,7 @@ def _events(message: Mapping[str, Any], appid: str) -> list[PushEvent]:
             order_no=ids["order_no"],
             case_id=ids["case_id"],
             message_id=message_id,
-            occurred_at=at(created),
+            occurred_at=occurred_at,
             payload=dict(info),
         )
     ]

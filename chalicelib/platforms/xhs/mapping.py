@@ -6,9 +6,9 @@ through its decimal text. Times are epoch milliseconds [I: the sources only say 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
 from chalicelib.platforms.base import (
@@ -86,11 +86,6 @@ CARRIERS: dict[str, str] = {
     "DBL": "debangkuaidi",
     "YZPY": "youzhengguonei",
 }
-
-
-def yuan_to_fen(value: Any) -> int:
-    """Exact: 0.1 + 0.2 style float noise cannot creep in, the float's shortest text is parsed."""
-    return int((Decimal(str(value or 0)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def order_status(code: int) -> OrderStatus:

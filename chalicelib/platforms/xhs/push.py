@@ -8,13 +8,13 @@ and the pipeline treats every push as a trigger to re-fetch through the signed A
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import SHANGHAI, PushEvent, PushRejectedError
+from chalicelib.platforms.base import PushEvent, PushRejectedError
+from chalicelib.platforms.push_parse import checked, epoch_time, load_json
 
 MAX_BODY = 256 * 1024
 MAX_AGE = timedelta(days=7)
@@ -26,22 +26,17 @@ AFTER_SALE_PREFIX = "msg_after_sale_"
 def _messages(body: bytes) -> list[dict[str, Any]]:
     if len(body) > MAX_BODY:
         raise PushRejectedError("body too large", 413)
-    try:
-        parsed = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise PushRejectedError("body is not JSON", 400) from exc
+    parsed = load_json(body)
     messages = [parsed] if isinstance(parsed, dict) else parsed
-    if not isinstance(messages, list) or not all(isinstance(m, dict) and m.get("msgTag") for m in messages):
+    if not isinstance(messages, list) or not messages or \
+            not all(isinstance(m, dict) and m.get("msgTag") for m in messages):
         raise PushRejectedError("not an array of XHS messages", 400)
     return messages
 
 
 def _data(message: Mapping[str, Any]) -> dict[str, Any]:
     raw = message.get("data") or "{}"
-    try:
-        data = json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError as exc:
-        raise PushRejectedError("data is not JSON", 400) from exc
+    data = load_json(raw, "data") if isinstance(raw, str) else raw
     if not isinstance(data, dict):
         raise PushRejectedError("data is not an object", 400)
     return data
@@ -60,7 +55,7 @@ def _event(message: Mapping[str, Any], now: datetime, max_age: timedelta) -> Pus
         return None  # item messages: nothing for the order pipeline
     data = _data(message)
     ms = data.get("updateTime") or data.get("updatedAt")
-    occurred_at = datetime.fromtimestamp(int(ms) / 1000, SHANGHAI) if ms else now
+    occurred_at = epoch_time(ms, "updateTime", millis=True) if ms else now
     if occurred_at < now - max_age:
         raise PushRejectedError("stale message", 400)
     return PushEvent(
@@ -90,4 +85,4 @@ def verify_push(
     if seller_ids is not None and any(str(m.get("sellerId", "")) not in seller_ids for m in messages):
         raise PushRejectedError("message for a seller we do not serve", 401)
     events = (_event(m, now, max_age) for m in messages)
-    return [e for e in events if e is not None]
+    return checked([e for e in events if e is not None])

@@ -3,7 +3,6 @@ not sent again. Transient errors retry through the queue; an expired authorisati
 the shop (its FIFO group waits) and retries; a refusal is recorded on the shipment for the operator."""
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 from dataclasses import replace
@@ -15,6 +14,7 @@ from chalicelib.domain.shipping import ShipBack, Shipment
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import ShipmentStatus, ShopStatus
 from chalicelib.messaging.messages import order_group
+from chalicelib.platforms import registry
 from chalicelib.platforms.base import PlatformClient, ShipLine, ShipRequest
 from chalicelib.platforms.errors import AuthExpiredError, BadRequestError, PlatformError, RateLimitedError
 from chalicelib.services.actions import Action, handles
@@ -23,8 +23,7 @@ from chalicelib.services.shipments import ShipmentDeps, confirm, live_lines, rec
 
 log = logging.getLogger("oms.actions.ship")
 
-PACKAGES = {"taobao": "taobao", "jd": "jd", "pdd": "pdd", "douyin": "douyin", "wechat": "wechat",
-            "kuaishou": "kuaishou", "xhs": "xhs"}
+PACKAGES = {spec.platform.value: spec.package for spec in registry.specs()}   # platforms with a package
 
 
 class ShopParkedError(Exception):
@@ -32,8 +31,7 @@ class ShopParkedError(Exception):
 
 
 def platform_carrier(platform: str, carrier_code: str) -> str:
-    module = importlib.import_module(f"chalicelib.platforms.{PACKAGES[platform]}.mapping")
-    carriers: dict[str, str] = module.CARRIERS
+    carriers = registry.carrier_tables(platform)[0]
     if carrier_code not in carriers:
         raise BadRequestError(f"carrier {carrier_code} has no code on {platform}", platform=platform)
     return carriers[carrier_code]

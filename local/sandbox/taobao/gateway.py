@@ -1,5 +1,7 @@
 """The TOP router: common-parameter checks in the gateway's order, signature, session, throttling,
-fault injection, dispatch, and the JSON envelope (`<method>_response`, or flat with simplify=true)."""
+fault injection, dispatch, and the envelope: JSON (`<method>_response`, or flat with simplify=true), or
+TOP's XML for format=xml, errors included. An absent format answers JSON (sandbox-tolerances: most
+clients expect it); any other format is code 23, in JSON as the format cannot be honoured."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from local.sandbox.core import SHANGHAI, Faults, SandboxRequest, SandboxResponse
-from local.sandbox.taobao import apis_after, apis_misc, apis_trade, signing
+from local.sandbox.taobao import apis_after, apis_misc, apis_trade, signing, xmlwire
 from local.sandbox.taobao.call import Call
 from local.sandbox.taobao.errors import THROTTLED, TopError
 from local.sandbox.taobao.render import simplify
@@ -77,15 +79,15 @@ class Router:
                 raise self.store.rng.choice(ISP_FAULTS)
             body = self._dispatch(params)
         except TopError as error:
-            return SandboxResponse.json(error.body(request_id))
+            return _answer(params, error.body(request_id))
         method = params["method"]
         payload = {**body, "request_id": request_id}
-        if params.get("simplify", "").lower() == "true":
+        if params.get("simplify", "").lower() == "true" and not _wants_xml(params):
             envelope = simplify(payload)
         else:
             envelope = {response_key(method): payload}
         delay = self.faults.slow_seconds if fault == "timeout" else 0.0
-        return SandboxResponse.json(envelope, delay=delay)
+        return _answer(params, envelope, delay)
 
     def _dispatch(self, params: dict[str, str]) -> dict[str, Any]:
         method = params.get("method", "")
@@ -141,3 +143,15 @@ class Router:
         self._second = (second, count)
         if count > self.calls_per_second:
             raise THROTTLED
+
+
+def _wants_xml(params: dict[str, str]) -> bool:
+    return params.get("format", "") == "xml"
+
+
+def _answer(params: dict[str, str], envelope: dict[str, Any], delay: float = 0.0) -> SandboxResponse:
+    if not _wants_xml(params):
+        return SandboxResponse.json(envelope, delay=delay)
+    [(root, payload)] = envelope.items()
+    return SandboxResponse(body=xmlwire.render(root, payload), headers={"Content-Type": xmlwire.CONTENT_TYPE},
+                           delay=delay)

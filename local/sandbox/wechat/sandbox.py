@@ -66,6 +66,18 @@ AFTER_SALE_KINDS = {
 }
 
 
+TOKEN_PATHS = frozenset({"/cgi-bin/token", "/cgi-bin/stable_token"})
+# What an outage of the token desk looks like from outside: the load balancer's 502 page, WeChat's
+# "system busy", or a 404 page (a proxy or a wrong host in front of WeChat).
+TOKEN_OUTAGES = {
+    "5xx": lambda: SandboxResponse(status=502, body=b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+                                   headers={"Content-Type": "text/html"}),
+    "busy": lambda: envelope(-1, "system error"),
+    "404": lambda: SandboxResponse(status=404, body=b"<html><body>Not Found</body></html>",
+                                   headers={"Content-Type": "text/html"}),
+}
+
+
 def envelope(errcode: int, errmsg: str) -> SandboxResponse:
     return SandboxResponse.json({"errcode": errcode, "errmsg": errmsg})
 
@@ -84,10 +96,13 @@ class WechatSandbox:
         self._subscriptions: dict[str, Subscription] = {}
         self._ids = itertools.count(int(self.clock().timestamp()) * 1000)
         self._lock = threading.RLock()
+        self._token_outages: list[str] = []
 
     # ------------------------------------------------------------ the gateway
     def handle(self, request: SandboxRequest) -> SandboxResponse:
         with self._lock:
+            if request.path in TOKEN_PATHS and self._token_outages:
+                return TOKEN_OUTAGES[self._token_outages.pop(0)]()
             fault = self.faults.roll()
             if fault == "error":
                 return envelope(-1, "system error")
@@ -233,6 +248,13 @@ class WechatSandbox:
         """WeChat has no refresh token: the secret is the refresh credential, so freeze it (40243)."""
         with self._lock:
             self.shops[seller_id].secret_frozen = True
+
+    def fail_token_requests(self, kind: str, times: int = 1) -> None:
+        """The next `times` token requests fail with `kind` (a key of TOKEN_OUTAGES), whoever asks."""
+        if kind not in TOKEN_OUTAGES:
+            raise ValueError(f"unknown token outage {kind!r}: one of {sorted(TOKEN_OUTAGES)}")
+        with self._lock:
+            self._token_outages += [kind] * times
 
     def restore_auth(self, seller_id: str) -> None:
         with self._lock:

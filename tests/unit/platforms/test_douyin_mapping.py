@@ -16,7 +16,8 @@ from chalicelib.platforms.base import (
     SignatureRejectedError,
     TransientError,
 )
-from chalicelib.platforms.douyin import mapping, records
+from chalicelib.platforms.douyin import canonical as records
+from chalicelib.platforms.douyin import mapping
 from chalicelib.platforms.douyin.gateway import data_or_raise, error_for
 from local.sandbox.douyin.data import CARRIER_LIST
 

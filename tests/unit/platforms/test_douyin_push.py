@@ -148,3 +148,10 @@ def test_the_ack_is_exactly_what_douyin_expects() -> None:
     assert ACK_BODY == b'{"code":0,"msg":"success"}'
     status, headers, body = ack_response()
     assert (status, body) == (200, ACK_BODY) and headers["Content-Type"] == "application/json"
+
+
+def test_given_a_shop_without_an_app_secret_then_a_push_signed_without_one_is_refused() -> None:
+    forged = sign_push(app_key=APP_KEY, app_secret="", body=DYP1_BODY, sign_method="md5")
+    with pytest.raises(PushRejectedError) as refused:
+        verify_push(_headers(forged), DYP1_BODY, APP_KEY, "", NOW)
+    assert refused.value.status == 401

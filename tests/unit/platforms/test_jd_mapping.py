@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 
+from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import AfterSaleType as T
 from chalicelib.domain.status import OrderStatus as O
@@ -83,7 +84,7 @@ def test_given_the_tables_then_every_row_is_covered_here() -> None:
 @pytest.mark.parametrize(("yuan", "fen"), [("0.10", 10), ("12.30", 1230), ("19.99", 1999), ("1", 100),
                                            (0.29, 29), ("", 0), (None, 0), ("123456.78", 12345678)])
 def test_given_yuan_strings_then_fen_are_exact(yuan: object, fen: int) -> None:
-    assert mapping.yuan_to_fen(yuan) == fen
+    assert yuan_to_fen(yuan) == fen
 
 
 def test_given_jd_time_forms_then_they_parse_aware_or_as_unset() -> None:
@@ -92,7 +93,7 @@ def test_given_jd_time_forms_then_they_parse_aware_or_as_unset() -> None:
     assert mapping.parse_time(1700000000000) == datetime(2023, 11, 15, 6, 13, 20, tzinfo=SHANGHAI)
     assert mapping.parse_time("0001-01-01 00:00:00") is None and mapping.parse_time("1970-01-01 00:00:00") is None
     with pytest.raises(ValueError):
-        mapping.yuan_to_fen("12,30")
+        yuan_to_fen("12,30")
 
 
 ORDER = {

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import AfterSaleType as T
@@ -22,7 +23,7 @@ from chalicelib.platforms.base import (
     TransientError,
 )
 from chalicelib.platforms.pdd import mapping
-from chalicelib.platforms.pdd.convert import allocate, to_after_sale, to_order, to_product, to_waybill_accounts
+from chalicelib.platforms.pdd.canonical import allocate, to_after_sale, to_order, to_product, to_waybill_accounts
 from chalicelib.platforms.pdd.errors import error_from
 
 
@@ -112,12 +113,11 @@ def test_given_each_memo_tag_then_its_name_fits_three_characters(tag, name) -> N
 @pytest.mark.parametrize(("yuan", "fen"), [
     ("12.34", 1234), (Decimal("0.1"), 10), (19.9, 1990), (0, 0), ("", 0), (None, 0), ("1288.00", 128800)])
 def test_given_yuan_amounts_then_fen_are_exact(yuan, fen) -> None:
-    assert mapping.fen(yuan) == fen
+    assert yuan_to_fen(yuan) == fen
 
 
-def test_given_an_amount_finer_than_a_fen_then_it_is_refused() -> None:
-    with pytest.raises(ValueError):
-        mapping.fen("0.001")
+def test_given_an_amount_finer_than_a_fen_then_it_rounds_half_up_like_every_platform() -> None:
+    assert (yuan_to_fen("0.001"), yuan_to_fen("0.005")) == (0, 1)
 
 
 @pytest.mark.parametrize("value", ["2026-11-20 11:59:59", 1795147199, "1795147199", 1795147199000])

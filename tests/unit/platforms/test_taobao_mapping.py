@@ -6,6 +6,7 @@ from datetime import datetime
 import httpx
 import pytest
 
+from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
 from chalicelib.platforms.base import (
     SHANGHAI,
@@ -128,7 +129,7 @@ def test_given_each_carrier_name_on_a_shipped_line_then_the_code_comes_back(name
 @pytest.mark.parametrize(("yuan", "fen"), [("0.01", 1), ("12.30", 1230), ("123.45", 12345), ("0.07", 7),
                                            ("19999.99", 1999999), ("", 0), (None, 0), ("-3.10", -310)])
 def test_given_yuan_strings_then_fen_are_exact(yuan: str | None, fen: int) -> None:
-    assert mapping.fen(yuan) == fen
+    assert yuan_to_fen(yuan) == fen
 
 
 def test_given_a_realistic_trade_then_the_canonical_order_is_exact() -> None:

@@ -130,3 +130,19 @@ def test_given_the_url_check_in_safe_mode_then_the_decrypted_echostr_is_returned
 
 def test_given_a_timestamp_within_the_allowed_skew_then_the_push_is_accepted():
     assert verify(*push(stamp=STAMP - 200), max_age=timedelta(minutes=5))
+
+
+def test_given_no_push_token_configured_then_a_signature_over_the_empty_token_is_refused():
+    query = {"timestamp": str(STAMP), "nonce": "9", "signature": sorted_sha1(["", str(STAMP), "9"])}
+    for call in (lambda: verify(query, json.dumps(PAY).encode(), token=""), lambda: verify_url(query, "", NOW)):
+        with pytest.raises(PushRejectedError) as refused:
+            call()
+        assert refused.value.status == 401
+
+
+def test_given_a_safe_mode_push_without_the_url_signature_then_refused_before_the_body_is_read():
+    query, _ = push()
+    query = {k: v for k, v in query.items() if k != "signature"}
+    with pytest.raises(PushRejectedError) as refused:
+        verify(query, b"[" * 30_000 + b"]" * 30_000)
+    assert (refused.value.status, refused.value.reason) == (401, "signature missing")

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import AfterSaleType, OrderStatus, RefundState
 from chalicelib.platforms.base import SHANGHAI
@@ -112,7 +113,7 @@ def test_given_unknown_codes_then_held_back_or_other() -> None:
     ("yuan", "fen"), [(53.8, 5380), (0.1, 10), (19.99, 1999), (0.07, 7), ("12.3", 1230), (None, 0)]
 )
 def test_given_yuan_floats_then_fen_are_exact(yuan, fen) -> None:
-    assert mapping.yuan_to_fen(yuan) == fen
+    assert yuan_to_fen(yuan) == fen
 
 
 def order_payload(**overrides) -> dict:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from chalicelib.platforms.base import SHANGHAI, BadRequestError, ShopCredentials, TokenSet
+from chalicelib.platforms.base import SHANGHAI, BadRequestError, ShopCredentials, TokenSet, TransientError
 
 REAL_AUTHORIZE = "https://oauth.taobao.com/authorize"
 
@@ -31,7 +31,12 @@ def token_set(body: Mapping[str, Any], now: datetime) -> TokenSet:
     raw = body.get("token_result")
     if not isinstance(raw, str):
         raise BadRequestError("token response without token_result", code="token", platform="taobao")
-    token: dict[str, Any] = json.loads(raw)
+    try:
+        token: dict[str, Any] = json.loads(raw)
+    except ValueError as exc:
+        raise TransientError("token_result is not JSON", code="token", platform="taobao") from exc
+    if not isinstance(token, dict) or not token.get("access_token"):
+        raise TransientError("token_result holds no access_token", code="token", platform="taobao")
     return TokenSet(
         access_token=str(token["access_token"]),
         expires_at=_expiry(token.get("expire_time"), token.get("expires_in"), now) or now,

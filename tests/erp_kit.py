@@ -44,10 +44,6 @@ def erp_app() -> Chalice:
     return _private_app
 
 
-def test_given_the_kit_then_the_erp_app_has_the_erp_routes() -> None:
-    assert "/erp/v1/orders/take" in erp_app().routes
-
-
 @contextmanager
 def moto_world(clock: Any | None = None) -> Iterator[dict[str, Any]]:
     """moto tables + queues, the Dynamo adapters, a local envelope key, fake users and a recording sender."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.platforms.base import NotAllowedError, WaybillAccount, WaybillRequest, WaybillResult
-from chalicelib.platforms.pdd.convert import to_waybill_accounts
+from chalicelib.platforms.pdd.canonical import to_waybill_accounts
 from chalicelib.platforms.pdd.errors import PLATFORM
 from chalicelib.platforms.pdd.gateway import Gateway
 from chalicelib.platforms.pdd.mapping import as_int

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleType
 from chalicelib.platforms.base import (
@@ -24,7 +25,6 @@ from chalicelib.platforms.pdd.mapping import (
     after_sale_status,
     as_int,
     case_id,
-    fen,
     order_status,
     pdd_time,
 )
@@ -46,13 +46,13 @@ def to_order(p: Payload, carrier_of: Callable[[int], str] = str) -> CanonicalOrd
         refund_state=REFUND_STATE.get(refund, REFUND_STATE[1]),
         created_at=created,
         modified_at=pdd_time(p.get("updated_at")) or created,
-        lines=_lines(p.get("item_list") or (), fen(p.get("discount_amount"))),
+        lines=_lines(p.get("item_list") or (), yuan_to_fen(p.get("discount_amount"))),
         receiver=_receiver(p),
-        total_fen=fen(p.get("goods_amount")),
-        paid_fen=fen(p.get("pay_amount")),
-        freight_fen=fen(p.get("postage")),
-        seller_discount_fen=fen(p.get("seller_discount")),
-        platform_discount_fen=fen(p.get("platform_discount")),
+        total_fen=yuan_to_fen(p.get("goods_amount")),
+        paid_fen=yuan_to_fen(p.get("pay_amount")),
+        freight_fen=yuan_to_fen(p.get("postage")),
+        seller_discount_fen=yuan_to_fen(p.get("seller_discount")),
+        platform_discount_fen=yuan_to_fen(p.get("platform_discount")),
         paid_at=pdd_time(p.get("pay_time")) or pdd_time(p.get("confirm_time")),
         buyer_memo=str(p.get("buyer_memo") or ""),
         seller_memo=str(p.get("remark") or ""),
@@ -65,7 +65,7 @@ def to_order(p: Payload, carrier_of: Callable[[int], str] = str) -> CanonicalOrd
 
 
 def _lines(items: Sequence[Payload], discount_fen: int) -> tuple[CanonicalLine, ...]:
-    gross = [fen(item.get("goods_price")) * as_int(item.get("goods_count")) for item in items]
+    gross = [yuan_to_fen(item.get("goods_price")) * as_int(item.get("goods_count")) for item in items]
     shares = allocate(discount_fen, gross)
     seen: dict[str, int] = {}
     lines = []
@@ -83,7 +83,7 @@ def _lines(items: Sequence[Payload], discount_fen: int) -> tuple[CanonicalLine, 
                 title=str(item.get("goods_name") or ""),
                 sku_name=str(item.get("goods_spec") or ""),
                 quantity=as_int(item.get("goods_count")),
-                unit_price_fen=fen(item.get("goods_price")),
+                unit_price_fen=yuan_to_fen(item.get("goods_price")),
                 paid_fen=amount - share,
                 discount_fen=share,
                 image_url=str(item.get("goods_img") or ""),
@@ -122,7 +122,7 @@ def to_after_sale(p: Payload, types: Mapping[int, AfterSaleType]) -> CanonicalAf
     order_sn = str(p["order_sn"])
     type_value, status_value = as_int(p.get("after_sales_type")), as_int(p.get("after_sales_status"))
     tracking = str(p.get("tracking_number") or p.get("express_no") or "")
-    refund = fen(p.get("refund_amount"))
+    refund = yuan_to_fen(p.get("refund_amount"))
     created = _required_time(p, "created_time", "updated_time")
     kind = types.get(type_value, AfterSaleType.OTHER)
     sku_id = str(p.get("sku_id") or "")
