@@ -77,6 +77,18 @@ def test_given_jd_when_one_of_two_units_ships_then_deferred_and_the_last_parcel_
     assert world.deps.orders.get(world.order_id).status is OrderStatus.SHIPPED
 
 
+def test_given_a_crash_before_the_deferred_parcel_was_covered_then_a_redelivery_covers_it() -> None:
+    from dataclasses import replace
+    world = World(Platform.JD)
+    first = world.ship(world.post("JD0001", [("1", 1)]))
+    last = world.ship(world.post("JD0002"))
+    covered = world.deps.shipments.get(first.shipment_id)
+    world.deps.shipments.save(replace(covered, ship_back=ShipBack.DEFERRED), covered.revision)   # as if lost
+    world.ship(last)                                                  # the action, delivered again
+    assert world.deps.shipments.get(first.shipment_id).ship_back is ShipBack.COVERED
+    assert len(world.client.requests) == 1, "the platform is not called again"
+
+
 def test_given_pdd_when_the_order_ships_in_two_parcels_then_one_call_at_the_last_naming_both() -> None:
     world = World(Platform.PDD)
     world.ship(world.post("PD0001", [("1", 2)]))

@@ -53,6 +53,7 @@ def ship_back(deps: ShipmentDeps, shops: ShopRepository, shipment_id: str, shop:
         return
     if shipment.status is ShipmentStatus.CONFIRMED:
         confirm(deps, shipment, f"platform:{shop.platform.value}")   # repairs a crash after the platform call
+        _cover_named(deps, shipment)
         return
     if shop.platform.value not in PACKAGES:      # an offline channel: no platform to tell
         confirm(deps, shipment, f"platform:{shop.platform.value}")
@@ -84,7 +85,7 @@ def ship_back(deps: ShipmentDeps, shops: ShopRepository, shipment_id: str, shop:
         raise
     sent = tuple(number for _, number in plan.parcels)
     confirm(deps, shipment, f"platform:{shop.platform.value}", ShipBack.SENT, plan.note, sent)
-    _cover(deps, plan, shipment, sent)
+    _cover(deps, plan.covers, shipment, sent)
     refresh_order(deps.publisher, shop.shop_id, order.order_no, shipment.shipment_id)
 
 
@@ -99,11 +100,20 @@ def _request(shop: Shop, order_no: str, shipment: Shipment, plan: ShipBackPlan) 
                        parcels=parcels if len(parcels) > 1 else ())
 
 
-def _cover(deps: ShipmentDeps, plan: ShipBackPlan, last: Shipment, sent: tuple[str, ...]) -> None:
+def _cover_named(deps: ShipmentDeps, last: Shipment) -> None:
+    """A crash after the confirmation: the deferred parcels whose numbers the call named are covered now."""
+    if last.ship_back is not ShipBack.SENT or len(last.sent_tracking_nos) < 2:
+        return
+    named = [s.shipment_id for s in deps.shipments.for_order(last.order_id)
+             if s.ship_back is ShipBack.DEFERRED and s.tracking_no in last.sent_tracking_nos]
+    _cover(deps, tuple(named), last, last.sent_tracking_nos)
+
+
+def _cover(deps: ShipmentDeps, covers: tuple[str, ...], last: Shipment, sent: tuple[str, ...]) -> None:
     """Earlier deferred parcels this call told the platform of: said so on each (a conditional write;
     one that changed meanwhile is left as it is, the last parcel's answer names every number anyway)."""
     from chalicelib.domain.errors import ConflictError
-    for shipment_id in plan.covers:
+    for shipment_id in covers:
         deferred = deps.shipments.get(shipment_id)
         if deferred is None or deferred.ship_back is not ShipBack.DEFERRED:
             continue
