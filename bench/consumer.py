@@ -55,6 +55,7 @@ def run(orders: int = 100_000) -> dict[str, Any]:
     store, notes = _Discarding(), _Counting()
     overrides = {"orders": store, "publisher": notes, "shop_skus": fakes.InMemoryShopSkuRepository(),
                  "stock": fakes.InMemoryStockLedger(), "sync": fakes.InMemorySyncRepository(),
+                 "shipments": fakes.InMemoryShipmentRepository(),
                  "clock": fakes.FixedClock()}
     context = LambdaContext("on_order_message", 256, 900_000)
     with bootstrap.override(**overrides):

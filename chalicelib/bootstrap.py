@@ -149,7 +149,8 @@ def link_deps() -> Any:
     from chalicelib.services.stock import settle_order
     from chalicelib.services.stock_sync import push_now
     return LinkDeps(catalog=shop_skus(), erp=erp_skus(), orders=orders(), clock=clock(),
-                    settle=lambda order_id: settle_order(stock(), orders(), clock(), order_id),
+                    settle=lambda order_id: settle_order(stock(), orders(), clock(), order_id,
+                                                         shipments=shipments().for_order),
                     linked=lambda codes: push_now(stock(), codes, clock().now()))
 
 
@@ -219,7 +220,7 @@ def erp_queue_admin() -> Any:
 
 def shipment_deps() -> Any:
     from chalicelib.services.shipments import ShipmentDeps
-    return ShipmentDeps(orders=orders(), shipments=shipments(), publisher=publisher(), clock=clock())
+    return ShipmentDeps(orders=orders(), shipments=shipments(), publisher=publisher(), clock=clock(), stock=stock())
 
 
 def webhook_deps() -> Any:

@@ -387,6 +387,7 @@ class InMemoryStockLedger:
         self.moves: dict[tuple[str, str], Any] = {}
         self.due: dict[str, datetime] = {}
         self.debounce = timedelta(seconds=debounce_seconds)
+        self.discrepancy_rows: dict[str, Any] = {}
         self._lock = threading.RLock()
 
     def balance(self, sku_code: str):  # type: ignore[no-untyped-def]
@@ -402,7 +403,8 @@ class InMemoryStockLedger:
         with self._lock:
             return {key for code, key in refs if (code, key) in self.moves}
 
-    def apply(self, movements, *, guard_available: bool, requires=(), forbids=()):  # type: ignore[no-untyped-def]
+    def apply(self, movements, *, guard_available: bool, guard_on_hand: bool = False,  # type: ignore[no-untyped-def]
+              requires=(), forbids=(), discrepancy=None):
         from chalicelib.services.stock import Applied
         from chalicelib.storage.stock import effect
         unique = list({m.idempotency_key: m for m in movements}.values())
@@ -418,10 +420,19 @@ class InMemoryStockLedger:
                 current = self.counters.get(code)
                 if guard_available and available < 0 and (current is None or current[2] < -available):
                     return Applied.SHORT
+            for code, (on_hand, _, _) in deltas.items():
+                current = self.counters.get(code)
+                if guard_on_hand and on_hand < 0 and (current is None or current[0] < -on_hand):
+                    return Applied.SHORT
             if any(ref not in self.moves for ref in requires) or any(ref in self.moves for ref in forbids):
                 return Applied.UNMET
+            if discrepancy is not None and discrepancy.discrepancy_id in self.discrepancy_rows:
+                return Applied.REPLAYED
             for m in unique:
                 self.moves[(m.sku_code, m.idempotency_key)] = m
+            if discrepancy is not None:
+                from dataclasses import replace as _replace
+                self.discrepancy_rows[discrepancy.discrepancy_id] = _replace(discrepancy, revision=1)
             for code, delta in deltas.items():
                 row = self.counters.setdefault(code, [0, 0, 0, 0])
                 for i in range(3):
@@ -451,6 +462,24 @@ class InMemoryStockLedger:
         from chalicelib.codec import sortable
         with self._lock:
             return sorted((c, sortable(d)) for c, d in self.due.items() if d <= now)
+
+    def discrepancies(self, open_only: bool, limit: int = 50, cursor: str | None = None):  # type: ignore[no-untyped-def]
+        rows = sorted((d for d in self.discrepancy_rows.values() if not (open_only and d.resolved)),
+                      key=lambda d: (d.at, d.discrepancy_id), reverse=True)
+        return _page(rows, limit, cursor)
+
+    def get_discrepancy(self, discrepancy_id: str):  # type: ignore[no-untyped-def]
+        return self.discrepancy_rows.get(discrepancy_id)
+
+    def save_discrepancy(self, discrepancy, expected_revision: int) -> None:  # type: ignore[no-untyped-def]
+        from dataclasses import replace as _replace
+
+        from chalicelib.domain.errors import ConflictError
+        with self._lock:
+            current = self.discrepancy_rows.get(discrepancy.discrepancy_id)
+            if current is None or current.revision != expected_revision:
+                raise ConflictError(f"discrepancy {discrepancy.discrepancy_id} changed")
+            self.discrepancy_rows[discrepancy.discrepancy_id] = _replace(discrepancy, revision=expected_revision + 1)
 
     def clear_due(self, sku_code: str, due: str) -> None:
         from chalicelib.codec import sortable

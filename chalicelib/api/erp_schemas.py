@@ -193,6 +193,16 @@ class ShipmentLineOut(_Out):
     quantity: int
 
 
+class PlatformShipBackOut(_Out):
+    status: Literal["pending", "sent", "deferred", "covered", "not_sent"] = Field(
+        description="pending: not sent yet; sent: the platform took this parcel; deferred: the platform cannot "
+                    "take it alone (whole-order platforms, a line split over parcels): it is told when the "
+                    "remaining lines ship; covered: a later parcel's call told the platform; not_sent: marked "
+                    "shipped by hand")
+    note: str = Field(description="which call, why deferred and what remains, which numbers were sent")
+    sent_tracking_nos: list[str] = Field(description="the tracking nos. the platform call carrying this parcel named")
+
+
 class ShipmentOut(_Out):
     shipment_id: str
     order_id: str
@@ -204,6 +214,7 @@ class ShipmentOut(_Out):
     created_at: str
     source: str
     platform_error: str
+    platform_ship_back: PlatformShipBackOut
 
 
 class ShipmentPosted(_Out):

@@ -104,5 +104,9 @@ class AdjustBody(Body):
     idempotency_key: str = Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")
 
 
+class ResolveDiscrepancyBody(Body):
+    note: str = Field(min_length=1, max_length=500, description="what was counted or done to settle it")
+
+
 class PushNowBody(Body):
     sku_codes: list[Annotated[str, Field(pattern=CODE)]] = Field(min_length=1, max_length=500)

@@ -29,6 +29,32 @@ def stock_balances(ctx: Ctx) -> dict[str, Any]:
     return {"items": [_balance(s) for s in bootstrap.stock().balances(codes).values()]}
 
 
+@admin_route(bp, "/admin/stock/discrepancies")
+def stock_discrepancies(ctx: Ctx) -> dict[str, Any]:
+    """Deductions that found too little on hand (on hand stopped at zero): ?open=1 only the unresolved."""
+    from chalicelib.codec import to_doc
+    from chalicelib.domain.errors import ValidationError
+    query: dict[str, str] = dict(ctx.request.query_params or {})
+    limit = query.get("limit", "50")
+    if not limit.isdigit() or not 1 <= int(limit) <= 200:
+        raise ValidationError("limit must be 1..200", field="limit")
+    if query.get("open", "0") not in ("0", "1"):
+        raise ValidationError("open must be 0 or 1", field="open")
+    page = bootstrap.stock().discrepancies(query.get("open") == "1", limit=int(limit),
+                                           cursor=query.get("cursor") or None)
+    return {"items": [to_doc(d) for d in page.items], "cursor": page.cursor}
+
+
+@admin_route(bp, "/admin/stock/discrepancies/{discrepancy_id}/resolve", methods=("POST",), role=Role.OPERATOR)
+def resolve_stock_discrepancy(ctx: Ctx, discrepancy_id: str) -> dict[str, Any]:
+    from chalicelib.api.shop_schemas import ResolveDiscrepancyBody
+    from chalicelib.codec import to_doc
+    from chalicelib.services.stock import resolve_discrepancy
+    body = parse(ResolveDiscrepancyBody, ctx.request)
+    resolved = resolve_discrepancy(bootstrap.stock(), discrepancy_id, ctx.actor, body.note, bootstrap.clock().now())
+    return dict(to_doc(resolved))
+
+
 @admin_route(bp, "/admin/stock/{sku_code}")
 def stock_ledger(ctx: Ctx, sku_code: str) -> dict[str, Any]:
     from chalicelib.codec import to_doc

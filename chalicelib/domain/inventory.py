@@ -55,3 +55,21 @@ def apply(stock: Stock, movement: Movement) -> Stock:
         case MovementKind.SET:
             on_hand = q
     return Stock(stock.sku_code, on_hand, reserved, stock.revision + 1)
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """A deduction that would have taken on hand below zero: on hand stopped at zero and the units short
+    are kept here for someone to count and settle (never a silent negative)."""
+    discrepancy_id: str
+    sku_code: str
+    order_id: str
+    shipment_id: str             # "" when the platform reported the order shipped (no OMS shipment)
+    quantity_short: int
+    at: datetime
+    movement_key: str            # the deduction it belongs to
+    resolved: bool = False
+    resolved_by: str = ""
+    resolved_at: datetime | None = None
+    note: str = ""
+    revision: int = 0

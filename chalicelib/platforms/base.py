@@ -227,11 +227,21 @@ class WaybillResult:
 
 # ---------------------------------------------------------------- write-backs
 @dataclass(frozen=True)
+class ShipLine:
+    line_id: str
+    quantity: int
+    completes: bool = True                   # the line has every unit out once this parcel is
+
+
+@dataclass(frozen=True)
 class ShipRequest:
     order_no: str
     carrier_code: str                        # the platform's carrier code
     tracking_no: str
     line_ids: tuple[str, ...] = ()           # empty: the whole order
+    lines: tuple[ShipLine, ...] = ()         # the same lines with this parcel's quantities (partial calls)
+    parcels: tuple[tuple[str, str], ...] = ()   # (platform carrier code, tracking no.) of every parcel a
+                                                # whole-order call names (JD); empty: just this one
 
 
 @dataclass(frozen=True)

@@ -66,4 +66,6 @@ def shipment_view(shipment: Shipment) -> dict[str, Any]:
         "lines": [{"line_id": x.line_id, "quantity": x.quantity} for x in shipment.lines],
         "status": shipment.status.value, "created_at": shipment.created_at.isoformat(),
         "source": shipment.source, "platform_error": shipment.platform_error,
+        "platform_ship_back": {"status": shipment.ship_back.value, "note": shipment.ship_back_note,
+                               "sent_tracking_nos": list(shipment.sent_tracking_nos)},
     }

@@ -11,11 +11,13 @@ from typing import Any
 
 from chalicelib.domain.errors import ConflictError, InvalidTransitionError, NotFoundError, ValidationError
 from chalicelib.domain.orders import LineItem, Order, OrderChange, handoff_for, next_status
-from chalicelib.domain.shipping import Shipment, ShipmentLine, shipment_id_for
+from chalicelib.domain.partial_shipping import plan_ship_back
+from chalicelib.domain.shipping import ShipBack, Shipment, ShipmentLine, shipment_id_for
 from chalicelib.domain.status import OrderStatus, RefundState, ShipmentStatus
 from chalicelib.services.actions import Action, enqueue
 from chalicelib.services.erp_ports import CARRIER_CODES, ShipmentRepository
 from chalicelib.services.ports import Clock, OrderRepository, Publisher
+from chalicelib.services.stock import StockLedger, settle_order
 
 TRACKING = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 ACTIVE = (ShipmentStatus.PENDING, ShipmentStatus.WAYBILL_ISSUED, ShipmentStatus.PRINTED, ShipmentStatus.CONFIRMED)
@@ -28,6 +30,7 @@ class ShipmentDeps:
     shipments: ShipmentRepository
     publisher: Publisher
     clock: Clock
+    stock: StockLedger | None = None     # None: this caller's shipments move no stock (reissues)
 
 
 def record_shipment(deps: ShipmentDeps, *, order_id: str, carrier_code: str, tracking_no: str,
@@ -69,17 +72,31 @@ def _new_shipment(deps: ShipmentDeps, order: Order, shipment_id: str, carrier_co
                   lines: Sequence[tuple[str, int]], source: str) -> Shipment:
     if order.status in (OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT):
         raise InvalidTransitionError(f"order {order.order_id} is {order.status.value}: it cannot ship")
-    remaining = _remaining(order, deps.shipments.for_order(order.order_id))
-    if not lines:
+    before = [s for s in deps.shipments.for_order(order.order_id) if s.status in ACTIVE]
+    remaining = _remaining(order, before)
+    if not lines:     # every line not shipped yet, named: the answer says what this parcel carries
         if not any(remaining.values()):
             raise InvalidTransitionError(f"every line of order {order.order_id} has shipped already")
-        partial_before = any(remaining[line.line_id] < line.quantity for line in order.lines)
-        chosen = tuple(ShipmentLine(i, q) for i, q in remaining.items() if q) if partial_before else ()
+        chosen = tuple(ShipmentLine(i, q) for i, q in remaining.items() if q)
     else:
         chosen = tuple(_line(order, remaining, line_id, qty) for line_id, qty in _merged(lines))
-    return Shipment(shipment_id=shipment_id, order_id=order.order_id, shop_id=order.shop_id,
-                    carrier_code=carrier_code, tracking_no=tracking_no, lines=chosen,
-                    status=ShipmentStatus.PENDING, created_at=deps.clock.now(), source=source)
+    shipment = Shipment(shipment_id=shipment_id, order_id=order.order_id, shop_id=order.shop_id,
+                        carrier_code=carrier_code, tracking_no=tracking_no, lines=chosen,
+                        status=ShipmentStatus.PENDING, created_at=deps.clock.now(), source=source)
+    return _previewed(order, [s for s in before if not s.after_sale_id], shipment)
+
+
+def _previewed(order: Order, before: list[Shipment], shipment: Shipment) -> Shipment:
+    """What the ship-back will do, as far as it can be told now (the ship-back action decides for good,
+    over the shipments confirmed by then): a deferred parcel is said so in the POST's answer."""
+    plan = plan_ship_back(order.platform.value, live_lines(order), before, shipment)
+    if plan.send:
+        return replace(shipment, ship_back_note=plan.note)
+    return replace(shipment, ship_back=ShipBack.DEFERRED, ship_back_note=plan.note)
+
+
+def live_lines(order: Order) -> list[tuple[str, int]]:
+    return [(x.line_id, x.quantity) for x in order.lines if x.refund_state is not RefundState.REFUNDED]
 
 
 def _merged(lines: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -140,17 +157,35 @@ def get_shipment(shipments: ShipmentRepository, shipment_id: str) -> Shipment:
     return shipment
 
 
-def confirm(deps: ShipmentDeps, shipment: Shipment, actor: str) -> Shipment:
-    """The platform accepted it (or an admin says it shipped): the shipment is confirmed, then the order's
-    shipped quantities and status are recomputed from every confirmed shipment (so a redelivery that
-    finds the shipment already confirmed repairs a crash between the two writes)."""
+def confirm(deps: ShipmentDeps, shipment: Shipment, actor: str, ship_back: ShipBack | None = None,
+            note: str = "", sent: tuple[str, ...] = ()) -> Shipment:
+    """The platform accepted it, or it waits for a later parcel (deferred), or an admin says it shipped:
+    the shipment is confirmed, then the order's shipped quantities and status are recomputed from every
+    confirmed shipment and its units leave the stock (so a redelivery that finds the shipment already
+    confirmed repairs a crash between the writes)."""
     if shipment.status is not ShipmentStatus.CONFIRMED:
         confirmed = replace(shipment, status=ShipmentStatus.CONFIRMED, platform_error="")
+        if ship_back is not None:
+            confirmed = replace(confirmed, ship_back=ship_back, ship_back_note=note or shipment.ship_back_note,
+                                sent_tracking_nos=sent)
         deps.shipments.save(confirmed, shipment.revision)
         shipment = replace(confirmed, revision=shipment.revision + 1)
     order = _apply_to_order(deps, shipment, actor)
+    _settle_stock(deps, order, shipment)
     _tell_erp(deps, order, shipment)
     return shipment
+
+
+def _settle_stock(deps: ShipmentDeps, order: Order, shipment: Shipment) -> None:
+    """The goods left: the shipment deducts its units now, whatever the platform reports and whenever."""
+    if deps.stock is None or shipment.after_sale_id:
+        return
+
+    def shipments_of(order_id: str) -> list[Shipment]:
+        known = {s.shipment_id: s for s in deps.shipments.for_order(order_id)}
+        known[shipment.shipment_id] = shipment            # an index read may trail the write just made
+        return list(known.values())
+    settle_order(deps.stock, deps.orders, deps.clock, order.order_id, written=order, shipments=shipments_of)
 
 
 def record_failure(deps: ShipmentDeps, shipment: Shipment, error: str, *, final: bool) -> Shipment:
@@ -215,4 +250,4 @@ def mark_shipped_by_hand(deps: ShipmentDeps, shipment_id: str, actor: str) -> Sh
     shipment = get_shipment(deps.shipments, shipment_id)
     if shipment.status is ShipmentStatus.CANCELLED:
         raise InvalidTransitionError(f"shipment {shipment_id} is cancelled")
-    return confirm(deps, shipment, actor)
+    return confirm(deps, shipment, actor, ShipBack.NOT_SENT, f"marked shipped by {actor}: the OMS told no platform")

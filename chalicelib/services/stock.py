@@ -13,10 +13,12 @@ from enum import StrEnum
 from typing import Protocol
 
 from chalicelib.domain.errors import ConflictError, ValidationError
-from chalicelib.domain.inventory import Movement, MovementKind, Stock
+from chalicelib.domain.inventory import Discrepancy, Movement, MovementKind, Stock
 from chalicelib.domain.orders import LineItem, Order, OrderChange, handoff_for
+from chalicelib.domain.shipping import Shipment
 from chalicelib.domain.status import HoldReason, OrderStatus, RefundState
 from chalicelib.services.ports import Clock, OrderQuery, OrderRepository, Page
+from chalicelib.services.stock_shipped import ShipmentsOf, counted, deduct_shipment, settle_rest
 
 MAX_ATTEMPTS = 5
 ACTOR = "system:stock"
@@ -34,13 +36,19 @@ class StockLedger(Protocol):
     def balances(self, sku_codes: Iterable[str]) -> dict[str, Stock]: ...
     def existing(self, refs: Iterable[tuple[str, str]]) -> set[str]:
         """Which of these (sku code, idempotency key) movements are in the ledger."""
-    def apply(self, movements: Sequence[Movement], *, guard_available: bool,
-              requires: Sequence[tuple[str, str]] = (), forbids: Sequence[tuple[str, str]] = ()) -> Applied:
-        """All movements or none, in one conditional write. guard_available: no SKU's available may drop
-        below zero. requires / forbids: (sku code, key) movements that must / must not exist."""
+    def apply(self, movements: Sequence[Movement], *, guard_available: bool, guard_on_hand: bool = False,
+              requires: Sequence[tuple[str, str]] = (), forbids: Sequence[tuple[str, str]] = (),
+              discrepancy: Discrepancy | None = None) -> Applied:
+        """All movements or none, in one conditional write. guard_available / guard_on_hand: no SKU's
+        available / on hand may drop below zero (else SHORT). requires / forbids: (sku code, key) movements
+        that must / must not exist (else UNMET). discrepancy: stored with the movements, once."""
     def set_on_hand(self, movement: Movement) -> Applied:
         """A SET movement: on hand becomes movement.quantity (reserved untouched)."""
     def movements(self, sku_code: str, limit: int = 50, cursor: str | None = None) -> Page[Movement]: ...
+    def discrepancies(self, open_only: bool, limit: int = 50, cursor: str | None = None) -> Page[Discrepancy]:
+        """Newest first."""
+    def get_discrepancy(self, discrepancy_id: str) -> Discrepancy | None: ...
+    def save_discrepancy(self, discrepancy: Discrepancy, expected_revision: int) -> None: ...
 
 
 class Outcome(StrEnum):
@@ -100,39 +108,19 @@ def reserve_for_order(ledger: StockLedger, order: Order, now: datetime,
 
 
 def release_for_order(ledger: StockLedger, order: Order, now: datetime,
-                      lines: Iterable[LineItem] | None = None) -> int:
-    """Releases what these lines reserved and did not ship; returns how many movements it wrote."""
-    return _settle_reserved(ledger, order, now, lines, MovementKind.RELEASE, MovementKind.DEDUCT)
+                      lines: Iterable[LineItem] | None = None, shipments: Sequence[Shipment] = ()) -> int:
+    """Releases what these lines reserved and no shipment took; returns how many movements it wrote."""
+    chosen = list(order.lines if lines is None else lines)
+    return settle_rest(ledger, order, chosen, shipments, MovementKind.RELEASE, now)
 
 
 def deduct_for_order(ledger: StockLedger, order: Order, now: datetime,
-                     lines: Iterable[LineItem] | None = None) -> int:
-    """Shipped: reserved and on hand both drop. A line shipped without a reservation (it arrived
-    already shipped, or was held out of stock) is reserved unguarded first: the goods did leave."""
-    needs = _needs(order, order.lines if lines is None else lines)
-    done = _state(ledger, order, needs)
-    unreserved = [n for n in needs if _key(MovementKind.RESERVE, order, n) not in done]
-    if unreserved:
-        ledger.apply([_movement(MovementKind.RESERVE, order, n, now) for n in unreserved], guard_available=False)
-    return _settle_reserved(ledger, order, now, lines, MovementKind.DEDUCT, MovementKind.RELEASE)
-
-
-def _settle_reserved(ledger: StockLedger, order: Order, now: datetime, lines: Iterable[LineItem] | None,
-                     kind: MovementKind, exclusive: MovementKind) -> int:
-    needs = _needs(order, order.lines if lines is None else lines)
-    for _ in range(MAX_ATTEMPTS):
-        done = _state(ledger, order, needs)
-        todo = [n for n in needs if _key(MovementKind.RESERVE, order, n) in done
-                and not {_key(kind, order, n), _key(exclusive, order, n)} & done]
-        if not todo:
-            return 0
-        result = ledger.apply(
-            [_movement(kind, order, n, now) for n in todo], guard_available=False,
-            requires=[(n.sku_code, _key(MovementKind.RESERVE, order, n)) for n in todo],
-            forbids=[(n.sku_code, _key(exclusive, order, n)) for n in todo])
-        if result is Applied.APPLIED:
-            return len(todo)
-    raise ConflictError(f"stock of order {order.order_id} kept changing")
+                     lines: Iterable[LineItem] | None = None, shipments: Sequence[Shipment] = ()) -> int:
+    """Every confirmed shipment deducts its own units; lines the platform reports shipped deduct the rest."""
+    written = sum(deduct_shipment(ledger, order, s, now) for s in counted(shipments))
+    if lines is not None:
+        written += settle_rest(ledger, order, list(lines), shipments, MovementKind.DEDUCT, now)
+    return written
 
 
 def restock_return(ledger: StockLedger, case_id: str, items: Sequence[tuple[str, str, int]], now: datetime,
@@ -147,29 +135,35 @@ def restock_return(ledger: StockLedger, case_id: str, items: Sequence[tuple[str,
 
 # ------------------------------------------------------------------ the order hook
 def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, order_id: str,
-                 written: Order | None = None) -> Outcome:
-    """What the order consumer calls after every applied snapshot (and linking after re-resolution):
-    brings the order's stock movements and its out_of_stock hold in line with its status. `written`: the
-    order exactly as the caller's conditional write just stored it, which spares a read."""
+                 written: Order | None = None, shipments: ShipmentsOf | None = None) -> Outcome:
+    """What the order consumer calls after every applied snapshot (and linking after re-resolution), and a
+    shipment's confirmation: brings the order's stock movements and its out_of_stock hold in line with its
+    status and its confirmed shipments. `written`: the order exactly as the caller's conditional write just
+    stored it, which spares a read; `shipments`: the order's shipments (each deducts its own units)."""
     order = written or orders.get(order_id)
     if order is None:
         return Outcome.NOTHING
     now = clock.now()
     refunded = [line for line in order.lines if line.refund_state is RefundState.REFUNDED]
+    waiting = order.status in (OrderStatus.PENDING_PAYMENT, OrderStatus.AWAITING_SHIPMENT) and not refunded
+    # an order that has not shipped has no confirmed shipment to deduct (its confirmation settles it): no read
+    sent = list(shipments(order_id)) if shipments is not None and not waiting else []
     live = [line for line in order.lines if line.refund_state is not RefundState.REFUNDED]
+    if order.status in (OrderStatus.SHIPPED, OrderStatus.COMPLETED):
+        deduct_for_order(ledger, order, now, live, sent)
+        if refunded:
+            release_for_order(ledger, order, now, refunded, sent)
+        _mark_out_of_stock(orders, clock, order, False)
+        return Outcome.DEDUCTED
+    deduct_for_order(ledger, order, now, None, sent)      # goods that left, whatever the status says now
     if order.status is OrderStatus.CANCELLED:
-        release_for_order(ledger, order, now)
+        release_for_order(ledger, order, now, None, sent)
         _mark_out_of_stock(orders, clock, order, False)
         return Outcome.RELEASED
     if refunded:
-        release_for_order(ledger, order, now, refunded)
-    if order.status in (OrderStatus.SHIPPED, OrderStatus.COMPLETED):
-        deduct_for_order(ledger, order, now, live)
-        _mark_out_of_stock(orders, clock, order, False)
-        return Outcome.DEDUCTED
+        release_for_order(ledger, order, now, refunded, sent)
     if order.status is OrderStatus.PARTIALLY_SHIPPED:
-        deduct_for_order(ledger, order, now, [line for line in live if line.shipped_quantity > 0])
-        live = [line for line in live if line.shipped_quantity == 0]
+        live = [line for line in live if line.shipped_quantity == 0]     # shipped lines were reserved
     elif order.status is not OrderStatus.AWAITING_SHIPMENT:
         return Outcome.NOTHING
     if order.unlinked_lines:
@@ -232,3 +226,23 @@ def set_absolute_stock(ledger: StockLedger, sku_code: str, quantity: int, source
         raise ValidationError("quantity must be zero or more", field="quantity")
     ledger.set_on_hand(Movement(sku_code, MovementKind.SET, quantity, f"set:{idempotency_key}", source, now, reason))
     return ledger.balance(sku_code)
+
+
+# ------------------------------------------------------------------ discrepancies
+def resolve_discrepancy(ledger: StockLedger, discrepancy_id: str, actor: str, note: str, now: datetime) -> Discrepancy:
+    """Someone counted and settled it (with an adjustment or an ERP count, as the case needs): marked
+    resolved once; resolving it again changes nothing."""
+    from chalicelib.domain.errors import NotFoundError
+    for _ in range(MAX_ATTEMPTS):
+        current = ledger.get_discrepancy(discrepancy_id)
+        if current is None:
+            raise NotFoundError(f"no stock discrepancy {discrepancy_id}")
+        if current.resolved:
+            return current
+        resolved = replace(current, resolved=True, resolved_by=actor, resolved_at=now, note=note[:500])
+        try:
+            ledger.save_discrepancy(resolved, current.revision)
+            return replace(resolved, revision=current.revision + 1)
+        except ConflictError:
+            continue
+    raise ConflictError(f"stock discrepancy {discrepancy_id} kept changing")

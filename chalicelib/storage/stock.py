@@ -20,7 +20,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.codec import from_doc, sortable, to_doc
 from chalicelib.domain.errors import ConflictError, ValidationError
-from chalicelib.domain.inventory import Movement, MovementKind, Stock
+from chalicelib.domain.inventory import Discrepancy, Movement, MovementKind, Stock
 from chalicelib.services.ports import Page
 from chalicelib.services.stock import Applied
 from chalicelib.services.stock_sync import PushRecord, StockSyncSettings
@@ -34,6 +34,16 @@ CONFLICT_ATTEMPTS = 8
 DEBOUNCE = timedelta(seconds=60)
 SETTINGS = "STOCK_SYNC"
 PUSH = "PUSH#"
+
+
+DISCREPANCIES = "~DISCREPANCY"     # one partition for every discrepancy (few, and listed together)
+DISC = "DISC#"
+
+
+def discrepancy_item(d: Discrepancy) -> StockItem:
+    revision = d.revision or 1
+    return StockItem(DISCREPANCIES, DISC + d.discrepancy_id, ledger_sku=DISCREPANCIES, revision=revision,
+                     ledger_at=f"{sortable(d.at)}#{d.discrepancy_id}", doc=to_doc(replace(d, revision=revision)))
 
 
 def move_sk(key: str) -> str:
@@ -85,8 +95,9 @@ class DynamoStockLedger:
         return Page(items, paging.encode(results.last_evaluated_key))
 
     # ------------------------------------------------------------ writes
-    def apply(self, movements: Sequence[Movement], *, guard_available: bool,
-              requires: Sequence[tuple[str, str]] = (), forbids: Sequence[tuple[str, str]] = ()) -> Applied:
+    def apply(self, movements: Sequence[Movement], *, guard_available: bool, guard_on_hand: bool = False,
+              requires: Sequence[tuple[str, str]] = (), forbids: Sequence[tuple[str, str]] = (),
+              discrepancy: Discrepancy | None = None) -> Applied:
         unique = list({m.idempotency_key: m for m in movements}.values())
         if not unique:
             return Applied.APPLIED
@@ -95,23 +106,28 @@ class DynamoStockLedger:
             for i, d in enumerate(effect(m)):
                 deltas[m.sku_code][i] += d
         checks = [(c, k, True) for c, k in dict.fromkeys(requires)] + [(c, k, False) for c, k in dict.fromkeys(forbids)]
-        if len(unique) + len(deltas) + len(checks) > MAX_ITEMS:
+        puts = [self._move_item(m) for m in unique] + ([discrepancy_item(discrepancy)] if discrepancy else [])
+        if len(puts) + len(deltas) + len(checks) > MAX_ITEMS:
             raise ValidationError(f"too many stock movements for one transaction ({len(unique)})", field="lines")
         due = sortable(unique[0].at + self._debounce)
-        return self._transact(lambda tx: self._write(tx, unique, deltas, checks, guard_available, due),
+        guards = (guard_available, guard_on_hand)
+        return self._transact(lambda tx: self._write(tx, puts, deltas, checks, guards, due),
                               # pynamodb sends condition checks, then puts, then updates, whatever the call order
-                              ["check"] * len(checks) + ["move"] * len(unique) + ["balance"] * len(deltas))
+                              ["check"] * len(checks) + ["move"] * len(puts) + ["balance"] * len(deltas))
 
-    def _write(self, tx: TransactWrite, movements: list[Movement], deltas: dict[str, list[int]],
-               checks: list[tuple[str, str, bool]], guard: bool, due: str) -> None:
-        for m in movements:
-            tx.save(self._move_item(m), condition=StockItem.sk.does_not_exist())
+    def _write(self, tx: TransactWrite, puts: list[StockItem], deltas: dict[str, list[int]],
+               checks: list[tuple[str, str, bool]], guards: tuple[bool, bool], due: str) -> None:
+        for item in puts:
+            tx.save(item, condition=StockItem.sk.does_not_exist())
         for code, (on_hand, reserved, available) in deltas.items():
             actions: list[Any] = [StockItem.on_hand.add(on_hand), StockItem.reserved.add(reserved),
                                   StockItem.available.add(available), StockItem.revision.add(1)]
             if available:
                 actions += self._due_actions(code, due)
-            condition = StockItem.available >= -available if guard and available < 0 else None
+            conditions = [c for c, wanted in ((StockItem.available >= -available, guards[0] and available < 0),
+                                              (StockItem.on_hand >= -on_hand, guards[1] and on_hand < 0)) if wanted]
+            condition = conditions[0] & conditions[1] if len(conditions) == 2 else (
+                conditions[0] if conditions else None)
             tx.update(StockItem(code, BALANCE), actions=actions, condition=condition)
         for code, key, must_exist in checks:
             exists = StockItem.sk.exists() if must_exist else StockItem.sk.does_not_exist()
@@ -178,6 +194,26 @@ class DynamoStockLedger:
     @staticmethod
     def _due_actions(code: str, due: str) -> list[Any]:
         return [StockItem.sync_shard.set(shard_of(code)), StockItem.sync_due.set(StockItem.sync_due | due)]
+
+    # ------------------------------------------------------------ discrepancies
+    def discrepancies(self, open_only: bool, limit: int = 50, cursor: str | None = None) -> Page[Discrepancy]:
+        """One partition, newest first, through the ledger index; open_only drops the resolved ones of the
+        page (the document is one JSON attribute, so no filter expression can see inside it)."""
+        results = StockItem.by_ledger.query(DISCREPANCIES, scan_index_forward=False, limit=limit,
+                                            last_evaluated_key=paging.decode(cursor))
+        items = [from_doc(Discrepancy, i.doc) for i in results]
+        return Page([d for d in items if not (open_only and d.resolved)], paging.encode(results.last_evaluated_key))
+
+    def get_discrepancy(self, discrepancy_id: str) -> Discrepancy | None:
+        try:
+            return from_doc(Discrepancy, StockItem.get(DISCREPANCIES, DISC + discrepancy_id, consistent_read=True).doc)
+        except StockItem.DoesNotExist:
+            return None
+
+    def save_discrepancy(self, discrepancy: Discrepancy, expected_revision: int) -> None:
+        item = discrepancy_item(replace(discrepancy, revision=expected_revision + 1))
+        conditional.put(item, StockItem.revision == expected_revision,
+                        f"stock discrepancy {discrepancy.discrepancy_id}")
 
     # ------------------------------------------------------------ platform push debounce
     def due_for_push(self, now: datetime) -> list[tuple[str, str]]:

@@ -6,16 +6,21 @@ A platform's test module subclasses PlatformContract and provides two fixtures:
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 import httpx
 import pytest
 
+from chalicelib.domain.partial_shipping import ShipBackPlan, plan_ship_back
+from chalicelib.domain.shipping import ShipBack, Shipment, ShipmentLine
+from chalicelib.domain.status import ShipmentStatus
 from chalicelib.platforms.base import (
     AuthExpiredError,
     NotAllowedError,
     PlatformClient,
+    ShipLine,
     ShipRequest,
     ShopCredentials,
     SignatureRejectedError,
@@ -200,15 +205,45 @@ class PlatformContract:
         with pytest.raises(AuthExpiredError):
             list(_walk(client, WINDOW_START, WINDOW_END))
 
+    # ------------------------------------------------------------ partial shipments (issue 17)
+    def test_given_an_order_in_two_parcels_when_shipped_as_planned_then_it_ships_once_and_no_more(
+            self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient) -> None:
+        """The platform takes what the plan sends for each parcel (a partial call where it has one, one
+        whole-order call at the last parcel where it has none) and refuses a further whole-order call."""
+        from chalicelib.domain.status import OrderStatus
+        order = client.get_order(self._awaiting_order(sandbox, shop, client, units=2))
+        first_line = order.lines[0]
+        first = _parcel(order.order_no, "PA0000000001", ((first_line.line_id, 1),))
+        last = _parcel(order.order_no, "PA0000000002", tuple(
+            (x.line_id, x.quantity - (1 if x.line_id == first_line.line_id else 0)) for x in order.lines))
+        live = [(x.line_id, x.quantity) for x in order.lines]
+        confirmed: list = []
+        told: set[str] = set()
+        for parcel in (first, last):
+            plan = plan_ship_back(self.platform, live, confirmed, parcel)
+            if plan.send:
+                client.ship(_request(order.order_no, self.ship_carrier_code, parcel, plan))
+                told |= {number for _, number in plan.parcels}
+            confirmed.append(dataclasses.replace(parcel, status=ShipmentStatus.CONFIRMED,
+                                                 ship_back=ShipBack.SENT if plan.send else ShipBack.DEFERRED))
+        shipped = client.get_order(order.order_no)
+        assert shipped.status in {OrderStatus.SHIPPED, OrderStatus.COMPLETED}
+        assert told and all(number in json.dumps(shipped.raw, default=str) for number in told), told
+        with pytest.raises(NotAllowedError):     # a second whole-order delivery, another number
+            client.ship(ShipRequest(order_no=order.order_no, carrier_code=self.ship_carrier_code,
+                                    tracking_no="PA0000000003"))
+
     # ------------------------------------------------------------ helpers
-    def _awaiting_order(self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient) -> str:
+    def _awaiting_order(self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient,
+                        units: int = 1) -> str:
         from chalicelib.domain.status import OrderStatus, RefundState
-        for order_no in sandbox.generate_orders(shop.seller_id, 20, WINDOW_START, WINDOW_END):
+        for order_no in sandbox.generate_orders(shop.seller_id, 60, WINDOW_START, WINDOW_END):
             order = client.get_order(order_no)
             # a locked order (buyer asked to cancel) is awaiting shipment but may not be shipped
-            if order.status is OrderStatus.AWAITING_SHIPMENT and order.refund_state is RefundState.NONE:
+            if order.status is OrderStatus.AWAITING_SHIPMENT and order.refund_state is RefundState.NONE \
+                    and sum(x.quantity for x in order.lines) >= units:
                 return order_no
-        raise AssertionError("the sandbox generated no order awaiting shipment in 20")
+        raise AssertionError(f"the sandbox generated no order awaiting shipment with {units}+ units in 60")
 
 
 def _walk(client: PlatformClient, start: datetime, end: datetime) -> Iterator:
@@ -224,3 +259,19 @@ def quick_server(app: SandboxPlatform) -> Iterator[SandboxServer]:
     server = SandboxServer(app).start()
     yield server
     server.stop()
+
+
+def _parcel(order_no: str, tracking_no: str, lines: tuple[tuple[str, int], ...]) -> Shipment:
+    return Shipment(shipment_id=f"{order_no}-{tracking_no}", order_id=order_no, shop_id="S", carrier_code="ZTO",
+                    tracking_no=tracking_no, lines=tuple(ShipmentLine(i, q) for i, q in lines if q),
+                    status=ShipmentStatus.PENDING, created_at=WINDOW_END, source="test")
+
+
+def _request(order_no: str, carrier: str, parcel: Shipment, plan: ShipBackPlan) -> ShipRequest:
+    """What the ship-back handler builds, with the platform's carrier code for every parcel."""
+    lines = tuple(ShipLine(x.line_id, x.quantity, x.completes) for x in plan.lines)
+    parcels = tuple((carrier, number) for _, number in plan.parcels)
+    number = parcels[0][1] if len(parcels) == 1 else parcel.tracking_no
+    return ShipRequest(order_no=order_no, carrier_code=carrier, tracking_no=number,
+                       line_ids=tuple(x.line_id for x in lines), lines=lines,
+                       parcels=parcels if len(parcels) > 1 else ())

@@ -84,6 +84,18 @@ class TestJdContract(PlatformContract):
             jd.ship(ShipRequest(order_no=order_no, carrier_code="1499", tracking_no="75999999"))
         assert jd.get_order(order_no).tracking_no == "75000001"
 
+    def test_given_parcels_of_two_carriers_then_one_shipment_names_every_number_and_a_retry_is_success(
+            self, sandbox: JdSandbox, shop: SandboxShop, jd: JdClient) -> None:
+        order_no = self._awaiting_order(sandbox, shop, jd)
+        parcels = (("1499", "75000011"), ("467", "SF7500002"), ("1499", "75000013"))
+        request = ShipRequest(order_no=order_no, carrier_code="1499", tracking_no="75000013", parcels=parcels)
+        jd.ship(request)
+        jd.ship(request)                            # a retry after a lost answer: JD shows them all shipped
+        raw = jd.get_order(order_no).raw
+        assert (raw["logisticsId"], raw["waybill"]) == ("1499|467", "75000011,75000013|SF7500002")
+        with pytest.raises(NotAllowedError):     # no second shipment of an order: 不能出库
+            jd.ship(ShipRequest(order_no=order_no, carrier_code="1499", tracking_no="75000014"))
+
     def test_given_a_memo_when_set_then_the_sandbox_and_the_order_show_it(
             self, sandbox: JdSandbox, shop: SandboxShop, jd: JdClient) -> None:
         [order_no] = sandbox.generate_orders(shop.seller_id, 1, WINDOW_START, WINDOW_END)

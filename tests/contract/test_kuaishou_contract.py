@@ -21,6 +21,7 @@ from chalicelib.platforms.base import (
     NotAllowedError,
     NotFoundError,
     RejectReason,
+    ShipLine,
     ShipRequest,
     ShopCredentials,
     SignatureRejectedError,
@@ -408,3 +409,38 @@ class TestPush:
         [body] = sandbox.outbox.take(sandbox.faults)
         [event] = verify_push({}, body, shop.extra["message_key"], now=datetime.now(SHANGHAI))
         assert (event.kind, event.case_id, event.order_no) == ("after_sale", case_id, order_no)
+
+
+class TestSplitDelivery:
+    """open.order.goods.split.deliver (issue 17): parcels by units, the order ships with the last unit."""
+
+    def _order(self, sandbox, shop, client, units: int = 2):
+        for order_no in sandbox.generate_orders(shop.seller_id, 60, WINDOW_START, WINDOW_END):
+            order = client.get_order(order_no)
+            if order.status is OrderStatus.AWAITING_SHIPMENT and order.lines[0].quantity >= units:
+                return order
+        raise AssertionError(f"no paid order with {units}+ units generated")
+
+    def _parcel(self, order, number: str, units: int, completes: bool) -> ShipRequest:
+        line = order.lines[0]
+        return ShipRequest(order_no=order.order_no, carrier_code=mapping.CARRIERS["ZTO"], tracking_no=number,
+                           line_ids=(line.line_id,), lines=(ShipLine(line.line_id, units, completes),))
+
+    def test_given_one_unit_of_two_then_still_awaiting_and_the_rest_ships_it(self, sandbox, shop, client) -> None:
+        order = self._order(sandbox, shop, client)
+        client.ship(self._parcel(order, "KS00000001", 1, False))
+        client.ship(self._parcel(order, "KS00000001", 1, False))      # a retry: success, nothing twice
+        assert client.get_order(order.order_no).status is OrderStatus.AWAITING_SHIPMENT
+        client.ship(self._parcel(order, "KS00000002", order.lines[0].quantity - 1, True))
+        shipped = client.get_order(order.order_no)
+        assert shipped.status is OrderStatus.SHIPPED
+        assert [x["expressNo"] for x in shipped.raw["orderLogisticsInfo"]] == ["KS00000001", "KS00000002"]
+
+    def test_given_more_units_than_ordered_or_a_shipped_order_then_refused(self, sandbox, shop, client) -> None:
+        order = self._order(sandbox, shop, client)
+        with pytest.raises(BadRequestError):
+            client.ship(self._parcel(order, "KS00000003", order.lines[0].quantity + 1, True))
+        client.ship(ShipRequest(order_no=order.order_no, carrier_code=mapping.CARRIERS["ZTO"],
+                                tracking_no="KS00000004"))
+        with pytest.raises(NotAllowedError):       # a parcel after the whole-order delivery: [32]
+            client.ship(self._parcel(order, "KS00000005", 1, True))

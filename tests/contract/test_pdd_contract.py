@@ -128,6 +128,23 @@ class TestPddContract(PlatformContract):
         with pytest.raises(NotAllowedError, match="已发货"):
             client.ship(dataclasses.replace(request, tracking_no="9800000000002"))
 
+    def test_given_an_order_in_parcels_then_the_first_number_ships_it_and_the_others_go_up_as_extra(
+            self, sandbox, shop, client) -> None:
+        order_no = _awaiting(sandbox, shop, client)
+        gateway = client.gateway
+        with pytest.raises(NotAllowedError, match="未发货"):     # extra parcels only for a shipped order
+            gateway.call("pdd.order.upload.extra.logistics", {
+                "order_sn": order_no, "extra_track_type": 1,
+                "extra_track_list": '[{"shipping_id":115,"tracking_number":"9800000000010"}]'})
+        parcels = ((CARRIERS["ZTO"], "9800000000011"), (CARRIERS["ZTO"], "9800000000012"))
+        request = ShipRequest(order_no=order_no, carrier_code=CARRIERS["ZTO"], tracking_no="9800000000012",
+                              parcels=parcels)
+        client.ship(request)
+        client.ship(request)                              # a retry: nothing twice
+        raw = client.get_order(order_no).raw
+        assert raw["tracking_number"] == "9800000000011"
+        assert [x["tracking_number"] for x in raw["extra_delivery_list"]] == ["9800000000012"]
+
     def test_given_a_cancelled_order_when_shipped_then_not_allowed(self, sandbox, shop, client) -> None:
         orders = sandbox.generate_orders(shop.seller_id, 60, WINDOW_START, WINDOW_END)
         cancelled = next(no for no in orders if client.get_order(no).status is OrderStatus.CANCELLED)

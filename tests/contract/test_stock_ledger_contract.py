@@ -123,3 +123,35 @@ def test_given_changes_then_the_sku_is_due_once_per_window_and_clearing_keeps_la
     assert ledger.due_for_push(T0 + timedelta(hours=1)) == []
     ledger.mark_due("A", T0 + timedelta(hours=1))
     assert [c for c, _ in ledger.due_for_push(T0 + timedelta(hours=1))] == ["A"]
+
+
+def test_given_an_on_hand_guard_then_a_deduction_past_zero_is_short_and_writes_nothing(ledger) -> None:
+    ledger.apply([move("A", MovementKind.ADJUST, 2, "a1"), move("A", MovementKind.RESERVE, 3, "r1")],
+                 guard_available=False)
+    assert ledger.apply([move("A", MovementKind.DEDUCT, 3, "d1")], guard_available=False,
+                        guard_on_hand=True) is Applied.SHORT
+    assert ledger.apply([move("A", MovementKind.DEDUCT, 2, "d1")], guard_available=False,
+                        guard_on_hand=True) is Applied.APPLIED
+    assert ledger.balance("A").on_hand == 0
+
+
+def test_given_a_discrepancy_then_stored_with_its_movements_once_listed_and_resolved_conditionally(ledger) -> None:
+    from dataclasses import replace
+
+    from chalicelib.domain.errors import ConflictError
+    from chalicelib.domain.inventory import Discrepancy
+    short = Discrepancy("d-1", "A", "S1-1", "S1-1-ZTO-1", 2, T0, "deduct:S1-1-ZTO-1:1:A")
+    assert ledger.apply([move("A", MovementKind.DEDUCT, 0, "deduct:S1-1-ZTO-1:1:A")], guard_available=False,
+                        discrepancy=short) is Applied.APPLIED
+    assert ledger.apply([move("A", MovementKind.DEDUCT, 0, "deduct:S1-1-ZTO-1:1:A")], guard_available=False,
+                        discrepancy=short) is Applied.REPLAYED
+    later = Discrepancy("d-2", "B", "S1-2", "", 1, T0 + timedelta(minutes=1), "deduct:S1-2:1:B")
+    ledger.apply([move("B", MovementKind.DEDUCT, 0, "deduct:S1-2:1:B")], guard_available=False, discrepancy=later)
+    assert [d.discrepancy_id for d in ledger.discrepancies(open_only=True).items] == ["d-2", "d-1"]
+    stored = ledger.get_discrepancy("d-1")
+    assert stored.revision == 1 and stored.quantity_short == 2
+    ledger.save_discrepancy(replace(stored, resolved=True), 1)
+    with pytest.raises(ConflictError):
+        ledger.save_discrepancy(replace(stored, note="stale"), 1)
+    assert [d.discrepancy_id for d in ledger.discrepancies(open_only=True).items] == ["d-2"]
+    assert ledger.get_discrepancy("d-1").resolved and ledger.get_discrepancy("nope") is None

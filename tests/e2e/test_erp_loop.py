@@ -138,9 +138,13 @@ def _bring_in_orders(world: dict[str, Any], per_shop: int = 3) -> dict[str, tupl
 
 
 def _run_platform_actions(world: dict[str, Any]) -> None:
+    _run_queue(world, "platform_actions", "on_platform_action")
+
+
+def _run_queue(world: dict[str, Any], queue: str, handler: str) -> None:
     sqs = boto3.client("sqs")
-    url = world["queues"]["platform_actions"]
-    arn = f"arn:aws:sqs:us-east-1:123456789012:{names.queue_name('platform_actions')}"
+    url = world["queues"][queue]
+    arn = f"arn:aws:sqs:us-east-1:123456789012:{names.queue_name(queue)}"
     for _ in range(30):
         got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get("Messages", [])
         if not got:
@@ -148,15 +152,46 @@ def _run_platform_actions(world: dict[str, Any]) -> None:
         records = [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
                     "attributes": m["Attributes"], "messageAttributes": {}, "md5OfBody": m["MD5OfBody"],
                     "eventSource": "aws:sqs", "eventSourceARN": arn, "awsRegion": "us-east-1"} for m in got]
-        result = world["main"].lambda_.invoke("on_platform_action", {"Records": records}).payload
+        result = world["main"].lambda_.invoke(handler, {"Records": records}).payload
         failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
-        assert not failed, "a ship-back failed"
+        assert not failed, f"a message of {queue} failed"
         for m in got:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
 
 
+def _stock_units(order_ids: Any) -> dict[str, int]:
+    """ERP SKU code -> units these orders carry (every SKU links 1:1 to ERP-<platform sku id>)."""
+    units: dict[str, int] = {}
+    for order_id in order_ids:
+        for line in bootstrap.orders().get(order_id).lines:
+            units[f"ERP-{line.platform_sku_id}"] = units.get(f"ERP-{line.platform_sku_id}", 0) + line.quantity
+    return units
+
+
+def _stock_in(codes: Any) -> None:
+    from chalicelib.services.stock import set_absolute_stock
+    for code in codes:
+        set_absolute_stock(bootstrap.stock(), code, 100, "erp:test", f"count-{code}", bootstrap.clock().now())
+
+
+def _assert_fresh_and_deducted(world: dict[str, Any], wanted: dict[str, tuple[str, str]],
+                               units: dict[str, int]) -> None:
+    """Every platform: each shipped unit left stock once, and the platform's status (fetched again after
+    the ship-back) is what the platform says now."""
+    _run_queue(world, "orders", "on_order_message")
+    _run_queue(world, "orders", "on_order_message")            # a redelivery changes nothing
+    on_hand = {code: s.on_hand for code, s in bootstrap.stock().balances(units).items()}
+    assert on_hand == {code: 100 - n for code, n in units.items()}
+    for order_id, (shop_id, order_no) in wanted.items():
+        fresh = world["client_for"](bootstrap.shops().get(shop_id)).get_order(order_no)
+        stored = bootstrap.orders().get(order_id)
+        assert stored.platform_status == fresh.platform_status, (shop_id, stored.platform_status)
+
+
 def test_given_a_spec_only_erp_client_then_every_sandbox_shows_its_orders_shipped(world: dict[str, Any]) -> None:
     wanted = _bring_in_orders(world)
+    units = _stock_units(wanted)
+    _stock_in(units)
     key_id, secret = new_client(scopes=("orders", "shipments"))
     erp = SpecClient(world["api"].url, key_id, secret)
     taken: list[dict[str, Any]] = []
@@ -179,6 +214,8 @@ def test_given_a_spec_only_erp_client_then_every_sandbox_shows_its_orders_shippe
         status, posted = erp.call("post_shipment", {"order_id": order["order_id"], "carrier_code": carrier,
                                                     "tracking_no": tracking, "lines": []})
         assert status == 201 and posted["shipment"]["status"] == "pending"
+        assert posted["shipment"]["lines"] == [{"line_id": x["line_id"], "quantity": x["quantity"]}
+                                               for x in order["lines"]], "a full shipment names its lines"
         assert erp.call("post_shipment", {"order_id": order["order_id"], "carrier_code": carrier,
                                           "tracking_no": tracking})[0] == 200
         plan[order["order_id"]] = (carrier, tracking)
@@ -197,3 +234,68 @@ def test_given_a_spec_only_erp_client_then_every_sandbox_shows_its_orders_shippe
         assert shipment.status is ShipmentStatus.CONFIRMED
         status, seen = erp.call("get_order", order_id=order_id)
         assert seen["status"] == "shipped" and seen["lines"][0]["shipped_quantity"] == seen["lines"][0]["quantity"]
+    _assert_fresh_and_deducted(world, wanted, units)
+
+
+def _bring_in_multi_unit_orders(world: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """One shippable order of 2+ units per sandbox, SKUs linked: order id -> (shop, no)."""
+    wanted: dict[str, tuple[str, str]] = {}
+    for shop_id, (sandbox, shop) in world["sandboxes"].items():
+        client = world["client_for"](bootstrap.shops().get(shop_id))
+        for order_no in sandbox.generate_orders(shop.seller_id, 80, START, END):
+            order = client.get_order(order_no)
+            if order.status is OrderStatus.AWAITING_SHIPMENT and order.refund_state is RefundState.NONE \
+                    and sum(line.quantity for line in order.lines) >= 2:
+                links = {line.platform_sku_id: (SkuLink(f"ERP-{line.platform_sku_id}"),) for line in order.lines}
+                apply_snapshot(bootstrap.orders(), bootstrap.clock(), shop_id, order, links)
+                wanted[f"{shop_id}-{order_no}"] = (shop_id, order_no)
+                break
+        else:
+            raise AssertionError(f"the {shop_id} sandbox made no shippable order of 2+ units")
+    return wanted
+
+
+def test_given_each_order_shipped_in_two_parcels_then_every_platform_takes_it_and_stock_follows(
+        world: dict[str, Any]) -> None:
+    """Issue 17: one unit first, the rest later. The platforms without a partial call (JD, PDD) are told
+    at the last parcel (the first answer says so); the others through their split calls; no ship-back
+    fails, every sandbox ends shipped, each unit leaves stock once, the platform status is fresh."""
+    wanted = _bring_in_multi_unit_orders(world)
+    units = _stock_units(wanted)
+    _stock_in(units)
+    key_id, secret = new_client(scopes=("orders", "shipments"))
+    erp = SpecClient(world["api"].url, key_id, secret)
+    first_answers: dict[str, dict[str, Any]] = {}
+    for n, order_id in enumerate(sorted(wanted)):
+        line = bootstrap.orders().get(order_id).lines[0]
+        status, posted = erp.call("post_shipment", {"order_id": order_id, "carrier_code": "ZTO",
+                                                    "tracking_no": f"PA{n:03d}1{secrets.randbelow(10**8):08d}",
+                                                    "lines": [{"line_id": line.line_id, "quantity": 1}]})
+        assert status == 201, posted
+        first_answers[order_id] = posted["shipment"]["platform_ship_back"]
+    _run_platform_actions(world)
+    for order_id, (shop_id, _) in wanted.items():
+        platform = bootstrap.shops().get(shop_id).platform.value
+        if platform in ("jd", "pdd"):
+            assert first_answers[order_id]["status"] == "deferred", (platform, first_answers[order_id])
+        assert bootstrap.orders().get(order_id).status is OrderStatus.PARTIALLY_SHIPPED
+    rest: dict[str, str] = {}
+    for n, order_id in enumerate(sorted(wanted)):
+        tracking = f"PB{n:03d}2{secrets.randbelow(10**8):08d}"
+        status, posted = erp.call("post_shipment", {"order_id": order_id, "carrier_code": "ZTO",
+                                                    "tracking_no": tracking})
+        assert status == 201, posted
+        rest[order_id] = tracking
+    _run_platform_actions(world)
+    for order_id, (shop_id, order_no) in wanted.items():
+        platform = bootstrap.shops().get(shop_id).platform.value
+        assert bootstrap.orders().get(order_id).status is OrderStatus.SHIPPED, platform
+        shipments = bootstrap.shipments().for_order(order_id)
+        assert all(s.status is ShipmentStatus.CONFIRMED for s in shipments), (platform, shipments)
+        fresh = world["client_for"](bootstrap.shops().get(shop_id)).get_order(order_no)
+        assert fresh.status in (OrderStatus.SHIPPED, OrderStatus.COMPLETED), (platform, fresh.platform_status)
+        assert rest[order_id] in json.dumps(fresh.raw, default=str), platform
+        last = next(s for s in shipments if s.tracking_no == rest[order_id])
+        if platform in ("jd", "pdd"):
+            assert len(last.sent_tracking_nos) == 2, (platform, last)
+    _assert_fresh_and_deducted(world, wanted, units)

@@ -150,6 +150,30 @@ class TestLinksAndStock:
         assert [m["kind"] for m in ledger["movements"]].count("reserve") == 2
         assert ledger["movements"][-1]["reason"] == "入库" and ledger["movements"][-1]["source"] == "user:ops"
 
+    def test_given_an_order_shipped_beyond_on_hand_then_a_discrepancy_is_listed_and_resolved_once(self, api) -> None:
+        from chalicelib.domain.orders import SkuLink
+        from chalicelib.domain.status import OrderStatus
+        from chalicelib.services.stock import settle_order
+        shop_id = new_shop(api)
+        send(api, "post", "/admin/erp-skus", {"sku_code": "MUG-1", "name": "杯"})
+        send(api, "post", "/admin/stock/MUG-1/adjust", {"delta": 1, "reason": "入库", "idempotency_key": "count-0002"},
+             user="ops")
+        order = canonical_order("950", status=OrderStatus.SHIPPED,
+                                lines=(CanonicalLine("1", "sku-9", "p-9", "", "杯", "", 3, 1, 1),))
+        apply_snapshot(bootstrap.orders(), bootstrap.clock(), shop_id, order, {"sku-9": (SkuLink("MUG-1"),)})
+        settle_order(bootstrap.stock(), bootstrap.orders(), bootstrap.clock(), f"{shop_id}-950")
+        assert send(api, "get", "/admin/stock/MUG-1").json_body["balance"]["on_hand"] == 0
+        [row] = send(api, "get", "/admin/stock/discrepancies?open=1").json_body["items"]
+        assert (row["sku_code"], row["order_id"], row["quantity_short"], row["resolved"]) == (
+            "MUG-1", f"{shop_id}-950", 2, False)
+        path = f"/admin/stock/discrepancies/{row['discrepancy_id']}/resolve"
+        assert send(api, "post", path, {"note": "盘点：丢失2件"}, user="eye").status_code == 403, "viewers only look"
+        done = send(api, "post", path, {"note": "盘点：丢失2件"}, user="ops").json_body
+        assert done["resolved"] and done["resolved_by"] == "user:ops"
+        assert send(api, "get", "/admin/stock/discrepancies?open=1").json_body["items"] == []
+        assert send(api, "post", "/admin/stock/discrepancies/nope/resolve", {"note": "x"}, user="ops").status_code == 404
+        assert send(api, "post", path, {"note": ""}, user="ops").status_code == 400
+
     def test_given_an_adjustment_without_reason_or_for_an_unknown_sku_then_refused(self, api) -> None:
         no_reason = send(api, "post", "/admin/stock/X/adjust", {"delta": 1, "reason": "", "idempotency_key": "k-000001"})
         assert no_reason.status_code == 400 and no_reason.json_body["error"]["fields"][0]["field"] == "reason"

@@ -161,6 +161,23 @@ def test_given_partial_shipments_then_the_rest_only_and_then_nothing_left(world:
     assert shipment.json_body["status"] == ShipmentStatus.PENDING.value
 
 
+def test_given_a_jd_partial_shipment_then_the_answer_says_the_ship_back_waits_and_a_full_one_names_its_lines(
+        world: dict[str, Any]) -> None:
+    from chalicelib.domain.platform import Platform
+    order_id = ready_order(platform=Platform.JD)                # one line, quantity 2
+    part = call(world, "POST", "/erp/v1/shipments", {"order_id": order_id, "carrier_code": "ZTO",
+                                                     "tracking_no": "ZT0001", "lines": [{"line_id": "1",
+                                                                                          "quantity": 1}]})
+    ship_back = part.json_body["shipment"]["platform_ship_back"]
+    assert ship_back["status"] == "deferred" and "remaining lines" in ship_back["note"], ship_back
+    rest = call(world, "POST", "/erp/v1/shipments", {"order_id": order_id, "carrier_code": "ZTO",
+                                                     "tracking_no": "ZT0002"})
+    assert rest.json_body["shipment"]["platform_ship_back"]["status"] == "pending"
+    whole = call(world, "POST", "/erp/v1/shipments", {"order_id": ready_order(), "carrier_code": "ZTO",
+                                                      "tracking_no": "ZT0003"})
+    assert whole.json_body["shipment"]["lines"] == [{"line_id": "1", "quantity": 2}]
+
+
 # ------------------------------------------------------------------ after-sales
 def test_given_a_case_when_taken_and_answered_then_recorded_once(world: dict[str, Any]) -> None:
     from chalicelib.services.after_sales_ingest import apply_case

@@ -89,6 +89,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/admin/stock"): VIEWER,
     ("POST", "/admin/stock/push"): OPERATOR,
     ("GET", "/admin/stock/{sku_code}"): VIEWER,
+    ("GET", "/admin/stock/discrepancies"): VIEWER,
+    ("POST", "/admin/stock/discrepancies/{discrepancy_id}/resolve"): OPERATOR,
     ("POST", "/admin/stock/{sku_code}/adjust"): OPERATOR,
     ("POST", "/admin/shipments"): OPERATOR,
     ("POST", "/admin/shipments/import"): OPERATOR,

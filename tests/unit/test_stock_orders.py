@@ -11,10 +11,12 @@ from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.inventory import MovementKind
 from chalicelib.domain.orders import LineItem, Order, SkuLink
 from chalicelib.domain.platform import Platform
-from chalicelib.domain.status import OrderStatus, RefundState
+from chalicelib.domain.shipping import Shipment, ShipmentLine
+from chalicelib.domain.status import OrderStatus, RefundState, ShipmentStatus
 from chalicelib.services.stock import (
     Outcome,
     adjust_stock,
+    resolve_discrepancy,
     restock_return,
     set_absolute_stock,
     settle_order,
@@ -44,8 +46,9 @@ class Shelf:
         order = self.orders.get("S1-1")
         self.orders.save(replace(order, **kw), order.revision)  # type: ignore[arg-type]
 
-    def settle(self) -> Outcome:
-        return settle_order(self.ledger, self.orders, self.clock, "S1-1")
+    def settle(self, shipments: list[Shipment] | None = None) -> Outcome:
+        return settle_order(self.ledger, self.orders, self.clock, "S1-1",
+                            shipments=None if shipments is None else lambda _: shipments)
 
     def counts(self, code: str) -> tuple[int, int, int]:
         stock = self.ledger.balance(code)
@@ -63,26 +66,46 @@ def test_given_a_paid_order_then_reserved_once_and_a_refunded_line_is_released()
     assert (shelf.counts("A"), shelf.counts("B")) == ((10, 2, 8), (10, 0, 10))
 
 
-def test_given_a_partial_shipment_then_shipped_lines_deduct_and_the_rest_stays_reserved() -> None:
+def test_given_a_partial_shipment_then_its_units_deduct_and_the_platform_rest_deducts_only_the_rest() -> None:
     shelf = Shelf(A=10, B=10)
     shelf.add(line("1", "A", 2), line("2", "B", 3))
     shelf.settle()
+    parcel = Shipment("S1-1-ZTO-1", "S1-1", "S1", "ZTO", "1", (ShipmentLine("1", 1), ShipmentLine("2", 1)),
+                      ShipmentStatus.CONFIRMED, T0, "erp:test")
     order = shelf.orders.get("S1-1")
-    shelf.change(status=OrderStatus.PARTIALLY_SHIPPED, lines=(replace(order.lines[0], shipped_quantity=2),
-                                                              order.lines[1]))
-    shelf.settle()
-    assert (shelf.counts("A"), shelf.counts("B")) == ((8, 0, 8), (10, 3, 7))
-    shelf.change(status=OrderStatus.SHIPPED)
-    assert shelf.settle() is Outcome.DEDUCTED
+    shelf.change(status=OrderStatus.PARTIALLY_SHIPPED, lines=(replace(order.lines[0], shipped_quantity=1),
+                                                              replace(order.lines[1], shipped_quantity=1)))
+    shelf.settle([parcel])
+    shelf.settle([parcel])
+    assert (shelf.counts("A"), shelf.counts("B")) == ((9, 1, 8), (9, 2, 7))
+    shelf.change(status=OrderStatus.SHIPPED)             # the rest shipped in the platform's back office
+    assert shelf.settle([parcel]) is Outcome.DEDUCTED
     assert (shelf.counts("A"), shelf.counts("B")) == ((8, 0, 8), (7, 0, 7))
     assert shelf.ledger.existing([("B", "release:S1-1:2:B")]) == set()
 
 
-def test_given_an_order_that_arrives_already_shipped_then_on_hand_drops_without_a_lingering_reservation() -> None:
+def test_given_a_refund_after_a_partial_shipment_then_only_the_unshipped_units_are_released() -> None:
+    shelf = Shelf(A=10)
+    shelf.add(line("1", "A", 3))
+    shelf.settle()
+    parcel = Shipment("S1-1-ZTO-1", "S1-1", "S1", "ZTO", "1", (ShipmentLine("1", 1),),
+                      ShipmentStatus.CONFIRMED, T0, "erp:test")
+    shelf.settle([parcel])
+    shelf.change(status=OrderStatus.CANCELLED)
+    shelf.settle([parcel])
+    assert shelf.counts("A") == (9, 0, 9)
+
+
+def test_given_an_order_that_arrives_already_shipped_beyond_on_hand_then_zero_and_a_discrepancy() -> None:
     shelf = Shelf(A=1)
     shelf.add(line("1", "A", 3), status=OrderStatus.SHIPPED)
-    assert shelf.settle() is Outcome.DEDUCTED
-    assert shelf.counts("A") == (-2, 0, -2), "the goods left: the count says so, for someone to check"
+    assert shelf.settle() is Outcome.DEDUCTED and shelf.settle() is Outcome.DEDUCTED
+    assert shelf.counts("A") == (0, 0, 0), "never a silent negative"
+    [short] = shelf.ledger.discrepancies(open_only=True).items
+    assert (short.sku_code, short.order_id, short.shipment_id, short.quantity_short) == ("A", "S1-1", "", 2)
+    resolved = resolve_discrepancy(shelf.ledger, short.discrepancy_id, "user:ops", "counted: 2 were lost", T0)
+    assert resolved.resolved and resolve_discrepancy(shelf.ledger, short.discrepancy_id, "user:x", "", T0) == resolved
+    assert shelf.ledger.discrepancies(open_only=True).items == []
 
 
 def test_given_a_held_out_of_stock_order_when_cancelled_then_the_hold_goes_and_nothing_is_released() -> None:

@@ -88,10 +88,11 @@ class JdClient(DelegatedOAuth, DelegatedRefundActions, DelegatedWaybills):
 
     # ------------------------------------------------------------ write-backs
     def ship(self, request: ShipRequest) -> None:
-        """Whole-order only: JD's shipment API has no line selection. Re-shipping an order JD already
-        shows shipped with this tracking number is success."""
-        params = {"orderId": int(request.order_no), "logiCoprId": request.carrier_code,
-                  "logiNo": request.tracking_no}
+        """Whole-order only: JD's shipment API has no line selection, so an order in several parcels is
+        shipped once, naming every parcel: carriers joined by `|`, numbers by `,` within one carrier and
+        `|` between carriers. Re-shipping an order JD already shows shipped with these numbers is success."""
+        carriers, numbers = _logistics(request)
+        params = {"orderId": int(request.order_no), "logiCoprId": carriers, "logiNo": numbers}
         try:
             checked(self.gateway.call("jingdong.pop.order.shipment", params), "sopjosshipment_result")
         except NotAllowedError:
@@ -101,7 +102,9 @@ class JdClient(DelegatedOAuth, DelegatedRefundActions, DelegatedWaybills):
     def _already_shipped(self, request: ShipRequest) -> bool:
         order = self.get_order(request.order_no)
         shipped = order.status in {OrderStatus.SHIPPED, OrderStatus.COMPLETED}
-        return shipped and request.tracking_no in order.tracking_no.replace("|", ",").split(",")
+        known = set(order.tracking_no.replace("|", ",").split(","))
+        wanted = {number for _, number in request.parcels} or {request.tracking_no}
+        return shipped and wanted <= known
 
     def set_seller_memo(self, order_no: str, memo: str, flag: int = 0) -> None:
         body = self.gateway.call("jingdong.pop.order.modifyVenderRemark",
@@ -144,3 +147,11 @@ class JdClient(DelegatedOAuth, DelegatedRefundActions, DelegatedWaybills):
 
     def list_carriers(self) -> list[Carrier]:
         return self.logistics.carriers()
+
+
+def _logistics(request: ShipRequest) -> tuple[str, str]:
+    parcels = request.parcels or ((request.carrier_code, request.tracking_no),)
+    by_carrier: dict[str, list[str]] = {}
+    for carrier, number in parcels:
+        by_carrier.setdefault(carrier, []).append(number)
+    return "|".join(by_carrier), "|".join(",".join(numbers) for numbers in by_carrier.values())

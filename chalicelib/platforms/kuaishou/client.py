@@ -122,11 +122,15 @@ class KuaishouClient(DelegatedOAuth, DelegatedWaybills):
 
     # ------------------------------------------------------------ write-backs
     def ship(self, request: ShipRequest) -> None:
-        # Kuaishou orders carry one SKU line: the whole-order deliver covers any line_ids given
+        """The whole order in one parcel: `goods.deliver`. A parcel with part of it (request.lines): the
+        split delivery, naming each item's units and whether the item is then all out (40) or not (10)."""
         if not request.carrier_code.isdigit():
             raise BadRequestError(
                 f"Kuaishou expressCode must be an integer, got {request.carrier_code!r}", platform=PLATFORM
             )
+        if request.lines:
+            self._split_deliver(request)
+            return
         params = {
             "orderId": int(request.order_no),
             "expressCode": int(request.carrier_code),
@@ -136,6 +140,26 @@ class KuaishouClient(DelegatedOAuth, DelegatedWaybills):
             lambda: self.gateway.call("open.seller.order.goods.deliver", params, post=True),
             lambda: self.get_order(request.order_no).tracking_no == request.tracking_no,
         )
+
+    def _split_deliver(self, request: ShipRequest) -> None:
+        params = {
+            "mainOrderId": int(request.order_no),
+            "deliveryItemInfoList": [{
+                "expressCode": int(request.carrier_code),
+                "expressNo": request.tracking_no,
+                "deliveryGoodsInfoList": [{"oid": int(x.line_id), "deliveryNum": x.quantity} for x in request.lines],
+            }],
+            "deliveryStatus": [{"oid": int(x.line_id), "confirmDeliveryStatus": 40 if x.completes else 10}
+                               for x in request.lines],
+        }
+        idempotent(
+            lambda: self.gateway.call("open.order.goods.split.deliver", params, post=True),
+            lambda: request.tracking_no in self._parcels(request.order_no),
+        )
+
+    def _parcels(self, order_no: str) -> set[str]:
+        raw = self.get_order(order_no).raw
+        return {str(x.get("expressNo")) for x in raw.get("orderLogisticsInfo") or () if isinstance(x, dict)}
 
     def approve_refund(self, case_id: str) -> None:
         refund = self._refund(case_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from functools import partial
@@ -160,21 +161,33 @@ class PddClient:
         return trace.tracking_from(carrier_code, waybill_no, body)
 
     def ship(self, request: ShipRequest) -> None:
-        # POP ships whole orders through this API; request.line_ids cannot narrow it
+        """Whole orders only, one number per send: the first parcel's number ships the order, the others
+        of an order sent in several parcels (request.parcels) go up as extra parcels (分包发货)."""
+        parcels = request.parcels or ((request.carrier_code, request.tracking_no),)
+        (carrier, number), extra = parcels[0], parcels[1:]
         params = {
             "order_sn": request.order_no,
-            "logistics_id": self._logistics_id(request.carrier_code),
-            "tracking_number": request.tracking_no,
+            "logistics_id": self._logistics_id(carrier),
+            "tracking_number": number,
         }
         try:
             body = self.gateway.call("pdd.logistics.online.send", params)
-            if _truthy(body.get("is_success")):
-                return
-            refusal = NotAllowedError("logistics.online.send refused", platform=PLATFORM)
+            refusal = None if _truthy(body.get("is_success")) else NotAllowedError(
+                "logistics.online.send refused", platform=PLATFORM)
         except NotAllowedError as exc:
             refusal = exc
-        if self.get_order(request.order_no).tracking_no != request.tracking_no:
+        if refusal is not None and self.get_order(request.order_no).tracking_no != number:
             raise refusal
+        if extra:
+            self._upload_extra(request.order_no, extra)
+
+    def _upload_extra(self, order_no: str, parcels: tuple[tuple[str, str], ...]) -> None:
+        tracks = [{"shipping_id": self._logistics_id(c), "tracking_number": n} for c, n in parcels]
+        body = self.gateway.call("pdd.order.upload.extra.logistics", {
+            "order_sn": order_no, "extra_track_type": 1,
+            "extra_track_list": json.dumps(tracks, separators=(",", ":"))})
+        if body.get("success") is False:
+            raise NotAllowedError("upload.extra.logistics refused", platform=PLATFORM)
 
     def set_seller_memo(self, order_no: str, memo: str, flag: int = 0) -> None:
         params: dict[str, Any] = {"order_sn": order_no, "note": memo}

@@ -29,6 +29,7 @@ ROOT_KEYS: dict[str, str | None] = {
     "pdd.refund.returngoods.agree": "response",
     "pdd.refund.address.list.get": "refund_address_list_get_response",
     "pdd.logistics.online.send": "logistics_online_send_response",
+    "pdd.order.upload.extra.logistics": "upload_extra_logistics_response",
     "pdd.logistics.companies.get": "logistics_companies_get_response",
     "pdd.goods.list.get": "goods_list_get_response",
     "pdd.goods.quantity.update": "goods_quantity_update_response",

@@ -3,19 +3,23 @@ not sent again. Transient errors retry through the queue; an expired authorisati
 the shop (its FIFO group waits) and retries; a refusal is recorded on the shipment for the operator."""
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.domain.partial_shipping import ShipBackPlan, plan_ship_back
+from chalicelib.domain.shipping import ShipBack, Shipment
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import ShipmentStatus, ShopStatus
+from chalicelib.messaging.messages import order_group
 from chalicelib.platforms import registry
-from chalicelib.platforms.base import PlatformClient, ShipRequest
+from chalicelib.platforms.base import PlatformClient, ShipLine, ShipRequest
 from chalicelib.platforms.errors import AuthExpiredError, BadRequestError, PlatformError, RateLimitedError
 from chalicelib.services.actions import Action, handles
-from chalicelib.services.ports import ShopRepository
-from chalicelib.services.shipments import ShipmentDeps, confirm, record_failure
+from chalicelib.services.ports import Publisher, ShopRepository
+from chalicelib.services.shipments import ShipmentDeps, confirm, live_lines, record_failure
 
 log = logging.getLogger("oms.actions.ship")
 
@@ -37,7 +41,7 @@ def platform_carrier(platform: str, carrier_code: str) -> str:
 def ship(action: Action, shop: Shop, client: PlatformClient) -> None:
     from chalicelib import bootstrap
     deps = ShipmentDeps(orders=bootstrap.orders(), shipments=bootstrap.shipments(),
-                        publisher=bootstrap.publisher(), clock=bootstrap.clock())
+                        publisher=bootstrap.publisher(), clock=bootstrap.clock(), stock=bootstrap.stock())
     ship_back(deps, bootstrap.shops(), str(action.payload["shipment_id"]), shop, client)
 
 
@@ -49,6 +53,7 @@ def ship_back(deps: ShipmentDeps, shops: ShopRepository, shipment_id: str, shop:
         return
     if shipment.status is ShipmentStatus.CONFIRMED:
         confirm(deps, shipment, f"platform:{shop.platform.value}")   # repairs a crash after the platform call
+        _cover_named(deps, shipment)
         return
     if shop.platform.value not in PACKAGES:      # an offline channel: no platform to tell
         confirm(deps, shipment, f"platform:{shop.platform.value}")
@@ -59,11 +64,15 @@ def ship_back(deps: ShipmentDeps, shops: ShopRepository, shipment_id: str, shop:
     if order is None:
         record_failure(deps, shipment, "the order is not in the OMS", final=True)
         return
+    earlier = [s for s in deps.shipments.for_order(order.order_id) if s.shipment_id != shipment.shipment_id
+               and s.status is ShipmentStatus.CONFIRMED and not s.after_sale_id]
+    earlier.sort(key=lambda s: s.created_at)
+    plan = plan_ship_back(shop.platform.value, live_lines(order), earlier, shipment)
+    if not plan.send:         # the platform cannot take this parcel alone: a later one carries it
+        confirm(deps, shipment, f"platform:{shop.platform.value}", ShipBack.DEFERRED, plan.note)
+        return
     try:
-        request = ShipRequest(order_no=order.order_no, tracking_no=shipment.tracking_no,
-                              carrier_code=platform_carrier(shop.platform.value, shipment.carrier_code),
-                              line_ids=tuple(line.line_id for line in shipment.lines))
-        client.ship(request)
+        client.ship(_request(shop, order.order_no, shipment, plan))
     except (AuthExpiredError, RateLimitedError) as exc:
         record_failure(deps, shipment, _describe(exc), final=False)
         _park(shops, shop, exc, deps.clock.now())
@@ -74,7 +83,53 @@ def ship_back(deps: ShipmentDeps, shops: ShopRepository, shipment_id: str, shop:
     except PlatformError as exc:          # transient or unknown: the queue retries, the DLQ keeps the rest
         record_failure(deps, shipment, _describe(exc), final=False)
         raise
-    confirm(deps, shipment, f"platform:{shop.platform.value}")
+    sent = tuple(number for _, number in plan.parcels)
+    confirm(deps, shipment, f"platform:{shop.platform.value}", ShipBack.SENT, plan.note, sent)
+    _cover(deps, plan.covers, shipment, sent)
+    refresh_order(deps.publisher, shop.shop_id, order.order_no, shipment.shipment_id)
+
+
+def _request(shop: Shop, order_no: str, shipment: Shipment, plan: ShipBackPlan) -> ShipRequest:
+    platform = shop.platform.value
+    lines = tuple(ShipLine(x.line_id, x.quantity, x.completes) for x in plan.lines)
+    parcels = tuple((platform_carrier(platform, carrier), number) for carrier, number in plan.parcels)
+    carrier, number = parcels[0] if len(parcels) == 1 else (platform_carrier(platform, shipment.carrier_code),
+                                                            shipment.tracking_no)
+    return ShipRequest(order_no=order_no, tracking_no=number, carrier_code=carrier,
+                       line_ids=tuple(x.line_id for x in lines), lines=lines,
+                       parcels=parcels if len(parcels) > 1 else ())
+
+
+def _cover_named(deps: ShipmentDeps, last: Shipment) -> None:
+    """A crash after the confirmation: the deferred parcels whose numbers the call named are covered now."""
+    if last.ship_back is not ShipBack.SENT or len(last.sent_tracking_nos) < 2:
+        return
+    named = [s.shipment_id for s in deps.shipments.for_order(last.order_id)
+             if s.ship_back is ShipBack.DEFERRED and s.tracking_no in last.sent_tracking_nos]
+    _cover(deps, tuple(named), last, last.sent_tracking_nos)
+
+
+def _cover(deps: ShipmentDeps, covers: tuple[str, ...], last: Shipment, sent: tuple[str, ...]) -> None:
+    """Earlier deferred parcels this call told the platform of: said so on each (a conditional write;
+    one that changed meanwhile is left as it is, the last parcel's answer names every number anyway)."""
+    from chalicelib.domain.errors import ConflictError
+    for shipment_id in covers:
+        deferred = deps.shipments.get(shipment_id)
+        if deferred is None or deferred.ship_back is not ShipBack.DEFERRED:
+            continue
+        note = f"told the platform with parcel {last.tracking_no} ({', '.join(sent)})"
+        try:
+            deps.shipments.save(replace(deferred, ship_back=ShipBack.COVERED, ship_back_note=note,
+                                        sent_tracking_nos=sent), deferred.revision)
+        except ConflictError:
+            log.info("a deferred shipment changed while covering it", extra={"shipment_id": shipment_id})
+
+
+def refresh_order(publisher: Publisher, shop_id: str, order_no: str, shipment_id: str) -> None:
+    """The platform's view of the order changed with this call (status, tracking): fetch it now rather
+    than wait for a pull window or a push some platforms never send (JD, Taobao without TMC)."""
+    body = json.dumps({"kind": "order", "shop_id": shop_id, "order_no": order_no, "source": "ship_back"})
+    publisher.publish("orders", [(body, order_group(shop_id, order_no), f"ship_back:{shipment_id}")])
 
 
 def _describe(exc: PlatformError) -> str:

@@ -102,14 +102,20 @@ def en_get(sb: JdSandbox, shop: Shop, method: str, params: dict[str, Any]) -> Sa
 def shipment(sb: JdSandbox, shop: Shop, method: str, params: dict[str, Any]) -> SandboxResponse:
     def act() -> None:
         order = _order(shop, params.get("orderId"))
-        carrier = str(params.get("logiCoprId") or "")
-        if carrier not in {c for c, _ in CARRIERS}:
+        carriers = str(params.get("logiCoprId") or "").split("|")
+        if any(c not in {code for code, _ in CARRIERS} for c in carriers):
             raise BusinessRefusal(BAD_PARAM, "物流公司ID不正确")
+        numbers = str(params.get("logiNo") or "").split("|")
+        if len(numbers) != len(carriers) or not all(numbers):
+            raise BusinessRefusal(BAD_PARAM, "运单号与物流公司不匹配")
+        # whole orders only: one shipment per order; a second one (another parcel) is refused
         if order.state not in SHIPPABLE:
             raise BusinessRefusal(BAD_STATE, f"订单状态为{order.state}，不能出库")
-        order.state, order.logistics_id, order.waybill = "WAIT_GOODS_RECEIVE_CONFIRM", carrier, str(
-            params.get("logiNo") or "")
-        sb.tracks.ensure(order.waybill, dict(CARRIERS)[carrier], sb.now())
+        order.state, order.logistics_id = "WAIT_GOODS_RECEIVE_CONFIRM", "|".join(carriers)
+        order.waybill = "|".join(numbers)
+        for carrier, group in zip(carriers, numbers, strict=True):
+            for number in group.split(","):
+                sb.tracks.ensure(number, dict(CARRIERS)[carrier], sb.now())
         shop.touch(order, sb.now())
     return _flagged(method, "sopjosshipment_result", act)
 

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from local.sandbox.core import SandboxRequest, SandboxResponse
-from local.sandbox.kuaishou import actions, handlers
+from local.sandbox.kuaishou import actions, handlers, split
 from local.sandbox.kuaishou.handlers import BAD_PARAM, ApiError, Handler
 from local.sandbox.kuaishou.signing import sign_ok
 from local.sandbox.kuaishou.store import Shop
@@ -31,6 +31,7 @@ METHODS: dict[str, Handler] = {
     "open.order.cursor.list": handlers.order_list,
     "open.order.detail": handlers.order_detail,
     "open.seller.order.goods.deliver": handlers.deliver,
+    "open.order.goods.split.deliver": split.split_deliver,
     "open.seller.order.note.add": handlers.note_add,
     "open.seller.order.refund.pcursor.list": handlers.refund_list,
     "open.seller.order.refund.detail": handlers.refund_detail,

@@ -77,6 +77,7 @@ class Order:
     logistics: list[dict] = field(default_factory=list)
     send_ms: int = 0
     refund_ids: list[int] = field(default_factory=list)
+    delivered: int = 0                 # units out through split deliveries
 
     @property
     def total_fee(self) -> int:

@@ -34,6 +34,7 @@ APIS: dict[str, tuple[Handler, bool]] = {
     "pdd.order.list.get": (orders.by_confirm, True),
     "pdd.order.information.get": (orders.information, True),
     "pdd.logistics.online.send": (orders.online_send, True),
+    "pdd.order.upload.extra.logistics": (orders.upload_extra_logistics, True),
     "pdd.order.note.update": (orders.note_update, True),
     "pdd.refund.list.increment.get": (refunds.increment, True),
     "pdd.refund.information.get": (refunds.information, True),

@@ -78,6 +78,7 @@ class Order:
     shipping_ts: int = 0
     receive_ts: int = 0
     risk_control_status: int = 0
+    extra_deliveries: list[dict[str, Any]] = field(default_factory=list)   # pdd.order.upload.extra.logistics
 
     @property
     def goods_fen(self) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from local.sandbox.core import SandboxResponse
 from local.sandbox.pdd import render
 from local.sandbox.pdd.context import Ctx
@@ -81,6 +83,31 @@ def online_send(ctx: Ctx, params: dict[str, str]) -> SandboxResponse:
     order.shipping_ts = order.shipping_ts or ctx.now
     ctx.mall.touch_order(order, ctx.now)
     return ok("logistics_online_send_response", {"is_success": True})
+
+
+def upload_extra_logistics(ctx: Ctx, params: dict[str, str]) -> SandboxResponse:
+    """pdd.order.upload.extra.logistics: more parcels of a shipped order (extra_track_type 1 分包发货, 2 补发,
+    3 赠品), shown to the buyer only; the order must have shipped first [I]. The same number again is kept once."""
+    order = find(ctx, params.get("order_sn", ""))
+    kind = int_param(params, "extra_track_type")
+    try:
+        tracks = json.loads(params.get("extra_track_list") or "")
+    except ValueError as exc:
+        raise GatewayError(21001, "业务参数错误", "extra_track_list不是合法的JSON") from exc
+    if kind not in (1, 2, 3) or not isinstance(tracks, list) or not tracks:
+        raise GatewayError(21001, "业务参数错误", "extra_track_type取1-3，extra_track_list不能为空")
+    if order.order_status == 1:
+        raise business_refusal("订单未发货，不能上传额外运单")
+    known = {d["tracking_number"] for d in order.extra_deliveries} | {order.tracking_number}
+    for track in tracks:
+        shipping_id, number = int(track.get("shipping_id") or 0), str(track.get("tracking_number") or "").strip()
+        if not number or shipping_id not in {c[0] for c in COMPANIES}:
+            raise GatewayError(21001, "业务参数错误", "shipping_id或tracking_number不合法")
+        if number not in known:
+            order.extra_deliveries.append({"logistics_id": shipping_id, "tracking_number": number})
+            known.add(number)
+    ctx.mall.touch_order(order, ctx.now)
+    return ok("upload_extra_logistics_response", {"success": True})
 
 
 def _check_shippable(order: Order, redelivery: bool) -> None:

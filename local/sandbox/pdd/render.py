@@ -69,7 +69,7 @@ def order(o: Order) -> dict[str, Any]:
             }
             for i in o.items
         ],
-        "extra_delivery_list": [],
+        "extra_delivery_list": list(o.extra_deliveries),
         "step_order_info": None,
     }
 

@@ -128,6 +128,9 @@ export default {
     onHand: 'On hand', reserved: 'Reserved', available: 'Available', importCsv: 'Import CSV', importHint: 'CSV header: sku_code,name[,spec,barcode,price]',
     importResult: 'Imported: {created} new, {updated} updated, {failed} failed', adjust: 'Adjust stock', delta: 'Change', ledger: 'Stock ledger',
     pushStock: 'Push stock now', selectShop: 'Choose a shop', prefix: 'Code prefix', quantity: 'Quantity', addLink: 'Add a row',
+    discrepancies: 'Stock discrepancies', discrepanciesHint: 'A shipment found too little on hand: on hand stopped at 0 and the units short are listed here. Count, then resolve.',
+    openOnly: 'Unresolved only', short: 'Short', shipment: 'Shipment', platformShipped: 'Shipped on the platform', resolved: 'Resolved',
+    unresolved: 'Open', resolve: 'Resolve', resolveNote: 'Note (what was counted, what was adjusted)', order: 'Order',
   },
   erp: {
     shops: 'Shops', everyShop: 'Every shop',

@@ -128,6 +128,9 @@ export default {
     onHand: '在库', reserved: '占用', available: '可用', importCsv: '导入 CSV', importHint: 'CSV 表头：sku_code,name[,spec,barcode,price]',
     importResult: '导入 {created} 新增、{updated} 更新、{failed} 失败', adjust: '调整库存', delta: '调整数量', ledger: '库存流水',
     pushStock: '立即推送库存', selectShop: '请选择店铺', prefix: '编码前缀', quantity: '数量', addLink: '添加一行',
+    discrepancies: '库存差异', discrepanciesHint: '发货扣减时在库不足：在库停在 0，短缺的数量记在这里，请盘点后处理。',
+    openOnly: '只看未处理', short: '短缺', shipment: '发货单', platformShipped: '平台已发货', resolved: '已处理',
+    unresolved: '未处理', resolve: '处理', resolveNote: '处理说明（盘点结果、已做的调整）', order: '订单',
   },
   erp: {
     shops: '店铺范围', everyShop: '全部店铺',
