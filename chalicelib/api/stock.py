@@ -41,8 +41,8 @@ def stock_discrepancies(ctx: Ctx) -> dict[str, Any]:
     if query.get("open", "0") not in ("0", "1"):
         raise ValidationError("open must be 0 or 1", field="open")
     page = bootstrap.stock().discrepancies(query.get("open") == "1", limit=int(limit),
-                                           cursor=query.get("cursor") or None)
-    return {"items": [to_doc(d) for d in page.items], "cursor": page.cursor}
+                                           cursor=cursors.read(ctx.request, query.get("cursor")))
+    return {"items": [to_doc(d) for d in page.items], "cursor": cursors.issue(ctx.request, page.cursor)}
 
 
 @admin_route(bp, "/admin/stock/discrepancies/{discrepancy_id}/resolve", methods=("POST",), role=Role.OPERATOR)

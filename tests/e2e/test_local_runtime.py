@@ -3,25 +3,18 @@ stops cleanly on Ctrl-C with its data saved, and starts again on the same state 
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.local_kit import ROOT, STOP_TIMEOUT, free_port, local_runtime  # noqa: F401
+
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 60.0
-STOP_TIMEOUT = 30.0
 TEMP_APP = '''from chalice import Chalice
 app = Chalice(app_name="e2e-local")
 
@@ -29,12 +22,6 @@ app = Chalice(app_name="e2e-local")
 def health():
     return {"status": "ok"}
 '''
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def project_dir(tmp_path: Path) -> Path:
@@ -50,43 +37,6 @@ def project_dir(tmp_path: Path) -> Path:
 def get(url: str) -> tuple[int, str, str]:
     with urllib.request.urlopen(url, timeout=10) as response:
         return response.status, response.headers.get("Content-Type", ""), response.read().decode()
-
-
-@contextmanager
-def local_runtime(cwd: Path, state_dir: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[bytes], dict[str, Any]]]:
-    state_file = state_dir / "local.json"
-    before = state_file.stat().st_mtime_ns if state_file.exists() else None
-    port, moto_port = free_port(), free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", "OMS_SANDBOX_PORTS": "any",
-           "OMS_DEMO_TICK_SECONDS": "3"}
-    env.pop("AWS_ENDPOINT_URL", None)
-    env.pop("OMS_PREFIX", None)
-    log = (state_dir.parent / f"local-{port}.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "local", "--state-dir", str(state_dir), "--port", str(port),
-                             "--moto-port", str(moto_port), "--snapshot-interval", "1", *extra],
-                            cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        state: dict[str, Any] = {}
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, (state_dir.parent / f"local-{port}.log").read_text()
-            if state_file.exists() and state_file.stat().st_mtime_ns != before:
-                state = json.loads(state_file.read_text())
-                if state.get("status") == "running":
-                    break
-            time.sleep(0.1)
-        else:
-            raise AssertionError("local.json was not written in time")
-        yield proc, state
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
-        log.close()
 
 
 def test_GIVEN_python_m_local_WHEN_started_interrupted_and_restarted_THEN_it_serves_and_keeps_its_state(

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_local_runtime import ROOT, local_runtime
+from tests.local_kit import ROOT, local_runtime
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from local.runtime import LocalRuntime, journal, snapshot
-from tests.integration.test_local_persistence import _names, _runtime
+from tests.local_kit import _names, _runtime
 
 pytestmark = pytest.mark.integration
 

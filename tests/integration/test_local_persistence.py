@@ -13,20 +13,9 @@ from chalice import Chalice
 
 from local.runtime import LocalRuntime, RuntimeConfig
 from local.runtime.snapshot import SnapshotVersionError
+from tests.local_kit import _names, _runtime
 
 pytestmark = pytest.mark.integration
-
-
-def _runtime(state_dir: Path, reset: bool = False) -> LocalRuntime:
-    config = RuntimeConfig(state_dir=state_dir, port=0, moto_port=0, snapshot_interval=0, ui_dir=None,
-                           run_queues=False, run_schedules=False, run_hooks=False, reset=reset)
-    return LocalRuntime(config, Chalice(app_name="persistence-test"))
-
-
-def _names(rt: LocalRuntime) -> tuple[str, str, str, str]:
-    p = rt.provisioned
-    return (p.tables["OrdersTable"]["name"], p.buckets["RawBucket"]["name"],
-            p.queues["OrdersQueue"]["url"], p.queues["PullJobsQueue"]["url"])
 
 
 def test_GIVEN_items_objects_and_messages_WHEN_the_runtime_restarts_THEN_everything_is_still_there(

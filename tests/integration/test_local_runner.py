@@ -6,7 +6,7 @@ from __future__ import annotations
 import collections
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,20 +15,10 @@ import pytest
 from chalice import Chalice, Rate
 
 from local.runtime import LocalRuntime, RuntimeConfig
+from tests.local_kit import MAX_RECEIVES, _queue, wait_for
 
 pytestmark = pytest.mark.integration
 
-MAX_RECEIVES = 2
-
-
-def _queue(name: str, dlq: str | None = None, fifo: bool = False) -> dict[str, Any]:
-    props: dict[str, Any] = {"QueueName": name, "VisibilityTimeout": 300}
-    if fifo:
-        props.update(FifoQueue=True, ContentBasedDeduplication=True)
-    if dlq:
-        props["RedrivePolicy"] = {"deadLetterTargetArn": {"Fn::GetAtt": [dlq, "Arn"]},
-                                  "maxReceiveCount": MAX_RECEIVES}
-    return {"Type": "AWS::SQS::Queue", "Properties": props}
 
 
 def resources() -> dict[str, Any]:
@@ -83,15 +73,6 @@ def make_app(rec: Recorder) -> Chalice:
         rec.ticks.append(event.to_dict())
 
     return app
-
-
-def wait_for(check: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture

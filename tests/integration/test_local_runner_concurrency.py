@@ -13,7 +13,7 @@ import pytest
 from chalice import Chalice
 
 from local.runtime import LocalRuntime, RuntimeConfig
-from tests.integration.test_local_runner import _queue, wait_for
+from tests.local_kit import _queue, wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -1,42 +1,16 @@
 """One local address: the app's routes through chalice's LocalGateway, everything else the built UI."""
 from __future__ import annotations
 
-import http.client
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from chalice import Chalice
 
 from local.runtime.web import WebServer
+from tests.local_kit import make_app, request
 
 pytestmark = pytest.mark.integration
-
-
-def make_app() -> Chalice:
-    app = Chalice(app_name="web-test")
-
-    @app.route("/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.route("/admin/echo", methods=["POST"], content_types=["application/json"])
-    def echo() -> dict[str, object]:
-        request = app.current_request
-        return {"body": request.json_body, "q": request.query_params}
-
-    return app
-
-
-def request(server: WebServer, method: str, path: str, body: bytes | None = None,
-            headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    conn.request(method, path, body=body, headers=headers or {})
-    response = conn.getresponse()
-    data = response.read()
-    conn.close()
-    return response.status, {k.lower(): v for k, v in response.getheaders()}, data
 
 
 @pytest.fixture

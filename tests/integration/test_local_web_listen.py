@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from local.runtime.web import WebServer
-from tests.integration.test_local_web import make_app, request
+from tests.local_kit import make_app, request
 
 pytestmark = pytest.mark.integration
 

@@ -42,6 +42,8 @@ ADMIN_LISTS = [
     ("/admin/shops/S1/stock-pushes", {}),
     ("/admin/stock/SKU-1", {}),
     ("/admin/waybills", {"status": "issued"}), ("/admin/waybills", {"shop_id": "S1"}),
+    ("/admin/shipments", {}), ("/admin/shipments", {"shop_id": "S1"}),
+    ("/admin/stock/discrepancies", {}), ("/admin/stock/discrepancies", {"open": "1"}),
 ]
 ERP_LISTS = ["/erp/v1/orders/take", "/erp/v1/after-sales/take"]
 
