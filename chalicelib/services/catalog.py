@@ -13,7 +13,7 @@ from chalicelib.domain.catalog import ErpSku, ShopSku
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.shops import Shop
 from chalicelib.platforms.base import CanonicalProduct, CanonicalSku, PlatformClient
-from chalicelib.services.links import LinkDeps, auto_link_codes, auto_link_skus, reresolve_held
+from chalicelib.services.links import LinkDeps, auto_link_codes, auto_link_skus, reresolve_shops
 from chalicelib.services.ports import Page
 
 BATCH = 100
@@ -59,7 +59,7 @@ def pull_catalog(deps: LinkDeps, shop: Shop, client: PlatformClient,
                 break
     _upsert_pulled(deps, batch, counts)
     # always, not only after new links: also catches orders that met a stale link cache or a timed-out link call
-    counts.orders_released = reresolve_held(deps, shop.shop_id)
+    counts.orders_released = reresolve_shops(deps, [shop.shop_id], "catalog_pull")   # 0 when queued
     return counts
 
 

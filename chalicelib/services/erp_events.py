@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.domain.errors import ConflictError
+from chalicelib.domain.orders import Order
 from chalicelib.domain.status import OrderStatus, ShipmentStatus
 from chalicelib.services.erp_ports import (
     Delivery,
@@ -59,6 +60,14 @@ class EventDeps:
     orders: OrderRepository
     cases: AfterSaleRepository
     shipments: ShipmentRepository
+
+
+def order_note(order: Order) -> tuple[str, str, str]:
+    """The erp-events message for an order the OMS itself changed (not the orders consumer): FIFO group per
+    order, deduplicated per stored revision."""
+    from chalicelib.messaging.messages import order_group
+    body = json.dumps({"kind": "order", "id": order.order_id, "shop_id": order.shop_id, "version": order.version})
+    return body, order_group(order.shop_id, order.order_no), f"order:{order.order_id}:r{order.revision}"
 
 
 def subscribed_clients(deps: EventDeps) -> list[ErpClient]:

@@ -82,6 +82,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/admin/erp-skus"): OPERATOR,
     ("POST", "/admin/erp-skus/import"): ADMIN,
     ("PATCH", "/admin/erp-skus/{sku_code}"): OPERATOR,
+    ("GET", "/admin/jobs/{job_id}"): VIEWER,
     ("GET", "/admin/stock"): VIEWER,
     ("POST", "/admin/stock/push"): OPERATOR,
     ("GET", "/admin/stock/{sku_code}"): VIEWER,
