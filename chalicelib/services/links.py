@@ -199,8 +199,9 @@ def reresolve_orders(deps: LinkDeps, held: Sequence[Order]) -> tuple[int, list[O
     """These held orders (a page of them) take the links that exist now, first paid first. Returns how
     many left the hold, and the orders changed (for the ERP's notes)."""
     released, changed = 0, []
+    links: dict[tuple[str, str], tuple[SkuLink, ...]] = {}     # shop SKU -> links, read once per page
     for order in sorted(held, key=lambda o: (o.paid_at or o.created_at, o.order_id)):
-        relinked = _relink(deps, order.order_id)
+        relinked = _relink(deps, order, links)
         if relinked is None:
             continue
         changed.append(relinked)
@@ -211,29 +212,34 @@ def reresolve_orders(deps: LinkDeps, held: Sequence[Order]) -> tuple[int, list[O
     return released, changed
 
 
-def _relink(deps: LinkDeps, order_id: str) -> Order | None:
-    """The order as saved with the links found, or None when nothing changed (already re-resolved)."""
+def _relink(deps: LinkDeps, listed: Order, links: dict[tuple[str, str], tuple[SkuLink, ...]]) -> Order | None:
+    """The order as saved with the links found, or None when nothing changed (already re-resolved). The
+    listed copy is tried first: the revision-conditional write refuses it if it is stale."""
+    order: Order | None = listed
     for _ in range(MAX_ATTEMPTS):
-        order = deps.orders.get(order_id)
         if order is None or HoldReason.UNLINKED_SKU not in order.holds:
             return None
-        changed = _with_links(deps, order)
+        changed = _with_links(deps, order, links)
         if changed is None:
             return None
         try:
             deps.orders.save(changed, order.revision)
         except ConflictError:
+            order = deps.orders.get(listed.order_id)
             continue
         return replace(changed, revision=order.revision + 1)
-    raise ConflictError(f"order {order_id} kept changing")
+    raise ConflictError(f"order {listed.order_id} kept changing")
 
 
-def _with_links(deps: LinkDeps, order: Order) -> Order | None:
+def _with_links(deps: LinkDeps, order: Order, known: dict[tuple[str, str], tuple[SkuLink, ...]]) -> Order | None:
     found = {}
     for sku_id in {line.platform_sku_id for line in order.unlinked_lines}:
-        sku = deps.catalog.get(order.shop_id, sku_id)      # fresh reads: no cached "unlinked"
-        if sku is not None and sku.links:
-            found[sku_id] = sku.links
+        key = (order.shop_id, sku_id)
+        if key not in known:                # fresh reads (no cached "unlinked"), once per page
+            sku = deps.catalog.get(order.shop_id, sku_id)
+            known[key] = sku.links if sku is not None else ()
+        if known[key]:
+            found[sku_id] = known[key]
     if not found:
         return None
     lines = tuple(replace(line, links=found.get(line.platform_sku_id, ())) if not line.links else line
