@@ -51,10 +51,18 @@ def users() -> Any:
 
 
 def orders() -> Any:
+    """Every write also tells the ERP at once (services/order_notes.py)."""
     def build() -> Any:
+        from chalicelib.services.order_notes import NotingOrderRepository
         from chalicelib.storage.orders import DynamoOrderRepository
-        return DynamoOrderRepository()
+        return NotingOrderRepository(DynamoOrderRepository(), publisher)   # resolved per note: tests override it
     return _get("orders", build)
+
+
+def plain_orders() -> Any:
+    """The same orders without a note per write: for the orders consumer, which sends its notes batched."""
+    repository = orders()
+    return getattr(repository, "inner", repository)
 
 
 def after_sales() -> Any:
@@ -164,14 +172,17 @@ def link_jobs() -> Any:
 
 
 def link_job_deps() -> Any:
-    """The link-jobs consumer: re-resolves here, and tells the ERP about every order it changed."""
+    """The link-jobs consumer: re-resolves here, and tells the ERP about every order it changed (batched)."""
+    from dataclasses import replace
+
     from chalicelib.services.erp_events import order_note
     from chalicelib.services.link_jobs import JobDeps
 
     def count_held(shop_id: str) -> int:
         from chalicelib.storage.jobs import count_held as count
         return count(shop_id)
-    return JobDeps(links=link_deps(background=False), jobs=link_jobs(), publisher=publisher(), clock=clock(),
+    links = replace(link_deps(background=False), orders=plain_orders())
+    return JobDeps(links=links, jobs=link_jobs(), publisher=publisher(), clock=clock(),
                    count_held=_get("count_held", lambda: count_held),
                    changed=lambda changed: publisher().publish("erp_events", [order_note(o) for o in changed]))
 

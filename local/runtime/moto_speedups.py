@@ -101,4 +101,4 @@ def _one_rollback_copy_per_transaction() -> None:
             state.taken = None
 
     dynamodb.copy = CopyOncePerTransaction()   # type: ignore[assignment]
-    dynamodb.DynamoDBBackend.transact_write_items = transact_write_items
+    dynamodb.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
