@@ -48,6 +48,7 @@ class Snapshot:
     record_key: str
     view: dict[str, Any]
     told: Told                 # what telling the client now would leave it knowing
+    failure: dict[str, Any] | None = None     # a case's last refused action: in after_sale.action_failed
 
     @property
     def shop_id(self) -> str:
@@ -60,6 +61,13 @@ class EventDeps:
     orders: OrderRepository
     cases: AfterSaleRepository
     shipments: ShipmentRepository
+
+
+def shipment_note(shipment: Any, order_no: str) -> tuple[str, str, str]:
+    """The erp-events message for a shipment whose state the ERP must hear of (refused by the platform)."""
+    from chalicelib.messaging.messages import order_group
+    body = json.dumps({"kind": "shipment", "id": shipment.shipment_id, "shop_id": shipment.shop_id, "version": 0})
+    return body, order_group(shipment.shop_id, order_no), f"shipment:{shipment.shipment_id}:r{shipment.revision}"
 
 
 def order_note(order: Order) -> tuple[str, str, str]:
@@ -119,14 +127,31 @@ def load_snapshot(deps: EventDeps, note: Note) -> Snapshot | None:
         return _snapshot("order", order.order_id, order.order_id, order_view(order), frozenset(flags))
     if note.kind == "after_sale":
         case = deps.cases.get(note.record_id)
-        return None if case is None else _snapshot("after_sale", case.order_id, case.case_id, case_view(case))
+        if case is None:
+            return None
+        refusal = next((e for e in reversed(case.history) if e.kind == "refused"), None)
+        if refusal is None:
+            return _snapshot("after_sale", case.order_id, case.case_id, case_view(case))
+        failure = {"action": refusal.action, "reason": refusal.text, "at": refusal.at.isoformat()}
+        flags = frozenset({f"refused:{refusal.at.isoformat()}:{refusal.action}"})
+        return replace(_snapshot("after_sale", case.order_id, case.case_id, case_view(case), flags), failure=failure)
     if note.kind == "shipment":
         shipment = deps.shipments.get(note.record_id)
         if shipment is None:
             return None
-        confirmed = frozenset({"confirmed"}) if shipment.status is ShipmentStatus.CONFIRMED else frozenset()
-        return _snapshot("shipment", shipment.order_id, shipment.shipment_id, shipment_view(shipment), confirmed)
+        return _snapshot("shipment", shipment.order_id, shipment.shipment_id, shipment_view(shipment),
+                         _shipment_flags(shipment))
     raise ValueError(f"unknown note kind {note.kind!r}")
+
+
+def _shipment_flags(shipment: Any) -> frozenset[str]:
+    """Each refusal is its own event (a shipment posted again after one may be refused again): the flag
+    names the revision the refusal was recorded at."""
+    if shipment.status is ShipmentStatus.CONFIRMED:
+        return frozenset({"confirmed"})
+    if shipment.status is ShipmentStatus.FAILED:
+        return frozenset({f"failed:{shipment.revision}"})
+    return frozenset()
 
 
 def _snapshot(kind: str, order_id: str, record_id: str, view: dict[str, Any],
@@ -137,13 +162,15 @@ def _snapshot(kind: str, order_id: str, record_id: str, view: dict[str, Any],
 
 
 def events_for(kind: str, before: Told | None, now: Told) -> list[str]:
+    new_flags = now.flags - (before.flags if before else frozenset())
     if kind == "shipment":
-        return ["shipment.confirmed"] if "confirmed" in now.flags and not (before and "confirmed" in before.flags) \
-            else []
+        return [f"shipment.{name}" for name, prefix in (("failed", "failed:"), ("confirmed", "confirmed"))
+                if any(flag.startswith(prefix) for flag in new_flags)]
     if before is None:
         return [f"{kind}.created"]
     if kind == "after_sale":
-        return ["after_sale.updated"] if before.digest != now.digest else []
+        changed = ["after_sale.updated"] if before.digest != now.digest else []
+        return changed + (["after_sale.action_failed"] if any(f.startswith("refused:") for f in new_flags) else [])
     events = []
     if "cancelled" in now.flags and "cancelled" not in before.flags:
         events.append("order.cancelled")
@@ -194,9 +221,11 @@ def _delivery(client: ErpClient, stream: Stream, offset: int, event_type: str, s
     seq = stream.seq + offset
     event_id = event_id_for(client.key_id, snapshot.order_id, seq, event_type)
     now = deps.clock.now()
+    data: dict[str, Any] = {snapshot.kind: snapshot.view}
+    if event_type == "after_sale.action_failed" and snapshot.failure:
+        data["failure"] = snapshot.failure          # which action the platform refused, and its reason
     body = json.dumps({"id": event_id, "type": event_type, "created_at": now.isoformat(), "order_id":
-                       snapshot.order_id, "sequence": seq, "data": {snapshot.kind: snapshot.view}},
-                      ensure_ascii=False, separators=(",", ":"))
+                       snapshot.order_id, "sequence": seq, "data": data}, ensure_ascii=False, separators=(",", ":"))
     return Delivery(delivery_id=f"{client.key_id}:{event_id}", key_id=client.key_id, event_id=event_id,
                     event_type=event_type, order_id=snapshot.order_id, record_key=snapshot.record_key, body=body,
                     created_at=now)
