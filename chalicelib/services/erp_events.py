@@ -133,8 +133,8 @@ def load_snapshot(deps: EventDeps, note: Note) -> Snapshot | None:
         if refusal is None:
             return _snapshot("after_sale", case.order_id, case.case_id, case_view(case))
         failure = {"action": refusal.action, "reason": refusal.text, "at": refusal.at.isoformat()}
-        flags = frozenset({f"refused:{refusal.at.isoformat()}:{refusal.action}"})
-        return replace(_snapshot("after_sale", case.order_id, case.case_id, case_view(case), flags), failure=failure)
+        refused = frozenset({f"refused:{refusal.at.isoformat()}:{refusal.action}"})
+        return replace(_snapshot("after_sale", case.order_id, case.case_id, case_view(case), refused), failure=failure)
     if note.kind == "shipment":
         shipment = deps.shipments.get(note.record_id)
         if shipment is None:
