@@ -378,6 +378,10 @@ class InMemoryStockLedger:
         with self._lock:
             return {key for code, key in refs if (code, key) in self.moves}
 
+    def movement(self, sku_code: str, idempotency_key: str):  # type: ignore[no-untyped-def]
+        with self._lock:
+            return self.moves.get((sku_code, idempotency_key))
+
     def apply(self, movements, *, guard_available: bool, requires=(), forbids=()):  # type: ignore[no-untyped-def]
         from chalicelib.services.stock import Applied
         from chalicelib.storage.stock import effect

@@ -296,9 +296,18 @@ class ReturnAddress(_In):
     town: str = Field("", max_length=50)
 
 
+def _reason_codes() -> str:
+    from chalicelib.domain.reject_reasons import REJECT_REASONS
+    per_platform = "; ".join(f"{p}: {', '.join(codes)}" for p, codes in REJECT_REASONS.items())
+    return f"reject_refund: the platform's reason code, one of ({per_platform}); anything else answers 400"
+
+
+_REASON_CODES = _reason_codes()
+
+
 class AfterSaleActionBody(_In):
     action: Literal["approve_refund", "reject_refund", "approve_return", "confirm_received", "reissue", "note"]
-    reason_code: str = Field("", max_length=32, description="reject_refund: the platform's reason code")
+    reason_code: str = Field("", max_length=32, description=_REASON_CODES)
     reason_text: str = Field("", max_length=200, description="reject_refund: 2-200 characters for the buyer")
     address: ReturnAddress | None = Field(None, description="approve_return: where the goods go back")
     contact: str = Field("", max_length=50)

@@ -165,6 +165,16 @@ class TestLinksAndStock:
         assert [m["kind"] for m in ledger["movements"]].count("reserve") == 2
         assert ledger["movements"][-1]["reason"] == "入库" and ledger["movements"][-1]["source"] == "user:ops"
 
+    def test_given_a_reused_adjustment_key_then_the_same_request_repeats_and_another_is_409(self, api) -> None:
+        send(api, "post", "/admin/erp-skus", {"sku_code": "CUP-9", "name": "杯"})
+        body = {"delta": 5, "reason": "入库", "idempotency_key": "count-0009"}
+        first = send(api, "post", "/admin/stock/CUP-9/adjust", body, user="ops")
+        again = send(api, "post", "/admin/stock/CUP-9/adjust", body, user="ops")
+        assert (first.status_code, again.status_code) == (200, 200) and again.json_body == first.json_body
+        other = send(api, "post", "/admin/stock/CUP-9/adjust", {**body, "delta": 50}, user="ops")
+        assert other.status_code == 409 and "count-0009" in other.json_body["error"]["message"], other.body
+        assert send(api, "get", "/admin/stock/CUP-9").json_body["balance"]["on_hand"] == 5
+
     def test_given_an_adjustment_without_reason_or_for_an_unknown_sku_then_refused(self, api) -> None:
         no_reason = send(api, "post", "/admin/stock/X/adjust", {"delta": 1, "reason": "", "idempotency_key": "k-000001"})
         assert no_reason.status_code == 400 and no_reason.json_body["error"]["fields"][0]["field"] == "reason"

@@ -53,6 +53,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/admin/after-sales"): VIEWER,
     ("GET", "/admin/after-sales/counts"): VIEWER,
     ("GET", "/admin/after-sales/{case_id}"): VIEWER,
+    ("GET", "/admin/reject-reasons"): VIEWER,
     ("POST", "/admin/after-sales/{case_id}/{verb}"): OPERATOR,
     ("GET", "/admin/dlq"): ADMIN,
     ("GET", "/admin/dlq/{queue}"): ADMIN,
