@@ -34,11 +34,15 @@ class Note:
     kind: str                  # "order" | "after_sale" | "shipment"
     record_id: str
     shop_id: str = ""
+    revision: int = 0          # an order note from an OMS-side write: the revision it shows, and
+    view: dict[str, Any] | None = None      # the order as that write stored it (so two quick changes
+    flags: tuple[str, ...] = ()             # are two events, not one merged state read later)
 
     @classmethod
     def parse(cls, body: str) -> Note:
         data = json.loads(body)
-        return cls(kind=str(data["kind"]), record_id=str(data["id"]), shop_id=str(data.get("shop_id", "")))
+        return cls(kind=str(data["kind"]), record_id=str(data["id"]), shop_id=str(data.get("shop_id", "")),
+                   revision=int(data.get("revision", 0)), view=data.get("view"), flags=tuple(data.get("flags", ())))
 
 
 @dataclass(frozen=True)
@@ -72,9 +76,12 @@ def shipment_note(shipment: Any, order_no: str) -> tuple[str, str, str]:
 
 def order_note(order: Order) -> tuple[str, str, str]:
     """The erp-events message for an order the OMS itself changed (not the orders consumer): FIFO group per
-    order, deduplicated per stored revision."""
+    order, deduplicated per stored revision, carrying the order as stored (`order` must hold the revision
+    it was stored at)."""
     from chalicelib.messaging.messages import order_group
-    body = json.dumps({"kind": "order", "id": order.order_id, "shop_id": order.shop_id, "version": order.version})
+    body = json.dumps({"kind": "order", "id": order.order_id, "shop_id": order.shop_id, "version": order.version,
+                       "revision": order.revision, "view": order_view(order), "flags": sorted(_order_flags(order))},
+                      ensure_ascii=False, separators=(",", ":"))
     return body, order_group(order.shop_id, order.order_no), f"order:{order.order_id}:r{order.revision}"
 
 
@@ -117,14 +124,14 @@ def process_note(deps: EventDeps, note: Note, *, final: bool = False, down: set[
 
 
 def load_snapshot(deps: EventDeps, note: Note) -> Snapshot | None:
+    if note.kind == "order" and note.view is not None:
+        return _snapshot("order", note.record_id, note.record_id, note.view, frozenset(note.flags), note.revision)
     if note.kind == "order":
         order = deps.orders.get(note.record_id)
         if order is None:
             return None
-        flags = {f"hold:{h.value}" for h in order.holds}
-        if order.status is OrderStatus.CANCELLED:
-            flags.add("cancelled")
-        return _snapshot("order", order.order_id, order.order_id, order_view(order), frozenset(flags))
+        return _snapshot("order", order.order_id, order.order_id, order_view(order), _order_flags(order),
+                         order.revision)
     if note.kind == "after_sale":
         case = deps.cases.get(note.record_id)
         if case is None:
@@ -144,6 +151,13 @@ def load_snapshot(deps: EventDeps, note: Note) -> Snapshot | None:
     raise ValueError(f"unknown note kind {note.kind!r}")
 
 
+def _order_flags(order: Order) -> frozenset[str]:
+    flags = {f"hold:{h.value}" for h in order.holds}
+    if order.status is OrderStatus.CANCELLED:
+        flags.add("cancelled")
+    return frozenset(flags)
+
+
 def _shipment_flags(shipment: Any) -> frozenset[str]:
     """Each refusal is its own event (a shipment posted again after one may be refused again): the flag
     names the revision the refusal was recorded at."""
@@ -155,10 +169,10 @@ def _shipment_flags(shipment: Any) -> frozenset[str]:
 
 
 def _snapshot(kind: str, order_id: str, record_id: str, view: dict[str, Any],
-              flags: frozenset[str] = frozenset()) -> Snapshot:
+              flags: frozenset[str] = frozenset(), revision: int = 0) -> Snapshot:
     stable = {k: v for k, v in view.items() if k not in VOLATILE[kind]}
     digest = hashlib.sha256(json.dumps(stable, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
-    return Snapshot(kind, order_id, f"{kind}:{record_id}", view, Told(digest, flags))
+    return Snapshot(kind, order_id, f"{kind}:{record_id}", view, Told(digest, flags, revision))
 
 
 def events_for(kind: str, before: Told | None, now: Told) -> list[str]:
@@ -194,8 +208,10 @@ def record_events(deps: WebhookDeps, client: ErpClient, snapshot: Snapshot) -> t
         stream = deps.streams.get_stream(client.key_id, snapshot.order_id) or Stream(client.key_id,
                                                                                      snapshot.order_id)
         before = stream.told.get(snapshot.record_key)
-        if before == snapshot.told:
+        if before is not None and (before.digest, before.flags) == (snapshot.told.digest, snapshot.told.flags):
             return stream, 0
+        if before is not None and snapshot.told.revision and before.revision > snapshot.told.revision:
+            return stream, 0          # an older state than the client already has (notes of two writers crossed)
         kinds = [t for t in events_for(snapshot.kind, before, snapshot.told) if client.wants(t)]
         deliveries = [_delivery(client, stream, n, event_type, snapshot, deps)
                       for n, event_type in enumerate(kinds, start=1)]

@@ -112,6 +112,7 @@ class Delivery:
 class Told:
     digest: str                              # of what the client was last told about one record
     flags: frozenset[str] = frozenset()      # "held", "cancelled", "confirmed"
+    revision: int = 0                        # the order's stored revision it showed (0: not known)
 
 
 @dataclass(frozen=True)
