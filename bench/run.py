@@ -90,8 +90,9 @@ def _reresolve_rows(r: dict[str, Any]) -> list[str]:
             "| what | measured | target |", "|---|---|---|",
             f"| POST /admin/erp-skus/import of {r['skus']:,} rows answers (the job id; re-resolution in the "
             f"background) | {r['answer_s']} s | <= 5 s |",
-            f"| ... every held order re-resolved ({r['released']:,} released, {r['linked']:,} shop SKUs "
-            f"auto-linked), GET /admin/jobs/{{id}} done | {r['all_released_s']} s ({r['orders_per_s']} orders/s) | |"]
+            f"| ... held orders re-resolved in the background ({r['released']:,} of {r['total']:,} released"
+            f"{'' if r['finished'] else ' when the bench stopped waiting'}, {r['linked']:,} shop SKUs auto-linked; "
+            f"GET /admin/jobs/{{id}}) | {r['all_released_s']} s ({r['orders_per_s']} orders/s) | |"]
 
 
 def _listing_rows(r: dict[str, Any]) -> list[str]:
