@@ -8,7 +8,7 @@ from datetime import timedelta
 from chalicelib.codec import from_doc, to_doc
 from chalicelib.domain.status import HoldReason
 from chalicelib.services.link_jobs import LinkJob
-from chalicelib.storage import conditional
+from chalicelib.storage import conditional, order_lists
 from chalicelib.storage.models import OrderItem, SyncItem
 
 SK = "JOB"
@@ -37,6 +37,7 @@ class DynamoJobRepository:
 
 
 def count_held(shop_id: str) -> int:
-    """Reads only the index's keys and filter fields (a COUNT query), not the orders."""
-    return int(OrderItem.by_shop_updated.count(shop_id,
-                                               filter_condition=OrderItem.holds.contains(HoldReason.UNLINKED_SKU.value)))
+    """A COUNT query of the held list (storage/order_lists.py: every held order, all shops, and nothing else),
+    filtered to the shop and the hold: the index's filter fields are read, not the orders."""
+    condition = (OrderItem.shop_id == shop_id) & OrderItem.holds.contains(HoldReason.UNLINKED_SKU.value)
+    return int(OrderItem.by_list.count(order_lists.HELD, filter_condition=condition))
