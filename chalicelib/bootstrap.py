@@ -51,10 +51,18 @@ def users() -> Any:
 
 
 def orders() -> Any:
+    """Every write also tells the ERP at once (services/order_notes.py)."""
     def build() -> Any:
+        from chalicelib.services.order_notes import NotingOrderRepository
         from chalicelib.storage.orders import DynamoOrderRepository
-        return DynamoOrderRepository()
+        return NotingOrderRepository(DynamoOrderRepository(), publisher)   # resolved per note: tests override it
     return _get("orders", build)
+
+
+def plain_orders() -> Any:
+    """The same orders without a note per write: for the orders consumer, which sends its notes batched."""
+    repository = orders()
+    return getattr(repository, "inner", repository)
 
 
 def after_sales() -> Any:
@@ -142,16 +150,42 @@ def shop_leases() -> Any:
     return _get("shop_leases", build)
 
 
-def link_deps() -> Any:
+def link_deps(background: bool = True) -> Any:
     """What linking needs: held orders released by a link go on to reserve their stock, and newly linked
-    ERP SKUs are marked for a platform push."""
+    ERP SKUs are marked for a platform push. `background`: held orders re-resolve on the link-jobs queue
+    (a fresh starter per call: it holds the job id the request answers with); the worker re-resolves."""
+    from chalicelib.services.link_jobs import JobStarter
     from chalicelib.services.links import LinkDeps
     from chalicelib.services.stock import settle_order
     from chalicelib.services.stock_sync import push_now
     return LinkDeps(catalog=shop_skus(), erp=erp_skus(), orders=orders(), clock=clock(),
                     settle=lambda order_id: settle_order(stock(), orders(), clock(), order_id,
                                                          shipments=shipments().for_order),
-                    linked=lambda codes: push_now(stock(), codes, clock().now()))
+                    linked=lambda codes: push_now(stock(), codes, clock().now()),
+                    later=JobStarter(link_jobs(), publisher(), clock()) if background else None)
+
+
+def link_jobs() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.jobs import DynamoJobRepository
+        return DynamoJobRepository()
+    return _get("link_jobs", build)
+
+
+def link_job_deps() -> Any:
+    """The link-jobs consumer: re-resolves here, and tells the ERP about every order it changed (batched)."""
+    from dataclasses import replace
+
+    from chalicelib.services.erp_events import order_note
+    from chalicelib.services.link_jobs import JobDeps
+
+    def count_held(shop_id: str) -> int:
+        from chalicelib.storage.jobs import count_held as count
+        return count(shop_id)
+    links = replace(link_deps(background=False), orders=plain_orders())
+    return JobDeps(links=links, jobs=link_jobs(), publisher=publisher(), clock=clock(),
+                   count_held=_get("count_held", lambda: count_held),
+                   changed=lambda changed: publisher().publish("erp_events", [order_note(o) for o in changed]))
 
 
 def dead_letters() -> Any:

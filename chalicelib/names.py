@@ -14,6 +14,7 @@ QUEUES: dict[str, tuple[bool, int]] = {
     "pull_jobs": (False, 840),
     "platform_actions": (True, 120),
     "erp_events": (True, 60),
+    "link_jobs": (True, 120),       # held orders re-resolved after links change, a page per message
 }
 
 BUCKETS = ("raw", "ui")

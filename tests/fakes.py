@@ -373,6 +373,18 @@ class InMemoryErpSkuRepository(_Store):
     def existing_codes(self, sku_codes) -> set[str]:  # type: ignore[no-untyped-def]
         return {c for c in sku_codes if c in self.rows}
 
+    def get_many(self, sku_codes) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+        return {c: copy.deepcopy(self.rows[c]) for c in sku_codes if c in self.rows}
+
+    def add_many(self, skus) -> set[str]:  # type: ignore[no-untyped-def]
+        refused = set()
+        for sku in skus:
+            try:
+                self.add(sku)
+            except ConflictError:
+                refused.add(sku.sku_code)
+        return refused
+
     def list(self, limit: int = 50, cursor: str | None = None, prefix: str = ""):  # type: ignore[no-untyped-def]
         return _page([self.rows[c] for c in sorted(self.rows) if c.startswith(prefix)], limit, cursor)
 
@@ -402,6 +414,10 @@ class InMemoryStockLedger:
     def existing(self, refs) -> set[str]:  # type: ignore[no-untyped-def]
         with self._lock:
             return {key for code, key in refs if (code, key) in self.moves}
+
+    def movement(self, sku_code: str, idempotency_key: str):  # type: ignore[no-untyped-def]
+        with self._lock:
+            return self.moves.get((sku_code, idempotency_key))
 
     def apply(self, movements, *, guard_available: bool, guard_on_hand: bool = False,  # type: ignore[no-untyped-def]
               requires=(), forbids=(), discrepancy=None):

@@ -34,6 +34,18 @@ def count_after_sales(ctx: Ctx) -> dict[str, Any]:
     return {"shop_id": shop_id, "counts": count_cases(bootstrap.after_sale_queries(), shop_id)}
 
 
+@admin_route(bp, "/admin/reject-reasons")
+def reject_reasons(ctx: Ctx) -> dict[str, Any]:
+    """The reason codes reject_refund takes, per platform (?platform= for one)."""
+    from chalicelib.domain.reject_reasons import REJECT_REASONS
+    platform = dict(ctx.request.query_params or {}).get("platform")
+    if platform is not None and platform not in REJECT_REASONS:
+        raise ValidationError(f"platform must be one of {', '.join(REJECT_REASONS)}", field="platform")
+    chosen = {platform: REJECT_REASONS[platform]} if platform else REJECT_REASONS
+    return {"platforms": {p: [{"code": c, "label": label} for c, label in codes.items()]
+                          for p, codes in chosen.items()}}
+
+
 @admin_route(bp, "/admin/after-sales/{case_id}")
 def get_after_sale(ctx: Ctx, case_id: str) -> dict[str, Any]:
     from chalicelib.services.after_sales import get_case

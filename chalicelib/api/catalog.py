@@ -33,6 +33,12 @@ def _links(items: Any) -> list[Any]:
     return [SkuLink(i.sku_code, i.quantity) for i in items]
 
 
+def _job(deps: Any) -> dict[str, Any]:
+    """The background job the request started (held orders re-resolve there): GET /admin/jobs/{job_id}."""
+    job_id = getattr(deps.later, "job_id", None)
+    return {"job_id": job_id, "job_url": f"/admin/jobs/{job_id}" if job_id else None}
+
+
 def _sku_view(sku: Any) -> dict[str, Any]:
     from chalicelib.codec import to_doc
     return to_doc(sku) | {"linked": sku.linked, "bundle": len(sku.links) > 1 or any(k.quantity > 1 for k in sku.links)}
@@ -52,7 +58,8 @@ def put_links(ctx: Ctx, shop_id: str, sku_id: str) -> dict[str, Any]:
     from chalicelib.api.shop_schemas import LinksBody
     from chalicelib.services.links import set_links
     body = parse(LinksBody, ctx.request)
-    return _sku_view(set_links(bootstrap.link_deps(), shop_id, sku_id, _links(body.links)))
+    deps = bootstrap.link_deps()
+    return _sku_view(set_links(deps, shop_id, sku_id, _links(body.links))) | _job(deps)
 
 
 @admin_route(bp, "/admin/skus/links/bulk", methods=("POST",), role=Role.OPERATOR)
@@ -60,14 +67,16 @@ def bulk_links(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.api.shop_schemas import BulkLinksBody
     from chalicelib.services.links import link_bulk
     body = parse(BulkLinksBody, ctx.request)
-    results = link_bulk(bootstrap.link_deps(), [(i.shop_id, i.platform_sku_id, _links(i.links)) for i in body.items])
-    return {"items": [asdict(r) for r in results], "failed": sum(not r.ok for r in results)}
+    deps = bootstrap.link_deps()
+    results = link_bulk(deps, [(i.shop_id, i.platform_sku_id, _links(i.links)) for i in body.items])
+    return {"items": [asdict(r) for r in results], "failed": sum(not r.ok for r in results)} | _job(deps)
 
 
 @admin_route(bp, "/admin/shops/{shop_id}/skus/auto-link", methods=("POST",), role=Role.OPERATOR)
 def auto_link_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     from chalicelib.services.links import auto_link_shop
-    return {"linked": auto_link_shop(bootstrap.link_deps(), shop_id)}
+    deps = bootstrap.link_deps()
+    return {"linked": auto_link_shop(deps, shop_id)} | _job(deps)
 
 
 # ------------------------------------------------------------------ ERP SKUs
@@ -84,7 +93,8 @@ def create_erp_sku_route(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.domain.catalog import ErpSku
     from chalicelib.services.catalog import create_erp_sku
     body = parse(ErpSkuBody, ctx.request)
-    return asdict(create_erp_sku(bootstrap.erp_skus(), bootstrap.link_deps(), ErpSku(**body.model_dump())))
+    deps = bootstrap.link_deps()
+    return asdict(create_erp_sku(bootstrap.erp_skus(), deps, ErpSku(**body.model_dump()))) | _job(deps)
 
 
 @admin_route(bp, "/admin/erp-skus/{sku_code}", methods=("PATCH",), role=Role.OPERATOR)
@@ -101,6 +111,13 @@ def import_erp_skus_route(ctx: Ctx) -> dict[str, Any]:
     """The CSV file as the body (text/csv): header sku_code,name[,spec,barcode,price|price_fen]."""
     from chalicelib.services.catalog import import_erp_skus, parse_csv
     raw = ctx.request.raw_body or b""
-    report = import_erp_skus(bootstrap.erp_skus(), bootstrap.link_deps(),
-                             parse_csv(raw.encode() if isinstance(raw, str) else raw))
-    return asdict(report)
+    deps = bootstrap.link_deps()
+    report = import_erp_skus(bootstrap.erp_skus(), deps, parse_csv(raw.encode() if isinstance(raw, str) else raw))
+    return asdict(report) | _job(deps)
+
+
+@admin_route(bp, "/admin/jobs/{job_id}")
+def get_job_route(ctx: Ctx, job_id: str) -> dict[str, Any]:
+    """A background job's progress: held orders re-resolved after ERP SKUs or links changed."""
+    from chalicelib.services.link_jobs import get_job, job_view
+    return job_view(get_job(bootstrap.link_jobs(), job_id))

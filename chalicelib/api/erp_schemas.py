@@ -240,24 +240,32 @@ class ErrorOut(_Out):
     error: ErrorBody
 
 
+EventTypeName = Literal["order.created", "order.updated", "order.cancelled", "order.held", "order.released",
+                        "shipment.confirmed", "shipment.failed", "after_sale.created", "after_sale.updated",
+                        "after_sale.action_failed"]
+
+
+class ActionFailureOut(_Out):
+    """In after_sale.action_failed: the action the platform refused and its reason."""
+    action: str = Field(description="approve_refund, reject_refund, approve_return, confirm_received or resend")
+    reason: str = Field(description="the platform's error code and message")
+    at: str
+
+
 class WebhookEvent(_Out):
-    """What a webhook POST carries (verify OMS-Signature first; deduplicate on id)."""
+    """What a webhook POST carries (verify OMS-Signature first; deduplicate on id). `data` holds the record
+    under its kind (order, after_sale, shipment) and, for after_sale.action_failed, `failure`."""
     id: str
-    type: Literal["order.created", "order.updated", "order.cancelled", "order.held", "order.released",
-                  "shipment.confirmed", "after_sale.created", "after_sale.updated"]
+    type: EventTypeName
     created_at: str
     order_id: str
     sequence: int = Field(description="per ERP client and order: 1, 2, 3... in the order they happened")
-    data: dict[str, OrderOut | AfterSaleOut | ShipmentOut]
+    data: dict[str, OrderOut | AfterSaleOut | ShipmentOut | ActionFailureOut]
 
 
 # ------------------------------------------------------------------ admin inputs (not in the ERP document)
 ScopeName = Literal["orders", "shipments", "after_sales", "stock", "webhooks"]
 ShopId = Annotated[str, Field(min_length=1, max_length=64)]
-EventTypeName = Literal["order.created", "order.updated", "order.cancelled", "order.held", "order.released",
-                        "shipment.confirmed", "after_sale.created", "after_sale.updated"]
-
-
 class ClientCreateBody(_In):
     name: str = Field(min_length=1, max_length=80)
     scopes: list[ScopeName] = Field(min_length=1)
@@ -299,9 +307,18 @@ class ReturnAddress(_In):
     town: str = Field("", max_length=50)
 
 
+def _reason_codes() -> str:
+    from chalicelib.domain.reject_reasons import REJECT_REASONS
+    per_platform = "; ".join(f"{p}: {', '.join(codes)}" for p, codes in REJECT_REASONS.items())
+    return f"reject_refund: the platform's reason code, one of ({per_platform}); anything else answers 400"
+
+
+_REASON_CODES = _reason_codes()
+
+
 class AfterSaleActionDetails(_In):
     """What an action needs beside its name (the admin API's body: there the path names the action)."""
-    reason_code: str = Field("", max_length=32, description="reject_refund: the platform's reason code")
+    reason_code: str = Field("", max_length=32, description=_REASON_CODES)
     reason_text: str = Field("", max_length=200, description="reject_refund: 2-200 characters for the buyer")
     address: ReturnAddress | None = Field(None, description="approve_return: where the goods go back")
     contact: str = Field("", max_length=50)

@@ -126,14 +126,14 @@ def _schemas() -> dict[str, Any]:
 
 
 def _webhooks() -> dict[str, Any]:
-    from chalicelib.services.erp_ports import EVENT_TYPES
+    from chalicelib.services.erp_ports import EVENTS
     return {event: {"post": {
-        "summary": f"{event}: pushed to the client's webhook URL",
+        "summary": f"{event}: pushed to the client's webhook URL", "description": when,
         "parameters": [{"name": h, "in": "header", "required": True, "schema": {"type": "string"}}
                        for h in ("OMS-Signature", "OMS-Event-Id", "OMS-Event-Type")],
         "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("WebhookEvent")}}},
         "responses": {"200": {"description": "any 2xx: taken; anything else: sent again later, in order"}}}}
-        for event in EVENT_TYPES}
+        for event, when in EVENTS.items()}
 
 
 def _description() -> str:

@@ -147,9 +147,9 @@ def pull_now(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     from chalicelib.services.shop_admin import require
     shop = require(bootstrap.shops(), shop_id)
     deadline = time.monotonic() + 25      # time_left() as pull_catalog counts it: it stops 15 s before
-    counts = pull_catalog(bootstrap.link_deps(), shop, bootstrap.clients()(shop),
-                          lambda: deadline - time.monotonic() + 15)
-    return asdict(counts)
+    deps = bootstrap.link_deps()
+    counts = pull_catalog(deps, shop, bootstrap.clients()(shop), lambda: deadline - time.monotonic() + 15)
+    return asdict(counts) | {"job_id": deps.later.job_id}     # its held orders re-resolve in the background
 
 
 def _query(ctx: Ctx, name: str) -> str | None:

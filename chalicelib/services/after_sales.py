@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from chalicelib.domain.after_sales import AfterSale, CaseEvent
 from chalicelib.domain.errors import ConflictError, InvalidTransitionError, NotFoundError, ValidationError
+from chalicelib.domain.reject_reasons import check_reject_reason
 from chalicelib.domain.shipping import Shipment, ShipmentLine, shipment_id_for
 from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import AfterSaleType as T
@@ -114,7 +115,14 @@ def request_action(deps: CaseDeps, case_id: str, action: str, actor: str, params
             return case                              # is sent again; FIFO deduplication drops a double click)
         if case.pending_action:
             raise ConflictError(f"case {case_id}: {case.pending_action} is still waiting for the platform")
-        guard(case, action)
+        if action == REJECT_REFUND:
+            check_reject_reason(case.platform.value, str(params.get("reason_code", "")))
+        try:
+            guard(case, action)
+        except InvalidTransitionError:
+            if _applied_before(case, action, params):
+                return case                          # a repeat of what the platform applied: nothing new
+            raise
         payload = {"case_id": case_id, **params}
         action_id = f"as:{case_id}:{action}:r{case.revision + 1}"
         asked = logged(replace(case, pending_action=action, action_error="", pending_action_id=action_id,
@@ -127,6 +135,17 @@ def request_action(deps: CaseDeps, case_id: str, action: str, actor: str, params
         enqueue(deps.publisher, Action(action, case.shop_id, action_id, payload))
         return replace(asked, revision=case.revision + 1)
     raise ConflictError(f"case {case_id} kept changing")
+
+
+def _applied_before(case: AfterSale, action: str, params: dict[str, Any]) -> bool:
+    """The platform applied this very request (same action, same parameters) and the case shows it."""
+    if case.status not in APPLIED_STATUS.get(action, frozenset()):
+        return False
+    asked = next((n for n in range(len(case.history) - 1, -1, -1)
+                  if case.history[n].kind == "requested" and case.history[n].action == action), None)
+    if asked is None or case.history[asked].text != _summary(action, params)[:500]:
+        return False
+    return any(e.kind == "applied" and e.action == action for e in case.history[asked + 1:])
 
 
 def _resend(deps: CaseDeps, case: AfterSale) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.domain.errors import ConflictError
+from chalicelib.domain.orders import Order
 from chalicelib.domain.status import OrderStatus, ShipmentStatus
 from chalicelib.services.erp_ports import (
     Delivery,
@@ -35,6 +36,9 @@ class Note:
     kind: str                  # "order" | "after_sale" | "shipment"
     record_id: str
     shop_id: str = ""
+    revision: int = 0          # an order note from an OMS-side write: the revision it shows, and
+    view: dict[str, Any] | None = None      # the order as that write stored it (so two quick changes
+    flags: tuple[str, ...] = ()             # are two events, not one merged state read later)
 
     @classmethod
     def parse(cls, body: str) -> Note:
@@ -49,7 +53,12 @@ class Note:
         if not (isinstance(record_id, str) and 0 < len(record_id) <= MAX_ID) or not (
                 isinstance(shop_id, str) and len(shop_id) <= MAX_ID):
             raise ValueError(f"not a note: id and shop_id are strings of at most {MAX_ID} characters")
-        return cls(kind=data["kind"], record_id=record_id, shop_id=shop_id)
+        revision, view, flags = data.get("revision", 0), data.get("view"), data.get("flags", [])
+        if not isinstance(revision, int) or not (view is None or isinstance(view, dict)) or not (
+                isinstance(flags, list) and all(isinstance(flag, str) for flag in flags)):
+            raise ValueError("not a note: revision is an integer, view an object, flags a list of strings")
+        return cls(kind=data["kind"], record_id=record_id, shop_id=shop_id, revision=revision, view=view,
+                   flags=tuple(flags))
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,7 @@ class Snapshot:
     record_key: str
     view: dict[str, Any]
     told: Told                 # what telling the client now would leave it knowing
+    failure: dict[str, Any] | None = None     # a case's last refused action: in after_sale.action_failed
 
     @property
     def shop_id(self) -> str:
@@ -71,6 +81,24 @@ class EventDeps:
     orders: OrderRepository
     cases: AfterSaleRepository
     shipments: ShipmentRepository
+
+
+def shipment_note(shipment: Any, order_no: str) -> tuple[str, str, str]:
+    """The erp-events message for a shipment whose state the ERP must hear of (refused by the platform)."""
+    from chalicelib.messaging.messages import order_group
+    body = json.dumps({"kind": "shipment", "id": shipment.shipment_id, "shop_id": shipment.shop_id, "version": 0})
+    return body, order_group(shipment.shop_id, order_no), f"shipment:{shipment.shipment_id}:r{shipment.revision}"
+
+
+def order_note(order: Order) -> tuple[str, str, str]:
+    """The erp-events message for an order the OMS itself changed (not the orders consumer): FIFO group per
+    order, deduplicated per stored revision, carrying the order as stored (`order` must hold the revision
+    it was stored at)."""
+    from chalicelib.messaging.messages import order_group
+    body = json.dumps({"kind": "order", "id": order.order_id, "shop_id": order.shop_id, "version": order.version,
+                       "revision": order.revision, "view": order_view(order), "flags": sorted(_order_flags(order))},
+                      ensure_ascii=False, separators=(",", ":"))
+    return body, order_group(order.shop_id, order.order_no), f"order:{order.order_id}:r{order.revision}"
 
 
 def subscribed_clients(deps: EventDeps) -> list[ErpClient]:
@@ -112,41 +140,67 @@ def process_note(deps: EventDeps, note: Note, *, final: bool = False, down: set[
 
 
 def load_snapshot(deps: EventDeps, note: Note) -> Snapshot | None:
+    if note.kind == "order" and note.view is not None:
+        return _snapshot("order", note.record_id, note.record_id, note.view, frozenset(note.flags), note.revision)
     if note.kind == "order":
         order = deps.orders.get(note.record_id)
         if order is None:
             return None
-        flags = {f"hold:{h.value}" for h in order.holds}
-        if order.status is OrderStatus.CANCELLED:
-            flags.add("cancelled")
-        return _snapshot("order", order.order_id, order.order_id, order_view(order), frozenset(flags))
+        return _snapshot("order", order.order_id, order.order_id, order_view(order), _order_flags(order),
+                         order.revision)
     if note.kind == "after_sale":
         case = deps.cases.get(note.record_id)
-        return None if case is None else _snapshot("after_sale", case.order_id, case.case_id, case_view(case))
+        if case is None:
+            return None
+        refusal = next((e for e in reversed(case.history) if e.kind == "refused"), None)
+        if refusal is None:
+            return _snapshot("after_sale", case.order_id, case.case_id, case_view(case))
+        failure = {"action": refusal.action, "reason": refusal.text, "at": refusal.at.isoformat()}
+        refused = frozenset({f"refused:{refusal.at.isoformat()}:{refusal.action}"})
+        return replace(_snapshot("after_sale", case.order_id, case.case_id, case_view(case), refused), failure=failure)
     if note.kind == "shipment":
         shipment = deps.shipments.get(note.record_id)
         if shipment is None:
             return None
-        confirmed = frozenset({"confirmed"}) if shipment.status is ShipmentStatus.CONFIRMED else frozenset()
-        return _snapshot("shipment", shipment.order_id, shipment.shipment_id, shipment_view(shipment), confirmed)
+        return _snapshot("shipment", shipment.order_id, shipment.shipment_id, shipment_view(shipment),
+                         _shipment_flags(shipment))
     raise ValueError(f"unknown note kind {note.kind!r}")
 
 
+def _order_flags(order: Order) -> frozenset[str]:
+    flags = {f"hold:{h.value}" for h in order.holds}
+    if order.status is OrderStatus.CANCELLED:
+        flags.add("cancelled")
+    return frozenset(flags)
+
+
+def _shipment_flags(shipment: Any) -> frozenset[str]:
+    """Each refusal is its own event (a shipment posted again after one may be refused again): the flag
+    names the revision the refusal was recorded at."""
+    if shipment.status is ShipmentStatus.CONFIRMED:
+        return frozenset({"confirmed"})
+    if shipment.status is ShipmentStatus.FAILED:
+        return frozenset({f"failed:{shipment.revision}"})
+    return frozenset()
+
+
 def _snapshot(kind: str, order_id: str, record_id: str, view: dict[str, Any],
-              flags: frozenset[str] = frozenset()) -> Snapshot:
+              flags: frozenset[str] = frozenset(), revision: int = 0) -> Snapshot:
     stable = {k: v for k, v in view.items() if k not in VOLATILE[kind]}
     digest = hashlib.sha256(json.dumps(stable, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
-    return Snapshot(kind, order_id, f"{kind}:{record_id}", view, Told(digest, flags))
+    return Snapshot(kind, order_id, f"{kind}:{record_id}", view, Told(digest, flags, revision))
 
 
 def events_for(kind: str, before: Told | None, now: Told) -> list[str]:
+    new_flags = now.flags - (before.flags if before else frozenset())
     if kind == "shipment":
-        return ["shipment.confirmed"] if "confirmed" in now.flags and not (before and "confirmed" in before.flags) \
-            else []
+        return [f"shipment.{name}" for name, prefix in (("failed", "failed:"), ("confirmed", "confirmed"))
+                if any(flag.startswith(prefix) for flag in new_flags)]
     if before is None:
         return [f"{kind}.created"]
     if kind == "after_sale":
-        return ["after_sale.updated"] if before.digest != now.digest else []
+        changed = ["after_sale.updated"] if before.digest != now.digest else []
+        return changed + (["after_sale.action_failed"] if any(f.startswith("refused:") for f in new_flags) else [])
     events = []
     if "cancelled" in now.flags and "cancelled" not in before.flags:
         events.append("order.cancelled")
@@ -170,8 +224,10 @@ def record_events(deps: WebhookDeps, client: ErpClient, snapshot: Snapshot) -> t
         stream = deps.streams.get_stream(client.key_id, snapshot.order_id) or Stream(client.key_id,
                                                                                      snapshot.order_id)
         before = stream.told.get(snapshot.record_key)
-        if before == snapshot.told:
+        if before is not None and (before.digest, before.flags) == (snapshot.told.digest, snapshot.told.flags):
             return stream, 0
+        if before is not None and snapshot.told.revision and before.revision > snapshot.told.revision:
+            return stream, 0          # an older state than the client already has (notes of two writers crossed)
         kinds = [t for t in events_for(snapshot.kind, before, snapshot.told) if client.wants(t)]
         deliveries = [_delivery(client, stream, n, event_type, snapshot, deps)
                       for n, event_type in enumerate(kinds, start=1)]
@@ -197,9 +253,11 @@ def _delivery(client: ErpClient, stream: Stream, offset: int, event_type: str, s
     seq = stream.seq + offset
     event_id = event_id_for(client.key_id, snapshot.order_id, seq, event_type)
     now = deps.clock.now()
+    data: dict[str, Any] = {snapshot.kind: snapshot.view}
+    if event_type == "after_sale.action_failed" and snapshot.failure:
+        data["failure"] = snapshot.failure          # which action the platform refused, and its reason
     body = json.dumps({"id": event_id, "type": event_type, "created_at": now.isoformat(), "order_id":
-                       snapshot.order_id, "sequence": seq, "data": {snapshot.kind: snapshot.view}},
-                      ensure_ascii=False, separators=(",", ":"))
+                       snapshot.order_id, "sequence": seq, "data": data}, ensure_ascii=False, separators=(",", ":"))
     return Delivery(delivery_id=f"{client.key_id}:{event_id}", key_id=client.key_id, event_id=event_id,
                     event_type=event_type, order_id=snapshot.order_id, record_key=snapshot.record_key, body=body,
                     created_at=now)

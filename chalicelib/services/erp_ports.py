@@ -19,8 +19,21 @@ from chalicelib.services.ports import Page
 # What a client may do. "webhooks": it receives pushed events.
 SCOPES = ("orders", "shipments", "after_sales", "stock", "webhooks")
 
-EVENT_TYPES = ("order.created", "order.updated", "order.cancelled", "order.held", "order.released",
-               "shipment.confirmed", "after_sale.created", "after_sale.updated")
+# webhook event type -> when it is sent (the ERP OpenAPI document's webhooks, the README's list)
+EVENTS = {
+    "order.created": "a new order (its first event)",
+    "order.updated": "the order changed (status, lines, memos, receiver...)",
+    "order.cancelled": "the order was cancelled",
+    "order.held": "the order's holds changed and it is held (data.order.holds lists them)",
+    "order.released": "the order's last hold was released",
+    "shipment.confirmed": "the platform accepted the shipment (or an operator marked it shipped)",
+    "shipment.failed": "the platform refused the shipment's ship-back (data.shipment.platform_error says why); "
+                       "post it again once fixed",
+    "after_sale.created": "a new after-sale case",
+    "after_sale.updated": "the case changed",
+    "after_sale.action_failed": "the platform refused an action on the case (data.failure: action, reason, at)",
+}
+EVENT_TYPES = tuple(EVENTS)
 
 # Our common carrier codes; each platform maps them in chalicelib/platforms/<p>/mapping.py CARRIERS.
 CARRIER_CODES = ("ZTO", "YTO", "STO", "YUNDA", "SF", "JD", "EMS", "JTSD", "DBL", "YZPY")
@@ -99,6 +112,7 @@ class Delivery:
 class Told:
     digest: str                              # of what the client was last told about one record
     flags: frozenset[str] = frozenset()      # "held", "cancelled", "confirmed"
+    revision: int = 0                        # the order's stored revision it showed (0: not known)
 
 
 @dataclass(frozen=True)

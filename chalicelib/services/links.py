@@ -1,7 +1,9 @@
 """Links between shop SKUs and ERP SKUs: automatic by merchant code, manual, bulk, bundles (one shop SKU
 = several ERP SKUs with quantities). Creating or changing a link re-resolves every held order of the shop
 that waits for it: its lines get the links, the unlinked_sku hold is recomputed, the write is
-revision-conditional, and an order released from the hold goes on to reserve its stock (`settle`)."""
+revision-conditional, and an order released from the hold goes on to reserve its stock (`settle`).
+With a `later` (every request: bootstrap.link_deps), that re-resolution and the auto-linking of new ERP
+SKU codes run in the background instead (services/link_jobs.py): the request answers with the job id."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
@@ -29,6 +31,12 @@ class ShopSkuStore(Protocol):
                   unlinked_only: bool = False) -> Page[ShopSku]: ...
 
 
+class Later(Protocol):
+    """Starts a background job (services/link_jobs.JobStarter) and returns its id."""
+    def reresolve(self, shop_ids: Iterable[str], kind: str = "links") -> str: ...
+    def auto_link(self, sku_codes: Sequence[str], kind: str = "erp_skus") -> str: ...
+
+
 class ErpCodes(Protocol):
     def existing_codes(self, sku_codes: Iterable[str]) -> set[str]: ...
 
@@ -41,6 +49,18 @@ class LinkDeps:
     clock: Clock
     settle: Callable[[str], object] | None = None    # stock for an order released from the hold
     linked: Callable[[Iterable[str]], object] | None = None   # ERP SKU codes newly linked: push their stock
+    later: Later | None = None        # held orders re-resolve in the background; None: right here
+
+
+def reresolve_shops(deps: LinkDeps, shop_ids: Iterable[str], kind: str = "links") -> int:
+    """Re-resolves the shops' held orders: in the background when `later` is set (returns 0), else here."""
+    shops = sorted(set(shop_ids))
+    if not shops:
+        return 0
+    if deps.later is not None:
+        deps.later.reresolve(shops, kind)
+        return 0
+    return sum(reresolve_held(deps, shop_id) for shop_id in shops)
 
 
 def _announce(deps: LinkDeps, links: Iterable[SkuLink]) -> None:
@@ -66,7 +86,7 @@ def set_links(deps: LinkDeps, shop_id: str, platform_sku_id: str, links: Sequenc
     """Manual links (several, or a quantity above 1: a bundle); empty `links` unlinks."""
     saved = _save_links(deps, shop_id, platform_sku_id, _validated(deps, links) if links else (), source)
     if saved.links:
-        reresolve_held(deps, shop_id)
+        reresolve_shops(deps, [shop_id], "links")
     return saved
 
 
@@ -103,8 +123,7 @@ def link_bulk(deps: LinkDeps, items: Sequence[tuple[str, str, Sequence[SkuLink]]
             shops.add(shop_id)
         except (ValidationError, NotFoundError, ConflictError) as exc:
             results.append(BulkResult(shop_id, sku_id, False, str(exc)))
-    for shop_id in sorted(shops):
-        reresolve_held(deps, shop_id)
+    reresolve_shops(deps, shops, "bulk_links")
     return results
 
 
@@ -134,18 +153,31 @@ def auto_link_shop(deps: LinkDeps, shop_id: str) -> int:
         if cursor is None:
             break
     if linked:
-        reresolve_held(deps, shop_id)
+        reresolve_shops(deps, [shop_id], "auto_link")
     return linked
 
 
 def auto_link_codes(deps: LinkDeps, sku_codes: Iterable[str]) -> int:
-    """New ERP SKUs: shop SKUs already carrying their codes link now, in every shop."""
-    shops: set[str] = set()
-    for code in sorted(set(sku_codes)):
-        shops |= {sku.shop_id for sku in auto_link_skus(deps, deps.catalog.by_merchant_code(code))}
-    for shop_id in sorted(shops):
-        reresolve_held(deps, shop_id)
+    """New ERP SKUs: shop SKUs already carrying their codes link, in every shop, and the held orders of
+    those shops re-resolve (both in the background when `later` is set)."""
+    codes = sorted(set(sku_codes))
+    if deps.later is not None:
+        if codes:
+            deps.later.auto_link(codes)
+        return 0
+    _, shops = link_codes(deps, codes)
+    reresolve_shops(deps, shops)
     return len(shops)
+
+
+def link_codes(deps: LinkDeps, sku_codes: Iterable[str]) -> tuple[int, set[str]]:
+    """Auto-links the shop SKUs carrying these codes: (how many linked, the shops they are in)."""
+    linked, shops = 0, set()
+    for code in sorted(set(sku_codes)):
+        done = auto_link_skus(deps, deps.catalog.by_merchant_code(code))
+        linked += len(done)
+        shops |= {sku.shop_id for sku in done}
+    return linked, shops
 
 
 # ------------------------------------------------------------------ held orders
@@ -160,37 +192,54 @@ def reresolve_held(deps: LinkDeps, shop_id: str) -> int:
         cursor = page.cursor
         if cursor is None:
             break
-    released = 0
+    return reresolve_orders(deps, held)[0]
+
+
+def reresolve_orders(deps: LinkDeps, held: Sequence[Order]) -> tuple[int, list[Order]]:
+    """These held orders (a page of them) take the links that exist now, first paid first. Returns how
+    many left the hold, and the orders changed (for the ERP's notes)."""
+    released, changed = 0, []
+    links: dict[tuple[str, str], tuple[SkuLink, ...]] = {}     # shop SKU -> links, read once per page
     for order in sorted(held, key=lambda o: (o.paid_at or o.created_at, o.order_id)):
-        if _relink(deps, order.order_id):
+        relinked = _relink(deps, order, links)
+        if relinked is None:
+            continue
+        changed.append(relinked)
+        if HoldReason.UNLINKED_SKU not in relinked.holds:
             released += 1
             if deps.settle is not None:
                 deps.settle(order.order_id)
-    return released
+    return released, changed
 
 
-def _relink(deps: LinkDeps, order_id: str) -> bool:
+def _relink(deps: LinkDeps, listed: Order, links: dict[tuple[str, str], tuple[SkuLink, ...]]) -> Order | None:
+    """The order as saved with the links found, or None when nothing changed (already re-resolved). The
+    listed copy is tried first: the revision-conditional write refuses it if it is stale."""
+    order: Order | None = listed
     for _ in range(MAX_ATTEMPTS):
-        order = deps.orders.get(order_id)
         if order is None or HoldReason.UNLINKED_SKU not in order.holds:
-            return False
-        changed = _with_links(deps, order)
+            return None
+        changed = _with_links(deps, order, links)
         if changed is None:
-            return False
+            return None
         try:
             deps.orders.save(changed, order.revision)
         except ConflictError:
+            order = deps.orders.get(listed.order_id)
             continue
-        return HoldReason.UNLINKED_SKU not in changed.holds
-    raise ConflictError(f"order {order_id} kept changing")
+        return replace(changed, revision=order.revision + 1)
+    raise ConflictError(f"order {listed.order_id} kept changing")
 
 
-def _with_links(deps: LinkDeps, order: Order) -> Order | None:
+def _with_links(deps: LinkDeps, order: Order, known: dict[tuple[str, str], tuple[SkuLink, ...]]) -> Order | None:
     found = {}
     for sku_id in {line.platform_sku_id for line in order.unlinked_lines}:
-        sku = deps.catalog.get(order.shop_id, sku_id)      # fresh reads: no cached "unlinked"
-        if sku is not None and sku.links:
-            found[sku_id] = sku.links
+        key = (order.shop_id, sku_id)
+        if key not in known:                # fresh reads (no cached "unlinked"), once per page
+            sku = deps.catalog.get(order.shop_id, sku_id)
+            known[key] = sku.links if sku is not None else ()
+        if known[key]:
+            found[sku_id] = known[key]
     if not found:
         return None
     lines = tuple(replace(line, links=found.get(line.platform_sku_id, ())) if not line.links else line

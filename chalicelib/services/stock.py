@@ -36,6 +36,7 @@ class StockLedger(Protocol):
     def balances(self, sku_codes: Iterable[str]) -> dict[str, Stock]: ...
     def existing(self, refs: Iterable[tuple[str, str]]) -> set[str]:
         """Which of these (sku code, idempotency key) movements are in the ledger."""
+    def movement(self, sku_code: str, idempotency_key: str) -> Movement | None: ...
     def apply(self, movements: Sequence[Movement], *, guard_available: bool, guard_on_hand: bool = False,
               requires: Sequence[tuple[str, str]] = (), forbids: Sequence[tuple[str, str]] = (),
               discrepancy: Discrepancy | None = None) -> Applied:
@@ -215,7 +216,8 @@ def adjust_stock(ledger: StockLedger, sku_code: str, delta: int, reason: str, ac
     if delta == 0:
         raise ValidationError("delta must not be zero", field="delta")
     movement = Movement(sku_code, MovementKind.ADJUST, delta, f"adjust:{idempotency_key}", actor, now, reason)
-    ledger.apply([movement], guard_available=False)
+    if ledger.apply([movement], guard_available=False) is Applied.REPLAYED:
+        _same_request(ledger, movement, idempotency_key)
     return ledger.balance(sku_code)
 
 
@@ -224,7 +226,9 @@ def set_absolute_stock(ledger: StockLedger, sku_code: str, quantity: int, source
     """The ERP's count becomes on hand; reservations stay (available = quantity - reserved)."""
     if quantity < 0:
         raise ValidationError("quantity must be zero or more", field="quantity")
-    ledger.set_on_hand(Movement(sku_code, MovementKind.SET, quantity, f"set:{idempotency_key}", source, now, reason))
+    movement = Movement(sku_code, MovementKind.SET, quantity, f"set:{idempotency_key}", source, now, reason)
+    if ledger.set_on_hand(movement) is Applied.REPLAYED:
+        _same_request(ledger, movement, idempotency_key)
     return ledger.balance(sku_code)
 
 
@@ -246,3 +250,13 @@ def resolve_discrepancy(ledger: StockLedger, discrepancy_id: str, actor: str, no
         except ConflictError:
             continue
     raise ConflictError(f"stock discrepancy {discrepancy_id} kept changing")
+
+
+def _same_request(ledger: StockLedger, movement: Movement, idempotency_key: str) -> None:
+    """A reused key is a repeat only with the same request: another quantity or reason under it would be
+    silently dropped, so it is refused (409) instead."""
+    first = ledger.movement(movement.sku_code, movement.idempotency_key)
+    if first is not None and (first.quantity, first.reason) != (movement.quantity, movement.reason):
+        raise ConflictError(f"idempotency_key {idempotency_key} was used for {movement.sku_code} with quantity "
+                            f"{first.quantity} (reason {first.reason!r}); this request has {movement.quantity} "
+                            f"({movement.reason!r}): use a new key for a new change")

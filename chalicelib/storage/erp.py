@@ -120,13 +120,15 @@ class DynamoStreamRepository:
         except StateItem.DoesNotExist:
             return None
         doc = item.doc or {}
-        told = {k: Told(v["digest"], frozenset(v.get("flags", ()))) for k, v in doc.get("told", {}).items()}
+        told = {k: Told(v["digest"], frozenset(v.get("flags", ())), int(v.get("revision", 0)))
+                for k, v in doc.get("told", {}).items()}
         return Stream(key_id, order_id, seq=int(doc.get("seq", 0)), told=told,
                       pending=tuple(doc.get("pending", ())), revision=int(item.revision))
 
     def save_stream(self, stream: Stream, expected_revision: int) -> None:
         doc = {"seq": stream.seq, "pending": list(stream.pending),
-               "told": {k: {"digest": t.digest, "flags": sorted(t.flags)} for k, t in stream.told.items()}}
+               "told": {k: {"digest": t.digest, "flags": sorted(t.flags), "revision": t.revision}
+                        for k, t in stream.told.items()}}
         item = StateItem(_stream_key(stream.key_id, stream.order_id), revision=expected_revision + 1, doc=doc)
         condition = StateItem.state_key.does_not_exist() if expected_revision == 0 else \
             StateItem.revision == expected_revision

@@ -88,6 +88,12 @@ class DynamoStockLedger:
         keys = sorted({(code, move_sk(key)) for code, key in refs})
         return {i.sk.removeprefix("MOVE#") for i in StockItem.batch_get(keys, consistent_read=True)}
 
+    def movement(self, sku_code: str, idempotency_key: str) -> Movement | None:
+        try:
+            return from_doc(Movement, StockItem.get(sku_code, move_sk(idempotency_key), consistent_read=True).doc)
+        except StockItem.DoesNotExist:
+            return None
+
     def movements(self, sku_code: str, limit: int = 50, cursor: str | None = None) -> Page[Movement]:
         results = StockItem.by_ledger.query(sku_code, scan_index_forward=False, limit=limit,
                                             last_evaluated_key=paging.decode(cursor))

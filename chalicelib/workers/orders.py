@@ -33,14 +33,18 @@ def _handle_order(body: str) -> Applied:
     from chalicelib.domain.orders import order_id_for
     from chalicelib.messaging.messages import OrderMessage
     message = OrderMessage.model_validate_json(body)
-    outcome, version = ingest_order(message.shop_id, message.order_no, message.snapshot, message.raw_ref)
+    # its note goes out batched after the batch (run_batch): the plain repository sends none of its own
+    outcome, version = ingest_order(message.shop_id, message.order_no, message.snapshot, message.raw_ref,
+                                    bootstrap.plain_orders())
     order_id = order_id_for(message.shop_id, message.order_no)
     return Applied(message.shop_id, outcome, note("order", message.shop_id, order_id, message.order_no, version))
 
 
-def ingest_order(shop_id: str, order_no: str, snapshot: dict[str, Any] | None, raw_ref: str = "") -> tuple[str, int]:
+def ingest_order(shop_id: str, order_no: str, snapshot: dict[str, Any] | None, raw_ref: str = "",
+                 orders: Any = None) -> tuple[str, int]:
     """Applies a snapshot, or fetches the order through the signed API when the message is a reference
-    (pushes carry ids and times only: their content is never trusted)."""
+    (pushes carry ids and times only: their content is never trusted). `orders`: the repository (by
+    default the one that tells the ERP of each write)."""
     from chalicelib.codec import from_doc
     from chalicelib.domain.orders import order_id_for
     from chalicelib.platforms.base import CanonicalOrder
@@ -49,12 +53,13 @@ def ingest_order(shop_id: str, order_no: str, snapshot: dict[str, Any] | None, r
 
     order = _client(shop_id).get_order(order_no) if snapshot is None else from_doc(CanonicalOrder, snapshot)
     links = _reads.links(shop_id, {line.platform_sku_id for line in order.lines})
-    outcome, stored = apply_and_keep(bootstrap.orders(), bootstrap.clock(), shop_id, order, links, raw_ref,
+    orders = orders or bootstrap.orders()
+    outcome, stored = apply_and_keep(orders, bootstrap.clock(), shop_id, order, links, raw_ref,
                                      _reads.first_read(order_id_for(shop_id, order.order_no)))
     # on every outcome, unchanged included: idempotent, so a redelivery heals a crash between the two steps.
     # An unchanged order was only read (maybe stale): settle reads it afresh.
     written = stored if outcome is not Outcome.UNCHANGED else None
-    settle_order(bootstrap.stock(), bootstrap.orders(), bootstrap.clock(), order_id_for(shop_id, order.order_no),
+    settle_order(bootstrap.stock(), orders, bootstrap.clock(), order_id_for(shop_id, order.order_no),
                  written, bootstrap.shipments().for_order)
     return outcome.value, order.version
 

@@ -3,7 +3,14 @@ each time it reads one setting: per message sent (ContentBasedDeduplication, twi
 received (the retention period, through get_queue_attributes). A queue of a few thousand messages
 becomes O(n^2) and starves everything else in this one process: a 2,000-order backfill spent most of
 its time there. For the local runtime only, the counts are computed when they are asked for
-(GetQueueAttributes) and nowhere else; every answer is unchanged."""
+(GetQueueAttributes) and nowhere else; every answer is unchanged.
+
+moto's DynamoDB TransactWriteItems deep-copies the whole table once per item of the transaction (its
+rollback copy): a transaction of 100 new ERP SKUs copied the table 100 times (2.5 s), and every shop SKU
+save and stock reservation (one transaction each) copied its whole table: re-resolving held orders slowed
+down with the size of the tables. Here the conditions are checked first, against the current items; when
+they all hold nothing will be rolled back and no copy is taken; otherwise moto's own path runs (one copy
+per table), and reports the failures as it does."""
 from __future__ import annotations
 
 import threading
@@ -23,6 +30,7 @@ def apply() -> None:
     from moto.sqs import models
     _count_only_when_asked(models)
     _retention_without_counting(models)
+    _one_rollback_copy_per_transaction()
     _applied = True
 
 
@@ -63,3 +71,80 @@ def _retention_without_counting(models: Any) -> None:
         return bool(retention + message.sent_timestamp / 1000 > unix_time())
 
     models.SQSBackend.is_message_valid_based_on_retention_period = is_message_valid_based_on_retention_period
+
+
+def _one_rollback_copy_per_transaction() -> None:
+    import copy
+
+    from moto.dynamodb import models as dynamodb
+    from moto.dynamodb.models.table import Table
+    transact = dynamodb.DynamoDBBackend.transact_write_items
+    state = threading.local()
+
+    class CopyOncePerTransaction:
+        """moto's module-level `copy`, with a table's deep copy taken once per transaction of this thread."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(copy, name)
+
+        @staticmethod
+        def deepcopy(obj: Any, *args: Any) -> Any:
+            taken: dict[int, Any] | None = getattr(state, "taken", None)
+            if taken is None or not isinstance(obj, Table):
+                return copy.deepcopy(obj, *args)
+            if isinstance(taken, _NoCopy):
+                return obj               # every condition holds: nothing will be rolled back
+            if id(obj) not in taken:
+                taken[id(obj)] = copy.deepcopy(obj, *args)
+            return taken[id(obj)]
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Any:
+        state.taken = {}
+        if _conditions_hold(self, transact_items):
+            state.taken = _NoCopy()
+        try:
+            return transact(self, transact_items)
+        finally:
+            state.taken = None
+
+    dynamodb.copy = CopyOncePerTransaction()   # type: ignore[assignment]
+    dynamodb.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+class _NoCopy(dict):  # type: ignore[type-arg]
+    """The marker of a transaction whose conditions were all checked to hold."""
+
+
+def _conditions_hold(backend: Any, transact_items: list[dict[str, Any]]) -> bool:
+    """A dry run of moto's checks (one operation per entry, each key once, every condition true now)."""
+    from moto.dynamodb.comparisons import get_filter_expression
+    seen: set[tuple[str, str]] = set()
+    try:
+        for entry in transact_items:
+            if len(entry) != 1:
+                return False
+            op_type, op = next(iter(entry.items()))
+            if op_type not in ("ConditionCheck", "Put", "Delete", "Update"):
+                return False
+            table = backend.get_table(op["TableName"])
+            if op_type == "Put":
+                attrs = op["Item"]
+                key = {table.hash_key_attr: attrs[table.hash_key_attr]}
+                if table.range_key_attr is not None:
+                    key[table.range_key_attr] = attrs[table.range_key_attr]
+            else:
+                key = op["Key"]
+            unique = (op["TableName"], str(dict(sorted(key.items()))))
+            if unique in seen:
+                return False
+            seen.add(unique)
+            condition = op.get("ConditionExpression")
+            if condition is not None:
+                current = backend.get_item(op["TableName"], key)
+                check = get_filter_expression(condition, op.get("ExpressionAttributeNames"),
+                                              op.get("ExpressionAttributeValues"))
+                if not check.expr(current):
+                    return False
+    except Exception:
+        return False
+    return True

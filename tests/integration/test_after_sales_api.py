@@ -83,9 +83,11 @@ def test_given_a_refund_request_when_approved_twice_then_one_platform_write_and_
     assert [(e["kind"], e["action"]) for e in detail["history"]] == [("requested", "approve_refund"),
                                                                      ("applied", "approve_refund")]
     assert HoldReason.REFUND_REQUESTED not in bootstrap.orders().get(order_id).holds
-    later = post(world, case_id, "approve")
-    assert later.status_code == 409 and later.json_body["error"]["code"] == "invalid_transition"
-    assert deliver(world) == 0
+    later = post(world, case_id, "approve")          # a retry after the platform applied it: as the first time
+    assert later.status_code == 200 and later.json_body["created"] is False, later.body
+    assert {k: v for k, v in later.json_body.items() if k != "created"} == \
+        {k: v for k, v in detail.items() if k not in ("order", "reissue_shipments")}, "the case as it stands"
+    assert deliver(world) == 0 and world["platform"].writes == [("approve_refund", "5001")]
 
 
 def test_given_a_redelivered_action_after_the_platform_applied_it_then_not_sent_again(world) -> None:
@@ -101,13 +103,13 @@ def test_given_a_redelivered_action_after_the_platform_applied_it_then_not_sent_
 def test_given_the_platform_refuses_then_its_reason_is_shown_and_a_later_retry_applies_once(world) -> None:
     case_id = open_case(world, "5003")
     world["platform"].fail_next = [NotAllowedError("售后单已超过处理时效", code="isv.aftersale-expired")]
-    post(world, case_id, "reject", {"reason_code": "12", "reason_text": "商品已发出"})
+    post(world, case_id, "reject", {"reason_code": "other", "reason_text": "商品已发出"})
     deliver(world)
     detail = get(world, f"/admin/after-sales/{case_id}").json_body
     assert "isv.aftersale-expired" in detail["action_error"] and detail["pending_action"] == ""
     assert detail["history"][-1]["kind"] == "refused"
 
-    assert post(world, case_id, "reject", {"reason_code": "12", "reason_text": "商品已发出"}).status_code == 202
+    assert post(world, case_id, "reject", {"reason_code": "other", "reason_text": "商品已发出"}).status_code == 202
     deliver(world)
     deliver(world)
     assert world["platform"].writes == [("reject_refund", "5003")]
@@ -144,13 +146,36 @@ def test_given_a_return_when_approved_received_then_refunded_and_stock_back_on_h
 
 def test_given_bad_input_then_400_naming_the_field_and_nothing_queued(world) -> None:
     case_id = open_case(world, "5005")
-    short = post(world, case_id, "reject", {"reason_code": "12", "reason_text": "x"})
+    short = post(world, case_id, "reject", {"reason_code": "other", "reason_text": "x"})
     assert short.status_code == 400 and "reason_text" in json.dumps(short.json_body)
     assert post(world, case_id, "approve-return", {"contact": "x"}).status_code == 400
     assert post(world, case_id, "teleport").status_code == 400
     assert post(world, case_id, "approve", user="eye").status_code == 403
     assert world["admin"].http.post(f"/admin/after-sales/{case_id}/approve", body="{}").status_code == 401
     assert deliver(world) == 0
+
+
+def test_given_a_reason_code_the_platform_does_not_know_then_400_naming_it_with_the_allowed_ones(world) -> None:
+    case_id = open_case(world, "5010")
+    refused = post(world, case_id, "reject", {"reason_code": "12", "reason_text": "商品已发出"})
+    assert refused.status_code == 400, refused.body
+    assert refused.json_body["error"]["fields"][0]["field"] == "reason_code" and "other" in json.dumps(
+        refused.json_body, ensure_ascii=False)
+    assert deliver(world) == 0
+    listed = get(world, "/admin/reject-reasons?platform=kuaishou").json_body["platforms"]
+    assert [r["code"] for r in listed["kuaishou"]] == ["1", "2", "3"]
+
+
+def test_given_an_applied_rejection_then_the_same_again_answers_200_and_another_one_409(world) -> None:
+    case_id = open_case(world, "5011")
+    body = {"reason_code": "other", "reason_text": "商品已发出"}
+    assert post(world, case_id, "reject", body).status_code == 202
+    deliver(world)
+    again = post(world, case_id, "reject", body)
+    assert again.status_code == 200 and again.json_body["status"] == "rejected" and again.json_body["created"] is False
+    other = post(world, case_id, "reject", {"reason_code": "other", "reason_text": "另一个理由"})
+    assert other.status_code == 409, "other parameters: a new request the case no longer allows"
+    assert deliver(world) == 0 and world["platform"].writes == [("reject_refund", "5011")]
 
 
 def test_given_cases_then_list_filters_counts_and_deadline_soon(world) -> None:
@@ -182,13 +207,16 @@ def test_given_cases_then_list_filters_counts_and_deadline_soon(world) -> None:
 def test_given_the_erp_then_it_acts_through_its_signed_api(world) -> None:
     case_id = open_case(world, "5009")
     path = f"/erp/v1/after-sales/{case_id}/actions"
-    body = {"action": "reject_refund", "reason_code": "12", "reason_text": "已与买家协商"}
+    body = {"action": "reject_refund", "reason_code": "other", "reason_text": "已与买家协商"}
     first = signed(world["erp"], world["key"], world["secret"], "POST", path, body)
     again = signed(world["erp"], world["key"], world["secret"], "POST", path, body)
     assert (first.status_code, again.status_code) == (201, 200), first.body
     assert first.json_body["pending_action"] == "reject_refund"
     deliver(world)
     assert world["platform"].writes == [("reject_refund", "5009")]
+    applied = signed(world["erp"], world["key"], world["secret"], "POST", path, body)    # retried after it applied
+    assert applied.status_code == 200 and applied.json_body["created"] is False, applied.body
+    assert applied.json_body["status"] == "rejected" and deliver(world) == 0
     note = signed(world["erp"], world["key"], world["secret"], "POST", path, {"action": "note", "text": "仓库已拦截"})
     assert note.status_code == 201 and note.json_body["status"] == "rejected"
     unknown = signed(world["erp"], world["key"], world["secret"], "POST", path, {"action": "teleport"})

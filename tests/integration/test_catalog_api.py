@@ -28,7 +28,7 @@ def api() -> Iterator[Client]:
     users = fakes.InMemoryUserRepository()
     for name, role in (("root", Role.ADMIN), ("ops", Role.OPERATOR), ("eye", Role.VIEWER)):
         users.add(User(name, "x", role))
-    with aws(("shops", "shop_skus", "erp_skus", "stock", "orders")):
+    with aws(("shops", "shop_skus", "erp_skus", "stock", "orders", "sync")):
         bootstrap.reset()
         with bootstrap.override(users=users, shops=DynamoShopRepository(Envelope(LocalKeyWrapper(os.urandom(32)))),
                                 publisher=fakes.RecordingPublisher()), Client(fakes.shops_app(), stage_name="test") as client:
@@ -51,6 +51,15 @@ def new_shop(api: Client) -> str:
                                                 "access_token": "at", "refresh_token": "rt"})
     assert answer.status_code == 200, answer.body
     return str(answer.json_body["shop_id"])
+
+
+def run_link_jobs() -> None:
+    """What the link-jobs consumer does with every step the requests queued (and the steps they queue)."""
+    from chalicelib.services.link_jobs import QUEUE, Step, run_step
+    publisher, ran = bootstrap.publisher(), 0
+    while ran < len(steps := [body for queue, body, _, _ in publisher.sent if queue == QUEUE]):
+        run_step(bootstrap.link_job_deps(), Step.parse(steps[ran]))
+        ran += 1
 
 
 class TestShops:
@@ -143,6 +152,12 @@ class TestLinksAndStock:
         linked = send(api, "put", f"/admin/shops/{shop_id}/skus/sku-1/links",
                       {"links": [{"sku_code": "CUP-500", "quantity": 1}]}, user="ops")
         assert linked.status_code == 200 and linked.json_body["linked"]
+        job_url = linked.json_body["job_url"]
+        assert send(api, "get", job_url, user="eye").json_body["status"] == "running"
+        assert all(bootstrap.orders().get(o).holds == {HoldReason.UNLINKED_SKU} for o in held), "not in the request"
+        run_link_jobs()
+        job = send(api, "get", job_url, user="eye").json_body
+        assert (job["status"], job["total"], job["done"], job["released"]) == ("done", 3, 3, 3)
         holds = [bootstrap.orders().get(o).holds for o in held]
         assert holds == [frozenset(), frozenset(), {HoldReason.OUT_OF_STOCK}], "first paid, first served"
         ledger = send(api, "get", "/admin/stock/CUP-500").json_body
@@ -173,6 +188,16 @@ class TestLinksAndStock:
         assert send(api, "get", "/admin/stock/discrepancies?open=1").json_body["items"] == []
         assert send(api, "post", "/admin/stock/discrepancies/nope/resolve", {"note": "x"}, user="ops").status_code == 404
         assert send(api, "post", path, {"note": ""}, user="ops").status_code == 400
+
+    def test_given_a_reused_adjustment_key_then_the_same_request_repeats_and_another_is_409(self, api) -> None:
+        send(api, "post", "/admin/erp-skus", {"sku_code": "CUP-9", "name": "杯"})
+        body = {"delta": 5, "reason": "入库", "idempotency_key": "count-0009"}
+        first = send(api, "post", "/admin/stock/CUP-9/adjust", body, user="ops")
+        again = send(api, "post", "/admin/stock/CUP-9/adjust", body, user="ops")
+        assert (first.status_code, again.status_code) == (200, 200) and again.json_body == first.json_body
+        other = send(api, "post", "/admin/stock/CUP-9/adjust", {**body, "delta": 50}, user="ops")
+        assert other.status_code == 409 and "count-0009" in other.json_body["error"]["message"], other.body
+        assert send(api, "get", "/admin/stock/CUP-9").json_body["balance"]["on_hand"] == 5
 
     def test_given_an_adjustment_without_reason_or_for_an_unknown_sku_then_refused(self, api) -> None:
         no_reason = send(api, "post", "/admin/stock/X/adjust", {"delta": 1, "reason": "", "idempotency_key": "k-000001"})

@@ -159,3 +159,40 @@ def test_given_deliveries_then_the_admin_lists_retries_and_replays_them(world: d
     assert len(erp.events) == 1 and len(erp.seen) == 1, "a replay carries the same event id: the ERP dedups"
     drain(world)                                 # the note still in the queue finds nothing owed
     assert len(erp.events) == 1
+
+
+def test_given_an_operator_hold_and_release_then_the_erp_hears_each_at_once_in_order(world: dict[str, Any]) -> None:
+    """No platform update follows: before, the ERP heard of OMS-side changes only with the order's next
+    platform update (minutes later, merged: an order.released after the order had shipped)."""
+    from chalicelib.domain.status import HoldReason
+    from chalicelib.services.order_admin import hold, release
+    apply(world, "9401", 0)
+    drain(world)
+    hold(bootstrap.orders(), bootstrap.clock(), "S1-9401", HoldReason.MANUAL_HOLD, "核对地址", "user:ops")
+    drain(world)
+    assert by_order(world["erp"])["S1-9401"][-1] == (2, "order.held")
+    release(bootstrap.orders(), bootstrap.clock(), "S1-9401", HoldReason.MANUAL_HOLD, "user:ops")
+    drain(world)
+    events = [e for e in world["erp"].events if e["order_id"] == "S1-9401"]
+    assert [e["sequence"] for e in events] == [1, 2, 3]
+    assert [sorted(e["data"]["order"]["holds"]) for e in events] == [
+        ["out_of_stock"], ["manual_hold", "out_of_stock"], ["out_of_stock"]], "no stock for its SKU: still held"
+
+
+def test_given_two_quick_changes_before_the_consumer_runs_then_two_events_not_one_merged_state(
+        world: dict[str, Any]) -> None:
+    """Each note carries the order as its write stored it: a hold released a moment later is still told."""
+    from chalicelib.domain.status import HoldReason
+    from chalicelib.services.order_admin import hold, release
+    apply(world, "9501", 0)
+    drain(world)
+    hold(bootstrap.orders(), bootstrap.clock(), "S1-9501", HoldReason.ADDRESS_ISSUE, "地址不全", "user:ops")
+    release(bootstrap.orders(), bootstrap.clock(), "S1-9501", HoldReason.ADDRESS_ISSUE, "user:ops")
+    drain(world)
+    events = [e for e in world["erp"].events if e["order_id"] == "S1-9501"]
+    assert [sorted(e["data"]["order"]["holds"]) for e in events][1:] == [
+        ["address_issue", "out_of_stock"], ["out_of_stock"]]
+    late = json.dumps({"kind": "order", "id": "S1-9501", "shop_id": "S1", "version": 1})    # a current read
+    bootstrap.publisher().publish("erp_events", [(late, "S1:9501", "late-current-read")])
+    drain(world)
+    assert len([e for e in world["erp"].events if e["order_id"] == "S1-9501"]) == 3, "nothing new"

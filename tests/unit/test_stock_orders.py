@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.errors import ConflictError, ValidationError
 from chalicelib.domain.inventory import MovementKind
 from chalicelib.domain.orders import LineItem, Order, SkuLink
 from chalicelib.domain.platform import Platform
@@ -135,6 +135,11 @@ def test_given_adjustments_and_erp_counts_then_reasons_are_required_and_replays_
     adjust_stock(shelf.ledger, "A", -2, "破损", "user:ops", "k1", T0)
     assert shelf.counts("A") == (3, 0, 3)
     assert set_absolute_stock(shelf.ledger, "A", 40, "erp:key-1", "count-7", T0).on_hand == 40
-    assert set_absolute_stock(shelf.ledger, "A", 99, "erp:key-1", "count-7", T0).on_hand == 40
+    assert set_absolute_stock(shelf.ledger, "A", 40, "erp:key-1", "count-7", T0).on_hand == 40
+    with pytest.raises(ConflictError, match="count-7"):      # the key again with another count: not ignored
+        set_absolute_stock(shelf.ledger, "A", 99, "erp:key-1", "count-7", T0)
+    with pytest.raises(ConflictError, match="k1"):
+        adjust_stock(shelf.ledger, "A", -3, "破损", "user:ops", "k1", T0)
+    assert shelf.counts("A") == (40, 0, 40)
     with pytest.raises(ValidationError):
         set_absolute_stock(shelf.ledger, "A", -1, "erp:key-1", "count-8", T0)

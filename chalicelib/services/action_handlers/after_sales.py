@@ -139,6 +139,7 @@ def _refresh(deps: Any, shop: Shop, client: PlatformClient, case: AfterSale) -> 
     try:
         fresh = client.get_after_sale(case.platform_case_id)
     except PlatformError:
+        settle(deps, deps.cases.get(case.case_id), "")    # the refusal still reaches the ERP (action_failed)
         return
     update(deps.cases, case.case_id, lambda c: _with_platform(c, shop.shop_id, fresh))
     settle(deps, deps.cases.get(case.case_id), "")

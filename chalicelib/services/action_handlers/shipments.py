@@ -18,6 +18,7 @@ from chalicelib.platforms import registry
 from chalicelib.platforms.base import PlatformClient, ShipLine, ShipRequest
 from chalicelib.platforms.errors import AuthExpiredError, BadRequestError, PlatformError, RateLimitedError
 from chalicelib.services.actions import Action, handles
+from chalicelib.services.erp_events import shipment_note
 from chalicelib.services.ports import Publisher, ShopRepository
 from chalicelib.services.shipments import ShipmentDeps, confirm, live_lines, record_failure
 
@@ -78,7 +79,8 @@ def ship_back(deps: ShipmentDeps, shops: ShopRepository, shipment_id: str, shop:
         _park(shops, shop, exc, deps.clock.now())
         raise ShopParkedError(f"shop {shop.shop_id} parked: {exc}") from exc
     except BadRequestError as exc:
-        record_failure(deps, shipment, _describe(exc), final=True)
+        failed = record_failure(deps, shipment, _describe(exc), final=True)
+        deps.publisher.publish("erp_events", [shipment_note(failed, order.order_no)])    # shipment.failed
         return
     except PlatformError as exc:          # transient or unknown: the queue retries, the DLQ keeps the rest
         record_failure(deps, shipment, _describe(exc), final=False)

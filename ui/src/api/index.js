@@ -43,6 +43,7 @@ export const afterSalesApi = {
   counts: (shop_id) => get('/admin/after-sales/counts', { shop_id }),
   get: (id) => get(`/admin/after-sales/${e(id)}`),
   act: (id, verb, body) => post(`/admin/after-sales/${e(id)}/${e(verb)}`, body),
+  rejectReasons: (platform) => get('/admin/reject-reasons', { platform }),
 }
 
 export const shopsApi = {

@@ -1,0 +1,20 @@
+"""The link-jobs consumer: one step of a background re-resolution per message (services/link_jobs.py).
+FIFO groups per job and shop keep a shop's pages in order; a failed step is retried by the queue, and a
+step delivered twice is recorded once."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib import bootstrap, names
+from chalicelib.messaging.consumer import consume
+
+bp = Blueprint(__name__)
+
+
+@bp.on_sqs_message(queue=names.queue_name("link_jobs"), batch_size=5)
+def on_link_job(event: Any) -> dict[str, Any]:
+    from chalicelib.services.link_jobs import Step, run_step
+    deps = bootstrap.link_job_deps()
+    return consume(event, lambda body, record: run_step(deps, Step.parse(body)))
