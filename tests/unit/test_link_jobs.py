@@ -17,7 +17,7 @@ from chalicelib.services.link_jobs import JobDeps, JobStarter, Step, run_step
 from chalicelib.services.links import LinkDeps, set_links
 from chalicelib.services.ports import OrderQuery, Page
 from tests import fakes
-from tests.unit.test_links_reresolve import World
+from tests.links_kit import World
 
 
 class KeyPagedOrders(fakes.InMemoryOrderRepository):
