@@ -124,3 +124,18 @@ def wait_for(check: Callable[[], bool], timeout: float = 15.0) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("condition not met in time")
+
+
+def moto_emulator(monkeypatch: Any, prefix: str) -> Iterator[str]:
+    """moto's server on a free port, this process's AWS settings pointed at it, under `prefix`."""
+    from local.runtime import snapshot
+    from local.runtime.moto_server import Gate, aws_env, start_moto
+    monkeypatch.setenv("OMS_PREFIX", prefix)
+    server = start_moto("127.0.0.1", 0, Gate())
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    for key, value in aws_env(endpoint, "us-east-1").items():
+        monkeypatch.setenv(key, value)
+    yield endpoint
+    server.stop()
+    snapshot.reset_backends()

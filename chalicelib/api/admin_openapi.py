@@ -65,6 +65,7 @@ QUERIES: dict[str, tuple[str, ...]] = {
                           "q", "updated_from", "updated_to", *PAGE),
     "GET /admin/after-sales": ("shop_id", "platform", "type", "status", "deadline_before", "order_no", *PAGE),
     "GET /admin/after-sales/counts": ("shop_id",),
+    "GET /admin/reject-reasons": ("platform",),
     "GET /admin/audit": ("actor", "action", "target", "from", "to", *PAGE),
     "GET /admin/shops/{shop_id}/skus": ("unlinked", *PAGE),
     "GET /admin/erp-skus": ("prefix", *PAGE),

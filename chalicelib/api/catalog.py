@@ -9,7 +9,7 @@ from chalice import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api import cursors
-from chalicelib.api.http import Ctx, admin_route, parse
+from chalicelib.api.http import Ctx, admin_route, page_limit, parse
 from chalicelib.domain.users import Role
 
 bp = Blueprint(__name__)
@@ -20,20 +20,12 @@ def _query(ctx: Ctx, name: str, default: str = "") -> str:
     return params.get(name, default)
 
 
-def _limit(ctx: Ctx) -> int:
-    from chalicelib.domain.errors import ValidationError
-    raw = _query(ctx, "limit", "50")
-    if not raw.isdigit() or not 1 <= int(raw) <= 200:
-        raise ValidationError("limit must be 1..200", field="limit")
-    return int(raw)
-
-
 def _links(items: Any) -> list[Any]:
     from chalicelib.domain.orders import SkuLink
     return [SkuLink(i.sku_code, i.quantity) for i in items]
 
 
-def _job(deps: Any) -> dict[str, Any]:
+def job_answer(deps: Any) -> dict[str, Any]:
     """The background job the request started (held orders re-resolve there): GET /admin/jobs/{job_id}."""
     job_id = getattr(deps.later, "job_id", None)
     return {"job_id": job_id, "job_url": f"/admin/jobs/{job_id}" if job_id else None}
@@ -48,7 +40,7 @@ def _sku_view(sku: Any) -> dict[str, Any]:
 @admin_route(bp, "/admin/shops/{shop_id}/skus")
 def list_shop_skus(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     cursor = cursors.read(ctx.request, _query(ctx, "cursor"))
-    page = bootstrap.shop_skus().list_shop(shop_id, limit=_limit(ctx), cursor=cursor,
+    page = bootstrap.shop_skus().list_shop(shop_id, limit=page_limit(ctx.request), cursor=cursor,
                                            unlinked_only=_query(ctx, "unlinked") == "true")
     return {"items": [_sku_view(s) for s in page.items], "cursor": cursors.issue(ctx.request, page.cursor)}
 
@@ -59,7 +51,7 @@ def put_links(ctx: Ctx, shop_id: str, sku_id: str) -> dict[str, Any]:
     from chalicelib.services.links import set_links
     body = parse(LinksBody, ctx.request)
     deps = bootstrap.link_deps()
-    return _sku_view(set_links(deps, shop_id, sku_id, _links(body.links))) | _job(deps)
+    return _sku_view(set_links(deps, shop_id, sku_id, _links(body.links))) | job_answer(deps)
 
 
 @admin_route(bp, "/admin/skus/links/bulk", methods=("POST",), role=Role.OPERATOR)
@@ -69,21 +61,21 @@ def bulk_links(ctx: Ctx) -> dict[str, Any]:
     body = parse(BulkLinksBody, ctx.request)
     deps = bootstrap.link_deps()
     results = link_bulk(deps, [(i.shop_id, i.platform_sku_id, _links(i.links)) for i in body.items])
-    return {"items": [asdict(r) for r in results], "failed": sum(not r.ok for r in results)} | _job(deps)
+    return {"items": [asdict(r) for r in results], "failed": sum(not r.ok for r in results)} | job_answer(deps)
 
 
 @admin_route(bp, "/admin/shops/{shop_id}/skus/auto-link", methods=("POST",), role=Role.OPERATOR)
 def auto_link_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     from chalicelib.services.links import auto_link_shop
     deps = bootstrap.link_deps()
-    return {"linked": auto_link_shop(deps, shop_id)} | _job(deps)
+    return {"linked": auto_link_shop(deps, shop_id)} | job_answer(deps)
 
 
 # ------------------------------------------------------------------ ERP SKUs
 @admin_route(bp, "/admin/erp-skus")
 def list_erp_skus(ctx: Ctx) -> dict[str, Any]:
     cursor = cursors.read(ctx.request, _query(ctx, "cursor"))
-    page = bootstrap.erp_skus().list(limit=_limit(ctx), cursor=cursor, prefix=_query(ctx, "prefix"))
+    page = bootstrap.erp_skus().list(limit=page_limit(ctx.request), cursor=cursor, prefix=_query(ctx, "prefix"))
     return {"items": [asdict(s) for s in page.items], "cursor": cursors.issue(ctx.request, page.cursor)}
 
 
@@ -94,7 +86,7 @@ def create_erp_sku_route(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.services.catalog import create_erp_sku
     body = parse(ErpSkuBody, ctx.request)
     deps = bootstrap.link_deps()
-    return asdict(create_erp_sku(bootstrap.erp_skus(), deps, ErpSku(**body.model_dump()))) | _job(deps)
+    return asdict(create_erp_sku(bootstrap.erp_skus(), deps, ErpSku(**body.model_dump()))) | job_answer(deps)
 
 
 @admin_route(bp, "/admin/erp-skus/{sku_code}", methods=("PATCH",), role=Role.OPERATOR)
@@ -113,7 +105,7 @@ def import_erp_skus_route(ctx: Ctx) -> dict[str, Any]:
     raw = ctx.request.raw_body or b""
     deps = bootstrap.link_deps()
     report = import_erp_skus(bootstrap.erp_skus(), deps, parse_csv(raw.encode() if isinstance(raw, str) else raw))
-    return asdict(report) | _job(deps)
+    return asdict(report) | job_answer(deps)
 
 
 @admin_route(bp, "/admin/jobs/{job_id}")

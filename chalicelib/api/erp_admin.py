@@ -10,7 +10,7 @@ from chalice import Blueprint, Response
 from chalicelib import bootstrap
 from chalicelib.api import cursors
 from chalicelib.api.errors import BadRequest
-from chalicelib.api.http import Ctx, admin_route, parse
+from chalicelib.api.http import Ctx, admin_route, page_limit, parse
 from chalicelib.domain.users import Role
 
 bp = Blueprint(__name__)
@@ -20,13 +20,6 @@ QUEUE = "erp_events"
 def _query(ctx: Ctx, name: str, default: str = "") -> str:
     params = ctx.request.query_params
     return str(params.get(name, default)) if params else default
-
-
-def _limit(ctx: Ctx, default: int = 50, top: int = 200) -> int:
-    raw = _query(ctx, "limit", str(default))
-    if not raw.isdigit() or not 1 <= int(raw) <= top:
-        raise BadRequest(f"limit must be 1..{top}", field="limit")
-    return int(raw)
 
 
 # ------------------------------------------------------------------ ERP clients
@@ -90,7 +83,8 @@ def list_deliveries(ctx: Ctx) -> dict[str, Any]:
     key_id = _query(ctx, "key_id")
     if not key_id:
         raise BadRequest("key_id is required", field="key_id")
-    page = bootstrap.erp_deliveries().for_client(key_id, _limit(ctx), cursors.read(ctx.request, _query(ctx, "cursor")),
+    cursor = cursors.read(ctx.request, _query(ctx, "cursor"))
+    page = bootstrap.erp_deliveries().for_client(key_id, page_limit(ctx.request), cursor,
                                                  undelivered_only=_query(ctx, "undelivered") == "true")
     return {"items": [delivery_view(d) for d in page.items], "next_cursor": cursors.issue(ctx.request, page.cursor)}
 
@@ -118,7 +112,7 @@ def replay_delivery(ctx: Ctx, delivery_id: str) -> dict[str, Any]:
 def inspect_dlq(ctx: Ctx) -> dict[str, Any]:
     letters = bootstrap.dead_letters()
     return {"queue": QUEUE, "approximate_count": letters.counts().get(QUEUE, 0),
-            "messages": letters.peek(QUEUE, _limit(ctx, 10, 10))}
+            "messages": letters.peek(QUEUE, page_limit(ctx.request, 10, 10))}
 
 
 @admin_route(bp, "/admin/erp/dlq/redrive", methods=("POST",), role=Role.ADMIN)

@@ -135,6 +135,15 @@ def answer_middleware(event: Any, get_response: Callable[[Any], Response]) -> Re
     return _secured(response)
 
 
+def page_limit(request: Request, default: int = 50, top: int = 200) -> int:
+    """A list's ?limit=: 1..top, `default` when absent; a 400 naming `limit` otherwise."""
+    params: dict[str, str] = dict(request.query_params or {})
+    raw = params.get("limit", str(default))
+    if not raw.isdigit() or not 1 <= int(raw) <= top:
+        raise BadRequest(f"limit must be 1..{top}", field="limit")
+    return int(raw)
+
+
 def decoded_path_params(raw: dict[str, str]) -> dict[str, str]:
     """API Gateway (REST) and chalice's local gateway hand `{id}` over as the client sent it, still
     percent-encoded (chalice leaves it so: aws/chalice#511); decoded here, once, for every route. `+` is

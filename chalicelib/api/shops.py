@@ -9,7 +9,7 @@ from chalice import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api import cursors
-from chalicelib.api.http import Ctx, admin_route, parse
+from chalicelib.api.http import Ctx, admin_route, page_limit, parse
 from chalicelib.domain.users import Role
 
 bp = Blueprint(__name__)
@@ -134,7 +134,7 @@ def put_stock_sync(ctx: Ctx, shop_id: str) -> dict[str, Any]:
 def stock_pushes(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     from chalicelib.codec import to_doc
     cursor = cursors.read(ctx.request, _query(ctx, "cursor"))
-    page = bootstrap.stock_sync().pushes(shop_id, limit=_limit(ctx), cursor=cursor)
+    page = bootstrap.stock_sync().pushes(shop_id, limit=page_limit(ctx.request), cursor=cursor)
     return {"items": [to_doc(p) for p in page.items], "cursor": cursors.issue(ctx.request, page.cursor)}
 
 
@@ -149,17 +149,10 @@ def pull_now(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     deadline = time.monotonic() + 25      # time_left() as pull_catalog counts it: it stops 15 s before
     deps = bootstrap.link_deps()
     counts = pull_catalog(deps, shop, bootstrap.clients()(shop), lambda: deadline - time.monotonic() + 15)
-    return asdict(counts) | {"job_id": deps.later.job_id}     # its held orders re-resolve in the background
+    from chalicelib.api.catalog import job_answer
+    return asdict(counts) | job_answer(deps)     # its held orders re-resolve in the background
 
 
 def _query(ctx: Ctx, name: str) -> str | None:
     params: dict[str, str] = dict(ctx.request.query_params or {})
     return params.get(name)
-
-
-def _limit(ctx: Ctx) -> int:
-    from chalicelib.domain.errors import ValidationError
-    raw = _query(ctx, "limit") or "50"
-    if not raw.isdigit() or not 1 <= int(raw) <= 200:
-        raise ValidationError("limit must be 1..200", field="limit")
-    return int(raw)

@@ -8,7 +8,7 @@ from chalice import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api import cursors
-from chalicelib.api.http import Ctx, admin_route, parse
+from chalicelib.api.http import Ctx, admin_route, page_limit, parse
 from chalicelib.domain.users import Role
 
 bp = Blueprint(__name__)
@@ -35,12 +35,9 @@ def stock_discrepancies(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.codec import to_doc
     from chalicelib.domain.errors import ValidationError
     query: dict[str, str] = dict(ctx.request.query_params or {})
-    limit = query.get("limit", "50")
-    if not limit.isdigit() or not 1 <= int(limit) <= 200:
-        raise ValidationError("limit must be 1..200", field="limit")
     if query.get("open", "0") not in ("0", "1"):
         raise ValidationError("open must be 0 or 1", field="open")
-    page = bootstrap.stock().discrepancies(query.get("open") == "1", limit=int(limit),
+    page = bootstrap.stock().discrepancies(query.get("open") == "1", limit=page_limit(ctx.request),
                                            cursor=cursors.read(ctx.request, query.get("cursor")))
     return {"items": [to_doc(d) for d in page.items], "cursor": cursors.issue(ctx.request, page.cursor)}
 
@@ -58,13 +55,9 @@ def resolve_stock_discrepancy(ctx: Ctx, discrepancy_id: str) -> dict[str, Any]:
 @admin_route(bp, "/admin/stock/{sku_code}")
 def stock_ledger(ctx: Ctx, sku_code: str) -> dict[str, Any]:
     from chalicelib.codec import to_doc
-    from chalicelib.domain.errors import ValidationError
     query: dict[str, str] = dict(ctx.request.query_params or {})
-    limit = query.get("limit", "50")
-    if not limit.isdigit() or not 1 <= int(limit) <= 200:
-        raise ValidationError("limit must be 1..200", field="limit")
     cursor = cursors.read(ctx.request, query.get("cursor"))
-    page = bootstrap.stock().movements(sku_code, limit=int(limit), cursor=cursor)
+    page = bootstrap.stock().movements(sku_code, limit=page_limit(ctx.request), cursor=cursor)
     return {"balance": _balance(bootstrap.stock().balance(sku_code)),
             "movements": [to_doc(m) for m in page.items], "cursor": cursors.issue(ctx.request, page.cursor)}
 

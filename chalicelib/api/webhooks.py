@@ -36,7 +36,8 @@ _PATH_ID = re.compile(r"[0-9A-Za-z_.\-]{1,64}")
 def _refusal(platform: str, exc: PushRejectedError) -> Response:
     """The platform's own failure reply (reference §1.7, §2.4, §3.6, §4.6), with our 4xx status."""
     if platform == "douyin":
-        body: dict[str, Any] = {"code": 1, "msg": "fail"}
+        from chalicelib.platforms.douyin.push import FAIL_BODY
+        body: dict[str, Any] = json.loads(FAIL_BODY)
     elif platform == "kuaishou":
         body = {"result": 0, "error_msg": exc.reason}
     elif platform == "xhs":

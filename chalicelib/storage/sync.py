@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, PutError, UpdateError
+from pynamodb.exceptions import DeleteError, UpdateError
 
 from chalicelib.codec import from_doc, parse_time, sortable, to_doc
+from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.sync import Cursor, PullLog, Stream
+from chalicelib.storage import conditional
 from chalicelib.storage.models import SyncItem
 
 CURSOR = "CURSOR"
@@ -90,11 +92,10 @@ class DynamoSyncRepository:
         item = SyncItem(_key(shop_id, stream), PENDING, lease_owner=job_id, lease_until=sortable(until),
                         expires_at=int(until.timestamp()))
         try:
-            item.save(condition=SyncItem.sk.does_not_exist() | (SyncItem.lease_until < sortable(now)))
-        except PutError as exc:
-            if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
-                return False
-            raise
+            conditional.put(item, SyncItem.sk.does_not_exist() | (SyncItem.lease_until < sortable(now)),
+                            f"pending job of {shop_id}")
+        except ConflictError:
+            return False
         return True
 
     def clear_pending(self, shop_id: str, stream: Stream, job_id: str) -> None:

@@ -8,10 +8,10 @@ import boto3
 import pytest
 
 from infra.tables import TABLE_SPECS, table_properties
-from local.runtime import moto_bounds, snapshot
+from local.runtime import moto_bounds
 from local.runtime.cfn import Pseudo
-from local.runtime.moto_server import Gate, aws_env, start_moto
 from local.runtime.provision import provision
+from tests.local_kit import moto_emulator
 
 pytestmark = pytest.mark.integration
 PREFIX = "qihang-oms-boundtest"
@@ -19,15 +19,7 @@ PREFIX = "qihang-oms-boundtest"
 
 @pytest.fixture
 def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("OMS_PREFIX", PREFIX)
-    server = start_moto("127.0.0.1", 0, Gate())
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    for key, value in aws_env(endpoint, "us-east-1").items():
-        monkeypatch.setenv(key, value)
-    yield endpoint
-    server.stop()
-    snapshot.reset_backends()
+    yield from moto_emulator(monkeypatch, PREFIX)
 
 
 def test_GIVEN_the_table_definitions_THEN_no_table_has_a_stream_nobody_reads() -> None:

@@ -8,10 +8,9 @@ from typing import Any
 import boto3
 import pytest
 
-from local.runtime import snapshot
 from local.runtime.cfn import Pseudo
-from local.runtime.moto_server import Gate, aws_env, start_moto
 from local.runtime.provision import Provisioned, provision
+from tests.local_kit import moto_emulator
 
 pytestmark = pytest.mark.integration
 PREFIX = "qihang-oms-provtest"
@@ -19,15 +18,7 @@ PREFIX = "qihang-oms-provtest"
 
 @pytest.fixture
 def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("OMS_PREFIX", PREFIX)
-    server = start_moto("127.0.0.1", 0, Gate())
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    for key, value in aws_env(endpoint, "us-east-1").items():
-        monkeypatch.setenv(key, value)
-    yield endpoint
-    server.stop()
-    snapshot.reset_backends()
+    yield from moto_emulator(monkeypatch, PREFIX)
 
 
 def _template() -> dict[str, Any]:

@@ -28,9 +28,7 @@ from chalicelib.platforms.base import (
     WaybillRequest,
     WaybillResult,
 )
-from chalicelib.platforms.douyin import after_sales as aftersale
-from chalicelib.platforms.douyin import canonical as records
-from chalicelib.platforms.douyin import mapping, trace, waybill
+from chalicelib.platforms.douyin import after_sales, canonical, mapping, trace, waybill
 from chalicelib.platforms.douyin.gateway import Gateway
 from chalicelib.platforms.douyin.paging import PAGE_SIZE, Page, once_in_window, walk_last_to_first, window_seconds
 from chalicelib.platforms.http import Transport
@@ -154,39 +152,39 @@ class DouyinClient:
         yield from once_in_window(
             pages,
             lambda r: str(r["aftersale_info"]["aftersale_id"]),
-            records.after_sale_from_list_item,
+            canonical.after_sale_from_list_item,
             start,
             end,
         )
 
     def get_after_sale(self, case_id: str) -> CanonicalAfterSale:
-        return records.after_sale_from_detail(self._after_sale_detail(case_id))
+        return canonical.after_sale_from_detail(self._after_sale_detail(case_id))
 
     def approve_refund(self, case_id: str) -> None:
-        self._operate(case_id, aftersale.AGREE_REFUND, {})
+        self._operate(case_id, after_sales.AGREE_REFUND, {})
 
     def reject_refund(self, case_id: str, reason: RejectReason) -> None:
         status, kind = self._case_state(case_id)
-        self._operate(case_id, aftersale.refusal_for(status, kind), aftersale.refusal_item(reason))
+        self._operate(case_id, after_sales.refusal_for(status, kind), after_sales.refusal_item(reason))
 
     def approve_return(self, case_id: str, address: Address, contact: str, phone: str) -> None:
-        item = aftersale.return_address_item(
+        item = after_sales.return_address_item(
             address, contact, phone, self.credentials.extra.get("return_address_id", "")
         )
-        self._operate(case_id, aftersale.AGREE_RETURN, item)
+        self._operate(case_id, after_sales.AGREE_RETURN, item)
 
     def confirm_return_received(self, case_id: str) -> None:
-        self._operate(case_id, aftersale.AGREE_AFTER_RETURN, {})
+        self._operate(case_id, after_sales.AGREE_AFTER_RETURN, {})
 
     def resend(self, request: ResendRequest) -> None:
         """The reissue parcel (补寄) or the exchange replacement, on the after-sale (types 301 / 311)."""
         detail = self._after_sale_detail(request.case_id)
-        if aftersale.reshipped_with(detail, request.tracking_no):
+        if after_sales.reshipped_with(detail, request.tracking_no):
             return                                   # a retried write: the parcel is already on the case
         info = (detail.get("process_info") or {}).get("after_sale_info") or {}
         status, kind = mapping.as_int(info.get("after_sale_status")), mapping.as_int(info.get("after_sale_type"))
         logistics = {"logistics": {"company_code": request.carrier_code, "logistics_code": request.tracking_no}}
-        self._operate(request.case_id, aftersale.reship_for(status, kind), logistics)
+        self._operate(request.case_id, after_sales.reship_for(status, kind), logistics)
 
     def track(self, carrier_code: str, waybill_no: str, order_no: str = "") -> Tracking:
         data = self._call("logistics.trackNoRouteDetail", {"logistics_code": carrier_code, "track_no": waybill_no})
@@ -195,9 +193,9 @@ class DouyinClient:
     def _operate(self, case_id: str, op_type: int, item: dict[str, Any]) -> None:
         try:
             data = self._call("afterSale.operate", {"type": op_type, "items": [{"aftersale_id": case_id, **item}]})
-            aftersale.raise_for_items(data)
+            after_sales.raise_for_items(data)
         except NotAllowedError:
-            if self._case_state(case_id)[0] not in aftersale.DONE_STATUSES.get(op_type, frozenset()):
+            if self._case_state(case_id)[0] not in after_sales.DONE_STATUSES.get(op_type, frozenset()):
                 raise
 
     def _case_state(self, case_id: str) -> tuple[int, int]:
@@ -224,13 +222,13 @@ class DouyinClient:
             products = data.get("data") or []
             for product in products:
                 skus = self._call("sku.list", {"product_id": str(product["product_id"])}) or []
-                yield records.product_from_payload(product, skus)
+                yield canonical.product_from_payload(product, skus)
             if len(products) < PAGE_SIZE or page * PAGE_SIZE >= int(data.get("total") or 0):
                 return
             page += 1
 
     def list_carriers(self) -> list[Carrier]:
-        return [records.carrier_from_payload(c) for c in self._call("order.logisticsCompanyList", {}) or ()]
+        return [canonical.carrier_from_payload(c) for c in self._call("order.logisticsCompanyList", {}) or ()]
 
     # ------------------------------------------------------------ OAuth
     def authorize_url(self, redirect_uri: str, state: str) -> str:
@@ -253,13 +251,13 @@ class DouyinClient:
         return self._take_token(data)
 
     def _take_token(self, data: dict[str, Any]) -> TokenSet:
-        tokens = records.token_from_payload(data, self._now())
+        tokens = canonical.token_from_payload(data, self._now())
         self.gateway.access_token = tokens.access_token
         return tokens
 
     # ------------------------------------------------------------ e-waybills
     def waybill_accounts(self) -> list[WaybillAccount]:
-        return records.waybill_accounts_from_payload(self._call("logistics.listShopNetsite", {}) or {})
+        return canonical.waybill_accounts_from_payload(self._call("logistics.listShopNetsite", {}) or {})
 
     def get_waybill(self, request: WaybillRequest) -> WaybillResult:
         if not request.order_nos:

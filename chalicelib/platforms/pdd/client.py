@@ -28,9 +28,7 @@ from chalicelib.platforms.base import (
     WaybillResult,
 )
 from chalicelib.platforms.http import Transport
-from chalicelib.platforms.pdd import after_sales as refunds
-from chalicelib.platforms.pdd import oauth, trace
-from chalicelib.platforms.pdd import waybill as waybills
+from chalicelib.platforms.pdd import after_sales, oauth, trace, waybill
 from chalicelib.platforms.pdd.canonical import to_after_sale, to_order, to_product
 from chalicelib.platforms.pdd.errors import PLATFORM
 from chalicelib.platforms.pdd.gateway import Gateway
@@ -130,10 +128,10 @@ class PddClient:
         return list(body.get("refund_list") or ()), _total(body)
 
     def get_after_sale(self, case_id: str) -> CanonicalAfterSale:
-        return to_after_sale(refunds.detail(self.gateway, case_id), DETAIL_AFTER_SALE_TYPE)
+        return to_after_sale(after_sales.detail(self.gateway, case_id), DETAIL_AFTER_SALE_TYPE)
 
     def approve_refund(self, case_id: str) -> None:
-        refunds.agree_refund(self.gateway, case_id)
+        after_sales.agree_refund(self.gateway, case_id)
 
     def reject_refund(self, case_id: str, reason: RejectReason) -> None:
         split_case_id(case_id)
@@ -145,16 +143,16 @@ class PddClient:
         )
 
     def approve_return(self, case_id: str, address: Address, contact: str, phone: str) -> None:
-        refunds.agree_return(self.gateway, case_id, address, contact, phone)
+        after_sales.agree_return(self.gateway, case_id, address, contact, phone)
 
     def confirm_return_received(self, case_id: str) -> None:
         # after the buyer's parcel arrives, agreeing the refund is the seller's receipt confirmation
-        refunds.agree_refund(self.gateway, case_id)
+        after_sales.agree_refund(self.gateway, case_id)
 
     # ------------------------------------------------------------ write-backs
     def resend(self, request: ResendRequest) -> None:
         shipping_id = str(self._logistics_id(request.carrier_code))
-        refunds.resend(self.gateway, request.case_id, shipping_id, request.tracking_no)
+        after_sales.resend(self.gateway, request.case_id, shipping_id, request.tracking_no)
 
     def track(self, carrier_code: str, waybill_no: str, order_no: str = "") -> Tracking:
         body = self.gateway.call("pdd.logistics.ordertrace.get", {"company_code": carrier_code, "track_no": waybill_no})
@@ -276,13 +274,13 @@ class PddClient:
 
     # ------------------------------------------------------------ waybills
     def waybill_accounts(self) -> list[WaybillAccount]:
-        return waybills.accounts(self.gateway)
+        return waybill.accounts(self.gateway)
 
     def get_waybill(self, request: WaybillRequest) -> WaybillResult:
-        return waybills.get(self.gateway, request, self.credentials.seller_id)
+        return waybill.get(self.gateway, request, self.credentials.seller_id)
 
     def cancel_waybill(self, carrier_code: str, waybill_no: str) -> None:
-        waybills.cancel(self.gateway, carrier_code, waybill_no)
+        waybill.cancel(self.gateway, carrier_code, waybill_no)
 
 
 def _total(body: dict[str, Any]) -> int | None:

@@ -25,8 +25,7 @@ from chalicelib.platforms.base import (
 )
 from chalicelib.platforms.http import Transport
 from chalicelib.platforms.refund_actions import DelegatedRefundActions
-from chalicelib.platforms.taobao import oauth as auth
-from chalicelib.platforms.taobao import queries, waybill
+from chalicelib.platforms.taobao import oauth, queries, waybill
 from chalicelib.platforms.taobao.after_sales import RefundDesk
 from chalicelib.platforms.taobao.catalog import Catalog
 from chalicelib.platforms.taobao.gateway import TopGateway, items
@@ -133,18 +132,18 @@ class TaobaoClient(DelegatedRefundActions):
 
     # ------------------------------------------------------------ OAuth
     def authorize_url(self, redirect_uri: str, state: str) -> str:
-        return auth.authorize_url(self.credentials, redirect_uri, state)
+        return oauth.authorize_url(self.credentials, redirect_uri, state)
 
     def exchange_code(self, code: str, redirect_uri: str) -> TokenSet:
         # taobao.top.auth.token.create takes no redirect_uri: the code is already bound to the app
         body = self.gateway.call("taobao.top.auth.token.create", {"code": code}, session=False)
-        return auth.token_set(body, datetime.now(SHANGHAI))
+        return oauth.token_set(body, datetime.now(SHANGHAI))
 
     def refresh(self, refresh_token: str) -> TokenSet:
         body = self.gateway.call(
             "taobao.top.auth.token.refresh", {"refresh_token": refresh_token}, session=False
         )
-        return auth.token_set(body, datetime.now(SHANGHAI))
+        return oauth.token_set(body, datetime.now(SHANGHAI))
 
     # ------------------------------------------------------------ waybills
     def waybill_accounts(self) -> list[WaybillAccount]:
