@@ -77,6 +77,8 @@ def _status(exc: BaseException, default: int) -> int:
 
 def _extra(exc: BaseException) -> dict[str, Any]:
     extra: dict[str, Any] = {}
+    if getattr(exc, "reason", ""):
+        extra["reason"] = exc.reason  # type: ignore[attr-defined]
     if getattr(exc, "field", ""):
         extra["fields"] = [{"field": exc.field, "message": str(exc)}]  # type: ignore[attr-defined]
     if isinstance(exc, domain.TooManyRequestsError):

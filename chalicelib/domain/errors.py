@@ -3,7 +3,15 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """Base of every error a use case raises on purpose."""
+    """Base of every error a use case raises on purpose.
+
+    `reason` is a stable, dotted code ("sku.code_taken") the UI translates into a zh/en sentence; the
+    message stays English for logs and API clients that read it.
+    """
+
+    def __init__(self, message: str = "", *, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class NotFoundError(DomainError):
@@ -19,8 +27,8 @@ class InvalidTransitionError(DomainError):
 
 
 class ValidationError(DomainError):
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, message: str, field: str = "", *, reason: str = "") -> None:
+        super().__init__(message, reason=reason)
         self.field = field
 
 
@@ -33,6 +41,6 @@ class PermissionDeniedError(DomainError):
 
 
 class TooManyRequestsError(DomainError):
-    def __init__(self, message: str, retry_after: int = 60) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, retry_after: int = 60, *, reason: str = "") -> None:
+        super().__init__(message, reason=reason)
         self.retry_after = retry_after
