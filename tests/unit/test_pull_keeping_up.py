@@ -156,3 +156,13 @@ def test_GIVEN_a_job_that_fails_with_a_bug_THEN_its_mark_stays_and_ticks_add_not
         run_pull(job, deps)                      # its message comes back after the visibility timeout
     deps.clock.advance(minutes=2)
     assert [j for j in tick(deps) if (j.shop_id, j.stream) == (job.shop_id, job.stream)] == []
+
+
+def test_GIVEN_a_stream_with_nothing_new_WHEN_it_is_pulled_THEN_what_was_sent_is_not_even_read(world) -> None:
+    deps, client = world
+    client.orders = {}                     # a quiet shop: most pulls of a tick find nothing
+    reads: list[str] = []
+    get_sent = deps.sync.get_sent
+    deps.sync.get_sent = lambda shop_id, stream: reads.append(shop_id) or get_sent(shop_id, stream)
+    run_pull(PullJobMessage(shop_id="s1", stream=Stream.ORDERS.value, job_id="j1"), deps)
+    assert reads == []
