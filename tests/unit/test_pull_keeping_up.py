@@ -166,3 +166,13 @@ def test_GIVEN_a_stream_with_nothing_new_WHEN_it_is_pulled_THEN_what_was_sent_is
     deps.sync.get_sent = lambda shop_id, stream: reads.append(shop_id) or get_sent(shop_id, stream)
     run_pull(PullJobMessage(shop_id="s1", stream=Stream.ORDERS.value, job_id="j1"), deps)
     assert reads == []
+
+
+def test_GIVEN_a_scheduled_pull_that_reads_only_what_it_sent_before_THEN_it_leaves_no_log_line(world) -> None:
+    deps, _client = world
+    run_pull(PullJobMessage(shop_id="s1", stream="orders", job_id="j1"), deps)
+    logged = len(deps.sync.logs)
+    deps.clock.advance(minutes=2)
+    run_pull(PullJobMessage(shop_id="s1", stream="orders", job_id="j2"), deps)    # the overlap, unchanged
+    assert logged == 1 and len(deps.sync.logs) == 1
+    assert deps.sync.get_cursor("s1", Stream.ORDERS).last_success_at == NOW + timedelta(minutes=2)
