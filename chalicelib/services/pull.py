@@ -41,7 +41,8 @@ SENT_KEPT = 5000                       # (key, digest) pairs remembered per stre
 class SyncRepository(Protocol):
     def get_cursor(self, shop_id: str, stream: Stream) -> Cursor: ...
     def acquire_lease(self, shop_id: str, stream: Stream, owner: str, now: datetime, ttl: timedelta) -> bool: ...
-    def advance(self, shop_id: str, stream: Stream, owner: str, watermark: datetime, now: datetime) -> bool: ...
+    def advance(self, shop_id: str, stream: Stream, owner: str, watermark: datetime, now: datetime,
+                release: bool = False) -> bool: ...
     def release(self, shop_id: str, stream: Stream, owner: str, error: str = "") -> None: ...
     def add_log(self, log: PullLog) -> None: ...
     def clear_pending(self, shop_id: str, stream: Stream, job_id: str) -> None: ...
@@ -99,16 +100,10 @@ def _run_pull(job: PullJobMessage, deps: PullDeps, continued: list[PullJobMessag
     client = deps.clients(shop)
     cursor = deps.sync.get_cursor(shop.shop_id, stream)
     start, end = pull_range(cursor.watermark, started, client.settle_lag)
-    counts, reached, error = PullCounts(), start, ""
+    progress, error = Progress(PullCounts(), start), ""
     sent = SentRecords(lambda: deps.sync.get_sent(shop.shop_id, stream))
     try:
-        for window_start, window_end in chunks(start, end, client.max_window):
-            if deps.time_left() < SAFETY_MARGIN_SECONDS:
-                continued.append(_continue_later(job, deps))
-                break
-            counts += _pull_window(client, shop, stream, window_start, window_end, deps, sent)
-            deps.sync.advance(shop.shop_id, stream, job.job_id, window_end, deps.clock.now())
-            reached = window_end
+        _read_windows(job, shop, client, end, deps, sent, progress, continued)
         _unpark(shop, deps)
     except (RateLimitedError, AuthExpiredError) as exc:
         error = _park(shop, exc, deps)
@@ -122,10 +117,12 @@ def _run_pull(job: PullJobMessage, deps: PullDeps, continued: list[PullJobMessag
         error = f"{type(exc).__name__}: {exc}"
         raise
     finally:
+        counts = progress.counts
         if counts.enqueued:
-            deps.sync.put_sent(shop.shop_id, stream, still_resendable(sent.records, reached))
-        deps.sync.release(shop.shop_id, stream, job.job_id, error)
-        entry = _log(job, stream, started, deps.clock.now(), start, reached, counts, error, end)
+            deps.sync.put_sent(shop.shop_id, stream, still_resendable(sent.records, progress.reached))
+        if not progress.released or error:
+            deps.sync.release(shop.shop_id, stream, job.job_id, error)
+        entry = _log(job, stream, started, deps.clock.now(), start, progress.reached, counts, error, end)
         if counts.enqueued or entry.outcome != "ok" or job.trigger != "schedule":
             # a scheduled pull that found nothing new leaves no log line (one per stream per tick, kept
             # 30 days, and noise in the pull history): the cursor's last success time says it ran.
@@ -133,6 +130,26 @@ def _run_pull(job: PullJobMessage, deps: PullDeps, continued: list[PullJobMessag
             # some order in every pull's last ten minutes (25,000 lines an hour in the x60 soak)
             deps.sync.add_log(entry)
     return entry
+
+
+@dataclass
+class Progress:
+    counts: PullCounts
+    reached: datetime
+    released: bool = False     # the last window's advance freed the stream
+
+
+def _read_windows(job: PullJobMessage, shop: Shop, client: PlatformClient, end: datetime, deps: PullDeps,
+                  sent: SentRecords, progress: Progress, continued: list[PullJobMessage]) -> None:
+    stream = Stream(job.stream)
+    for window_start, window_end in chunks(progress.reached, end, client.max_window):
+        if deps.time_left() < SAFETY_MARGIN_SECONDS:
+            continued.append(_continue_later(job, deps))
+            return
+        progress.counts += _pull_window(client, shop, stream, window_start, window_end, deps, sent)
+        progress.released = deps.sync.advance(shop.shop_id, stream, job.job_id, window_end, deps.clock.now(),
+                                              release=window_end == end)
+        progress.reached = window_end
 
 
 def _backfill(job: PullJobMessage, shop: Shop, stream: Stream, deps: PullDeps) -> PullLog:

@@ -176,3 +176,14 @@ def test_GIVEN_a_scheduled_pull_that_reads_only_what_it_sent_before_THEN_it_leav
     run_pull(PullJobMessage(shop_id="s1", stream="orders", job_id="j2"), deps)    # the overlap, unchanged
     assert logged == 1 and len(deps.sync.logs) == 1
     assert deps.sync.get_cursor("s1", Stream.ORDERS).last_success_at == NOW + timedelta(minutes=2)
+
+
+def test_GIVEN_a_pull_that_reads_to_the_end_WHEN_it_ends_THEN_its_last_advance_frees_the_stream(world) -> None:
+    deps, _client = world
+    releases: list[str] = []
+    release = deps.sync.release
+    deps.sync.release = lambda *args, **kw: releases.append(args[2]) or release(*args, **kw)
+    run_pull(PullJobMessage(shop_id="s1", stream="orders", job_id="j1"), deps)
+    cursor = deps.sync.get_cursor("s1", Stream.ORDERS)
+    assert releases == [] and cursor.lease_owner == "" and cursor.watermark is not None
+    assert deps.sync.acquire_lease("s1", Stream.ORDERS, "next-job", NOW, timedelta(minutes=16))
