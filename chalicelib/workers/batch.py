@@ -19,7 +19,7 @@ log = logging.getLogger("oms.workers.batch")
 @dataclass(frozen=True)
 class Applied:
     shop_id: str
-    outcome: str                 # new | updated | unchanged
+    outcome: str                 # new | updated | unchanged | deferred (a push the next pull covers)
     note: tuple[str, str, str] | None   # the ERP-events message: body, group, dedup id (None: nothing applied)
 
 
