@@ -30,7 +30,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--reset", action="store_true", help="discard the saved data and start empty")
     p.add_argument("--app", default="app:app", help="module:attribute of the Chalice app")
     p.add_argument("--ui-dir", type=Path, default=Path("ui/dist"))
-    p.add_argument("--snapshot-interval", type=float, default=5.0, help="seconds between snapshots")
+    p.add_argument("--snapshot-interval", type=float, default=30.0,
+                   help="seconds between snapshots (the journal keeps every change in between)")
     p.add_argument("--tick-scale", type=float, default=1.0, help="run schedules N times faster")
     p.add_argument("--fire-schedules-on-start", action="store_true")
     p.add_argument("--visibility-timeout", type=int, default=None,

@@ -226,11 +226,13 @@ class InMemorySyncRepository:
         self.cursors[(shop_id, stream)] = replace(cursor, lease_owner=owner, lease_until=now + ttl)
         return True
 
-    def advance(self, shop_id, stream, owner, watermark, now) -> bool:  # type: ignore[no-untyped-def]
+    def advance(self, shop_id, stream, owner, watermark, now, release=False) -> bool:  # type: ignore[no-untyped-def]
         cursor = self.get_cursor(shop_id, stream)
         if cursor.lease_owner != owner or (cursor.watermark and cursor.watermark >= watermark):
             return False
-        self.cursors[(shop_id, stream)] = replace(cursor, watermark=watermark, last_success_at=now, last_error="")
+        freed = {"lease_owner": "", "lease_until": None} if release else {}
+        self.cursors[(shop_id, stream)] = replace(cursor, watermark=watermark, last_success_at=now, last_error="",
+                                                  **freed)
         return True
 
     def release(self, shop_id, stream, owner, error: str = "") -> None:  # type: ignore[no-untyped-def]

@@ -44,13 +44,18 @@ class DynamoSyncRepository:
         return self._update(item, [SyncItem.lease_owner.set(owner), SyncItem.lease_until.set(sortable(now + ttl))],
                             free)
 
-    def advance(self, shop_id: str, stream: Stream, owner: str, watermark: datetime, now: datetime) -> bool:
-        """Moves the watermark forward (never back) while `owner` holds the lease."""
+    def advance(self, shop_id: str, stream: Stream, owner: str, watermark: datetime, now: datetime,
+                release: bool = False) -> bool:
+        """Moves the watermark forward (never back) while `owner` holds the lease; `release`: and frees
+        the stream in the same write (the last window of a run: one write fewer per pull)."""
         item = SyncItem(_key(shop_id, stream), CURSOR)
         guard = (SyncItem.lease_owner == owner) & (
             SyncItem.watermark.does_not_exist() | (SyncItem.watermark < sortable(watermark)))
-        return self._update(item, [SyncItem.watermark.set(sortable(watermark)), SyncItem.revision.add(1),
-                                   SyncItem.last_success_at.set(sortable(now)), SyncItem.last_error.remove()], guard)
+        actions: list[Any] = [SyncItem.watermark.set(sortable(watermark)), SyncItem.revision.add(1),
+                              SyncItem.last_success_at.set(sortable(now)), SyncItem.last_error.remove()]
+        if release:
+            actions += [SyncItem.lease_owner.remove(), SyncItem.lease_until.remove()]
+        return self._update(item, actions, guard)
 
     def release(self, shop_id: str, stream: Stream, owner: str, error: str = "") -> None:
         item = SyncItem(_key(shop_id, stream), CURSOR)

@@ -19,8 +19,8 @@ log = logging.getLogger("oms.workers.batch")
 @dataclass(frozen=True)
 class Applied:
     shop_id: str
-    outcome: str                 # new | updated | unchanged
-    note: tuple[str, str, str]   # the ERP-events message: body, group, dedup id
+    outcome: str                 # new | updated | unchanged | deferred (a push the next pull covers)
+    note: tuple[str, str, str] | None   # the ERP-events message: body, group, dedup id (None: nothing applied)
 
 
 def run_batch(event: Any, handle: Callable[[str], Applied], stream: str) -> dict[str, Any]:
@@ -30,7 +30,7 @@ def run_batch(event: Any, handle: Callable[[str], Applied], stream: str) -> dict
     result = consume(event, lambda body, record: applied.append(handle(body)))
     failures = result["batchItemFailures"]
     try:
-        bootstrap.publisher().publish("erp_events", [a.note for a in applied])
+        bootstrap.publisher().publish("erp_events", [a.note for a in applied if a.note])
     except Exception:
         log.exception("ERP notes not sent: the whole batch will be redelivered")
         return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event.to_dict()["Records"]]}

@@ -10,7 +10,13 @@ rollback copy): a transaction of 100 new ERP SKUs copied the table 100 times (2.
 save and stock reservation (one transaction each) copied its whole table: re-resolving held orders slowed
 down with the size of the tables. Here the conditions are checked first, against the current items; when
 they all hold nothing will be rolled back and no copy is taken; otherwise moto's own path runs (one copy
-per table), and reports the failures as it does."""
+per table), and reports the failures as it does.
+
+moto's server finds the backend of every request anew, under one lock that every request takes: a
+listdir of moto's package and a stat of each of its ~150 folders, then a match against each service's
+URL patterns. Measured in the x60 soak: the largest cost of a request (more than DynamoDB's own work),
+paid ~30 times a second. The answer depends only on the host the request names (a service and region):
+here it is found once per host."""
 from __future__ import annotations
 
 import threading
@@ -31,7 +37,27 @@ def apply() -> None:
     _count_only_when_asked(models)
     _retention_without_counting(models)
     _one_rollback_copy_per_transaction()
+    _backend_found_once_per_host()
     _applied = True
+
+
+HOSTS_REMEMBERED = 256     # services x regions: a handful in practice
+
+
+def _backend_found_once_per_host() -> None:
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+    find = DomainDispatcherApplication.get_backend_for_host
+    found: dict[str | None, Any] = {}
+
+    def found_once(self: Any, host: str | None) -> Any:
+        if host in found:
+            return found[host]
+        backend = find(self, host)
+        if len(found) < HOSTS_REMEMBERED:
+            found[host] = backend
+        return backend
+
+    DomainDispatcherApplication.get_backend_for_host = found_once     # type: ignore[method-assign]
 
 
 def _count_only_when_asked(models: Any) -> None:

@@ -22,6 +22,7 @@ from local.runtime.moto_server import Gate, GatedMotoServer, aws_env, start_moto
 from local.runtime.provision import Provisioned, provision
 from local.runtime.queue_runner import QueueRunner, RunnerOptions
 from local.runtime.scheduler import Scheduler, SchedulerOptions
+from local.runtime.ttl import TtlSweeper
 from local.runtime.web import API_PREFIXES, WebServer
 
 log = logging.getLogger("local.runtime")
@@ -38,7 +39,10 @@ class RuntimeConfig:
     region: str = "us-east-1"
     account_id: str = "123456789012"
     reset: bool = False                   # discard the saved emulator state
-    snapshot_interval: float = 5.0        # seconds; 0 disables the periodic snapshot (stop still saves)
+    # seconds; 0 disables the periodic snapshot (stop still saves). The journal holds every answered change
+    # between snapshots, so this bounds only the replay at the next start: each snapshot pauses every
+    # request while the whole state is pickled (2 MB after 6 minutes at x60, and growing with the data)
+    snapshot_interval: float = 30.0
     stop_grace: float = 2.0               # halt(): seconds running batches and stop hooks get to finish
     journal: bool = True                  # answered changes survive a hard kill (journal.py)
     external_moto: str = ""               # an emulator in another process (benchmarks): nothing persisted here
@@ -96,6 +100,7 @@ class LocalRuntime:
         self.runner: QueueRunner | None = None
         self.scheduler: Scheduler | None = None
         self.web: WebServer | None = None
+        self.ttl: TtlSweeper | None = None
         self.provisioned = Provisioned()
         self.env: dict[str, str] = {}
         self.context: hooks.StartContext | None = None
@@ -161,6 +166,8 @@ class LocalRuntime:
                 log.warning("%s (%s) does not run in the local runtime", source.name, type(source).__name__)
         if not cfg.external_moto:
             self._start_snapshots(since)
+            self.ttl = TtlSweeper(self.moto_endpoint, cfg.region, cfg.account_id)
+            self.ttl.start()
         self.web = WebServer(self.app, cfg.host, cfg.port, cfg.ui_dir, api_prefixes=cfg.api_prefixes)
         self.web.start()
         self._start_workers()
@@ -239,6 +246,8 @@ class LocalRuntime:
 
     def stop(self) -> None:
         """Stop taking work, let running batches finish, snapshot, stop moto, forget its state."""
+        if self.ttl is not None:
+            self.ttl.stop()
         if self.context is not None and self.config.run_hooks:
             hooks.run_stopping(self.context)
         if self.web is not None:
@@ -285,6 +294,8 @@ class LocalRuntime:
         A batch cut short leaves its messages on the queue (the snapshot holds them in flight): they
         come back after their visibility timeout, as when a Lambda times out."""
         deadline = time.monotonic() + self.config.stop_grace
+        if self.ttl is not None:
+            self.ttl.stop()
         waits: list[threading.Thread] = []
         for name, fn in (("web", self._stop_web), ("hooks", self._stopping_hooks),
                          ("schedules", self._stop_schedules), ("queues", self._stop_queues)):

@@ -42,3 +42,16 @@ def test_GIVEN_what_was_sent_THEN_it_reads_back(sync: Any) -> None:
     sync.put_sent("s1", Stream.ORDERS, sent)
     assert sync.get_sent("s1", Stream.ORDERS) == sent
     assert sync.get_sent("s1", Stream.AFTER_SALES) == {}
+
+
+def test_GIVEN_a_lease_WHEN_the_last_window_advances_with_release_THEN_the_stream_is_free(sync: Any) -> None:
+    lease = timedelta(minutes=16)
+    assert sync.acquire_lease("s1", Stream.ORDERS, "job-1", NOW, lease)
+    assert sync.advance("s1", Stream.ORDERS, "job-1", NOW - timedelta(minutes=2), NOW)
+    assert not sync.acquire_lease("s1", Stream.ORDERS, "job-2", NOW, lease)          # still held
+    assert sync.advance("s1", Stream.ORDERS, "job-1", NOW, NOW, release=True)
+    cursor = sync.get_cursor("s1", Stream.ORDERS)
+    assert cursor.watermark == NOW and cursor.lease_owner == ""
+    assert sync.acquire_lease("s1", Stream.ORDERS, "job-2", NOW, lease)
+    assert not sync.advance("s1", Stream.ORDERS, "job-1", NOW + timedelta(minutes=2), NOW, release=True)
+    assert sync.get_cursor("s1", Stream.ORDERS).lease_owner == "job-2"                # not its lease: kept

@@ -75,3 +75,25 @@ def test_given_applied_orders_then_the_erp_events_queue_is_told_once_per_version
     got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
     notes = sorted(json.loads(m["Body"])["id"] for m in got)
     assert notes == ["shopA-8001", "shopA-8002"]
+
+
+class _PlatformDown:
+    def get_order(self, order_no: str) -> None:
+        from chalicelib.platforms.base import TransientError
+        raise TransientError("system busy", code="15")
+
+
+def test_GIVEN_a_push_the_platform_cannot_show_now_WHEN_consumed_THEN_it_is_let_go_for_the_next_pull(
+        client: Client) -> None:
+    from chalicelib.domain.platform import Platform
+    from chalicelib.domain.shops import Shop
+    from tests.fakes import InMemoryShopRepository
+    shops = InMemoryShopRepository()
+    shops.add(Shop("shopA", "店", Platform.DOUYIN, "seller-1", app_key="k"))
+    push = OrderMessage(shop_id="shopA", order_no="7001", source="push").model_dump_json()
+    repair = OrderMessage(shop_id="shopA", order_no="7002", source="repair").model_dump_json()
+    with bootstrap.override(shops=shops, clients=lambda shop: _PlatformDown()):
+        out = invoke(client, [push, repair], groups=["shopA-7001", "shopA-7002"])
+    # the push does not hold its order's FIFO group for the visibility timeout; an operator's repair is retried
+    assert out["result"]["batchItemFailures"] == [{"itemIdentifier": out["ids"][1]}]
+    assert bootstrap.orders().get("shopA-7001") is None

@@ -156,3 +156,34 @@ def test_GIVEN_a_job_that_fails_with_a_bug_THEN_its_mark_stays_and_ticks_add_not
         run_pull(job, deps)                      # its message comes back after the visibility timeout
     deps.clock.advance(minutes=2)
     assert [j for j in tick(deps) if (j.shop_id, j.stream) == (job.shop_id, job.stream)] == []
+
+
+def test_GIVEN_a_stream_with_nothing_new_WHEN_it_is_pulled_THEN_what_was_sent_is_not_even_read(world) -> None:
+    deps, client = world
+    client.orders = {}                     # a quiet shop: most pulls of a tick find nothing
+    reads: list[str] = []
+    get_sent = deps.sync.get_sent
+    deps.sync.get_sent = lambda shop_id, stream: reads.append(shop_id) or get_sent(shop_id, stream)
+    run_pull(PullJobMessage(shop_id="s1", stream=Stream.ORDERS.value, job_id="j1"), deps)
+    assert reads == []
+
+
+def test_GIVEN_a_scheduled_pull_that_reads_only_what_it_sent_before_THEN_it_leaves_no_log_line(world) -> None:
+    deps, _client = world
+    run_pull(PullJobMessage(shop_id="s1", stream="orders", job_id="j1"), deps)
+    logged = len(deps.sync.logs)
+    deps.clock.advance(minutes=2)
+    run_pull(PullJobMessage(shop_id="s1", stream="orders", job_id="j2"), deps)    # the overlap, unchanged
+    assert logged == 1 and len(deps.sync.logs) == 1
+    assert deps.sync.get_cursor("s1", Stream.ORDERS).last_success_at == NOW + timedelta(minutes=2)
+
+
+def test_GIVEN_a_pull_that_reads_to_the_end_WHEN_it_ends_THEN_its_last_advance_frees_the_stream(world) -> None:
+    deps, _client = world
+    releases: list[str] = []
+    release = deps.sync.release
+    deps.sync.release = lambda *args, **kw: releases.append(args[2]) or release(*args, **kw)
+    run_pull(PullJobMessage(shop_id="s1", stream="orders", job_id="j1"), deps)
+    cursor = deps.sync.get_cursor("s1", Stream.ORDERS)
+    assert releases == [] and cursor.lease_owner == "" and cursor.watermark is not None
+    assert deps.sync.acquire_lease("s1", Stream.ORDERS, "next-job", NOW, timedelta(minutes=16))
