@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from chalicelib.domain.shops import Shop
+    from chalicelib.services.platform_ports import PlatformDirectory, TokenCache
 
 T = TypeVar("T")
 
@@ -114,11 +118,21 @@ def shop_skus() -> Any:
     return _get("shop_skus", build)
 
 
+def platforms() -> PlatformDirectory:
+    """The platform packages' specs (names, capabilities, carriers...): the registry module implements the port."""
+    from chalicelib.platforms import registry
+    return registry
+
+
 def clients() -> Any:
     """shop -> its PlatformClient (tests replace it with one that returns a fake or a sandbox client)."""
     def build() -> Any:
-        from chalicelib.services.platform_access import client_for_shop
-        return lambda shop: client_for_shop(shops(), shop)
+        from chalicelib.platforms.shop_clients import client_for_shop
+        from chalicelib.storage.token_cache import DynamoTokenCache
+
+        def token_cache(shop: Shop) -> TokenCache:
+            return DynamoTokenCache(shop.shop_id, getattr(shops(), "envelope", None))
+        return lambda shop: client_for_shop(shops(), shop, token_cache)
     return _get("clients", build)
 
 
@@ -240,14 +254,14 @@ def shipments() -> Any:
 
 def webhook_sender() -> Any:
     def build() -> Any:
-        from chalicelib.services.erp_adapters import HttpxWebhookSender
+        from chalicelib.messaging.erp_adapters import HttpxWebhookSender
         return HttpxWebhookSender()
     return _get("webhook_sender", build)
 
 
 def erp_queue_admin() -> Any:
     def build() -> Any:
-        from chalicelib.services.erp_adapters import SqsQueueAdmin
+        from chalicelib.messaging.erp_adapters import SqsQueueAdmin
         return SqsQueueAdmin()
     return _get("erp_queue_admin", build)
 
@@ -266,6 +280,14 @@ def webhook_deps() -> Any:
 def event_deps() -> Any:
     from chalicelib.services.erp_events import EventDeps
     return EventDeps(webhooks=webhook_deps(), orders=orders(), cases=after_sales(), shipments=shipments())
+
+
+def action_deps() -> Any:
+    """What the platform-action handlers need (services/action_handlers)."""
+    from chalicelib.services.action_handlers.deps import ActionDeps
+    return ActionDeps(shops=shops(), clients=clients(), platforms=platforms(), clock=clock(),
+                      shipments=shipment_deps(), cases=after_sale_deps(), stock=stock(), shop_skus=shop_skus(),
+                      stock_sync=stock_sync())
 
 
 # ---------------------------------------------------------------- after-sales
@@ -307,7 +329,7 @@ def waybills() -> Any:
 def waybill_deps() -> Any:
     from chalicelib.services.waybills import WaybillDeps
     return WaybillDeps(orders=orders(), shops=shops(), accounts=waybill_accounts(), waybills=waybills(),
-                       clients=clients(), clock=clock(), shipments=shipment_deps())
+                       clients=clients(), clock=clock(), platforms=platforms(), shipments=shipment_deps())
 
 
 # ---------------------------------------------------------------- audit log (issue 11)

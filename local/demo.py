@@ -103,8 +103,8 @@ def _subscribe(platform: str, sandbox: Any, demo: SandboxShop, base_url: str, sh
 def _permit_tmc(shop_id: str) -> None:
     from chalicelib import bootstrap
     from chalicelib.platforms.http import Transport
+    from chalicelib.platforms.shop_clients import credentials_for
     from chalicelib.platforms.taobao.tmc import TmcFeed
-    from chalicelib.services.platform_access import credentials_for
     shop = bootstrap.shops().get(shop_id)
     TmcFeed(credentials_for(shop, bootstrap.shops().get_secrets(shop_id)), Transport()).permit()
 

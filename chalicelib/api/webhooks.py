@@ -22,7 +22,7 @@ from chalice import Blueprint, Response
 from chalicelib import bootstrap
 from chalicelib.api.http import Ctx, platform_route
 from chalicelib.domain.errors import NotFoundError
-from chalicelib.platforms.errors import PushRejectedError
+from chalicelib.services.platform_errors import PushRejectedError
 
 if TYPE_CHECKING:
     from chalicelib.domain.shops import Shop, ShopSecrets

@@ -1,7 +1,8 @@
 """The platform packages, by name: the one module that imports them by name. Each package's spec.py
-declares what the OMS may know about the platform (platform_spec.PlatformSpec); services read those facts
-here. The client is imported on first use: a Lambda that talks to one platform should not pay for
-importing the other six (the specs are small and import no client)."""
+declares what the OMS may know about the platform (services/platform_ports.PlatformSpec); services read
+those facts through the PlatformDirectory port, which this module implements (bootstrap.platforms()).
+The client is imported on first use: a Lambda that talks to one platform should not pay for importing
+the other six (the specs are small and import no client)."""
 from __future__ import annotations
 
 import importlib
@@ -11,11 +12,35 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.platform_spec import PlatformSpec
+from chalicelib.services.platform_ports import PlatformSpec
 
 if TYPE_CHECKING:
-    from chalicelib.platforms.base import PlatformClient, ShopCredentials
     from chalicelib.platforms.http import Transport
+    from chalicelib.services.platform_ports import PlatformClient
+    from chalicelib.services.platform_types import ShopCredentials
+
+# The roles a file in a platform package may have: one name per role, the same on every platform.
+FILE_ROLES = frozenset({
+    "__init__",
+    "spec",          # this platform's PlatformSpec
+    "client",        # the PlatformClient (create_client)
+    "gateway",       # the signed HTTP call and its envelope
+    "signing",       # request signatures
+    "errors",        # platform error codes -> our PlatformError types
+    "paging",        # windowed, cursor or page walks
+    "queries",       # read queries with their field lists
+    "mapping",       # enum, status and carrier tables, small converters
+    "canonical",     # payloads -> the canonical shapes of services/platform_types.py
+    "catalog",       # products, SKUs, stock write-back
+    "after_sales",   # the seller's after-sale actions
+    "waybill",       # electronic waybills and print data
+    "trace",         # parcel routes
+    "push",          # verifying pushed messages
+    "tmc",           # a polled message feed
+    "oauth",         # authorise URL, code exchange, refresh
+    "token",         # an app-secret token life cycle (no OAuth refresh token)
+})
+
 
 PACKAGES = ("taobao", "jd", "pdd", "douyin", "wechat", "kuaishou", "xhs")
 

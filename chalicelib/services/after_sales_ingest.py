@@ -13,8 +13,8 @@ from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.orders import Order, OrderChange, handoff_for, order_id_for
 from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import ErpHandoff, HoldReason, OrderStatus
-from chalicelib.platforms.base import CanonicalAfterSale
 from chalicelib.services.ingest import Outcome
+from chalicelib.services.platform_types import CanonicalAfterSale
 from chalicelib.services.ports import AfterSaleRepository, Clock, OrderRepository
 
 MAX_ATTEMPTS = 5

@@ -201,3 +201,4 @@ class WebhookSender(Protocol):
 
 
 JsonDict = dict[str, Any]
+

@@ -21,7 +21,7 @@ from chalicelib.domain.orders import (
     order_id_for,
 )
 from chalicelib.domain.status import HoldReason, RefundState
-from chalicelib.platforms.base import CanonicalLine, CanonicalOrder, CanonicalReceiver
+from chalicelib.services.platform_types import CanonicalLine, CanonicalOrder, CanonicalReceiver
 from chalicelib.services.ports import Clock, OrderRepository
 
 MAX_ATTEMPTS = 5

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
 from chalicelib.domain.after_sales import AfterSale
+from chalicelib.domain.audit import AuditEntry, AuditQuery
 from chalicelib.domain.orders import Order
+from chalicelib.domain.shipping import Shipment
 from chalicelib.domain.shops import Shop, ShopSecrets
-from chalicelib.domain.status import HoldReason, OrderStatus
+from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, HoldReason, OrderStatus
+from chalicelib.domain.sync import Cursor, PullLog, Stream
 from chalicelib.domain.users import User
 
 T = TypeVar("T")
@@ -104,3 +107,97 @@ class RawStore(Protocol):
 class Publisher(Protocol):
     def publish(self, queue: str, messages: Iterable[tuple[str, str, str]]) -> None:
         """(body, group id, deduplication id) per message; batched 10 at a time."""
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    shop_id: str = ""
+    platform: str = ""
+    type: AfterSaleType | None = None
+    status: AfterSaleStatus | None = None
+    deadline_before: datetime | None = None
+    order_no: str = ""
+    limit: int = 50
+    cursor: str | None = None
+
+
+class CaseQueries(Protocol):
+    def list(self, q: CaseQuery) -> Page[AfterSale]: ...
+    def counts(self, shop_id: str = "") -> dict[str, int]: ...
+
+
+class AuditLog(Protocol):
+    def add(self, entry: AuditEntry) -> None: ...
+    def search(self, query: AuditQuery) -> Page[AuditEntry]: ...
+
+
+@dataclass(frozen=True)
+class ShipmentListQuery:
+    day_from: date
+    day_to: date
+    shop_id: str = ""
+    carrier_code: str = ""
+    source_prefix: str = ""
+    status: str = ""
+    limit: int = 50
+    cursor: str | None = None
+
+
+class ShipmentLists(Protocol):
+    def list_page(self, query: ShipmentListQuery) -> tuple[list[Shipment], str | None]: ...
+
+
+class SyncRepository(Protocol):
+    def get_cursor(self, shop_id: str, stream: Stream) -> Cursor: ...
+    def acquire_lease(self, shop_id: str, stream: Stream, owner: str, now: datetime, ttl: timedelta) -> bool: ...
+    def advance(self, shop_id: str, stream: Stream, owner: str, watermark: datetime, now: datetime) -> bool: ...
+    def release(self, shop_id: str, stream: Stream, owner: str, error: str = "") -> None: ...
+    def add_log(self, log: PullLog) -> None: ...
+    def clear_pending(self, shop_id: str, stream: Stream, job_id: str) -> None: ...
+    def get_sent(self, shop_id: str, stream: Stream) -> dict[str, tuple[str, float]]: ...
+    def put_sent(self, shop_id: str, stream: Stream, sent: dict[str, tuple[str, float]]) -> None: ...
+
+
+class PendingMarks(Protocol):
+    def mark_pending(self, shop_id: str, stream: Stream, job_id: str, now: datetime, until: datetime) -> bool: ...
+    def clear_pending(self, shop_id: str, stream: Stream, job_id: str) -> None: ...
+
+
+class ShopStatusStore(Protocol):
+    def get(self, shop_id: str) -> Shop | None: ...
+    def save(self, shop: Shop, expected_revision: int) -> None: ...
+
+
+class ShopStore(Protocol):
+    def get(self, shop_id: str) -> Shop | None: ...
+    def add(self, shop: Shop) -> None: ...
+    def save(self, shop: Shop, expected_revision: int) -> None: ...
+    def by_seller(self, platform: str, seller_id: str) -> Shop | None: ...
+    def all(self) -> list[Shop]: ...
+    def get_secrets(self, shop_id: str) -> ShopSecrets | None: ...
+    def put_secrets(self, shop_id: str, secrets: ShopSecrets, expected_revision: int) -> None: ...
+
+
+class ShopWriter(Protocol):
+    def add(self, shop: Shop) -> None: ...
+    def by_seller(self, platform: str, seller_id: str) -> Shop | None: ...
+    def get_secrets(self, shop_id: str) -> ShopSecrets | None: ...
+    def put_secrets(self, shop_id: str, secrets: ShopSecrets, expected_revision: int) -> None: ...
+
+
+class Leases(Protocol):
+    def acquire(self, shop_id: str, purpose: str, holder: str, ttl: timedelta) -> bool: ...
+    def release(self, shop_id: str, purpose: str, holder: str) -> None: ...
+
+
+class ShopBound(Protocol):
+    @property
+    def shop_id(self) -> str: ...
+
+
+class ShopDirectory(Protocol):
+    def get(self, shop_id: str) -> object | None: ...
+
+
+class SecretsSource(Protocol):
+    def get_secrets(self, shop_id: str) -> ShopSecrets | None: ...

@@ -10,9 +10,9 @@ import logging
 from collections.abc import Iterable
 
 from chalicelib.domain.shops import Shop
-from chalicelib.messaging.messages import order_group
-from chalicelib.platforms.base import PushEvent
+from chalicelib.services.platform_types import PushEvent
 from chalicelib.services.ports import IdempotencyStore, Publisher, ShopRepository
+from chalicelib.services.queue_messages import order_group
 
 log = logging.getLogger("oms.push")
 CLAIM_SECONDS = 7 * 24 * 3600    # platforms retry a push for up to a few days

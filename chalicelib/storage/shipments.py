@@ -9,7 +9,8 @@ from pynamodb.expressions.condition import Condition
 
 from chalicelib.codec import from_doc, sortable, to_doc
 from chalicelib.domain.shipping import Shipment
-from chalicelib.services.shipment_lists import ShipmentListQuery, ship_day
+from chalicelib.services.ports import ShipmentListQuery
+from chalicelib.services.shipment_lists import ship_day
 from chalicelib.storage import conditional, paging
 from chalicelib.storage.erp_models import ShipmentItem
 

@@ -39,7 +39,7 @@ def run_batch(event: Any, handle: Callable[[str], Applied], stream: str) -> dict
 
 
 def note(kind: str, shop_id: str, record_id: str, order_no: str, version: int) -> tuple[str, str, str]:
-    from chalicelib.messaging.messages import order_group
+    from chalicelib.services.queue_messages import order_group
     body = json.dumps({"kind": kind, "id": record_id, "shop_id": shop_id, "version": version})
     return body, order_group(shop_id, order_no), f"{kind}:{record_id}:{version}"
 

@@ -31,7 +31,7 @@ def on_after_sale_message(event: Any) -> dict[str, Any]:
 
 def _handle_order(body: str) -> Applied:
     from chalicelib.domain.orders import order_id_for
-    from chalicelib.messaging.messages import OrderMessage
+    from chalicelib.services.queue_messages import OrderMessage
     message = OrderMessage.model_validate_json(body)
     # its note goes out batched after the batch (run_batch): the plain repository sends none of its own
     outcome, version = ingest_order(message.shop_id, message.order_no, message.snapshot, message.raw_ref,
@@ -47,8 +47,8 @@ def ingest_order(shop_id: str, order_no: str, snapshot: dict[str, Any] | None, r
     default the one that tells the ERP of each write)."""
     from chalicelib.codec import from_doc
     from chalicelib.domain.orders import order_id_for
-    from chalicelib.platforms.base import CanonicalOrder
     from chalicelib.services.ingest import Outcome, apply_and_keep
+    from chalicelib.services.platform_types import CanonicalOrder
     from chalicelib.services.stock import settle_order
 
     order = _client(shop_id).get_order(order_no) if snapshot is None else from_doc(CanonicalOrder, snapshot)
@@ -67,9 +67,9 @@ def ingest_order(shop_id: str, order_no: str, snapshot: dict[str, Any] | None, r
 def _handle_after_sale(body: str) -> Applied:
     from chalicelib.codec import from_doc
     from chalicelib.domain.after_sales import case_id_for
-    from chalicelib.messaging.messages import AfterSaleMessage
-    from chalicelib.platforms.base import CanonicalAfterSale
     from chalicelib.services.after_sales_ingest import apply_case
+    from chalicelib.services.platform_types import CanonicalAfterSale
+    from chalicelib.services.queue_messages import AfterSaleMessage
 
     message = AfterSaleMessage.model_validate_json(body)
     if message.snapshot is None:

@@ -11,7 +11,7 @@ from app import app
 from chalicelib import bootstrap, names
 from chalicelib.codec import to_doc
 from chalicelib.domain.status import OrderStatus
-from chalicelib.messaging.messages import OrderMessage
+from chalicelib.services.queue_messages import OrderMessage
 from tests.aws import aws, create_queues
 from tests.events import sqs_event
 from tests.factories import canonical_order

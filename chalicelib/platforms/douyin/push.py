@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import SHANGHAI, PushEvent, PushRejectedError
 from chalicelib.platforms.douyin.signing import HMAC_SHA256, MD5, sign_push
 from chalicelib.platforms.push_parse import checked, epoch_time, in_range, load_json, whole_number
+from chalicelib.services.platform_errors import PushRejectedError
+from chalicelib.services.platform_types import SHANGHAI, PushEvent
 
 ACK_BODY = b'{"code":0,"msg":"success"}'
 FAIL_BODY = b'{"code":1,"msg":"fail"}'

@@ -14,8 +14,9 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import PushEvent, PushRejectedError
 from chalicelib.platforms.push_parse import checked, epoch_time, load_json
+from chalicelib.services.platform_errors import PushRejectedError
+from chalicelib.services.platform_types import PushEvent
 
 MAX_BODY = 64 * 1024
 MAX_AGE = timedelta(days=7)  # beyond the platform's retry horizon: older bodies are replays

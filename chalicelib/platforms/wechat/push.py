@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import PushEvent, PushRejectedError, shanghai
 from chalicelib.platforms.push_parse import MAX_DEPTH, checked, epoch_time, load_json, load_xml
 from chalicelib.platforms.wechat.signing import CryptoError, aes_key, decrypt, signature_matches
+from chalicelib.services.platform_errors import PushRejectedError
+from chalicelib.services.platform_types import PushEvent, shanghai
 
 ACK = "success"
 MAX_BODY_BYTES = 64 * 1024

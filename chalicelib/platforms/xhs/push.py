@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import PushEvent, PushRejectedError
 from chalicelib.platforms.push_parse import checked, epoch_time, load_json
+from chalicelib.services.platform_errors import PushRejectedError
+from chalicelib.services.platform_types import PushEvent
 
 MAX_BODY = 256 * 1024
 MAX_AGE = timedelta(days=7)

@@ -1,6 +1,6 @@
 """The ERP integration's edge adapters: the webhook HTTP sender (httpx) and the erp-events queue's
-visibility change (boto3). Both import their library lazily; bootstrap builds them. (They would sit with
-messaging/ and platforms/http.py; they live here so the integration stays in its own modules.)"""
+visibility change (boto3). Both import their library lazily (a Lambda that never sends a webhook does not
+pay for httpx or boto3); bootstrap builds them."""
 from __future__ import annotations
 
 from collections.abc import Mapping
