@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from chalicelib.domain.shops import Shop
     from chalicelib.services.platform_ports import PlatformDirectory, TokenCache
+    from chalicelib.services.ports import BatchReads
 
 T = TypeVar("T")
 
@@ -280,6 +281,21 @@ def webhook_deps() -> Any:
 def event_deps() -> Any:
     from chalicelib.services.erp_events import EventDeps
     return EventDeps(webhooks=webhook_deps(), orders=orders(), cases=after_sales(), shipments=shipments())
+
+
+def ingest_deps(reads: BatchReads, *, noting: bool) -> Any:
+    """The orders and after-sales consumers. `noting`: order writes tell the ERP each (the after-sales
+    consumer); the orders consumer sends its notes batched instead."""
+    from chalicelib.services.order_ingest import IngestDeps
+    return IngestDeps(orders=orders() if noting else plain_orders(), cases=after_sales(), shops=shops(),
+                      clients=clients(), clock=clock(), stock=stock(), shipments=shipments().for_order, reads=reads)
+
+
+def push_deps() -> Any:
+    """Platform pushes: the shop's secrets, the platform's gate, the claims and the orders queue."""
+    from chalicelib.services.push_intake import PushDeps
+    return PushDeps(shops=shops(), claims=idempotency(), publisher=publisher(), platforms=platforms(),
+                    clock=clock())
 
 
 def action_deps() -> Any:

@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.platform import Platform
-from chalicelib.services.platform_ports import PlatformSpec
+from chalicelib.services.platform_ports import Capability, PlatformSpec, PushGate
 
 if TYPE_CHECKING:
     from chalicelib.platforms.http import Transport
@@ -70,6 +70,14 @@ def carrier_tables(platform: Platform | str) -> list[Mapping[str, str]]:
     """The platform's carrier tables (our code -> theirs) named by its spec, the shipping one first."""
     mapping = mapping_module(platform)
     return [getattr(mapping, table) for table in require_spec(platform).carrier_tables]
+
+
+def push_gate(platform: Platform | str) -> PushGate | None:
+    spec = spec_of(platform)
+    if spec is None or not spec.can(Capability.PUSH):
+        return None
+    gate: PushGate = importlib.import_module(f"chalicelib.platforms.{spec.package}.push").GATE
+    return gate
 
 
 def client_for(credentials: ShopCredentials, transport: Transport | None = None, **options: Any) -> PlatformClient:

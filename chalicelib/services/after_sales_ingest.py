@@ -22,7 +22,7 @@ UNSHIPPED = (OrderStatus.PENDING_PAYMENT, OrderStatus.AWAITING_SHIPMENT, OrderSt
 
 
 def apply_case(cases: AfterSaleRepository, orders: OrderRepository, clock: Clock, shop_id: str,
-               incoming: CanonicalAfterSale, fetch_order: Callable[[str], None]) -> Outcome:
+               incoming: CanonicalAfterSale, fetch_order: Callable[[str], object]) -> Outcome:
     outcome = _store_case(cases, clock, shop_id, incoming)
     order_id = order_id_for(shop_id, incoming.order_no)
     if orders.get(order_id) is None:

@@ -11,12 +11,17 @@ from enum import StrEnum
 from typing import Protocol
 
 from chalicelib.domain.platform import Platform
+from chalicelib.domain.shops import Shop, ShopSecrets
+from chalicelib.services.platform_errors import PushRejectedError
 from chalicelib.services.platform_types import (
     Address,
     CanonicalAfterSale,
     CanonicalOrder,
     CanonicalProduct,
     Carrier,
+    PushEvent,
+    PushReply,
+    PushRequest,
     RejectReason,
     ResendRequest,
     ShipRequest,
@@ -90,6 +95,19 @@ class PlatformAuth(Protocol):
 
 class PlatformClient(PlatformOrders, PlatformAfterSales, PlatformShipping, PlatformCatalog, PlatformAuth, Protocol):
     """What every platform package's create_client returns: all the roles."""
+
+
+# ---------------------------------------------------------------- pushes
+class PushGate(Protocol):
+    """A platform's push endpoint (platforms/<p>/push.py GATE): how its pushes authenticate, what it answers."""
+
+    keyed_by_app: bool          # the URL names the app (its shops share the secret), else our shop id
+
+    def receive(self, request: PushRequest, shop: Shop, secrets: ShopSecrets, now: datetime
+                ) -> tuple[list[PushEvent], PushReply]:
+        """Verifies before it parses; PushRejectedError for anything it refuses. The events are trusted for
+        ids and times only; a URL check (WeChat's GET) has none."""
+    def refusal(self, exc: PushRejectedError) -> PushReply: ...
 
 
 # ---------------------------------------------------------------- WeChat's shared token slot
@@ -169,3 +187,5 @@ class PlatformDirectory(Protocol):
         """None for a channel with no platform package (offline shops) or a name we do not know."""
     def carrier_tables(self, platform: Platform | str) -> list[Mapping[str, str]]:
         """The platform's carrier tables (our code -> theirs) named by its spec, the shipping one first."""
+    def push_gate(self, platform: Platform | str) -> PushGate | None:
+        """None for a platform that does not push to us (or a name we do not know)."""

@@ -263,6 +263,26 @@ class RejectReason:
 
 # ---------------------------------------------------------------- pushes (webhooks, TMC)
 @dataclass(frozen=True)
+class PushRequest:
+    """A platform push as our HTTP endpoint received it, before anything is trusted."""
+    platform: str
+    key: str                    # what the URL names: the app key (Douyin, Kuaishou) or our shop id (WeChat, XHS)
+    method: str
+    headers: Mapping[str, str]
+    query: Mapping[str, str]
+    body: bytes
+    url_secret: str = ""        # Xiaohongshu signs nothing: the secret in the URL we gave it
+
+
+@dataclass(frozen=True)
+class PushReply:
+    """What the platform wants back, in its own shape (a refusal too, with our 4xx status)."""
+    status: int
+    content_type: str
+    body: str
+
+
+@dataclass(frozen=True)
 class PushEvent:
     """One verified platform push, reduced to what we trust: ids and times. The pipeline fetches
     the record through the signed API whenever the pushed content is partial."""

@@ -1,15 +1,18 @@
-"""The ports the use cases need. storage/, messaging/ and platforms/ implement them; tests use the
-hand-written fakes in tests/fakes.py, and one contract suite runs against both."""
+"""The ports the use cases need: repositories, queries, clock, queue. storage/, messaging/ and platforms/
+implement them; tests use the hand-written fakes in tests/fakes.py, and one contract suite runs against
+both. Every Protocol of the service layer lives in this module or a sibling *_ports.py: platform_ports
+(the platform client by role, the platform specs), stock_ports (catalog, links, stock), erp_ports (the
+ERP integration), waybill_ports (e-waybills)."""
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
 from chalicelib.domain.after_sales import AfterSale
 from chalicelib.domain.audit import AuditEntry, AuditQuery
-from chalicelib.domain.orders import Order
+from chalicelib.domain.orders import Order, SkuLink
 from chalicelib.domain.shipping import Shipment
 from chalicelib.domain.shops import Shop, ShopSecrets
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, HoldReason, OrderStatus
@@ -201,3 +204,10 @@ class ShopDirectory(Protocol):
 
 class SecretsSource(Protocol):
     def get_secrets(self, shop_id: str) -> ShopSecrets | None: ...
+
+
+class BatchReads(Protocol):
+    """What a consumer batch read at once (workers/batch_reads.py): its orders, its SKUs' links."""
+    def first_read(self, order_id: str) -> Callable[[], Order | None] | None:
+        """The order as the batch read it, once per order; None: read it afresh."""
+    def links(self, shop_id: str, sku_ids: set[str]) -> dict[str, tuple[SkuLink, ...]]: ...
