@@ -611,13 +611,24 @@ class InMemoryRateLimiter:
 
 
 class InMemoryCaseQueue:
-    def __init__(self, cases: InMemoryAfterSaleRepository) -> None:
-        self.cases = cases
+    """The ERP hand-off queue (HandoffQueue) over the in-memory orders and cases; `shop_ids` filters a page
+    after it is read, as the DynamoDB filter does."""
 
-    def erp_ready_cases(self, limit: int, cursor: str | None = None) -> Page[Any]:
+    def __init__(self, cases: InMemoryAfterSaleRepository, orders: InMemoryOrderRepository | None = None) -> None:
+        self.cases = cases
+        self.orders = orders or InMemoryOrderRepository()
+
+    def erp_ready_orders(self, limit: int, cursor: str | None = None,
+                         shop_ids: frozenset[str] = frozenset()) -> Page[Order]:
+        page = self.orders.erp_ready(limit, cursor)
+        return Page([o for o in page.items if not shop_ids or o.shop_id in shop_ids], page.cursor)
+
+    def erp_ready_cases(self, limit: int, cursor: str | None = None,
+                        shop_ids: frozenset[str] = frozenset()) -> Page[AfterSale]:
         rows = sorted((c for c in self.cases.rows.values() if c.erp_handoff is ErpHandoff.READY),
                       key=lambda c: c.modified_at)
-        return _page(rows, limit, cursor)
+        page = _page(rows, limit, cursor)
+        return Page([c for c in page.items if not shop_ids or c.shop_id in shop_ids], page.cursor)
 
 
 class InMemoryShipmentRepository(_Store):

@@ -46,6 +46,13 @@ class PlatformOrders(Protocol):
 
     def list_orders(self, start: datetime, end: datetime) -> Iterator[CanonicalOrder]: ...
     def get_order(self, order_no: str) -> CanonicalOrder: ...
+
+
+class PlatformOrderWrites(Protocol):
+    """Order write-backs other than shipping."""
+
+    platform: Platform
+
     def set_seller_memo(self, order_no: str, memo: str, flag: int = 0) -> None: ...
 
 
@@ -56,6 +63,13 @@ class PlatformAfterSales(Protocol):
 
     def list_after_sales(self, start: datetime, end: datetime) -> Iterator[CanonicalAfterSale]: ...
     def get_after_sale(self, case_id: str) -> CanonicalAfterSale: ...
+
+
+class PlatformAfterSaleActions(Protocol):
+    """The seller's answers to a case, and the parcel of a reissue or exchange."""
+
+    platform: Platform
+
     def approve_refund(self, case_id: str) -> None: ...
     def reject_refund(self, case_id: str, reason: RejectReason) -> None: ...
     def approve_return(self, case_id: str, address: Address, contact: str, phone: str) -> None: ...
@@ -93,7 +107,8 @@ class PlatformAuth(Protocol):
     def refresh(self, refresh_token: str) -> TokenSet: ...
 
 
-class PlatformClient(PlatformOrders, PlatformAfterSales, PlatformShipping, PlatformCatalog, PlatformAuth, Protocol):
+class PlatformClient(PlatformOrders, PlatformOrderWrites, PlatformAfterSales, PlatformAfterSaleActions,
+                     PlatformShipping, PlatformCatalog, PlatformAuth, Protocol):
     """What every platform package's create_client returns: all the roles."""
 
 

@@ -211,3 +211,28 @@ class BatchReads(Protocol):
     def first_read(self, order_id: str) -> Callable[[], Order | None] | None:
         """The order as the batch read it, once per order; None: read it afresh."""
     def links(self, shop_id: str, sku_ids: set[str]) -> dict[str, tuple[SkuLink, ...]]: ...
+
+
+class DeadLetters(Protocol):
+    """The dead-letter queues, by our queue key (messaging/dlq.py)."""
+    def counts(self) -> dict[str, int]: ...
+    def peek(self, key: str, limit: int = 10) -> list[dict[str, Any]]: ...
+    def redrive(self, key: str, limit: int = 500) -> int: ...
+
+
+class QueueAdmin(Protocol):
+    def delay(self, source_arn: str, receipt_handle: str, seconds: int) -> None:
+        """Makes a received message visible again only after `seconds` (a retry later, not now)."""
+
+
+class SyncStore(SyncRepository, PendingMarks, Protocol):
+    """The sync records as storage keeps them: cursors and leases, pending pulls, counters, logs."""
+    def add_counts(self, shop_id: str, stream: Stream, day: str, counts: dict[str, int]) -> None: ...
+    def counts(self, shop_id: str, stream: Stream, now: datetime) -> dict[str, int]: ...
+    def logs(self, shop_id: str, stream: Stream, limit: int = 20) -> list[PullLog]: ...
+
+
+class RawArchive(RawStore, Protocol):
+    def get(self, raw_ref: str) -> dict[str, Any]:
+        """One stored payload, by the reference put_batch gave (key#index)."""
+

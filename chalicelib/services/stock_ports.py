@@ -12,6 +12,7 @@ from typing import Protocol
 from chalicelib.domain.catalog import ErpSku, ShopSku
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.inventory import Discrepancy, Movement, Stock
+from chalicelib.domain.orders import SkuLink
 from chalicelib.services.ports import Page
 
 
@@ -142,3 +143,17 @@ class DueLedger(Protocol):
 class LinkedSkus(Protocol):
     def linked_to(self, sku_code: str) -> list[tuple[str, str]]: ...
     def get(self, shop_id: str, platform_sku_id: str) -> ShopSku | None: ...
+
+
+class ShopSkuCatalog(ShopSkuStore, LinkedSkus, Protocol):
+    """The shop SKUs as storage keeps them: what linking, stock sync and the consumers' reads each use."""
+    def links_for(self, shop_id: str, platform_sku_ids: set[str]) -> dict[str, tuple[SkuLink, ...]]: ...
+
+
+class StockStore(StockLedger, DueLedger, Protocol):
+    """The ledger with its debounced push marks (storage/stock.py)."""
+
+
+class StockSyncStore(SyncSettingsRepository, Protocol):
+    def pushes(self, shop_id: str, limit: int = 50, cursor: str | None = None) -> Page[PushRecord]: ...
+

@@ -34,7 +34,7 @@ from chalicelib.services.after_sales import (
 )
 from chalicelib.services.carriers import platform_carrier
 from chalicelib.services.platform_errors import AuthExpiredError, BadRequestError, PlatformError, RateLimitedError
-from chalicelib.services.platform_ports import PlatformAfterSales, PlatformDirectory
+from chalicelib.services.platform_ports import PlatformClient, PlatformDirectory
 from chalicelib.services.platform_types import Address, CanonicalAfterSale, RejectReason, ResendRequest
 from chalicelib.services.ports import ShopRepository
 from chalicelib.services.shipments import ShipmentDeps, confirm, record_failure
@@ -42,7 +42,7 @@ from chalicelib.services.shipments import ShipmentDeps, confirm, record_failure
 log = logging.getLogger("oms.actions.after_sales")
 
 
-def _call(name: str, client: PlatformAfterSales, case: AfterSale, payload: dict[str, Any]) -> None:
+def _call(name: str, client: PlatformClient, case: AfterSale, payload: dict[str, Any]) -> None:
     if name == APPROVE_REFUND:
         client.approve_refund(case.platform_case_id)
     elif name == REJECT_REFUND:
@@ -61,11 +61,11 @@ def _call(name: str, client: PlatformAfterSales, case: AfterSale, payload: dict[
 @handles(REJECT_REFUND)
 @handles(APPROVE_RETURN)
 @handles(CONFIRM_RECEIVED)
-def after_sale_action(deps: ActionDeps, action: Action, shop: Shop, client: PlatformAfterSales) -> None:
+def after_sale_action(deps: ActionDeps, action: Action, shop: Shop, client: PlatformClient) -> None:
     run(deps.cases, deps.shops, action, shop, client)
 
 
-def run(deps: CaseDeps, shops: ShopRepository, action: Action, shop: Shop, client: PlatformAfterSales) -> None:
+def run(deps: CaseDeps, shops: ShopRepository, action: Action, shop: Shop, client: PlatformClient) -> None:
     case = deps.cases.get(str(action.payload["case_id"]))
     if case is None or case.pending_action != action.name:
         log.info("after-sale action already answered", extra={"action_id": action.action_id})
@@ -95,7 +95,7 @@ def run(deps: CaseDeps, shops: ShopRepository, action: Action, shop: Shop, clien
     settle(deps, applied, action.name)
 
 
-def _release_refund(name: str, client: PlatformAfterSales, case: AfterSale, after: CanonicalAfterSale
+def _release_refund(name: str, client: PlatformClient, case: AfterSale, after: CanonicalAfterSale
                     ) -> CanonicalAfterSale:
     """Where receipt and refund are two platform steps (JD's service orders), receipt releases the refund."""
     if name != CONFIRM_RECEIVED or case.type is not AfterSaleType.RETURN_AND_REFUND or \
@@ -133,7 +133,7 @@ def _with_platform(case: AfterSale, shop_id: str, fresh: CanonicalAfterSale) -> 
                    pending_action_id=case.pending_action_id, pending_payload=case.pending_payload)
 
 
-def _refresh(deps: CaseDeps, shop: Shop, client: PlatformAfterSales, case: AfterSale) -> None:
+def _refresh(deps: CaseDeps, shop: Shop, client: PlatformClient, case: AfterSale) -> None:
     """After a refusal the platform's state is shown as it is now (best effort)."""
     try:
         fresh = client.get_after_sale(case.platform_case_id)
@@ -145,13 +145,13 @@ def _refresh(deps: CaseDeps, shop: Shop, client: PlatformAfterSales, case: After
 
 
 @handles(RESEND)
-def resend_action(deps: ActionDeps, action: Action, shop: Shop, client: PlatformAfterSales) -> None:
+def resend_action(deps: ActionDeps, action: Action, shop: Shop, client: PlatformClient) -> None:
     shipping = replace(deps.shipments, stock=None)     # a reissue / exchange parcel moves no order stock
     resend_parcel(deps.cases, shipping, deps.shops, deps.platforms, str(action.payload["shipment_id"]), shop, client)
 
 
 def resend_parcel(deps: CaseDeps, shipping: ShipmentDeps, shops: ShopRepository, platforms: PlatformDirectory,
-                  shipment_id: str, shop: Shop, client: PlatformAfterSales) -> None:
+                  shipment_id: str, shop: Shop, client: PlatformClient) -> None:
     shipment = shipping.shipments.get(shipment_id)
     if shipment is None or shipment.status is ShipmentStatus.CANCELLED:
         log.warning("resend for an unknown or cancelled shipment", extra={"shipment_id": shipment_id})
@@ -189,7 +189,7 @@ def resend_parcel(deps: CaseDeps, shipping: ShipmentDeps, shops: ShopRepository,
     settle(deps, applied, RESEND)
 
 
-def _send_once(client: PlatformAfterSales, case: AfterSale, shipment: Shipment, platforms: PlatformDirectory,
+def _send_once(client: PlatformClient, case: AfterSale, shipment: Shipment, platforms: PlatformDirectory,
                platform: str) -> CanonicalAfterSale:
     before = client.get_after_sale(case.platform_case_id)
     if not _already_sent(before, shipment.tracking_no):
