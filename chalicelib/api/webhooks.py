@@ -4,11 +4,15 @@ fails is refused with a 4xx in the platform's own reply shape and nothing is enq
 request and hands it to the one use case, services/push_intake.take_push, which answers for the platform."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
 from chalicelib import bootstrap
 from chalicelib.api.http import Ctx, platform_route
-from chalicelib.services.platform_types import PushReply, PushRequest
+
+if TYPE_CHECKING:
+    from chalicelib.services.platform_types import PushReply
 
 bp = Blueprint(__name__)
 
@@ -34,7 +38,8 @@ def xhs_push(ctx: Ctx, shop_id: str, push_secret: str) -> Response:
 
 
 def _take(ctx: Ctx, platform: str, key: str, url_secret: str = "") -> Response:
-    # imported on the first push: the other routes of this Lambda never load the intake
+    # imported on the first push: the API Lambda's other routes never load the intake or the platform shapes
+    from chalicelib.services.platform_types import PushRequest
     from chalicelib.services.push_intake import take_push
     raw = ctx.request.raw_body or b""
     request = PushRequest(platform=platform, key=key, method=ctx.request.method,

@@ -11,11 +11,11 @@ from chalicelib.services.erp_ports import SendResult
 
 class HttpxWebhookSender:
     def __init__(self, timeout: float = 5.0) -> None:
-        import httpx
+        import httpx  # cold start: httpx costs ~1.0 s (importtime, dev box); only webhook senders pay
         self._client = httpx.Client(timeout=timeout, trust_env=False, follow_redirects=False)
 
     def send(self, url: str, headers: Mapping[str, str], body: bytes) -> SendResult:
-        import httpx
+        import httpx  # cold start: httpx costs ~1.0 s (importtime, dev box); only webhook senders pay
         try:
             response = self._client.post(url, headers=dict(headers), content=body)
         except httpx.HTTPError as exc:
@@ -36,7 +36,7 @@ class SqsQueueAdmin:
     @property
     def client(self) -> Any:
         if self._client is None:
-            import boto3
+            import boto3  # cold start: boto3 costs ~1.0 s (importtime, dev box); only callers of this pay
             self._client = boto3.client("sqs")
         return self._client
 

@@ -85,7 +85,7 @@ def client_for(credentials: ShopCredentials, transport: Transport | None = None,
     spec = spec_of(credentials.platform)
     if spec is None:
         raise ValueError(f"no client for platform {credentials.platform}")
-    from chalicelib.platforms.http import Transport
+    from chalicelib.platforms.http import Transport  # cold start: httpx ~1.0 s, on the first client
     module = importlib.import_module(f"chalicelib.platforms.{spec.package}.client")
     client: PlatformClient = module.create_client(credentials, transport or Transport(), **options)
     return client

@@ -76,7 +76,7 @@ def _name_zh(deps: WaybillDeps, platform: str) -> str:
 
 # ---------------------------------------------------------------- PDF fallbacks
 def labels_pdf(deps: WaybillDeps, waybill_ids: Sequence[str], size: str, *, at: datetime | None = None) -> bytes:
-    from chalicelib.printing.labels import LabelSize, render_labels
+    from chalicelib.printing.labels import LabelSize, render_labels  # cold start: reportlab (docstring)
     if size not in LABEL_SIZES:
         raise ValidationError(f"size must be one of {', '.join(LABEL_SIZES)}", field="size")
     label_size = LabelSize.MM100X150 if size == "100x150" else LabelSize.MM76X130
@@ -95,7 +95,7 @@ def _orders(deps: WaybillDeps, order_ids: Sequence[str]) -> list[Order]:
 
 
 def _label(deps: WaybillDeps, waybill: Waybill, size: Any) -> Any:
-    from chalicelib.printing.labels import LabelData, LabelItem, Party, mask_name, mask_phone
+    from chalicelib.printing.labels import LabelData, LabelItem, Party, mask_name, mask_phone  # cold start
     orders = _orders(deps, waybill.order_ids)
     r = orders[0].receiver
     receiver = Party("", "", "") if r is None else Party(
@@ -113,7 +113,7 @@ def _label(deps: WaybillDeps, waybill: Waybill, size: Any) -> Any:
 
 def picklist_pdf(deps: WaybillDeps, order_ids: Sequence[str], *, at: datetime | None = None) -> bytes:
     """SKUs summed across the orders; a linked line is picked as its ERP SKUs (a bundle as its parts)."""
-    from chalicelib.printing.picklist import PickItem, render_picklist
+    from chalicelib.printing.picklist import PickItem, render_picklist  # cold start: reportlab (docstring)
     if not order_ids:
         raise ValidationError("order_ids must name at least one order", field="order_ids")
     items = []

@@ -20,8 +20,10 @@ from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import AfterSaleType as T
 from chalicelib.domain.status import ShipmentStatus
 from chalicelib.services.actions import Action, enqueue
+from chalicelib.services.after_sales_ingest import _mark_order
 from chalicelib.services.erp_ports import CARRIER_CODES
 from chalicelib.services.ports import AfterSaleRepository, CaseQueries, CaseQuery, Clock, Page, Publisher
+from chalicelib.services.queue_messages import order_group
 
 APPROVE_REFUND, REJECT_REFUND, APPROVE_RETURN = "approve_refund", "reject_refund", "approve_return"
 CONFIRM_RECEIVED, REISSUE, NOTE = "confirm_received", "reissue", "note"
@@ -258,10 +260,7 @@ def logged(case: AfterSale, clock: Clock, actor: str, kind: str, action: str, te
 def settle(deps: CaseDeps, case: AfterSale | None, action: str) -> None:
     """After the platform answered: the order's hold and refund state follow the case, returned goods go
     back on hand once confirmed, and the ERP hears of the change."""
-    import json
 
-    from chalicelib.services.after_sales_ingest import _mark_order
-    from chalicelib.services.queue_messages import order_group
     if case is None:
         return
     if deps.orders is not None:

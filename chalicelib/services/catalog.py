@@ -3,6 +3,8 @@ duplicated, auto-linked by merchant code), and the seller's ERP SKUs (created, e
 with a row-by-row report, or upserted by the ERP API)."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
@@ -13,6 +15,7 @@ from chalicelib.domain.catalog import ErpSku, ShopSku
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.shops import Shop
+from chalicelib.services import csv_input
 from chalicelib.services.links import LinkDeps, auto_link_codes, auto_link_skus, reresolve_shops
 from chalicelib.services.platform_ports import PlatformClient
 from chalicelib.services.platform_types import CanonicalProduct, CanonicalSku
@@ -261,10 +264,7 @@ HEADERS = {"sku_code": ("sku_code", "code", "编码", "商品编码", "sku编码
 def parse_csv(raw: bytes) -> list[tuple[int, dict[str, str] | str]]:
     """(line number, fields or the reason the row is unusable). UTF-8 (with or without Excel's BOM) or
     GB18030, which is what Excel writes on a Chinese Windows."""
-    import csv
-    import io
 
-    from chalicelib.services import csv_input
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

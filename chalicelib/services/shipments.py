@@ -17,6 +17,7 @@ from chalicelib.domain.status import OrderStatus, RefundState, ShipmentStatus
 from chalicelib.services.actions import Action, enqueue
 from chalicelib.services.erp_ports import CARRIER_CODES, ShipmentRepository
 from chalicelib.services.ports import Clock, OrderRepository, Publisher
+from chalicelib.services.queue_messages import order_group
 from chalicelib.services.stock import settle_order
 from chalicelib.services.stock_ports import StockLedger
 
@@ -237,7 +238,6 @@ def _done(line: LineItem) -> bool:
 
 
 def _tell_erp(deps: ShipmentDeps, order: Order, shipment: Shipment) -> None:
-    from chalicelib.services.queue_messages import order_group
     group = order_group(order.shop_id, order.order_no)
     notes = [(json.dumps({"kind": "order", "id": order.order_id, "shop_id": order.shop_id, "version": order.version}),
               group, f"order:{order.order_id}:r{order.revision}"),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from chalicelib.domain.errors import ConflictError, ValidationError
+from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.inventory import Discrepancy, Movement, MovementKind, Stock
 from chalicelib.domain.orders import LineItem, Order, OrderChange, handoff_for
 from chalicelib.domain.shipping import Shipment
@@ -208,7 +208,6 @@ def set_absolute_stock(ledger: StockLedger, sku_code: str, quantity: int, source
 def resolve_discrepancy(ledger: StockLedger, discrepancy_id: str, actor: str, note: str, now: datetime) -> Discrepancy:
     """Someone counted and settled it (with an adjustment or an ERP count, as the case needs): marked
     resolved once; resolving it again changes nothing."""
-    from chalicelib.domain.errors import NotFoundError
     for _ in range(MAX_ATTEMPTS):
         current = ledger.get_discrepancy(discrepancy_id)
         if current is None:

@@ -15,6 +15,7 @@ from chalicelib.domain.orders import Order
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.waybills import ShopWaybillAccount, Waybill, WaybillStatus
 from chalicelib.services.carriers import our_carrier
+from chalicelib.services.platform_errors import NotFoundError as PlatformNotFound
 from chalicelib.services.platform_errors import PlatformError
 from chalicelib.services.platform_ports import PlatformClient
 from chalicelib.services.platform_types import Address, CanonicalReceiver, WaybillAccount, WaybillRequest, WaybillResult
@@ -158,7 +159,6 @@ def cancel(deps: WaybillDeps, waybill_id: str) -> Waybill:
     if waybill.status is WaybillStatus.CANCELLED:
         return waybill
     cancelled = wb.cancelled(waybill, deps.clock.now())     # refuses a shipped one before the platform call
-    from chalicelib.services.platform_errors import NotFoundError as PlatformNotFound
     try:
         deps.clients(get_shop(deps, waybill.shop_id)).cancel_waybill(waybill.carrier_code, waybill.waybill_no)
     except PlatformNotFound:

@@ -32,6 +32,7 @@ from chalicelib.services.after_sales import (
     settle,
     update,
 )
+from chalicelib.services.after_sales_ingest import _case
 from chalicelib.services.carriers import platform_carrier
 from chalicelib.services.platform_errors import AuthExpiredError, BadRequestError, PlatformError, RateLimitedError
 from chalicelib.services.platform_ports import PlatformClient, PlatformDirectory
@@ -123,7 +124,6 @@ def _with_platform(case: AfterSale, shop_id: str, fresh: CanonicalAfterSale) -> 
     """The platform's snapshot just read, keeping what the OMS owns (history, pending action, hand-off).
     Platform times have second resolution: a change within the second keeps the version, so an equal
     version with another platform status is taken too (this read is fresher than anything stored)."""
-    from chalicelib.services.after_sales_ingest import _case
     if fresh.version < case.version or (fresh.version == case.version and
                                         fresh.platform_status == case.platform_status):
         return case

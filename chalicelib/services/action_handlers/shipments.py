@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.partial_shipping import ShipBackPlan, plan_ship_back
 from chalicelib.domain.shipping import ShipBack, Shipment
 from chalicelib.domain.shops import Shop
@@ -105,7 +106,6 @@ def _cover_named(deps: ShipmentDeps, last: Shipment) -> None:
 def _cover(deps: ShipmentDeps, covers: tuple[str, ...], last: Shipment, sent: tuple[str, ...]) -> None:
     """Earlier deferred parcels this call told the platform of: said so on each (a conditional write;
     one that changed meanwhile is left as it is, the last parcel's answer names every number anyway)."""
-    from chalicelib.domain.errors import ConflictError
     for shipment_id in covers:
         deferred = deps.shipments.get(shipment_id)
         if deferred is None or deferred.ship_back is not ShipBack.DEFERRED:
@@ -137,7 +137,6 @@ def _parked(shop: Shop, now: datetime) -> bool:
 
 
 def _park(shops: ShopRepository, shop: Shop, exc: PlatformError, now: datetime) -> None:
-    from chalicelib.domain.errors import ConflictError
     change: dict[str, Any]
     if isinstance(exc, RateLimitedError):
         change = {"status": ShopStatus.RATE_LIMITED, "status_reason": f"throttled on ship-back: {exc}",
