@@ -1,4 +1,4 @@
-"""JD payloads -> the canonical shapes of base.py (the raw payload travels along on every record)."""
+"""JD payloads -> the canonical shapes of services/platform_types.py (the raw payload travels along on every record)."""
 from __future__ import annotations
 
 from collections import defaultdict
