@@ -30,7 +30,7 @@ from chalicelib.services.stock_shipped import ShipmentsOf
 
 @dataclass(frozen=True)
 class IngestDeps:
-    orders: OrderRepository              # the orders consumer's sends no note per write: it returns its notes
+    orders: OrderRepository              # the orders consumer's sends no note per write (notes go batched)
     cases: AfterSaleRepository
     shops: ShopStatusStore
     clients: Callable[[Shop], PlatformClient]
