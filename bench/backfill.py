@@ -60,11 +60,11 @@ class _Counting:
 def _pull(url: str, creds: tuple[str, ...], start: datetime, end: datetime, orders: int) -> dict[str, Any]:
     from chalicelib.domain.platform import Platform
     from chalicelib.domain.shops import Shop, ShopSecrets
-    from chalicelib.messaging.messages import PullJobMessage
     from chalicelib.platforms.http import Transport
+    from chalicelib.platforms.shop_clients import credentials_for
     from chalicelib.platforms.taobao.client import create_client
-    from chalicelib.services.platform_access import credentials_for
     from chalicelib.services.pull import PullDeps, run_pull
+    from chalicelib.services.queue_messages import PullJobMessage
     from tests import fakes
 
     app_key, app_secret, access_token, refresh_token, seller_id = creds

@@ -77,7 +77,7 @@ def _event(start: int) -> dict[str, Any]:
 
 def _record(n: int) -> dict[str, Any]:
     from chalicelib.codec import to_doc
-    from chalicelib.messaging.messages import OrderMessage
+    from chalicelib.services.queue_messages import OrderMessage
     from tests.factories import canonical_order
     order = canonical_order(f"{7_000_000 + n}", minutes=n % 10_000)
     shop_id = f"S{n % SHOPS:03d}"

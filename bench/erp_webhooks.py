@@ -113,8 +113,8 @@ def _seed() -> str:
     from chalicelib.domain.orders import SkuLink
     from chalicelib.domain.platform import Platform
     from chalicelib.domain.status import OrderStatus, RefundState
-    from chalicelib.platforms.base import SHANGHAI, CanonicalLine, CanonicalOrder
     from chalicelib.services.ingest import apply_snapshot
+    from chalicelib.services.platform_types import SHANGHAI, CanonicalLine, CanonicalOrder
     at = datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
     order = CanonicalOrder(platform=Platform.TAOBAO, order_no="900000001", platform_status="WAIT_SELLER_SEND_GOODS",
                            status=OrderStatus.AWAITING_SHIPMENT, refund_state=RefundState.NONE, created_at=at,

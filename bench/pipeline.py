@@ -234,7 +234,7 @@ def _pipeline(n: int, cpu: Callable[[], dict[str, float]]) -> dict[str, Any]:
     from chalicelib import bootstrap
     from chalicelib.domain.platform import Platform
     from chalicelib.domain.shops import ShopSecrets
-    from chalicelib.messaging.messages import PullJobMessage
+    from chalicelib.services.queue_messages import PullJobMessage
     from chalicelib.services.shops import register_shop
     from local.sandbox.core import SHANGHAI, SandboxServer
     from local.sandbox.taobao import create_sandbox
@@ -287,8 +287,8 @@ def _status_changes(sandbox: Any, seller_id: str, shop: Any, n: int, since: date
     """The seller ships every unshipped order through the platform, then a re-sync sends all n orders
     again: a shipped one should cost one conditional write, an unchanged one none."""
     from chalicelib import bootstrap
-    from chalicelib.messaging.messages import PullJobMessage
-    from chalicelib.platforms.base import ShipRequest
+    from chalicelib.services.platform_types import ShipRequest
+    from chalicelib.services.queue_messages import PullJobMessage
     from local.sandbox.core import SHANGHAI
     client = bootstrap.clients()(shop)
     unshipped = [no for no, truth in sandbox.truth_orders(seller_id).items()

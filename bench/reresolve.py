@@ -62,7 +62,7 @@ def _seed(skus: int, per_sku: int) -> int:
 def _canonical(n: int, sku: int) -> Any:
     from chalicelib.domain.platform import Platform
     from chalicelib.domain.status import OrderStatus, RefundState
-    from chalicelib.platforms.base import SHANGHAI, CanonicalLine, CanonicalOrder
+    from chalicelib.services.platform_types import SHANGHAI, CanonicalLine, CanonicalOrder
     at = datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI) + timedelta(seconds=n)
     return CanonicalOrder(platform=Platform.TAOBAO, order_no=f"9{n:08d}", platform_status="WAIT_SELLER_SEND_GOODS",
                           status=OrderStatus.AWAITING_SHIPMENT, refund_state=RefundState.NONE, created_at=at,

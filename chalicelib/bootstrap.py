@@ -1,11 +1,55 @@
-"""Composition root: builds the adapters on first use (cold start: a route that never touches
-DynamoDB never imports pynamodb). Tests replace any of them with fakes through `override`."""
+"""Composition root: builds the adapters on first use, each typed with the port it stands for. The adapter
+imports sit inside the builders for cold start (a route that never touches DynamoDB never imports pynamodb,
+boto3 alone is ~1.0 s here; measured figures in api/__init__.py). Tests replace any of them with fakes
+through `override`."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    # the ports each builder returns: for the type checker only (a Lambda imports the adapters it uses)
+    from chalicelib.domain.shops import Shop
+    from chalicelib.services.action_handlers.deps import ActionDeps
+    from chalicelib.services.after_sales import CaseDeps
+    from chalicelib.services.erp_events import EventDeps
+    from chalicelib.services.erp_ports import (
+        DeliveryRepository,
+        ErpClientRepository,
+        HandoffQueue,
+        RateLimiter,
+        ShipmentStore,
+        StreamRepository,
+        WebhookSender,
+    )
+    from chalicelib.services.erp_webhooks import WebhookDeps
+    from chalicelib.services.link_jobs import JobDeps
+    from chalicelib.services.links import LinkDeps
+    from chalicelib.services.order_ingest import IngestDeps
+    from chalicelib.services.platform_ports import PlatformClient, PlatformDirectory, TokenCache
+    from chalicelib.services.ports import (
+        AfterSaleRepository,
+        AuditLog,
+        BatchReads,
+        CaseQueries,
+        Clock,
+        DeadLetters,
+        IdempotencyStore,
+        Leases,
+        OrderRepository,
+        Publisher,
+        QueueAdmin,
+        RawArchive,
+        ShopRepository,
+        SyncStore,
+        UserRepository,
+    )
+    from chalicelib.services.push_intake import PushDeps
+    from chalicelib.services.shipments import ShipmentDeps
+    from chalicelib.services.stock_ports import ErpSkuStore, JobStore, ShopSkuCatalog, StockStore, StockSyncStore
+    from chalicelib.services.waybill_ports import WaybillAccountRepository, WaybillDeps, WaybillRepository
 
 T = TypeVar("T")
 
@@ -39,118 +83,128 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-def clock() -> Any:
+def clock() -> Clock:
     return _get("clock", SystemClock)
 
 
-def users() -> Any:
-    def build() -> Any:
+def users() -> UserRepository:
+    def build() -> UserRepository:
         from chalicelib.storage.users import DynamoUserRepository
         return DynamoUserRepository()
     return _get("users", build)
 
 
-def orders() -> Any:
+def orders() -> OrderRepository:
     """Every write also tells the ERP at once (services/order_notes.py)."""
-    def build() -> Any:
+    def build() -> OrderRepository:
         from chalicelib.services.order_notes import NotingOrderRepository
         from chalicelib.storage.orders import DynamoOrderRepository
         return NotingOrderRepository(DynamoOrderRepository(), publisher)   # resolved per note: tests override it
     return _get("orders", build)
 
 
-def plain_orders() -> Any:
+def plain_orders() -> OrderRepository:
     """The same orders without a note per write: for the orders consumer, which sends its notes batched."""
     repository = orders()
     return getattr(repository, "inner", repository)
 
 
-def after_sales() -> Any:
-    def build() -> Any:
+def after_sales() -> AfterSaleRepository:
+    def build() -> AfterSaleRepository:
         from chalicelib.storage.after_sales import DynamoAfterSaleRepository
         return DynamoAfterSaleRepository()
     return _get("after_sales", build)
 
 
-def shops() -> Any:
-    def build() -> Any:
+def shops() -> ShopRepository:
+    def build() -> ShopRepository:
         from chalicelib.storage.shops import DynamoShopRepository
         return DynamoShopRepository()
     return _get("shops", build)
 
 
-def idempotency() -> Any:
-    def build() -> Any:
+def idempotency() -> IdempotencyStore:
+    def build() -> IdempotencyStore:
         from chalicelib.storage.idempotency import DynamoIdempotencyStore
         return DynamoIdempotencyStore()
     return _get("idempotency", build)
 
 
-def publisher() -> Any:
-    def build() -> Any:
+def publisher() -> Publisher:
+    def build() -> Publisher:
         from chalicelib.messaging.publisher import SqsPublisher
         return SqsPublisher()
     return _get("publisher", build)
 
 
-def sync() -> Any:
-    def build() -> Any:
+def sync() -> SyncStore:
+    def build() -> SyncStore:
         from chalicelib.storage.sync import DynamoSyncRepository
         return DynamoSyncRepository()
     return _get("sync", build)
 
 
-def raw_store() -> Any:
-    def build() -> Any:
+def raw_store() -> RawArchive:
+    def build() -> RawArchive:
         from chalicelib.storage.raw import S3RawStore
         return S3RawStore()
     return _get("raw_store", build)
 
 
-def shop_skus() -> Any:
-    def build() -> Any:
+def shop_skus() -> ShopSkuCatalog:
+    def build() -> ShopSkuCatalog:
         from chalicelib.storage.catalog import DynamoShopSkuRepository
         return DynamoShopSkuRepository()
     return _get("shop_skus", build)
 
 
-def clients() -> Any:
+def platforms() -> PlatformDirectory:
+    """The platform packages' specs (names, capabilities, carriers...): the registry module implements the port."""
+    from chalicelib.platforms import registry
+    return registry
+
+
+def clients() -> Callable[[Shop], PlatformClient]:
     """shop -> its PlatformClient (tests replace it with one that returns a fake or a sandbox client)."""
-    def build() -> Any:
-        from chalicelib.services.platform_access import client_for_shop
-        return lambda shop: client_for_shop(shops(), shop)
+    def build() -> Callable[[Shop], PlatformClient]:
+        from chalicelib.platforms.shop_clients import client_for_shop
+        from chalicelib.storage.token_cache import DynamoTokenCache
+
+        def token_cache(shop: Shop) -> TokenCache:
+            return DynamoTokenCache(shop.shop_id, getattr(shops(), "envelope", None))
+        return lambda shop: client_for_shop(shops(), shop, token_cache)
     return _get("clients", build)
 
 
-def erp_skus() -> Any:
-    def build() -> Any:
+def erp_skus() -> ErpSkuStore:
+    def build() -> ErpSkuStore:
         from chalicelib.storage.erp_skus import DynamoErpSkuRepository
         return DynamoErpSkuRepository()
     return _get("erp_skus", build)
 
 
-def stock() -> Any:
-    def build() -> Any:
+def stock() -> StockStore:
+    def build() -> StockStore:
         from chalicelib.storage.stock import DynamoStockLedger
         return DynamoStockLedger()
     return _get("stock", build)
 
 
-def stock_sync() -> Any:
-    def build() -> Any:
+def stock_sync() -> StockSyncStore:
+    def build() -> StockSyncStore:
         from chalicelib.storage.stock import DynamoStockSyncRepository
         return DynamoStockSyncRepository()
     return _get("stock_sync", build)
 
 
-def shop_leases() -> Any:
-    def build() -> Any:
+def shop_leases() -> Leases:
+    def build() -> Leases:
         from chalicelib.storage.token_cache import DynamoShopLeases
         return DynamoShopLeases()
     return _get("shop_leases", build)
 
 
-def link_deps(background: bool = True) -> Any:
+def link_deps(background: bool = True) -> LinkDeps:
     """What linking needs: held orders released by a link go on to reserve their stock, and newly linked
     ERP SKUs are marked for a platform push. `background`: held orders re-resolve on the link-jobs queue
     (a fresh starter per call: it holds the job id the request answers with); the worker re-resolves."""
@@ -165,14 +219,14 @@ def link_deps(background: bool = True) -> Any:
                     later=JobStarter(link_jobs(), publisher(), clock()) if background else None)
 
 
-def link_jobs() -> Any:
-    def build() -> Any:
+def link_jobs() -> JobStore:
+    def build() -> JobStore:
         from chalicelib.storage.jobs import DynamoJobRepository
         return DynamoJobRepository()
     return _get("link_jobs", build)
 
 
-def link_job_deps() -> Any:
+def link_job_deps() -> JobDeps:
     """The link-jobs consumer: re-resolves here, and tells the ERP about every order it changed (batched)."""
     from dataclasses import replace
 
@@ -188,88 +242,111 @@ def link_job_deps() -> Any:
                    changed=lambda changed: publisher().publish("erp_events", [order_note(o) for o in changed]))
 
 
-def dead_letters() -> Any:
-    def build() -> Any:
+def dead_letters() -> DeadLetters:
+    def build() -> DeadLetters:
         from chalicelib.messaging.dlq import SqsDeadLetters
         return SqsDeadLetters()
     return _get("dead_letters", build)
 
 
 # ---------------------------------------------------------------- ERP integration and shipments
-def erp_clients() -> Any:
-    def build() -> Any:
+def erp_clients() -> ErpClientRepository:
+    def build() -> ErpClientRepository:
         from chalicelib.storage.erp import DynamoErpClientRepository
         return DynamoErpClientRepository()
     return _get("erp_clients", build)
 
 
-def erp_deliveries() -> Any:
-    def build() -> Any:
+def erp_deliveries() -> DeliveryRepository:
+    def build() -> DeliveryRepository:
         from chalicelib.storage.erp import DynamoDeliveryRepository
         return DynamoDeliveryRepository()
     return _get("erp_deliveries", build)
 
 
-def erp_streams() -> Any:
-    def build() -> Any:
+def erp_streams() -> StreamRepository:
+    def build() -> StreamRepository:
         from chalicelib.storage.erp import DynamoStreamRepository
         return DynamoStreamRepository()
     return _get("erp_streams", build)
 
 
-def erp_rate_limiter() -> Any:
-    def build() -> Any:
+def erp_rate_limiter() -> RateLimiter:
+    def build() -> RateLimiter:
         from chalicelib.storage.erp import DynamoRateLimiter
         return DynamoRateLimiter()
     return _get("erp_rate_limiter", build)
 
 
-def erp_case_queue() -> Any:
-    def build() -> Any:
+def erp_case_queue() -> HandoffQueue:
+    def build() -> HandoffQueue:
         from chalicelib.storage.erp import DynamoCaseQueue
         return DynamoCaseQueue()
     return _get("erp_case_queue", build)
 
 
-def shipments() -> Any:
-    def build() -> Any:
+def shipments() -> ShipmentStore:
+    def build() -> ShipmentStore:
         from chalicelib.storage.shipments import DynamoShipmentRepository
         return DynamoShipmentRepository()
     return _get("shipments", build)
 
 
-def webhook_sender() -> Any:
-    def build() -> Any:
-        from chalicelib.services.erp_adapters import HttpxWebhookSender
+def webhook_sender() -> WebhookSender:
+    def build() -> WebhookSender:
+        from chalicelib.messaging.erp_adapters import HttpxWebhookSender
         return HttpxWebhookSender()
     return _get("webhook_sender", build)
 
 
-def erp_queue_admin() -> Any:
-    def build() -> Any:
-        from chalicelib.services.erp_adapters import SqsQueueAdmin
+def erp_queue_admin() -> QueueAdmin:
+    def build() -> QueueAdmin:
+        from chalicelib.messaging.erp_adapters import SqsQueueAdmin
         return SqsQueueAdmin()
     return _get("erp_queue_admin", build)
 
 
-def shipment_deps() -> Any:
+def shipment_deps() -> ShipmentDeps:
     from chalicelib.services.shipments import ShipmentDeps
     return ShipmentDeps(orders=orders(), shipments=shipments(), publisher=publisher(), clock=clock(), stock=stock())
 
 
-def webhook_deps() -> Any:
+def webhook_deps() -> WebhookDeps:
     from chalicelib.services.erp_webhooks import WebhookDeps
     return WebhookDeps(clients=erp_clients(), deliveries=erp_deliveries(), streams=erp_streams(),
                        sender=webhook_sender(), clock=clock())
 
 
-def event_deps() -> Any:
+def event_deps() -> EventDeps:
     from chalicelib.services.erp_events import EventDeps
     return EventDeps(webhooks=webhook_deps(), orders=orders(), cases=after_sales(), shipments=shipments())
 
 
+def ingest_deps(reads: BatchReads, *, noting: bool) -> IngestDeps:
+    """The orders and after-sales consumers. `noting`: order writes tell the ERP each (the after-sales
+    consumer); the orders consumer sends its notes batched instead."""
+    from chalicelib.services.order_ingest import IngestDeps
+    return IngestDeps(orders=orders() if noting else plain_orders(), cases=after_sales(), shops=shops(),
+                      clients=clients(), clock=clock(), stock=stock(), shipments=shipments().for_order, reads=reads)
+
+
+def push_deps() -> PushDeps:
+    """Platform pushes: the shop's secrets, the platform's gate, the claims and the orders queue."""
+    from chalicelib.services.push_intake import PushDeps
+    return PushDeps(shops=shops(), claims=idempotency(), publisher=publisher(), platforms=platforms(),
+                    clock=clock())
+
+
+def action_deps() -> ActionDeps:
+    """What the platform-action handlers need (services/action_handlers)."""
+    from chalicelib.services.action_handlers.deps import ActionDeps
+    return ActionDeps(shops=shops(), clients=clients(), platforms=platforms(), clock=clock(),
+                      shipments=shipment_deps(), cases=after_sale_deps(), stock=stock(), shop_skus=shop_skus(),
+                      stock_sync=stock_sync())
+
+
 # ---------------------------------------------------------------- after-sales
-def after_sale_deps() -> Any:
+def after_sale_deps() -> CaseDeps:
     """What the after-sale use cases need: a confirmed return restocks through services/stock.py."""
     from chalicelib.services.after_sales import CaseDeps, restock_items
     from chalicelib.services.stock import restock_return
@@ -282,37 +359,37 @@ def after_sale_deps() -> Any:
                     orders=orders(), restock=restock)
 
 
-def after_sale_queries() -> Any:
-    def build() -> Any:
+def after_sale_queries() -> CaseQueries:
+    def build() -> CaseQueries:
         from chalicelib.storage.after_sales_queries import DynamoAfterSaleQueries
         return DynamoAfterSaleQueries()
     return _get("after_sale_queries", build)
 
 
 # ---------------------------------------------------------------- e-waybills (issue 9)
-def waybill_accounts() -> Any:
-    def build() -> Any:
+def waybill_accounts() -> WaybillAccountRepository:
+    def build() -> WaybillAccountRepository:
         from chalicelib.storage.waybills import DynamoWaybillAccountRepository
         return DynamoWaybillAccountRepository()
     return _get("waybill_accounts", build)
 
 
-def waybills() -> Any:
-    def build() -> Any:
+def waybills() -> WaybillRepository:
+    def build() -> WaybillRepository:
         from chalicelib.storage.waybills import DynamoWaybillRepository
         return DynamoWaybillRepository()
     return _get("waybills", build)
 
 
-def waybill_deps() -> Any:
+def waybill_deps() -> WaybillDeps:
     from chalicelib.services.waybills import WaybillDeps
     return WaybillDeps(orders=orders(), shops=shops(), accounts=waybill_accounts(), waybills=waybills(),
-                       clients=clients(), clock=clock(), shipments=shipment_deps())
+                       clients=clients(), clock=clock(), platforms=platforms(), shipments=shipment_deps())
 
 
 # ---------------------------------------------------------------- audit log (issue 11)
-def audit_log() -> Any:
-    def build() -> Any:
+def audit_log() -> AuditLog:
+    def build() -> AuditLog:
         from chalicelib.storage.audit import DynamoAuditLog
         return DynamoAuditLog()
     return _get("audit_log", build)

@@ -95,6 +95,7 @@ def _subscribe(platform: str, sandbox: Any, demo: SandboxShop, base_url: str, sh
         sandbox.subscribe(f"{base_url}/webhooks/kuaishou/{demo.app_key}")
     elif platform == "xhs":
         stored = bootstrap.shops().get_secrets(shop_id)
+        assert stored is not None, "the demo shop was just added with its secrets"
         sandbox.subscribe(f"{base_url}/webhooks/xhs/{shop_id}/{stored.extra_dict()['push_secret']}")
     elif platform == "taobao":
         _permit_tmc(shop_id)
@@ -103,10 +104,11 @@ def _subscribe(platform: str, sandbox: Any, demo: SandboxShop, base_url: str, sh
 def _permit_tmc(shop_id: str) -> None:
     from chalicelib import bootstrap
     from chalicelib.platforms.http import Transport
+    from chalicelib.platforms.shop_clients import credentials_for
     from chalicelib.platforms.taobao.tmc import TmcFeed
-    from chalicelib.services.platform_access import credentials_for
-    shop = bootstrap.shops().get(shop_id)
-    TmcFeed(credentials_for(shop, bootstrap.shops().get_secrets(shop_id)), Transport()).permit()
+    shop, secrets = bootstrap.shops().get(shop_id), bootstrap.shops().get_secrets(shop_id)
+    assert shop is not None and secrets is not None, "the demo shop was just added with its secrets"
+    TmcFeed(credentials_for(shop, secrets), Transport()).permit()
 
 
 def _buyers_ask_refunds(platform: str, sandbox: Any, demo: SandboxShop, order_nos: list[str], wanted: int = 2) -> None:

@@ -12,9 +12,9 @@ from chalicelib import bootstrap
 from chalicelib.domain.after_sales import case_id_for
 from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import OrderStatus
-from chalicelib.platforms.base import Address, RejectReason
-from chalicelib.platforms.errors import NotAllowedError
 from chalicelib.services.after_sales_ingest import apply_case
+from chalicelib.services.platform_errors import NotAllowedError
+from chalicelib.services.platform_types import Address, RejectReason
 from tests import fakes
 from tests.erp_kit import ready_order
 from tests.factories import canonical_case
@@ -81,5 +81,5 @@ def open_case(w: dict[str, Any], case_no: str, *, order_status: OrderStatus = Or
 
 
 def _line(line: Any) -> Any:
-    from chalicelib.platforms.base import AfterSaleLine
+    from chalicelib.services.platform_types import AfterSaleLine
     return AfterSaleLine(line.line_id, line.platform_sku_id, line.quantity, line.paid_fen)

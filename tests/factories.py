@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from chalicelib.domain.orders import LineItem, Order, Receiver, SkuLink
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import (
+from chalicelib.services.platform_types import (
     SHANGHAI,
     CanonicalAfterSale,
     CanonicalLine,

@@ -423,7 +423,7 @@ class InMemoryStockLedger:
 
     def apply(self, movements, *, guard_available: bool, guard_on_hand: bool = False,  # type: ignore[no-untyped-def]
               requires=(), forbids=(), discrepancy=None):
-        from chalicelib.services.stock import Applied
+        from chalicelib.services.stock_ports import Applied
         from chalicelib.storage.stock import effect
         unique = list({m.idempotency_key: m for m in movements}.values())
         with self._lock:
@@ -461,7 +461,7 @@ class InMemoryStockLedger:
             return Applied.APPLIED
 
     def set_on_hand(self, movement):  # type: ignore[no-untyped-def]
-        from chalicelib.services.stock import Applied
+        from chalicelib.services.stock_ports import Applied
         with self._lock:
             if (movement.sku_code, movement.idempotency_key) in self.moves:
                 return Applied.REPLAYED
@@ -517,7 +517,7 @@ class InMemoryStockSyncRepository:
         self.history: list[Any] = []
 
     def get_settings(self, shop_id: str):  # type: ignore[no-untyped-def]
-        from chalicelib.services.stock_sync import StockSyncSettings
+        from chalicelib.services.stock_ports import StockSyncSettings
         return self.settings.get(shop_id, StockSyncSettings())
 
     def save_settings(self, shop_id: str, settings, expected_revision: int) -> None:  # type: ignore[no-untyped-def]
@@ -613,13 +613,24 @@ class InMemoryRateLimiter:
 
 
 class InMemoryCaseQueue:
-    def __init__(self, cases: InMemoryAfterSaleRepository) -> None:
-        self.cases = cases
+    """The ERP hand-off queue (HandoffQueue) over the in-memory orders and cases; `shop_ids` filters a page
+    after it is read, as the DynamoDB filter does."""
 
-    def erp_ready_cases(self, limit: int, cursor: str | None = None) -> Page[Any]:
+    def __init__(self, cases: InMemoryAfterSaleRepository, orders: InMemoryOrderRepository | None = None) -> None:
+        self.cases = cases
+        self.orders = orders or InMemoryOrderRepository()
+
+    def erp_ready_orders(self, limit: int, cursor: str | None = None,
+                         shop_ids: frozenset[str] = frozenset()) -> Page[Order]:
+        page = self.orders.erp_ready(limit, cursor)
+        return Page([o for o in page.items if not shop_ids or o.shop_id in shop_ids], page.cursor)
+
+    def erp_ready_cases(self, limit: int, cursor: str | None = None,
+                        shop_ids: frozenset[str] = frozenset()) -> Page[AfterSale]:
         rows = sorted((c for c in self.cases.rows.values() if c.erp_handoff is ErpHandoff.READY),
                       key=lambda c: c.modified_at)
-        return _page(rows, limit, cursor)
+        page = _page(rows, limit, cursor)
+        return Page([c for c in page.items if not shop_ids or c.shop_id in shop_ids], page.cursor)
 
 
 class InMemoryShipmentRepository(_Store):
@@ -736,3 +747,24 @@ def _case_matches(case: Any, q: Any) -> bool:
     return ((not q.shop_id or case.shop_id == q.shop_id) and (not q.platform or case.platform.value == q.platform)
             and (not q.type or case.type is q.type) and (not q.status or case.status is q.status)
             and (q.deadline_before is None or (case.deadline_at is not None and case.deadline_at < q.deadline_before)))
+
+
+def action_deps(**given: Any) -> Any:
+    """The platform-action handlers' dependencies built from these fakes; `given` replaces any of them."""
+    from chalicelib.platforms import registry
+    from chalicelib.services.action_handlers.deps import ActionDeps
+    from chalicelib.services.after_sales import CaseDeps
+    from chalicelib.services.shipments import ShipmentDeps
+    clock = given.get("clock") or FixedClock()
+    publisher = RecordingPublisher()
+    orders = InMemoryOrderRepository()
+    defaults: dict[str, Any] = {
+        "shops": InMemoryShopRepository(), "clients": lambda _shop: FakePlatformClient(), "platforms": registry,
+        "clock": clock,
+        "shipments": ShipmentDeps(orders=orders, shipments=InMemoryShipmentRepository(), publisher=publisher,
+                                  clock=clock),
+        "cases": CaseDeps(cases=InMemoryAfterSaleRepository(), publisher=publisher, clock=clock),
+        "stock": InMemoryStockLedger(), "shop_skus": InMemoryShopSkuRepository(),
+        "stock_sync": InMemoryStockSyncRepository(),
+    }
+    return ActionDeps(**{**defaults, **given})

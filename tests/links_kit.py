@@ -4,9 +4,9 @@ from __future__ import annotations
 from chalicelib.domain.catalog import ErpSku, ShopSku
 from chalicelib.domain.inventory import Movement, MovementKind
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import CanonicalLine
 from chalicelib.services.ingest import apply_snapshot
 from chalicelib.services.links import LinkDeps
+from chalicelib.services.platform_types import CanonicalLine
 from chalicelib.services.stock import settle_order
 from tests import fakes
 from tests.factories import T0, canonical_order

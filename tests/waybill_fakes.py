@@ -10,9 +10,10 @@ from typing import Any
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.waybills import ShopWaybillAccount, Waybill, tracking_shard
-from chalicelib.platforms.base import (
+from chalicelib.services.platform_errors import BadRequestError
+from chalicelib.services.platform_errors import NotFoundError as PlatformNotFound
+from chalicelib.services.platform_types import (
     Address,
-    BadRequestError,
     Carrier,
     Tracking,
     TrackingEvent,
@@ -20,7 +21,6 @@ from chalicelib.platforms.base import (
     WaybillRequest,
     WaybillResult,
 )
-from chalicelib.platforms.errors import NotFoundError as PlatformNotFound
 from chalicelib.services.ports import Page
 from tests.fakes import _page
 

@@ -5,7 +5,6 @@ the pydantic model of its JSON body, its query parameters, answers that are not 
 takes a JSON body needs one row in BODIES."""
 from __future__ import annotations
 
-import importlib
 from functools import cache
 from typing import Any
 
@@ -167,5 +166,10 @@ def _schemas() -> dict[str, Any]:
 
 
 def _model(dotted: str) -> Any:
+    """"module.Model" of BODIES: a schema module new bodies live in must be named here too."""
+    # cold start: the schema modules load pydantic models; only the document's route needs them
+    from chalicelib.api import erp_schemas, schemas, shop_schemas, waybill_schemas
+    modules = {"erp_schemas": erp_schemas, "schemas": schemas, "shop_schemas": shop_schemas,
+               "waybill_schemas": waybill_schemas}
     module, name = dotted.split(".")
-    return getattr(importlib.import_module(f"chalicelib.api.{module}"), name)
+    return getattr(modules[module], name)

@@ -89,7 +89,7 @@ def _body(ctx: Ctx) -> dict[str, Any]:
 
 def _query(params: dict[str, str]) -> Any:
     from chalicelib.domain.status import AfterSaleStatus, AfterSaleType
-    from chalicelib.services.after_sales import CaseQuery
+    from chalicelib.services.ports import CaseQuery
     unknown = sorted(set(params) - set(FILTERS))
     if unknown:
         raise ValidationError(f"unknown filter {unknown[0]}", field=unknown[0])

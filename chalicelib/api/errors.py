@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Response
 
 from chalicelib.domain import errors as domain
-from chalicelib.platforms import errors as platform
+from chalicelib.services import platform_errors as platform
 
 log = logging.getLogger("oms.api")
 

@@ -45,7 +45,8 @@ def oauth_callback(ctx: Ctx, platform: str) -> Any:
     query: dict[str, str] = dict(ctx.request.query_params or {})
     ui = settings().ui_origin
     try:
-        shop = complete_authorisation(bootstrap.shops(), bootstrap.clients(), bootstrap.idempotency(), which,
+        shop = complete_authorisation(bootstrap.shops(), bootstrap.clients(), bootstrap.platforms(),
+                                      bootstrap.idempotency(), which,
                                       query.get("code", ""), query.get("state", ""),
                                       callback_uri(ctx.request, platform), settings().jwt_secret,
                                       bootstrap.clock().now())

@@ -34,7 +34,7 @@ def add_shop_route(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.api.shop_schemas import NewShopBody
     from chalicelib.services.shop_admin import add_shop
     body = parse(NewShopBody, ctx.request)
-    return _view(add_shop(bootstrap.shops(), **body.model_dump()))
+    return _view(add_shop(bootstrap.shops(), bootstrap.platforms(), **body.model_dump()))
 
 
 @admin_route(bp, "/admin/shops/{shop_id}")
@@ -83,7 +83,7 @@ def authorise_shop_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     body = parse(AuthoriseBody, ctx.request)
     shops = bootstrap.shops()
     if body.mode == "direct":
-        return {"shop": _view(authorise_directly(shops, bootstrap.clients(), shop_id))}
+        return {"shop": _view(authorise_directly(shops, bootstrap.clients(), bootstrap.platforms(), shop_id))}
     shop = require(shops, shop_id)
     redirect = callback_uri(ctx.request, shop.platform.value)
     url = authorise_url(shops, bootstrap.clients(), shop_id, redirect, settings().jwt_secret, bootstrap.clock().now())
@@ -102,7 +102,7 @@ def pause_shop_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
 @admin_route(bp, "/admin/shops/{shop_id}/resume", methods=("POST",), role=Role.OPERATOR)
 def resume_shop_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     from chalicelib.services.shop_admin import resume_shop
-    return ctx.audited(_view(resume_shop(bootstrap.shops(), shop_id, bootstrap.clock().now())))
+    return ctx.audited(_view(resume_shop(bootstrap.shops(), bootstrap.platforms(), shop_id, bootstrap.clock().now())))
 
 
 @admin_route(bp, "/admin/shops/{shop_id}/tokens/refresh", methods=("POST",), role=Role.ADMIN)
@@ -110,8 +110,8 @@ def refresh_now(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     from chalicelib.services.shop_admin import require
     from chalicelib.services.tokens import refresh_shop
     shops = bootstrap.shops()
-    outcome = refresh_shop(shops, bootstrap.clients(), bootstrap.shop_leases(), bootstrap.clock(), shop_id,
-                           force=True)
+    outcome = refresh_shop(shops, bootstrap.clients(), bootstrap.platforms(), bootstrap.shop_leases(),
+                           bootstrap.clock(), shop_id, force=True)
     return {"outcome": outcome.value, "shop": _view(require(shops, shop_id))}
 
 

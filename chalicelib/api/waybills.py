@@ -162,7 +162,7 @@ def order_shipments(ctx: Ctx, order_id: str) -> dict[str, Any]:
 @admin_route(bp, "/admin/print-jobs", methods=("POST",), role=Role.OPERATOR)
 def print_job(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.api.waybill_schemas import PrintJobBody
-    from chalicelib.services.waybill_print import print_job as job
+    from chalicelib.printing.waybill_print import print_job as job
     body = parse(PrintJobBody, ctx.request)
     return job(bootstrap.waybill_deps(), body.waybill_ids, body.printer, preview=body.preview)
 
@@ -170,7 +170,7 @@ def print_job(ctx: Ctx) -> dict[str, Any]:
 @admin_route(bp, "/admin/labels", methods=("POST",), role=Role.OPERATOR)
 def labels(ctx: Ctx) -> Response:
     from chalicelib.api.waybill_schemas import LabelsBody
-    from chalicelib.services.waybill_print import labels_pdf
+    from chalicelib.printing.waybill_print import labels_pdf
     body = parse(LabelsBody, ctx.request)
     return _pdf(labels_pdf(bootstrap.waybill_deps(), body.waybill_ids, body.size), "labels.pdf")
 
@@ -178,6 +178,6 @@ def labels(ctx: Ctx) -> Response:
 @admin_route(bp, "/admin/picklists", methods=("POST",), role=Role.OPERATOR)
 def picklist(ctx: Ctx) -> Response:
     from chalicelib.api.waybill_schemas import PicklistBody
-    from chalicelib.services.waybill_print import picklist_pdf
+    from chalicelib.printing.waybill_print import picklist_pdf
     body = parse(PicklistBody, ctx.request)
     return _pdf(picklist_pdf(bootstrap.waybill_deps(), body.order_ids), "picklist.pdf")

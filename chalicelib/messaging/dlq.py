@@ -16,7 +16,7 @@ class SqsDeadLetters:
     @property
     def client(self) -> Any:
         if self._client is None:
-            import boto3
+            import boto3  # cold start: boto3 costs ~1.0 s (importtime, dev box); only callers of this pay
             self._client = boto3.client("sqs")
         return self._client
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from chalicelib.platforms.errors import TransientError
+from chalicelib.services.platform_errors import TransientError
 
 
 def json_object(response: httpx.Response, platform: str) -> dict[str, Any]:

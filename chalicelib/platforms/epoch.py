@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.platforms.base import SHANGHAI
+from chalicelib.services.platform_types import SHANGHAI
 
 
 def from_ms(ms: Any) -> datetime:

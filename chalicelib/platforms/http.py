@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import httpx
 
-from chalicelib.platforms.base import RateLimitedError, TransientError
+from chalicelib.services.platform_errors import RateLimitedError, TransientError
 
 T = TypeVar("T")
 

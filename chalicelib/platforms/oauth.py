@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from chalicelib.platforms.base import TokenSet
+from chalicelib.services.platform_types import TokenSet
 
 
 class OAuthService(Protocol):

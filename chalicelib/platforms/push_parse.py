@@ -14,8 +14,8 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from typing import Any, cast
 
-from chalicelib.platforms.base import SHANGHAI, PushEvent
-from chalicelib.platforms.errors import PushRejectedError
+from chalicelib.services.platform_errors import PushRejectedError
+from chalicelib.services.platform_types import SHANGHAI, PushEvent
 
 MAX_DEPTH = 16         # the deepest real push (Douyin's data, WeChat's decrypted XML) nests 4 levels
 MAX_DIGITS = 20        # a uint64 id; Python's own cap (4,300 digits) is far too generous for a push

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from chalicelib.platforms.base import Address, RejectReason
+from chalicelib.services.platform_types import Address, RejectReason
 
 
 class RefundActions(Protocol):

@@ -1,7 +1,8 @@
 """The platform packages, by name: the one module that imports them by name. Each package's spec.py
-declares what the OMS may know about the platform (platform_spec.PlatformSpec); services read those facts
-here. The client is imported on first use: a Lambda that talks to one platform should not pay for
-importing the other six (the specs are small and import no client)."""
+declares what the OMS may know about the platform (services/platform_ports.PlatformSpec); services read
+those facts through the PlatformDirectory port, which this module implements (bootstrap.platforms()).
+The client is imported on first use: a Lambda that talks to one platform should not pay for importing
+the other six (the specs are small and import no client)."""
 from __future__ import annotations
 
 import importlib
@@ -11,11 +12,35 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.platform_spec import PlatformSpec
+from chalicelib.services.platform_ports import Capability, PlatformSpec, PushGate
 
 if TYPE_CHECKING:
-    from chalicelib.platforms.base import PlatformClient, ShopCredentials
     from chalicelib.platforms.http import Transport
+    from chalicelib.services.platform_ports import PlatformClient
+    from chalicelib.services.platform_types import ShopCredentials
+
+# The roles a file in a platform package may have: one name per role, the same on every platform.
+FILE_ROLES = frozenset({
+    "__init__",
+    "spec",          # this platform's PlatformSpec
+    "client",        # the PlatformClient (create_client)
+    "gateway",       # the signed HTTP call and its envelope
+    "signing",       # request signatures
+    "errors",        # platform error codes -> our PlatformError types
+    "paging",        # windowed, cursor or page walks
+    "queries",       # read queries with their field lists
+    "mapping",       # enum, status and carrier tables, small converters
+    "canonical",     # payloads -> the canonical shapes of services/platform_types.py
+    "catalog",       # products, SKUs, stock write-back
+    "after_sales",   # the seller's after-sale actions
+    "waybill",       # electronic waybills and print data
+    "trace",         # parcel routes
+    "push",          # verifying pushed messages
+    "tmc",           # a polled message feed
+    "oauth",         # authorise URL, code exchange, refresh
+    "token",         # an app-secret token life cycle (no OAuth refresh token)
+})
+
 
 PACKAGES = ("taobao", "jd", "pdd", "douyin", "wechat", "kuaishou", "xhs")
 
@@ -47,12 +72,20 @@ def carrier_tables(platform: Platform | str) -> list[Mapping[str, str]]:
     return [getattr(mapping, table) for table in require_spec(platform).carrier_tables]
 
 
+def push_gate(platform: Platform | str) -> PushGate | None:
+    spec = spec_of(platform)
+    if spec is None or not spec.can(Capability.PUSH):
+        return None
+    gate: PushGate = importlib.import_module(f"chalicelib.platforms.{spec.package}.push").GATE
+    return gate
+
+
 def client_for(credentials: ShopCredentials, transport: Transport | None = None, **options: Any) -> PlatformClient:
     """`options` go to the package's create_client as they are (WeChat's token_cache)."""
     spec = spec_of(credentials.platform)
     if spec is None:
         raise ValueError(f"no client for platform {credentials.platform}")
-    from chalicelib.platforms.http import Transport
+    from chalicelib.platforms.http import Transport  # cold start: httpx ~1.0 s, on the first client
     module = importlib.import_module(f"chalicelib.platforms.{spec.package}.client")
     client: PlatformClient = module.create_client(credentials, transport or Transport(), **options)
     return client

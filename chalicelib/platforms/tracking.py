@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from chalicelib.platforms.base import Tracking, TrackingEvent
+from chalicelib.services.platform_types import SHANGHAI, Tracking, TrackingEvent
 
 DELIVERED_WORDS = ("签收", "妥投", "已取件", "delivered")
 EXCEPTION_WORDS = ("异常", "拒收", "退回", "问题件", "滞留", "exception")
@@ -31,7 +31,6 @@ def tracking(carrier_code: str, waybill_no: str, events: Iterable[tuple[datetime
 
 def parse_time(value: object) -> datetime:
     """Trace times: unix seconds or milliseconds, or Beijing wall-clock text."""
-    from chalicelib.platforms.base import SHANGHAI
     text = str(value).strip()
     if text.isdigit():
         number = int(text)

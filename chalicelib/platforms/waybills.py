@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Protocol
 
-from chalicelib.platforms.base import WaybillAccount, WaybillRequest, WaybillResult
+from chalicelib.services.platform_types import WaybillAccount, WaybillRequest, WaybillResult
 
 
 def parcel_key(request: WaybillRequest) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from chalicelib.platforms.errors import NotAllowedError
+from chalicelib.services.platform_errors import NotAllowedError
 
 
 def idempotent(write: Callable[[], Any], already_done: Callable[[], bool]) -> None:

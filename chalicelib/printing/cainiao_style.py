@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chalicelib.printing.messages import (
-    ComponentSpec,
     DocumentStatus,
     OtherReply,
     PrintDocument,
@@ -22,6 +21,7 @@ from chalicelib.printing.messages import (
     TaskAccepted,
     TaskNotify,
 )
+from chalicelib.services.platform_ports import ComponentSpec
 
 # PDD's print_data spells it templateUrl (seen in its waybill API output); the others templateURL.
 TEMPLATE_KEYS = ("templateURL", "templateUrl")

@@ -22,9 +22,7 @@ from chalicelib.domain.platform import Platform
 from chalicelib.platforms import registry
 from chalicelib.printing import cainiao_style, jd_style, wechat_style
 from chalicelib.printing.messages import (
-    ComponentSpec,
     DocumentStatus,
-    Family,
     OtherReply,
     PrintDocument,
     Printer,
@@ -33,6 +31,7 @@ from chalicelib.printing.messages import (
     TaskAccepted,
     TaskNotify,
 )
+from chalicelib.services.platform_ports import ComponentSpec, Family
 
 __all__ = [
     "COMPONENTS", "XHS_LEGACY_URL", "ComponentSpec", "DocumentStatus", "Family", "OtherReply", "PrintDocument",

@@ -10,15 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from chalicelib.printing.messages import (
-    ComponentSpec,
-    OtherReply,
-    PrintDocument,
-    Printer,
-    PrinterList,
-    Reply,
-    TaskAccepted,
-)
+from chalicelib.printing.messages import OtherReply, PrintDocument, Printer, PrinterList, Reply, TaskAccepted
+from chalicelib.services.platform_ports import ComponentSpec
 
 CODE_PRINT, CODE_PRINTERS, CODE_PREVIEW = "2", "6", "8"
 

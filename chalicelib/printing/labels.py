@@ -17,8 +17,8 @@ from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from chalicelib.platforms.base import SHANGHAI, CanonicalReceiver
 from chalicelib.printing.fonts import cjk_font, fit, width, wrap
+from chalicelib.services.platform_types import SHANGHAI, CanonicalReceiver
 
 
 class LabelSize(Enum):

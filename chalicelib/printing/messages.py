@@ -3,30 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
-
-from chalicelib.domain.platform import Platform
-
-
-class Family(StrEnum):
-    CAINIAO = "cainiao"
-    JD = "jd"
-    WECHAT = "wechat"
-
-
-@dataclass(frozen=True)
-class ComponentSpec:
-    platform: Platform
-    family: Family
-    url: str
-    secure_url: str = ""                      # wss:// endpoint where one is known
-    version: str = "1.0"
-    preview_type: str = "pdf"
-    custom_data_key: str = "data"             # key of the custom-area content's data
-    notify_cmds: tuple[str, ...] = ("notifyPrintResult",)
-    notify_types: tuple[str, ...] = ()        # task.notifyType; sent only where the reference shows it
-    known_content: bool = True                # False: the print data's shape is not documented; pass it as is
 
 
 # ---------------------------------------------------------------- what callers give

@@ -16,8 +16,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableStyle
 
-from chalicelib.platforms.base import SHANGHAI
 from chalicelib.printing.fonts import cjk_font
+from chalicelib.services.platform_types import SHANGHAI
 
 UNLINKED = "（未关联）"
 

@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chalicelib.printing.messages import (
-    ComponentSpec,
     DocumentStatus,
     OtherReply,
     PrintDocument,
@@ -19,6 +18,7 @@ from chalicelib.printing.messages import (
     Reply,
     TaskAccepted,
 )
+from chalicelib.services.platform_ports import ComponentSpec
 
 PRINT_TYPE_LABEL = 1          # fixed-height waybill; 2 is arbitrary base64 HTML and needs `size`
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.shops import Shop
-from chalicelib.platforms.base import PlatformClient
+from chalicelib.services.platform_ports import PlatformClient
 from chalicelib.services.ports import Publisher
+
+if TYPE_CHECKING:
+    from chalicelib.services.action_handlers.deps import ActionDeps
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,7 @@ class Action:
     payload: dict[str, Any]
 
 
-Handler = Callable[[Action, Shop, PlatformClient], None]
+Handler = Callable[["ActionDeps", Action, Shop, PlatformClient], None]
 _handlers: dict[str, Handler] = {}
 
 

@@ -10,8 +10,7 @@ import contextlib
 import json
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from chalicelib.domain.after_sales import AfterSale, CaseEvent
 from chalicelib.domain.errors import ConflictError, InvalidTransitionError, NotFoundError, ValidationError
@@ -21,8 +20,10 @@ from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import AfterSaleType as T
 from chalicelib.domain.status import ShipmentStatus
 from chalicelib.services.actions import Action, enqueue
+from chalicelib.services.after_sales_ingest import _mark_order
 from chalicelib.services.erp_ports import CARRIER_CODES
-from chalicelib.services.ports import AfterSaleRepository, Clock, Page, Publisher
+from chalicelib.services.ports import AfterSaleRepository, CaseQueries, CaseQuery, Clock, Page, Publisher
+from chalicelib.services.queue_messages import order_group
 
 APPROVE_REFUND, REJECT_REFUND, APPROVE_RETURN = "approve_refund", "reject_refund", "approve_return"
 CONFIRM_RECEIVED, REISSUE, NOTE = "confirm_received", "reissue", "note"
@@ -65,23 +66,6 @@ class CaseDeps:
     shipments: Any = None          # erp_ports.ShipmentRepository: reissue / exchange shipments
     orders: Any = None             # ports.OrderRepository: the order's hold and refund state follow its cases
     restock: Any = None            # (case) -> None: returned goods back on hand (services/stock.py)
-
-
-@dataclass(frozen=True)
-class CaseQuery:
-    shop_id: str = ""
-    platform: str = ""
-    type: T | None = None
-    status: S | None = None
-    deadline_before: datetime | None = None
-    order_no: str = ""
-    limit: int = 50
-    cursor: str | None = None
-
-
-class CaseQueries(Protocol):
-    def list(self, q: CaseQuery) -> Page[AfterSale]: ...
-    def counts(self, shop_id: str = "") -> dict[str, int]: ...
 
 
 def list_cases(queries: CaseQueries, q: CaseQuery) -> Page[AfterSale]:
@@ -276,10 +260,7 @@ def logged(case: AfterSale, clock: Clock, actor: str, kind: str, action: str, te
 def settle(deps: CaseDeps, case: AfterSale | None, action: str) -> None:
     """After the platform answered: the order's hold and refund state follow the case, returned goods go
     back on hand once confirmed, and the ERP hears of the change."""
-    import json
 
-    from chalicelib.messaging.messages import order_group
-    from chalicelib.services.after_sales_ingest import _mark_order
     if case is None:
         return
     if deps.orders is not None:

@@ -11,10 +11,10 @@ from typing import Any
 from chalicelib.domain.after_sales import AfterSale, AfterSaleLine, case_id_for, refund_state_for
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.orders import Order, OrderChange, handoff_for, order_id_for
-from chalicelib.domain.status import AfterSaleStatus as S
+from chalicelib.domain.snapshots import case_is_newer
 from chalicelib.domain.status import ErpHandoff, HoldReason, OrderStatus
-from chalicelib.platforms.base import CanonicalAfterSale
 from chalicelib.services.ingest import Outcome
+from chalicelib.services.platform_types import CanonicalAfterSale
 from chalicelib.services.ports import AfterSaleRepository, Clock, OrderRepository
 
 MAX_ATTEMPTS = 5
@@ -22,7 +22,7 @@ UNSHIPPED = (OrderStatus.PENDING_PAYMENT, OrderStatus.AWAITING_SHIPMENT, OrderSt
 
 
 def apply_case(cases: AfterSaleRepository, orders: OrderRepository, clock: Clock, shop_id: str,
-               incoming: CanonicalAfterSale, fetch_order: Callable[[str], None]) -> Outcome:
+               incoming: CanonicalAfterSale, fetch_order: Callable[[str], object]) -> Outcome:
     outcome = _store_case(cases, clock, shop_id, incoming)
     order_id = order_id_for(shop_id, incoming.order_no)
     if orders.get(order_id) is None:
@@ -36,7 +36,7 @@ def _store_case(cases: AfterSaleRepository, clock: Clock, shop_id: str, c: Canon
     for _ in range(MAX_ATTEMPTS):
         existing = cases.get(case_id)
         case = _case(shop_id, c, existing)
-        if existing is not None and not _newer(case, existing):
+        if existing is not None and not case_is_newer(case, existing):
             return Outcome.UNCHANGED
         try:
             if existing is None:
@@ -47,32 +47,6 @@ def _store_case(cases: AfterSaleRepository, clock: Clock, shop_id: str, c: Canon
         except ConflictError:
             continue
     raise ConflictError(f"case {case_id} kept changing")
-
-
-# How far a case has gone: at an equal version (platform times have second resolution) a snapshot that
-# differs is taken unless it shows an earlier stage, so a same-second change is kept and a stale
-# same-second redelivery cannot roll the case back.
-STAGE = {S.PENDING_REVIEW: 0, S.AWAITING_BUYER_RETURN: 1, S.AWAITING_BUYER_ACTION: 1, S.AWAITING_SELLER_RECEIPT: 2,
-         S.AWAITING_RESHIP: 3, S.SELLER_PROCESSING: 3, S.PLATFORM_PROCESSING: 4, S.REFUNDED: 5, S.RESHIPPED: 5,
-         S.REJECTED: 5, S.CLOSED: 5, S.FAILED: 5}
-PLATFORM_OWNED = ("type", "status", "platform_status", "refund_fen", "reason", "modified_at", "lines", "buyer_note",
-                  "evidence_urls", "has_goods_return", "return_carrier_code", "return_tracking_no", "deadline_at")
-
-
-def _newer(incoming: AfterSale, existing: AfterSale) -> bool:
-    if incoming.version != existing.version:
-        return incoming.version > existing.version
-    if STAGE[incoming.status] != STAGE[existing.status]:
-        return STAGE[incoming.status] > STAGE[existing.status]
-    return content_key(incoming) > content_key(existing)
-
-
-def content_key(case: AfterSale) -> str:
-    """A stable digest of what the platform owns on a case: two snapshots at the same version and stage
-    converge on the same one whatever order they arrive in (equal content: unchanged)."""
-    import hashlib
-    text = repr(tuple(getattr(case, name) for name in PLATFORM_OWNED))
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _case(shop_id: str, c: CanonicalAfterSale, existing: AfterSale | None) -> AfterSale:

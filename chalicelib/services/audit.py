@@ -5,19 +5,14 @@ import logging
 import uuid
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from chalicelib.domain.audit import KEEP_DAYS, AuditEntry, AuditQuery, redact
 from chalicelib.domain.errors import ValidationError
-from chalicelib.services.ports import Page
+from chalicelib.services.ports import AuditLog, Page
 
 log = logging.getLogger("oms.audit")
 MAX_LIMIT = 200
-
-
-class AuditLog(Protocol):
-    def add(self, entry: AuditEntry) -> None: ...
-    def search(self, query: AuditQuery) -> Page[AuditEntry]: ...
 
 
 def record(audit_log: AuditLog, clock: Any, *, actor: str, actor_kind: str, action: str, target: str, status: int,

@@ -3,35 +3,27 @@ duplicated, auto-linked by merchant code), and the seller's ERP SKUs (created, e
 with a row-by-row report, or upserted by the ERP API)."""
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
-from typing import Protocol
 
 from chalicelib.domain.catalog import ErpSku, ShopSku
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.shops import Shop
-from chalicelib.platforms.base import CanonicalProduct, CanonicalSku, PlatformClient
+from chalicelib.services import csv_input
 from chalicelib.services.links import LinkDeps, auto_link_codes, auto_link_skus, reresolve_shops
-from chalicelib.services.ports import Page
+from chalicelib.services.platform_ports import PlatformClient
+from chalicelib.services.platform_types import CanonicalProduct, CanonicalSku
+from chalicelib.services.stock_ports import ErpSkuStore
 
 BATCH = 100
 MARGIN_SECONDS = 15.0
 CODE = re.compile(r"^[^\s/\\#?%~][^\s/\\#?%]{0,63}$")
-
-
-class ErpSkuStore(Protocol):
-    def get(self, sku_code: str) -> ErpSku | None: ...
-    def get_many(self, sku_codes: Iterable[str]) -> dict[str, ErpSku]: ...
-    def add(self, sku: ErpSku) -> None: ...
-    def add_many(self, skus: Sequence[ErpSku]) -> set[str]:
-        """Each only if new; returns the codes refused because they exist."""
-    def save(self, sku: ErpSku, expected_revision: int) -> None: ...
-    def existing_codes(self, sku_codes: Iterable[str]) -> set[str]: ...
-    def list(self, limit: int = 50, cursor: str | None = None, prefix: str = "") -> Page[ErpSku]: ...
 
 
 @dataclass
@@ -272,10 +264,7 @@ HEADERS = {"sku_code": ("sku_code", "code", "编码", "商品编码", "sku编码
 def parse_csv(raw: bytes) -> list[tuple[int, dict[str, str] | str]]:
     """(line number, fields or the reason the row is unusable). UTF-8 (with or without Excel's BOM) or
     GB18030, which is what Excel writes on a Chinese Windows."""
-    import csv
-    import io
 
-    from chalicelib.services import csv_input
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

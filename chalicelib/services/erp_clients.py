@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.services.erp_ports import EVENT_TYPES, SCOPES, ErpClient, ErpClientRepository, SigningSecret
-from chalicelib.services.erp_scope import ShopDirectory, check_shop_ids
-from chalicelib.services.ports import Clock
+from chalicelib.services.erp_scope import check_shop_ids
+from chalicelib.services.ports import Clock, ShopDirectory
 
 MAX_OVERLAP = timedelta(days=7)
 LOOPBACK_HOSTS = ("localhost",)

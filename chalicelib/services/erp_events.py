@@ -22,6 +22,7 @@ from chalicelib.services.erp_ports import (
 from chalicelib.services.erp_views import case_view, order_view, shipment_view
 from chalicelib.services.erp_webhooks import DeliveryFailedError, WebhookDeps, flush
 from chalicelib.services.ports import AfterSaleRepository, OrderRepository
+from chalicelib.services.queue_messages import order_group
 
 MAX_ATTEMPTS = 5
 KINDS = ("order", "after_sale", "shipment")
@@ -85,7 +86,6 @@ class EventDeps:
 
 def shipment_note(shipment: Any, order_no: str) -> tuple[str, str, str]:
     """The erp-events message for a shipment whose state the ERP must hear of (refused by the platform)."""
-    from chalicelib.messaging.messages import order_group
     body = json.dumps({"kind": "shipment", "id": shipment.shipment_id, "shop_id": shipment.shop_id, "version": 0})
     return body, order_group(shipment.shop_id, order_no), f"shipment:{shipment.shipment_id}:r{shipment.revision}"
 
@@ -94,7 +94,6 @@ def order_note(order: Order) -> tuple[str, str, str]:
     """The erp-events message for an order the OMS itself changed (not the orders consumer): FIFO group per
     order, deduplicated per stored revision, carrying the order as stored (`order` must hold the revision
     it was stored at)."""
-    from chalicelib.messaging.messages import order_group
     body = json.dumps({"kind": "order", "id": order.order_id, "shop_id": order.shop_id, "version": order.version,
                        "revision": order.revision, "view": order_view(order), "flags": sorted(_order_flags(order))},
                       ensure_ascii=False, separators=(",", ":"))

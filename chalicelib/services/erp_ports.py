@@ -14,7 +14,7 @@ from chalicelib.domain.after_sales import AfterSale
 from chalicelib.domain.orders import Order
 from chalicelib.domain.shipping import Shipment
 from chalicelib.services.erp_scope import covers
-from chalicelib.services.ports import Page
+from chalicelib.services.ports import Page, ShipmentLists
 
 # What a client may do. "webhooks": it receives pushed events.
 SCOPES = ("orders", "shipments", "after_sales", "stock", "webhooks")
@@ -201,3 +201,8 @@ class WebhookSender(Protocol):
 
 
 JsonDict = dict[str, Any]
+
+
+class ShipmentStore(ShipmentRepository, ShipmentLists, Protocol):
+    """The shipments as storage keeps them: records and the list pages."""
+

@@ -5,25 +5,16 @@ scopes existed). Stock is per ERP SKU, shared by every shop, and stays unscoped.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from chalicelib.domain.errors import NotFoundError, ValidationError
-from chalicelib.services.ports import Page
+from chalicelib.services.ports import Page, ShopBound, ShopDirectory
 
 EVERY_SHOP: frozenset[str] = frozenset()
 MAX_SHOPS = 500
 # A scoped take reads the shared ready index past other shops' records; this bounds one call's reads. The
 # answer then carries a cursor (maybe with no records): the ERP calls again and carries on from there.
 MAX_PAGES_PER_TAKE = 20
-
-
-class ShopBound(Protocol):
-    @property
-    def shop_id(self) -> str: ...
-
-
-class ShopDirectory(Protocol):
-    def get(self, shop_id: str) -> object | None: ...
 
 
 R = TypeVar("R", bound=ShopBound)

@@ -18,43 +18,20 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from chalicelib.domain.errors import ConflictError, NotFoundError
 from chalicelib.domain.orders import Order
 from chalicelib.domain.status import HoldReason
 from chalicelib.services.links import LinkDeps, link_codes, reresolve_orders
 from chalicelib.services.ports import Clock, OrderQuery, Publisher
+from chalicelib.services.stock_ports import JobStore, LinkJob
 
 QUEUE = "link_jobs"
 PAGE = 100
 CODES_PER_STEP = 200
 MAX_ATTEMPTS = 8
 log = logging.getLogger("oms.link_jobs")
-
-
-@dataclass(frozen=True)
-class LinkJob:
-    job_id: str
-    kind: str                          # erp_skus | links | bulk_links | auto_link | catalog_pull
-    created_at: datetime
-    updated_at: datetime
-    status: str = "running"            # running | done
-    shops: tuple[str, ...] = ()        # shops whose held orders are re-resolved
-    total: int = 0                     # orders held for unlinked SKUs when each shop's pass began
-    done: int = 0                      # held orders looked at
-    released: int = 0                  # ... that left the unlinked_sku hold
-    linked: int = 0                    # shop SKUs auto-linked by the job
-    pending: tuple[str, ...] = ()      # step keys queued and not yet recorded
-    applied: tuple[str, ...] = ()      # step keys recorded (a duplicate delivery finds its key here)
-    finished_at: datetime | None = None
-    revision: int = 0
-
-
-class JobStore(Protocol):
-    def get(self, job_id: str) -> LinkJob | None: ...
-    def add(self, job: LinkJob) -> None: ...
-    def save(self, job: LinkJob, expected_revision: int) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -8,37 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
 
 from chalicelib.domain.catalog import ShopSku, auto_link
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.orders import Order, OrderChange, SkuLink, handoff_for
 from chalicelib.domain.status import HoldReason
-from chalicelib.services.ports import Clock, OrderQuery, OrderRepository, Page
+from chalicelib.services.ports import Clock, OrderQuery, OrderRepository
+from chalicelib.services.stock_ports import ErpCodes, Later, ShopSkuStore
 
 MAX_ATTEMPTS = 5
 MAX_BUNDLE = 20
 ACTOR = "system:links"
-
-
-class ShopSkuStore(Protocol):
-    def get(self, shop_id: str, platform_sku_id: str) -> ShopSku | None: ...
-    def add(self, sku: ShopSku) -> None: ...
-    def save(self, sku: ShopSku, expected_revision: int) -> None: ...
-    def unlinked(self, shop_id: str, limit: int = 100) -> list[ShopSku]: ...
-    def by_merchant_code(self, merchant_code: str) -> list[ShopSku]: ...
-    def list_shop(self, shop_id: str, limit: int = 50, cursor: str | None = None,
-                  unlinked_only: bool = False) -> Page[ShopSku]: ...
-
-
-class Later(Protocol):
-    """Starts a background job (services/link_jobs.JobStarter) and returns its id."""
-    def reresolve(self, shop_ids: Iterable[str], kind: str = "links") -> str: ...
-    def auto_link(self, sku_codes: Sequence[str], kind: str = "erp_skus") -> str: ...
-
-
-class ErpCodes(Protocol):
-    def existing_codes(self, sku_codes: Iterable[str]) -> set[str]: ...
 
 
 @dataclass(frozen=True)

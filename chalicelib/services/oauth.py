@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from chalicelib.domain.errors import AuthenticationError, ValidationError
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
-from chalicelib.platforms.base import PlatformClient
-from chalicelib.services.ports import IdempotencyStore
-from chalicelib.services.shop_admin import SELF_AUTHORISING, SELLER_IN_TOKEN, ShopStore, require, store_tokens
+from chalicelib.services.platform_ports import PlatformClient, PlatformDirectory
+from chalicelib.services.ports import IdempotencyStore, ShopStore
+from chalicelib.services.shop_admin import require, self_authorising, seller_in_token, store_tokens
 
 STATE_TTL = timedelta(minutes=15)
 Clients = Callable[[Shop], PlatformClient]
@@ -77,8 +77,9 @@ def authorise_url(shops: ShopStore, clients: Clients, shop_id: str, redirect_uri
     return clients(shop).authorize_url(redirect_uri, sign_state(secret, shop, now))
 
 
-def complete_authorisation(shops: ShopStore, clients: Clients, used_states: IdempotencyStore, platform: Platform,
-                           code: str, state: str, redirect_uri: str, secret: str, now: datetime) -> Shop:
+def complete_authorisation(shops: ShopStore, clients: Clients, platforms: PlatformDirectory,
+                           used_states: IdempotencyStore, platform: Platform, code: str, state: str,
+                           redirect_uri: str, secret: str, now: datetime) -> Shop:
     """The callback: a forged, expired, reused or other-platform state is refused before any call."""
     if not code:
         raise ValidationError("the platform sent no authorisation code", field="code")
@@ -87,14 +88,14 @@ def complete_authorisation(shops: ShopStore, clients: Clients, used_states: Idem
         raise AuthenticationError("the OAuth state was already used")
     shop = require(shops, parsed.shop_id)
     tokens = clients(shop).exchange_code(code, redirect_uri)
-    seller = tokens.seller_id if shop.platform in SELLER_IN_TOKEN else ""
+    seller = tokens.seller_id if seller_in_token(platforms, shop.platform) else ""
     return store_tokens(shops, shop.shop_id, tokens, seller_id=seller)
 
 
-def authorise_directly(shops: ShopStore, clients: Clients, shop_id: str) -> Shop:
+def authorise_directly(shops: ShopStore, clients: Clients, platforms: PlatformDirectory, shop_id: str) -> Shop:
     """Douyin self-built apps (authorization_self from the shop id) and WeChat (appid + secret)."""
     shop = require(shops, shop_id)
-    if shop.platform not in SELF_AUTHORISING:
+    if not self_authorising(platforms, shop.platform):
         raise ValidationError(f"{shop.platform.value} shops authorise through the platform's page: use the "
                               "authorise link, or paste the tokens of a self-built app", field="mode")
     tokens = clients(shop).exchange_code("", "")

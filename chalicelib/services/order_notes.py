@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from typing import Any
 
 from chalicelib.domain.orders import Order
@@ -34,7 +35,6 @@ class NotingOrderRepository:
         self._tell(order, expected_revision + 1)
 
     def _tell(self, order: Order, revision: int) -> None:
-        from dataclasses import replace
         try:
             self._publisher().publish("erp_events", [order_note(replace(order, revision=revision))])
         except Exception:

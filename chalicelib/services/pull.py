@@ -10,22 +10,17 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from chalicelib.codec import to_doc
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import ShopStatus
-from chalicelib.domain.sync import OVERLAP, Cursor, PullCounts, PullLog, Stream, chunks, pull_range
-from chalicelib.messaging.messages import PullJobMessage, dedup_id, order_group
-from chalicelib.platforms.base import (
-    AuthExpiredError,
-    CanonicalAfterSale,
-    CanonicalOrder,
-    PlatformClient,
-    RateLimitedError,
-    TransientError,
-)
-from chalicelib.services.ports import Clock, Publisher, RawStore
+from chalicelib.domain.sync import OVERLAP, PullCounts, PullLog, Stream, chunks, pull_range
+from chalicelib.services.platform_errors import AuthExpiredError, RateLimitedError, TransientError
+from chalicelib.services.platform_ports import PlatformClient
+from chalicelib.services.platform_types import CanonicalAfterSale, CanonicalOrder
+from chalicelib.services.ports import Clock, PendingMarks, Publisher, RawStore, ShopStatusStore, SyncRepository
+from chalicelib.services.queue_messages import PullJobMessage, dedup_id, order_group
 
 log = logging.getLogger("oms.pull")
 
@@ -38,31 +33,9 @@ PENDING_FOR = timedelta(minutes=20)
 SENT_KEPT = 5000                       # (key, digest) pairs remembered per stream: ~250 KB at most
 
 
-class SyncRepository(Protocol):
-    def get_cursor(self, shop_id: str, stream: Stream) -> Cursor: ...
-    def acquire_lease(self, shop_id: str, stream: Stream, owner: str, now: datetime, ttl: timedelta) -> bool: ...
-    def advance(self, shop_id: str, stream: Stream, owner: str, watermark: datetime, now: datetime,
-                release: bool = False) -> bool: ...
-    def release(self, shop_id: str, stream: Stream, owner: str, error: str = "") -> None: ...
-    def add_log(self, log: PullLog) -> None: ...
-    def clear_pending(self, shop_id: str, stream: Stream, job_id: str) -> None: ...
-    def get_sent(self, shop_id: str, stream: Stream) -> dict[str, tuple[str, float]]: ...
-    def put_sent(self, shop_id: str, stream: Stream, sent: dict[str, tuple[str, float]]) -> None: ...
-
-
-class PendingMarks(Protocol):
-    def mark_pending(self, shop_id: str, stream: Stream, job_id: str, now: datetime, until: datetime) -> bool: ...
-    def clear_pending(self, shop_id: str, stream: Stream, job_id: str) -> None: ...
-
-
-class ShopStore(Protocol):
-    def get(self, shop_id: str) -> Shop | None: ...
-    def save(self, shop: Shop, expected_revision: int) -> None: ...
-
-
 @dataclass
 class PullDeps:
-    shops: ShopStore
+    shops: ShopStatusStore
     sync: SyncRepository
     clients: Callable[[Shop], PlatformClient]
     raw: RawStore

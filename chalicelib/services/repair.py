@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from chalicelib.domain.errors import NotFoundError, ValidationError
 from chalicelib.domain.sync import Stream
-from chalicelib.messaging.messages import PullJobMessage, order_group
 from chalicelib.services.ports import Publisher, ShopRepository
+from chalicelib.services.queue_messages import PullJobMessage, order_group
 
 BACKFILL_JOB_SPAN = timedelta(days=1)     # one job per day: each fits a Lambda run with room to spare
 MAX_BACKFILL = timedelta(days=366)

@@ -2,35 +2,18 @@
 carrier, source and ship-back status, paged by an opaque cursor. Read through an index, never a Scan."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Protocol
 
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.shipping import Shipment
 from chalicelib.domain.status import ShipmentStatus
+from chalicelib.services.ports import ShipmentListQuery, ShipmentLists
 
 CHINA = timezone(timedelta(hours=8))
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 # what the list calls a source -> how Shipment.source starts
 SOURCES = {"erp": "erp:", "admin": "user:", "csv": "csv:", "waybill": "waybill:"}
-
-
-@dataclass(frozen=True)
-class ShipmentListQuery:
-    day_from: date
-    day_to: date
-    shop_id: str = ""
-    carrier_code: str = ""
-    source_prefix: str = ""
-    status: str = ""
-    limit: int = 50
-    cursor: str | None = None
-
-
-class ShipmentLists(Protocol):
-    def list_page(self, query: ShipmentListQuery) -> tuple[list[Shipment], str | None]: ...
 
 
 def ship_day(created_at: datetime) -> str:

@@ -17,7 +17,9 @@ from chalicelib.domain.status import OrderStatus, RefundState, ShipmentStatus
 from chalicelib.services.actions import Action, enqueue
 from chalicelib.services.erp_ports import CARRIER_CODES, ShipmentRepository
 from chalicelib.services.ports import Clock, OrderRepository, Publisher
-from chalicelib.services.stock import StockLedger, settle_order
+from chalicelib.services.queue_messages import order_group
+from chalicelib.services.stock import settle_order
+from chalicelib.services.stock_ports import StockLedger
 
 TRACKING = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 ACTIVE = (ShipmentStatus.PENDING, ShipmentStatus.WAYBILL_ISSUED, ShipmentStatus.PRINTED, ShipmentStatus.CONFIRMED)
@@ -236,7 +238,6 @@ def _done(line: LineItem) -> bool:
 
 
 def _tell_erp(deps: ShipmentDeps, order: Order, shipment: Shipment) -> None:
-    from chalicelib.messaging.messages import order_group
     group = order_group(order.shop_id, order.order_no)
     notes = [(json.dumps({"kind": "order", "id": order.order_id, "shop_id": order.shop_id, "version": order.version}),
               group, f"order:{order.order_id}:r{order.revision}"),

@@ -8,25 +8,33 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
 
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop, ShopSecrets
 from chalicelib.domain.status import ShopStatus
-from chalicelib.platforms import registry
-from chalicelib.platforms.base import TokenSet
+from chalicelib.services.platform_ports import PlatformDirectory
+from chalicelib.services.platform_types import TokenSet
+from chalicelib.services.ports import ShopStore
 from chalicelib.services.shops import new_shop_id, register_shop
 
 MAX_ATTEMPTS = 5
 PENDING_SELLER = "pending:"
-# Platforms whose token comes from the app credentials alone (Douyin self-built apps' authorization_self,
-# WeChat's appid + secret): "authorise" there is one call, no redirect.
-SELF_AUTHORISING = frozenset(spec.platform for spec in registry.specs() if spec.self_authorising)
-# Platforms whose token answer names the seller (Kuaishou's names the user's open_id instead): a
-# third-party-app shop there learns its seller id from the authorisation, elsewhere it must be given.
-SELLER_IN_TOKEN = frozenset(spec.platform for spec in registry.specs() if spec.seller_in_token)
 AWAITING_AUTHORISATION = "awaiting authorisation: open the authorise link and approve as the seller"
+
+
+def self_authorising(platforms: PlatformDirectory, platform: Platform | str) -> bool:
+    """The token comes from the app credentials alone (Douyin self-built apps' authorization_self, WeChat's
+    appid + secret): "authorise" there is one call, no redirect."""
+    spec = platforms.spec_of(platform)
+    return spec is not None and spec.self_authorising
+
+
+def seller_in_token(platforms: PlatformDirectory, platform: Platform | str) -> bool:
+    """The token answer names the seller (Kuaishou's names the user's open_id instead): a third-party-app
+    shop there learns its seller id from the authorisation, elsewhere it must be given."""
+    spec = platforms.spec_of(platform)
+    return spec is not None and spec.seller_in_token
 
 
 class AppMode(StrEnum):
@@ -34,23 +42,13 @@ class AppMode(StrEnum):
     THIRD_PARTY = "third_party"    # our ISV app: the seller authorises it through OAuth
 
 
-class ShopStore(Protocol):
-    def get(self, shop_id: str) -> Shop | None: ...
-    def add(self, shop: Shop) -> None: ...
-    def save(self, shop: Shop, expected_revision: int) -> None: ...
-    def by_seller(self, platform: str, seller_id: str) -> Shop | None: ...
-    def all(self) -> list[Shop]: ...
-    def get_secrets(self, shop_id: str) -> ShopSecrets | None: ...
-    def put_secrets(self, shop_id: str, secrets: ShopSecrets, expected_revision: int) -> None: ...
-
-
-def add_shop(shops: ShopStore, *, name: str, platform: Platform, mode: AppMode, app_key: str, app_secret: str,
-             seller_id: str = "", access_token: str = "", refresh_token: str = "",
+def add_shop(shops: ShopStore, platforms: PlatformDirectory, *, name: str, platform: Platform, mode: AppMode,
+             app_key: str, app_secret: str, seller_id: str = "", access_token: str = "", refresh_token: str = "",
              token_expires_at: datetime | None = None, refresh_expires_at: datetime | None = None,
              extra: Mapping[str, str] | None = None, base_url: str = "") -> Shop:
     if platform is Platform.OFFLINE:
         raise ValidationError("offline shops have no platform to sync", field="platform")
-    if not seller_id and (mode is AppMode.SELF_BUILT or platform not in SELLER_IN_TOKEN):
+    if not seller_id and (mode is AppMode.SELF_BUILT or not seller_in_token(platforms, platform)):
         raise ValidationError(f"give the platform's seller / shop id ({platform.value} does not tell it when "
                               "authorising)" if mode is AppMode.THIRD_PARTY else
                               "a self-built-app shop needs the platform's seller / shop id", field="seller_id")
@@ -179,7 +177,7 @@ def archive_shop(shops: ShopStore, shop_id: str, actor: str) -> Shop:
     return change_shop(shops, shop_id, archived)
 
 
-def resume_shop(shops: ShopStore, shop_id: str, now: datetime) -> Shop:
+def resume_shop(shops: ShopStore, platforms: PlatformDirectory, shop_id: str, now: datetime) -> Shop:
     """Back to syncing, unless the tokens are gone: then it shows re-authorisation needed again."""
     secrets = shops.get_secrets(shop_id)
 
@@ -187,7 +185,7 @@ def resume_shop(shops: ShopStore, shop_id: str, now: datetime) -> Shop:
         if shop.status not in (ShopStatus.PAUSED, ShopStatus.RATE_LIMITED):
             return None
         expired = shop.token_expires_at is not None and shop.token_expires_at <= now
-        if (secrets is None or not secrets.access_token or expired) and shop.platform not in SELF_AUTHORISING:
+        if (secrets is None or not secrets.access_token or expired) and not self_authorising(platforms, shop.platform):
             return replace(shop, status=ShopStatus.REAUTH_NEEDED, status_reason="tokens missing or expired")
         return replace(shop, status=ShopStatus.ACTIVE, status_reason="", parked_until=None)
     return change_shop(shops, shop_id, resumed)

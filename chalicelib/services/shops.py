@@ -5,19 +5,12 @@ from __future__ import annotations
 import secrets as random
 from contextlib import suppress
 from datetime import datetime
-from typing import Protocol
 
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop, ShopSecrets
 from chalicelib.domain.status import ShopStatus
-
-
-class ShopWriter(Protocol):
-    def add(self, shop: Shop) -> None: ...
-    def by_seller(self, platform: str, seller_id: str) -> Shop | None: ...
-    def get_secrets(self, shop_id: str) -> ShopSecrets | None: ...
-    def put_secrets(self, shop_id: str, secrets: ShopSecrets, expected_revision: int) -> None: ...
+from chalicelib.services.ports import ShopWriter
 
 
 def new_shop_id() -> str:

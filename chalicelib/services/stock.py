@@ -10,46 +10,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
 
-from chalicelib.domain.errors import ConflictError, ValidationError
+from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.inventory import Discrepancy, Movement, MovementKind, Stock
 from chalicelib.domain.orders import LineItem, Order, OrderChange, handoff_for
 from chalicelib.domain.shipping import Shipment
 from chalicelib.domain.status import HoldReason, OrderStatus, RefundState
-from chalicelib.services.ports import Clock, OrderQuery, OrderRepository, Page
+from chalicelib.services.ports import Clock, OrderQuery, OrderRepository
+from chalicelib.services.stock_ports import Applied, StockLedger
 from chalicelib.services.stock_shipped import ShipmentsOf, counted, deduct_shipment, settle_rest
 
 MAX_ATTEMPTS = 5
 ACTOR = "system:stock"
-
-
-class Applied(StrEnum):
-    APPLIED = "applied"
-    REPLAYED = "replayed"      # a movement's key was already in the ledger: nothing changed
-    SHORT = "short"            # not enough available stock for a guarded reservation
-    UNMET = "unmet"            # a required movement is missing or a forbidding one exists
-
-
-class StockLedger(Protocol):
-    def balance(self, sku_code: str) -> Stock: ...
-    def balances(self, sku_codes: Iterable[str]) -> dict[str, Stock]: ...
-    def existing(self, refs: Iterable[tuple[str, str]]) -> set[str]:
-        """Which of these (sku code, idempotency key) movements are in the ledger."""
-    def movement(self, sku_code: str, idempotency_key: str) -> Movement | None: ...
-    def apply(self, movements: Sequence[Movement], *, guard_available: bool, guard_on_hand: bool = False,
-              requires: Sequence[tuple[str, str]] = (), forbids: Sequence[tuple[str, str]] = (),
-              discrepancy: Discrepancy | None = None) -> Applied:
-        """All movements or none, in one conditional write. guard_available / guard_on_hand: no SKU's
-        available / on hand may drop below zero (else SHORT). requires / forbids: (sku code, key) movements
-        that must / must not exist (else UNMET). discrepancy: stored with the movements, once."""
-    def set_on_hand(self, movement: Movement) -> Applied:
-        """A SET movement: on hand becomes movement.quantity (reserved untouched)."""
-    def movements(self, sku_code: str, limit: int = 50, cursor: str | None = None) -> Page[Movement]: ...
-    def discrepancies(self, open_only: bool, limit: int = 50, cursor: str | None = None) -> Page[Discrepancy]:
-        """Newest first."""
-    def get_discrepancy(self, discrepancy_id: str) -> Discrepancy | None: ...
-    def save_discrepancy(self, discrepancy: Discrepancy, expected_revision: int) -> None: ...
 
 
 class Outcome(StrEnum):
@@ -236,7 +208,6 @@ def set_absolute_stock(ledger: StockLedger, sku_code: str, quantity: int, source
 def resolve_discrepancy(ledger: StockLedger, discrepancy_id: str, actor: str, note: str, now: datetime) -> Discrepancy:
     """Someone counted and settled it (with an adjustment or an ERP count, as the case needs): marked
     resolved once; resolving it again changes nothing."""
-    from chalicelib.domain.errors import NotFoundError
     for _ in range(MAX_ATTEMPTS):
         current = ledger.get_discrepancy(discrepancy_id)
         if current is None:

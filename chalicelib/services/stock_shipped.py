@@ -22,9 +22,10 @@ from chalicelib.domain.inventory import Discrepancy, Movement, MovementKind
 from chalicelib.domain.orders import LineItem, Order
 from chalicelib.domain.shipping import Shipment, ShipmentLine
 from chalicelib.domain.status import ShipmentStatus
+from chalicelib.services.stock_ports import Applied
 
 if TYPE_CHECKING:
-    from chalicelib.services.stock import StockLedger
+    from chalicelib.services.stock_ports import StockLedger
 
 log = logging.getLogger("oms.stock")
 MAX_ATTEMPTS = 5
@@ -120,7 +121,6 @@ def settle_rest(ledger: StockLedger, order: Order, lines: Sequence[LineItem], sh
 
 def _rest_once(ledger: StockLedger, order: Order, need: Need, done: Sequence[Shipment], kind: MovementKind,
                exclusive: MovementKind, now: datetime) -> int | None:
-    from chalicelib.services.stock import Applied
     reserve, own, other = (order_key(k, order, need) for k in (MovementKind.RESERVE, kind, exclusive))
     ship_keys = {shipment_key(s.shipment_id, need): units_of(s, order).get(need.line_id, 0) for s in done}
     present = ledger.existing((need.sku_code, k) for k in (reserve, own, other, *ship_keys))
@@ -154,7 +154,6 @@ def _deduct(ledger: StockLedger, sku_code: str, quantity: int, key: str, source:
     """on hand drops by what is there; the units short leave the reservation and become a discrepancy.
     Returns the movements written (0: a replay), None: a required movement is missing or a forbidding
     one exists."""
-    from chalicelib.services.stock import Applied
     for _ in range(MAX_ATTEMPTS):
         if ledger.existing([(sku_code, key)]):
             return 0

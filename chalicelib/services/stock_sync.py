@@ -5,49 +5,19 @@ quantity when it runs, so the newest stock is what goes out. The last push and t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
 
-from chalicelib.domain.catalog import ShopSku
-from chalicelib.domain.errors import ValidationError
-from chalicelib.domain.inventory import Stock
 from chalicelib.domain.orders import SkuLink
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import ShopStatus
-from chalicelib.platforms.base import PlatformClient
-from chalicelib.platforms.errors import PlatformError, RateLimitedError, TransientError
 from chalicelib.services.actions import Action, enqueue
+from chalicelib.services.platform_errors import PlatformError, RateLimitedError, TransientError
+from chalicelib.services.platform_ports import PlatformCatalog
 from chalicelib.services.ports import Clock, Publisher
+from chalicelib.services.stock_ports import DueLedger, LinkedSkus, PushRecord, StockSyncSettings, SyncSettingsRepository
 
 UPDATE_STOCK = "update_stock"
-
-
-@dataclass(frozen=True)
-class StockSyncSettings:
-    enabled: bool = True
-    ratio_percent: int = 100     # push this share of what is available ("sync 80%")
-    safety_stock: int = 0        # then keep this many back
-    floor: int = 0               # below this, push 0: low counts are too uncertain to sell against
-    revision: int = 0
-
-    def validated(self) -> StockSyncSettings:
-        if not 0 <= self.ratio_percent <= 100:
-            raise ValidationError("ratio_percent must be 0..100", field="ratio_percent")
-        if self.safety_stock < 0 or self.floor < 0:
-            raise ValidationError("safety_stock and floor must be zero or more", field="safety_stock")
-        return self
-
-
-@dataclass(frozen=True)
-class PushRecord:
-    shop_id: str
-    platform_sku_id: str
-    quantity: int
-    at: datetime
-    ok: bool
-    answer: str                  # "ok", or the platform's code and message
-    action_id: str = ""
 
 
 def push_quantity(available: Mapping[str, int], links: Iterable[SkuLink], settings: StockSyncSettings) -> int:
@@ -55,25 +25,6 @@ def push_quantity(available: Mapping[str, int], links: Iterable[SkuLink], settin
     units = min((max(0, available.get(link.sku_code, 0)) // max(1, link.quantity) for link in links), default=0)
     quantity = units * settings.ratio_percent // 100 - settings.safety_stock
     return quantity if quantity >= max(settings.floor, 1) else 0
-
-
-class SyncSettingsRepository(Protocol):
-    def get_settings(self, shop_id: str) -> StockSyncSettings: ...
-    def save_settings(self, shop_id: str, settings: StockSyncSettings, expected_revision: int) -> None: ...
-    def last_push(self, shop_id: str, platform_sku_id: str) -> PushRecord | None: ...
-    def record_push(self, record: PushRecord) -> None: ...
-
-
-class DueLedger(Protocol):
-    def due_for_push(self, now: datetime) -> list[tuple[str, str]]: ...
-    def clear_due(self, sku_code: str, due: str) -> None: ...
-    def mark_due(self, sku_code: str, now: datetime) -> None: ...
-    def balances(self, sku_codes: Iterable[str]) -> dict[str, Stock]: ...
-
-
-class LinkedSkus(Protocol):
-    def linked_to(self, sku_code: str) -> list[tuple[str, str]]: ...
-    def get(self, shop_id: str, platform_sku_id: str) -> ShopSku | None: ...
 
 
 def sweep_due_pushes(ledger: DueLedger, catalog: LinkedSkus, publisher: Publisher, now: datetime) -> int:
@@ -96,7 +47,7 @@ def sweep_due_pushes(ledger: DueLedger, catalog: LinkedSkus, publisher: Publishe
 
 
 def push_stock(ledger: DueLedger, catalog: LinkedSkus, sync: SyncSettingsRepository, clock: Clock,
-               shop: Shop, client: PlatformClient, platform_sku_id: str, action_id: str = "") -> PushRecord | None:
+               shop: Shop, client: PlatformCatalog, platform_sku_id: str, action_id: str = "") -> PushRecord | None:
     """The update_stock handler's work. Transient platform errors re-raise (the queue retries); refusals
     are recorded and dropped (retrying would be refused again)."""
     settings = sync.get_settings(shop.shop_id)

@@ -15,21 +15,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
 
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import ShopStatus
-from chalicelib.platforms.base import PlatformClient, TokenSet
-from chalicelib.platforms.errors import AuthExpiredError, PlatformError, SignatureRejectedError
-from chalicelib.services.ports import Clock
-from chalicelib.services.shop_admin import (
-    SELF_AUTHORISING,
-    ShopStore,
-    change_shop,
-    mark_reauth_needed,
-    store_tokens,
-)
+from chalicelib.services.platform_errors import AuthExpiredError, PlatformError, SignatureRejectedError
+from chalicelib.services.platform_ports import PlatformAuth, PlatformClient, PlatformDirectory
+from chalicelib.services.platform_types import TokenSet
+from chalicelib.services.ports import Clock, Leases, ShopStore
+from chalicelib.services.shop_admin import change_shop, mark_reauth_needed, self_authorising, store_tokens
 
 log = logging.getLogger("oms.tokens")
 
@@ -39,11 +33,6 @@ DEFAULT_AHEAD = timedelta(hours=6)
 REFRESH_FAILING = "token refresh failing"
 # WeChat tokens live 2 h and its client refreshes them itself on use; the schedule only keeps watch
 AHEAD = {Platform.WECHAT: timedelta(minutes=20)}
-
-
-class Leases(Protocol):
-    def acquire(self, shop_id: str, purpose: str, holder: str, ttl: timedelta) -> bool: ...
-    def release(self, shop_id: str, purpose: str, holder: str) -> None: ...
 
 
 class Refresh(StrEnum):
@@ -61,20 +50,20 @@ def is_due(shop: Shop, now: datetime) -> bool:
     return shop.token_expires_at - AHEAD.get(shop.platform, DEFAULT_AHEAD) <= now
 
 
-def refresh_due(shops: ShopStore, clients: Callable[[Shop], PlatformClient], leases: Leases, clock: Clock,
-                time_left: Callable[[], float] = lambda: 600.0) -> dict[str, str]:
+def refresh_due(shops: ShopStore, clients: Callable[[Shop], PlatformClient], platforms: PlatformDirectory,
+                leases: Leases, clock: Clock, time_left: Callable[[], float] = lambda: 600.0) -> dict[str, str]:
     """The scheduled tick: every shop whose token expires within its horizon."""
     outcomes: dict[str, str] = {}
     for shop in shops.all():
         if time_left() < 20:
             break
         if is_due(shop, clock.now()):
-            outcomes[shop.shop_id] = refresh_shop(shops, clients, leases, clock, shop.shop_id).value
+            outcomes[shop.shop_id] = refresh_shop(shops, clients, platforms, leases, clock, shop.shop_id).value
     return outcomes
 
 
-def refresh_shop(shops: ShopStore, clients: Callable[[Shop], PlatformClient], leases: Leases, clock: Clock,
-                 shop_id: str, force: bool = False) -> Refresh:
+def refresh_shop(shops: ShopStore, clients: Callable[[Shop], PlatformClient], platforms: PlatformDirectory,
+                 leases: Leases, clock: Clock, shop_id: str, force: bool = False) -> Refresh:
     if shops.get(shop_id) is None:         # no lease row is written for a shop that does not exist
         return Refresh.NOT_DUE
     holder = uuid.uuid4().hex
@@ -84,16 +73,18 @@ def refresh_shop(shops: ShopStore, clients: Callable[[Shop], PlatformClient], le
         shop = shops.get(shop_id)          # read under the lease: a peer may have refreshed a moment ago
         if shop is None or not (force or is_due(shop, clock.now())):
             return Refresh.NOT_DUE
-        return _refresh(shops, clients, shop)
+        return _refresh(shops, clients, platforms, shop)
     finally:
         leases.release(shop_id, LEASE, holder)
 
 
-def _refresh(shops: ShopStore, clients: Callable[[Shop], PlatformClient], shop: Shop) -> Refresh:
+def _refresh(shops: ShopStore, clients: Callable[[Shop], PlatformClient], platforms: PlatformDirectory,
+             shop: Shop) -> Refresh:
     secrets = shops.get_secrets(shop.shop_id)
     try:
         client = clients(shop)
-        tokens = _call(client, shop, secrets.refresh_token if secrets else "")
+        tokens = _call(client, shop, secrets.refresh_token if secrets else "",
+                       self_authorising(platforms, shop.platform))
     except (AuthExpiredError, SignatureRejectedError) as exc:
         mark_reauth_needed(shops, shop.shop_id, f"token refresh refused ({exc.code or type(exc).__name__}): "
                                                 f"{exc}. Authorise the shop again.")
@@ -126,11 +117,11 @@ def _failed(shops: ShopStore, shop_id: str, why: str) -> Refresh:
     return Refresh.FAILED
 
 
-def _call(client: PlatformClient, shop: Shop, refresh_token: str) -> TokenSet | None:
+def _call(client: PlatformAuth, shop: Shop, refresh_token: str, self_authorised: bool) -> TokenSet | None:
     if shop.platform is Platform.WECHAT:
         return client.refresh("")                 # a new token from the app secret
     if refresh_token:
         return client.refresh(refresh_token)
-    if shop.platform in SELF_AUTHORISING:
+    if self_authorised:
         return client.exchange_code("", "")       # Douyin self-built: the token again from the shop id
     return None

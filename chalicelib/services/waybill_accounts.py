@@ -8,9 +8,7 @@ from typing import Any
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.waybills import Sender, ShopWaybillAccount
-from chalicelib.platforms.base import (
-    WaybillAccount,
-)
+from chalicelib.services.platform_types import WaybillAccount
 from chalicelib.services.waybill_ports import WaybillDeps
 
 

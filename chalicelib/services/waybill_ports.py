@@ -7,17 +7,12 @@ from typing import Any, Protocol
 
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.waybills import ShopWaybillAccount, Waybill, WaybillStatus
-from chalicelib.platforms import registry
-from chalicelib.platforms.base import (
-    PlatformClient,
-)
+from chalicelib.services.platform_ports import PlatformClient, PlatformDirectory
 from chalicelib.services.ports import Clock, OrderRepository, Page, ShopRepository
 from chalicelib.services.shipments import ShipmentDeps
 
 MAX_BATCH = 100
 
-# Where the platform's print data carries no standard template and its client needs one passed (the specs).
-STANDARD_TEMPLATES = {s.platform.value: s.standard_template for s in registry.specs() if s.standard_template}
 
 
 # ---------------------------------------------------------------- ports
@@ -57,6 +52,7 @@ class WaybillDeps:
     waybills: WaybillRepository
     clients: Callable[[Shop], PlatformClient]
     clock: Clock
+    platforms: PlatformDirectory
     shipments: ShipmentDeps | None = None
 
 

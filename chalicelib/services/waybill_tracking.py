@@ -12,9 +12,11 @@ from datetime import datetime, timedelta
 from chalicelib.domain import waybills as wb
 from chalicelib.domain.errors import ConflictError, DomainError, InvalidTransitionError
 from chalicelib.domain.waybills import TrackEvent, TrackingInfo, TrackingState, Waybill, WaybillStatus
-from chalicelib.platforms.base import PlatformError, Tracking
+from chalicelib.services.carriers import our_carrier, platform_carrier
+from chalicelib.services.platform_errors import PlatformError
+from chalicelib.services.platform_types import Tracking
 from chalicelib.services.waybill_accounts import get_shop
-from chalicelib.services.waybills import WaybillDeps, get_waybill, our_carrier
+from chalicelib.services.waybills import WaybillDeps, get_waybill
 
 log = logging.getLogger("oms.tracking")
 EVERY = timedelta(minutes=30)
@@ -47,18 +49,18 @@ def _refresh(deps: WaybillDeps, waybill: Waybill) -> Waybill:
     track = getattr(client, "track", None)       # clients gain track() platform by platform
     if not callable(track):
         raise NotImplementedError(f"the {waybill.platform} client has no track()")
-    tracking = track(ship_carrier(waybill), waybill.waybill_no, waybill.order_nos[0])
+    tracking = track(ship_carrier(deps, waybill), waybill.waybill_no, waybill.order_nos[0])
     updated = wb.tracked(waybill, _info(tracking, now), now + EVERY)
     deps.waybills.save(updated, waybill.revision)
     return replace(updated, revision=waybill.revision + 1)
 
 
-def ship_carrier(waybill: Waybill) -> str:
+def ship_carrier(deps: WaybillDeps, waybill: Waybill) -> str:
     """The carrier code the parcel shipped under on the platform (Kuaishou's e-waybill and shipping codes
     differ: "YTO" issues, "3" ships); tracking asks by the shipping one."""
-    from chalicelib.services.action_handlers.shipments import platform_carrier
     try:
-        return platform_carrier(waybill.platform, our_carrier(waybill.platform, waybill.carrier_code))
+        return platform_carrier(deps.platforms, waybill.platform,
+                                our_carrier(deps.platforms, waybill.platform, waybill.carrier_code))
     except (DomainError, PlatformError):
         return waybill.carrier_code
 

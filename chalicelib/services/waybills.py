@@ -14,23 +14,16 @@ from chalicelib.domain.errors import ConflictError, DomainError, InvalidTransiti
 from chalicelib.domain.orders import Order
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.waybills import ShopWaybillAccount, Waybill, WaybillStatus
-from chalicelib.platforms import registry
-from chalicelib.platforms.base import (
-    Address,
-    CanonicalReceiver,
-    PlatformClient,
-    PlatformError,
-    WaybillAccount,
-    WaybillRequest,
-    WaybillResult,
-)
-from chalicelib.services.erp_ports import CARRIER_CODES
+from chalicelib.services.carriers import our_carrier
+from chalicelib.services.platform_errors import NotFoundError as PlatformNotFound
+from chalicelib.services.platform_errors import PlatformError
+from chalicelib.services.platform_ports import PlatformClient
+from chalicelib.services.platform_types import Address, CanonicalReceiver, WaybillAccount, WaybillRequest, WaybillResult
 from chalicelib.services.ports import Page
 from chalicelib.services.shipments import record_shipment
 from chalicelib.services.waybill_accounts import account_for, get_shop
 from chalicelib.services.waybill_ports import (
     MAX_BATCH,
-    STANDARD_TEMPLATES,
     Outcome,
     WaybillDeps,
     WaybillQuery,
@@ -93,7 +86,7 @@ def _issue_parcel(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...
     try:
         account = account_for(deps, first.shop_id, account_id)
         client = clients(get_shop(deps, first.shop_id))
-        template = STANDARD_TEMPLATES.get(account.platform, "").format(code=account.carrier_code)
+        template = standard_template(deps, account.platform).format(code=account.carrier_code)
         result = client.get_waybill(_request(parcel, account, template))
         waybill = _store(deps, _waybill(deps, parcel, account, result, template))
     except (DomainError, PlatformError) as exc:
@@ -166,7 +159,6 @@ def cancel(deps: WaybillDeps, waybill_id: str) -> Waybill:
     if waybill.status is WaybillStatus.CANCELLED:
         return waybill
     cancelled = wb.cancelled(waybill, deps.clock.now())     # refuses a shipped one before the platform call
-    from chalicelib.platforms.errors import NotFoundError as PlatformNotFound
     try:
         deps.clients(get_shop(deps, waybill.shop_id)).cancel_waybill(waybill.carrier_code, waybill.waybill_no)
     except PlatformNotFound:
@@ -204,22 +196,16 @@ def _ship_one(deps: WaybillDeps, waybill: Waybill, actor: str) -> Waybill:
         return waybill
     wb.shipped(waybill, (), deps.clock.now())          # refuses early: only a printed waybill ships
     assert deps.shipments is not None
-    carrier = our_carrier(waybill.platform, waybill.carrier_code)
+    carrier = our_carrier(deps.platforms, waybill.platform, waybill.carrier_code)
     ids = [record_shipment(deps.shipments, order_id=order_id, carrier_code=carrier, tracking_no=waybill.waybill_no,
                            lines=(), source=f"waybill:{actor}")[0].shipment_id for order_id in waybill.order_ids]
     return _save(deps, waybill, wb.shipped(waybill, ids, deps.clock.now()))
 
 
-def our_carrier(platform: str, code: str) -> str:
-    """The waybill account speaks the platform's carrier code; shipments speak ours (CARRIER_CODES)."""
-    if code in CARRIER_CODES:
-        return code
-    tables = registry.carrier_tables(platform) if registry.spec_of(platform) else []
-    for table in tables:
-        for ours, theirs in table.items():
-            if theirs == code:
-                return str(ours)
-    raise ValidationError(f"carrier {code} of {platform} has no common code", field="carrier_code")
+def standard_template(deps: WaybillDeps, platform: str) -> str:
+    """Where the platform's print data carries no standard template and its client needs one passed."""
+    spec = deps.platforms.spec_of(platform)
+    return spec.standard_template if spec else ""
 
 
 # ---------------------------------------------------------------- queries

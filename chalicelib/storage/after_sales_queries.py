@@ -10,8 +10,7 @@ from chalicelib.domain.after_sales import AfterSale
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.orders import order_id_for
 from chalicelib.domain.status import AfterSaleStatus
-from chalicelib.services.after_sales import CaseQuery
-from chalicelib.services.ports import Page
+from chalicelib.services.ports import CaseQuery, Page
 from chalicelib.storage import paging
 from chalicelib.storage.models import AfterSaleItem
 from chalicelib.storage.shops import shop_ids

@@ -13,6 +13,7 @@ from pynamodb.models import Model
 
 from chalicelib.codec import from_doc, to_doc
 from chalicelib.domain.audit import AuditEntry, AuditQuery
+from chalicelib.domain.errors import ValidationError
 from chalicelib.services.ports import Page
 from chalicelib.storage import paging
 from chalicelib.storage.models import index_meta, table_meta
@@ -93,7 +94,6 @@ def _filter(q: AuditQuery) -> Any:
 
 
 def _day(value: Any) -> date | None:
-    from chalicelib.domain.errors import ValidationError
     if value is None:
         return None
     try:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from chalicelib.codec import from_doc, to_doc
 from chalicelib.domain.status import HoldReason
-from chalicelib.services.link_jobs import LinkJob
+from chalicelib.services.stock_ports import LinkJob
 from chalicelib.storage import conditional, order_lists
 from chalicelib.storage.models import OrderItem, SyncItem
 

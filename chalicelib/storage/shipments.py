@@ -8,8 +8,10 @@ from typing import Any
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.codec import from_doc, sortable, to_doc
+from chalicelib.domain.errors import ConflictError, ValidationError
 from chalicelib.domain.shipping import Shipment
-from chalicelib.services.shipment_lists import ShipmentListQuery, ship_day
+from chalicelib.services.ports import ShipmentListQuery
+from chalicelib.services.shipment_lists import ship_day
 from chalicelib.storage import conditional, paging
 from chalicelib.storage.erp_models import ShipmentItem
 
@@ -80,7 +82,6 @@ def backfill_list_attributes() -> int:
     """Once, after the by_day index arrived: shipments written before it have no ship_day and so are not in
     the 发货记录 list. Writes the list's attributes onto them, each conditional on the revision read (a
     shipment changed meanwhile was written with them anyway). A maintenance Scan, never on a request path."""
-    from chalicelib.domain.errors import ConflictError
     written = 0
     for item in ShipmentItem.scan(ShipmentItem.ship_day.does_not_exist()):
         try:
@@ -98,7 +99,6 @@ def _cursor_day(position: dict[str, Any], query: ShipmentListQuery) -> date:
     try:
         return min(date.fromisoformat(str(position["day"])), query.day_to)
     except ValueError as exc:
-        from chalicelib.domain.errors import ValidationError
         raise ValidationError("cursor is not one this API issued", field="cursor") from exc
 
 
@@ -110,7 +110,6 @@ def _cursor_key(position: dict[str, Any]) -> dict[str, Any] | None:
     names = {"shipment_id", "ship_day", "created_key"}
     if not isinstance(key, dict) or set(key) != names or not all(
             isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values()):
-        from chalicelib.domain.errors import ValidationError
         raise ValidationError("cursor is not one this API issued", field="cursor")
     return key
 

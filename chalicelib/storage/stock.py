@@ -22,8 +22,7 @@ from chalicelib.codec import from_doc, sortable, to_doc
 from chalicelib.domain.errors import ConflictError, ValidationError
 from chalicelib.domain.inventory import Discrepancy, Movement, MovementKind, Stock
 from chalicelib.services.ports import Page
-from chalicelib.services.stock import Applied
-from chalicelib.services.stock_sync import PushRecord, StockSyncSettings
+from chalicelib.services.stock_ports import Applied, PushRecord, StockSyncSettings
 from chalicelib.storage import conditional, paging
 from chalicelib.storage.catalog_models import ShopSideItem, StockItem
 

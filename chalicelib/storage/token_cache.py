@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.codec import parse_time, sortable
-from chalicelib.platforms.wechat.token import CachedToken
+from chalicelib.services.platform_ports import CachedToken
 from chalicelib.storage.catalog_models import ShopSideItem
 from chalicelib.storage.envelope import Envelope, default_envelope
 

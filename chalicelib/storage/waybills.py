@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.codec import from_doc, sortable, to_doc
+from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.waybills import ShopWaybillAccount, Waybill, tracking_shard
 from chalicelib.services.ports import Page
 from chalicelib.services.waybills import WaybillQuery
@@ -98,7 +99,6 @@ class DynamoWaybillRepository:
         elif q.status:
             results = WaybillItem.by_status.query(q.status.value, **kw)
         else:
-            from chalicelib.domain.errors import ValidationError
             raise ValidationError("name a shop_id, a status or an order_id", field="shop_id")
         items = [_waybill(i) for i in results]
         return Page(items, paging.encode(results.last_evaluated_key))

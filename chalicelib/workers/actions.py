@@ -19,15 +19,10 @@ def on_platform_action(event: Any) -> dict[str, Any]:
 
 
 def _handle(body: str, record: dict[str, Any]) -> None:
-    from chalicelib.domain.errors import NotFoundError
-    from chalicelib.services.action_handlers import load_all
-    from chalicelib.services.actions import decode, handler_for
+    from chalicelib.services.action_handlers import run_action
+    from chalicelib.services.actions import decode
 
-    load_all()
     action = decode(body)
-    shop = bootstrap.shops().get(action.shop_id)
-    if shop is None:
-        raise NotFoundError(f"no shop {action.shop_id}")
-    handler_for(action.name)(action, shop, bootstrap.clients()(shop))
-    log.info("platform action done", extra={"action": action.name, "shop_id": shop.shop_id,
+    run_action(bootstrap.action_deps(), action)
+    log.info("platform action done", extra={"action": action.name, "shop_id": action.shop_id,
                                             "action_id": action.action_id})

@@ -6,27 +6,21 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import bootstrap
 from chalicelib.messaging.consumer import consume
 
+if TYPE_CHECKING:
+    from chalicelib.services.order_ingest import Ingested
+
 log = logging.getLogger("oms.workers.batch")
 
 
-@dataclass(frozen=True)
-class Applied:
-    shop_id: str
-    outcome: str                 # new | updated | unchanged | deferred (a push the next pull covers)
-    note: tuple[str, str, str] | None   # the ERP-events message: body, group, dedup id (None: nothing applied)
-
-
-def run_batch(event: Any, handle: Callable[[str], Applied], stream: str) -> dict[str, Any]:
-    """Notes go out for unchanged records too: if a crash lost one after the write, the redelivery sends
-    it (the ERP-events consumer compares states, so a repeated note changes nothing)."""
-    applied: list[Applied] = []
+def run_batch(event: Any, handle: Callable[[str], Ingested], stream: str) -> dict[str, Any]:
+    """Every record's note goes out in one publish after the batch (services/order_ingest.record_note)."""
+    applied: list[Ingested] = []
     result = consume(event, lambda body, record: applied.append(handle(body)))
     failures = result["batchItemFailures"]
     try:
@@ -38,13 +32,7 @@ def run_batch(event: Any, handle: Callable[[str], Applied], stream: str) -> dict
     return result
 
 
-def note(kind: str, shop_id: str, record_id: str, order_no: str, version: int) -> tuple[str, str, str]:
-    from chalicelib.messaging.messages import order_group
-    body = json.dumps({"kind": kind, "id": record_id, "shop_id": shop_id, "version": version})
-    return body, order_group(shop_id, order_no), f"{kind}:{record_id}:{version}"
-
-
-def _count(event: Any, applied: list[Applied], failed_ids: set[str], stream: str) -> None:
+def _count(event: Any, applied: list[Ingested], failed_ids: set[str], stream: str) -> None:
     from chalicelib.domain.sync import Stream
     tally: dict[str, Counter[str]] = {}
     for a in applied:

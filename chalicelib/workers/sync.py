@@ -28,8 +28,8 @@ def on_pull_job(event: Any) -> dict[str, Any]:
     context = event.context
 
     def handle(body: str, record: dict[str, Any]) -> None:
-        from chalicelib.messaging.messages import PullJobMessage
         from chalicelib.services.pull import PullDeps, run_pull
+        from chalicelib.services.queue_messages import PullJobMessage
         deps = PullDeps(shops=bootstrap.shops(), sync=bootstrap.sync(), clients=bootstrap.clients(),
                         raw=bootstrap.raw_store(), publisher=bootstrap.publisher(), clock=bootstrap.clock(),
                         time_left=lambda: context.get_remaining_time_in_millis() / 1000 if context else 900.0)

@@ -29,8 +29,8 @@ def poll_taobao_messages(event: Any) -> dict[str, int]:
 
 def _drain(shop: Any) -> int:
     from chalicelib.platforms.http import Transport
+    from chalicelib.platforms.shop_clients import credentials_for
     from chalicelib.platforms.taobao.tmc import TmcFeed
-    from chalicelib.services.platform_access import credentials_for
     from chalicelib.services.push_intake import accept
     secrets = bootstrap.shops().get_secrets(shop.shop_id)
     if secrets is None:

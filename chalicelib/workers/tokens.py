@@ -16,7 +16,8 @@ log = logging.getLogger("oms.workers.tokens")
 def refresh_tokens(event: Any) -> dict[str, str]:
     from chalicelib.services.tokens import refresh_due
     context = getattr(event, "context", None)
-    outcomes = refresh_due(bootstrap.shops(), bootstrap.clients(), bootstrap.shop_leases(), bootstrap.clock(),
+    outcomes = refresh_due(bootstrap.shops(), bootstrap.clients(), bootstrap.platforms(), bootstrap.shop_leases(),
+                           bootstrap.clock(),
                            time_left=lambda: context.get_remaining_time_in_millis() / 1000 if context else 600.0)
     log.info("tokens refreshed", extra={"outcomes": outcomes})
     return outcomes

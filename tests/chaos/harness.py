@@ -17,9 +17,11 @@ from typing import Any
 from chalicelib.domain.after_sales import refund_state_for
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop, ShopSecrets
-from chalicelib.messaging.messages import PullJobMessage
-from chalicelib.platforms.base import PlatformClient, ShopCredentials, TransientError
+from chalicelib.services.platform_errors import TransientError
+from chalicelib.services.platform_ports import PlatformClient
+from chalicelib.services.platform_types import ShopCredentials
 from chalicelib.services.pull import PullDeps, run_pull
+from chalicelib.services.queue_messages import PullJobMessage
 from local.sandbox.core import SHANGHAI, Faults, SandboxServer
 from local.sandbox.registry import SANDBOXES
 from tests import fakes
@@ -173,7 +175,7 @@ def mutate(world: World, rng: random.Random, share: float) -> dict[str, int]:
 
 
 def _ship(order_no: str, platform: str) -> Any:
-    from chalicelib.platforms.base import ShipRequest
+    from chalicelib.services.platform_types import ShipRequest
     return ShipRequest(order_no=order_no, carrier_code="ZTO", tracking_no=f"ZTO{order_no[-10:]}")
 
 

@@ -67,7 +67,7 @@ def _forget_aws_clients() -> None:
 
 
 def _without_settling_lag(shop: Any) -> Any:
-    from chalicelib.services.platform_access import client_for_shop
+    from chalicelib.platforms.shop_clients import client_for_shop
     client = client_for_shop(bootstrap.shops(), shop)
     client.settle_lag = timedelta(0)
     return client

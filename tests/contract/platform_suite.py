@@ -16,16 +16,10 @@ import pytest
 from chalicelib.domain.partial_shipping import ShipBackPlan, plan_ship_back
 from chalicelib.domain.shipping import ShipBack, Shipment, ShipmentLine
 from chalicelib.domain.status import ShipmentStatus
-from chalicelib.platforms.base import (
-    AuthExpiredError,
-    NotAllowedError,
-    PlatformClient,
-    ShipLine,
-    ShipRequest,
-    ShopCredentials,
-    SignatureRejectedError,
-)
 from chalicelib.platforms.http import Transport
+from chalicelib.services.platform_errors import AuthExpiredError, NotAllowedError, SignatureRejectedError
+from chalicelib.services.platform_ports import PlatformClient
+from chalicelib.services.platform_types import ShipLine, ShipRequest, ShopCredentials
 from local.sandbox.core import SHANGHAI, SandboxPlatform, SandboxServer, SandboxShop
 
 WINDOW_END = datetime(2026, 11, 20, 12, 0, tzinfo=SHANGHAI)
@@ -159,7 +153,7 @@ class PlatformContract:
 
     def test_given_a_reissue_or_exchange_case_when_resent_then_the_sandbox_shows_the_parcel_once(
             self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient) -> None:
-        from chalicelib.platforms.base import ResendRequest
+        from chalicelib.services.platform_types import ResendRequest
         order_no = self._awaiting_order(sandbox, shop, client)
         client.ship(ShipRequest(order_no=order_no, carrier_code=self.ship_carrier_code, tracking_no="SB3234567890"))
         case_id = self._resend_case(sandbox, shop, client, order_no)

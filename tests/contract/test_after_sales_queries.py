@@ -13,7 +13,8 @@ from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import AfterSaleType as T
-from chalicelib.services.after_sales import CaseQuery, count_cases, list_cases
+from chalicelib.services.after_sales import count_cases, list_cases
+from chalicelib.services.ports import CaseQuery
 from tests import fakes
 from tests.aws import aws
 

@@ -17,23 +17,25 @@ import httpx
 import pytest
 
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import (
-    SHANGHAI,
-    Address,
+from chalicelib.platforms.douyin.client import DouyinClient, create_client
+from chalicelib.platforms.douyin.mapping import CARRIERS
+from chalicelib.platforms.douyin.push import ACK_BODY, verify_push
+from chalicelib.services.platform_errors import (
     AuthExpiredError,
     BadRequestError,
     NotAllowedError,
     NotFoundError,
     RateLimitedError,
+)
+from chalicelib.services.platform_types import (
+    SHANGHAI,
+    Address,
     RejectReason,
     ResendRequest,
     ShipRequest,
     ShopCredentials,
     WaybillRequest,
 )
-from chalicelib.platforms.douyin.client import DouyinClient, create_client
-from chalicelib.platforms.douyin.mapping import CARRIERS
-from chalicelib.platforms.douyin.push import ACK_BODY, verify_push
 from local.sandbox.core import SandboxServer, SandboxShop
 from local.sandbox.douyin import DouyinSandbox, create_sandbox
 from tests.contract.platform_suite import PlatformContract, fast_transport
@@ -464,7 +466,7 @@ def test_given_duplicate_and_reordered_delivery_then_every_push_still_verifies(i
 
 def test_given_a_push_from_the_sandbox_when_verified_with_another_secret_then_rejected(isolated, receiver) -> None:
     sandbox, shop, _ = isolated
-    from chalicelib.platforms.base import PushRejectedError
+    from chalicelib.services.platform_errors import PushRejectedError
     sandbox.subscribe(receiver.url)
     _recent(sandbox, shop, 1)
     assert sandbox.flush_pushes()

@@ -12,22 +12,19 @@ import httpx
 import pytest
 
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus
-from chalicelib.platforms.base import (
+from chalicelib.platforms.jd import client as jd_client
+from chalicelib.platforms.jd.client import JdClient, create_client
+from chalicelib.platforms.jd.mapping import ORDER_STATES
+from chalicelib.platforms.jd.signing import format_timestamp, sign
+from chalicelib.services.platform_errors import AuthExpiredError, BadRequestError, NotAllowedError, NotFoundError
+from chalicelib.services.platform_types import (
     SHANGHAI,
     Address,
-    AuthExpiredError,
-    BadRequestError,
-    NotAllowedError,
-    NotFoundError,
     RejectReason,
     ShipRequest,
     ShopCredentials,
     WaybillRequest,
 )
-from chalicelib.platforms.jd import client as jd_client
-from chalicelib.platforms.jd.client import JdClient, create_client
-from chalicelib.platforms.jd.mapping import ORDER_STATES
-from chalicelib.platforms.jd.signing import format_timestamp, sign
 from local.sandbox.core import SandboxServer, SandboxShop
 from local.sandbox.jd import JdSandbox, api_orders, create_sandbox
 from tests.contract.platform_suite import WINDOW_END, WINDOW_START, ClientFactory, PlatformContract, fast_transport

@@ -12,24 +12,26 @@ import httpx
 import pytest
 
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus
-from chalicelib.platforms.base import (
-    SHANGHAI,
-    Address,
+from chalicelib.platforms.kuaishou import mapping
+from chalicelib.platforms.kuaishou.client import KuaishouClient, create_client
+from chalicelib.platforms.kuaishou.push import verify_push
+from chalicelib.services.platform_errors import (
     AuthExpiredError,
     BadRequestError,
-    CanonicalReceiver,
     NotAllowedError,
     NotFoundError,
+    SignatureRejectedError,
+)
+from chalicelib.services.platform_types import (
+    SHANGHAI,
+    Address,
+    CanonicalReceiver,
     RejectReason,
     ShipLine,
     ShipRequest,
     ShopCredentials,
-    SignatureRejectedError,
     WaybillRequest,
 )
-from chalicelib.platforms.kuaishou import mapping
-from chalicelib.platforms.kuaishou.client import KuaishouClient, create_client
-from chalicelib.platforms.kuaishou.push import verify_push
 from local.sandbox.core import SandboxRequest, SandboxResponse, SandboxServer, SandboxShop
 from local.sandbox.kuaishou import KuaishouSandbox, create_sandbox
 from tests.contract.platform_suite import WINDOW_END, WINDOW_START, PlatformContract, fast_transport

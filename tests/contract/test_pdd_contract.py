@@ -11,20 +11,11 @@ import httpx
 import pytest
 
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import (
-    SHANGHAI,
-    Address,
-    AuthExpiredError,
-    BadRequestError,
-    NotAllowedError,
-    NotFoundError,
-    RejectReason,
-    ShipRequest,
-    WaybillRequest,
-)
 from chalicelib.platforms.pdd.client import create_client
 from chalicelib.platforms.pdd.mapping import CARRIERS
 from chalicelib.platforms.pdd.signing import sign
+from chalicelib.services.platform_errors import AuthExpiredError, BadRequestError, NotAllowedError, NotFoundError
+from chalicelib.services.platform_types import SHANGHAI, Address, RejectReason, ShipRequest, WaybillRequest
 from local.sandbox.core import SandboxRequest, SandboxServer
 from local.sandbox.pdd import create_sandbox
 from local.sandbox.pdd.wire import md5_sign

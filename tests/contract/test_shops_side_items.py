@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.errors import ConflictError
-from chalicelib.platforms.base import TokenSet
-from chalicelib.platforms.wechat.token import CachedToken, InMemoryTokenCache, TokenManager
-from chalicelib.services.stock_sync import PushRecord, StockSyncSettings
+from chalicelib.platforms.wechat.token import InMemoryTokenCache, TokenManager
+from chalicelib.services.platform_ports import CachedToken
+from chalicelib.services.platform_types import TokenSet
+from chalicelib.services.stock_ports import PushRecord, StockSyncSettings
 from tests import fakes
 from tests.aws import aws
 

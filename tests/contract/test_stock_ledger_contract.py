@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.domain.inventory import Movement, MovementKind, Stock
-from chalicelib.services.stock import Applied
+from chalicelib.services.stock_ports import Applied
 from tests import fakes
 from tests.aws import aws
 

@@ -13,23 +13,20 @@ import httpx
 import pytest
 
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import (
+from chalicelib.platforms.http import Transport
+from chalicelib.platforms.taobao.client import create_client
+from chalicelib.platforms.taobao.mapping import CARRIERS
+from chalicelib.platforms.taobao.signing import sign as top_sign
+from chalicelib.services.platform_errors import AuthExpiredError, BadRequestError, NotAllowedError, NotFoundError
+from chalicelib.services.platform_ports import PlatformClient
+from chalicelib.services.platform_types import (
     SHANGHAI,
     Address,
-    AuthExpiredError,
-    BadRequestError,
-    NotAllowedError,
-    NotFoundError,
-    PlatformClient,
     RejectReason,
     ShipRequest,
     ShopCredentials,
     WaybillRequest,
 )
-from chalicelib.platforms.http import Transport
-from chalicelib.platforms.taobao.client import create_client
-from chalicelib.platforms.taobao.mapping import CARRIERS
-from chalicelib.platforms.taobao.signing import sign as top_sign
 from local.sandbox.core import SandboxServer, SandboxShop
 from local.sandbox.taobao import TaobaoSandbox, create_sandbox
 from tests.contract.platform_suite import (

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import ShipRequest, ShopCredentials
 from chalicelib.platforms.taobao.client import create_client
 from chalicelib.platforms.taobao.tmc import TmcFeed, to_event
+from chalicelib.services.platform_types import ShipRequest, ShopCredentials
 from local.sandbox.core import SHANGHAI, SandboxServer, SandboxShop
 from local.sandbox.taobao import TaobaoSandbox, create_sandbox
 from tests.contract.platform_suite import fast_transport, quick_server

@@ -15,15 +15,11 @@ import pytest
 
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import ShopStatus
-from chalicelib.platforms.base import (
-    AuthExpiredError,
-    PlatformError,
-    ShopCredentials,
-    SignatureRejectedError,
-    TransientError,
-)
+from chalicelib.platforms import registry
 from chalicelib.platforms.registry import client_for
 from chalicelib.platforms.wechat.client import create_client
+from chalicelib.services.platform_errors import AuthExpiredError, PlatformError, SignatureRejectedError, TransientError
+from chalicelib.services.platform_types import ShopCredentials
 from chalicelib.services.shop_admin import AppMode, add_shop
 from chalicelib.services.tokens import Refresh, refresh_shop
 from local.sandbox.core import SandboxServer, SandboxShop
@@ -57,14 +53,14 @@ def park_test(shop: SandboxShop, base_url: str, attempts: int = 3,
     """A scheduled refresh of one WeChat shop through the real service, its client aimed at `base_url`
     (each run's status_reason goes into `reasons`)."""
     shops, clock = fakes.InMemoryShopRepository(), fakes.FixedClock(T0)
-    stored = add_shop(shops, name="微信店", platform=Platform.WECHAT, mode=AppMode.SELF_BUILT, app_key=shop.app_key,
+    stored = add_shop(shops, registry, name="微信店", platform=Platform.WECHAT, mode=AppMode.SELF_BUILT, app_key=shop.app_key,
                       app_secret=shop.app_secret, seller_id=shop.seller_id, base_url=base_url,
                       token_expires_at=T0 + timedelta(minutes=5), extra=dict(shop.extra))
     credentials = wechat_credentials(shop, base_url)
 
     def run() -> tuple[Refresh, ShopStatus]:
         outcome = refresh_shop(shops, lambda _s: create_client(credentials, fast_transport(attempts=attempts)),
-                               fakes.InMemoryShopLeases(clock), clock, stored.shop_id)
+                               registry, fakes.InMemoryShopLeases(clock), clock, stored.shop_id)
         after = shops.get(stored.shop_id)
         (reasons if reasons is not None else []).append(after.status_reason)
         return outcome, after.status
@@ -176,7 +172,7 @@ def test_given_any_platform_whose_token_url_answers_like_a_wrong_host_then_faile
         serving["now"] = WRONG_URL_ANSWERS[answer]
     base_url = REFUSED if answer == "refused" else url
     shops, clock = fakes.InMemoryShopRepository(), fakes.FixedClock(T0)
-    shop = add_shop(shops, name="店", platform=platform, mode=AppMode.SELF_BUILT, app_key="fake-app-key",
+    shop = add_shop(shops, registry, name="店", platform=platform, mode=AppMode.SELF_BUILT, app_key="fake-app-key",
                     app_secret="fake-app-secret", seller_id="1001", access_token="fake-at", refresh_token="fake-rt",
                     token_expires_at=T0 + timedelta(minutes=5), base_url=base_url,
                     extra={"sign_secret": "fake-sign-secret"})
@@ -184,7 +180,7 @@ def test_given_any_platform_whose_token_url_answers_like_a_wrong_host_then_faile
                                   access_token="fake-at", refresh_token="fake-rt", seller_id="1001",
                                   base_url=base_url, extra={"sign_secret": "fake-sign-secret"})
     outcome = refresh_shop(shops, lambda _s: client_for(credentials, fast_transport(attempts=2)),
-                           fakes.InMemoryShopLeases(clock), clock, shop.shop_id, force=True)
+                           registry, fakes.InMemoryShopLeases(clock), clock, shop.shop_id, force=True)
     assert (outcome, shops.get(shop.shop_id).status) == (Refresh.FAILED, ShopStatus.ACTIVE)
 
 

@@ -9,22 +9,24 @@ import httpx
 import pytest
 
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import (
-    SHANGHAI,
-    Address,
+from chalicelib.platforms.wechat.client import create_client
+from chalicelib.platforms.wechat.mapping import CARRIERS
+from chalicelib.platforms.wechat.push import ACK, verify_push
+from chalicelib.services.platform_errors import (
     AuthExpiredError,
     BadRequestError,
     NotAllowedError,
     NotFoundError,
     RateLimitedError,
+)
+from chalicelib.services.platform_types import (
+    SHANGHAI,
+    Address,
     RejectReason,
     ShipRequest,
     ShopCredentials,
     WaybillRequest,
 )
-from chalicelib.platforms.wechat.client import create_client
-from chalicelib.platforms.wechat.mapping import CARRIERS
-from chalicelib.platforms.wechat.push import ACK, verify_push
 from local.sandbox.core import SandboxRequest, SandboxResponse, SandboxServer
 from local.sandbox.wechat import WechatSandbox, create_sandbox
 from tests.contract.platform_suite import WINDOW_END, WINDOW_START, PlatformContract, fast_transport

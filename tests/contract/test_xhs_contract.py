@@ -12,21 +12,18 @@ import pytest
 
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import (
+from chalicelib.platforms.xhs import mapping
+from chalicelib.platforms.xhs.client import XhsClient, create_client
+from chalicelib.platforms.xhs.push import verify_push
+from chalicelib.services.platform_errors import AuthExpiredError, BadRequestError, NotAllowedError, NotFoundError
+from chalicelib.services.platform_types import (
     SHANGHAI,
     Address,
-    AuthExpiredError,
-    BadRequestError,
-    NotAllowedError,
-    NotFoundError,
     RejectReason,
     ShipRequest,
     ShopCredentials,
     WaybillRequest,
 )
-from chalicelib.platforms.xhs import mapping
-from chalicelib.platforms.xhs.client import XhsClient, create_client
-from chalicelib.platforms.xhs.push import verify_push
 from local.sandbox.core import SandboxRequest, SandboxResponse, SandboxServer, SandboxShop
 from local.sandbox.xhs import XhsSandbox, create_sandbox
 from local.sandbox.xhs.signing import expected_sign

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,13 +21,13 @@ from chalicelib.domain.orders import order_id_for
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import HoldReason, OrderStatus, ShipmentStatus
-from chalicelib.platforms.base import ShipRequest
 from chalicelib.services import after_sales as svc
-from chalicelib.services.action_handlers import load_all
-from chalicelib.services.action_handlers.shipments import platform_carrier
-from chalicelib.services.actions import decode, handler_for
+from chalicelib.services.action_handlers import run_action
+from chalicelib.services.actions import decode
 from chalicelib.services.after_sales_ingest import apply_case
+from chalicelib.services.carriers import platform_carrier
 from chalicelib.services.ingest import apply_snapshot
+from chalicelib.services.platform_types import ShipRequest
 from chalicelib.services.shop_admin import AppMode, add_shop
 from local.sandbox.core import SandboxServer
 from tests import fakes
@@ -42,9 +42,9 @@ RESEND_SANDBOXES = set(PLATFORMS)   # every sandbox serves its platform's resend
 
 
 def unthrottled_client(shop: Any) -> Any:
-    """platform_access's client without its per-shop rate limiter: the sandbox does not need sparing."""
+    """shop_clients' client without its per-shop rate limiter: the sandbox does not need sparing."""
     from chalicelib.platforms.registry import client_for
-    from chalicelib.services.platform_access import credentials_for
+    from chalicelib.platforms.shop_clients import credentials_for
     from tests.contract.platform_suite import fast_transport
     return client_for(credentials_for(shop, bootstrap.shops().get_secrets(shop.shop_id)), fast_transport())
 
@@ -88,18 +88,17 @@ class Seller:
     def order(self, *, shipped: bool) -> str:
         order_no = self.orders.pop()
         if shipped:
-            carrier = platform_carrier(self.platform, "ZTO")
+            carrier = platform_carrier(bootstrap.platforms(), self.platform, "ZTO")
             self.client.ship(ShipRequest(order_no, carrier, f"7{abs(hash(order_no)) % 10**12:012d}"))
         self.ingest_order(order_no)
         return order_no
 
     def deliver(self) -> None:
-        load_all()
         publisher = bootstrap.publisher()
         sent, publisher.sent = [m for m in publisher.sent if m[0] == "platform_actions"], []
         for _queue, body, _, _ in sent:
             action = decode(body)
-            handler_for(action.name)(action, bootstrap.shops().get(action.shop_id), self.client)
+            run_action(replace(bootstrap.action_deps(), clients=lambda _shop: self.client), action)
 
     def act(self, case: AfterSale, action: str, **params: Any) -> AfterSale:
         self.clock.advance(seconds=2)      # platform times have second resolution: each step its own second
@@ -118,7 +117,7 @@ def seller(world: fakes.FixedClock, request: pytest.FixtureRequest) -> Iterator[
     server = SandboxServer(sandbox).start()
     try:
         sb = sandbox.add_shop()
-        shop = add_shop(bootstrap.shops(), name="售后店", platform=Platform(platform), mode=AppMode.SELF_BUILT,
+        shop = add_shop(bootstrap.shops(), bootstrap.platforms(), name="售后店", platform=Platform(platform), mode=AppMode.SELF_BUILT,
                         app_key=sb.app_key, app_secret=sb.app_secret, seller_id=sb.seller_id,
                         access_token=sb.access_token, refresh_token=sb.refresh_token, extra=dict(sb.extra),
                         base_url=server.url)

@@ -27,8 +27,8 @@ from chalicelib.domain.orders import SkuLink
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import OrderStatus, RefundState, ShipmentStatus
-from chalicelib.platforms.base import ShopCredentials
 from chalicelib.services.ingest import apply_snapshot
+from chalicelib.services.platform_types import ShopCredentials
 from local.sandbox.core import SHANGHAI, SandboxServer
 from tests import fakes
 from tests.contract.platform_suite import fast_transport

@@ -30,10 +30,10 @@ ADMIN = User("root", "x", Role.ADMIN)
 
 
 def clients_with_shared_wechat_tokens(shop: Shop) -> Any:
-    """What the lead wires into platform_access: WeChat shops share their token through DynamoDB."""
+    """What the lead wires into platforms/shop_clients: WeChat shops share their token through DynamoDB."""
     from chalicelib.domain.platform import Platform
     from chalicelib.platforms.http import Transport
-    from chalicelib.services.platform_access import client_for_shop, credentials_for
+    from chalicelib.platforms.shop_clients import client_for_shop, credentials_for
     from chalicelib.storage.token_cache import DynamoTokenCache
     if shop.platform is not Platform.WECHAT:
         return client_for_shop(bootstrap.shops(), shop)
@@ -109,7 +109,7 @@ def due_soon(shop_id: str) -> None:
 
 def run_scheduled_refresh() -> dict[str, str]:
     from chalicelib.services.tokens import refresh_due
-    return refresh_due(bootstrap.shops(), bootstrap.clients(), bootstrap.shop_leases(), bootstrap.clock())
+    return refresh_due(bootstrap.shops(), bootstrap.clients(), bootstrap.platforms(), bootstrap.shop_leases(), bootstrap.clock())
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
@@ -183,7 +183,7 @@ def test_given_parallel_refreshers_of_a_rotating_refresh_token_then_one_refreshe
                            refresh_token=sb.refresh_token, token_expires_at="2099-01-01T00:00:00+08:00")["shop_id"]
         due_soon(shop_id)
         with fakes.serialised_moto(), ThreadPoolExecutor(max_workers=8) as pool:
-            outcomes = list(pool.map(lambda _n: refresh_shop(bootstrap.shops(), bootstrap.clients(),
+            outcomes = list(pool.map(lambda _n: refresh_shop(bootstrap.shops(), bootstrap.clients(), bootstrap.platforms(),
                                                              bootstrap.shop_leases(), bootstrap.clock(), shop_id),
                                      range(8)))
         assert sorted(o.value for o in outcomes).count("refreshed") == 1

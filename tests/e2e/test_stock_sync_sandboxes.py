@@ -9,6 +9,7 @@ import os
 import random
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,14 +18,15 @@ import pytest
 from chalicelib import bootstrap
 from chalicelib.domain.catalog import ErpSku
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import SHANGHAI, CanonicalLine
-from chalicelib.services.action_handlers import load_all
-from chalicelib.services.actions import decode, handler_for
+from chalicelib.services.action_handlers import run_action
+from chalicelib.services.actions import decode
 from chalicelib.services.catalog import create_erp_sku, pull_catalog
 from chalicelib.services.ingest import apply_snapshot
+from chalicelib.services.platform_types import SHANGHAI, CanonicalLine
 from chalicelib.services.shop_admin import AppMode, add_shop
 from chalicelib.services.stock import set_absolute_stock, settle_order
-from chalicelib.services.stock_sync import StockSyncSettings, push_quantity, sweep_due_pushes
+from chalicelib.services.stock_ports import StockSyncSettings
+from chalicelib.services.stock_sync import push_quantity, sweep_due_pushes
 from local.sandbox.core import SandboxServer
 from tests import fakes
 from tests.aws import aws
@@ -48,9 +50,9 @@ class CountingClient:
 
 
 def unthrottled_client(shop: Any) -> Any:
-    """platform_access's client without its per-shop rate limiter: the sandbox does not need sparing."""
+    """shop_clients' client without its per-shop rate limiter: the sandbox does not need sparing."""
     from chalicelib.platforms.registry import client_for
-    from chalicelib.services.platform_access import credentials_for
+    from chalicelib.platforms.shop_clients import credentials_for
     from tests.contract.platform_suite import fast_transport
     return client_for(credentials_for(shop, bootstrap.shops().get_secrets(shop.shop_id)), fast_transport())
 
@@ -69,13 +71,12 @@ def world() -> Iterator[fakes.FixedClock]:
 
 
 def deliver_actions(client: CountingClient) -> None:
-    load_all()
     publisher = bootstrap.publisher()
     for queue, body, _, _ in publisher.sent:
         if queue != "platform_actions":      # order writes send their ERP notes too
             continue
         action = decode(body)
-        handler_for(action.name)(action, bootstrap.shops().get(action.shop_id), client)
+        run_action(replace(bootstrap.action_deps(), clients=lambda _shop: client), action)
     publisher.sent.clear()
 
 
@@ -113,7 +114,7 @@ def test_given_a_burst_of_orders_then_the_sandbox_holds_the_formula_after_one_pu
     server = SandboxServer(sandbox).start()
     try:
         sb = sandbox.add_shop()
-        shop = add_shop(bootstrap.shops(), name="沙箱店", platform=Platform(platform), mode=AppMode.SELF_BUILT,
+        shop = add_shop(bootstrap.shops(), bootstrap.platforms(), name="沙箱店", platform=Platform(platform), mode=AppMode.SELF_BUILT,
                         app_key=sb.app_key, app_secret=sb.app_secret, seller_id=sb.seller_id,
                         access_token=sb.access_token, refresh_token=sb.refresh_token, extra=dict(sb.extra),
                         base_url=server.url)

@@ -17,12 +17,13 @@ from websockets.sync.client import connect
 from chalicelib import bootstrap
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import OrderStatus
+from chalicelib.printing import waybill_print
 from chalicelib.printing.components import TaskAccepted, TaskNotify, encode, parse_reply
 from chalicelib.services import waybill_accounts as accounts_service
-from chalicelib.services import waybill_print, waybill_tracking
+from chalicelib.services import waybill_tracking
 from chalicelib.services import waybills as service
-from chalicelib.services.action_handlers import load_all
-from chalicelib.services.actions import decode, handler_for
+from chalicelib.services.action_handlers import run_action
+from chalicelib.services.actions import decode
 from chalicelib.services.ingest import apply_snapshot
 from chalicelib.services.shop_admin import AppMode, add_shop
 from local.sandbox.core import SandboxServer
@@ -41,9 +42,9 @@ TRACKING_IN_SANDBOX = {"taobao", "pdd", "douyin"}
 
 
 def sandbox_client(shop: Any) -> Any:
-    """platform_access's client without its per-shop rate limiter: the sandbox does not need sparing."""
+    """shop_clients' client without its per-shop rate limiter: the sandbox does not need sparing."""
     from chalicelib.platforms.registry import client_for
-    from chalicelib.services.platform_access import credentials_for
+    from chalicelib.platforms.shop_clients import credentials_for
     return client_for(credentials_for(shop, bootstrap.shops().get_secrets(shop.shop_id)), fast_transport())
 
 
@@ -109,13 +110,12 @@ def print_through_component(platform: str, job: dict[str, Any]) -> None:
 
 
 def deliver_ship_backs(client: Any) -> int:
-    load_all()
     publisher = bootstrap.publisher()
     sent = [body for queue, body, _, _ in publisher.sent if queue == "platform_actions"]
     publisher.sent.clear()
     for body in sent:
         action = decode(body)
-        handler_for(action.name)(action, bootstrap.shops().get(action.shop_id), client)
+        run_action(replace(bootstrap.action_deps(), clients=lambda _shop: client), action)
     return len(sent)
 
 
@@ -126,7 +126,7 @@ def test_GIVEN_a_sandbox_shop_WHEN_50_orders_get_waybills_print_and_ship_THEN_49
     server = SandboxServer(sandbox).start()
     try:
         sb = sandbox.add_shop()
-        shop = add_shop(bootstrap.shops(), name="沙箱店", platform=Platform(platform), mode=AppMode.SELF_BUILT,
+        shop = add_shop(bootstrap.shops(), bootstrap.platforms(), name="沙箱店", platform=Platform(platform), mode=AppMode.SELF_BUILT,
                         app_key=sb.app_key, app_secret=sb.app_secret, seller_id=sb.seller_id,
                         access_token=sb.access_token, refresh_token=sb.refresh_token, extra=dict(sb.extra),
                         base_url=server.url)

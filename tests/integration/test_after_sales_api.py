@@ -19,8 +19,8 @@ from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import AfterSaleType as T
 from chalicelib.domain.status import HoldReason, OrderStatus
-from chalicelib.platforms.errors import NotAllowedError
 from chalicelib.services.after_sales_ingest import apply_case
+from chalicelib.services.platform_errors import NotAllowedError
 from tests import fakes
 from tests.after_sales_kit import ScriptedPlatform, admin_app, open_case
 from tests.erp_kit import bearer, erp_app, moto_world, new_client, signed

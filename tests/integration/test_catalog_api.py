@@ -14,8 +14,8 @@ from chalice.test import Client
 from chalicelib import bootstrap
 from chalicelib.domain.status import HoldReason
 from chalicelib.domain.users import Role, User
-from chalicelib.platforms.base import CanonicalLine
 from chalicelib.services.ingest import apply_snapshot
+from chalicelib.services.platform_types import CanonicalLine
 from tests import fakes
 from tests.aws import aws
 from tests.factories import canonical_order

@@ -16,7 +16,7 @@ from chalicelib import bootstrap, names
 from chalicelib.codec import to_doc
 from chalicelib.domain.orders import SkuLink
 from chalicelib.domain.status import OrderStatus
-from chalicelib.messaging.messages import OrderMessage, order_group
+from chalicelib.services.queue_messages import OrderMessage, order_group
 from tests.erp_kit import ErpReceiver, bearer, erp_app, moto_world, new_client
 from tests.factories import canonical_order
 
@@ -31,7 +31,7 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     monkeypatch.setenv("ERP_WEBHOOK_BACKOFF_SECONDS", "0")     # moto's clock is real: no waiting in tests
     with moto_world() as w, ErpReceiver() as erp, Client(app, stage_name="test") as main, \
             Client(erp_app(), stage_name="test") as erp_side:
-        from chalicelib.services.erp_adapters import HttpxWebhookSender
+        from chalicelib.messaging.erp_adapters import HttpxWebhookSender
         with bootstrap.override(webhook_sender=HttpxWebhookSender(timeout=2.0), shop_skus=Links()):
             key_id, secret = new_client(webhook_url=erp.url)
             erp.secret = secret

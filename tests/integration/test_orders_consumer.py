@@ -11,7 +11,7 @@ from app import app
 from chalicelib import bootstrap, names
 from chalicelib.codec import to_doc
 from chalicelib.domain.status import OrderStatus
-from chalicelib.messaging.messages import OrderMessage
+from chalicelib.services.queue_messages import OrderMessage
 from tests.aws import aws, create_queues
 from tests.events import sqs_event
 from tests.factories import canonical_order
@@ -79,7 +79,7 @@ def test_given_applied_orders_then_the_erp_events_queue_is_told_once_per_version
 
 class _PlatformDown:
     def get_order(self, order_no: str) -> None:
-        from chalicelib.platforms.base import TransientError
+        from chalicelib.services.platform_errors import TransientError
         raise TransientError("system busy", code="15")
 
 

@@ -13,8 +13,8 @@ from chalicelib import bootstrap
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import ShopSecrets
 from chalicelib.platforms.http import Transport
+from chalicelib.platforms.shop_clients import credentials_for
 from chalicelib.platforms.taobao.tmc import TmcFeed
-from chalicelib.services.platform_access import credentials_for
 from chalicelib.services.shops import register_shop
 from local.sandbox.core import SHANGHAI, SandboxServer
 from local.sandbox.taobao import create_sandbox

@@ -8,7 +8,6 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from chalicelib.platforms.base import SHANGHAI, CanonicalReceiver
 from chalicelib.printing import fonts
 from chalicelib.printing.labels import (
     LabelData,
@@ -19,6 +18,7 @@ from chalicelib.printing.labels import (
     receiver_party,
     render_labels,
 )
+from chalicelib.services.platform_types import SHANGHAI, CanonicalReceiver
 from tests.printing.pdftools import needs_poppler, page_sizes_mm, pages_png, text, write
 
 PRINTED = datetime(2026, 5, 1, 14, 30, tzinfo=SHANGHAI)

@@ -5,8 +5,8 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from chalicelib.platforms.base import SHANGHAI
 from chalicelib.printing.picklist import UNLINKED, PickItem, PickRow, aggregate, render_picklist
+from chalicelib.services.platform_types import SHANGHAI
 from tests.printing.pdftools import needs_poppler, page_sizes_mm, text, write
 
 ITEMS = [

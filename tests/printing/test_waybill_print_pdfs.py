@@ -9,7 +9,9 @@ import pytest
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
-from chalicelib.services import waybill_accounts, waybill_print, waybills
+from chalicelib.platforms import registry
+from chalicelib.printing import waybill_print
+from chalicelib.services import waybill_accounts, waybills
 from chalicelib.services.ingest import apply_snapshot
 from chalicelib.services.shipments import ShipmentDeps
 from chalicelib.services.waybills import WaybillDeps
@@ -24,7 +26,7 @@ def deps() -> WaybillDeps:
     clock = fakes.FixedClock(datetime(2026, 11, 21, 8, 0, tzinfo=UTC))
     shops.add(Shop("shopA", "旗舰店", Platform.TAOBAO, "seller-a", app_key="k"))
     client = FakeWaybillClient()
-    deps = WaybillDeps(orders=orders, shops=shops, accounts=InMemoryWaybillAccountRepository(),
+    deps = WaybillDeps(orders=orders, shops=shops, platforms=registry, accounts=InMemoryWaybillAccountRepository(),
                        waybills=InMemoryWaybillRepository(), clients=lambda shop: client, clock=clock,
                        shipments=ShipmentDeps(orders, fakes.InMemoryShipmentRepository(), publisher, clock))
     waybill_accounts.pull_accounts(deps, "shopA")

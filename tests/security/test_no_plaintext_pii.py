@@ -21,8 +21,8 @@ from chalice.test import Client
 from app import app
 from chalicelib import bootstrap, names
 from chalicelib.domain.users import Role
-from chalicelib.messaging.messages import PullJobMessage
 from chalicelib.services.pull import PullDeps, run_pull
+from chalicelib.services.queue_messages import PullJobMessage
 from local.sandbox.core import SandboxServer
 from tests import fakes
 from tests.events import sqs_event
@@ -37,7 +37,7 @@ BINARY_MAGIC = (b"\x78\x9c", b"\x78\x01", b"\x78\xda", b"\x78\x5e")    # zlib: C
 
 def unthrottled_client(shop: Any) -> Any:
     from chalicelib.platforms.registry import client_for
-    from chalicelib.services.platform_access import credentials_for
+    from chalicelib.platforms.shop_clients import credentials_for
     from tests.contract.platform_suite import fast_transport
     return client_for(credentials_for(shop, bootstrap.shops().get_secrets(shop.shop_id)), fast_transport())
 

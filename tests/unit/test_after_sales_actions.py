@@ -16,11 +16,11 @@ from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import AfterSaleType as T
 from chalicelib.domain.status import ShopStatus
-from chalicelib.platforms.errors import RateLimitedError, TransientError
 from chalicelib.services import after_sales as svc
 from chalicelib.services.action_handlers.after_sales import run
 from chalicelib.services.action_handlers.shipments import ShopParkedError
 from chalicelib.services.actions import decode
+from chalicelib.services.platform_errors import RateLimitedError, TransientError
 from tests import fakes
 from tests.factories import canonical_case, canonical_order
 

@@ -15,7 +15,7 @@ from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import AfterSaleType as T
-from chalicelib.platforms.errors import NotAllowedError
+from chalicelib.platforms import registry
 from chalicelib.services import after_sales as svc
 from chalicelib.services.action_handlers.after_sales import run
 from chalicelib.services.action_handlers.shipments import ship_back
@@ -24,6 +24,7 @@ from chalicelib.services.erp_clients import create_client
 from chalicelib.services.erp_events import EventDeps, Note, process_note
 from chalicelib.services.erp_webhooks import WebhookDeps
 from chalicelib.services.ingest import apply_snapshot
+from chalicelib.services.platform_errors import NotAllowedError
 from chalicelib.services.shipments import ShipmentDeps, record_shipment
 from tests import fakes
 from tests.factories import canonical_case, canonical_order
@@ -73,7 +74,7 @@ def test_given_a_refused_ship_back_then_shipment_failed_with_the_platform_error(
     apply_snapshot(world.orders, world.clock, "S1", canonical_order("7001"), {"sku-1": (SkuLink("ERP-1"),)})
     shipment, _ = record_shipment(world.ship, order_id="S1-7001", carrier_code="ZTO", tracking_no="ZT0001",
                                   lines=(), source="erp:test")
-    ship_back(world.ship, world.shops, shipment.shipment_id, world.shops.get("S1"), Refusing())
+    ship_back(world.ship, world.shops, registry, shipment.shipment_id, world.shops.get("S1"), Refusing())
     events = world.deliver_notes()
     assert [e["type"] for e in events] == ["shipment.failed"]
     assert "运单号不存在" in events[0]["data"]["shipment"]["platform_error"]
@@ -81,7 +82,7 @@ def test_given_a_refused_ship_back_then_shipment_failed_with_the_platform_error(
 
     record_shipment(world.ship, order_id="S1-7001", carrier_code="ZTO", tracking_no="ZT0001", lines=(),
                     source="erp:test")                     # posted again: queued again, refused again
-    ship_back(world.ship, world.shops, shipment.shipment_id, world.shops.get("S1"), Refusing())
+    ship_back(world.ship, world.shops, registry, shipment.shipment_id, world.shops.get("S1"), Refusing())
     assert [e["type"] for e in world.deliver_notes()] == ["shipment.failed", "shipment.failed"]
 
 

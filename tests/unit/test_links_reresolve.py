@@ -9,10 +9,10 @@ from chalicelib.domain.catalog import ErpSku
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.orders import SkuLink
 from chalicelib.domain.status import ErpHandoff, HoldReason, OrderStatus
-from chalicelib.platforms.base import CanonicalLine
 from chalicelib.services.catalog import create_erp_sku
 from chalicelib.services.ingest import apply_snapshot
 from chalicelib.services.links import auto_link_shop, link_bulk, reresolve_held, set_links
+from chalicelib.services.platform_types import CanonicalLine
 from tests.factories import canonical_order
 from tests.links_kit import World
 

@@ -8,8 +8,9 @@ import pytest
 from chalicelib.domain.errors import AuthenticationError
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
-from chalicelib.platforms.base import TokenSet
+from chalicelib.platforms import registry
 from chalicelib.services.oauth import complete_authorisation, sign_state, verify_state
+from chalicelib.services.platform_types import TokenSet
 from tests import fakes
 from tests.factories import T0
 
@@ -54,13 +55,13 @@ class Client:
 def test_given_a_state_when_used_twice_then_the_second_callback_is_refused_before_any_exchange() -> None:
     from chalicelib.services.shop_admin import AppMode, add_shop
     shops = fakes.InMemoryShopRepository()
-    shop = add_shop(shops, name="拼多多店", platform=Platform.PDD, mode=AppMode.THIRD_PARTY, app_key="k", app_secret="s")
+    shop = add_shop(shops, registry, name="拼多多店", platform=Platform.PDD, mode=AppMode.THIRD_PARTY, app_key="k", app_secret="s")
     client = Client()
     state = sign_state(SECRET, shop, T0)
     used = fakes.InMemoryIdempotencyStore(fakes.FixedClock(T0))
-    done = complete_authorisation(shops, lambda _s: client, used, Platform.PDD, "code-1", state, "cb", SECRET, T0)
+    done = complete_authorisation(shops, lambda _s: client, registry, used, Platform.PDD, "code-1", state, "cb", SECRET, T0)
     assert (done.seller_id, done.status.value) == ("mall-9", "active")
     assert shops.get_secrets(shop.shop_id).access_token == "at-1"
     with pytest.raises(AuthenticationError, match="already used"):
-        complete_authorisation(shops, lambda _s: client, used, Platform.PDD, "code-2", state, "cb", SECRET, T0)
+        complete_authorisation(shops, lambda _s: client, registry, used, Platform.PDD, "code-2", state, "cb", SECRET, T0)
     assert client.codes == ["code-1"]

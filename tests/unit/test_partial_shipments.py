@@ -12,10 +12,11 @@ from chalicelib.domain.platform import Platform
 from chalicelib.domain.shipping import ShipBack
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import OrderStatus, ShipmentStatus
-from chalicelib.platforms.base import CanonicalLine, ShipLine
+from chalicelib.platforms import registry
 from chalicelib.services.action_handlers.shipments import ship_back
 from chalicelib.services.erp_views import shipment_view
 from chalicelib.services.ingest import apply_snapshot
+from chalicelib.services.platform_types import CanonicalLine, ShipLine
 from chalicelib.services.shipments import ShipmentDeps, record_shipment
 from chalicelib.services.stock import set_absolute_stock
 from tests import fakes
@@ -54,7 +55,7 @@ class World:
         return shipment
 
     def ship(self, shipment: Any) -> Any:
-        ship_back(self.deps, self.shops, shipment.shipment_id, self.shops.get("S1"), self.client)
+        ship_back(self.deps, self.shops, registry, shipment.shipment_id, self.shops.get("S1"), self.client)
         return self.deps.shipments.get(shipment.shipment_id)
 
     def on_hand(self, code: str) -> int:

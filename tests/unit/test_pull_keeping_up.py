@@ -10,9 +10,9 @@ import pytest
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.sync import Stream
-from chalicelib.messaging.messages import PullJobMessage
-from chalicelib.platforms.base import TransientError
+from chalicelib.services.platform_errors import TransientError
 from chalicelib.services.pull import PENDING_FOR, PullDeps, run_pull, schedule_pulls
+from chalicelib.services.queue_messages import PullJobMessage
 from tests.factories import T0, canonical_order
 from tests.fakes import (
     FakePlatformClient,

@@ -16,13 +16,14 @@ from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import AfterSaleType as T
 from chalicelib.domain.status import ShipmentStatus
-from chalicelib.platforms.base import ResendRequest
-from chalicelib.platforms.errors import NotAllowedError, TransientError
+from chalicelib.platforms import registry
 from chalicelib.services import after_sales as svc
 from chalicelib.services.action_handlers.after_sales import resend_parcel
-from chalicelib.services.action_handlers.shipments import platform_carrier
 from chalicelib.services.actions import decode
+from chalicelib.services.carriers import platform_carrier
 from chalicelib.services.ingest import apply_snapshot
+from chalicelib.services.platform_errors import NotAllowedError, TransientError
+from chalicelib.services.platform_types import ResendRequest
 from chalicelib.services.shipments import ShipmentDeps
 from tests import fakes
 from tests.factories import T0, canonical_case, canonical_order
@@ -64,7 +65,7 @@ class World:
 
     def deliver(self) -> None:
         """One delivery of the queued `resend` action."""
-        resend_parcel(self.cases, self.shipping, self.shops, self.shipment_id, self.shop, self.platform)
+        resend_parcel(self.cases, self.shipping, self.shops, registry, self.shipment_id, self.shop, self.platform)
 
     def shipment(self) -> Any:
         return self.shipping.shipments.get(self.shipment_id)
@@ -99,7 +100,7 @@ def test_given_a_duplicate_delivery_then_the_platform_is_called_once_and_the_shi
     world.deliver()
     world.deliver()                                   # the FIFO queue delivers at least once
     assert world.platform.resends == [ResendRequest(case_id=f"C{ORDER_NO}", order_no=ORDER_NO,
-                                                    carrier_code=platform_carrier("taobao", "ZTO"),
+                                                    carrier_code=platform_carrier(registry, "taobao", "ZTO"),
                                                     tracking_no=TRACKING)]
     shipment = world.shipment()
     assert shipment.status is ShipmentStatus.CONFIRMED and shipment.platform_error == ""

@@ -10,9 +10,11 @@ from chalicelib.domain.orders import SkuLink
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import OrderStatus, ShipmentStatus, ShopStatus
-from chalicelib.platforms.errors import AuthExpiredError, NotAllowedError, RateLimitedError, TransientError
-from chalicelib.services.action_handlers.shipments import ShopParkedError, platform_carrier, ship_back
+from chalicelib.platforms import registry
+from chalicelib.services.action_handlers.shipments import ShopParkedError, ship_back
+from chalicelib.services.carriers import platform_carrier
 from chalicelib.services.ingest import apply_snapshot
+from chalicelib.services.platform_errors import AuthExpiredError, NotAllowedError, RateLimitedError, TransientError
 from chalicelib.services.shipments import ShipmentDeps, mark_shipped_by_hand, record_shipment
 from tests import fakes
 from tests.factories import canonical_order
@@ -58,8 +60,8 @@ def test_given_a_shipment_when_the_platform_accepts_then_confirmed_order_shipped
     order_id = _order(deps)
     shipment = _post(deps, order_id)
     client = ShipClient()
-    ship_back(deps, shops, shipment.shipment_id, shops.get("S1"), client)
-    ship_back(deps, shops, shipment.shipment_id, shops.get("S1"), client)   # a redelivered action
+    ship_back(deps, shops, registry, shipment.shipment_id, shops.get("S1"), client)
+    ship_back(deps, shops, registry, shipment.shipment_id, shops.get("S1"), client)   # a redelivered action
     assert [r.carrier_code for r in client.requests] == ["1499"], "JD's own code, and only once"
     assert deps.shipments.get(shipment.shipment_id).status is ShipmentStatus.CONFIRMED
     order = deps.orders.get(order_id)
@@ -72,7 +74,7 @@ def test_given_a_partial_shipment_on_jd_then_partially_shipped_and_the_platform_
     order_id = _order(deps)
     shipment = _post(deps, order_id, lines=[("1", 1)])
     client = ShipClient()
-    ship_back(deps, shops, shipment.shipment_id, shops.get("S1"), client)
+    ship_back(deps, shops, registry, shipment.shipment_id, shops.get("S1"), client)
     assert client.requests == [], "JD ships whole orders only: a first whole-order call would ship the rest too"
     assert deps.orders.get(order_id).status is OrderStatus.PARTIALLY_SHIPPED
 
@@ -81,7 +83,7 @@ def test_given_a_refusal_then_failed_with_the_platform_error_and_the_order_unshi
         deps: ShipmentDeps, shops: fakes.InMemoryShopRepository) -> None:
     order_id = _order(deps)
     shipment = _post(deps, order_id)
-    ship_back(deps, shops, shipment.shipment_id, shops.get("S1"),
+    ship_back(deps, shops, registry, shipment.shipment_id, shops.get("S1"),
               ShipClient(NotAllowedError("order locked", code="6006", platform="jd")))
     failed = deps.shipments.get(shipment.shipment_id)
     assert failed.status is ShipmentStatus.FAILED and "6006" in failed.platform_error
@@ -94,7 +96,7 @@ def test_given_a_transient_error_then_it_raises_for_a_retry_and_the_error_is_kep
         deps: ShipmentDeps, shops: fakes.InMemoryShopRepository) -> None:
     shipment = _post(deps, _order(deps))
     with pytest.raises(TransientError):
-        ship_back(deps, shops, shipment.shipment_id, shops.get("S1"), ShipClient(TransientError("busy")))
+        ship_back(deps, shops, registry, shipment.shipment_id, shops.get("S1"), ShipClient(TransientError("busy")))
     kept = deps.shipments.get(shipment.shipment_id)
     assert kept.status is ShipmentStatus.PENDING and "busy" in kept.platform_error
 
@@ -106,10 +108,10 @@ def test_given_an_expired_or_throttled_shop_then_it_is_parked_and_later_tries_wa
     shipment = _post(deps, _order(deps))
     client = ShipClient(error)
     with pytest.raises(ShopParkedError):
-        ship_back(deps, shops, shipment.shipment_id, shops.get("S1"), client)
+        ship_back(deps, shops, registry, shipment.shipment_id, shops.get("S1"), client)
     assert shops.get("S1").status is status
     with pytest.raises(ShopParkedError):
-        ship_back(deps, shops, shipment.shipment_id, shops.get("S1"), client)
+        ship_back(deps, shops, registry, shipment.shipment_id, shops.get("S1"), client)
     assert len(client.requests) == 1, "a parked shop is not called again"
 
 
@@ -121,7 +123,6 @@ def test_given_an_admin_marks_it_shipped_then_the_order_ships_without_a_platform
 
 
 def test_given_every_platform_then_every_common_carrier_maps() -> None:
-    from chalicelib.services.action_handlers.shipments import PACKAGES
     from chalicelib.services.erp_ports import CARRIER_CODES
-    for platform in PACKAGES:
-        assert all(platform_carrier(platform, code) for code in CARRIER_CODES), platform
+    for platform in registry.PACKAGES:
+        assert all(platform_carrier(registry, platform, code) for code in CARRIER_CODES), platform

@@ -13,14 +13,9 @@ from chalicelib.domain.orders import SkuLink
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import ShopStatus
-from chalicelib.platforms.errors import BadRequestError, TransientError
-from chalicelib.services.stock_sync import (
-    StockSyncSettings,
-    push_quantity,
-    push_stock,
-    sweep_due_pushes,
-    update_settings,
-)
+from chalicelib.services.platform_errors import BadRequestError, TransientError
+from chalicelib.services.stock_ports import StockSyncSettings
+from chalicelib.services.stock_sync import push_quantity, push_stock, sweep_due_pushes, update_settings
 from tests import fakes
 from tests.factories import T0
 
@@ -143,18 +138,19 @@ def test_given_sync_off_or_a_paused_shop_or_an_unlinked_sku_then_nothing_is_push
 
 
 def test_given_the_registered_handler_then_an_action_body_runs_the_push() -> None:
-    from chalicelib import bootstrap
-    from chalicelib.services.action_handlers import load_all
-    from chalicelib.services.actions import decode, handler_for
+    from chalicelib.services.action_handlers import run_action
+    from chalicelib.services.actions import decode
     s = Setup()
     s.move("A", 6, "a")
     sweep_due_pushes(s.ledger, s.catalog, s.publisher, T0 + timedelta(seconds=61))
     client = RecordingClient()
-    load_all()
-    with bootstrap.override(stock=s.ledger, shop_skus=s.catalog, stock_sync=s.sync, clock=s.clock):
-        for _, body, _, _ in s.publisher.sent:
-            action = decode(body)
-            if action.shop_id == "S1":
-                handler_for(action.name)(action, SHOP, client)
+    shops = fakes.InMemoryShopRepository()
+    shops.add(SHOP)
+    deps = fakes.action_deps(stock=s.ledger, shop_skus=s.catalog, stock_sync=s.sync, clock=s.clock, shops=shops,
+                             clients=lambda _shop: client)
+    for _, body, _, _ in s.publisher.sent:
+        action = decode(body)
+        if action.shop_id == "S1":
+            run_action(deps, action)
     assert sorted(client.calls) == [("s1-a", 6, "p1"), ("s1-box", 0, "p1")]
     assert json.loads(s.publisher.sent[0][1])["payload"]["platform_sku_id"]

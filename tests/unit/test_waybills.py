@@ -12,11 +12,14 @@ from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import HoldReason, OrderStatus
 from chalicelib.domain.waybills import WaybillStatus
-from chalicelib.platforms.base import Tracking, TrackingEvent
+from chalicelib.platforms import registry
+from chalicelib.printing import waybill_print
 from chalicelib.services import waybill_accounts as accounts_service
-from chalicelib.services import waybill_print, waybill_tracking
+from chalicelib.services import waybill_tracking
 from chalicelib.services import waybills as service
+from chalicelib.services.carriers import our_carrier
 from chalicelib.services.ingest import apply_snapshot
+from chalicelib.services.platform_types import Tracking, TrackingEvent
 from chalicelib.services.shipments import ShipmentDeps
 from chalicelib.services.waybills import WaybillDeps
 from tests import fakes
@@ -30,7 +33,7 @@ def world() -> tuple[WaybillDeps, FakeWaybillClient, fakes.RecordingPublisher]:
     clock = fakes.FixedClock(datetime(2026, 11, 21, 8, 0, tzinfo=UTC))
     shops.add(Shop("shopA", "旗舰店", Platform.TAOBAO, "seller-a", app_key="k"))
     client = FakeWaybillClient()
-    deps = WaybillDeps(orders=orders, shops=shops, accounts=InMemoryWaybillAccountRepository(),
+    deps = WaybillDeps(orders=orders, shops=shops, platforms=registry, accounts=InMemoryWaybillAccountRepository(),
                        waybills=InMemoryWaybillRepository(), clients=lambda shop: client, clock=clock,
                        shipments=ShipmentDeps(orders, fakes.InMemoryShipmentRepository(), publisher, clock))
     return deps, client, publisher
@@ -156,7 +159,7 @@ def test_GIVEN_an_issued_waybill_WHEN_cancelled_THEN_the_platform_is_told_and_a_
 @pytest.mark.parametrize(("platform", "code", "ours"), [
     ("douyin", "zhongtong", "ZTO"), ("xhs", "yunda", "YUNDA"), ("kuaishou", "ZTO", "ZTO"), ("jd", "ZTO", "ZTO")])
 def test_GIVEN_a_platform_carrier_code_THEN_it_maps_to_our_common_code(platform: str, code: str, ours: str) -> None:
-    assert service.our_carrier(platform, code) == ours
+    assert our_carrier(registry, platform, code) == ours
 
 
 def test_GIVEN_waybills_WHEN_a_print_job_is_built_THEN_one_cainiao_request_with_every_document(world) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.platforms.base import Address, NotAllowedError, RejectReason
+from chalicelib.services.platform_errors import NotAllowedError
+from chalicelib.services.platform_types import Address, RejectReason
 
 AGREE_REFUND = 201
 REFUSE_REFUND = 202

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import (
+from chalicelib.platforms.douyin.mapping import RETURN_TYPES, after_sale_status, after_sale_type, as_int, at, at_or_none
+from chalicelib.services.platform_types import (
     Address,
     AfterSaleLine,
     CanonicalAfterSale,
@@ -17,7 +18,6 @@ from chalicelib.platforms.base import (
     TokenSet,
     WaybillAccount,
 )
-from chalicelib.platforms.douyin.mapping import RETURN_TYPES, after_sale_status, after_sale_type, as_int, at, at_or_none
 
 
 # ---------------------------------------------------------------- after-sales

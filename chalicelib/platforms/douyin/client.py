@@ -9,15 +9,18 @@ from typing import Any
 from urllib.parse import urlencode
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import (
+from chalicelib.platforms.douyin import after_sales, canonical, mapping, trace, waybill
+from chalicelib.platforms.douyin.gateway import Gateway
+from chalicelib.platforms.douyin.paging import PAGE_SIZE, Page, once_in_window, walk_last_to_first, window_seconds
+from chalicelib.platforms.http import Transport
+from chalicelib.services.platform_errors import BadRequestError, NotAllowedError
+from chalicelib.services.platform_types import (
     SHANGHAI,
     Address,
-    BadRequestError,
     CanonicalAfterSale,
     CanonicalOrder,
     CanonicalProduct,
     Carrier,
-    NotAllowedError,
     RejectReason,
     ResendRequest,
     ShipRequest,
@@ -28,10 +31,6 @@ from chalicelib.platforms.base import (
     WaybillRequest,
     WaybillResult,
 )
-from chalicelib.platforms.douyin import after_sales, canonical, mapping, trace, waybill
-from chalicelib.platforms.douyin.gateway import Gateway
-from chalicelib.platforms.douyin.paging import PAGE_SIZE, Page, once_in_window, walk_last_to_first, window_seconds
-from chalicelib.platforms.http import Transport
 
 AUTHORIZE_URL = "https://fuwu.jinritemai.com/authorize"
 DECRYPT_BATCH = 50  # order.batchDecrypt takes at most 50 cipher_infos

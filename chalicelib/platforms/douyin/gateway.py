@@ -10,19 +10,19 @@ from typing import Any
 
 import httpx
 
-from chalicelib.platforms.base import (
+from chalicelib.platforms.douyin.signing import HMAC_SHA256, marshal, sign_request
+from chalicelib.platforms.http import Transport
+from chalicelib.services.platform_errors import (
     AuthExpiredError,
     BadRequestError,
     NotAllowedError,
     NotFoundError,
     PlatformError,
     RateLimitedError,
-    ShopCredentials,
     SignatureRejectedError,
     TransientError,
 )
-from chalicelib.platforms.douyin.signing import HMAC_SHA256, marshal, sign_request
-from chalicelib.platforms.http import Transport
+from chalicelib.services.platform_types import ShopCredentials
 
 GATEWAY = "https://openapi-fxg.jinritemai.com"
 PLATFORM = "douyin"

@@ -9,12 +9,7 @@ from typing import Any
 
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import (
-    SHANGHAI,
-    CanonicalLine,
-    CanonicalOrder,
-    CanonicalReceiver,
-)
+from chalicelib.services.platform_types import SHANGHAI, CanonicalLine, CanonicalOrder, CanonicalReceiver
 
 ORDER_STATUS: dict[int, OrderStatus] = {
     1: OrderStatus.PENDING_PAYMENT,  # 待确认/待支付

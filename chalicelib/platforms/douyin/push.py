@@ -8,14 +8,17 @@ body: a replayed body is refused once its newest event is older than `max_age`.
 from __future__ import annotations
 
 import hmac
+import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import SHANGHAI, PushEvent, PushRejectedError
+from chalicelib.domain.shops import Shop, ShopSecrets
 from chalicelib.platforms.douyin.signing import HMAC_SHA256, MD5, sign_push
 from chalicelib.platforms.push_parse import checked, epoch_time, in_range, load_json, whole_number
+from chalicelib.services.platform_errors import PushRejectedError
+from chalicelib.services.platform_types import SHANGHAI, PushEvent, PushReply, PushRequest
 
 ACK_BODY = b'{"code":0,"msg":"success"}'
 FAIL_BODY = b'{"code":1,"msg":"fail"}'
@@ -197,3 +200,21 @@ def _check_fresh(times: list[datetime], now: datetime, max_age: timedelta) -> No
         raise PushRejectedError(f"stale push: newest event at {newest.isoformat()}", status=401)
     if newest - now > max_age:
         raise PushRejectedError(f"push from the future: {newest.isoformat()}", status=401)
+
+
+class DouyinPushes:
+    """The URL names the app (/webhooks/douyin/{app_key}): every shop of the app shares its secret."""
+
+    keyed_by_app = True
+
+    def receive(self, request: PushRequest, shop: Shop, secrets: ShopSecrets, now: datetime
+                ) -> tuple[list[PushEvent], PushReply]:
+        events = verify_push(request.headers, request.body, request.key, secrets.app_secret, now)
+        status, headers, body = ack_response()
+        return events, PushReply(status, headers["Content-Type"], body.decode())
+
+    def refusal(self, exc: PushRejectedError) -> PushReply:
+        return PushReply(exc.status, "application/json", json.dumps(json.loads(FAIL_BODY)))
+
+
+GATE = DouyinPushes()

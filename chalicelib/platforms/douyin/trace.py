@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.platforms.base import SHANGHAI, Tracking
 from chalicelib.platforms.tracking import state_of, tracking
+from chalicelib.services.platform_types import SHANGHAI, Tracking
 
 STATE_BY_PREFIX = {"3": "delivered", "4": "exception"}   # [I]
 

@@ -7,7 +7,8 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.platforms.base import Address, BadRequestError, WaybillRequest
+from chalicelib.services.platform_errors import BadRequestError
+from chalicelib.services.platform_types import Address, WaybillRequest
 
 ORDER_CHANNEL_DOUYIN = "1"  # the receiver is a Douyin order's ciphertext, decrypted by the carrier
 

@@ -12,19 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.status import AfterSaleStatus
-from chalicelib.platforms.base import (
-    Address,
-    CanonicalAfterSale,
-    NotAllowedError,
-    NotFoundError,
-    RejectReason,
-    ResendRequest,
-    ShopCredentials,
-)
 from chalicelib.platforms.jd.canonical import REFUND_APPLY_PREFIX, to_refund_apply, to_service
 from chalicelib.platforms.jd.gateway import JdGateway, checked
 from chalicelib.platforms.jd.paging import WindowWalker
 from chalicelib.platforms.jd.signing import format_timestamp
+from chalicelib.services.platform_errors import NotAllowedError, NotFoundError
+from chalicelib.services.platform_types import Address, CanonicalAfterSale, RejectReason, ResendRequest, ShopCredentials
 
 REFUND_PAGE_SIZE = 50      # queryPageList: pageSize 1-50, pageIndex 1-100
 SERVICE_PAGE_SIZE = 50     # asc: pageSize 1-50

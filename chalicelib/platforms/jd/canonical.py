@@ -1,4 +1,4 @@
-"""JD payloads -> the canonical shapes of base.py (the raw payload travels along on every record)."""
+"""JD payloads -> the canonical shapes of services/platform_types.py (the raw payload travels along on every record)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -8,7 +8,8 @@ from typing import Any
 from chalicelib.domain.money import fen_value, yuan_to_fen
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleType, OrderStatus
-from chalicelib.platforms.base import (
+from chalicelib.platforms.jd import mapping as m
+from chalicelib.services.platform_types import (
     AfterSaleLine,
     CanonicalAfterSale,
     CanonicalLine,
@@ -18,7 +19,6 @@ from chalicelib.platforms.base import (
     CanonicalSku,
     Carrier,
 )
-from chalicelib.platforms.jd import mapping as m
 
 REFUND_APPLY_PREFIX = "RA"   # pre-shipment refund applies and service orders are two id spaces
 TDE_PREFIXES = ("AAQ", "AAR", "AAS", "AAT")   # base64 of 0x00 0x04: TDE ciphertext (reference §2.7)

@@ -7,17 +7,6 @@ from typing import Any
 
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import OrderStatus
-from chalicelib.platforms.base import (
-    CanonicalAfterSale,
-    CanonicalOrder,
-    CanonicalProduct,
-    Carrier,
-    NotAllowedError,
-    ResendRequest,
-    ShipRequest,
-    ShopCredentials,
-    Tracking,
-)
 from chalicelib.platforms.http import Transport
 from chalicelib.platforms.jd import mapping, trace
 from chalicelib.platforms.jd.after_sales import JdAfterSales
@@ -30,6 +19,17 @@ from chalicelib.platforms.jd.waybill import JdLogistics
 from chalicelib.platforms.oauth import DelegatedOAuth
 from chalicelib.platforms.refund_actions import DelegatedRefundActions
 from chalicelib.platforms.waybills import DelegatedWaybills
+from chalicelib.services.platform_errors import NotAllowedError
+from chalicelib.services.platform_types import (
+    CanonicalAfterSale,
+    CanonicalOrder,
+    CanonicalProduct,
+    Carrier,
+    ResendRequest,
+    ShipRequest,
+    ShopCredentials,
+    Tracking,
+)
 
 ORDER_PAGE_SIZE = 100    # enSearch: page_size <= 100
 ORDER_MAX_PAGES = 100    # JOS answers empty pages past page 100

@@ -13,20 +13,19 @@ from urllib.parse import urlencode
 
 import httpx
 
-from chalicelib.platforms.base import (
-    SHANGHAI,
+from chalicelib.platforms.http import Transport
+from chalicelib.platforms.jd.signing import PARAM_JSON, encode_param_json, format_timestamp, sign
+from chalicelib.services.platform_errors import (
     AuthExpiredError,
     BadRequestError,
     NotAllowedError,
     NotFoundError,
     PlatformError,
     RateLimitedError,
-    ShopCredentials,
     SignatureRejectedError,
     TransientError,
 )
-from chalicelib.platforms.http import Transport
-from chalicelib.platforms.jd.signing import PARAM_JSON, encode_param_json, format_timestamp, sign
+from chalicelib.services.platform_types import SHANGHAI, ShopCredentials
 
 API_URL = "https://api.jd.com/routerjson"
 PLATFORM = "jd"

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import SHANGHAI
+from chalicelib.services.platform_types import SHANGHAI
 
 # orderState (reference §2.6); PARENT_TRADE_CANCELED is what the seed also maps.
 ORDER_STATUS: dict[str, OrderStatus] = {

@@ -12,15 +12,9 @@ from urllib.parse import urlencode
 
 import httpx
 
-from chalicelib.platforms.base import (
-    SHANGHAI,
-    AuthExpiredError,
-    BadRequestError,
-    ShopCredentials,
-    TokenSet,
-    TransientError,
-)
 from chalicelib.platforms.http import Transport
+from chalicelib.services.platform_errors import AuthExpiredError, BadRequestError, TransientError
+from chalicelib.services.platform_types import SHANGHAI, ShopCredentials, TokenSet
 
 OAUTH_URL = "https://open-oauth.jd.com"
 SCOPE = "snsapi_base"

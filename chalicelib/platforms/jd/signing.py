@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from chalicelib.platforms.base import shanghai
+from chalicelib.services.platform_types import shanghai
 
 PARAM_JSON = "360buy_param_json"
 

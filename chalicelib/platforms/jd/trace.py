@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.platforms.base import BadRequestError, NotAllowedError, Tracking
 from chalicelib.platforms.tracking import rows_to_tracking
+from chalicelib.services.platform_errors import BadRequestError, NotAllowedError
+from chalicelib.services.platform_types import Tracking
 
 METHOD = "jingdong.ldop.receive.trace.get"
 JD_EXPRESS = "2087"          # the logiCoprId of 京东快递 (mapping.CARRIERS["JD"])

@@ -9,19 +9,18 @@ import json
 from datetime import datetime
 from typing import Any
 
-from chalicelib.platforms.base import (
+from chalicelib.platforms.jd.canonical import to_carriers
+from chalicelib.platforms.jd.gateway import JdGateway, checked
+from chalicelib.platforms.jd.signing import format_timestamp
+from chalicelib.services.platform_errors import NotAllowedError, TransientError
+from chalicelib.services.platform_types import (
     Address,
     Carrier,
-    NotAllowedError,
     ShopCredentials,
-    TransientError,
     WaybillAccount,
     WaybillRequest,
     WaybillResult,
 )
-from chalicelib.platforms.jd.canonical import to_carriers
-from chalicelib.platforms.jd.gateway import JdGateway, checked
-from chalicelib.platforms.jd.signing import format_timestamp
 
 SALE_PLATFORM_JD = "0010001"   # salePlatform code of JD's own mall
 STANDARD_TEMPLATE = "https://template-content.jd.com/template-oss?tempCode=jdkd76x130"

@@ -7,21 +7,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import (
-    Address,
-    BadRequestError,
-    CanonicalAfterSale,
-    CanonicalOrder,
-    CanonicalProduct,
-    Carrier,
-    NotAllowedError,
-    NotFoundError,
-    RejectReason,
-    ResendRequest,
-    ShipRequest,
-    ShopCredentials,
-    Tracking,
-)
 from chalicelib.platforms.epoch import to_ms, windows
 from chalicelib.platforms.http import Transport
 from chalicelib.platforms.kuaishou import mapping
@@ -31,6 +16,19 @@ from chalicelib.platforms.kuaishou.waybill import Waybills
 from chalicelib.platforms.oauth import DelegatedOAuth
 from chalicelib.platforms.waybills import DelegatedWaybills
 from chalicelib.platforms.writes import idempotent
+from chalicelib.services.platform_errors import BadRequestError, NotAllowedError, NotFoundError
+from chalicelib.services.platform_types import (
+    Address,
+    CanonicalAfterSale,
+    CanonicalOrder,
+    CanonicalProduct,
+    Carrier,
+    RejectReason,
+    ResendRequest,
+    ShipRequest,
+    ShopCredentials,
+    Tracking,
+)
 
 ORDER_WINDOW = timedelta(days=7)  # open.order.cursor.list: beginTime..endTime <= 7 days
 REFUND_WINDOW = timedelta(days=1)  # refund pcursor list: <= 1 day

@@ -10,20 +10,20 @@ from typing import Any
 
 import httpx
 
-from chalicelib.platforms.base import (
+from chalicelib.platforms.envelope import json_object
+from chalicelib.platforms.http import Transport
+from chalicelib.platforms.kuaishou.signing import HMAC_SHA256, sign
+from chalicelib.services.platform_errors import (
     AuthExpiredError,
     BadRequestError,
     NotAllowedError,
     NotFoundError,
     PlatformError,
     RateLimitedError,
-    ShopCredentials,
     SignatureRejectedError,
     TransientError,
 )
-from chalicelib.platforms.envelope import json_object
-from chalicelib.platforms.http import Transport
-from chalicelib.platforms.kuaishou.signing import HMAC_SHA256, sign
+from chalicelib.services.platform_types import ShopCredentials
 
 GATEWAY = "https://openapi.kwaixiaodian.com"
 PLATFORM = "kuaishou"

@@ -12,19 +12,17 @@ from urllib.parse import urlencode
 
 import httpx
 
-from chalicelib.platforms.base import (
-    SHANGHAI,
-    AuthExpiredError,
-    BadRequestError,
-    PlatformError,
-    ShopCredentials,
-    SignatureRejectedError,
-    TokenSet,
-    TransientError,
-)
 from chalicelib.platforms.envelope import json_object
 from chalicelib.platforms.http import Transport
 from chalicelib.platforms.kuaishou.gateway import GATEWAY, PLATFORM
+from chalicelib.services.platform_errors import (
+    AuthExpiredError,
+    BadRequestError,
+    PlatformError,
+    SignatureRejectedError,
+    TransientError,
+)
+from chalicelib.services.platform_types import SHANGHAI, ShopCredentials, TokenSet
 
 AUTHORIZE_URL = "https://open.kwaixiaodian.com/oauth/authorize"
 SCOPES = "merchant_order,merchant_item,merchant_refund,merchant_logistics"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,8 +15,10 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import PushEvent, PushRejectedError
+from chalicelib.domain.shops import Shop, ShopSecrets
 from chalicelib.platforms.push_parse import checked, epoch_time, load_json
+from chalicelib.services.platform_errors import PushRejectedError
+from chalicelib.services.platform_types import PushEvent, PushReply, PushRequest
 
 MAX_BODY = 64 * 1024
 MAX_AGE = timedelta(days=7)  # beyond the platform's retry horizon: older bodies are replays
@@ -100,3 +103,21 @@ def verify_push(
             payload={**message, "info": info},
         )
     ])
+
+
+class KuaishouPushes:
+    """The URL names the app (/webhooks/kuaishou/{app_key}); the body is encrypted with its message key."""
+
+    keyed_by_app = True
+
+    def receive(self, request: PushRequest, shop: Shop, secrets: ShopSecrets, now: datetime
+                ) -> tuple[list[PushEvent], PushReply]:
+        key = secrets.extra_dict().get("message_key", "")
+        events = verify_push(request.headers, request.body, key, now=now, app_key=request.key)
+        return events, PushReply(200, "application/json", json.dumps(REPLY))
+
+    def refusal(self, exc: PushRejectedError) -> PushReply:
+        return PushReply(exc.status, "application/json", json.dumps({"result": 0, "error_msg": exc.reason}))
+
+
+GATE = KuaishouPushes()

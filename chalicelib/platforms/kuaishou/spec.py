@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.platform_spec import Capability as C
-from chalicelib.platforms.platform_spec import PlatformSpec
-from chalicelib.printing.messages import ComponentSpec, Family
+from chalicelib.services.platform_ports import Capability as C
+from chalicelib.services.platform_ports import ComponentSpec, Family, PlatformSpec
 
 SPEC = PlatformSpec(
     platform=Platform.KUAISHOU,

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.platforms.base import Address, BadRequestError, WaybillAccount, WaybillRequest, WaybillResult
 from chalicelib.platforms.kuaishou.gateway import PLATFORM, Gateway
 from chalicelib.platforms.waybills import parcel_key
+from chalicelib.services.platform_errors import BadRequestError
+from chalicelib.services.platform_types import Address, WaybillAccount, WaybillRequest, WaybillResult
 
 PRINT_KEYS = ("encryptedData", "signature", "key", "templateURL", "addData")
 

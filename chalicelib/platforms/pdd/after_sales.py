@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.platforms.base import Address, NotAllowedError, NotFoundError, PlatformError
 from chalicelib.platforms.pdd.errors import PLATFORM
 from chalicelib.platforms.pdd.gateway import Gateway
 from chalicelib.platforms.pdd.mapping import AGREED_STATUSES, RETURN_AGREED_STATUSES, as_int, split_case_id
+from chalicelib.services.platform_errors import NotAllowedError, NotFoundError, PlatformError
+from chalicelib.services.platform_types import Address
 
 
 def detail(gateway: Gateway, case_id: str) -> dict[str, Any]:

@@ -9,7 +9,15 @@ from typing import Any
 from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleType
-from chalicelib.platforms.base import (
+from chalicelib.platforms.pdd.mapping import (
+    REFUND_STATE,
+    after_sale_status,
+    as_int,
+    case_id,
+    order_status,
+    pdd_time,
+)
+from chalicelib.services.platform_types import (
     Address,
     AfterSaleLine,
     CanonicalAfterSale,
@@ -19,14 +27,6 @@ from chalicelib.platforms.base import (
     CanonicalReceiver,
     CanonicalSku,
     WaybillAccount,
-)
-from chalicelib.platforms.pdd.mapping import (
-    REFUND_STATE,
-    after_sale_status,
-    as_int,
-    case_id,
-    order_status,
-    pdd_time,
 )
 
 Payload = Mapping[str, Any]

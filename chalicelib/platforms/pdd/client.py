@@ -9,24 +9,6 @@ from functools import partial
 from typing import Any
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import (
-    Address,
-    CanonicalAfterSale,
-    CanonicalOrder,
-    CanonicalProduct,
-    Carrier,
-    NotAllowedError,
-    NotFoundError,
-    RejectReason,
-    ResendRequest,
-    ShipRequest,
-    ShopCredentials,
-    TokenSet,
-    Tracking,
-    WaybillAccount,
-    WaybillRequest,
-    WaybillResult,
-)
 from chalicelib.platforms.http import Transport
 from chalicelib.platforms.pdd import after_sales, oauth, trace, waybill
 from chalicelib.platforms.pdd.canonical import to_after_sale, to_order, to_product
@@ -40,6 +22,23 @@ from chalicelib.platforms.pdd.mapping import (
     split_case_id,
 )
 from chalicelib.platforms.pdd.paging import PAGE_SIZE, Record, second_slices, walk_last_to_first
+from chalicelib.services.platform_errors import NotAllowedError, NotFoundError
+from chalicelib.services.platform_types import (
+    Address,
+    CanonicalAfterSale,
+    CanonicalOrder,
+    CanonicalProduct,
+    Carrier,
+    RejectReason,
+    ResendRequest,
+    ShipRequest,
+    ShopCredentials,
+    TokenSet,
+    Tracking,
+    WaybillAccount,
+    WaybillRequest,
+    WaybillResult,
+)
 
 ALL = 5  # order_status / refund_status query value for "all"
 ALL_AFTER_SALES = 1  # after_sales_status / after_sales_type query value for "all"

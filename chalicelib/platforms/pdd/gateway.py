@@ -10,10 +10,10 @@ from typing import Any
 
 import httpx
 
-from chalicelib.platforms.base import BadRequestError, TransientError
 from chalicelib.platforms.http import Transport
 from chalicelib.platforms.pdd.errors import PLATFORM, error_from
 from chalicelib.platforms.pdd.signing import sign
+from chalicelib.services.platform_errors import BadRequestError, TransientError
 
 GATEWAY = "https://gw-api.pinduoduo.com"
 ROUTER_PATH = "/api/router"

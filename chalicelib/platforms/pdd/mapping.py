@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import SHANGHAI
+from chalicelib.services.platform_types import SHANGHAI
 
 # order_status (reference §3.6); confirm_status and refund_status override it, as in the seed (§3.8)
 ORDER_STATUS: dict[int, OrderStatus] = {

@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from chalicelib.platforms.base import SHANGHAI, ShopCredentials, TokenSet, TransientError
 from chalicelib.platforms.pdd.gateway import Gateway
 from chalicelib.platforms.pdd.mapping import as_int
+from chalicelib.services.platform_errors import TransientError
+from chalicelib.services.platform_types import SHANGHAI, ShopCredentials, TokenSet
 
 AUTHORIZE_HOST = "https://fuwu.pinduoduo.com"
 AUTHORIZE_PATH = "/service-market/auth"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.platforms.base import SHANGHAI, Tracking
 from chalicelib.platforms.tracking import tracking
+from chalicelib.services.platform_types import SHANGHAI, Tracking
 
 ACTIONS = {"SIGN": "delivered", "FAIL": "exception", "REJECT": "exception"}
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from chalicelib.platforms.base import NotAllowedError, WaybillAccount, WaybillRequest, WaybillResult
 from chalicelib.platforms.pdd.canonical import to_waybill_accounts
 from chalicelib.platforms.pdd.errors import PLATFORM
 from chalicelib.platforms.pdd.gateway import Gateway
 from chalicelib.platforms.pdd.mapping import as_int
+from chalicelib.services.platform_errors import NotAllowedError
+from chalicelib.services.platform_types import WaybillAccount, WaybillRequest, WaybillResult
 
 STANDARD_TEMPLATE = (
     "https://file-link.pinduoduo.com/{}_std"  # the seed hard-coded yunda_std for every carrier

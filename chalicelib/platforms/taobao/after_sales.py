@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.money import yuan_to_fen
-from chalicelib.platforms.base import Address, NotAllowedError, RejectReason
 from chalicelib.platforms.taobao import queries
 from chalicelib.platforms.taobao.gateway import TopGateway, items
+from chalicelib.services.platform_errors import NotAllowedError
+from chalicelib.services.platform_types import Address, RejectReason
 
 RETURN_AGREED = frozenset({"WAIT_BUYER_RETURN_GOODS", "WAIT_SELLER_CONFIRM_GOODS", "SUCCESS"})
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from chalicelib.platforms.base import CanonicalProduct, NotFoundError
 from chalicelib.platforms.taobao.gateway import TopGateway, items
 from chalicelib.platforms.taobao.mapping import item_to_product
 from chalicelib.platforms.taobao.paging import walk_forwards
+from chalicelib.services.platform_errors import NotFoundError
+from chalicelib.services.platform_types import CanonicalProduct
 
 ITEM_FIELDS = "num_iid,title,price,num,approve_status,outer_id,modified,pic_url"
 SKU_FIELDS = "sku_id,num_iid,properties_name,quantity,price,outer_id,modified"

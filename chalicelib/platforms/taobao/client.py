@@ -6,14 +6,21 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import (
+from chalicelib.platforms.http import Transport
+from chalicelib.platforms.refund_actions import DelegatedRefundActions
+from chalicelib.platforms.taobao import oauth, queries, waybill
+from chalicelib.platforms.taobao.after_sales import RefundDesk
+from chalicelib.platforms.taobao.catalog import Catalog
+from chalicelib.platforms.taobao.gateway import TopGateway, items
+from chalicelib.platforms.taobao.mapping import TRACE_STATES, refund_to_after_sale, top_time, trade_to_order
+from chalicelib.platforms.tracking import tracking
+from chalicelib.services.platform_errors import BadRequestError, NotAllowedError
+from chalicelib.services.platform_types import (
     SHANGHAI,
-    BadRequestError,
     CanonicalAfterSale,
     CanonicalOrder,
     CanonicalProduct,
     Carrier,
-    NotAllowedError,
     ResendRequest,
     ShipRequest,
     ShopCredentials,
@@ -23,14 +30,6 @@ from chalicelib.platforms.base import (
     WaybillRequest,
     WaybillResult,
 )
-from chalicelib.platforms.http import Transport
-from chalicelib.platforms.refund_actions import DelegatedRefundActions
-from chalicelib.platforms.taobao import oauth, queries, waybill
-from chalicelib.platforms.taobao.after_sales import RefundDesk
-from chalicelib.platforms.taobao.catalog import Catalog
-from chalicelib.platforms.taobao.gateway import TopGateway, items
-from chalicelib.platforms.taobao.mapping import TRACE_STATES, refund_to_after_sale, top_time, trade_to_order
-from chalicelib.platforms.tracking import tracking
 
 
 class TaobaoClient(DelegatedRefundActions):

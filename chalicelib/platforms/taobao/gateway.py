@@ -10,10 +10,11 @@ from typing import Any
 
 import httpx
 
-from chalicelib.platforms.base import SHANGHAI, ShopCredentials, TransientError
 from chalicelib.platforms.http import Transport
 from chalicelib.platforms.taobao.errors import error_from
 from chalicelib.platforms.taobao.signing import format_timestamp, sign
+from chalicelib.services.platform_errors import TransientError
+from chalicelib.services.platform_types import SHANGHAI, ShopCredentials
 
 REAL_GATEWAY = "https://eco.taobao.com/router/rest"
 ROUTER_PATH = "/router/rest"

@@ -9,7 +9,8 @@ from typing import Any
 from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import (
+from chalicelib.platforms.taobao.gateway import items
+from chalicelib.services.platform_types import (
     SHANGHAI,
     AfterSaleLine,
     CanonicalAfterSale,
@@ -19,7 +20,6 @@ from chalicelib.platforms.base import (
     CanonicalReceiver,
     CanonicalSku,
 )
-from chalicelib.platforms.taobao.gateway import items
 
 ORDER_STATUS: dict[str, OrderStatus] = {
     "TRADE_NO_CREATE_PAY": OrderStatus.PENDING_PAYMENT,

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from chalicelib.platforms.base import SHANGHAI, BadRequestError, ShopCredentials, TokenSet, TransientError
+from chalicelib.services.platform_errors import BadRequestError, TransientError
+from chalicelib.services.platform_types import SHANGHAI, ShopCredentials, TokenSet
 
 REAL_AUTHORIZE = "https://oauth.taobao.com/authorize"
 

@@ -7,7 +7,7 @@ import hmac
 from collections.abc import Mapping
 from datetime import datetime
 
-from chalicelib.platforms.base import shanghai
+from chalicelib.services.platform_types import shanghai
 
 SIGN_METHODS = ("md5", "hmac", "hmac-sha256")
 

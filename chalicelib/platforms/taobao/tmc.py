@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import SHANGHAI, PushEvent, ShopCredentials, TransientError
 from chalicelib.platforms.http import Transport
 from chalicelib.platforms.taobao.gateway import TopGateway, items
+from chalicelib.services.platform_errors import TransientError
+from chalicelib.services.platform_types import SHANGHAI, PushEvent, ShopCredentials
 
 KINDS = {"taobao_trade_": "order", "taobao_refund_": "after_sale"}
 MIN_BATCH, MAX_BATCH = 10, 200  # consume's `quantity` range; confirm takes at most 200 ids

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.platforms.base import Address, WaybillAccount, WaybillRequest
 from chalicelib.platforms.taobao.gateway import items
+from chalicelib.services.platform_types import Address, WaybillAccount, WaybillRequest
 
 DEFAULT_TEMPLATE = "http://cloudprint.cainiao.com/template/standard/101"
 CP_NAMES = {

@@ -9,16 +9,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import (
+from chalicelib.platforms.http import Transport
+from chalicelib.platforms.wechat import waybill
+from chalicelib.platforms.wechat.errors import ALREADY_SHIPPED, PLATFORM
+from chalicelib.platforms.wechat.gateway import Gateway
+from chalicelib.platforms.wechat.mapping import to_after_sale, to_order, to_product
+from chalicelib.platforms.wechat.paging import walk_ids
+from chalicelib.services.platform_errors import BadRequestError, NotAllowedError, NotFoundError
+from chalicelib.services.platform_ports import TokenCache
+from chalicelib.services.platform_types import (
     SHANGHAI,
     Address,
-    BadRequestError,
     CanonicalAfterSale,
     CanonicalOrder,
     CanonicalProduct,
     Carrier,
-    NotAllowedError,
-    NotFoundError,
     RejectReason,
     ResendRequest,
     ShipRequest,
@@ -29,13 +34,6 @@ from chalicelib.platforms.base import (
     WaybillRequest,
     WaybillResult,
 )
-from chalicelib.platforms.http import Transport
-from chalicelib.platforms.wechat import waybill
-from chalicelib.platforms.wechat.errors import ALREADY_SHIPPED, PLATFORM
-from chalicelib.platforms.wechat.gateway import Gateway
-from chalicelib.platforms.wechat.mapping import to_after_sale, to_order, to_product
-from chalicelib.platforms.wechat.paging import walk_ids
-from chalicelib.platforms.wechat.token import TokenCache
 
 ORDER_PAGE = 100
 PRODUCT_PAGE = 30

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.platforms.base import (
+from chalicelib.services.platform_errors import (
     AuthExpiredError,
     BadRequestError,
     NotAllowedError,

@@ -10,10 +10,12 @@ from typing import Any
 
 import httpx
 
-from chalicelib.platforms.base import SHANGHAI, AuthExpiredError, ShopCredentials, TokenSet, TransientError
 from chalicelib.platforms.http import Transport
 from chalicelib.platforms.wechat.errors import PLATFORM, TOKEN_INVALID, error_for
-from chalicelib.platforms.wechat.token import InMemoryTokenCache, TokenCache, TokenManager
+from chalicelib.platforms.wechat.token import InMemoryTokenCache, TokenManager
+from chalicelib.services.platform_errors import AuthExpiredError, TransientError
+from chalicelib.services.platform_ports import TokenCache
+from chalicelib.services.platform_types import SHANGHAI, ShopCredentials, TokenSet
 
 GATEWAY = "https://api.weixin.qq.com"
 STABLE_TOKEN_PATH = "/cgi-bin/stable_token"

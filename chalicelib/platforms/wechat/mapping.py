@@ -10,7 +10,7 @@ from typing import Any
 from chalicelib.domain.money import fen_value
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import (
+from chalicelib.services.platform_types import (
     SHANGHAI,
     AfterSaleLine,
     CanonicalAfterSale,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from chalicelib.platforms.base import TransientError
 from chalicelib.platforms.wechat.errors import PLATFORM
+from chalicelib.services.platform_errors import TransientError
 
 Call = Callable[[str, Mapping[str, Any]], Mapping[str, Any]]
 

@@ -14,9 +14,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import PushEvent, PushRejectedError, shanghai
+from chalicelib.domain.shops import Shop, ShopSecrets
 from chalicelib.platforms.push_parse import MAX_DEPTH, checked, epoch_time, load_json, load_xml
 from chalicelib.platforms.wechat.signing import CryptoError, aes_key, decrypt, signature_matches
+from chalicelib.services.platform_errors import PushRejectedError
+from chalicelib.services.platform_types import PushEvent, PushReply, PushRequest, shanghai
 
 ACK = "success"
 MAX_BODY_BYTES = 64 * 1024
@@ -165,3 +167,27 @@ def _section(message: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     if not isinstance(section, Mapping):
         raise PushRejectedError(f"{key} missing", status=400)
     return section
+
+
+class WechatPushes:
+    """The URL names our shop (/webhooks/wechat/{shop_id}); a GET is the URL check made when it is saved."""
+
+    keyed_by_app = False
+
+    def receive(self, request: PushRequest, shop: Shop, secrets: ShopSecrets, now: datetime
+                ) -> tuple[list[PushEvent], PushReply]:
+        extra = secrets.extra_dict()
+        token, encoding_key = extra.get("push_token", ""), extra.get("encoding_aes_key", "")
+        if request.method == "GET":
+            return [], _text(verify_url(request.query, token, now, encoding_key, shop.app_key))
+        return verify_push(request.query, request.body, token, encoding_key, shop.app_key, now), _text(ACK)
+
+    def refusal(self, exc: PushRejectedError) -> PushReply:
+        return _text(f"fail: {exc.reason}", exc.status)   # a plain-text reply: anything but "success" fails
+
+
+def _text(body: str, status: int = 200) -> PushReply:
+    return PushReply(status, "text/plain", body)
+
+
+GATE = WechatPushes()

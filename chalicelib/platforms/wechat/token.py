@@ -12,32 +12,16 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
-from chalicelib.platforms.base import SHANGHAI, PlatformError, TokenSet, TransientError
+from chalicelib.services.platform_errors import PlatformError, TransientError
+from chalicelib.services.platform_ports import CachedToken, TokenCache
+from chalicelib.services.platform_types import SHANGHAI, TokenSet
 
 # The stable-token endpoint hands out a new token in the last 5 minutes of the old one's life; refreshing a
 # little later than that guarantees a non-forced fetch returns a new token rather than the dying one.
 REFRESH_AHEAD = timedelta(minutes=4)
 LEASE_TTL = timedelta(seconds=30)
-
-
-@dataclass(frozen=True)
-class CachedToken:
-    access_token: str
-    expires_at: datetime
-    version: int  # 0 means "no token yet"; every stored token increments it
-
-
-class TokenCache(Protocol):
-    """One shop's token slot, shared by every worker that talks to that shop."""
-
-    def get(self) -> CachedToken | None: ...
-    def compare_and_set(self, expected_version: int, new: CachedToken) -> bool: ...
-    def acquire(self, holder: str, ttl: timedelta) -> bool: ...
-    def release(self, holder: str) -> None: ...
 
 
 def _now() -> datetime:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.platforms.base import Address, WaybillAccount, WaybillRequest, WaybillResult
 from chalicelib.platforms.wechat.gateway import Gateway
+from chalicelib.services.platform_types import Address, WaybillAccount, WaybillRequest, WaybillResult
 
 BASE = "/channels/ec/logistics/ewaybill/biz"
 

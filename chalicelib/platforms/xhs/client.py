@@ -9,7 +9,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import (
+from chalicelib.platforms.epoch import from_ms, from_ms_or_none, to_ms, windows
+from chalicelib.platforms.http import Transport
+from chalicelib.platforms.waybills import DelegatedWaybills
+from chalicelib.platforms.writes import idempotent
+from chalicelib.platforms.xhs import mapping, trace
+from chalicelib.platforms.xhs.gateway import Gateway
+from chalicelib.platforms.xhs.waybill import Waybills
+from chalicelib.services.platform_types import (
     Address,
     CanonicalAfterSale,
     CanonicalOrder,
@@ -22,13 +29,6 @@ from chalicelib.platforms.base import (
     TokenSet,
     Tracking,
 )
-from chalicelib.platforms.epoch import from_ms, from_ms_or_none, to_ms, windows
-from chalicelib.platforms.http import Transport
-from chalicelib.platforms.waybills import DelegatedWaybills
-from chalicelib.platforms.writes import idempotent
-from chalicelib.platforms.xhs import mapping, trace
-from chalicelib.platforms.xhs.gateway import Gateway
-from chalicelib.platforms.xhs.waybill import Waybills
 
 AUTHORIZE_URL = "https://ark.xiaohongshu.com/ark/authorization"
 ORDER_WINDOW_S = 30 * 60  # timeType 2 (update time): at most 30 minutes per query

@@ -11,7 +11,8 @@ from typing import Any
 from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import (
+from chalicelib.platforms.epoch import from_ms, from_ms_or_none
+from chalicelib.services.platform_types import (
     AfterSaleLine,
     CanonicalAfterSale,
     CanonicalLine,
@@ -20,7 +21,6 @@ from chalicelib.platforms.base import (
     CanonicalReceiver,
     CanonicalSku,
 )
-from chalicelib.platforms.epoch import from_ms, from_ms_or_none
 
 # orderStatus [V zsmhub constant.go]
 ORDER_STATUS: dict[int, OrderStatus] = {

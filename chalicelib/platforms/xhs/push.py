@@ -8,13 +8,17 @@ and the pipeline treats every push as a trigger to re-fetch through the signed A
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.base import PushEvent, PushRejectedError
+from chalicelib.domain.shops import Shop, ShopSecrets
 from chalicelib.platforms.push_parse import checked, epoch_time, load_json
+from chalicelib.services.platform_errors import PushRejectedError
+from chalicelib.services.platform_types import PushEvent, PushReply, PushRequest
 
 MAX_BODY = 256 * 1024
 MAX_AGE = timedelta(days=7)
@@ -86,3 +90,26 @@ def verify_push(
         raise PushRejectedError("message for a seller we do not serve", 401)
     events = (_event(m, now, max_age) for m in messages)
     return checked([e for e in events if e is not None])
+
+
+class XhsPushes:
+    """The URL names our shop and carries the secret we gave it (/webhooks/xhs/{shop_id}/{push_secret}):
+    Xiaohongshu signs nothing."""
+
+    keyed_by_app = False
+
+    def receive(self, request: PushRequest, shop: Shop, secrets: ShopSecrets, now: datetime
+                ) -> tuple[list[PushEvent], PushReply]:
+        expected = secrets.extra_dict().get("push_secret", "")
+        if not expected or not hmac.compare_digest(expected.encode(), request.url_secret.encode()):
+            raise PushRejectedError("unknown push URL", status=401)
+        events = verify_push(request.headers, request.body, now=now, seller_ids={shop.seller_id})
+        return events, PushReply(200, "application/json",
+                                 json.dumps({"success": True, "error_code": 0, "error_msg": ""}))
+
+    def refusal(self, exc: PushRejectedError) -> PushReply:
+        return PushReply(exc.status, "application/json",
+                         json.dumps({"success": False, "error_code": exc.status, "error_msg": exc.reason}))
+
+
+GATE = XhsPushes()

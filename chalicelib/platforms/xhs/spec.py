@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from chalicelib.domain.platform import Platform
-from chalicelib.platforms.platform_spec import Capability as C
-from chalicelib.platforms.platform_spec import PlatformSpec
-from chalicelib.printing.messages import ComponentSpec, Family
+from chalicelib.services.platform_ports import Capability as C
+from chalicelib.services.platform_ports import ComponentSpec, Family, PlatformSpec
 
 # The new e-waybill (billVersion=2) component, seen in one ERP client only; the old one listens on 14528
 # (printing.components.XHS_LEGACY_URL).

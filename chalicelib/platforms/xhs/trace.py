@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.platforms.base import Tracking
 from chalicelib.platforms.tracking import rows_to_tracking
+from chalicelib.services.platform_types import Tracking
 
 # currentStatusDesc: xhs's own verdict on the parcel; other texts (运输中, 已揽件, ...) are in transit
 STATES = {"已签收": "delivered", "已完成": "delivered", "取消发货": "exception", "已关闭": "exception"}

@@ -7,9 +7,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.platforms.base import Address, BadRequestError, WaybillAccount, WaybillRequest, WaybillResult
 from chalicelib.platforms.waybills import parcel_key
 from chalicelib.platforms.xhs.gateway import PLATFORM, Gateway
+from chalicelib.services.platform_errors import BadRequestError
+from chalicelib.services.platform_types import Address, WaybillAccount, WaybillRequest, WaybillResult
 
 BILL_VERSION = 2
 

@@ -17,15 +17,8 @@ from chalicelib.domain.after_sales import AfterSale
 from chalicelib.domain.shipping import Shipment
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, ShipmentStatus
-from chalicelib.platforms.base import Address, CanonicalAfterSale, PlatformClient, RejectReason, ResendRequest
-from chalicelib.platforms.errors import AuthExpiredError, BadRequestError, PlatformError, RateLimitedError
-from chalicelib.services.action_handlers.shipments import (
-    ShopParkedError,
-    _describe,
-    _park,
-    _parked,
-    platform_carrier,
-)
+from chalicelib.services.action_handlers.deps import ActionDeps
+from chalicelib.services.action_handlers.shipments import ShopParkedError, _describe, _park, _parked
 from chalicelib.services.actions import Action, handles
 from chalicelib.services.after_sales import (
     APPLIED_STATUS,
@@ -34,10 +27,18 @@ from chalicelib.services.after_sales import (
     CONFIRM_RECEIVED,
     REJECT_REFUND,
     RESEND,
+    CaseDeps,
     logged,
     settle,
     update,
 )
+from chalicelib.services.after_sales_ingest import _case
+from chalicelib.services.carriers import platform_carrier
+from chalicelib.services.platform_errors import AuthExpiredError, BadRequestError, PlatformError, RateLimitedError
+from chalicelib.services.platform_ports import PlatformClient, PlatformDirectory
+from chalicelib.services.platform_types import Address, CanonicalAfterSale, RejectReason, ResendRequest
+from chalicelib.services.ports import ShopRepository
+from chalicelib.services.shipments import ShipmentDeps, confirm, record_failure
 
 log = logging.getLogger("oms.actions.after_sales")
 
@@ -61,12 +62,11 @@ def _call(name: str, client: PlatformClient, case: AfterSale, payload: dict[str,
 @handles(REJECT_REFUND)
 @handles(APPROVE_RETURN)
 @handles(CONFIRM_RECEIVED)
-def after_sale_action(action: Action, shop: Shop, client: PlatformClient) -> None:
-    from chalicelib import bootstrap
-    run(bootstrap.after_sale_deps(), bootstrap.shops(), action, shop, client)
+def after_sale_action(deps: ActionDeps, action: Action, shop: Shop, client: PlatformClient) -> None:
+    run(deps.cases, deps.shops, action, shop, client)
 
 
-def run(deps: Any, shops: Any, action: Action, shop: Shop, client: PlatformClient) -> None:
+def run(deps: CaseDeps, shops: ShopRepository, action: Action, shop: Shop, client: PlatformClient) -> None:
     case = deps.cases.get(str(action.payload["case_id"]))
     if case is None or case.pending_action != action.name:
         log.info("after-sale action already answered", extra={"action_id": action.action_id})
@@ -106,7 +106,7 @@ def _release_refund(name: str, client: PlatformClient, case: AfterSale, after: C
     return client.get_after_sale(case.platform_case_id)
 
 
-def _outcome(deps: Any, case_id: str, actor: str, name: str, kind: str, text: str, *, keep_pending: bool,
+def _outcome(deps: CaseDeps, case_id: str, actor: str, name: str, kind: str, text: str, *, keep_pending: bool,
              fresh: CanonicalAfterSale | None = None, shop_id: str = "") -> AfterSale:
     def change(case: AfterSale) -> AfterSale:
         if case.pending_action != name:
@@ -124,7 +124,6 @@ def _with_platform(case: AfterSale, shop_id: str, fresh: CanonicalAfterSale) -> 
     """The platform's snapshot just read, keeping what the OMS owns (history, pending action, hand-off).
     Platform times have second resolution: a change within the second keeps the version, so an equal
     version with another platform status is taken too (this read is fresher than anything stored)."""
-    from chalicelib.services.after_sales_ingest import _case
     if fresh.version < case.version or (fresh.version == case.version and
                                         fresh.platform_status == case.platform_status):
         return case
@@ -134,7 +133,7 @@ def _with_platform(case: AfterSale, shop_id: str, fresh: CanonicalAfterSale) -> 
                    pending_action_id=case.pending_action_id, pending_payload=case.pending_payload)
 
 
-def _refresh(deps: Any, shop: Shop, client: PlatformClient, case: AfterSale) -> None:
+def _refresh(deps: CaseDeps, shop: Shop, client: PlatformClient, case: AfterSale) -> None:
     """After a refusal the platform's state is shown as it is now (best effort)."""
     try:
         fresh = client.get_after_sale(case.platform_case_id)
@@ -146,17 +145,13 @@ def _refresh(deps: Any, shop: Shop, client: PlatformClient, case: AfterSale) -> 
 
 
 @handles(RESEND)
-def resend_action(action: Action, shop: Shop, client: PlatformClient) -> None:
-    from chalicelib import bootstrap
-    from chalicelib.services.shipments import ShipmentDeps
-    shipments = ShipmentDeps(orders=bootstrap.orders(), shipments=bootstrap.shipments(),
-                             publisher=bootstrap.publisher(), clock=bootstrap.clock())
-    resend_parcel(bootstrap.after_sale_deps(), shipments, bootstrap.shops(), str(action.payload["shipment_id"]),
-                  shop, client)
+def resend_action(deps: ActionDeps, action: Action, shop: Shop, client: PlatformClient) -> None:
+    shipping = replace(deps.shipments, stock=None)     # a reissue / exchange parcel moves no order stock
+    resend_parcel(deps.cases, shipping, deps.shops, deps.platforms, str(action.payload["shipment_id"]), shop, client)
 
 
-def resend_parcel(deps: Any, shipping: Any, shops: Any, shipment_id: str, shop: Shop, client: PlatformClient) -> None:
-    from chalicelib.services.shipments import confirm, record_failure
+def resend_parcel(deps: CaseDeps, shipping: ShipmentDeps, shops: ShopRepository, platforms: PlatformDirectory,
+                  shipment_id: str, shop: Shop, client: PlatformClient) -> None:
     shipment = shipping.shipments.get(shipment_id)
     if shipment is None or shipment.status is ShipmentStatus.CANCELLED:
         log.warning("resend for an unknown or cancelled shipment", extra={"shipment_id": shipment_id})
@@ -172,7 +167,7 @@ def resend_parcel(deps: Any, shipping: Any, shops: Any, shipment_id: str, shop: 
     if _parked(shop, deps.clock.now()):
         raise ShopParkedError(f"shop {shop.shop_id} is {shop.status.value}: resend waits")
     try:
-        after = _send_once(client, case, shipment, shop.platform.value)
+        after = _send_once(client, case, shipment, platforms, shop.platform.value)
     except (AuthExpiredError, RateLimitedError) as exc:
         record_failure(shipping, shipment, _describe(exc), final=False)
         _logged(deps, case.case_id, actor, "retrying", _describe(exc))
@@ -194,11 +189,12 @@ def resend_parcel(deps: Any, shipping: Any, shops: Any, shipment_id: str, shop: 
     settle(deps, applied, RESEND)
 
 
-def _send_once(client: PlatformClient, case: AfterSale, shipment: Shipment, platform: str) -> CanonicalAfterSale:
+def _send_once(client: PlatformClient, case: AfterSale, shipment: Shipment, platforms: PlatformDirectory,
+               platform: str) -> CanonicalAfterSale:
     before = client.get_after_sale(case.platform_case_id)
     if not _already_sent(before, shipment.tracking_no):
         client.resend(ResendRequest(case_id=case.platform_case_id, order_no=case.order_no,
-                                    carrier_code=platform_carrier(platform, shipment.carrier_code),
+                                    carrier_code=platform_carrier(platforms, platform, shipment.carrier_code),
                                     tracking_no=shipment.tracking_no))
     return client.get_after_sale(case.platform_case_id)
 
@@ -209,5 +205,5 @@ def _already_sent(case: CanonicalAfterSale, tracking_no: str) -> bool:
                                                                                  default=str)
 
 
-def _logged(deps: Any, case_id: str, actor: str, kind: str, text: str) -> AfterSale:
+def _logged(deps: CaseDeps, case_id: str, actor: str, kind: str, text: str) -> AfterSale:
     return update(deps.cases, case_id, lambda c: logged(c, deps.clock, actor, kind, RESEND, text))

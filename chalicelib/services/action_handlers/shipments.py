@@ -9,45 +9,35 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.partial_shipping import ShipBackPlan, plan_ship_back
 from chalicelib.domain.shipping import ShipBack, Shipment
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import ShipmentStatus, ShopStatus
-from chalicelib.messaging.messages import order_group
-from chalicelib.platforms import registry
-from chalicelib.platforms.base import PlatformClient, ShipLine, ShipRequest
-from chalicelib.platforms.errors import AuthExpiredError, BadRequestError, PlatformError, RateLimitedError
+from chalicelib.services.action_handlers.deps import ActionDeps
 from chalicelib.services.actions import Action, handles
+from chalicelib.services.carriers import platform_carrier
 from chalicelib.services.erp_events import shipment_note
+from chalicelib.services.platform_errors import AuthExpiredError, BadRequestError, PlatformError, RateLimitedError
+from chalicelib.services.platform_ports import PlatformDirectory, PlatformShipping
+from chalicelib.services.platform_types import ShipLine, ShipRequest
 from chalicelib.services.ports import Publisher, ShopRepository
+from chalicelib.services.queue_messages import order_group
 from chalicelib.services.shipments import ShipmentDeps, confirm, live_lines, record_failure
 
 log = logging.getLogger("oms.actions.ship")
-
-PACKAGES = {spec.platform.value: spec.package for spec in registry.specs()}   # platforms with a package
-
 
 class ShopParkedError(Exception):
     """The shop cannot take writes now; the message is retried later (its FIFO group waits)."""
 
 
-def platform_carrier(platform: str, carrier_code: str) -> str:
-    carriers = registry.carrier_tables(platform)[0]
-    if carrier_code not in carriers:
-        raise BadRequestError(f"carrier {carrier_code} has no code on {platform}", platform=platform)
-    return carriers[carrier_code]
-
-
 @handles("ship")
-def ship(action: Action, shop: Shop, client: PlatformClient) -> None:
-    from chalicelib import bootstrap
-    deps = ShipmentDeps(orders=bootstrap.orders(), shipments=bootstrap.shipments(),
-                        publisher=bootstrap.publisher(), clock=bootstrap.clock(), stock=bootstrap.stock())
-    ship_back(deps, bootstrap.shops(), str(action.payload["shipment_id"]), shop, client)
+def ship(deps: ActionDeps, action: Action, shop: Shop, client: PlatformShipping) -> None:
+    ship_back(deps.shipments, deps.shops, deps.platforms, str(action.payload["shipment_id"]), shop, client)
 
 
-def ship_back(deps: ShipmentDeps, shops: ShopRepository, shipment_id: str, shop: Shop, client: PlatformClient
-              ) -> None:
+def ship_back(deps: ShipmentDeps, shops: ShopRepository, platforms: PlatformDirectory, shipment_id: str, shop: Shop,
+              client: PlatformShipping) -> None:
     shipment = deps.shipments.get(shipment_id)
     if shipment is None or shipment.status is ShipmentStatus.CANCELLED:
         log.warning("ship-back for an unknown or cancelled shipment", extra={"shipment_id": shipment_id})
@@ -56,7 +46,7 @@ def ship_back(deps: ShipmentDeps, shops: ShopRepository, shipment_id: str, shop:
         confirm(deps, shipment, f"platform:{shop.platform.value}")   # repairs a crash after the platform call
         _cover_named(deps, shipment)
         return
-    if shop.platform.value not in PACKAGES:      # an offline channel: no platform to tell
+    if platforms.spec_of(shop.platform) is None:      # an offline channel: no platform to tell
         confirm(deps, shipment, f"platform:{shop.platform.value}")
         return
     if _parked(shop, deps.clock.now()):
@@ -73,7 +63,7 @@ def ship_back(deps: ShipmentDeps, shops: ShopRepository, shipment_id: str, shop:
         confirm(deps, shipment, f"platform:{shop.platform.value}", ShipBack.DEFERRED, plan.note)
         return
     try:
-        client.ship(_request(shop, order.order_no, shipment, plan))
+        client.ship(_request(platforms, shop, order.order_no, shipment, plan))
     except (AuthExpiredError, RateLimitedError) as exc:
         record_failure(deps, shipment, _describe(exc), final=False)
         _park(shops, shop, exc, deps.clock.now())
@@ -91,11 +81,13 @@ def ship_back(deps: ShipmentDeps, shops: ShopRepository, shipment_id: str, shop:
     refresh_order(deps.publisher, shop.shop_id, order.order_no, shipment.shipment_id)
 
 
-def _request(shop: Shop, order_no: str, shipment: Shipment, plan: ShipBackPlan) -> ShipRequest:
+def _request(platforms: PlatformDirectory, shop: Shop, order_no: str, shipment: Shipment, plan: ShipBackPlan
+             ) -> ShipRequest:
     platform = shop.platform.value
     lines = tuple(ShipLine(x.line_id, x.quantity, x.completes) for x in plan.lines)
-    parcels = tuple((platform_carrier(platform, carrier), number) for carrier, number in plan.parcels)
-    carrier, number = parcels[0] if len(parcels) == 1 else (platform_carrier(platform, shipment.carrier_code),
+    parcels = tuple((platform_carrier(platforms, platform, carrier), number) for carrier, number in plan.parcels)
+    carrier, number = parcels[0] if len(parcels) == 1 else (platform_carrier(platforms, platform,
+                                                                             shipment.carrier_code),
                                                             shipment.tracking_no)
     return ShipRequest(order_no=order_no, tracking_no=number, carrier_code=carrier,
                        line_ids=tuple(x.line_id for x in lines), lines=lines,
@@ -114,7 +106,6 @@ def _cover_named(deps: ShipmentDeps, last: Shipment) -> None:
 def _cover(deps: ShipmentDeps, covers: tuple[str, ...], last: Shipment, sent: tuple[str, ...]) -> None:
     """Earlier deferred parcels this call told the platform of: said so on each (a conditional write;
     one that changed meanwhile is left as it is, the last parcel's answer names every number anyway)."""
-    from chalicelib.domain.errors import ConflictError
     for shipment_id in covers:
         deferred = deps.shipments.get(shipment_id)
         if deferred is None or deferred.ship_back is not ShipBack.DEFERRED:
@@ -146,7 +137,6 @@ def _parked(shop: Shop, now: datetime) -> bool:
 
 
 def _park(shops: ShopRepository, shop: Shop, exc: PlatformError, now: datetime) -> None:
-    from chalicelib.domain.errors import ConflictError
     change: dict[str, Any]
     if isinstance(exc, RateLimitedError):
         change = {"status": ShopStatus.RATE_LIMITED, "status_reason": f"throttled on ship-back: {exc}",

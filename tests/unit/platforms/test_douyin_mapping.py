@@ -6,8 +6,10 @@ from datetime import datetime
 import pytest
 
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import (
-    SHANGHAI,
+from chalicelib.platforms.douyin import canonical as records
+from chalicelib.platforms.douyin import mapping
+from chalicelib.platforms.douyin.gateway import data_or_raise, error_for
+from chalicelib.services.platform_errors import (
     AuthExpiredError,
     BadRequestError,
     NotAllowedError,
@@ -16,9 +18,7 @@ from chalicelib.platforms.base import (
     SignatureRejectedError,
     TransientError,
 )
-from chalicelib.platforms.douyin import canonical as records
-from chalicelib.platforms.douyin import mapping
-from chalicelib.platforms.douyin.gateway import data_or_raise, error_for
+from chalicelib.services.platform_types import SHANGHAI
 from local.sandbox.douyin.data import CARRIER_LIST
 
 ORDER_ROWS = [(1, OrderStatus.PENDING_PAYMENT), (105, OrderStatus.AWAITING_SHIPMENT),

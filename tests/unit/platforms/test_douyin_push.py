@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from chalicelib.platforms.base import SHANGHAI, PushRejectedError
 from chalicelib.platforms.douyin.push import ACK_BODY, ack_response, verify_push
 from chalicelib.platforms.douyin.signing import sign_push
+from chalicelib.services.platform_errors import PushRejectedError
+from chalicelib.services.platform_types import SHANGHAI
 
 APP_KEY = "7000000000000000001"
 SECRET = "secret-abc"

@@ -10,9 +10,9 @@ from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import AfterSaleType as T
 from chalicelib.domain.status import OrderStatus as O
 from chalicelib.domain.status import RefundState
-from chalicelib.platforms.base import SHANGHAI
 from chalicelib.platforms.jd import mapping
 from chalicelib.platforms.jd.canonical import to_carriers, to_order, to_products, to_refund_apply, to_service
+from chalicelib.services.platform_types import SHANGHAI
 
 CIPHER = "AAQ" + "x" * 60   # shape of a TDE ciphertext (base64 of 0x00 0x04 ...)
 

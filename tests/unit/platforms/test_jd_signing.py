@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.platforms.base import SHANGHAI
 from chalicelib.platforms.jd.canonical import is_ciphertext
 from chalicelib.platforms.jd.signing import encode_param_json, format_timestamp, sign
+from chalicelib.services.platform_types import SHANGHAI
 from local.sandbox.jd.wire import Tde, expected_sign, parse_timestamp, within_skew
 
 VECTOR_SECRET = "test_secret"

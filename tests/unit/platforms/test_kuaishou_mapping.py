@@ -8,8 +8,8 @@ import pytest
 
 from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import SHANGHAI
 from chalicelib.platforms.kuaishou import mapping
+from chalicelib.services.platform_types import SHANGHAI
 
 ORDER_ROWS = [
     (10, OrderStatus.PENDING_PAYMENT),

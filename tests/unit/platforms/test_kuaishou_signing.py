@@ -8,9 +8,10 @@ from datetime import datetime
 
 import pytest
 
-from chalicelib.platforms.base import SHANGHAI, PushRejectedError
 from chalicelib.platforms.kuaishou.push import decrypt, verify_push
 from chalicelib.platforms.kuaishou.signing import sign, string_to_sign
+from chalicelib.services.platform_errors import PushRejectedError
+from chalicelib.services.platform_types import SHANGHAI
 from local.sandbox.kuaishou.push import encrypt_event
 from local.sandbox.kuaishou.signing import expected_sign, sign_ok
 

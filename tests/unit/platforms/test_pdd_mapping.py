@@ -12,8 +12,10 @@ from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import AfterSaleType as T
 from chalicelib.domain.status import OrderStatus as O
 from chalicelib.domain.status import RefundState as R
-from chalicelib.platforms.base import (
-    SHANGHAI,
+from chalicelib.platforms.pdd import mapping
+from chalicelib.platforms.pdd.canonical import allocate, to_after_sale, to_order, to_product, to_waybill_accounts
+from chalicelib.platforms.pdd.errors import error_from
+from chalicelib.services.platform_errors import (
     AuthExpiredError,
     BadRequestError,
     NotAllowedError,
@@ -22,9 +24,7 @@ from chalicelib.platforms.base import (
     SignatureRejectedError,
     TransientError,
 )
-from chalicelib.platforms.pdd import mapping
-from chalicelib.platforms.pdd.canonical import allocate, to_after_sale, to_order, to_product, to_waybill_accounts
-from chalicelib.platforms.pdd.errors import error_from
+from chalicelib.services.platform_types import SHANGHAI
 
 
 @pytest.mark.parametrize(("value", "expected"), [(1, O.AWAITING_SHIPMENT), (2, O.SHIPPED), (3, O.COMPLETED)])

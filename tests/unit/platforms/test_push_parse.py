@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.platforms.errors import PushRejectedError
 from chalicelib.platforms.push_parse import MAX_DEPTH, epoch_time, load_json, load_xml, whole_number
+from chalicelib.services.platform_errors import PushRejectedError
 
 
 @pytest.mark.parametrize("raw", [b"[" * 100_000 + b"]" * 100_000, b"[" * 100_000, b'{"a":' * 50 + b"1" + b"}" * 50])

@@ -8,8 +8,10 @@ import pytest
 
 from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import (
-    SHANGHAI,
+from chalicelib.platforms.taobao import mapping
+from chalicelib.platforms.taobao.errors import error_from
+from chalicelib.platforms.taobao.gateway import parse, response_key
+from chalicelib.services.platform_errors import (
     AuthExpiredError,
     BadRequestError,
     NotAllowedError,
@@ -18,9 +20,7 @@ from chalicelib.platforms.base import (
     SignatureRejectedError,
     TransientError,
 )
-from chalicelib.platforms.taobao import mapping
-from chalicelib.platforms.taobao.errors import error_from
-from chalicelib.platforms.taobao.gateway import parse, response_key
+from chalicelib.services.platform_types import SHANGHAI
 
 ORDER_ROWS = [
     ("TRADE_NO_CREATE_PAY", OrderStatus.PENDING_PAYMENT), ("WAIT_BUYER_PAY", OrderStatus.PENDING_PAYMENT),

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.platforms.base import SHANGHAI
 from chalicelib.platforms.taobao import signing
+from chalicelib.services.platform_types import SHANGHAI
 from local.sandbox.taobao import signing as sandbox_signing
 
 SECRET = "test"

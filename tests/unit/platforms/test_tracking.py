@@ -5,10 +5,11 @@ from datetime import datetime
 
 import pytest
 
-from chalicelib.platforms.base import SHANGHAI, BadRequestError, NotAllowedError
 from chalicelib.platforms.jd import trace as jd_trace
 from chalicelib.platforms.tracking import parse_time, rows_to_tracking, state_of
 from chalicelib.platforms.xhs import trace as xhs_trace
+from chalicelib.services.platform_errors import BadRequestError, NotAllowedError
+from chalicelib.services.platform_types import SHANGHAI
 
 
 @pytest.mark.parametrize(("text", "state"), [

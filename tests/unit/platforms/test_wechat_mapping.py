@@ -6,7 +6,6 @@ from datetime import datetime
 import pytest
 
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import SHANGHAI
 from chalicelib.platforms.wechat.mapping import (
     AFTER_SALE_STATUS,
     AFTER_SALE_TYPE,
@@ -16,6 +15,7 @@ from chalicelib.platforms.wechat.mapping import (
     to_order,
     to_product,
 )
+from chalicelib.services.platform_types import SHANGHAI
 
 EXPECTED_ORDER_STATUS = {
     10: OrderStatus.PENDING_PAYMENT, 20: OrderStatus.AWAITING_SHIPMENT, 21: OrderStatus.PARTIALLY_SHIPPED,

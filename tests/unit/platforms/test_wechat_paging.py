@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.platforms.base import TransientError
 from chalicelib.platforms.wechat.paging import walk_ids
+from chalicelib.services.platform_errors import TransientError
 
 
 class Pages:

@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from chalicelib.platforms.base import SHANGHAI, PushRejectedError
 from chalicelib.platforms.wechat.push import ACK, verify_push, verify_url
+from chalicelib.services.platform_errors import PushRejectedError
+from chalicelib.services.platform_types import SHANGHAI
 from local.sandbox.wechat.crypto import seal, sorted_sha1
 from local.sandbox.wechat.pusher import Subscription, build_push
 

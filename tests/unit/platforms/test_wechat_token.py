@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from chalicelib.platforms.base import SHANGHAI, AuthExpiredError, TokenSet, TransientError
-from chalicelib.platforms.wechat.token import CachedToken, InMemoryTokenCache, TokenManager
+from chalicelib.platforms.wechat.token import InMemoryTokenCache, TokenManager
+from chalicelib.services.platform_errors import AuthExpiredError, TransientError
+from chalicelib.services.platform_ports import CachedToken
+from chalicelib.services.platform_types import SHANGHAI, TokenSet
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=SHANGHAI)
 

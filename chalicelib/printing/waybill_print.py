@@ -1,6 +1,8 @@
 """Printing waybills: the messages for the platform's own print component (the browser forwards them over
 its WebSocket on 127.0.0.1), the PDF label fallback, and the pick list. Nothing here changes a waybill:
-the UI reports a print through mark_printed once the component answers."""
+the UI reports a print through mark_printed once the component answers. The PDF renderers import reportlab
+on first use (2.2 s measured with `python -X importtime` on the shared dev box): the print-job route and
+every other Lambda that loads this module skip it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -11,12 +13,19 @@ from chalicelib.domain.errors import InvalidTransitionError, NotFoundError, Vali
 from chalicelib.domain.orders import Order
 from chalicelib.domain.status import RefundState
 from chalicelib.domain.waybills import Waybill
-from chalicelib.platforms import registry
+from chalicelib.printing.components import (
+    PrintDocument,
+    component_for,
+    component_url,
+    get_printers_message,
+    new_request_id,
+    print_message,
+)
+from chalicelib.services.platform_ports import PlatformSpec
 from chalicelib.services.waybills import WaybillDeps, waybills_of
 
 DOCUMENTS_PER_REQUEST = 10
 LABEL_SIZES = ("100x150", "76x130")
-PLATFORM_NAMES = {spec.platform.value: spec.name_zh for spec in registry.specs()}
 
 
 def _printable(deps: WaybillDeps, waybill_ids: Sequence[str]) -> list[Waybill]:
@@ -33,14 +42,6 @@ def print_job(deps: WaybillDeps, waybill_ids: Sequence[str], printer: str, *, pr
               ) -> dict[str, Any]:
     """One request per batch of documents, as the platform's component takes it; one platform per job
     (each platform's component is its own program on its own port)."""
-    from chalicelib.printing.components import (
-        PrintDocument,
-        component_for,
-        component_url,
-        get_printers_message,
-        new_request_id,
-        print_message,
-    )
     waybills = _printable(deps, waybill_ids)
     platforms = {w.platform for w in waybills}
     if len(platforms) > 1:
@@ -56,14 +57,26 @@ def print_job(deps: WaybillDeps, waybill_ids: Sequence[str], printer: str, *, pr
                                           preview=preview))
         except ValueError as exc:
             raise ValidationError(f"cannot print: {exc}", field="waybill_ids") from exc
-    name = registry.require_spec(platform).print_component_name
+    name = _spec(deps, platform).print_component_name
     return {"component": {"name": name, "url": component_url(platform), "family": spec.family.value},
             "requests": requests, "get_printers": get_printers_message(platform, new_request_id())}
 
 
+def _spec(deps: WaybillDeps, platform: str) -> PlatformSpec:
+    spec = deps.platforms.spec_of(platform)
+    if spec is None:
+        raise ValidationError(f"{platform} has no print component", field="waybill_ids")
+    return spec
+
+
+def _name_zh(deps: WaybillDeps, platform: str) -> str:
+    spec = deps.platforms.spec_of(platform)
+    return spec.name_zh if spec else ""
+
+
 # ---------------------------------------------------------------- PDF fallbacks
 def labels_pdf(deps: WaybillDeps, waybill_ids: Sequence[str], size: str, *, at: datetime | None = None) -> bytes:
-    from chalicelib.printing.labels import LabelSize, render_labels
+    from chalicelib.printing.labels import LabelSize, render_labels  # cold start: reportlab (docstring)
     if size not in LABEL_SIZES:
         raise ValidationError(f"size must be one of {', '.join(LABEL_SIZES)}", field="size")
     label_size = LabelSize.MM100X150 if size == "100x150" else LabelSize.MM76X130
@@ -82,7 +95,7 @@ def _orders(deps: WaybillDeps, order_ids: Sequence[str]) -> list[Order]:
 
 
 def _label(deps: WaybillDeps, waybill: Waybill, size: Any) -> Any:
-    from chalicelib.printing.labels import LabelData, LabelItem, Party, mask_name, mask_phone
+    from chalicelib.printing.labels import LabelData, LabelItem, Party, mask_name, mask_phone  # cold start
     orders = _orders(deps, waybill.order_ids)
     r = orders[0].receiver
     receiver = Party("", "", "") if r is None else Party(
@@ -95,12 +108,12 @@ def _label(deps: WaybillDeps, waybill: Waybill, size: Any) -> Any:
     items = tuple(LabelItem(line.title, line.quantity, line.sku_name) for order in orders for line in order.lines)
     return LabelData(carrier_name=waybill.carrier_name or waybill.carrier_code, tracking_no=waybill.waybill_no,
                      receiver=receiver, sender=sender, items=items, order_nos=waybill.order_nos, size=size,
-                     platform_name=PLATFORM_NAMES.get(waybill.platform, ""))
+                     platform_name=_name_zh(deps, waybill.platform))
 
 
 def picklist_pdf(deps: WaybillDeps, order_ids: Sequence[str], *, at: datetime | None = None) -> bytes:
     """SKUs summed across the orders; a linked line is picked as its ERP SKUs (a bundle as its parts)."""
-    from chalicelib.printing.picklist import PickItem, render_picklist
+    from chalicelib.printing.picklist import PickItem, render_picklist  # cold start: reportlab (docstring)
     if not order_ids:
         raise ValidationError("order_ids must name at least one order", field="order_ids")
     items = []

@@ -1,0 +1,56 @@
+"""The consumers' use case (services/order_ingest.py) over fakes: a snapshot needs no shop, a reference is
+fetched through the shop read once, and the ERP note names the version applied."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalicelib.domain.orders import order_id_for
+from chalicelib.domain.platform import Platform
+from chalicelib.domain.shops import Shop
+from chalicelib.services.order_ingest import IngestDeps, ingest_order
+from tests import fakes
+from tests.factories import canonical_order
+
+
+class NoBatchReads:
+    def first_read(self, order_id: str) -> None:
+        return None
+
+    def links(self, shop_id: str, sku_ids: set[str]) -> dict[str, Any]:
+        return {}
+
+
+class CountingShops(fakes.InMemoryShopRepository):
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def get(self, shop_id: str) -> Shop | None:
+        self.reads += 1
+        return super().get(shop_id)
+
+
+def _deps(client: fakes.FakePlatformClient) -> tuple[IngestDeps, CountingShops]:
+    shops = CountingShops()
+    shops.add(Shop("S1", "店", Platform.TAOBAO, "seller-1"))
+    deps = IngestDeps(orders=fakes.InMemoryOrderRepository(), cases=fakes.InMemoryAfterSaleRepository(),
+                      shops=shops, clients=lambda _shop: client, clock=fakes.FixedClock(),  # type: ignore[arg-type, return-value]
+                      stock=fakes.InMemoryStockLedger(), shipments=lambda _order_id: [], reads=NoBatchReads())
+    return deps, shops
+
+
+def test_GIVEN_a_snapshot_THEN_it_is_stored_without_reading_the_shop_and_its_note_names_the_version() -> None:
+    order = canonical_order("O-1")
+    deps, shops = _deps(fakes.FakePlatformClient())
+    done = ingest_order(deps, "S1", "O-1", order)
+    assert (done.outcome, shops.reads) == ("new", 0)
+    assert json.loads(done.note[0]) == {"kind": "order", "id": order_id_for("S1", "O-1"), "shop_id": "S1",
+                                        "version": order.version}
+
+
+def test_GIVEN_a_reference_THEN_the_order_is_fetched_through_the_shop_read_once_and_a_repeat_changes_nothing() -> None:
+    deps, shops = _deps(fakes.FakePlatformClient(orders=[canonical_order("O-2")]))
+    assert ingest_order(deps, "S1", "O-2", None).outcome == "new"
+    assert ingest_order(deps, "S1", "O-2", None).outcome == "unchanged"
+    assert shops.reads == 2
