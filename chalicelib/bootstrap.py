@@ -136,9 +136,33 @@ def stock() -> Any:
     return _get("stock", build)
 
 
+def warehouses() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.warehouses import DynamoWarehouseRepository
+        return DynamoWarehouseRepository()
+    return _get("warehouses", build)
+
+
+def stock_documents() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.warehouses import DynamoStockDocumentRepository
+        return DynamoStockDocumentRepository()
+    return _get("stock_documents", build)
+
+
+def route(shop_id: str) -> Any:
+    """The warehouses serving a shop (services/stock.py reserves and deducts there)."""
+    from chalicelib.services.warehouses import routing_for
+    return routing_for(warehouses(), shop_id)
+
+
+def unknown_skus(codes: Any) -> set[str]:
+    return {code for code in set(codes) if erp_skus().get(code) is None}
+
+
 def stock_sync() -> Any:
     def build() -> Any:
-        from chalicelib.storage.stock import DynamoStockSyncRepository
+        from chalicelib.storage.stock_sync import DynamoStockSyncRepository
         return DynamoStockSyncRepository()
     return _get("stock_sync", build)
 
@@ -160,7 +184,7 @@ def link_deps(background: bool = True) -> Any:
     from chalicelib.services.stock_sync import push_now
     return LinkDeps(catalog=shop_skus(), erp=erp_skus(), orders=orders(), clock=clock(),
                     settle=lambda order_id: settle_order(stock(), orders(), clock(), order_id,
-                                                         shipments=shipments().for_order),
+                                                         shipments=shipments().for_order, route=route),
                     linked=lambda codes: push_now(stock(), codes, clock().now()),
                     later=JobStarter(link_jobs(), publisher(), clock()) if background else None)
 
@@ -254,7 +278,8 @@ def erp_queue_admin() -> Any:
 
 def shipment_deps() -> Any:
     from chalicelib.services.shipments import ShipmentDeps
-    return ShipmentDeps(orders=orders(), shipments=shipments(), publisher=publisher(), clock=clock(), stock=stock())
+    return ShipmentDeps(orders=orders(), shipments=shipments(), publisher=publisher(), clock=clock(), stock=stock(),
+                        route=route)
 
 
 def webhook_deps() -> Any:
@@ -270,14 +295,19 @@ def event_deps() -> Any:
 
 # ---------------------------------------------------------------- after-sales
 def after_sale_deps() -> Any:
-    """What the after-sale use cases need: a confirmed return restocks through services/stock.py."""
+    """What the after-sale use cases need: a confirmed return is a stock-in document (reason return),
+    audited once, into the warehouse the order's goods left from."""
     from chalicelib.services.after_sales import CaseDeps, restock_items
-    from chalicelib.services.stock import restock_return
+    from chalicelib.services.stock_documents import return_receipt
 
     def restock(case: Any) -> None:
-        items = restock_items(case, orders().get(case.order_id))
+        order = orders().get(case.order_id)
+        items = restock_items(case, order)
         if items:
-            restock_return(stock(), case.case_id, items, clock().now())
+            line_id, code, _ = items[0]
+            reserved = stock().movement(code, f"reserve:{case.order_id}:{line_id}:{code}")
+            warehouse = reserved.warehouse_id if reserved else route(case.shop_id).home
+            return_receipt(stock_documents(), warehouses(), stock(), case.case_id, items, warehouse, clock().now())
     return CaseDeps(cases=after_sales(), publisher=publisher(), clock=clock(), shipments=shipments(),
                     orders=orders(), restock=restock)
 

@@ -17,7 +17,7 @@ from chalicelib.domain.status import OrderStatus, RefundState, ShipmentStatus
 from chalicelib.services.actions import Action, enqueue
 from chalicelib.services.erp_ports import CARRIER_CODES, ShipmentRepository
 from chalicelib.services.ports import Clock, OrderRepository, Publisher
-from chalicelib.services.stock import StockLedger, settle_order
+from chalicelib.services.stock import RouteOf, StockLedger, settle_order
 
 TRACKING = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 ACTIVE = (ShipmentStatus.PENDING, ShipmentStatus.WAYBILL_ISSUED, ShipmentStatus.PRINTED, ShipmentStatus.CONFIRMED)
@@ -31,6 +31,7 @@ class ShipmentDeps:
     publisher: Publisher
     clock: Clock
     stock: StockLedger | None = None     # None: this caller's shipments move no stock (reissues)
+    route: RouteOf | None = None         # the warehouses serving a shop (None: the default warehouse)
 
 
 def record_shipment(deps: ShipmentDeps, *, order_id: str, carrier_code: str, tracking_no: str,
@@ -185,7 +186,8 @@ def _settle_stock(deps: ShipmentDeps, order: Order, shipment: Shipment) -> None:
         known = {s.shipment_id: s for s in deps.shipments.for_order(order_id)}
         known[shipment.shipment_id] = shipment            # an index read may trail the write just made
         return list(known.values())
-    settle_order(deps.stock, deps.orders, deps.clock, order.order_id, written=order, shipments=shipments_of)
+    settle_order(deps.stock, deps.orders, deps.clock, order.order_id, written=order, shipments=shipments_of,
+                 route=deps.route)
 
 
 def record_failure(deps: ShipmentDeps, shipment: Shipment, error: str, *, final: bool) -> Shipment:

@@ -51,6 +51,6 @@ def stock_tick(event: Any) -> dict[str, int]:
     from chalicelib.services.stock_sync import sweep_due_pushes
     now = bootstrap.clock().now()
     pushes = sweep_due_pushes(bootstrap.stock(), bootstrap.shop_skus(), bootstrap.publisher(), now)
-    reserved = retry_out_of_stock(bootstrap.stock(), bootstrap.orders(), bootstrap.clock())
+    reserved = retry_out_of_stock(bootstrap.stock(), bootstrap.orders(), bootstrap.clock(), route=bootstrap.route)
     log.info("stock tick", extra={"pushes": pushes, "reserved": reserved})
     return {"pushes": pushes, "reserved": reserved}

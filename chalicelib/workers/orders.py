@@ -60,7 +60,7 @@ def ingest_order(shop_id: str, order_no: str, snapshot: dict[str, Any] | None, r
     # An unchanged order was only read (maybe stale): settle reads it afresh.
     written = stored if outcome is not Outcome.UNCHANGED else None
     settle_order(bootstrap.stock(), orders, bootstrap.clock(), order_id_for(shop_id, order.order_no),
-                 written, bootstrap.shipments().for_order)
+                 written, bootstrap.shipments().for_order, route=bootstrap.route)
     return outcome.value, order.version
 
 

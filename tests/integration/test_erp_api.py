@@ -229,7 +229,9 @@ def test_given_an_erp_sku_when_its_stock_is_set_twice_with_one_key_then_applied_
     assert first.status_code == again.status_code == got.status_code == 200, first.body
     assert again.json_body == first.json_body, "the same request again: the same answer"
     assert other.status_code == 409 and "count-A01" in other.json_body["error"]["message"], other.body
-    assert got.json_body == {"sku_code": "ERP-MC-1", "on_hand": 120, "reserved": 0, "available": 120}
+    assert got.json_body == {"sku_code": "ERP-MC-1", "on_hand": 120, "reserved": 0, "available": 120,
+                             "warehouse_id": "", "warehouses": [{"warehouse_id": "default", "on_hand": 120,
+                                                                 "reserved": 0, "available": 120, "in_transit": 0}]}
     assert signed(world["client"], key_id, secret, "GET", "/erp/v1/stock/NOPE").status_code == 404
 
 
