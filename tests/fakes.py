@@ -751,3 +751,28 @@ def _case_matches(case: Any, q: Any) -> bool:
     return ((not q.shop_id or case.shop_id == q.shop_id) and (not q.platform or case.platform.value == q.platform)
             and (not q.type or case.type is q.type) and (not q.status or case.status is q.status)
             and (q.deadline_before is None or (case.deadline_at is not None and case.deadline_at < q.deadline_before)))
+
+
+class InMemoryWarehouseRepository:
+    """Warehouses in memory; the default exists before anyone saves it (as in storage/warehouses.py)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Any] = {}
+
+    def get(self, warehouse_id: str):  # type: ignore[no-untyped-def]
+        from chalicelib.domain.warehouses import default_warehouse
+        return self.rows.get(warehouse_id) or (default_warehouse() if warehouse_id == "default" else None)
+
+    def list(self) -> list[Any]:
+        listed = {"default": self.get("default"), **self.rows}
+        return sorted(listed.values(), key=lambda w: (w.warehouse_id != "default", w.warehouse_id))
+
+    def save(self, warehouse, expected_revision: int):  # type: ignore[no-untyped-def]
+        from dataclasses import replace as _replace
+
+        from chalicelib.domain.errors import ConflictError
+        current = self.rows.get(warehouse.warehouse_id)
+        if (current.revision if current else 0) != expected_revision:
+            raise ConflictError(f"warehouse {warehouse.warehouse_id} changed")
+        self.rows[warehouse.warehouse_id] = _replace(warehouse, revision=expected_revision + 1)
+        return self.rows[warehouse.warehouse_id]

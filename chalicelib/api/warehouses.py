@@ -118,3 +118,27 @@ def document_action(ctx: Ctx, doc_id: str, verb: str) -> dict[str, Any]:
     else:
         raise NotFoundError(f"no action {verb}: audit, receive or cancel", reason="stock_doc.unknown_action")
     return dict(ctx.audited(to_doc(doc)))
+
+
+# ------------------------------------------------------------------ the daily reconcile
+@admin_route(bp, "/admin/stock/reconcile-reports")
+def reconcile_reports(ctx: Ctx) -> dict[str, Any]:
+    """The last 14 daily reconciles, newest first: platform stock that differs from what it should be."""
+    from chalicelib.storage.reconcile import DynamoReconcileReports
+    return {"items": [to_doc(r) for r in DynamoReconcileReports().latest()]}
+
+
+@admin_route(bp, "/admin/stock/reconcile", methods=("POST",), role=Role.OPERATOR)
+def reconcile_now(ctx: Ctx) -> dict[str, Any]:
+    """Runs today's reconcile now (it replaces today's report); it stops after about 20 s (an API answer
+    must come within 29 s) and says whether it was complete."""
+    import time
+
+    from chalicelib.services.stock_reconcile import reconcile
+    from chalicelib.services.warehouses import serving_warehouses
+    from chalicelib.storage.reconcile import DynamoReconcileReports
+    started = time.monotonic()
+    report = reconcile(bootstrap.shops(), bootstrap.shop_skus(), bootstrap.stock(), bootstrap.stock_sync(),
+                       lambda shop_id: serving_warehouses(bootstrap.warehouses(), shop_id), DynamoReconcileReports(),
+                       bootstrap.clock().now, lambda: 50.0 - (time.monotonic() - started))
+    return dict(ctx.audited(to_doc(report)))

@@ -127,3 +127,11 @@ def test_given_roles_and_bad_warehouses_then_refused_with_reasons(api) -> None:
     assert third["kind"] == "third_party"
     refused = document(api, "in-2026-0009", "stock_in", "purchase", "CLOUD-1", [("CUP-500", 1)])
     assert refused.status_code == 400 and refused.json_body["error"]["reason"] == "warehouse.reported_by_erp"
+
+
+def test_given_the_reconcile_when_run_from_the_admin_api_then_its_report_is_listed(api) -> None:
+    assert send(api, "post", "/admin/stock/reconcile", user="eye").status_code == 403
+    ran = send(api, "post", "/admin/stock/reconcile", user="ops")
+    assert ran.status_code == 200 and ran.json_body["complete"] is True
+    listed = send(api, "get", "/admin/stock/reconcile-reports", user="eye").json_body["items"]
+    assert [r["day"] for r in listed] == [ran.json_body["day"]]

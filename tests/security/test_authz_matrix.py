@@ -96,6 +96,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/admin/stock/{sku_code}/adjust"): OPERATOR,
     ("GET", "/admin/stock/{sku_code}/warehouses"): VIEWER,
     ("GET", "/admin/warehouses"): VIEWER,
+    ("GET", "/admin/stock/reconcile-reports"): VIEWER,
+    ("POST", "/admin/stock/reconcile"): OPERATOR,
     ("POST", "/admin/warehouses"): ADMIN,
     ("PATCH", "/admin/warehouses/{warehouse_id}"): ADMIN,
     ("GET", "/admin/warehouses/{warehouse_id}/stock"): VIEWER,

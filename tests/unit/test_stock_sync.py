@@ -151,7 +151,8 @@ def test_given_the_registered_handler_then_an_action_body_runs_the_push() -> Non
     sweep_due_pushes(s.ledger, s.catalog, s.publisher, T0 + timedelta(seconds=61))
     client = RecordingClient()
     load_all()
-    with bootstrap.override(stock=s.ledger, shop_skus=s.catalog, stock_sync=s.sync, clock=s.clock):
+    with bootstrap.override(stock=s.ledger, shop_skus=s.catalog, stock_sync=s.sync, clock=s.clock,
+                            warehouses=fakes.InMemoryWarehouseRepository()):
         for _, body, _, _ in s.publisher.sent:
             action = decode(body)
             if action.shop_id == "S1":

@@ -11,5 +11,7 @@ from chalicelib.services.stock_sync import UPDATE_STOCK, push_stock
 @handles(UPDATE_STOCK)
 def update_stock(action: Action, shop: Shop, client: PlatformClient) -> None:
     from chalicelib import bootstrap
+    from chalicelib.services.warehouses import serving_warehouses
     push_stock(bootstrap.stock(), bootstrap.shop_skus(), bootstrap.stock_sync(), bootstrap.clock(), shop, client,
-               str(action.payload["platform_sku_id"]), action.action_id)
+               str(action.payload["platform_sku_id"]), action.action_id,
+               serving_warehouses(bootstrap.warehouses(), shop.shop_id))
