@@ -776,3 +776,28 @@ class InMemoryWarehouseRepository:
             raise ConflictError(f"warehouse {warehouse.warehouse_id} changed")
         self.rows[warehouse.warehouse_id] = _replace(warehouse, revision=expected_revision + 1)
         return self.rows[warehouse.warehouse_id]
+
+
+class InMemoryStockDocumentRepository:
+    def __init__(self) -> None:
+        self.rows: dict[str, Any] = {}
+
+    def get(self, doc_id: str):  # type: ignore[no-untyped-def]
+        return self.rows.get(doc_id)
+
+    def add(self, doc) -> bool:  # type: ignore[no-untyped-def]
+        from dataclasses import replace as _replace
+        if doc.doc_id in self.rows:
+            return False
+        self.rows[doc.doc_id] = _replace(doc, revision=1)
+        return True
+
+    def save(self, doc, expected_revision: int):  # type: ignore[no-untyped-def]
+        from dataclasses import replace as _replace
+
+        from chalicelib.domain.errors import ConflictError
+        current = self.rows.get(doc.doc_id)
+        if current is None or current.revision != expected_revision:
+            raise ConflictError(f"document {doc.doc_id} changed")
+        self.rows[doc.doc_id] = _replace(doc, revision=expected_revision + 1)
+        return self.rows[doc.doc_id]

@@ -135,8 +135,9 @@ def receive_transfer(docs: DocumentRepository, ledger: StockLedger, doc_id: str,
 def cancel_document(docs: DocumentRepository, doc_id: str, actor: str, now: datetime) -> StockDocument:
     doc = _get(docs, doc_id)
     doc.require(DocStatus.DRAFT, "cancel")
-    return docs.save(replace(doc, status=DocStatus.CANCELLED, note=f"{doc.note} (cancelled by {actor})"[:500],
-                             audited_at=now), doc.revision)
+    return docs.save(replace(doc, status=DocStatus.CANCELLED,
+                             note=f"{doc.note} (cancelled by {actor} at {now.isoformat()})".strip()[:500]),
+                     doc.revision)
 
 
 def return_receipt(docs: DocumentRepository, warehouses: WarehouseRepository, ledger: StockLedger, case_id: str,
@@ -160,7 +161,13 @@ def return_receipt(docs: DocumentRepository, warehouses: WarehouseRepository, le
         existing = _get(docs, doc_id)
         if existing.status is not DocStatus.DRAFT:
             return existing
-    return audit_document(docs, warehouses, ledger, doc_id, "system:after_sales", now)
+    try:
+        return audit_document(docs, warehouses, ledger, doc_id, "system:after_sales", now)
+    except ConflictError:                 # a duplicate delivery audited it meanwhile: posted once, by that one
+        existing = _get(docs, doc_id)
+        if existing.status is DocStatus.DRAFT:
+            raise
+        return existing
 
 
 def _get(docs: DocumentRepository, doc_id: str) -> StockDocument:

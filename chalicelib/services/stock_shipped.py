@@ -119,7 +119,8 @@ def _reserve_if_missing(ledger: StockLedger, order: Order, need: Need, now: date
     ledger.apply([Movement(need.sku_code, MovementKind.RESERVE, need.units * need.quantity,
                            order_key(MovementKind.RESERVE, order, need), f"order:{order.order_id}", now,
                            warehouse_id=routing.home)], guard_available=False)
-    return _reserve_if_missing(ledger, order, need, now, routing)
+    landed = ledger.movement(need.sku_code, order_key(MovementKind.RESERVE, order, need))   # ours or a racer's
+    return landed.warehouse_id if landed is not None else routing.home
 
 
 # ------------------------------------------------------------------ what no shipment took
