@@ -135,3 +135,13 @@ def test_given_the_reconcile_when_run_from_the_admin_api_then_its_report_is_list
     assert ran.status_code == 200 and ran.json_body["complete"] is True
     listed = send(api, "get", "/admin/stock/reconcile-reports", user="eye").json_body["items"]
     assert [r["day"] for r in listed] == [ran.json_body["day"]]
+
+
+def test_given_a_warehouse_when_adjusted_by_hand_then_only_its_stock_moves_and_an_unknown_one_is_refused(api) -> None:
+    new_warehouse(api, "SH-1")
+    body = {"delta": 3, "reason": "找到 3 件", "idempotency_key": "adjust-0001", "warehouse_id": "SH-1"}
+    adjusted = send(api, "post", "/admin/stock/CUP-500/adjust", body, user="ops")
+    assert adjusted.status_code == 200 and adjusted.json_body["warehouse_id"] == "SH-1"
+    assert balance("CUP-500", "SH-1") == (3, 0, 0) and balance("CUP-500", "default") == (0, 0, 0)
+    unknown = send(api, "post", "/admin/stock/CUP-500/adjust", {**body, "warehouse_id": "NOWHERE"}, user="ops")
+    assert unknown.status_code == 400 and unknown.json_body["error"]["reason"] == "warehouse.unknown"
