@@ -57,3 +57,11 @@ def document(api: Client, doc_id: str, doc_type: str, reason: str, warehouse: st
 def balance(sku_code: str, warehouse_id: str) -> tuple[int, int, int]:
     stock = bootstrap.stock().balance(sku_code, warehouse_id)
     return stock.on_hand, stock.reserved, stock.in_transit
+
+
+def new_shop(api: Client, name: str = "淘宝店") -> str:
+    answer = send(api, "post", "/admin/shops", {"name": name, "platform": "taobao", "app_key": "k",
+                                                "app_secret": "test-secret-not-real", "seller_id": f"seller-{name}",
+                                                "access_token": "at", "refresh_token": "rt"})
+    assert answer.status_code == 200, answer.body
+    return str(answer.json_body["shop_id"])

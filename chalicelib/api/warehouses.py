@@ -15,6 +15,13 @@ from chalicelib.domain.users import Role
 bp = Blueprint(__name__)
 
 
+def _known_shops(shop_ids: list[str] | None) -> None:
+    from chalicelib.domain.errors import ValidationError
+    unknown = [s for s in shop_ids or [] if bootstrap.shops().get(s) is None]
+    if unknown:
+        raise ValidationError(f"no shop {', '.join(unknown)}", field="shop_ids", reason="warehouse.unknown_shop")
+
+
 def _stock(stock: Any) -> dict[str, Any]:
     return {"sku_code": stock.sku_code, "warehouse_id": stock.warehouse_id, "on_hand": stock.on_hand,
             "reserved": stock.reserved, "available": stock.available, "in_transit": stock.in_transit}
@@ -32,6 +39,7 @@ def create_warehouse_route(ctx: Ctx) -> Response:
     from chalicelib.domain.warehouses import Location
     from chalicelib.services.warehouses import create_warehouse
     body = parse(WarehouseBody, ctx.request)
+    _known_shops(body.shop_ids)
     created = create_warehouse(bootstrap.warehouses(), ctx.actor, bootstrap.clock().now(),
                                warehouse_id=body.warehouse_id, name=body.name, kind=body.kind,
                                shop_ids=body.shop_ids, priority=body.priority, allow_negative=body.allow_negative,
@@ -45,6 +53,7 @@ def update_warehouse_route(ctx: Ctx, warehouse_id: str) -> dict[str, Any]:
     from chalicelib.domain.warehouses import Location
     from chalicelib.services.warehouses import update_warehouse
     body = parse(WarehousePatchBody, ctx.request)
+    _known_shops(body.shop_ids)
     changes: dict[str, Any] = body.model_dump(exclude_unset=True, exclude={"locations"})
     if body.locations is not None:
         changes["locations"] = [Location(x.code, x.name) for x in body.locations]

@@ -82,6 +82,9 @@ class StockDocument:
         if any(line.quantity < least for line in self.lines):
             raise ValidationError("quantities must be positive (a count: zero or more)", field="lines",
                                   reason="stock_doc.bad_quantity")
+        if self.doc_type is not DocType.TRANSFER and self.target_warehouse_id:
+            raise ValidationError("only a transfer has a target warehouse", field="target_warehouse_id",
+                                  reason="stock_doc.target_not_transfer")
         if self.doc_type is DocType.TRANSFER and self.target_warehouse_id in ("", self.warehouse_id):
             raise ValidationError("a transfer needs another warehouse as its target", field="target_warehouse_id",
                                   reason="stock_doc.same_warehouse")

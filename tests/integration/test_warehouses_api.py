@@ -9,7 +9,7 @@ import pytest
 from chalice.test import Client
 
 from chalicelib import bootstrap
-from tests.warehouse_kit import admin_api, balance, document, erp_sku, send
+from tests.warehouse_kit import admin_api, balance, document, erp_sku, new_shop, send
 
 
 @pytest.fixture
@@ -31,8 +31,11 @@ def new_warehouse(api: Client, warehouse_id: str, **extra: object) -> dict:
 def test_given_no_warehouse_saved_then_the_default_is_listed_and_serves_every_shop(api) -> None:
     listed = send(api, "get", "/admin/warehouses", user="eye").json_body["items"]
     assert [w["warehouse_id"] for w in listed] == ["default"]
-    new_warehouse(api, "SH-1", shop_ids=["S1"])
-    assert bootstrap.route("S1").warehouses == ("SH-1",) and bootstrap.route("S2").warehouses == ("default",)
+    shop_id = new_shop(api)
+    new_warehouse(api, "SH-1", shop_ids=[shop_id])
+    assert bootstrap.route(shop_id).warehouses == ("SH-1",) and bootstrap.route("S2").warehouses == ("default",)
+    unknown = send(api, "post", "/admin/warehouses", {"warehouse_id": "BJ-1", "name": "北京仓", "shop_ids": ["S404"]})
+    assert unknown.status_code == 400 and unknown.json_body["error"]["reason"] == "warehouse.unknown_shop"
 
 
 def test_given_a_stock_in_when_audited_then_stock_moves_once_and_a_second_audit_is_409(api) -> None:
@@ -82,6 +85,8 @@ def test_given_stock_when_transferred_then_in_transit_until_received_and_a_count
       "lines": [("CUP-500", 2)]}, "stock_doc.same_warehouse"),
     ({"doc_type": "stock_out", "reason": "purchase", "warehouse_id": "SH-1", "lines": [("CUP-500", 2)]},
      "stock_doc.bad_reason"),
+    ({"doc_type": "stock_in", "reason": "purchase", "warehouse_id": "SH-1", "target": "default",
+      "lines": [("CUP-500", 2)]}, "stock_doc.target_not_transfer"),
 ])
 def test_given_bad_input_then_a_4xx_with_a_reason_and_nothing_stored(api, body, reason) -> None:
     new_warehouse(api, "SH-1")
@@ -121,8 +126,9 @@ def test_given_roles_and_bad_warehouses_then_refused_with_reasons(api) -> None:
     assert dup.status_code == 400 and dup.json_body["error"]["reason"] == "warehouse.bad_location"
     off = send(api, "patch", "/admin/warehouses/default", {"active": False})
     assert off.status_code == 400 and off.json_body["error"]["reason"] == "warehouse.default_stays"
-    moved = send(api, "patch", "/admin/warehouses/SH-1", {"shop_ids": ["S9"], "priority": 5})
-    assert moved.status_code == 200 and moved.json_body["shop_ids"] == ["S9"]
+    shop_id = new_shop(api)
+    moved = send(api, "patch", "/admin/warehouses/SH-1", {"shop_ids": [shop_id], "priority": 5})
+    assert moved.status_code == 200 and moved.json_body["shop_ids"] == [shop_id]
     third = new_warehouse(api, "CLOUD-1", kind="third_party")
     assert third["kind"] == "third_party"
     refused = document(api, "in-2026-0009", "stock_in", "purchase", "CLOUD-1", [("CUP-500", 1)])

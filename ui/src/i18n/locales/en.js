@@ -170,7 +170,7 @@ export default {
       unknown: 'No such active warehouse.', bad_id: 'Warehouse IDs are 1-40 letters, digits, - or _.', name_required: 'A warehouse needs a name.',
       bad_location: 'Location codes must be unique: 1-40 letters, digits, - or _.', id_taken: 'A warehouse with this ID exists already.',
       default_stays: 'The default warehouse cannot be switched off.', reported_by_erp: 'This warehouse\'s stock is reported by the ERP/WMS: no documents here.',
-      unknown_location: 'A line names a location this warehouse does not have.',
+      unknown_location: 'A line names a location this warehouse does not have.', unknown_shop: 'A chosen shop does not exist.',
     },
     stock_doc: {
       bad_reason: 'This reason does not fit this document type.', bad_lines: 'Give 1 to 40 lines, each SKU once.',
@@ -178,7 +178,7 @@ export default {
       unknown_sku: 'A line names an unknown ERP SKU.', id_taken: 'This document number was used for another document.',
       not_draft: 'Only a draft can be audited or cancelled: this document was audited already.', not_audited: 'Only an audited transfer can be received.',
       short: 'Not enough available stock in the warehouse: nothing moved.', unknown: 'No such stock document.', not_transfer: 'Only a transfer is received.',
-      unknown_action: 'Unknown document action.',
+      unknown_action: 'Unknown document action.', target_not_transfer: 'Only a transfer has a target warehouse.',
     },
     stock: { negative_quantity: 'The quantity must be zero or more.' },
   },

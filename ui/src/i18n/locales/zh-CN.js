@@ -170,7 +170,7 @@ export default {
       unknown: '没有这个启用中的仓库。', bad_id: '仓库编码为 1-40 位字母、数字、- 或 _。', name_required: '仓库需要名称。',
       bad_location: '仓位编码不能重复，且为 1-40 位字母、数字、- 或 _。', id_taken: '已有相同编码的仓库。',
       default_stays: '默认仓库不能停用。', reported_by_erp: '该仓库的库存由 ERP/WMS 上报，不能在此开单。',
-      unknown_location: '明细中的仓位不属于该仓库。',
+      unknown_location: '明细中的仓位不属于该仓库。', unknown_shop: '所选店铺不存在。',
     },
     stock_doc: {
       bad_reason: '该原因不适用于此类单据。', bad_lines: '明细需 1 到 40 行，每个 SKU 只能出现一次。',
@@ -178,7 +178,7 @@ export default {
       unknown_sku: '明细中有不存在的 ERP 商品。', id_taken: '该单据号已用于其他单据。',
       not_draft: '只有草稿可以审核或作废：该单据已审核。', not_audited: '只有已审核的调拨单可以收货。',
       short: '仓库可用库存不足，库存未变动。', unknown: '没有这张库存单据。', not_transfer: '只有调拨单可以收货。',
-      unknown_action: '未知的单据操作。',
+      unknown_action: '未知的单据操作。', target_not_transfer: '只有调拨单有调入仓库。',
     },
     stock: { negative_quantity: '数量不能为负数。' },
   },
