@@ -242,6 +242,7 @@ class FieldError(_Out):
 class ErrorBody(_Out):
     code: str
     message: str
+    reason: str | None = Field(None, description="a stable dotted code of the refusal, e.g. warehouse.unknown")
     fields: list[FieldError] | None = None
     retry_after: int | None = None
     platform_code: str | None = None
