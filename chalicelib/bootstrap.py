@@ -190,9 +190,40 @@ def stock() -> StockStore:
     return _get("stock", build)
 
 
+def warehouses() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.warehouses import DynamoWarehouseRepository
+        return DynamoWarehouseRepository()
+    return _get("warehouses", build)
+
+
+def stock_documents() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.warehouses import DynamoStockDocumentRepository
+        return DynamoStockDocumentRepository()
+    return _get("stock_documents", build)
+
+
+def reconcile_reports() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.reconcile import DynamoReconcileReports
+        return DynamoReconcileReports()
+    return _get("reconcile_reports", build)
+
+
+def route(shop_id: str) -> Any:
+    """The warehouses serving a shop (services/stock.py reserves and deducts there)."""
+    from chalicelib.services.warehouses import routing_for
+    return routing_for(warehouses(), shop_id)
+
+
+def unknown_skus(codes: Any) -> set[str]:
+    return {code for code in set(codes) if erp_skus().get(code) is None}
+
+
 def stock_sync() -> StockSyncStore:
     def build() -> StockSyncStore:
-        from chalicelib.storage.stock import DynamoStockSyncRepository
+        from chalicelib.storage.stock_sync import DynamoStockSyncRepository
         return DynamoStockSyncRepository()
     return _get("stock_sync", build)
 
@@ -214,7 +245,7 @@ def link_deps(background: bool = True) -> LinkDeps:
     from chalicelib.services.stock_sync import push_now
     return LinkDeps(catalog=shop_skus(), erp=erp_skus(), orders=orders(), clock=clock(),
                     settle=lambda order_id: settle_order(stock(), orders(), clock(), order_id,
-                                                         shipments=shipments().for_order),
+                                                         shipments=shipments().for_order, route=route),
                     linked=lambda codes: push_now(stock(), codes, clock().now()),
                     later=JobStarter(link_jobs(), publisher(), clock()) if background else None)
 
@@ -308,7 +339,8 @@ def erp_queue_admin() -> QueueAdmin:
 
 def shipment_deps() -> ShipmentDeps:
     from chalicelib.services.shipments import ShipmentDeps
-    return ShipmentDeps(orders=orders(), shipments=shipments(), publisher=publisher(), clock=clock(), stock=stock())
+    return ShipmentDeps(orders=orders(), shipments=shipments(), publisher=publisher(), clock=clock(), stock=stock(),
+                        route=route)
 
 
 def webhook_deps() -> WebhookDeps:
@@ -327,7 +359,8 @@ def ingest_deps(reads: BatchReads, *, noting: bool) -> IngestDeps:
     consumer); the orders consumer sends its notes batched instead."""
     from chalicelib.services.order_ingest import IngestDeps
     return IngestDeps(orders=orders() if noting else plain_orders(), cases=after_sales(), shops=shops(),
-                      clients=clients(), clock=clock(), stock=stock(), shipments=shipments().for_order, reads=reads)
+                      clients=clients(), clock=clock(), stock=stock(), shipments=shipments().for_order, reads=reads,
+                      route=route)
 
 
 def push_deps() -> PushDeps:
@@ -342,19 +375,24 @@ def action_deps() -> ActionDeps:
     from chalicelib.services.action_handlers.deps import ActionDeps
     return ActionDeps(shops=shops(), clients=clients(), platforms=platforms(), clock=clock(),
                       shipments=shipment_deps(), cases=after_sale_deps(), stock=stock(), shop_skus=shop_skus(),
-                      stock_sync=stock_sync())
+                      stock_sync=stock_sync(), warehouses=warehouses())
 
 
 # ---------------------------------------------------------------- after-sales
 def after_sale_deps() -> CaseDeps:
-    """What the after-sale use cases need: a confirmed return restocks through services/stock.py."""
+    """What the after-sale use cases need: a confirmed return is a stock-in document (reason return),
+    audited once, into the warehouse the order's goods left from."""
     from chalicelib.services.after_sales import CaseDeps, restock_items
-    from chalicelib.services.stock import restock_return
+    from chalicelib.services.stock_documents import return_receipt
 
     def restock(case: Any) -> None:
-        items = restock_items(case, orders().get(case.order_id))
+        order = orders().get(case.order_id)
+        items = restock_items(case, order)
         if items:
-            restock_return(stock(), case.case_id, items, clock().now())
+            line_id, code, _ = items[0]
+            reserved = stock().movement(code, f"reserve:{case.order_id}:{line_id}:{code}")
+            warehouse = reserved.warehouse_id if reserved else route(case.shop_id).home
+            return_receipt(stock_documents(), warehouses(), stock(), case.case_id, items, warehouse, clock().now())
     return CaseDeps(cases=after_sales(), publisher=publisher(), clock=clock(), shipments=shipments(),
                     orders=orders(), restock=restock)
 

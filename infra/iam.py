@@ -51,6 +51,8 @@ FUNCTIONS: dict[str, Access] = {
                            sends="link_jobs erp_events platform_actions"),
     "stock_tick": _access("orders shops shop_skus erp_skus stock shipments sync",
                           sends="platform_actions link_jobs erp_events"),   # an order released: its note
+    "stock_reconcile": _access("orders shops shop_skus erp_skus stock shipments sync",
+                               sends="platform_actions erp_events"),
     "refresh_tokens": _access("shops"),
     "refresh_tracking": _access("orders shipments shops waybill_accounts waybills stock",
                                 sends="erp_events platform_actions orders"),

@@ -392,26 +392,43 @@ class InMemoryErpSkuRepository(_Store):
 
 
 class InMemoryStockLedger:
-    """The ledger's contract in memory, thread-safe (concurrency tests run against it too)."""
+    """The ledger's contract in memory, per (SKU, warehouse), thread-safe (concurrency tests run against it)."""
 
     def __init__(self, debounce_seconds: float = 60) -> None:
         import threading
         from datetime import timedelta
-        self.counters: dict[str, list[int]] = {}          # code -> [on_hand, reserved, available, revision]
+        # (code, warehouse) -> [on_hand, reserved, available, in_transit, revision]
+        self.counters: dict[tuple[str, str], list[int]] = {}
         self.moves: dict[tuple[str, str], Any] = {}
         self.due: dict[str, datetime] = {}
         self.debounce = timedelta(seconds=debounce_seconds)
         self.discrepancy_rows: dict[str, Any] = {}
         self._lock = threading.RLock()
 
-    def balance(self, sku_code: str):  # type: ignore[no-untyped-def]
+    def balance(self, sku_code: str, warehouse_id: str = "default"):  # type: ignore[no-untyped-def]
         from chalicelib.domain.inventory import Stock
         with self._lock:
-            on_hand, reserved, _, revision = self.counters.get(sku_code, [0, 0, 0, 0])
-            return Stock(sku_code, on_hand, reserved, revision)
+            on_hand, reserved, _, in_transit, revision = self.counters.get((sku_code, warehouse_id), [0] * 5)
+            return Stock(sku_code, on_hand, reserved, revision, in_transit, warehouse_id)
 
-    def balances(self, sku_codes):  # type: ignore[no-untyped-def]
-        return {c: self.balance(c) for c in sorted(set(sku_codes))}
+    def balances(self, sku_codes, warehouses=("default",)):  # type: ignore[no-untyped-def]
+        from chalicelib.domain.inventory import Stock
+        out = {}
+        for code in sorted(set(sku_codes)):
+            parts = [self.balance(code, w) for w in sorted(set(warehouses))]
+            out[code] = parts[0] if len(parts) == 1 else Stock(
+                code, sum(p.on_hand for p in parts), sum(p.reserved for p in parts),
+                sum(p.revision for p in parts), sum(p.in_transit for p in parts), "")
+        return out
+
+    def stock_of(self, sku_code: str):  # type: ignore[no-untyped-def]
+        with self._lock:
+            return [self.balance(c, w) for (c, w) in sorted(self.counters) if c == sku_code]
+
+    def warehouse_stock(self, warehouse_id: str, limit: int = 50, cursor: str | None = None):  # type: ignore[no-untyped-def]
+        with self._lock:
+            rows = [self.balance(c, w) for (c, w) in sorted(self.counters) if w == warehouse_id]
+        return _page(rows, limit, cursor)
 
     def existing(self, refs) -> set[str]:  # type: ignore[no-untyped-def]
         with self._lock:
@@ -422,25 +439,25 @@ class InMemoryStockLedger:
             return self.moves.get((sku_code, idempotency_key))
 
     def apply(self, movements, *, guard_available: bool, guard_on_hand: bool = False,  # type: ignore[no-untyped-def]
-              requires=(), forbids=(), discrepancy=None):
+              requires=(), forbids=(), discrepancy=None, expect=None):
+        from chalicelib.domain.inventory import effect
         from chalicelib.services.stock_ports import Applied
-        from chalicelib.storage.stock import effect
         unique = list({m.idempotency_key: m for m in movements}.values())
         with self._lock:
             if any((m.sku_code, m.idempotency_key) in self.moves for m in unique):
                 return Applied.REPLAYED
-            deltas: dict[str, list[int]] = {}
+            deltas: dict[tuple[str, str], list[int]] = {}
             for m in unique:
-                d = deltas.setdefault(m.sku_code, [0, 0, 0])
+                d = deltas.setdefault((m.sku_code, m.warehouse_id), [0, 0, 0, 0])
                 for i, v in enumerate(effect(m)):
                     d[i] += v
-            for code, (_, _, available) in deltas.items():
-                current = self.counters.get(code)
-                if guard_available and available < 0 and (current is None or current[2] < -available):
+            for place, (on_hand, _, available, _) in deltas.items():
+                current = self.counters.get(place, [0] * 5)
+                if guard_available and available < 0 and current[2] < -available:
                     return Applied.SHORT
-            for code, (on_hand, _, _) in deltas.items():
-                current = self.counters.get(code)
-                if guard_on_hand and on_hand < 0 and (current is None or current[0] < -on_hand):
+                if guard_on_hand and on_hand < 0 and current[0] < -on_hand:
+                    return Applied.SHORT
+                if expect and place in expect and current[4] != expect[place]:
                     return Applied.SHORT
             if any(ref not in self.moves for ref in requires) or any(ref in self.moves for ref in forbids):
                 return Applied.UNMET
@@ -451,13 +468,13 @@ class InMemoryStockLedger:
             if discrepancy is not None:
                 from dataclasses import replace as _replace
                 self.discrepancy_rows[discrepancy.discrepancy_id] = _replace(discrepancy, revision=1)
-            for code, delta in deltas.items():
-                row = self.counters.setdefault(code, [0, 0, 0, 0])
-                for i in range(3):
+            for place, delta in deltas.items():
+                row = self.counters.setdefault(place, [0] * 5)
+                for i in range(4):
                     row[i] += delta[i]
-                row[3] += 1
+                row[4] += 1
                 if delta[2]:
-                    self.due.setdefault(code, unique[0].at + self.debounce)
+                    self.due.setdefault(place[0], unique[0].at + self.debounce)
             return Applied.APPLIED
 
     def set_on_hand(self, movement):  # type: ignore[no-untyped-def]
@@ -466,8 +483,8 @@ class InMemoryStockLedger:
             if (movement.sku_code, movement.idempotency_key) in self.moves:
                 return Applied.REPLAYED
             self.moves[(movement.sku_code, movement.idempotency_key)] = movement
-            row = self.counters.setdefault(movement.sku_code, [0, 0, 0, 0])
-            row[0], row[2], row[3] = movement.quantity, movement.quantity - row[1], row[3] + 1
+            row = self.counters.setdefault((movement.sku_code, movement.warehouse_id), [0] * 5)
+            row[0], row[2], row[4] = movement.quantity, movement.quantity - row[1], row[4] + 1
             self.due.setdefault(movement.sku_code, movement.at + self.debounce)
             return Applied.APPLIED
 
@@ -765,6 +782,56 @@ def action_deps(**given: Any) -> Any:
                                   clock=clock),
         "cases": CaseDeps(cases=InMemoryAfterSaleRepository(), publisher=publisher, clock=clock),
         "stock": InMemoryStockLedger(), "shop_skus": InMemoryShopSkuRepository(),
-        "stock_sync": InMemoryStockSyncRepository(),
+        "stock_sync": InMemoryStockSyncRepository(), "warehouses": InMemoryWarehouseRepository(),
     }
     return ActionDeps(**{**defaults, **given})
+
+
+class InMemoryWarehouseRepository:
+    """Warehouses in memory; the default exists before anyone saves it (as in storage/warehouses.py)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Any] = {}
+
+    def get(self, warehouse_id: str):  # type: ignore[no-untyped-def]
+        from chalicelib.domain.warehouses import default_warehouse
+        return self.rows.get(warehouse_id) or (default_warehouse() if warehouse_id == "default" else None)
+
+    def list(self) -> list[Any]:
+        listed = {"default": self.get("default"), **self.rows}
+        return sorted(listed.values(), key=lambda w: (w.warehouse_id != "default", w.warehouse_id))
+
+    def save(self, warehouse, expected_revision: int):  # type: ignore[no-untyped-def]
+        from dataclasses import replace as _replace
+
+        from chalicelib.domain.errors import ConflictError
+        current = self.rows.get(warehouse.warehouse_id)
+        if (current.revision if current else 0) != expected_revision:
+            raise ConflictError(f"warehouse {warehouse.warehouse_id} changed")
+        self.rows[warehouse.warehouse_id] = _replace(warehouse, revision=expected_revision + 1)
+        return self.rows[warehouse.warehouse_id]
+
+
+class InMemoryStockDocumentRepository:
+    def __init__(self) -> None:
+        self.rows: dict[str, Any] = {}
+
+    def get(self, doc_id: str):  # type: ignore[no-untyped-def]
+        return self.rows.get(doc_id)
+
+    def add(self, doc) -> bool:  # type: ignore[no-untyped-def]
+        from dataclasses import replace as _replace
+        if doc.doc_id in self.rows:
+            return False
+        self.rows[doc.doc_id] = _replace(doc, revision=1)
+        return True
+
+    def save(self, doc, expected_revision: int):  # type: ignore[no-untyped-def]
+        from dataclasses import replace as _replace
+
+        from chalicelib.domain.errors import ConflictError
+        current = self.rows.get(doc.doc_id)
+        if current is None or current.revision != expected_revision:
+            raise ConflictError(f"document {doc.doc_id} changed")
+        self.rows[doc.doc_id] = _replace(doc, revision=expected_revision + 1)
+        return self.rows[doc.doc_id]

@@ -150,19 +150,28 @@ def _stock(sku_code: str) -> Any:
 
 def _stock_view(stock: Any) -> dict[str, Any]:
     return {"sku_code": stock.sku_code, "on_hand": stock.on_hand, "reserved": stock.reserved,
-            "available": stock.available}
+            "available": stock.available, "warehouse_id": stock.warehouse_id}
 
 
 @erp_route(bp, f"{API_PREFIX}/stock/{{sku_code}}", scope="stock")
 def get_stock(ctx: ErpCtx, sku_code: str) -> Response:
-    return _answer("StockOut", _stock_view(_stock(sku_code).balance(sku_code)))
+    parts = _stock(sku_code).stock_of(sku_code)
+    total = {"sku_code": sku_code, "on_hand": sum(s.on_hand for s in parts),
+             "reserved": sum(s.reserved for s in parts), "available": sum(s.available for s in parts),
+             "warehouse_id": "",
+             "warehouses": [{"warehouse_id": s.warehouse_id, "on_hand": s.on_hand, "reserved": s.reserved,
+                             "available": s.available, "in_transit": s.in_transit} for s in parts]}
+    return _answer("StockOut", total)
 
 
 @erp_route(bp, f"{API_PREFIX}/stock/{{sku_code}}", methods=("PUT",), scope="stock")
 def set_stock(ctx: ErpCtx, sku_code: str) -> Response:
     from chalicelib.api.erp_schemas import StockSetBody
     from chalicelib.services.stock import set_absolute_stock
+    from chalicelib.services.warehouses import require
     body = parse(StockSetBody, ctx.request)
+    require(bootstrap.warehouses(), body.warehouse_id)
     stock = set_absolute_stock(_stock(sku_code), sku_code, body.quantity, ctx.actor,
-                               f"{ctx.client.key_id}:{body.idempotency_key}", bootstrap.clock().now(), body.reason)
+                               f"{ctx.client.key_id}:{body.idempotency_key}", bootstrap.clock().now(), body.reason,
+                               body.warehouse_id)
     return _answer("StockOut", _stock_view(stock))

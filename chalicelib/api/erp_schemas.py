@@ -67,16 +67,28 @@ class StockSetBody(_In):
     idempotency_key: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
                                  description="the same key again is the same setting, applied once")
     reason: str = Field("", max_length=200)
+    warehouse_id: str = Field("default", pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$",
+                              description="whose count this is (a cloud / third-party warehouse reports its own)")
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"quantity": 120, "idempotency_key": "count-2026-11-20-A01", "reason": "daily count"}]})
 
 
 # ------------------------------------------------------------------ answers
+class WarehouseStockOut(_Out):
+    warehouse_id: str
+    on_hand: int
+    reserved: int
+    available: int
+    in_transit: int = Field(description="transferred to this warehouse, not yet received")
+
+
 class StockOut(_Out):
     sku_code: str
     on_hand: int
     reserved: int
     available: int = Field(description="on hand less what open orders reserve")
+    warehouse_id: str = Field("", description="the warehouse a PUT set; empty: the sum of every warehouse")
+    warehouses: list[WarehouseStockOut] = Field(default_factory=list, description="per warehouse (GET)")
 
 
 class SkuLinkOut(_Out):
@@ -230,6 +242,7 @@ class FieldError(_Out):
 class ErrorBody(_Out):
     code: str
     message: str
+    reason: str | None = Field(None, description="a stable dotted code of the refusal, e.g. warehouse.unknown")
     fields: list[FieldError] | None = None
     retry_after: int | None = None
     platform_code: str | None = None

@@ -52,10 +52,11 @@ OPERATIONS = (
               "(approve or reject a refund, approve a return, confirm goods received, reissue, note); written to the "
               "platform through the OMS queue; the same request again does nothing new",
               "AfterSaleActionOut", "AfterSaleActionBody", created=True),
-    Operation("get_stock", "get", "/stock/{sku_code}", "stock", "Stock of one ERP SKU (shared by every shop: "
-              "not limited by the key's shops)", "StockOut", shop_scoped=False),
-    Operation("set_stock", "put", "/stock/{sku_code}", "stock", "Set on hand of one ERP SKU (the warehouse's "
-              "count; reservations stay; shared by every shop)", "StockOut", "StockSetBody", shop_scoped=False),
+    Operation("get_stock", "get", "/stock/{sku_code}", "stock", "Stock of one ERP SKU, summed and per warehouse "
+              "(shared by every shop: not limited by the key's shops)", "StockOut", shop_scoped=False),
+    Operation("set_stock", "put", "/stock/{sku_code}", "stock", "Set on hand of one ERP SKU in one warehouse (the "
+              "warehouse's or WMS's count; reservations stay; shared by every shop)", "StockOut", "StockSetBody",
+              shop_scoped=False),
 )
 
 

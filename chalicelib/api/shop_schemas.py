@@ -102,6 +102,7 @@ class AdjustBody(Body):
     delta: int = Field(ge=-1_000_000, le=1_000_000)
     reason: str = Field(min_length=1, max_length=300)
     idempotency_key: str = Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")
+    warehouse_id: str = Field("default", pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 
 
 class ResolveDiscrepancyBody(Body):

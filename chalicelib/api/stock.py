@@ -67,11 +67,13 @@ def adjust_stock_route(ctx: Ctx, sku_code: str) -> dict[str, Any]:
     from chalicelib.api.shop_schemas import AdjustBody
     from chalicelib.domain.errors import NotFoundError
     from chalicelib.services.stock import adjust_stock
+    from chalicelib.services.warehouses import require
     body = parse(AdjustBody, ctx.request)
     if bootstrap.erp_skus().get(sku_code) is None:
         raise NotFoundError(f"no ERP SKU {sku_code}")
+    require(bootstrap.warehouses(), body.warehouse_id)
     stock = adjust_stock(bootstrap.stock(), sku_code, body.delta, body.reason, ctx.actor, body.idempotency_key,
-                         bootstrap.clock().now())
+                         bootstrap.clock().now(), body.warehouse_id)
     return _balance(stock)
 
 

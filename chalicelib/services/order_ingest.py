@@ -25,7 +25,7 @@ from chalicelib.services.platform_ports import PlatformClient
 from chalicelib.services.platform_types import CanonicalAfterSale, CanonicalOrder
 from chalicelib.services.ports import AfterSaleRepository, BatchReads, Clock, OrderRepository, ShopStatusStore
 from chalicelib.services.queue_messages import order_group
-from chalicelib.services.stock import settle_order
+from chalicelib.services.stock import RouteOf, settle_order
 from chalicelib.services.stock_ports import StockLedger
 from chalicelib.services.stock_shipped import ShipmentsOf
 
@@ -42,6 +42,7 @@ class IngestDeps:
     stock: StockLedger
     shipments: ShipmentsOf
     reads: BatchReads
+    route: RouteOf | None = None         # the warehouses serving a shop (None: the default warehouse)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def ingest_order(deps: IngestDeps, shop_id: str, order_no: str, snapshot: Canoni
                                      deps.reads.first_read(order_id))
     # An unchanged order was only read (maybe stale): settle reads it afresh.
     written = stored if outcome is not Outcome.UNCHANGED else None
-    settle_order(deps.stock, deps.orders, deps.clock, order_id, written, deps.shipments)
+    settle_order(deps.stock, deps.orders, deps.clock, order_id, written, deps.shipments, route=deps.route)
     return Ingested(shop_id, outcome.value, record_note("order", shop_id, order_id, order.order_no, order.version))
 
 

@@ -18,7 +18,7 @@ from chalicelib.services.actions import Action, enqueue
 from chalicelib.services.erp_ports import CARRIER_CODES, ShipmentRepository
 from chalicelib.services.ports import Clock, OrderRepository, Publisher
 from chalicelib.services.queue_messages import order_group
-from chalicelib.services.stock import settle_order
+from chalicelib.services.stock import RouteOf, settle_order
 from chalicelib.services.stock_ports import StockLedger
 
 TRACKING = re.compile(r"^[A-Za-z0-9-]{4,40}$")
@@ -33,6 +33,7 @@ class ShipmentDeps:
     publisher: Publisher
     clock: Clock
     stock: StockLedger | None = None     # None: this caller's shipments move no stock (reissues)
+    route: RouteOf | None = None         # the warehouses serving a shop (None: the default warehouse)
 
 
 def record_shipment(deps: ShipmentDeps, *, order_id: str, carrier_code: str, tracking_no: str,
@@ -187,7 +188,8 @@ def _settle_stock(deps: ShipmentDeps, order: Order, shipment: Shipment) -> None:
         known = {s.shipment_id: s for s in deps.shipments.for_order(order_id)}
         known[shipment.shipment_id] = shipment            # an index read may trail the write just made
         return list(known.values())
-    settle_order(deps.stock, deps.orders, deps.clock, order.order_id, written=order, shipments=shipments_of)
+    settle_order(deps.stock, deps.orders, deps.clock, order.order_id, written=order, shipments=shipments_of,
+                 route=deps.route)
 
 
 def record_failure(deps: ShipmentDeps, shipment: Shipment, error: str, *, final: bool) -> Shipment:

@@ -1,27 +1,36 @@
-"""Stock per ERP SKU, moved only through ledger movements with idempotency keys: an order's lines reserve
-when it awaits shipment (or it is held out_of_stock), cancellation and refunds release, shipment deducts,
-a confirmed return adds back; admins adjust with a reason and the ERP sets absolute quantities.
+"""Stock per ERP SKU and warehouse, moved only through ledger movements with idempotency keys: an order's
+lines reserve when it awaits shipment (all in the first of its shop's warehouses that has them all, or it is
+held out_of_stock), cancellation and refunds release, shipment deducts, a confirmed return adds back; admins
+adjust with a reason and the ERP sets absolute quantities.
 
 Every order use case is idempotent: the keys ("reserve:<order>:<line>:<sku>") make a replay a no-op,
 and the repository applies all of one order's movements in one conditional transaction."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
-from chalicelib.domain.inventory import Discrepancy, Movement, MovementKind, Stock
+from chalicelib.domain.inventory import DEFAULT_WAREHOUSE, Discrepancy, Movement, MovementKind, Stock
 from chalicelib.domain.orders import LineItem, Order, OrderChange, handoff_for
 from chalicelib.domain.shipping import Shipment
 from chalicelib.domain.status import HoldReason, OrderStatus, RefundState
 from chalicelib.services.ports import Clock, OrderQuery, OrderRepository
 from chalicelib.services.stock_ports import Applied, StockLedger
-from chalicelib.services.stock_shipped import ShipmentsOf, counted, deduct_shipment, settle_rest
+from chalicelib.services.stock_shipped import (
+    DEFAULT_ROUTING,
+    Routing,
+    ShipmentsOf,
+    counted,
+    deduct_shipment,
+    settle_rest,
+)
 
 MAX_ATTEMPTS = 5
 ACTOR = "system:stock"
+RouteOf = Callable[[str], Routing]     # shop id -> the warehouses serving it
 
 
 class Outcome(StrEnum):
@@ -49,8 +58,9 @@ def _key(kind: MovementKind, order: Order, need: _Need) -> str:
     return f"{kind.value}:{order.order_id}:{need.line_id}:{need.sku_code}"
 
 
-def _movement(kind: MovementKind, order: Order, need: _Need, now: datetime) -> Movement:
-    return Movement(need.sku_code, kind, need.quantity, _key(kind, order, need), f"order:{order.order_id}", now)
+def _movement(kind: MovementKind, order: Order, need: _Need, now: datetime, warehouse: str) -> Movement:
+    return Movement(need.sku_code, kind, need.quantity, _key(kind, order, need), f"order:{order.order_id}", now,
+                    warehouse_id=warehouse)
 
 
 def _state(ledger: StockLedger, order: Order, needs: list[_Need]) -> set[str]:
@@ -60,19 +70,24 @@ def _state(ledger: StockLedger, order: Order, needs: list[_Need]) -> set[str]:
 
 # ------------------------------------------------------------------ order movements
 def reserve_for_order(ledger: StockLedger, order: Order, now: datetime,
-                      lines: Iterable[LineItem] | None = None) -> bool:
-    """True when every line is reserved (now or before); False: not enough stock, nothing reserved."""
+                      lines: Iterable[LineItem] | None = None, routing: Routing = DEFAULT_ROUTING) -> bool:
+    """True when every line is reserved (now or before); False: not enough stock, nothing reserved. The
+    lines still to reserve go together to the first warehouse that has them all (one parcel)."""
     needs = _needs(order, order.lines if lines is None else lines)
     for _ in range(MAX_ATTEMPTS):
         done = _state(ledger, order, needs)
         todo = [n for n in needs if not {_key(k, order, n) for k in MovementKind} & done]
         if not todo:
             return True
-        try:
-            result = ledger.apply([_movement(MovementKind.RESERVE, order, n, now) for n in todo],
-                                  guard_available=True)
-        except ValidationError:   # more lines than one transaction holds: an operator settles it by hand
-            return False
+        result = Applied.SHORT
+        for warehouse in routing.warehouses:
+            try:
+                result = ledger.apply([_movement(MovementKind.RESERVE, order, n, now, warehouse) for n in todo],
+                                      guard_available=True)
+            except ValidationError:   # more lines than one transaction holds: an operator settles it by hand
+                return False
+            if result is not Applied.SHORT:
+                break
         if result is Applied.APPLIED:
             return True
         if result is Applied.SHORT:
@@ -81,26 +96,29 @@ def reserve_for_order(ledger: StockLedger, order: Order, now: datetime,
 
 
 def release_for_order(ledger: StockLedger, order: Order, now: datetime,
-                      lines: Iterable[LineItem] | None = None, shipments: Sequence[Shipment] = ()) -> int:
+                      lines: Iterable[LineItem] | None = None, shipments: Sequence[Shipment] = (),
+                      routing: Routing = DEFAULT_ROUTING) -> int:
     """Releases what these lines reserved and no shipment took; returns how many movements it wrote."""
     chosen = list(order.lines if lines is None else lines)
-    return settle_rest(ledger, order, chosen, shipments, MovementKind.RELEASE, now)
+    return settle_rest(ledger, order, chosen, shipments, MovementKind.RELEASE, now, routing)
 
 
 def deduct_for_order(ledger: StockLedger, order: Order, now: datetime,
-                     lines: Iterable[LineItem] | None = None, shipments: Sequence[Shipment] = ()) -> int:
+                     lines: Iterable[LineItem] | None = None, shipments: Sequence[Shipment] = (),
+                     routing: Routing = DEFAULT_ROUTING) -> int:
     """Every confirmed shipment deducts its own units; lines the platform reports shipped deduct the rest."""
-    written = sum(deduct_shipment(ledger, order, s, now) for s in counted(shipments))
+    written = sum(deduct_shipment(ledger, order, s, now, routing) for s in counted(shipments))
     if lines is not None:
-        written += settle_rest(ledger, order, list(lines), shipments, MovementKind.DEDUCT, now)
+        written += settle_rest(ledger, order, list(lines), shipments, MovementKind.DEDUCT, now, routing)
     return written
 
 
 def restock_return(ledger: StockLedger, case_id: str, items: Sequence[tuple[str, str, int]], now: datetime,
-                   source: str = "") -> Applied:
+                   source: str = "", warehouse_id: str = DEFAULT_WAREHOUSE) -> Applied:
     """A confirmed return: (line id, ERP SKU code, quantity) back on hand, once per case and line."""
     movements = [Movement(code, MovementKind.RETURN, qty, f"return:{case_id}:{line_id}:{code}",
-                          source or f"after_sale:{case_id}", now) for line_id, code, qty in items if qty > 0]
+                          source or f"after_sale:{case_id}", now, warehouse_id=warehouse_id)
+                 for line_id, code, qty in items if qty > 0]
     present = ledger.existing((m.sku_code, m.idempotency_key) for m in movements)
     todo = [m for m in movements if m.idempotency_key not in present]
     return ledger.apply(todo, guard_available=False) if todo else Applied.REPLAYED
@@ -108,40 +126,43 @@ def restock_return(ledger: StockLedger, case_id: str, items: Sequence[tuple[str,
 
 # ------------------------------------------------------------------ the order hook
 def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, order_id: str,
-                 written: Order | None = None, shipments: ShipmentsOf | None = None) -> Outcome:
+                 written: Order | None = None, shipments: ShipmentsOf | None = None,
+                 route: RouteOf | None = None) -> Outcome:
     """What the order consumer calls after every applied snapshot (and linking after re-resolution), and a
     shipment's confirmation: brings the order's stock movements and its out_of_stock hold in line with its
     status and its confirmed shipments. `written`: the order exactly as the caller's conditional write just
-    stored it, which spares a read; `shipments`: the order's shipments (each deducts its own units)."""
+    stored it, which spares a read; `shipments`: the order's shipments (each deducts its own units); `route`:
+    the warehouses serving a shop (none: the default warehouse)."""
     order = written or orders.get(order_id)
     if order is None:
         return Outcome.NOTHING
     now = clock.now()
+    routing = route(order.shop_id) if route is not None else DEFAULT_ROUTING
     refunded = [line for line in order.lines if line.refund_state is RefundState.REFUNDED]
     waiting = order.status in (OrderStatus.PENDING_PAYMENT, OrderStatus.AWAITING_SHIPMENT) and not refunded
     # an order that has not shipped has no confirmed shipment to deduct (its confirmation settles it): no read
     sent = list(shipments(order_id)) if shipments is not None and not waiting else []
     live = [line for line in order.lines if line.refund_state is not RefundState.REFUNDED]
     if order.status in (OrderStatus.SHIPPED, OrderStatus.COMPLETED):
-        deduct_for_order(ledger, order, now, live, sent)
+        deduct_for_order(ledger, order, now, live, sent, routing)
         if refunded:
-            release_for_order(ledger, order, now, refunded, sent)
+            release_for_order(ledger, order, now, refunded, sent, routing)
         _mark_out_of_stock(orders, clock, order, False)
         return Outcome.DEDUCTED
-    deduct_for_order(ledger, order, now, None, sent)      # goods that left, whatever the status says now
+    deduct_for_order(ledger, order, now, None, sent, routing)      # goods that left, whatever the status says
     if order.status is OrderStatus.CANCELLED:
-        release_for_order(ledger, order, now, None, sent)
+        release_for_order(ledger, order, now, None, sent, routing)
         _mark_out_of_stock(orders, clock, order, False)
         return Outcome.RELEASED
     if refunded:
-        release_for_order(ledger, order, now, refunded, sent)
+        release_for_order(ledger, order, now, refunded, sent, routing)
     if order.status is OrderStatus.PARTIALLY_SHIPPED:
         live = [line for line in live if line.shipped_quantity == 0]     # shipped lines were reserved
     elif order.status is not OrderStatus.AWAITING_SHIPMENT:
         return Outcome.NOTHING
     if order.unlinked_lines:
         return Outcome.WAITING_FOR_LINKS
-    reserved = reserve_for_order(ledger, order, now, live)
+    reserved = reserve_for_order(ledger, order, now, live, routing)
     _mark_out_of_stock(orders, clock, order, not reserved)
     return Outcome.RESERVED if reserved else Outcome.OUT_OF_STOCK
 
@@ -165,7 +186,8 @@ def _mark_out_of_stock(orders: OrderRepository, clock: Clock, known: Order, held
     raise ConflictError(f"order {known.order_id} kept changing")
 
 
-def retry_out_of_stock(ledger: StockLedger, orders: OrderRepository, clock: Clock, limit: int = 200) -> int:
+def retry_out_of_stock(ledger: StockLedger, orders: OrderRepository, clock: Clock, limit: int = 200,
+                       route: RouteOf | None = None) -> int:
     """Scheduled: orders held out_of_stock try again (stock may have come in). Returns how many got it."""
     held: list[Order] = []
     cursor: str | None = None
@@ -176,32 +198,41 @@ def retry_out_of_stock(ledger: StockLedger, orders: OrderRepository, clock: Cloc
         if cursor is None:
             break
     held.sort(key=lambda o: o.paid_at or o.created_at)   # first paid, first served
-    return sum(settle_order(ledger, orders, clock, o.order_id) is Outcome.RESERVED for o in held[:limit])
+    return sum(settle_order(ledger, orders, clock, o.order_id, route=route) is Outcome.RESERVED
+               for o in held[:limit])
 
 
 # ------------------------------------------------------------------ admin and ERP
 def adjust_stock(ledger: StockLedger, sku_code: str, delta: int, reason: str, actor: str, idempotency_key: str,
-                 now: datetime) -> Stock:
+                 now: datetime, warehouse_id: str = DEFAULT_WAREHOUSE) -> Stock:
     """A manual correction (a count, breakage...): on hand moves by delta; the reason is mandatory."""
     if not reason.strip():
         raise ValidationError("a manual adjustment needs a reason", field="reason")
     if delta == 0:
         raise ValidationError("delta must not be zero", field="delta")
-    movement = Movement(sku_code, MovementKind.ADJUST, delta, f"adjust:{idempotency_key}", actor, now, reason)
+    movement = Movement(sku_code, MovementKind.ADJUST, delta, f"adjust:{_scoped(idempotency_key, warehouse_id)}",
+                        actor, now, reason, warehouse_id)
     if ledger.apply([movement], guard_available=False) is Applied.REPLAYED:
         _same_request(ledger, movement, idempotency_key)
-    return ledger.balance(sku_code)
+    return ledger.balance(sku_code, warehouse_id)
 
 
 def set_absolute_stock(ledger: StockLedger, sku_code: str, quantity: int, source: str, idempotency_key: str,
-                       now: datetime, reason: str = "") -> Stock:
-    """The ERP's count becomes on hand; reservations stay (available = quantity - reserved)."""
+                       now: datetime, reason: str = "", warehouse_id: str = DEFAULT_WAREHOUSE) -> Stock:
+    """The ERP's (or a cloud warehouse's WMS) count becomes on hand; reservations stay (available =
+    quantity - reserved)."""
     if quantity < 0:
-        raise ValidationError("quantity must be zero or more", field="quantity")
-    movement = Movement(sku_code, MovementKind.SET, quantity, f"set:{idempotency_key}", source, now, reason)
+        raise ValidationError("quantity must be zero or more", field="quantity", reason="stock.negative_quantity")
+    movement = Movement(sku_code, MovementKind.SET, quantity, f"set:{_scoped(idempotency_key, warehouse_id)}",
+                        source, now, reason, warehouse_id)
     if ledger.set_on_hand(movement) is Applied.REPLAYED:
         _same_request(ledger, movement, idempotency_key)
-    return ledger.balance(sku_code)
+    return ledger.balance(sku_code, warehouse_id)
+
+
+def _scoped(idempotency_key: str, warehouse_id: str) -> str:
+    """The default warehouse keeps the keys used before warehouses existed."""
+    return idempotency_key if warehouse_id == DEFAULT_WAREHOUSE else f"{warehouse_id}:{idempotency_key}"
 
 
 # ------------------------------------------------------------------ discrepancies

@@ -3,7 +3,7 @@ ledger, stock sync to the platforms) and the records they pass. storage/ impleme
 tests/fakes.py."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -11,7 +11,7 @@ from typing import Protocol
 
 from chalicelib.domain.catalog import ErpSku, ShopSku
 from chalicelib.domain.errors import ValidationError
-from chalicelib.domain.inventory import Discrepancy, Movement, Stock
+from chalicelib.domain.inventory import DEFAULT_WAREHOUSE, Discrepancy, Movement, Stock
 from chalicelib.domain.orders import SkuLink
 from chalicelib.services.ports import Page
 
@@ -79,17 +79,21 @@ class Applied(StrEnum):
 
 
 class StockLedger(Protocol):
-    def balance(self, sku_code: str) -> Stock: ...
-    def balances(self, sku_codes: Iterable[str]) -> dict[str, Stock]: ...
+    def balance(self, sku_code: str, warehouse_id: str = DEFAULT_WAREHOUSE) -> Stock: ...
+    def balances(self, sku_codes: Iterable[str], warehouses: Sequence[str] = (DEFAULT_WAREHOUSE,)) -> dict[str, Stock]:
+        """Per SKU, summed over these warehouses."""
+    def stock_of(self, sku_code: str) -> list[Stock]: ...
+    def warehouse_stock(self, warehouse_id: str, limit: int = 50, cursor: str | None = None) -> Page[Stock]: ...
     def existing(self, refs: Iterable[tuple[str, str]]) -> set[str]:
         """Which of these (sku code, idempotency key) movements are in the ledger."""
     def movement(self, sku_code: str, idempotency_key: str) -> Movement | None: ...
     def apply(self, movements: Sequence[Movement], *, guard_available: bool, guard_on_hand: bool = False,
               requires: Sequence[tuple[str, str]] = (), forbids: Sequence[tuple[str, str]] = (),
-              discrepancy: Discrepancy | None = None) -> Applied:
-        """All movements or none, in one conditional write. guard_available / guard_on_hand: no SKU's
+              discrepancy: Discrepancy | None = None, expect: Mapping[tuple[str, str], int] | None = None) -> Applied:
+        """All movements or none, in one conditional write. guard_available / guard_on_hand: no balance's
         available / on hand may drop below zero (else SHORT). requires / forbids: (sku code, key) movements
-        that must / must not exist (else UNMET). discrepancy: stored with the movements, once."""
+        that must / must not exist (else UNMET). discrepancy: stored with the movements, once. expect:
+        (sku, warehouse) -> the balance revision the caller read (else SHORT)."""
     def set_on_hand(self, movement: Movement) -> Applied:
         """A SET movement: on hand becomes movement.quantity (reserved untouched)."""
     def movements(self, sku_code: str, limit: int = 50, cursor: str | None = None) -> Page[Movement]: ...
@@ -137,7 +141,7 @@ class DueLedger(Protocol):
     def due_for_push(self, now: datetime) -> list[tuple[str, str]]: ...
     def clear_due(self, sku_code: str, due: str) -> None: ...
     def mark_due(self, sku_code: str, now: datetime) -> None: ...
-    def balances(self, sku_codes: Iterable[str]) -> dict[str, Stock]: ...
+    def balances(self, sku_codes: Iterable[str], warehouses: Sequence[str] = ...) -> dict[str, Stock]: ...
 
 
 class LinkedSkus(Protocol):
@@ -148,6 +152,7 @@ class LinkedSkus(Protocol):
 class ShopSkuCatalog(ShopSkuStore, LinkedSkus, Protocol):
     """The shop SKUs as storage keeps them: what linking, stock sync and the consumers' reads each use."""
     def links_for(self, shop_id: str, platform_sku_ids: set[str]) -> dict[str, tuple[SkuLink, ...]]: ...
+    def iterate_shop(self, shop_id: str) -> Iterator[ShopSku]: ...
 
 
 class StockStore(StockLedger, DueLedger, Protocol):

@@ -7,7 +7,9 @@ Keys (per ERP SKU): reserve:<order>:<line>:<sku> (the whole line), deduct:<shipm
 shipment), deduct:<order>:<line>:<sku> (the rest, reported shipped by the platform),
 release:<order>:<line>:<sku> (what no shipment took, on refund or cancellation). The rest and the release
 exclude each other; each forbids the shipment keys it did not count, so a shipment deduction landing in
-between makes it re-read instead of counting twice."""
+between makes it re-read instead of counting twice. Every deduction and release is in the warehouse the
+line was reserved in (a line shipped unreserved: the shop's first warehouse); only a warehouse that allows
+negative stock lets on hand go below zero."""
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +20,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from chalicelib.domain.errors import ConflictError
-from chalicelib.domain.inventory import Discrepancy, Movement, MovementKind
+from chalicelib.domain.inventory import DEFAULT_WAREHOUSE, Discrepancy, Movement, MovementKind
 from chalicelib.domain.orders import LineItem, Order
 from chalicelib.domain.shipping import Shipment, ShipmentLine
 from chalicelib.domain.status import ShipmentStatus
@@ -30,6 +32,20 @@ if TYPE_CHECKING:
 log = logging.getLogger("oms.stock")
 MAX_ATTEMPTS = 5
 ShipmentsOf = Callable[[str], Sequence[Shipment]]     # order id -> its shipments
+
+
+@dataclass(frozen=True)
+class Routing:
+    """The warehouses serving an order's shop, first choice first, and those allowing negative stock."""
+    warehouses: tuple[str, ...] = (DEFAULT_WAREHOUSE,)
+    negative: frozenset[str] = frozenset()
+
+    @property
+    def home(self) -> str:
+        return self.warehouses[0]
+
+
+DEFAULT_ROUTING = Routing()
 
 
 @dataclass(frozen=True)
@@ -67,7 +83,8 @@ def units_of(shipment: Shipment, order: Order) -> dict[str, int]:
 
 
 # ------------------------------------------------------------------ one shipment
-def deduct_shipment(ledger: StockLedger, order: Order, shipment: Shipment, now: datetime) -> int:
+def deduct_shipment(ledger: StockLedger, order: Order, shipment: Shipment, now: datetime,
+                    routing: Routing = DEFAULT_ROUTING) -> int:
     """Deducts one shipment's units; returns how many movements it wrote (0 on a replay)."""
     units = units_of(shipment, order)
     todo = needs(line for line in order.lines if line.line_id in units)
@@ -77,9 +94,10 @@ def deduct_shipment(ledger: StockLedger, order: Order, shipment: Shipment, now: 
         key = shipment_key(shipment.shipment_id, need)
         if key in done:
             continue
-        _reserve_if_missing(ledger, order, need, now)
+        warehouse = _reserve_if_missing(ledger, order, need, now, routing)
         result = _deduct(ledger, need.sku_code, units[need.line_id] * need.quantity, key,
                          f"shipment:{shipment.shipment_id}", order.order_id, shipment.shipment_id, now,
+                         (warehouse, warehouse in routing.negative),
                          requires=[(need.sku_code, order_key(MovementKind.RESERVE, order, need))],
                          forbids=[(need.sku_code, order_key(k, order, need))
                                   for k in (MovementKind.DEDUCT, MovementKind.RELEASE)])
@@ -89,20 +107,26 @@ def deduct_shipment(ledger: StockLedger, order: Order, shipment: Shipment, now: 
     return written
 
 
-def _reserve_if_missing(ledger: StockLedger, order: Order, need: Need, now: datetime) -> None:
-    """A line shipped without a reservation (held out of stock, linked late) is reserved unguarded first:
-    the goods did leave, and the deduction consumes the reservation."""
-    keys = {order_key(k, order, need) for k in (MovementKind.RESERVE, MovementKind.RELEASE, MovementKind.DEDUCT)}
+def _reserve_if_missing(ledger: StockLedger, order: Order, need: Need, now: datetime, routing: Routing) -> str:
+    """A line shipped without a reservation (held out of stock, linked late) is reserved unguarded first in
+    the shop's first warehouse: the goods did leave, and the deduction consumes the reservation. Returns
+    the warehouse the line is reserved in."""
+    reserved = ledger.movement(need.sku_code, order_key(MovementKind.RESERVE, order, need))
+    if reserved is not None:
+        return reserved.warehouse_id
+    keys = {order_key(k, order, need) for k in (MovementKind.RELEASE, MovementKind.DEDUCT)}
     if ledger.existing((need.sku_code, k) for k in keys):
-        return
+        return routing.home
     ledger.apply([Movement(need.sku_code, MovementKind.RESERVE, need.units * need.quantity,
-                           order_key(MovementKind.RESERVE, order, need), f"order:{order.order_id}", now)],
-                 guard_available=False)
+                           order_key(MovementKind.RESERVE, order, need), f"order:{order.order_id}", now,
+                           warehouse_id=routing.home)], guard_available=False)
+    landed = ledger.movement(need.sku_code, order_key(MovementKind.RESERVE, order, need))   # ours or a racer's
+    return landed.warehouse_id if landed is not None else routing.home
 
 
 # ------------------------------------------------------------------ what no shipment took
 def settle_rest(ledger: StockLedger, order: Order, lines: Sequence[LineItem], shipments: Sequence[Shipment],
-                kind: MovementKind, now: datetime) -> int:
+                kind: MovementKind, now: datetime, routing: Routing = DEFAULT_ROUTING) -> int:
     """kind DEDUCT: the platform says these lines shipped; RELEASE: they will not ship (refund, cancel).
     Either way only the units no counted shipment deducted, once per line and SKU."""
     done = counted(shipments)
@@ -110,7 +134,7 @@ def settle_rest(ledger: StockLedger, order: Order, lines: Sequence[LineItem], sh
     written = 0
     for need in needs(lines):
         for _ in range(MAX_ATTEMPTS):
-            result = _rest_once(ledger, order, need, done, kind, exclusive, now)
+            result = _rest_once(ledger, order, need, done, kind, exclusive, now, routing)
             if result is not None:
                 written += result
                 break
@@ -120,7 +144,7 @@ def settle_rest(ledger: StockLedger, order: Order, lines: Sequence[LineItem], sh
 
 
 def _rest_once(ledger: StockLedger, order: Order, need: Need, done: Sequence[Shipment], kind: MovementKind,
-               exclusive: MovementKind, now: datetime) -> int | None:
+               exclusive: MovementKind, now: datetime, routing: Routing) -> int | None:
     reserve, own, other = (order_key(k, order, need) for k in (MovementKind.RESERVE, kind, exclusive))
     ship_keys = {shipment_key(s.shipment_id, need): units_of(s, order).get(need.line_id, 0) for s in done}
     present = ledger.existing((need.sku_code, k) for k in (reserve, own, other, *ship_keys))
@@ -128,8 +152,7 @@ def _rest_once(ledger: StockLedger, order: Order, need: Need, done: Sequence[Shi
         return 0                             # nothing reserved: nothing to release
     if own in present or other in present:
         return 0
-    if reserve not in present:
-        _reserve_if_missing(ledger, order, need, now)
+    warehouse = _reserve_if_missing(ledger, order, need, now, routing)
     taken = sum(units for key, units in ship_keys.items() if key in present)
     rest = (need.units - taken) * need.quantity
     if rest <= 0:
@@ -139,8 +162,9 @@ def _rest_once(ledger: StockLedger, order: Order, need: Need, done: Sequence[Shi
     forbids = [(need.sku_code, other), *absent]
     if kind is MovementKind.DEDUCT:
         return _deduct(ledger, need.sku_code, rest, own, f"order:{order.order_id}", order.order_id, "", now,
-                       requires=requires, forbids=forbids)
-    result = ledger.apply([Movement(need.sku_code, kind, rest, own, f"order:{order.order_id}", now)],
+                       (warehouse, warehouse in routing.negative), requires=requires, forbids=forbids)
+    result = ledger.apply([Movement(need.sku_code, kind, rest, own, f"order:{order.order_id}", now,
+                                    warehouse_id=warehouse)],
                           guard_available=False, requires=requires, forbids=forbids)
     if result is Applied.APPLIED:
         return 1
@@ -149,25 +173,29 @@ def _rest_once(ledger: StockLedger, order: Order, need: Need, done: Sequence[Shi
 
 # ------------------------------------------------------------------ the guarded deduction
 def _deduct(ledger: StockLedger, sku_code: str, quantity: int, key: str, source: str, order_id: str,
-            shipment_id: str, now: datetime, *, requires: Sequence[tuple[str, str]],
+            shipment_id: str, now: datetime, place: tuple[str, bool], *, requires: Sequence[tuple[str, str]],
             forbids: Sequence[tuple[str, str]]) -> int | None:
-    """on hand drops by what is there; the units short leave the reservation and become a discrepancy.
+    """on hand drops by what is there; the units short leave the reservation and become a discrepancy
+    (place: the warehouse and whether it allows negative stock: then it all leaves on hand).
     Returns the movements written (0: a replay), None: a required movement is missing or a forbidding
     one exists."""
     for _ in range(MAX_ATTEMPTS):
         if ledger.existing([(sku_code, key)]):
             return 0
-        on_hand = ledger.balance(sku_code).on_hand
-        take = min(quantity, max(on_hand, 0))
+        warehouse, negative_ok = place
+        on_hand = ledger.balance(sku_code, warehouse).on_hand
+        take = quantity if negative_ok else min(quantity, max(on_hand, 0))
         short = quantity - take
-        moves = [Movement(sku_code, MovementKind.DEDUCT, take, key, source, now)]
+        moves = [Movement(sku_code, MovementKind.DEDUCT, take, key, source, now, warehouse_id=warehouse)]
         discrepancy = None
         if short:
             reason = f"{short} short: on hand was {on_hand}"
-            moves.append(Movement(sku_code, MovementKind.RELEASE, short, f"{key}:short", source, now, reason))
+            moves.append(Movement(sku_code, MovementKind.RELEASE, short, f"{key}:short", source, now, reason,
+                                  warehouse))
             discrepancy = Discrepancy(discrepancy_id=discrepancy_id(key), sku_code=sku_code, order_id=order_id,
-                                      shipment_id=shipment_id, quantity_short=short, at=now, movement_key=key)
-        result = ledger.apply(moves, guard_available=False, guard_on_hand=True, requires=requires,
+                                      shipment_id=shipment_id, quantity_short=short, at=now, movement_key=key,
+                                      warehouse_id=warehouse)
+        result = ledger.apply(moves, guard_available=False, guard_on_hand=not negative_ok, requires=requires,
                               forbids=forbids, discrepancy=discrepancy)
         if result is Applied.APPLIED:
             if short:

@@ -1,13 +1,15 @@
-"""Stock sync to the platforms: every linked shop SKU gets the available quantity of its ERP SKUs through
-the shop's formula. Changes are debounced (the ledger marks a SKU due once per window; a scheduled sweep
-turns due SKUs into one `update_stock` platform action per linked shop SKU) and the handler computes the
-quantity when it runs, so the newest stock is what goes out. The last push and the answer are recorded."""
+"""Stock sync to the platforms: every linked shop SKU gets the available quantity of its ERP SKUs in the
+warehouses serving the shop, through the shop's formula. Changes are debounced (the ledger marks a SKU due
+once per window; a scheduled sweep turns due SKUs into one `update_stock` platform action per linked shop
+SKU) and the handler computes the quantity when it runs, so the newest stock is what goes out. The last
+push and the answer are recorded."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from chalicelib.domain.catalog import ShopSku
 from chalicelib.domain.orders import SkuLink
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import ShopStatus
@@ -47,16 +49,17 @@ def sweep_due_pushes(ledger: DueLedger, catalog: LinkedSkus, publisher: Publishe
 
 
 def push_stock(ledger: DueLedger, catalog: LinkedSkus, sync: SyncSettingsRepository, clock: Clock,
-               shop: Shop, client: PlatformCatalog, platform_sku_id: str, action_id: str = "") -> PushRecord | None:
+               shop: Shop, client: PlatformCatalog, platform_sku_id: str, action_id: str = "",
+               warehouses: Sequence[str] | None = None) -> PushRecord | None:
     """The update_stock handler's work. Transient platform errors re-raise (the queue retries); refusals
-    are recorded and dropped (retrying would be refused again)."""
+    are recorded and dropped (retrying would be refused again). warehouses: those serving the shop (None:
+    the default warehouse)."""
     settings = sync.get_settings(shop.shop_id)
     sku = catalog.get(shop.shop_id, platform_sku_id)
     stopped = shop.status in (ShopStatus.PAUSED, ShopStatus.DISABLED, ShopStatus.ARCHIVED)
     if not settings.enabled or stopped or sku is None or not sku.links:
         return None
-    available = {c: s.available for c, s in ledger.balances(link.sku_code for link in sku.links).items()}
-    quantity = push_quantity(available, sku.links, settings)
+    quantity = expected_quantity(ledger, sku, settings, warehouses)
     last = sync.last_push(shop.shop_id, platform_sku_id)
     if last is not None and last.ok and last.quantity == quantity:
         return last
@@ -70,6 +73,13 @@ def push_stock(ledger: DueLedger, catalog: LinkedSkus, sync: SyncSettingsReposit
         record = replace(record, ok=False, answer=_answer(exc))
     sync.record_push(record)
     return record
+
+
+def expected_quantity(ledger: DueLedger, sku: ShopSku, settings: StockSyncSettings,
+                      warehouses: Sequence[str] | None) -> int:
+    codes = [link.sku_code for link in sku.links]
+    balances = ledger.balances(codes) if warehouses is None else ledger.balances(codes, warehouses)
+    return push_quantity({c: s.available for c, s in balances.items()}, sku.links, settings)
 
 
 def push_now(ledger: DueLedger, sku_codes: Iterable[str], now: datetime) -> None:

@@ -39,14 +39,16 @@ class _SyncDue(GlobalSecondaryIndex["StockItem"]):
 
 
 class StockItem(Model):
-    """sk "BALANCE": the counters (available is kept as its own attribute because a condition expression
-    cannot subtract); sk "MOVE#<idempotency key>": one ledger movement, its key the replay guard."""
+    """sk "BALANCE" (the default warehouse) or "BALANCE#<warehouse>": the counters (available is kept as its
+    own attribute because a condition expression cannot subtract); sk "MOVE#<idempotency key>": one ledger
+    movement, its key the replay guard. Warehouses and stock documents live here too (storage/warehouses.py)."""
     Meta = table_meta("stock")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     sku_code = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     on_hand = NumberAttribute(null=True)
     reserved = NumberAttribute(null=True)
     available = NumberAttribute(null=True)
+    in_transit = NumberAttribute(null=True)      # a transfer's units on their way to this warehouse
     revision = NumberAttribute(null=True)
     sync_shard = UnicodeAttribute(null=True)     # balance: set while a push to the platforms is due
     sync_due = UnicodeAttribute(null=True)

@@ -1,12 +1,13 @@
-"""Scheduled catalog work: shop catalogs pulled in slots (each shop every 6 hours), and every minute the
-stock push sweep (debounced platform pushes) and the retry of orders held out of stock."""
+"""Scheduled catalog work: shop catalogs pulled in slots (each shop every 6 hours), every minute the
+stock push sweep (debounced platform pushes) and the retry of orders held out of stock, and once a day the
+full stock reconcile."""
 from __future__ import annotations
 
 import logging
 import zlib
 from typing import Any
 
-from chalice import Blueprint, Rate
+from chalice import Blueprint, Cron, Rate
 
 from chalicelib import bootstrap
 
@@ -51,6 +52,23 @@ def stock_tick(event: Any) -> dict[str, int]:
     from chalicelib.services.stock_sync import sweep_due_pushes
     now = bootstrap.clock().now()
     pushes = sweep_due_pushes(bootstrap.stock(), bootstrap.shop_skus(), bootstrap.publisher(), now)
-    reserved = retry_out_of_stock(bootstrap.stock(), bootstrap.orders(), bootstrap.clock())
+    reserved = retry_out_of_stock(bootstrap.stock(), bootstrap.orders(), bootstrap.clock(), route=bootstrap.route)
     log.info("stock tick", extra={"pushes": pushes, "reserved": reserved})
     return {"pushes": pushes, "reserved": reserved}
+
+
+@bp.schedule(Cron(30, 19, "*", "*", "?", "*"))      # 03:30 in Asia/Shanghai: the quietest hour
+def stock_reconcile(event: Any) -> dict[str, Any]:
+    from chalicelib.services.stock_reconcile import reconcile
+    from chalicelib.services.warehouses import serving_warehouses
+    from chalicelib.storage.reconcile import DynamoReconcileReports
+    from chalicelib.storage.warehouse_upgrade import place_default_stock
+    place_default_stock()            # a stage upgraded in place lists its old stock by the next day
+    context = getattr(event, "context", None)
+    report = reconcile(bootstrap.shops(), bootstrap.shop_skus(), bootstrap.stock(), bootstrap.stock_sync(),
+                       lambda shop_id: serving_warehouses(bootstrap.warehouses(), shop_id), DynamoReconcileReports(),
+                       bootstrap.clock().now,
+                       lambda: context.get_remaining_time_in_millis() / 1000 if context else 600.0)
+    log.info("stock reconciled", extra={"shops": report.shops, "skus": report.skus,
+                                        "differences": report.difference_count, "complete": report.complete})
+    return {"shops": report.shops, "skus": report.skus, "differences": report.difference_count}

@@ -128,6 +128,12 @@ class LocalRuntime:
             from chalicelib.storage.relist import relist_orders
             relist_orders()
 
+    @staticmethod
+    def _place_default_stock() -> None:
+        """A saved state from before warehouses: its stock becomes the default warehouse's, once."""
+        from chalicelib.storage.warehouse_upgrade import place_default_stock
+        place_default_stock()
+
     def start(self) -> LocalRuntime:
         try:
             return self._start()
@@ -155,6 +161,7 @@ class LocalRuntime:
         self.provisioned = provision(self._resources(), self.moto_endpoint, pseudo)
         self._set_env(_template_env(pseudo, self.provisioned.attribute))
         self._relist_if_needed()
+        self._place_default_stock()
         self.timings["provision"] = time.perf_counter() - t0
         log.info("emulator at %s: %s, %d journaled changes replayed, %d resources created", self.moto_endpoint,
                  "state restored" if restored else "fresh state", replayed, len(self.provisioned.created))

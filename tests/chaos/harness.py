@@ -98,7 +98,8 @@ def build(seed: int, faults: dict[str, float]) -> World:
                   "after_sales": fakes.InMemoryAfterSaleRepository(), "shop_skus": NoLinks(), "clock": clock,
                   "clients": lambda shop: world.clients[shop.shop_id], "publisher": fakes.RecordingPublisher(),
                   "sync": fakes.InMemorySyncRepository(), "raw_store": fakes.InMemoryRawStore(),
-                  "stock": fakes.InMemoryStockLedger(), "shipments": fakes.InMemoryShipmentRepository()}
+                  "stock": fakes.InMemoryStockLedger(), "shipments": fakes.InMemoryShipmentRepository(),
+                  "warehouses": fakes.InMemoryWarehouseRepository()}
     return world
 
 

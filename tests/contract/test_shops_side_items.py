@@ -56,7 +56,7 @@ def leases(backend: str, clock: fakes.FixedClock):  # type: ignore[no-untyped-de
 def sync(backend: str):  # type: ignore[no-untyped-def]
     if backend == "fake":
         return fakes.InMemoryStockSyncRepository()
-    from chalicelib.storage.stock import DynamoStockSyncRepository
+    from chalicelib.storage.stock_sync import DynamoStockSyncRepository
     return DynamoStockSyncRepository()
 
 

@@ -138,10 +138,11 @@ def test_given_a_return_when_approved_received_then_refunded_and_stock_back_on_h
     assert bootstrap.after_sales().get(case_id).status is S.REFUNDED
     returned = bootstrap.stock().balance(sku_code).on_hand
     assert returned == on_hand + order.lines[0].quantity
-    from chalicelib.services.after_sales import restock_items
-    from chalicelib.services.stock import restock_return
-    restock_return(bootstrap.stock(), case_id, restock_items(case, order), datetime.now(UTC))
+    bootstrap.after_sale_deps().restock(bootstrap.after_sales().get(case_id))     # delivered again
     assert bootstrap.stock().balance(sku_code).on_hand == returned, "a second restock of the case adds nothing"
+    receipt = bootstrap.stock_documents().get(f"return-{case_id}")
+    assert (receipt.doc_type, receipt.reason, receipt.status) == ("stock_in", "return", "audited")
+    assert receipt.source == f"after_sale:{case_id}" and receipt.revision == 2
 
 
 def test_given_bad_input_then_400_naming_the_field_and_nothing_queued(world) -> None:

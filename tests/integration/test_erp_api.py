@@ -229,8 +229,32 @@ def test_given_an_erp_sku_when_its_stock_is_set_twice_with_one_key_then_applied_
     assert first.status_code == again.status_code == got.status_code == 200, first.body
     assert again.json_body == first.json_body, "the same request again: the same answer"
     assert other.status_code == 409 and "count-A01" in other.json_body["error"]["message"], other.body
-    assert got.json_body == {"sku_code": "ERP-MC-1", "on_hand": 120, "reserved": 0, "available": 120}
+    assert got.json_body == {"sku_code": "ERP-MC-1", "on_hand": 120, "reserved": 0, "available": 120,
+                             "warehouse_id": "", "warehouses": [{"warehouse_id": "default", "on_hand": 120,
+                                                                 "reserved": 0, "available": 120, "in_transit": 0}]}
     assert signed(world["client"], key_id, secret, "GET", "/erp/v1/stock/NOPE").status_code == 404
+
+
+def test_given_a_cloud_warehouse_when_the_wms_sets_its_count_then_only_that_warehouse_changes(
+        world: dict[str, Any]) -> None:
+    from chalicelib.domain.catalog import ErpSku
+    from chalicelib.domain.warehouses import Warehouse, WarehouseKind
+    bootstrap.erp_skus().add(ErpSku("ERP-MC-2", "纯棉短袖T恤"))
+    bootstrap.warehouses().save(Warehouse("CLOUD-1", "云仓", WarehouseKind.THIRD_PARTY), 0)
+    key_id, secret = new_client(scopes=("stock",))
+    body = {"quantity": 30, "idempotency_key": "wms-1", "warehouse_id": "CLOUD-1"}
+    put = signed(world["client"], key_id, secret, "PUT", "/erp/v1/stock/ERP-MC-2", body)
+    assert put.status_code == 200 and put.json_body["warehouse_id"] == "CLOUD-1", put.body
+    signed(world["client"], key_id, secret, "PUT", "/erp/v1/stock/ERP-MC-2",
+           {"quantity": 7, "idempotency_key": "wms-1"})              # the same key in another warehouse: its own
+    got = signed(world["client"], key_id, secret, "GET", "/erp/v1/stock/ERP-MC-2").json_body
+    assert got["on_hand"] == 37 and {w["warehouse_id"]: w["on_hand"] for w in got["warehouses"]} == {
+        "CLOUD-1": 30, "default": 7}
+    unknown = signed(world["client"], key_id, secret, "PUT", "/erp/v1/stock/ERP-MC-2",
+                     {**body, "warehouse_id": "NOWHERE"})
+    assert unknown.status_code == 400 and unknown.json_body["error"]["reason"] == "warehouse.unknown"
+    negative = signed(world["client"], key_id, secret, "PUT", "/erp/v1/stock/ERP-MC-2", {**body, "quantity": -1})
+    assert negative.status_code == 400
 
 
 def test_given_the_kit_then_the_erp_app_has_the_erp_routes() -> None:

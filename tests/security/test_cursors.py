@@ -44,6 +44,7 @@ ADMIN_LISTS = [
     ("/admin/waybills", {"status": "issued"}), ("/admin/waybills", {"shop_id": "S1"}),
     ("/admin/shipments", {}), ("/admin/shipments", {"shop_id": "S1"}),
     ("/admin/stock/discrepancies", {}), ("/admin/stock/discrepancies", {"open": "1"}),
+    ("/admin/warehouses/default/stock", {}), ("/admin/stock-documents", {}),
 ]
 ERP_LISTS = ["/erp/v1/orders/take", "/erp/v1/after-sales/take"]
 
@@ -118,7 +119,8 @@ def test_given_an_erp_cursor_then_it_continues_its_take_and_is_refused_by_the_ot
 
 
 def test_given_every_route_that_reads_a_cursor_then_this_suite_covers_it() -> None:
-    covered = {path.replace("S1", "{shop_id}").replace("SKU-1", "{sku_code}") for path, _ in ADMIN_LISTS}
+    covered = {path.replace("S1", "{shop_id}").replace("SKU-1", "{sku_code}")
+               .replace("/warehouses/default/", "/warehouses/{warehouse_id}/") for path, _ in ADMIN_LISTS}
     covered |= {"/erp/v1/orders/take", "/erp/v1/after-sales/take"}
     sources = [(path, inspect.getsource(inspect.unwrap(entry.view_function)))
                for path, methods in erp_app().routes.items() for entry in methods.values()]

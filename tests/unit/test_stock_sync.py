@@ -147,7 +147,7 @@ def test_given_the_registered_handler_then_an_action_body_runs_the_push() -> Non
     shops = fakes.InMemoryShopRepository()
     shops.add(SHOP)
     deps = fakes.action_deps(stock=s.ledger, shop_skus=s.catalog, stock_sync=s.sync, clock=s.clock, shops=shops,
-                             clients=lambda _shop: client)
+                             clients=lambda _shop: client, warehouses=fakes.InMemoryWarehouseRepository())
     for _, body, _, _ in s.publisher.sent:
         action = decode(body)
         if action.shop_id == "S1":

@@ -10,6 +10,7 @@ from chalicelib.services.platform_ports import PlatformClient, PlatformDirectory
 from chalicelib.services.ports import Clock, ShopRepository
 from chalicelib.services.shipments import ShipmentDeps
 from chalicelib.services.stock_ports import DueLedger, LinkedSkus, SyncSettingsRepository
+from chalicelib.services.warehouses import WarehouseRepository
 
 
 @dataclass(frozen=True)
@@ -23,3 +24,4 @@ class ActionDeps:
     stock: DueLedger
     shop_skus: LinkedSkus
     stock_sync: SyncSettingsRepository
+    warehouses: WarehouseRepository     # a shop's stock is that of the warehouses serving it

@@ -78,3 +78,16 @@ export const shippingApi = {
 export const auditApi = {
   list: (params) => get('/admin/audit', params),
 }
+
+export const warehousesApi = {
+  list: () => get('/admin/warehouses'),
+  create: (body) => post('/admin/warehouses', body),
+  update: (id, body) => patch(`/admin/warehouses/${e(id)}`, body),
+  stock: (id, params) => get(`/admin/warehouses/${e(id)}/stock`, params),
+  skuStock: (code) => get(`/admin/stock/${e(code)}/warehouses`),
+  documents: (params) => get('/admin/stock-documents', params),
+  createDocument: (body) => post('/admin/stock-documents', body),
+  act: (docId, verb) => post(`/admin/stock-documents/${e(docId)}/${verb}`),
+  reconcileReports: () => get('/admin/stock/reconcile-reports'),
+  reconcile: () => post('/admin/stock/reconcile'),
+}

@@ -1,8 +1,9 @@
-import { t } from '../i18n'
+import { i18n, t } from '../i18n'
 
-// The API's error {code, message, fields} as one readable line.
+// The API's error {code, message, fields, reason} as one readable line: a known reason in the UI's language.
 export function errorText(e) {
   if (!e) return ''
+  if (e.reason && i18n.global.te(`reasons.${e.reason}`)) return t(`reasons.${e.reason}`)
   const fields = (e.fields || []).map((f) => t('common.fieldError', { field: f.field, message: f.message }))
   return [e.message || String(e), ...fields].join('；')
 }

@@ -18,6 +18,13 @@ export const menu = [
     ],
   },
   {
+    path: '/warehouses', title: 'menu.warehouses', icon: 'House', children: [
+      { path: '/warehouses/list', name: 'warehouses', title: 'menu.warehouseList', component: () => import('../views/warehouses/Warehouses.vue') },
+      { path: '/warehouses/stock', name: 'warehouse-stock', title: 'menu.warehouseStock', component: () => import('../views/warehouses/WarehouseStock.vue') },
+      { path: '/warehouses/documents', name: 'stock-documents', title: 'menu.stockDocuments', component: () => import('../views/warehouses/StockDocuments.vue') },
+    ],
+  },
+  {
     path: '/integration', title: 'menu.erp', icon: 'Connection', children: [
       { path: '/integration/clients', name: 'erp-clients', title: 'menu.erpClients', role: 'admin', component: () => import('../views/erp/Clients.vue') },
       { path: '/integration/deliveries', name: 'erp-deliveries', title: 'menu.deliveries', component: () => import('../views/erp/Deliveries.vue') },

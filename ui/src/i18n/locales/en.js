@@ -15,7 +15,8 @@ export default {
     dashboard: 'Dashboard', orders: 'Orders', afterSales: 'After-sales', shipping: 'Shipping', shops: 'Shops',
     sync: 'Sync health', catalog: 'Catalog & stock', shopSkus: 'Shop SKUs', erpSkus: 'ERP SKUs & stock', erp: 'ERP integration',
     erpClients: 'API clients', deliveries: 'Webhook deliveries', dlq: 'Dead letters', system: 'System', users: 'Users & roles',
-    audit: 'Audit log',
+    audit: 'Audit log', warehouses: 'Warehouses & stock', warehouseList: 'Warehouses', warehouseStock: 'Stock by warehouse',
+    stockDocuments: 'Stock documents',
   },
   header: { language: 'Language', logout: 'Log out', password: 'Change password', role: 'Role', collapse: 'Collapse menu' },
   login: {
@@ -147,4 +148,38 @@ export default {
   },
   audit: { title: 'Audit log', actor: 'Actor', action: 'Action', target: 'Target', before: 'Before', after: 'After', kinds: { admin: 'admin user', erp: 'ERP client' } },
   waybillStatus: { issued: 'Issued', printed: 'Printed', shipped: 'Shipped', cancelled: 'Cancelled' },
+  warehouse: {
+    id: 'Warehouse ID', name: 'Warehouse', kind: 'Kind', kinds: { own: 'Own', third_party: 'Third-party / cloud', supplier: 'Supplier' },
+    shops: 'Serves shops', allShopsDefault: 'Shops no other warehouse serves', priority: 'Priority', allowNegative: 'Allow negative stock',
+    locations: 'Locations', locationCode: 'Location code', locationName: 'Location name', addLocation: 'Add location', active: 'Active',
+    create: 'New warehouse', edit: 'Edit warehouse', sku: 'SKU code', onHand: 'On hand', reserved: 'Reserved', available: 'Available',
+    inTransit: 'In transit', pick: 'Choose a warehouse', bySku: 'Stock of one SKU in every warehouse', reportedByErp: 'stock reported by the ERP/WMS',
+    docs: {
+      title: 'Stock documents', create: 'New document', id: 'Document no.', type: 'Type', reason: 'Reason', warehouse: 'Warehouse',
+      target: 'Target warehouse', lines: 'Lines', quantity: 'Quantity', counted: 'Counted', location: 'Location', addLine: 'Add line',
+      createdBy: 'Created by', auditedBy: 'Audited by', receivedBy: 'Received by', audit: 'Audit', receive: 'Receive', cancel: 'Cancel',
+      auditConfirm: 'Audit document {id}? Stock moves now and this cannot be undone.',
+      types: { stock_in: 'Stock-in', stock_out: 'Stock-out', transfer: 'Transfer', count: 'Stock count' },
+      reasons: { purchase: 'Purchase receipt', return: 'Return receipt', surplus: 'Surplus', damage: 'Damage', sample: 'Sample', loss: 'Loss', transfer: 'Transfer', count: 'Count' },
+      statuses: { draft: 'Draft', audited: 'Audited', received: 'Received', cancelled: 'Cancelled' },
+    },
+    reconcile: 'Daily reconcile', reconcileNow: 'Reconcile now', differences: '{n} differences', reconcileDay: 'Day',
+  },
+  reasons: {
+    warehouse: {
+      unknown: 'No such active warehouse.', bad_id: 'Warehouse IDs are 1-40 letters, digits, - or _.', name_required: 'A warehouse needs a name.',
+      bad_location: 'Location codes must be unique: 1-40 letters, digits, - or _.', id_taken: 'A warehouse with this ID exists already.',
+      default_stays: 'The default warehouse cannot be switched off.', reported_by_erp: 'This warehouse\'s stock is reported by the ERP/WMS: no documents here.',
+      unknown_location: 'A line names a location this warehouse does not have.', unknown_shop: 'A chosen shop does not exist.',
+    },
+    stock_doc: {
+      bad_reason: 'This reason does not fit this document type.', bad_lines: 'Give 1 to 40 lines, each SKU once.',
+      bad_quantity: 'Quantities must be positive (a count: zero or more).', same_warehouse: 'A transfer needs another warehouse as its target.',
+      unknown_sku: 'A line names an unknown ERP SKU.', id_taken: 'This document number was used for another document.',
+      not_draft: 'Only a draft can be audited or cancelled: this document was audited already.', not_audited: 'Only an audited transfer can be received.',
+      short: 'Not enough available stock in the warehouse: nothing moved.', unknown: 'No such stock document.', not_transfer: 'Only a transfer is received.',
+      unknown_action: 'Unknown document action.', target_not_transfer: 'Only a transfer has a target warehouse.',
+    },
+    stock: { negative_quantity: 'The quantity must be zero or more.' },
+  },
 }

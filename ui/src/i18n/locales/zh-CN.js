@@ -15,7 +15,8 @@ export default {
     dashboard: '工作台', orders: '订单管理', afterSales: '售后管理', shipping: '发货打印', shops: '店铺管理',
     sync: '同步监控', catalog: '商品与库存', shopSkus: '店铺商品', erpSkus: 'ERP 商品与库存', erp: 'ERP 对接',
     erpClients: 'API 客户端', deliveries: '推送记录', dlq: '死信队列', system: '系统管理', users: '用户与角色',
-    audit: '操作日志',
+    audit: '操作日志', warehouses: '仓库与库存', warehouseList: '仓库仓位', warehouseStock: '分仓库存',
+    stockDocuments: '库存单据',
   },
   header: { language: '语言', logout: '退出登录', password: '修改密码', role: '角色', collapse: '折叠菜单' },
   login: {
@@ -147,4 +148,38 @@ export default {
   },
   audit: { title: '操作日志', actor: '操作人', action: '操作', target: '对象', before: '修改前', after: '修改后', kinds: { admin: '后台用户', erp: 'ERP 客户端' } },
   waybillStatus: { issued: '已取号', printed: '已打印', shipped: '已发货', cancelled: '已取消' },
+  warehouse: {
+    id: '仓库编码', name: '仓库', kind: '类型', kinds: { own: '自营仓', third_party: '第三方/云仓', supplier: '供应商仓' },
+    shops: '服务店铺', allShopsDefault: '未被其他仓库服务的店铺', priority: '优先级', allowNegative: '允许负库存',
+    locations: '仓位', locationCode: '仓位编码', locationName: '仓位名称', addLocation: '添加仓位', active: '启用',
+    create: '新建仓库', edit: '编辑仓库', sku: 'SKU 编码', onHand: '实物库存', reserved: '已占用', available: '可用',
+    inTransit: '在途', pick: '选择仓库', bySku: '某 SKU 在各仓库的库存', reportedByErp: '库存由 ERP/WMS 上报',
+    docs: {
+      title: '库存单据', create: '新建单据', id: '单据号', type: '类型', reason: '原因', warehouse: '仓库',
+      target: '调入仓库', lines: '明细', quantity: '数量', counted: '盘点数量', location: '仓位', addLine: '添加明细',
+      createdBy: '制单人', auditedBy: '审核人', receivedBy: '收货人', audit: '审核', receive: '调拨收货', cancel: '作废',
+      auditConfirm: '审核单据 {id}？审核后库存立即变动，不可撤销。',
+      types: { stock_in: '入库单', stock_out: '出库单', transfer: '调拨单', count: '盘点单' },
+      reasons: { purchase: '采购入库', return: '退货入库', surplus: '盘盈入库', damage: '报损出库', sample: '样品出库', loss: '丢失出库', transfer: '调拨', count: '盘点' },
+      statuses: { draft: '草稿', audited: '已审核', received: '已收货', cancelled: '已作废' },
+    },
+    reconcile: '每日库存核对', reconcileNow: '立即核对', differences: '{n} 处差异', reconcileDay: '日期',
+  },
+  reasons: {
+    warehouse: {
+      unknown: '没有这个启用中的仓库。', bad_id: '仓库编码为 1-40 位字母、数字、- 或 _。', name_required: '仓库需要名称。',
+      bad_location: '仓位编码不能重复，且为 1-40 位字母、数字、- 或 _。', id_taken: '已有相同编码的仓库。',
+      default_stays: '默认仓库不能停用。', reported_by_erp: '该仓库的库存由 ERP/WMS 上报，不能在此开单。',
+      unknown_location: '明细中的仓位不属于该仓库。', unknown_shop: '所选店铺不存在。',
+    },
+    stock_doc: {
+      bad_reason: '该原因不适用于此类单据。', bad_lines: '明细需 1 到 40 行，每个 SKU 只能出现一次。',
+      bad_quantity: '数量必须为正数（盘点数量可为 0）。', same_warehouse: '调拨的调入仓库不能与调出仓库相同。',
+      unknown_sku: '明细中有不存在的 ERP 商品。', id_taken: '该单据号已用于其他单据。',
+      not_draft: '只有草稿可以审核或作废：该单据已审核。', not_audited: '只有已审核的调拨单可以收货。',
+      short: '仓库可用库存不足，库存未变动。', unknown: '没有这张库存单据。', not_transfer: '只有调拨单可以收货。',
+      unknown_action: '未知的单据操作。', target_not_transfer: '只有调拨单有调入仓库。',
+    },
+    stock: { negative_quantity: '数量不能为负数。' },
+  },
 }
