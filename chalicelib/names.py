@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 TABLES = ("orders", "after_sales", "shops", "shop_skus", "erp_skus", "stock", "shipments", "sync",
-          "users", "api_clients", "audit", "idempotency", "waybill_accounts", "waybills")
+          "users", "api_clients", "audit", "idempotency", "waybill_accounts", "waybills", "goods")
 
 # queue key -> (fifo, consumer timeout seconds)
 QUEUES: dict[str, tuple[bool, int]] = {

@@ -13,8 +13,16 @@ class ErpSku:
     name: str
     spec: str = ""
     barcode: str = ""
-    price_fen: int = 0
+    price_fen: int = 0                    # list price (标价)
     revision: int = 0
+    # the goods library (domain/goods.py): a library SKU is this record, extended
+    goods_id: str = ""                    # "": not adopted yet (storage/goods_upgrade.py adopts it)
+    spec_values: tuple[str, ...] = ()     # one value per spec attribute of its goods
+    cost_fen: int = 0
+    purchase_fen: int = 0
+    weight_g: int = 0
+    volume_cm3: int = 0
+    status: str = "active"
 
 
 @dataclass(frozen=True)
