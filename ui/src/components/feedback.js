@@ -1,10 +1,12 @@
-import { t } from '../i18n'
+import { t, te } from '../i18n'
 
-// The API's error {code, message, fields} as one readable line.
+// The API's error {code, message, fields, reason} as one readable line: a known reason in the UI's
+// language, with the API's own message kept after it (it names the codes or values concerned).
 export function errorText(e) {
   if (!e) return ''
   const fields = (e.fields || []).map((f) => t('common.fieldError', { field: f.field, message: f.message }))
-  return [e.message || String(e), ...fields].join('；')
+  const known = e.reason && te(`reasons.${e.reason}`) ? [t(`reasons.${e.reason}`)] : []
+  return [...known, e.message || String(e), ...(known.length ? [] : fields)].join('；')
 }
 
 export function showError(e) {
