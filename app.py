@@ -15,6 +15,7 @@ from chalicelib.api.http import answer_middleware
 from chalicelib.api.logging import install, log_middleware
 from chalicelib.workers import actions, erp_events, link_jobs, orders, sync, tmc, tracking
 from chalicelib.workers import catalog as catalog_worker
+from chalicelib.workers import images as images_worker
 from chalicelib.workers import tokens as token_worker
 
 install()
@@ -27,7 +28,7 @@ BLUEPRINTS = (
     shops_api.bp, oauth.bp, catalog_api.bp, stock_api.bp, after_sale_api.bp, waybills.bp, audit.bp, admin_openapi.bp,
     shipment_list_api.bp, goods_api.bp, taxonomy_api.bp, suppliers_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,
-    tracking.bp, link_jobs.bp,  # queues, schedules
+    tracking.bp, link_jobs.bp, images_worker.bp,  # queues, schedules
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

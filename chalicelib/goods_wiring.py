@@ -43,3 +43,10 @@ def goods_deps(link: bool = True) -> Any:
     return GoodsDeps(goods=goods(), erp=bootstrap.erp_skus(), categories=categories(), brands=brands(),
                      suppliers=suppliers(), stock=bootstrap.stock(), shop_skus=bootstrap.shop_skus(),
                      clock=bootstrap.clock(), links=bootstrap.link_deps() if link else None)
+
+
+def images() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.images import S3ImageStore
+        return S3ImageStore()
+    return bootstrap._get("images", build)

@@ -15,9 +15,10 @@ QUEUES: dict[str, tuple[bool, int]] = {
     "platform_actions": (True, 120),
     "erp_events": (True, 60),
     "link_jobs": (True, 120),       # held orders re-resolved after links change, a page per message
+    "images": (False, 120),         # a goods image's thumbnail, one per confirmed upload
 }
 
-BUCKETS = ("raw", "ui")
+BUCKETS = ("raw", "ui", "images")
 
 
 def prefix() -> str:

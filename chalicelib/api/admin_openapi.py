@@ -63,6 +63,8 @@ BODIES: dict[str, str] = {
     "PATCH /admin/brands/{brand_id}": "goods_schemas.BrandPatchBody",
     "POST /admin/suppliers": "goods_schemas.SupplierBody",
     "PATCH /admin/suppliers/{supplier_id}": "goods_schemas.SupplierPatchBody",
+    "POST /admin/goods/images": "goods_schemas.ImageGrantBody",
+    "POST /admin/goods/images/confirm": "goods_schemas.ImageConfirmBody",
 }
 OPTIONAL_BODIES = {"POST /admin/shops/{shop_id}/pause", "POST /admin/after-sales/{case_id}/{verb}"}
 RAW_BODIES = {"POST /admin/erp-skus/import": "text/csv", "POST /admin/shipments/import": "text/csv"}

@@ -99,3 +99,24 @@ def linked_shop_skus(ctx: Ctx, sku_code: str) -> dict[str, Any]:
     catalog = bootstrap.shop_skus()
     found = [catalog.get(shop_id, sku_id) for shop_id, sku_id in catalog.linked_to(sku_code)]
     return {"items": [to_doc(s) for s in found if s is not None]}
+
+
+# ------------------------------------------------------------------ images
+@admin_route(bp, "/admin/goods/images", methods=("POST",), role=Role.OPERATOR)
+def grant_image_upload(ctx: Ctx) -> dict[str, Any]:
+    """A presigned S3 POST for one image: the browser sends the file to S3 itself (url + fields), the
+    policy limits its size and type; then POST /admin/goods/images/confirm with the key."""
+    from chalicelib.api.goods_schemas import ImageGrantBody
+    from chalicelib.services.goods_images import grant_upload
+    body = parse(ImageGrantBody, ctx.request)
+    return grant_upload(goods_wiring.images(), body.content_type, body.size)
+
+
+@admin_route(bp, "/admin/goods/images/confirm", methods=("POST",), role=Role.OPERATOR)
+def confirm_image_upload(ctx: Ctx) -> dict[str, Any]:
+    """Checks the uploaded object (size, an image of its type; refused ones are deleted) and queues its
+    thumbnail."""
+    from chalicelib.api.goods_schemas import ImageConfirmBody
+    from chalicelib.services.goods_images import confirm_upload
+    body = parse(ImageConfirmBody, ctx.request)
+    return confirm_upload(goods_wiring.images(), bootstrap.publisher(), body.key)

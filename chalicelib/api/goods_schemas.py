@@ -115,3 +115,12 @@ class SupplierPatchBody(Body):
     settlement: Literal["cash", "weekly", "monthly", "prepaid"] | None = None
     status: Status | None = None
     note: str | None = Field(default=None, max_length=1000)
+
+
+class ImageGrantBody(Body):
+    content_type: str = Field(min_length=1, max_length=100)
+    size: int = Field(ge=0, le=10**10)
+
+
+class ImageConfirmBody(Body):
+    key: str = Field(min_length=1, max_length=200)

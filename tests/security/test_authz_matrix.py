@@ -104,6 +104,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/admin/suppliers"): OPERATOR,
     ("GET", "/admin/suppliers/{supplier_id}"): VIEWER,
     ("PATCH", "/admin/suppliers/{supplier_id}"): OPERATOR,
+    ("POST", "/admin/goods/images"): OPERATOR,
+    ("POST", "/admin/goods/images/confirm"): OPERATOR,
     ("GET", "/admin/jobs/{job_id}"): VIEWER,
     ("GET", "/admin/stock"): VIEWER,
     ("POST", "/admin/stock/push"): OPERATOR,

@@ -1,10 +1,10 @@
 // Goods images live in the images bucket, served through the UI's own origin under /goods-images/
 // (CloudFront in AWS, the local runtime locally): never through the API's Lambda.
 export function thumb(key) {
-  return `/goods-images/${key.replace(/^originals\//, 'thumbs/').replace(/\.[^.]+$/, '.jpg')}`
+  return `/${key.replace('/originals/', '/thumbs/').replace(/\.[^.]+$/, '.jpg')}`
 }
 export function original(key) {
-  return `/goods-images/${key}`
+  return `/${key}`
 }
 
 // Straight from the browser to S3: the API signs a POST policy (size and type limits inside it), the
