@@ -39,3 +39,14 @@ def goods_world() -> GoodsDeps:
                      suppliers=InMemoryRecordRepository(lambda s: s.supplier_id), stock=StockBalances(),
                      shop_skus=fakes.InMemoryShopSkuRepository(), clock=fakes.FixedClock(),
                      new_id=lambda: next(ids))
+
+
+def push_world() -> GoodsDeps:
+    """goods_world with linking (held orders re-resolved right there, no background jobs)."""
+    from dataclasses import replace
+
+    from chalicelib.services.links import LinkDeps
+    deps = goods_world()
+    links = LinkDeps(catalog=deps.shop_skus, erp=deps.erp, orders=fakes.InMemoryOrderRepository(),  # type: ignore[arg-type]
+                     clock=deps.clock)
+    return replace(deps, links=links)

@@ -65,6 +65,8 @@ BODIES: dict[str, str] = {
     "PATCH /admin/suppliers/{supplier_id}": "goods_schemas.SupplierPatchBody",
     "POST /admin/goods/images": "goods_schemas.ImageGrantBody",
     "POST /admin/goods/images/confirm": "goods_schemas.ImageConfirmBody",
+    "POST /admin/shops/{shop_id}/goods-push": "goods_schemas.PushBody",
+    "POST /admin/shops/{shop_id}/goods-push/preview": "goods_schemas.PushBody",
 }
 OPTIONAL_BODIES = {"POST /admin/shops/{shop_id}/pause", "POST /admin/after-sales/{case_id}/{verb}"}
 RAW_BODIES = {"POST /admin/erp-skus/import": "text/csv", "POST /admin/shipments/import": "text/csv"}

@@ -120,3 +120,36 @@ def confirm_image_upload(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.services.goods_images import confirm_upload
     body = parse(ImageConfirmBody, ctx.request)
     return confirm_upload(goods_wiring.images(), bootstrap.publisher(), body.key)
+
+
+# ------------------------------------------------------------------ shop goods into the library
+def _picks(ctx: Ctx) -> Any:
+    from chalicelib.api.goods_schemas import PushBody
+    from chalicelib.services.goods_push import ProductPick
+    body = parse(PushBody, ctx.request)
+    return [ProductPick(p.platform_product_id, tuple(p.platform_sku_ids)) for p in body.products]
+
+
+@admin_route(bp, "/admin/shops/{shop_id}/goods-push/preview", methods=("POST",), role=Role.OPERATOR)
+def push_preview(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    """Per product: which shop SKUs' merchant codes are already library SKUs (linked, not created)."""
+    from chalicelib.services.goods_push import plan, shop_skus_of
+    deps = goods_wiring.goods_deps(link=False)
+    items = []
+    for pick in _picks(ctx):
+        skus = shop_skus_of(deps, shop_id, pick)
+        items.append({"platform_product_id": pick.platform_product_id, "existing": plan(deps, skus),
+                      "skus": len(skus)})
+    return {"items": items}
+
+
+@admin_route(bp, "/admin/shops/{shop_id}/goods-push", methods=("POST",), role=Role.OPERATOR)
+def push_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    """推送到商品库: up to 50 products, each into library goods + SKUs, its shop SKUs linked; one result per
+    product (a refused one never stops the others)."""
+    from dataclasses import asdict
+
+    from chalicelib.services.goods_push import push_products
+    deps = goods_wiring.goods_deps()
+    results = push_products(deps, shop_id, _picks(ctx))
+    return {"items": [asdict(r) for r in results], "failed": sum(not r.ok for r in results)} | job_answer(deps.links)

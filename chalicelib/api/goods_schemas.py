@@ -124,3 +124,12 @@ class ImageGrantBody(Body):
 
 class ImageConfirmBody(Body):
     key: str = Field(min_length=1, max_length=200)
+
+
+class ProductPickBody(Body):
+    platform_product_id: str = Field(min_length=1, max_length=128)
+    platform_sku_ids: list[str] = Field(min_length=1, max_length=600)
+
+
+class PushBody(Body):
+    products: list[ProductPickBody] = Field(min_length=1, max_length=50)

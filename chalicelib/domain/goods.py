@@ -121,9 +121,14 @@ def validate_draft(draft: GoodsDraft) -> GoodsDraft:
     cells = matrix(draft.goods.specs)
     if not draft.skus:
         raise refuse("goods need at least one SKU", "skus", "goods.no_skus")
-    given = [s.spec_values for s in draft.skus]
-    if draft.goods.specs and sorted(given) != sorted(cells):
-        raise refuse("skus must be exactly the cells of the spec matrix", "skus", "goods.matrix_mismatch")
+    # every SKU is one cell; a cell may be left out (a colour not made in every size)
+    cell_set = set(cells)
+    seen_cells: set[tuple[str, ...]] = set()
+    for i, sku in enumerate(draft.skus):
+        if draft.goods.specs and (sku.spec_values not in cell_set or sku.spec_values in seen_cells):
+            raise refuse(f"skus[{i}].spec_values must be a cell of the spec matrix, each once",
+                         f"skus[{i}].spec_values", "goods.matrix_mismatch")
+        seen_cells.add(sku.spec_values)
     if not draft.goods.specs and len(draft.skus) != 1:
         raise refuse("goods without specs have exactly one SKU", "skus", "goods.matrix_mismatch")
     seen_codes: dict[str, int] = {}

@@ -121,3 +121,27 @@ def test_given_a_sku_edit_then_the_new_price_and_barcode_and_a_viewer_may_not(ap
     edited = send(api, "patch", "/admin/library-skus/TS-红-S", {"revision": 1, "price_fen": 6900, "barcode": "X1"})
     assert edited.status_code == 200 and edited.json_body["price_fen"] == 6900, edited.body
     assert [g["code"] for g in send(api, "get", "/admin/goods?q=X1").json_body["items"]] == ["TS"]
+
+
+def test_given_a_shop_product_when_pushed_then_library_goods_and_its_shop_skus_linked_and_seen_from_the_sku(
+        api) -> None:
+    from chalicelib.domain.catalog import ShopSku
+    from chalicelib.domain.platform import Platform
+    shop = send(api, "post", "/admin/shops", {"name": "淘宝店", "platform": "taobao", "app_key": "k",
+                                              "app_secret": "test-secret-not-real", "seller_id": "seller-1",
+                                              "access_token": "at", "refresh_token": "rt"}, user="root").json_body
+    shop_id = shop["shop_id"]
+    catalog = bootstrap.shop_skus()
+    for n, name in enumerate(["白色 M", "白色 L", "黑色 XL"]):
+        catalog.add(ShopSku(shop_id, Platform.TAOBAO, f"sku-{n}", "P1", f"SKU-001-{n}", "卫衣", name, 9900))
+    body = {"products": [{"platform_product_id": "P1", "platform_sku_ids": ["sku-0", "sku-1", "sku-2"]}]}
+    preview = send(api, "post", f"/admin/shops/{shop_id}/goods-push/preview", body).json_body
+    assert preview["items"] == [{"platform_product_id": "P1", "existing": {}, "skus": 3}]
+    pushed = send(api, "post", f"/admin/shops/{shop_id}/goods-push", body)
+    assert pushed.status_code == 200 and pushed.json_body["failed"] == 0, pushed.body
+    linked = send(api, "get", f"/admin/shops/{shop_id}/skus", user="eye").json_body["items"]
+    assert all(s["linked"] for s in linked)
+    reverse = send(api, "get", "/admin/library-skus/SKU-001-2/shop-skus", user="eye").json_body["items"]
+    assert [(s["shop_id"], s["platform_sku_id"]) for s in reverse] == [(shop_id, "sku-2")]
+    again = send(api, "post", f"/admin/shops/{shop_id}/goods-push/preview", body).json_body["items"][0]
+    assert again["existing"] == {"sku-0": "SKU-001-0", "sku-1": "SKU-001-1", "sku-2": "SKU-001-2"}

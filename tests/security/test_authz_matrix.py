@@ -106,6 +106,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("PATCH", "/admin/suppliers/{supplier_id}"): OPERATOR,
     ("POST", "/admin/goods/images"): OPERATOR,
     ("POST", "/admin/goods/images/confirm"): OPERATOR,
+    ("POST", "/admin/shops/{shop_id}/goods-push"): OPERATOR,
+    ("POST", "/admin/shops/{shop_id}/goods-push/preview"): OPERATOR,
     ("GET", "/admin/jobs/{job_id}"): VIEWER,
     ("GET", "/admin/stock"): VIEWER,
     ("POST", "/admin/stock/push"): OPERATOR,

@@ -36,7 +36,9 @@ def test_given_a_3x4_matrix_when_created_then_12_skus_with_their_specs_prices_an
 @pytest.mark.parametrize(("bad", "reason"), [
     (lambda d: replace(d, skus=(*d.skus[:-1], replace(d.skus[-1], sku_code="TS-000"))), "goods.duplicate_code"),
     (lambda d: replace(d, skus=(*d.skus[:-1], replace(d.skus[-1], barcode="69TS000"))), "goods.duplicate_barcode"),
-    (lambda d: replace(d, skus=d.skus[:-1]), "goods.matrix_mismatch"),
+    (lambda d: replace(d, skus=(*d.skus[:-1], replace(d.skus[-1], spec_values=("绿", "S")))), "goods.matrix_mismatch"),
+    (lambda d: replace(d, skus=(*d.skus[:-1], replace(d.skus[-1], spec_values=d.skus[0].spec_values))),
+     "goods.matrix_mismatch"),
     (lambda d: replace(d, goods=replace(d.goods, category_id="nope")), "goods.no_category"),
     (lambda d: replace(d, goods=replace(d.goods, supplier_ids=("nope",))), "goods.no_supplier"),
     (lambda d: replace(d, skus=(replace(d.skus[0], price_fen=-1), *d.skus[1:])), "goods.bad_number"),

@@ -23,7 +23,7 @@ export default {
       too_many_attributes: 'At most 3 spec attributes', matrix_too_large: 'The spec matrix makes more than 600 SKUs', bad_spec: 'A spec name or value is wrong (empty or repeated)',
       bad_code: 'The goods code is not valid', bad_name: 'The goods name is not valid', bad_status: 'The status is not valid', too_many: 'At most 10 images and 20 suppliers',
       bad_sku_code: 'A SKU code is not valid', bad_barcode: 'Barcodes take digits, letters and - only', bad_number: 'Prices, weight and volume cannot be negative',
-      no_skus: 'Goods need at least one SKU', matrix_mismatch: 'The SKUs must be exactly the cells of the spec matrix', duplicate_code: 'A SKU code repeats',
+      no_skus: 'Goods need at least one SKU', matrix_mismatch: 'Each SKU must be one cell of the spec matrix, once', duplicate_code: 'A SKU code repeats',
       duplicate_barcode: 'A barcode repeats', no_category: 'No such category', no_brand: 'No such brand', no_supplier: 'No such supplier',
       code_taken: 'A SKU code is already in use', barcode_taken: 'A barcode is already in use', exists: 'The goods or one of its SKUs was created meanwhile', changed: 'Someone changed it meanwhile: reload and try again',
       not_found: 'No such goods', sku_not_found: 'No such SKU', sku_open_orders: 'Open orders hold stock of this SKU: it cannot be deleted',

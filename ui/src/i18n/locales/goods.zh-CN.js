@@ -23,7 +23,7 @@ export default {
       too_many_attributes: '规格最多 3 个', matrix_too_large: '规格组合超过 600 个 SKU', bad_spec: '规格名或规格值不正确（不能为空或重复）',
       bad_code: '商品编码不正确', bad_name: '商品名称不正确', bad_status: '状态不正确', too_many: '图片最多 10 张、供应商最多 20 个',
       bad_sku_code: 'SKU 编码不正确', bad_barcode: '条码只能包含数字、字母和 -', bad_number: '价格、重量、体积不能为负数',
-      no_skus: '商品至少要有一个 SKU', matrix_mismatch: 'SKU 必须与规格组合一一对应', duplicate_code: 'SKU 编码重复',
+      no_skus: '商品至少要有一个 SKU', matrix_mismatch: '每个 SKU 必须是规格组合中的一格，且不重复', duplicate_code: 'SKU 编码重复',
       duplicate_barcode: '条码重复', no_category: '分类不存在', no_brand: '品牌不存在', no_supplier: '供应商不存在',
       code_taken: 'SKU 编码已被使用', barcode_taken: '条码已被使用', exists: '商品或其 SKU 已被同时创建', changed: '数据已被他人修改，请刷新后重试',
       not_found: '商品不存在', sku_not_found: 'SKU 不存在', sku_open_orders: 'SKU 有未完成订单占用的库存，不能删除',
