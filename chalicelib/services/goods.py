@@ -131,16 +131,17 @@ def delete_sku(deps: GoodsDeps, sku_code: str) -> None:
 
 
 def search(deps: GoodsDeps, text: str, limit: int = 50) -> list[Goods]:
-    """By SKU code, barcode, goods code (prefix) and name (prefix): every way by key or index, no Scan."""
+    """By SKU code or barcode (exact: that goods alone), else the start of a goods code or name: each a key
+    read or an index query, never a Scan."""
     text = text.strip()
     if not text:
         return []
+    sku = deps.erp.get(text)
+    holder = None if sku else deps.goods.holder_of(text)
+    sku = sku or (deps.erp.get(holder) if holder else None)
+    if sku and sku.goods_id:
+        return list(deps.goods.get_many([sku.goods_id]).values())
     found: dict[str, Goods] = {}
-    ids = [s.goods_id for s in [deps.erp.get(text)] if s and s.goods_id]
-    holder = deps.goods.holder_of(text)
-    sku = deps.erp.get(holder) if holder else None
-    ids += [sku.goods_id] if sku and sku.goods_id else []
-    found.update(deps.goods.get_many(ids))
     for goods in [*deps.goods.by_code(text, limit), *deps.goods.list(limit, prefix=text).items]:
         found.setdefault(goods.goods_id, goods)
     return list(found.values())[:limit]
