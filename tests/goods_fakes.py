@@ -82,6 +82,15 @@ class InMemoryGoodsRepository:
         self.barcodes.pop(sku.barcode, None)
         self.goods[goods.goods_id] = replace(goods, sku_count=max(0, goods.sku_count - 1), revision=goods.revision + 1)
 
+    def remove(self, goods: Goods, skus: Sequence[ErpSku]) -> None:
+        for sku in skus:
+            if self.erp.rows.get(sku.sku_code) is not None and self.erp.rows[sku.sku_code].revision == 1:
+                del self.erp.rows[sku.sku_code]
+            if self.barcodes.get(sku.barcode) == sku.sku_code:
+                del self.barcodes[sku.barcode]
+        if goods.goods_id in self.goods and self.goods[goods.goods_id].revision == 1:
+            del self.goods[goods.goods_id]
+
     def adopt(self, sku: ErpSku, goods: Goods) -> str:
         if sku.goods_id:
             return "already"

@@ -66,12 +66,15 @@ BODIES: dict[str, str] = {
     "POST /admin/goods/images": "goods_schemas.ImageGrantBody",
     "POST /admin/goods/images/confirm": "goods_schemas.ImageConfirmBody",
     "POST /admin/shops/{shop_id}/goods-push": "goods_schemas.PushBody",
+    "POST /admin/goods/import": "goods_schemas.XlsxImportBody",
     "POST /admin/shops/{shop_id}/goods-push/preview": "goods_schemas.PushBody",
 }
 OPTIONAL_BODIES = {"POST /admin/shops/{shop_id}/pause", "POST /admin/after-sales/{case_id}/{verb}"}
 RAW_BODIES = {"POST /admin/erp-skus/import": "text/csv", "POST /admin/shipments/import": "text/csv"}
 ANSWERS = {"GET /admin/erp/orders.csv": "text/csv", "POST /admin/labels": "application/pdf",
-           "POST /admin/picklists": "application/pdf"}
+           "POST /admin/picklists": "application/pdf",
+           "GET /admin/goods/template.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "GET /admin/goods/export.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 PAGE = ("limit", "cursor")
 QUERIES: dict[str, tuple[str, ...]] = {
     "GET /admin/orders": ("shop_id", "status", "hold", "held", "order_no", "platform", "erp_handoff", "tracking_no",
@@ -92,6 +95,7 @@ QUERIES: dict[str, tuple[str, ...]] = {
     "GET /admin/shops": ("archived",),
     "GET /admin/shipments": ("shop_id", "carrier_code", "source", "status", "from", "to", *PAGE),
     "GET /admin/goods": ("q", "prefix", *PAGE),
+    "GET /admin/goods/export.xlsx": ("cursor",),
     "GET /admin/categories": PAGE,
     "GET /admin/brands": PAGE,
     "GET /admin/suppliers": PAGE,

@@ -133,3 +133,7 @@ class ProductPickBody(Body):
 
 class PushBody(Body):
     products: list[ProductPickBody] = Field(min_length=1, max_length=50)
+
+
+class XlsxImportBody(Body):
+    file_base64: str = Field(min_length=1, max_length=1_000_000)

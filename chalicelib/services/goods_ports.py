@@ -29,6 +29,8 @@ class GoodsStore(Protocol):
         (ConflictError reason goods.barcode_taken, or a lost race)."""
     def delete_sku(self, goods: Goods, sku: ErpSku) -> None:
         """The SKU, its barcode item and one fewer in the goods' count, all or nothing."""
+    def remove(self, goods: Goods, skus: Sequence[ErpSku]) -> None:
+        """Undoes a create: the goods, its SKUs (each only if still at revision 1) and their barcodes."""
     def adopt(self, sku: ErpSku, goods: Goods) -> str:
         """A SKU from before the library becomes the only SKU of `goods`: "adopted", "already" (it has
         goods) or "barcode_taken" (adopted, its barcode left unclaimed: another SKU holds it)."""

@@ -120,6 +120,11 @@ class DynamoGoodsRepository:
             writes.append(("delete", barcode_item(sku.barcode, sku.sku_code), GoodsItem.holder == sku.sku_code))
         _transact(writes)
 
+    def remove(self, goods: Goods, skus: Sequence[ErpSku]) -> None:
+        writes: list[Write] = [("put", sku_item(s, 1), None) for s in skus]
+        writes += [("put", barcode_item(s.barcode, s.sku_code), None) for s in skus if s.barcode]
+        _undo([*writes, ("put", goods_item(goods, 1), None)])
+
     def adopt(self, sku: ErpSku, goods: Goods) -> str:
         if sku.goods_id:
             return "already"

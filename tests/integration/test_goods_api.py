@@ -145,3 +145,30 @@ def test_given_a_shop_product_when_pushed_then_library_goods_and_its_shop_skus_l
     assert [(s["shop_id"], s["platform_sku_id"]) for s in reverse] == [(shop_id, "sku-2")]
     again = send(api, "post", f"/admin/shops/{shop_id}/goods-push/preview", body).json_body["items"][0]
     assert again["existing"] == {"sku-0": "SKU-001-0", "sku-1": "SKU-001-1", "sku-2": "SKU-001-2"}
+
+
+def test_given_goods_when_exported_edited_and_imported_through_the_api_then_updated(api) -> None:
+    import base64
+    import io
+
+    from openpyxl import load_workbook
+
+    from chalicelib.api import tokens
+    send(api, "post", "/admin/goods", goods_body(["红"], ["S", "M"]))
+    token, _ = tokens.issue(bootstrap.users().get("eye"), datetime.now(UTC))
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    exported = api.http.get("/admin/goods/export.xlsx", headers={"Authorization": f"Bearer {token}", "Accept": xlsx})
+    assert exported.status_code == 200 and exported.headers["Content-Type"] == xlsx
+    book = load_workbook(io.BytesIO(exported.body))
+    sheet = book.active
+    keys = [c.value for c in sheet[2]]
+    sheet.cell(row=3, column=keys.index("price") + 1, value="99.50")
+    out = io.BytesIO()
+    book.save(out)
+    report = send(api, "post", "/admin/goods/import", {"file_base64": base64.b64encode(out.getvalue()).decode()},
+                  user="root")
+    assert report.status_code == 200 and report.json_body["skus_updated"] == 1, report.body
+    prices = {s["sku_code"]: s["price_fen"] for s in send(api, "get", "/admin/erp-skus?prefix=TS-").json_body["items"]}
+    assert prices == {"TS-红-M": 9950, "TS-红-S": 5900}      # row 3: the first SKU in code order
+    template = api.http.get("/admin/goods/template.xlsx", headers={"Authorization": f"Bearer {token}", "Accept": xlsx})
+    assert template.status_code == 200 and template.body[:2] == b"PK"

@@ -38,7 +38,7 @@ ADMIN_LISTS = [
     ("/admin/audit", {}),
     ("/admin/shops/S1/skus", {}), ("/admin/shops/S1/skus", {"unlinked": "true"}),
     ("/admin/erp-skus", {}),
-    ("/admin/goods", {}), ("/admin/categories", {}), ("/admin/brands", {}), ("/admin/suppliers", {}),
+    ("/admin/goods", {}), ("/admin/goods/export.xlsx", {}), ("/admin/categories", {}), ("/admin/brands", {}), ("/admin/suppliers", {}),
     ("/admin/erp/deliveries", {"key_id": "KEY"}),
     ("/admin/shops/S1/stock-pushes", {}),
     ("/admin/stock/SKU-1", {}),
