@@ -155,7 +155,9 @@ def security_headers() -> dict[str, str]:
     csp = headers.get("Content-Security-Policy")
     if csp and "connect-src" in csp:
         headers["Content-Security-Policy"] = csp.replace(
-            "connect-src", "connect-src https://*.execute-api.${AWS::Region}.${AWS::URLSuffix}", 1)
+            # the API, and S3 for the goods images the browser uploads with a presigned POST
+            "connect-src", "connect-src https://*.execute-api.${AWS::Region}.${AWS::URLSuffix} "
+            "https://*.s3.amazonaws.com https://*.s3.${AWS::Region}.${AWS::URLSuffix}", 1)
     return headers
 
 

@@ -68,7 +68,7 @@ class WebServer:
         self.gateway = LocalGateway(app, config)
         self.ui_dir = ui_dir
         self.api_prefixes = api_prefixes
-        self.ui_headers = ui_headers(https)     # https: only behind a TLS-terminating proxy; HSTS then
+        self.ui_headers = _with_s3(ui_headers(https))   # https: only behind a TLS-terminating proxy; HSTS then
         self.server = _Server((host, port), self._handler_class())
         self.server.daemon_threads = True
         self.host = host
@@ -212,6 +212,17 @@ class WebServer:
         request.end_headers()
         if request.command != "HEAD":
             request.wfile.write(body)
+
+
+def _with_s3(headers: dict[str, str]) -> dict[str, str]:
+    """The browser uploads goods images straight to S3 (a presigned POST): here that is moto's endpoint,
+    another origin the UI's CSP must let it connect to (CloudFront's policy names S3's the same way)."""
+    import os
+    endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+    csp = headers.get("Content-Security-Policy", "")
+    if not endpoint or "connect-src" not in csp:
+        return headers
+    return {**headers, "Content-Security-Policy": csp.replace("connect-src", f"connect-src {endpoint}", 1)}
 
 
 def _message(body: bytes | None) -> str:
