@@ -1,7 +1,7 @@
 """Shop SKUs (what a platform sells), ERP SKUs (what the seller stocks) and the links between them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from chalicelib.domain.orders import SkuLink
 from chalicelib.domain.platform import Platform
@@ -23,6 +23,15 @@ class ErpSku:
     weight_g: int = 0
     volume_cm3: int = 0
     status: str = "active"
+
+
+LIBRARY_FIELDS = ("goods_id", "spec_values", "cost_fen", "purchase_fen", "weight_g", "volume_cm3", "status")
+
+
+def keeping_library(incoming: ErpSku, current: ErpSku) -> ErpSku:
+    """An ERP SKU written by the ERP API or a CSV row (code, name, spec, barcode, price) over a stored one:
+    what the goods library added to it stays (its goods, spec values, costs, weight...)."""
+    return replace(incoming, **{name: getattr(current, name) for name in LIBRARY_FIELDS})
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from typing import Protocol
 
-from chalicelib.domain.catalog import ErpSku, ShopSku
+from chalicelib.domain.catalog import ErpSku, ShopSku, keeping_library
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.shops import Shop
@@ -163,7 +163,7 @@ def _upsert_erp(erp: ErpSkuStore, sku: ErpSku) -> tuple[str, ErpSku]:
             if current is None:
                 erp.add(sku)
                 return "created", replace(sku, revision=1)
-            wanted = replace(sku, revision=current.revision)
+            wanted = replace(keeping_library(sku, current), revision=current.revision)
             if wanted == current:
                 return "unchanged", current
             erp.save(wanted, current.revision)
@@ -224,10 +224,10 @@ def _store_all(erp: ErpSkuStore, valid: list[tuple[int, ErpSku]]) -> dict[int, d
         try:
             if current is None and sku.sku_code not in refused:
                 outcome = "created"
-            elif current is not None and replace(sku, revision=current.revision) == current:
+            elif current is not None and replace(keeping_library(sku, current), revision=current.revision) == current:
                 outcome = "unchanged"
             elif current is not None:
-                erp.save(replace(sku, revision=current.revision), current.revision)
+                erp.save(replace(keeping_library(sku, current), revision=current.revision), current.revision)
                 outcome = "updated"
             else:
                 outcome, _ = _upsert_erp(erp, sku)

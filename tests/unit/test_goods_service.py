@@ -123,3 +123,15 @@ def test_given_loose_erp_skus_when_adopted_then_each_is_a_one_sku_goods() -> Non
     assert adopt_loose(deps.goods, "t", [deps.erp.get("OLD")])["adopted"] == 1
     goods, skus = get_goods(deps, "SKU.OLD")
     assert goods.name == "旧款" and [s.sku_code for s in skus] == ["OLD"]
+
+
+def test_given_a_library_sku_when_the_erp_api_or_a_csv_row_updates_it_then_it_stays_in_its_goods() -> None:
+    from chalicelib.services.catalog import _store_all, _upsert_erp
+    deps = goods_world()
+    create_goods(deps, draft())
+    outcome, stored = _upsert_erp(deps.erp, ErpSku("TS-000", "新名字", price_fen=100))
+    assert outcome == "updated" and (stored.goods_id, stored.cost_fen, stored.spec_values) == ("g1", 900, ("红", "S"))
+    _store_all(deps.erp, [(2, ErpSku("TS-001", "CSV 改名", price_fen=200))])
+    again = deps.erp.get("TS-001")
+    assert (again.name, again.goods_id, again.weight_g) == ("CSV 改名", "g1", 200)
+    assert [s.sku_code for s in deps.goods.skus_of("g1")][:2] == ["TS-000", "TS-001"]
