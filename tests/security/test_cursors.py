@@ -46,6 +46,7 @@ ADMIN_LISTS = [
     ("/admin/shipments", {}), ("/admin/shipments", {"shop_id": "S1"}),
     ("/admin/stock/discrepancies", {}), ("/admin/stock/discrepancies", {"open": "1"}),
 ]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERP_LISTS = ["/erp/v1/orders/take", "/erp/v1/after-sales/take"]
 
 
@@ -60,7 +61,9 @@ def world() -> Iterator[dict[str, Any]]:
 
 def admin_get(world: dict[str, Any], path: str, params: dict[str, str], cursor: str | None = None) -> Any:
     query = {k: (world["key"] if v == "KEY" else v) for k, v in params.items()} | ({"cursor": cursor} if cursor else {})
-    return world["client"].http.get(f"{path}?{urlencode(query)}" if query else path, headers=bearer())
+    # a file answer (the goods export) is binary: chalice gives it only to a client that accepts its type
+    accept = {"Accept": XLSX} if path.endswith(".xlsx") else {}
+    return world["client"].http.get(f"{path}?{urlencode(query)}" if query else path, headers=bearer() | accept)
 
 
 def erp_take(world: dict[str, Any], path: str, cursor: str | None = None, limit: int = 1) -> Any:
