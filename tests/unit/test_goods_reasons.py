@@ -16,7 +16,7 @@ def _reasons() -> set[str]:
     for name in MODULES + [m for m in OPTIONAL if (ROOT / m).exists()]:
         text = (ROOT / name).read_text()
         found |= set(re.findall(r'reason="([a-z_]+\.[a-z_]+)"', text))
-        found |= {m for m in re.findall(r'"((?:goods|category|record|brand|supplier)\.[a-z_]+)"', text)}
+        found |= set(re.findall(r'"((?:goods|category|record|brand|supplier)\.[a-z_]+)"', text))
     return found
 
 
