@@ -4,15 +4,20 @@ from chalice import Chalice
 from chalicelib.api import admin_openapi, audit, auth, erp, erp_admin, health, oauth, sync_admin, waybills, webhooks
 from chalicelib.api import after_sales as after_sale_api
 from chalicelib.api import catalog as catalog_api
+from chalicelib.api import goods as goods_api
+from chalicelib.api import goods_files as goods_files_api
 from chalicelib.api import orders as order_api
 from chalicelib.api import shipment_lists as shipment_list_api
 from chalicelib.api import shops as shops_api
 from chalicelib.api import stock as stock_api
+from chalicelib.api import suppliers as suppliers_api
+from chalicelib.api import taxonomy as taxonomy_api
 from chalicelib.api import warehouses as warehouse_api
 from chalicelib.api.http import answer_middleware
 from chalicelib.api.logging import install, log_middleware
 from chalicelib.workers import actions, erp_events, link_jobs, orders, sync, tmc, tracking
 from chalicelib.workers import catalog as catalog_worker
+from chalicelib.workers import images as images_worker
 from chalicelib.workers import tokens as token_worker
 
 install()
@@ -23,9 +28,9 @@ app.register_middleware(answer_middleware, "http")
 BLUEPRINTS = (
     health.bp, auth.bp, order_api.bp, sync_admin.bp, webhooks.bp, erp.bp, erp_admin.bp,        # HTTP
     shops_api.bp, oauth.bp, catalog_api.bp, stock_api.bp, after_sale_api.bp, waybills.bp, audit.bp, admin_openapi.bp,
-    shipment_list_api.bp, warehouse_api.bp,
+    shipment_list_api.bp, warehouse_api.bp, goods_api.bp, goods_files_api.bp, taxonomy_api.bp, suppliers_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,
-    tracking.bp, link_jobs.bp,  # queues, schedules
+    tracking.bp, link_jobs.bp, images_worker.bp,  # queues, schedules
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

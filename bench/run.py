@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import coldstart, listing
+from bench import coldstart, goods, listing
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 RESULTS = Path(__file__).with_name("results.json")   # bench/cost.py prices what was measured here
@@ -21,7 +21,8 @@ def run(orders: int, listed: int) -> dict[str, Any]:
     return {"coldstart": coldstart.measure(), "pipeline": _isolated("pipeline", orders),
             "listing": _isolated("listing", listed), "webhook": _isolated("webhook", 100),
             "backfill": _isolated("backfill", listed), "consumer": _isolated("consumer", listed),
-            "reresolve": _isolated("reresolve", 1000), "erp_webhooks": _isolated("erp_webhooks", 100)}
+            "reresolve": _isolated("reresolve", 1000), "erp_webhooks": _isolated("erp_webhooks", 100),
+            "goods": _isolated("goods", listed)}
 
 
 def _isolated(module: str, size: int) -> Any:
@@ -87,7 +88,8 @@ def render(results: dict[str, Any]) -> str:
               f"| the orders consumer (its Lambda handler, batches of 10, warm) through a {k['orders']:,}-order "
               f"backfill, storage that keeps nothing | peak {k['peak_rss_mb']} MB RSS ({k['rss_before_mb']} MB "
               f"before), {k['seconds']} s | <= 256 MB |"]
-    return "\n".join(lines + _reresolve_rows(results["reresolve"]) + _listing_rows(results["listing"]))
+    return "\n".join(lines + _reresolve_rows(results["reresolve"]) + _listing_rows(results["listing"])
+                     + (goods_rows(results["goods"]) if "goods" in results else []))
 
 
 def _reresolve_rows(r: dict[str, Any]) -> list[str]:
@@ -108,6 +110,17 @@ def _listing_rows(r: dict[str, Any]) -> list[str]:
             "|---|---|---|---|---|---|---|"]
     rows += [f"| {name} | {p['returned']} | {p['read_units']} | {p['by_key_units']} | {p['ratio']}x | {p['scans']} "
              "| <= 1.25x, no Scan |" for name, p in r["pages"].items()]
+    return rows
+
+
+def goods_rows(r: dict[str, Any]) -> list[str]:
+    rows = ["", f"Goods library reads with {r['skus']:,} library SKUs ({r['goods']:,} goods, a barcode each; moto "
+            "in-process): read units against reading the returned records by key.", "",
+            "| read | returned | read units | by key | ratio | Scans | target |", "|---|---|---|---|---|---|---|"]
+    for name, p in r["pages"].items():
+        target = "<= 1.25x, no Scan" if name.startswith(goods.LIST_PAGES) else f"{p['calls']} key reads, no Scan"
+        rows.append(f"| {name} | {p['returned']} | {p['read_units']} | {p['by_key_units']} | {p['ratio']}x | "
+                    f"{p['scans']} | {target} |")
     return rows
 
 

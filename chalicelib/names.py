@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 TABLES = ("orders", "after_sales", "shops", "shop_skus", "erp_skus", "stock", "shipments", "sync",
-          "users", "api_clients", "audit", "idempotency", "waybill_accounts", "waybills")
+          "users", "api_clients", "audit", "idempotency", "waybill_accounts", "waybills", "goods")
 
 # queue key -> (fifo, consumer timeout seconds)
 QUEUES: dict[str, tuple[bool, int]] = {
@@ -15,9 +15,10 @@ QUEUES: dict[str, tuple[bool, int]] = {
     "platform_actions": (True, 120),
     "erp_events": (True, 60),
     "link_jobs": (True, 120),       # held orders re-resolved after links change, a page per message
+    "images": (False, 120),         # a goods image's thumbnail, one per confirmed upload
 }
 
-BUCKETS = ("raw", "ui")
+BUCKETS = ("raw", "ui", "images")
 
 
 def prefix() -> str:

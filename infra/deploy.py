@@ -3,7 +3,8 @@
 Usage: python -m infra.deploy deploy STAGE [--alarm-email ADDR] [--no-cdn] [--skip-ui]
        python -m infra.deploy destroy STAGE [--purge-data]
        python -m infra.deploy first-admin STAGE [--username admin]
-       python -m infra.deploy backfill-shipments STAGE   (once, for shipments recorded before 发货记录)"""
+       python -m infra.deploy backfill-shipments STAGE   (once, for shipments recorded before 发货记录)
+       python -m infra.deploy upgrade-goods STAGE        (once after the goods library: ERP SKUs become goods)"""
 from __future__ import annotations
 
 import argparse
@@ -229,7 +230,8 @@ def generated_password() -> str:
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m infra.deploy")
-    parser.add_argument("command", choices=["deploy", "destroy", "first-admin", "backfill-shipments"])
+    parser.add_argument("command", choices=["deploy", "destroy", "first-admin", "backfill-shipments",
+                                                "upgrade-goods"])
     parser.add_argument("stage")
     parser.add_argument("--alarm-email", default="")
     parser.add_argument("--no-cdn", action="store_true")
@@ -249,6 +251,10 @@ def main(argv: list[str]) -> None:
         os.environ["OMS_PREFIX"] = stack_name(args.stage)
         from chalicelib.storage.shipments import backfill_list_attributes
         print(f"{backfill_list_attributes()} shipments added to the 发货记录 list")
+    elif args.command == "upgrade-goods":
+        os.environ["OMS_PREFIX"] = stack_name(args.stage)
+        from chalicelib.storage.goods_upgrade import upgrade_goods
+        print(f"goods library upgrade: {upgrade_goods()}")
     else:
         password = first_admin(args.stage, args.username)
         print(f"admin {args.username}: {password}" if password else f"{args.username} exists: nothing done")

@@ -21,6 +21,7 @@ class Access:
     dead_letters: bool = False               # counts, peeks and redrives the DLQs (admin)
     delays: str | None = None                # changes message visibility on that queue (retry with backoff)
     raw_bucket: bool = False
+    images_bucket: bool = False              # goods images: presigned POSTs, checks, thumbnails
     secrets_key: bool = True                 # envelope encryption: anything reading shops or clients needs it
     jwt_secret: bool = False
 
@@ -32,7 +33,8 @@ def _access(tables: str, **kw: Any) -> Access:
 
 FUNCTIONS: dict[str, Access] = {
     API_HANDLER: Access(tables=frozenset(TABLE_SPECS),   # the admin API: every table
-                        sends=frozenset(names.QUEUES), dead_letters=True, raw_bucket=True, jwt_secret=True),
+                        sends=frozenset(names.QUEUES), dead_letters=True, raw_bucket=True, jwt_secret=True,
+                        images_bucket=True),
     "on_order_message": _access("orders after_sales shops shop_skus stock sync idempotency shipments",
                                 consumes="orders", sends="erp_events platform_actions"),
     "on_after_sale_message": _access("orders after_sales shops shop_skus stock sync idempotency shipments",
@@ -54,6 +56,7 @@ FUNCTIONS: dict[str, Access] = {
     "stock_reconcile": _access("orders shops shop_skus erp_skus stock shipments sync",
                                sends="platform_actions erp_events"),
     "refresh_tokens": _access("shops"),
+    "on_image_message": _access("", consumes="images", images_bucket=True, secrets_key=False),
     "refresh_tracking": _access("orders shipments shops waybill_accounts waybills stock",
                                 sends="erp_events platform_actions orders"),
 }
@@ -102,6 +105,9 @@ def role(name: str, access: Access, cfn: Any) -> dict[str, Any]:
     if access.raw_bucket:
         statements.append({"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"],
                            "Resource": [{"Fn::Sub": "${RawBucket.Arn}/*"}]})
+    if access.images_bucket:
+        statements.append({"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+                           "Resource": [{"Fn::Sub": "${ImagesBucket.Arn}/goods-images/*"}]})
     if access.secrets_key:
         statements.append({"Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
                            "Resource": [{"Fn::GetAtt": ["SecretsKey", "Arn"]}]})

@@ -35,6 +35,13 @@ TABLE_SPECS: dict[str, TableSpec] = {
     }, None),
     "erp_skus": ("sku_code", None, {
         "by_catalog": ("catalog", "sku_code"),               # the whole catalog, paged in code order
+        "by_goods": ("goods_id", "sku_code"),                # sparse: a library goods record's SKUs
+    }, None),
+    # the goods library: GOODS#, CATEGORY#, BRAND#, SUPPLIER# records and BARCODE# uniqueness items
+    # (chalicelib/storage/goods_models.py)
+    "goods": ("goods_key", None, {
+        "by_kind": ("kind", "sort_key"),                     # goods by name, categories, brands, suppliers
+        "by_code": ("code_kind", "code"),                    # sparse: goods by code (款号)
     }, None),
     "stock": ("sku_code", "sk", {                            # BALANCE + MOVE#... ledger items
         "by_ledger": ("ledger_sku", "ledger_at"),            # a SKU's movements in time order

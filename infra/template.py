@@ -50,6 +50,7 @@ def resources() -> dict[str, Any]:
     out["RawBucket"] = _bucket("raw", private=True)
     out["UiBucket"] = _bucket("ui", private=False)
     out["UiBucket"]["DeletionPolicy"] = out["UiBucket"]["UpdateReplacePolicy"] = "Delete"   # rebuilt by deploy
+    out["ImagesBucket"] = images_bucket()
     out["SecretsKey"] = {"Type": "AWS::KMS::Key", "Properties": {
         "Description": "Envelope encryption of shop tokens, app secrets and buyer PII",
         "EnableKeyRotation": True,
@@ -107,6 +108,12 @@ def deploy_resources() -> dict[str, Any]:
                 "Action": "s3:GetObject", "Resource": {"Fn::Sub": "${UiBucket.Arn}/*"},
                 "Condition": {"StringEquals": {"AWS:SourceArn": {"Fn::Sub": (
                     "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${UiDistribution}")}}}}]}}},
+        "ImagesBucketPolicy": {"Type": "AWS::S3::BucketPolicy", "Condition": "UseCdn", "Properties": {
+            "Bucket": {"Ref": "ImagesBucket"}, "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"},
+                "Action": "s3:GetObject", "Resource": {"Fn::Sub": "${ImagesBucket.Arn}/goods-images/*"},
+                "Condition": {"StringEquals": {"AWS:SourceArn": {"Fn::Sub": (
+                    "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${UiDistribution}")}}}}]}}},
     }
 
 
@@ -115,7 +122,15 @@ def _distribution() -> dict[str, Any]:
         "Enabled": True, "DefaultRootObject": "index.html", "HttpVersion": "http2and3", "PriceClass": "PriceClass_100",
         "Origins": [{"Id": "ui", "DomainName": {"Fn::GetAtt": ["UiBucket", "RegionalDomainName"]},
                      "S3OriginConfig": {"OriginAccessIdentity": ""},
+                     "OriginAccessControlId": {"Fn::GetAtt": ["UiOriginAccessControl", "Id"]}},
+                    {"Id": "images", "DomainName": {"Fn::GetAtt": ["ImagesBucket", "RegionalDomainName"]},
+                     "S3OriginConfig": {"OriginAccessIdentity": ""},
                      "OriginAccessControlId": {"Fn::GetAtt": ["UiOriginAccessControl", "Id"]}}],
+        # goods images (keys under goods-images/) come from their bucket through the UI's own origin
+        "CacheBehaviors": [{"PathPattern": "goods-images/*", "TargetOriginId": "images",
+                            "ViewerProtocolPolicy": "redirect-to-https", "AllowedMethods": ["GET", "HEAD"],
+                            "Compress": True, "CachePolicyId": CACHING_OPTIMIZED,
+                            "ResponseHeadersPolicyId": {"Ref": "UiHeadersPolicy"}}],
         "DefaultCacheBehavior": {"TargetOriginId": "ui", "ViewerProtocolPolicy": "redirect-to-https",
                                  "AllowedMethods": ["GET", "HEAD"], "Compress": True,
                                  "CachePolicyId": CACHING_OPTIMIZED,
@@ -140,7 +155,9 @@ def security_headers() -> dict[str, str]:
     csp = headers.get("Content-Security-Policy")
     if csp and "connect-src" in csp:
         headers["Content-Security-Policy"] = csp.replace(
-            "connect-src", "connect-src https://*.execute-api.${AWS::Region}.${AWS::URLSuffix}", 1)
+            # the API, and S3 for the goods images the browser uploads with a presigned POST
+            "connect-src", "connect-src https://*.execute-api.${AWS::Region}.${AWS::URLSuffix} "
+            "https://*.s3.amazonaws.com https://*.s3.${AWS::Region}.${AWS::URLSuffix}", 1)
     return headers
 
 
@@ -196,6 +213,17 @@ def _bucket(key: str, private: bool) -> dict[str, Any]:
             "Properties": props}
 
 
+def images_bucket() -> dict[str, Any]:
+    """Goods images: uploaded by the browser with a presigned POST (its policy limits size and type), so
+    the bucket answers the UI's origin's POST (CORS); read through CloudFront under /goods-images/."""
+    bucket = _bucket("images", private=False)
+    bucket["Properties"]["CorsConfiguration"] = {"CorsRules": [{
+        # any origin: the presigned POST itself is the permission (signed, one key, short-lived)
+        "AllowedMethods": ["POST"], "AllowedOrigins": ["*"],
+        "AllowedHeaders": ["*"], "MaxAge": 3600}]}
+    return bucket
+
+
 def merge_template(app: Any) -> dict[str, Any]:
     """What `chalice package --merge-template` deep-merges into its SAM output: our resources, and per
     function its name, its own least-privilege role, its log group, its error alarm, the environment and,
@@ -206,7 +234,8 @@ def merge_template(app: Any) -> dict[str, Any]:
 
     env = {"OMS_PREFIX": names.prefix(),
            "RAW_BUCKET": {"Fn::Sub": f"{names.bucket_name('raw')}-${{AWS::AccountId}}"},
-           "SECRETS_KEY_ID": {"Ref": "SecretsKey"}}
+           "SECRETS_KEY_ID": {"Ref": "SecretsKey"},
+           "IMAGES_BUCKET": {"Ref": "ImagesBucket"}}
     out: dict[str, Any] = {**resources(), **deploy_resources()}
     out.update(_function(iam.API_HANDLER, "APIHandler", {**env, "UI_ORIGIN": {"Ref": "UiOrigin"}}, []))
     queue_for = {names.queue_name(key): cfn_name(key, "Queue") for key in names.QUEUES}

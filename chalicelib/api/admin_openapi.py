@@ -56,11 +56,27 @@ BODIES: dict[str, str] = {
     "POST /admin/print-jobs": "waybill_schemas.PrintJobBody",
     "POST /admin/labels": "waybill_schemas.LabelsBody",
     "POST /admin/picklists": "waybill_schemas.PicklistBody",
+    "POST /admin/goods": "goods_schemas.GoodsBody",
+    "PATCH /admin/goods/{goods_id}": "goods_schemas.GoodsPatchBody",
+    "PATCH /admin/library-skus/{sku_code}": "goods_schemas.SkuPatchBody",
+    "POST /admin/categories": "goods_schemas.CategoryBody",
+    "PATCH /admin/categories/{category_id}": "goods_schemas.CategoryPatchBody",
+    "POST /admin/brands": "goods_schemas.BrandBody",
+    "PATCH /admin/brands/{brand_id}": "goods_schemas.BrandPatchBody",
+    "POST /admin/suppliers": "goods_schemas.SupplierBody",
+    "PATCH /admin/suppliers/{supplier_id}": "goods_schemas.SupplierPatchBody",
+    "POST /admin/goods/images": "goods_schemas.ImageGrantBody",
+    "POST /admin/goods/images/confirm": "goods_schemas.ImageConfirmBody",
+    "POST /admin/shops/{shop_id}/goods-push": "goods_schemas.PushBody",
+    "POST /admin/goods/import": "goods_schemas.XlsxImportBody",
+    "POST /admin/shops/{shop_id}/goods-push/preview": "goods_schemas.PushBody",
 }
 OPTIONAL_BODIES = {"POST /admin/shops/{shop_id}/pause", "POST /admin/after-sales/{case_id}/{verb}"}
 RAW_BODIES = {"POST /admin/erp-skus/import": "text/csv", "POST /admin/shipments/import": "text/csv"}
 ANSWERS = {"GET /admin/erp/orders.csv": "text/csv", "POST /admin/labels": "application/pdf",
-           "POST /admin/picklists": "application/pdf"}
+           "POST /admin/picklists": "application/pdf",
+           "GET /admin/goods/template.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "GET /admin/goods/export.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 PAGE = ("limit", "cursor")
 QUERIES: dict[str, tuple[str, ...]] = {
     "GET /admin/orders": ("shop_id", "status", "hold", "held", "order_no", "platform", "erp_handoff", "tracking_no",
@@ -82,6 +98,11 @@ QUERIES: dict[str, tuple[str, ...]] = {
     "GET /admin/waybills": ("shop_id", "status", *PAGE),
     "GET /admin/shops": ("archived",),
     "GET /admin/shipments": ("shop_id", "carrier_code", "source", "status", "from", "to", *PAGE),
+    "GET /admin/goods": ("q", "prefix", *PAGE),
+    "GET /admin/goods/export.xlsx": ("cursor",),
+    "GET /admin/categories": PAGE,
+    "GET /admin/brands": PAGE,
+    "GET /admin/suppliers": PAGE,
 }
 ERRORS = {"400": "the body or a parameter is invalid (fields name which)",
           "401": "no, an expired or a revoked bearer token", "403": "the token's role may not do this",

@@ -1,7 +1,7 @@
 """Shop SKUs (what a platform sells), ERP SKUs (what the seller stocks) and the links between them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from chalicelib.domain.orders import SkuLink
 from chalicelib.domain.platform import Platform
@@ -13,8 +13,25 @@ class ErpSku:
     name: str
     spec: str = ""
     barcode: str = ""
-    price_fen: int = 0
+    price_fen: int = 0                    # list price (标价)
     revision: int = 0
+    # the goods library (domain/goods.py): a library SKU is this record, extended
+    goods_id: str = ""                    # "": not adopted yet (storage/goods_upgrade.py adopts it)
+    spec_values: tuple[str, ...] = ()     # one value per spec attribute of its goods
+    cost_fen: int = 0
+    purchase_fen: int = 0
+    weight_g: int = 0
+    volume_cm3: int = 0
+    status: str = "active"
+
+
+LIBRARY_FIELDS = ("goods_id", "spec_values", "cost_fen", "purchase_fen", "weight_g", "volume_cm3", "status")
+
+
+def keeping_library(incoming: ErpSku, current: ErpSku) -> ErpSku:
+    """An ERP SKU written by the ERP API or a CSV row (code, name, spec, barcode, price) over a stored one:
+    what the goods library added to it stays (its goods, spec values, costs, weight...)."""
+    return replace(incoming, **{name: getattr(current, name) for name in LIBRARY_FIELDS})
 
 
 @dataclass(frozen=True)

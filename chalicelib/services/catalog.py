@@ -11,7 +11,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 
-from chalicelib.domain.catalog import ErpSku, ShopSku
+from chalicelib.domain.catalog import ErpSku, ShopSku, keeping_library
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.money import yuan_to_fen
 from chalicelib.domain.shops import Shop
@@ -155,7 +155,7 @@ def _upsert_erp(erp: ErpSkuStore, sku: ErpSku) -> tuple[str, ErpSku]:
             if current is None:
                 erp.add(sku)
                 return "created", replace(sku, revision=1)
-            wanted = replace(sku, revision=current.revision)
+            wanted = replace(keeping_library(sku, current), revision=current.revision)
             if wanted == current:
                 return "unchanged", current
             erp.save(wanted, current.revision)
@@ -216,10 +216,10 @@ def _store_all(erp: ErpSkuStore, valid: list[tuple[int, ErpSku]]) -> dict[int, d
         try:
             if current is None and sku.sku_code not in refused:
                 outcome = "created"
-            elif current is not None and replace(sku, revision=current.revision) == current:
+            elif current is not None and replace(keeping_library(sku, current), revision=current.revision) == current:
                 outcome = "unchanged"
             elif current is not None:
-                erp.save(replace(sku, revision=current.revision), current.revision)
+                erp.save(replace(keeping_library(sku, current), revision=current.revision), current.revision)
                 outcome = "updated"
             else:
                 outcome, _ = _upsert_erp(erp, sku)

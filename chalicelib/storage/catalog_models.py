@@ -16,14 +16,22 @@ class _Catalog(GlobalSecondaryIndex["ErpSkuItem"]):
     sku_code = UnicodeAttribute(range_key=True)
 
 
+class _Goods(GlobalSecondaryIndex["ErpSkuItem"]):
+    Meta = index_meta("by_goods")
+    goods_id = UnicodeAttribute(hash_key=True)
+    sku_code = UnicodeAttribute(range_key=True)
+
+
 class ErpSkuItem(Model):
     Meta = table_meta("erp_skus")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     sku_code = UnicodeAttribute(hash_key=True)
     catalog = UnicodeAttribute(default="SKU")    # one partition of the GSI: the catalog in code order
     revision = NumberAttribute()
     doc = JSONAttribute()
+    goods_id = UnicodeAttribute(null=True)       # a library SKU: its goods (absent until adopted)
 
     by_catalog = _Catalog()
+    by_goods = _Goods()
 
 
 class _Ledger(GlobalSecondaryIndex["StockItem"]):

@@ -18,7 +18,8 @@ TRANSACTION = 100     # DynamoDB's limit of items per TransactWriteItems
 
 
 def to_item(sku: ErpSku, revision: int) -> ErpSkuItem:
-    return ErpSkuItem(sku.sku_code, catalog=CATALOG, revision=revision, doc=to_doc(sku) | {"revision": revision})
+    return ErpSkuItem(sku.sku_code, catalog=CATALOG, revision=revision, doc=to_doc(sku) | {"revision": revision},
+                      goods_id=sku.goods_id or None)
 
 
 class DynamoErpSkuRepository:

@@ -123,10 +123,14 @@ class LocalRuntime:
         self.env.update(values)
 
     def _relist_if_needed(self) -> None:
-        """A saved state from before the by_list index: its orders get their list attributes once."""
+        """A saved state from before the by_list (by_goods) index: its orders get their list attributes
+        once (its ERP SKUs become goods of the library)."""
         if any(index == "by_list" for _, index in self.provisioned.new_indexes):
             from chalicelib.storage.relist import relist_orders
             relist_orders()
+        if any(index == "by_goods" for _, index in self.provisioned.new_indexes):
+            from chalicelib.storage.goods_upgrade import upgrade_goods
+            upgrade_goods()     # a saved state from before the goods library: its ERP SKUs become goods
 
     @staticmethod
     def _place_default_stock() -> None:

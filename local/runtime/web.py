@@ -23,6 +23,7 @@ from chalicelib.security_headers import API_HEADERS, ui_headers
 
 log = logging.getLogger("local.web")
 
+IMAGES_PATH = "/goods-images/"
 API_PREFIXES = ("/health", "/admin/", "/erp/", "/webhooks/", "/oauth/", "/openapi")
 _TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
           ".json": "application/json", ".wasm": "application/wasm", ".map": "application/json",
@@ -67,7 +68,7 @@ class WebServer:
         self.gateway = LocalGateway(app, config)
         self.ui_dir = ui_dir
         self.api_prefixes = api_prefixes
-        self.ui_headers = ui_headers(https)     # https: only behind a TLS-terminating proxy; HSTS then
+        self.ui_headers = _with_s3(ui_headers(https))   # https: only behind a TLS-terminating proxy; HSTS then
         self.server = _Server((host, port), self._handler_class())
         self.server.daemon_threads = True
         self.host = host
@@ -103,6 +104,8 @@ class WebServer:
                 body = self.rfile.read(length) if length else None
                 if is_api_path(self.path, web.api_prefixes):
                     web.api(self, body)
+                elif self.command in ("GET", "HEAD") and self.path.startswith(IMAGES_PATH):
+                    web.image(self)
                 elif self.command in ("GET", "HEAD"):
                     web.static(self)
                 else:
@@ -141,6 +144,26 @@ class WebServer:
         else:
             data = payload if isinstance(payload, bytes) else str(payload).encode("utf-8")
         self.send(request, int(response["statusCode"]), headers, data, default_type="application/json")
+
+    def image(self, request: BaseHTTPRequestHandler) -> None:
+        """A goods image from the images bucket (moto's S3 here, CloudFront's second origin in AWS): the
+        UI's origin serves it, the API never carries it."""
+        from botocore.exceptions import ClientError
+
+        from chalicelib.storage.images import bucket
+        key = request.path.split("?", 1)[0].lstrip("/")
+        if ".." in key:
+            self.send_error_json(request, 404, "not found", self.ui_headers)
+            return
+        try:
+            import boto3
+            found = boto3.client("s3").get_object(Bucket=bucket(), Key=key)
+        except ClientError:
+            self.send_error_json(request, 404, "not found", self.ui_headers)
+            return
+        self.send(request, 200, {"Content-Type": found.get("ContentType") or "application/octet-stream",
+                                 "Cache-Control": "public, max-age=31536000, immutable", **self.ui_headers},
+                  found["Body"].read())
 
     def static(self, request: BaseHTTPRequestHandler) -> None:
         root = self.ui_dir
@@ -189,6 +212,17 @@ class WebServer:
         request.end_headers()
         if request.command != "HEAD":
             request.wfile.write(body)
+
+
+def _with_s3(headers: dict[str, str]) -> dict[str, str]:
+    """The browser uploads goods images straight to S3 (a presigned POST): here that is moto's endpoint,
+    another origin the UI's CSP must let it connect to (CloudFront's policy names S3's the same way)."""
+    import os
+    endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+    csp = headers.get("Content-Security-Policy", "")
+    if not endpoint or "connect-src" not in csp:
+        return headers
+    return {**headers, "Content-Security-Policy": csp.replace("connect-src", f"connect-src {endpoint}", 1)}
 
 
 def _message(body: bytes | None) -> str:

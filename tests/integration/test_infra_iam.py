@@ -163,8 +163,9 @@ def test_given_every_role_then_no_wildcard_action_or_resource() -> None:
             for resource in statement["Resource"]:
                 text = json.dumps(resource)
                 assert resource != "*" and ":*:" not in text, (name, resource)
-                # only a log group's streams and the raw bucket's objects end in a wildcard
-                assert not text.rstrip('"}').endswith("*") or "log-group:" in text or "RawBucket" in text
+                # only a log group's streams and the raw and images buckets' objects end in a wildcard
+                assert not text.rstrip('"}').endswith("*") or "log-group:" in text or "RawBucket" in text or (
+                    "ImagesBucket" in text)
 
 
 def test_given_a_consumer_then_only_its_own_queue_is_received_from() -> None:

@@ -38,6 +38,7 @@ ADMIN_LISTS = [
     ("/admin/audit", {}),
     ("/admin/shops/S1/skus", {}), ("/admin/shops/S1/skus", {"unlinked": "true"}),
     ("/admin/erp-skus", {}),
+    ("/admin/goods", {}), ("/admin/goods/export.xlsx", {}), ("/admin/categories", {}), ("/admin/brands", {}), ("/admin/suppliers", {}),
     ("/admin/erp/deliveries", {"key_id": "KEY"}),
     ("/admin/shops/S1/stock-pushes", {}),
     ("/admin/stock/SKU-1", {}),
@@ -46,6 +47,7 @@ ADMIN_LISTS = [
     ("/admin/stock/discrepancies", {}), ("/admin/stock/discrepancies", {"open": "1"}),
     ("/admin/warehouses/default/stock", {}), ("/admin/stock-documents", {}),
 ]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERP_LISTS = ["/erp/v1/orders/take", "/erp/v1/after-sales/take"]
 
 
@@ -60,7 +62,9 @@ def world() -> Iterator[dict[str, Any]]:
 
 def admin_get(world: dict[str, Any], path: str, params: dict[str, str], cursor: str | None = None) -> Any:
     query = {k: (world["key"] if v == "KEY" else v) for k, v in params.items()} | ({"cursor": cursor} if cursor else {})
-    return world["client"].http.get(f"{path}?{urlencode(query)}" if query else path, headers=bearer())
+    # a file answer (the goods export) is binary: chalice gives it only to a client that accepts its type
+    accept = {"Accept": XLSX} if path.endswith(".xlsx") else {}
+    return world["client"].http.get(f"{path}?{urlencode(query)}" if query else path, headers=bearer() | accept)
 
 
 def erp_take(world: dict[str, Any], path: str, cursor: str | None = None, limit: int = 1) -> Any:

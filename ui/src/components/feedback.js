@@ -5,7 +5,8 @@ export function errorText(e) {
   if (!e) return ''
   if (e.reason && i18n.global.te(`reasons.${e.reason}`)) return t(`reasons.${e.reason}`)
   const fields = (e.fields || []).map((f) => t('common.fieldError', { field: f.field, message: f.message }))
-  return [e.message || String(e), ...fields].join('；')
+  const known = e.reason && te(`reasons.${e.reason}`) ? [t(`reasons.${e.reason}`)] : []
+  return [...known, e.message || String(e), ...(known.length ? [] : fields)].join('；')
 }
 
 export function showError(e) {

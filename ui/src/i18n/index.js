@@ -1,12 +1,25 @@
 import { createI18n } from 'vue-i18n'
 import zhCN from './locales/zh-CN'
 import en from './locales/en'
+import goodsZh from './locales/goods.zh-CN'
+import goodsEn from './locales/goods.en'
+
+// Feature areas keep their strings in their own files (fewer merge conflicts), merged in depth here.
+function merged(base, ...more) {
+  const out = { ...base }
+  for (const extra of more) {
+    for (const [k, v] of Object.entries(extra)) {
+      out[k] = v && typeof v === 'object' && out[k] && typeof out[k] === 'object' ? merged(out[k], v) : v
+    }
+  }
+  return out
+}
 
 export const i18n = createI18n({
   legacy: false,
   locale: localStorage.getItem('oms.locale') || 'zh-CN',
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': merged(zhCN, goodsZh), en: merged(en, goodsEn) },
   missingWarn: false,
   fallbackWarn: false,
 })
@@ -17,3 +30,4 @@ export function setLocale(locale) {
 }
 
 export const t = (...args) => i18n.global.t(...args)
+export const te = (...args) => i18n.global.te(...args)

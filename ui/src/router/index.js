@@ -12,6 +12,14 @@ export const menu = [
   { path: '/shops', name: 'shops', title: 'menu.shops', icon: 'Shop', component: () => import('../views/shops/Shops.vue') },
   { path: '/sync', name: 'sync', title: 'menu.sync', icon: 'Refresh', component: () => import('../views/sync/SyncHealth.vue') },
   {
+    path: '/goods', title: 'menu.goods', icon: 'Goods', children: [
+      { path: '/goods/list', name: 'goods', title: 'menu.goodsList', component: () => import('../views/goods/Goods.vue') },
+      { path: '/goods/categories', name: 'goods-categories', title: 'menu.categories', component: () => import('../views/goods/Categories.vue') },
+      { path: '/goods/brands', name: 'goods-brands', title: 'menu.brands', component: () => import('../views/goods/Brands.vue') },
+      { path: '/goods/suppliers', name: 'goods-suppliers', title: 'menu.suppliers', component: () => import('../views/goods/Suppliers.vue') },
+    ],
+  },
+  {
     path: '/catalog', title: 'menu.catalog', icon: 'Goods', children: [
       { path: '/catalog/shop-skus', name: 'shop-skus', title: 'menu.shopSkus', component: () => import('../views/catalog/ShopSkus.vue') },
       { path: '/catalog/erp-skus', name: 'erp-skus', title: 'menu.erpSkus', component: () => import('../views/catalog/ErpSkus.vue') },

@@ -1,0 +1,52 @@
+"""The goods library's adapters, built once per process like bootstrap's (and replaced the same way in
+tests: bootstrap.override(goods=..., categories=...)). Kept beside bootstrap.py so that file stays short."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import bootstrap
+
+
+def goods() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.goods import DynamoGoodsRepository
+        return DynamoGoodsRepository()
+    return bootstrap._get("goods", build)
+
+
+def _records(kind: str, cls_path: str, id_field: str) -> Any:
+    def build() -> Any:
+        import importlib
+
+        from chalicelib.storage.records import DynamoRecordRepository
+        module, name = cls_path.rsplit(".", 1)
+        cls = getattr(importlib.import_module(module), name)
+        return DynamoRecordRepository(kind, cls, lambda r: getattr(r, id_field))
+    return bootstrap._get(kind.lower(), build)
+
+
+def categories() -> Any:
+    return _records("CATEGORY", "chalicelib.domain.taxonomy.Category", "category_id")
+
+
+def brands() -> Any:
+    return _records("BRAND", "chalicelib.domain.taxonomy.Brand", "brand_id")
+
+
+def suppliers() -> Any:
+    """The supplier store (services/goods_ports.RecordStore of domain/suppliers.Supplier)."""
+    return _records("SUPPLIER", "chalicelib.domain.suppliers.Supplier", "supplier_id")
+
+
+def goods_deps(link: bool = True) -> Any:
+    from chalicelib.services.goods import GoodsDeps
+    return GoodsDeps(goods=goods(), erp=bootstrap.erp_skus(), categories=categories(), brands=brands(),
+                     suppliers=suppliers(), stock=bootstrap.stock(), shop_skus=bootstrap.shop_skus(),
+                     clock=bootstrap.clock(), links=bootstrap.link_deps() if link else None)
+
+
+def images() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.images import S3ImageStore
+        return S3ImageStore()
+    return bootstrap._get("images", build)
