@@ -147,5 +147,6 @@ def reconcile_now(ctx: Ctx) -> dict[str, Any]:
     started = time.monotonic()
     report = reconcile(bootstrap.shops(), bootstrap.shop_skus(), bootstrap.stock(), bootstrap.stock_sync(),
                        lambda shop_id: serving_warehouses(bootstrap.warehouses(), shop_id),
-                       bootstrap.reconcile_reports(), bootstrap.clock().now, lambda: 50.0 - (time.monotonic() - started))
+                       bootstrap.reconcile_reports(), bootstrap.clock().now,
+                       lambda: 50.0 - (time.monotonic() - started))
     return dict(ctx.audited(to_doc(report)))
