@@ -196,7 +196,8 @@ TOOLS: dict[str, ToolSpec] = {t.name: t for t in (
              "(unlinked_sku, refund_requested, out_of_stock) lift when their cause goes.", inputs.ReleaseOrder,
              release_order, write=True, target="order_id"),
     ToolSpec("list_after_sales", "List after-sale cases", "Refund, return, exchange and other cases by shop, "
-             "platform, type, status, deadline or order no.", inputs.ListAfterSales, list_after_sales),
+             "platform, type, status, deadline or order no. (give at least one of shop_id, status, order_no, "
+             "deadline_before).", inputs.ListAfterSales, list_after_sales),
     ToolSpec("approve_refund", "Approve a refund", "Agrees to a case's refund on the platform (the platform "
              "decides whether the case allows it now).", inputs.CaseRef, approve_refund, write=True,
              target="case_id"),
