@@ -29,12 +29,12 @@ class McpCtx:
 
 
 def _authenticate(request: Request) -> McpCtx:
-    from chalicelib.api.mcp_tools import Caller
+    from chalicelib.api.mcp_caller import Caller
     from chalicelib.services.api_tokens import authenticate
     header = request.headers.get("authorization", "")
     if not header.lower().startswith("bearer "):
         raise AuthenticationError("missing bearer token: create an API token in the admin UI (API tokens)")
-    user, token, role = authenticate(bootstrap.api_tokens(), bootstrap.users(), bootstrap.erp_rate_limiter(),
+    user, token, role = authenticate(bootstrap.api_tokens(), bootstrap.users(), bootstrap.api_token_rate_limiter(),
                                      bootstrap.clock(), bootstrap.api_token_key(), header[7:].strip())
     _check_origin(request)
     return McpCtx(request, Caller(user=user, token_id=token.token_id, role=role))
@@ -56,12 +56,16 @@ def bootstrap_ui_origin() -> str:
 
 @route(bp, PATH, ("POST",), _authenticate, content_types=["application/json"])
 def mcp_endpoint(ctx: McpCtx) -> Response:
-    from chalicelib.api.mcp_server import handle
+    from chalicelib.api import mcp_handshake
     request = ctx.request
     headers = {k: v for k, v in request.headers.items() if k.lower() in PASSED_HEADERS}
     raw = request.raw_body or b""
-    status, answer_headers, body = handle("POST", PATH, headers, raw if isinstance(raw, bytes) else raw.encode(),
-                                          ctx.caller, call_tool)
+    body_in = raw if isinstance(raw, bytes) else raw.encode()
+    answered = mcp_handshake.answer(headers, body_in)      # a cold `initialize` without the SDK's imports
+    if answered is None:
+        from chalicelib.api.mcp_server import handle
+        answered = handle("POST", PATH, headers, body_in, ctx.caller, call_tool)
+    status, answer_headers, body = answered
     kept: dict[str, str | list[str]] = {k: v for k, v in answer_headers.items() if k.lower() != "content-length"}
     return Response(body.decode("utf-8"), status_code=status, headers=kept)
 

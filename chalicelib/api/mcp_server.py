@@ -21,13 +21,12 @@ import mcp_types as types
 from mcp.server.lowlevel.server import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 
-from chalicelib.api.mcp_tools import TOOLS, Caller, ToolSpec
+from chalicelib.api.mcp_caller import Caller
+from chalicelib.api.mcp_handshake import INSTRUCTIONS, SERVER_NAME, SERVER_VERSION
+from chalicelib.api.mcp_tools import TOOLS, ToolSpec
 from chalicelib.api.mcp_vocabulary import hold_reasons, reject_reasons, status_vocabulary
 
 log = logging.getLogger("oms.mcp")
-SERVER_NAME = "qihang-oms"
-INSTRUCTIONS = ("Qihang OMS: orders, after-sales, stock and sync of a seller's shops on Chinese platforms. Money "
-                "is integer fen. Receivers are masked. Write tools need an operator token.")
 RESOURCES = {
     "oms://vocabulary/status": ("Status vocabulary", "order status, refund state, ERP hand-off, after-sale "
                                 "types and statuses", status_vocabulary),
@@ -71,7 +70,7 @@ def build_server(caller: Caller, call: Any) -> Server[Any]:
         return types.ReadResourceResult(contents=[types.TextResourceContents(
             uri=str(params.uri), mime_type="application/json", text=json.dumps(entry[2](), ensure_ascii=False))])
 
-    return Server(SERVER_NAME, version="1.0", instructions=INSTRUCTIONS, on_list_tools=list_tools,
+    return Server(SERVER_NAME, version=SERVER_VERSION, instructions=INSTRUCTIONS, on_list_tools=list_tools,
                   on_call_tool=call_tool, on_list_resources=list_resources, on_read_resource=read_resource)
 
 

@@ -9,19 +9,8 @@ from typing import Any
 
 from chalicelib import bootstrap
 from chalicelib.api import mcp_inputs as inputs
+from chalicelib.api.mcp_caller import Caller
 from chalicelib.domain.errors import NotFoundError, ValidationError
-from chalicelib.domain.users import Role, User
-
-
-@dataclass(frozen=True)
-class Caller:
-    user: User
-    token_id: str
-    role: Role
-
-    @property
-    def actor(self) -> str:
-        return f"user:{self.user.username}"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 holds the secret's keyed hash, never the secret."""
 from __future__ import annotations
 
+import time
+
 from chalicelib.codec import from_doc, to_doc
 from chalicelib.domain.api_tokens import ApiToken
 from chalicelib.storage import conditional
@@ -32,3 +34,14 @@ class DynamoApiTokenRepository:
 
     def all(self) -> list[ApiToken]:
         return [from_doc(ApiToken, i.doc) for i in UserItem.by_kind.query(KIND)]
+
+
+class DynamoTokenRateLimiter:
+    """The same per-minute window counters as the ERP clients' (erp_state "RATE#<key>#<window>", TTL), without
+    importing the ERP adapters: /mcp's cold start pays for this module only."""
+
+    def hit(self, key: str, window_start: int, ttl_seconds: int) -> int:
+        from chalicelib.storage.erp_models import StateItem
+        item = StateItem(f"RATE#{key}#{window_start}")
+        item.update(actions=[StateItem.hits.add(1), StateItem.expires_at.set(int(time.time()) + ttl_seconds)])
+        return int(item.hits or 0)

@@ -33,7 +33,7 @@ def create(w: dict[str, Any], who: str, **body: Any) -> Any:
 
 
 def check(token: str) -> Any:
-    return api_tokens.authenticate(bootstrap.api_tokens(), bootstrap.users(), bootstrap.erp_rate_limiter(),
+    return api_tokens.authenticate(bootstrap.api_tokens(), bootstrap.users(), bootstrap.api_token_rate_limiter(),
                                    bootstrap.clock(), bootstrap.api_token_key(), token)
 
 
