@@ -15,7 +15,7 @@ export default {
     dashboard: 'Dashboard', orders: 'Orders', afterSales: 'After-sales', shipping: 'Shipping', shops: 'Shops',
     sync: 'Sync health', catalog: 'Catalog & stock', shopSkus: 'Shop SKUs', erpSkus: 'ERP SKUs & stock', erp: 'ERP integration',
     erpClients: 'API clients', deliveries: 'Webhook deliveries', dlq: 'Dead letters', system: 'System', users: 'Users & roles',
-    audit: 'Audit log',
+    audit: 'Audit log', apiTokens: 'API tokens',
   },
   header: { language: 'Language', logout: 'Log out', password: 'Change password', role: 'Role', collapse: 'Collapse menu' },
   login: {
@@ -145,6 +145,32 @@ export default {
     title: 'Users & roles', add: 'New user', username: 'Username', role: 'Role', active: 'Active', password: 'Initial password',
     adminOnly: 'Only admins manage users', updated: 'User updated', deactivate: 'Deactivate', activate: 'Activate',
   },
-  audit: { title: 'Audit log', actor: 'Actor', action: 'Action', target: 'Target', before: 'Before', after: 'After', kinds: { admin: 'admin user', erp: 'ERP client' } },
+  audit: { title: 'Audit log', actor: 'Actor', action: 'Action', target: 'Target', before: 'Before', after: 'After', kinds: { admin: 'admin user', erp: 'ERP client', api_token: 'API token (MCP)' } },
+  apiTokens: {
+    title: 'API tokens', add: 'New token', everyone: 'All users', scope: 'Scope', created: 'Created', expires: 'Expires',
+    tokenId: 'Token ID', revoke: 'Revoke', revoked: 'Token revoked', days: 'Valid (days)', namePlaceholder: 'e.g. Claude on my laptop',
+    revokeConfirm: 'Revoke "{name}"? Assistants using it stop working at once.', yourToken: 'Your new API token',
+    once: 'Copy it now: it is shown this once and cannot be shown again.',
+    howTo: 'Add it to your AI assistant (MCP client) as a Streamable HTTP server, for example:',
+    intro: 'API tokens let AI assistants (MCP clients) work with the OMS at {url}. Read-only tokens search and explain; operator tokens can also hold, release, approve and re-sync. Every call is in the audit log under your name.',
+    scopes: { read: 'Read-only', operator: 'Operator' },
+    states: { active: 'Active', expired: 'Expired', revoked: 'Revoked' },
+  },
+  reasons: {
+    api_token: {
+      scope_above_role: 'A token cannot do more than your role allows: choose read-only.',
+      bad_expiry: 'A token is valid for 1 to 365 days.',
+      too_many: 'You have 20 active tokens: revoke one first.',
+      not_yours: 'Only admins see other users\' tokens.',
+      not_found: 'No such token (or it is not yours).',
+      rate_limited: 'This token made too many requests this minute.',
+    },
+    tool: {
+      needs_operator: 'This action needs an operator token.',
+      bad_arguments: 'The tool was given invalid arguments.',
+      unknown: 'No such tool.',
+      failed: 'The tool failed on our side; try again later.',
+    },
+  },
   waybillStatus: { issued: 'Issued', printed: 'Printed', shipped: 'Shipped', cancelled: 'Cancelled' },
 }

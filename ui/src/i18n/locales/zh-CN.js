@@ -15,7 +15,7 @@ export default {
     dashboard: '工作台', orders: '订单管理', afterSales: '售后管理', shipping: '发货打印', shops: '店铺管理',
     sync: '同步监控', catalog: '商品与库存', shopSkus: '店铺商品', erpSkus: 'ERP 商品与库存', erp: 'ERP 对接',
     erpClients: 'API 客户端', deliveries: '推送记录', dlq: '死信队列', system: '系统管理', users: '用户与角色',
-    audit: '操作日志',
+    audit: '操作日志', apiTokens: 'API 令牌',
   },
   header: { language: '语言', logout: '退出登录', password: '修改密码', role: '角色', collapse: '折叠菜单' },
   login: {
@@ -145,6 +145,32 @@ export default {
     title: '用户与角色', add: '新建用户', username: '用户名', role: '角色', active: '启用', password: '初始密码',
     adminOnly: '仅管理员可以管理用户', updated: '用户已更新', deactivate: '停用', activate: '启用',
   },
-  audit: { title: '操作日志', actor: '操作人', action: '操作', target: '对象', before: '修改前', after: '修改后', kinds: { admin: '后台用户', erp: 'ERP 客户端' } },
+  audit: { title: '操作日志', actor: '操作人', action: '操作', target: '对象', before: '修改前', after: '修改后', kinds: { admin: '后台用户', erp: 'ERP 客户端', api_token: 'API 令牌（MCP）' } },
+  apiTokens: {
+    title: 'API 令牌', add: '新建令牌', everyone: '全部用户', scope: '权限范围', created: '创建时间', expires: '到期时间',
+    tokenId: '令牌 ID', revoke: '吊销', revoked: '令牌已吊销', days: '有效期（天）', namePlaceholder: '例如：我电脑上的 Claude',
+    revokeConfirm: '吊销“{name}”？使用它的助手会立即失效。', yourToken: '新的 API 令牌',
+    once: '请立即复制：令牌只显示这一次，之后无法再次查看。',
+    howTo: '在 AI 助手（MCP 客户端）中把它添加为 Streamable HTTP 服务器，例如：',
+    intro: 'API 令牌让 AI 助手（MCP 客户端）通过 {url} 使用本系统。只读令牌可以查询和解释；操作员令牌还可以挂起、释放、同意退款和重新同步。每次调用都以你的名义记入操作日志。',
+    scopes: { read: '只读', operator: '操作员' },
+    states: { active: '有效', expired: '已过期', revoked: '已吊销' },
+  },
+  reasons: {
+    api_token: {
+      scope_above_role: '令牌的权限不能超过你的角色：请选择只读。',
+      bad_expiry: '令牌有效期为 1 到 365 天。',
+      too_many: '你已有 20 个有效令牌：请先吊销一个。',
+      not_yours: '只有管理员可以查看其他用户的令牌。',
+      not_found: '没有这个令牌（或它不属于你）。',
+      rate_limited: '该令牌本分钟内的请求过多。',
+    },
+    tool: {
+      needs_operator: '此操作需要操作员令牌。',
+      bad_arguments: '工具收到的参数无效。',
+      unknown: '没有这个工具。',
+      failed: '工具在服务端出错，请稍后重试。',
+    },
+  },
   waybillStatus: { issued: '已取号', printed: '已打印', shipped: '已发货', cancelled: '已取消' },
 }
