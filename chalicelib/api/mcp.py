@@ -25,7 +25,7 @@ PASSED_HEADERS = ("accept", "content-type", "mcp-protocol-version", "mcp-session
 @dataclass(frozen=True)
 class McpCtx:
     request: Request
-    caller: Any            # mcp_tools.Caller; not `user`: the route wrapper's own audit (per POST) stays off
+    caller: Any            # mcp_caller.Caller; not `user`: the route wrapper's own audit (per POST) stays off
 
 
 def _authenticate(request: Request) -> McpCtx:
@@ -43,15 +43,10 @@ def _authenticate(request: Request) -> McpCtx:
 def _check_origin(request: Request) -> None:
     """The spec asks servers to check Origin (DNS rebinding): MCP clients send none; a browser page may only
     come from the admin UI's own origin."""
-    origin = request.headers.get("origin", "").rstrip("/")
-    allowed = bootstrap_ui_origin()
-    if origin and origin != allowed:
-        raise PermissionDeniedError(f"origin {origin[:100]} may not call {PATH}")
-
-
-def bootstrap_ui_origin() -> str:
     from chalicelib.config import settings
-    return settings().ui_origin.rstrip("/")
+    origin = request.headers.get("origin", "").rstrip("/")
+    if origin and origin != settings().ui_origin.rstrip("/"):
+        raise PermissionDeniedError(f"origin {origin[:100]} may not call {PATH}")
 
 
 @route(bp, PATH, ("POST",), _authenticate, content_types=["application/json"])
@@ -87,7 +82,7 @@ def _run(spec: Any, caller: Any, name: str, args: dict[str, Any]) -> tuple[int, 
     from chalicelib.domain.errors import DomainError
     from chalicelib.domain.users import Role, allows
     if spec is None:
-        return _error(404, "tool.unknown", f"no tool {name}; tools/list names them")
+        return _error(404, "tool.unknown", f"no tool {name[:64]}; tools/list names them")
     if spec.write and not allows(caller.role, Role.OPERATOR):
         return _error(403, "tool.needs_operator", f"{name} changes data: it needs an operator token "
                       f"(this one acts as {caller.role.value})")
@@ -126,4 +121,4 @@ def _audit(caller: Any, name: str, target: str, status: int, args: dict[str, Any
     ip = str(((request.context or {}).get("identity") or {}).get("sourceIp") or "")
     after = {"token_id": caller.token_id, "arguments": args, "error": result.get("error")}
     record(bootstrap.audit_log(), bootstrap.clock(), actor=caller.user.username, actor_kind="api_token",
-           action=f"MCP {name}", target=target[:128], status=status, after=after, ip=ip)
+           action=f"MCP {name[:64]}", target=target[:128], status=status, after=after, ip=ip)

@@ -170,6 +170,7 @@ export default {
       bad_arguments: 'The tool was given invalid arguments.',
       unknown: 'No such tool.',
       failed: 'The tool failed on our side; try again later.',
+      refused: 'The OMS refused this action.',
     },
   },
   waybillStatus: { issued: 'Issued', printed: 'Printed', shipped: 'Shipped', cancelled: 'Cancelled' },

@@ -170,6 +170,7 @@ export default {
       bad_arguments: '工具收到的参数无效。',
       unknown: '没有这个工具。',
       failed: '工具在服务端出错，请稍后重试。',
+      refused: '系统拒绝了此操作。',
     },
   },
   waybillStatus: { issued: '已取号', printed: '已打印', shipped: '已发货', cancelled: '已取消' },
