@@ -3,9 +3,11 @@ from chalice import Chalice
 
 from chalicelib.api import admin_openapi, audit, auth, erp, erp_admin, health, oauth, sync_admin, waybills, webhooks
 from chalicelib.api import after_sales as after_sale_api
+from chalicelib.api import api_tokens as api_token_api
 from chalicelib.api import catalog as catalog_api
 from chalicelib.api import goods as goods_api
 from chalicelib.api import goods_files as goods_files_api
+from chalicelib.api import mcp as mcp_api
 from chalicelib.api import orders as order_api
 from chalicelib.api import shipment_lists as shipment_list_api
 from chalicelib.api import shops as shops_api
@@ -29,6 +31,7 @@ BLUEPRINTS = (
     health.bp, auth.bp, order_api.bp, sync_admin.bp, webhooks.bp, erp.bp, erp_admin.bp,        # HTTP
     shops_api.bp, oauth.bp, catalog_api.bp, stock_api.bp, after_sale_api.bp, waybills.bp, audit.bp, admin_openapi.bp,
     shipment_list_api.bp, warehouse_api.bp, goods_api.bp, goods_files_api.bp, taxonomy_api.bp, suppliers_api.bp,
+    api_token_api.bp, mcp_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,
     tracking.bp, link_jobs.bp, images_worker.bp,  # queues, schedules
 )

@@ -431,3 +431,33 @@ def audit_log() -> AuditLog:
         from chalicelib.storage.audit import DynamoAuditLog
         return DynamoAuditLog()
     return _get("audit_log", build)
+
+
+# ---------------------------------------------------------------- API tokens and MCP (issue 27)
+def api_tokens() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.api_tokens import DynamoApiTokenRepository
+        return DynamoApiTokenRepository()
+    return _get("api_tokens", build)
+
+
+def api_token_rate_limiter() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.api_tokens import DynamoTokenRateLimiter
+        return DynamoTokenRateLimiter()
+    return _get("api_token_rate_limiter", build)
+
+
+def api_token_key() -> bytes:
+    """The key of the API tokens' stored hashes: derived from the JWT secret (one secret to keep, and
+    a different key from the one signing JWTs). Rotating JWT_SECRET therefore also retires every token."""
+    def build() -> bytes:
+        import hashlib
+        import hmac
+
+        from chalicelib.config import settings
+        secret = settings().jwt_secret
+        if len(secret) < 32:
+            raise RuntimeError("JWT_SECRET is missing or shorter than 32 characters")
+        return hmac.new(secret.encode(), b"qihang-oms api-token hash v1", hashlib.sha256).digest()
+    return _get("api_token_key", build)

@@ -24,7 +24,7 @@ from chalicelib.security_headers import API_HEADERS, ui_headers
 log = logging.getLogger("local.web")
 
 IMAGES_PATH = "/goods-images/"
-API_PREFIXES = ("/health", "/admin/", "/erp/", "/webhooks/", "/oauth/", "/openapi")
+API_PREFIXES = ("/health", "/admin/", "/erp/", "/webhooks/", "/oauth/", "/openapi", "/mcp")
 _TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
           ".json": "application/json", ".wasm": "application/wasm", ".map": "application/json",
           ".webmanifest": "application/manifest+json", ".woff2": "font/woff2", ".woff": "font/woff",

@@ -20,6 +20,7 @@ from tests.erp_kit import bearer, moto_world, new_client, sign_headers
 
 ADMIN, OPERATOR, VIEWER = "admin", "operator", "viewer"
 PUBLIC, PLATFORM, OAUTH = "public", "platform", "oauth"   # anonymous by design
+API_TOKEN = "api_token"     # a per-user API token (never a sign-in JWT); the tools check its scope themselves
 
 
 def erp(scope: str = "") -> str:
@@ -43,7 +44,11 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/admin/users"): ADMIN,
     ("POST", "/admin/users"): ADMIN,
     ("PATCH", "/admin/users/{username}"): ADMIN,
+    ("POST", "/mcp"): API_TOKEN,
     ("GET", "/admin/audit"): ADMIN,
+    ("GET", "/admin/api-tokens"): VIEWER,
+    ("POST", "/admin/api-tokens"): VIEWER,
+    ("DELETE", "/admin/api-tokens/{token_id}"): VIEWER,
     ("GET", "/admin/orders"): VIEWER,
     ("GET", "/admin/orders/{order_id}"): VIEWER,
     ("GET", "/admin/orders/{order_id}/raw"): OPERATOR,
@@ -177,7 +182,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("PUT", "/erp/v1/stock/{sku_code}"): erp("stock"),
 }
 
-PRINCIPALS = ("admin", "operator", "viewer", "erp_all_scopes", "erp_other_scope", "anonymous")
+PRINCIPALS = ("admin", "operator", "viewer", "erp_all_scopes", "erp_other_scope", "anonymous", "token_read",
+              "token_operator")
+TOKEN_PRINCIPALS = {"token_read": ("eye", "read"), "token_operator": ("ops", "operator")}
 RANK = {VIEWER: 0, OPERATOR: 1, ADMIN: 2}
 ANONYMOUS_BY_DESIGN = (PUBLIC, PLATFORM, OAUTH)
 
@@ -189,6 +196,8 @@ def app_routes() -> set[tuple[str, str]]:
 def allowed(rule: str, principal: str) -> bool:
     if rule in ANONYMOUS_BY_DESIGN:
         return True
+    if rule == API_TOKEN:
+        return principal in TOKEN_PRINCIPALS
     if rule.startswith("erp:"):
         scope = rule[4:]
         return principal == "erp_all_scopes" or (principal == "erp_other_scope" and not scope)
@@ -212,13 +221,25 @@ def world() -> Iterator[dict[str, Any]]:
     with moto_world() as w, Client(app, stage_name="test") as client:
         wide = new_client(all_scopes)
         narrow = new_client(("webhooks",))
-        yield {**w, "client": client, "erp_all_scopes": wide, "erp_other_scope": narrow}
+        yield {**w, "client": client, "erp_all_scopes": wide, "erp_other_scope": narrow,
+               **{who: api_token(*made) for who, made in TOKEN_PRINCIPALS.items()}}
+
+
+def api_token(username: str, scope: str) -> str:
+    from chalicelib import bootstrap
+    from chalicelib.domain.api_tokens import TokenScope
+    from chalicelib.services.api_tokens import create_token
+    return create_token(bootstrap.api_tokens(), bootstrap.clock(), bootstrap.api_token_key(),
+                        bootstrap.users().get(username), name="matrix", scope=TokenScope(scope), days=1,
+                        rate_per_minute=1000)[1]
 
 
 def call(w: dict[str, Any], principal: str, method: str, path: str) -> Any:
     body = b"" if method in ("GET", "DELETE") else b"{}"
     if principal in RANK:
         headers = bearer({"admin": "root", "operator": "ops", "viewer": "eye"}[principal])
+    elif principal in TOKEN_PRINCIPALS:
+        headers = {"Authorization": f"Bearer {w[principal]}", "Content-Type": "application/json"}
     elif principal.startswith("erp_"):
         key_id, secret = w[principal]
         headers = sign_headers(key_id, secret, method, path, body)

@@ -15,6 +15,12 @@ export const usersApi = {
   update: (username, body) => patch(`/admin/users/${e(username)}`, body),
 }
 
+export const apiTokensApi = {
+  list: (username) => get('/admin/api-tokens', username ? { username } : undefined),
+  create: (body) => post('/admin/api-tokens', body),
+  revoke: (tokenId) => del(`/admin/api-tokens/${e(tokenId)}`),
+}
+
 export const ordersApi = {
   list: (params) => get('/admin/orders', params),
   get: (id) => get(`/admin/orders/${e(id)}`),

@@ -1,0 +1,118 @@
+"""The MCP route in-process (chalice's test client, moto): every tool refuses wrong input as a tool error
+(never a 5xx or a trace), every write tool refuses a read-only token, nothing a tool answers holds a
+receiver's ciphertext, and each call is in the audit log under the token's user."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+from app import app
+from chalicelib import bootstrap
+from chalicelib.api.mcp_tools import TOOLS
+from tests.erp_kit import bearer, moto_world, ready_order
+from tests.mcp_kit import WRITE_TOOLS
+
+HEADERS = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream",
+           "MCP-Protocol-Version": "2025-11-25"}
+WRONG: dict[str, dict[str, Any]] = {"search_orders": {"status": "lost"}, "get_order": {"order_id": 7}, "explain_hold": {},
+         "hold_order": {"order_id": "x", "reason": "unlinked_sku"}, "release_order": {"order_id": "x"},
+         "list_after_sales": {"limit": 0}, "approve_refund": {"case_id": ""},
+         "reject_refund": {"case_id": "c"}, "stock_of": {"sku_code": ["A"]}, "sync_health": {"shop_id": 3},
+         "resync_shop": {"shop_id": "S", "start": "yesterday", "end": "today"}}
+
+
+@pytest.fixture()
+def world() -> Iterator[dict[str, Any]]:
+    with moto_world() as w, Client(app, stage_name="test") as client:
+        tokens = {}
+        for who, scope in (("ops", "operator"), ("eye", "read")):
+            answer = client.http.post("/admin/api-tokens", headers=bearer(who),
+                                      body=json.dumps({"name": "t", "scope": scope}))
+            tokens[scope] = json.loads(answer.body)["token"]
+        yield {**w, "client": client, "tokens": tokens}
+
+
+def rpc(w: dict[str, Any], scope: str, method: str, params: dict[str, Any] | None = None) -> Any:
+    message = {"jsonrpc": "2.0", "id": 1, "method": method, **({"params": params} if params is not None else {})}
+    answer = w["client"].http.post("/mcp", headers={**HEADERS, "Authorization": f"Bearer {w['tokens'][scope]}"},
+                                   body=json.dumps(message))
+    assert answer.status_code == 200, answer.body
+    return json.loads(answer.body)["result"]
+
+
+def call(w: dict[str, Any], scope: str, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    return dict(rpc(w, scope, "tools/call", {"name": name, "arguments": arguments}))
+
+
+def test_given_every_tool_then_it_has_a_row_of_wrong_input() -> None:
+    assert set(WRONG) == set(TOOLS)
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_given_wrong_input_to_a_tool_then_a_tool_error_names_the_problem(world: Any, name: str) -> None:
+    result = call(world, "operator", name, WRONG[name])
+    assert result["isError"] is True
+    text = result["content"][0]["text"]
+    assert text.startswith("invalid arguments:") and "Traceback" not in text, text
+
+
+@pytest.mark.parametrize("name", sorted(WRITE_TOOLS))
+def test_given_a_read_token_then_every_write_tool_is_refused(world: Any, name: str) -> None:
+    result = call(world, "read", name, WRONG[name])
+    assert result["isError"] is True
+    assert result["structuredContent"]["error"]["reason"] == "tool.needs_operator"
+
+
+def test_given_an_order_then_get_order_shows_the_masked_receiver_only(world: Any) -> None:
+    order_id = ready_order()
+    order = bootstrap.orders().get(order_id)
+    result = call(world, "read", "get_order", {"order_id": order_id})
+    assert result["isError"] is False
+    shown = json.dumps(result)
+    assert result["structuredContent"]["receiver"]["name"] == order.receiver.name_masked
+    for hidden in (order.receiver.encrypted, *(v for _, v in order.receiver.platform_ciphertext)):
+        assert not hidden or hidden not in shown
+
+
+def test_given_a_manual_hold_then_explain_says_what_releases_it_and_the_operator_releases_it(world: Any) -> None:
+    order_id = ready_order()
+    held = call(world, "operator", "hold_order", {"order_id": order_id, "reason": "buyer_message"})
+    assert "buyer_message" in held["structuredContent"]["holds"]
+    explained = call(world, "read", "explain_hold", {"order_id": order_id})["structuredContent"]
+    assert [h["reason"] for h in explained["holds"]] == ["buyer_message"]
+    assert "release_order" in explained["holds"][0]["released_by"]
+    released = call(world, "operator", "release_order", {"order_id": order_id, "reason": "buyer_message"})
+    assert released["structuredContent"]["holds"] == []
+    audit = json.loads(world["client"].http.get("/admin/audit?actor=ops", headers=bearer("root")).body)["items"]
+    assert {(e["action"], e["target"], e["status"]) for e in audit} >= {
+        ("MCP hold_order", order_id, 200), ("MCP release_order", order_id, 200)}
+    assert all(e["actor_kind"] == "api_token" and e["after"]["token_id"] for e in audit if e["action"].startswith("MCP"))
+
+
+def test_given_an_unknown_order_then_a_404_tool_error(world: Any) -> None:
+    result = call(world, "read", "get_order", {"order_id": "NO-SUCH"})
+    assert result["isError"] and result["structuredContent"]["error"]["status"] == 404
+
+
+def test_given_a_long_resync_window_then_refused_before_anything_is_queued(world: Any) -> None:
+    result = call(world, "operator", "resync_shop", {"shop_id": "S1", "start": "2026-01-01T00:00:00+08:00",
+                                                     "end": "2026-03-01T00:00:00+08:00"})
+    assert result["isError"] and "31 days" in result["content"][0]["text"]
+
+
+def test_given_the_resources_then_each_reads_as_json(world: Any) -> None:
+    uris = [r["uri"] for r in rpc(world, "read", "resources/list")["resources"]]
+    for uri in uris:
+        contents = rpc(world, "read", "resources/read", {"uri": uri})["contents"]
+        assert json.loads(contents[0]["text"])
+
+
+def test_given_an_origin_other_than_the_ui_then_403(world: Any) -> None:
+    answer = world["client"].http.post("/mcp", headers={**HEADERS, "Origin": "https://evil.example",
+                                                        "Authorization": f"Bearer {world['tokens']['read']}"},
+                                       body=json.dumps({"jsonrpc": "2.0", "id": 1, "method": "ping"}))
+    assert answer.status_code == 403
