@@ -316,3 +316,49 @@ def audit_log() -> Any:
         from chalicelib.storage.audit import DynamoAuditLog
         return DynamoAuditLog()
     return _get("audit_log", build)
+
+
+# ---------------------------------------------------------------- order processing: review gate (issue 22)
+def review_store() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.review import DynamoReviewStore
+        return DynamoReviewStore()
+    return _get("review_store", build)
+
+
+def review_cache() -> Any:
+    """Per process: the consumer checks its version once per batch (services/review.py)."""
+    def build() -> Any:
+        from chalicelib.services.review import RuleCache
+        return RuleCache()
+    return _get("review_cache", build)
+
+
+def review_gate() -> Any:
+    """The gate over the cached rule set, as last refreshed (no read of its own)."""
+    from chalicelib.services.review import Gate
+
+    def list_prices(codes: Any) -> dict[str, int]:
+        return {code: sku.price_fen for code, sku in erp_skus().get_many(codes).items()}
+    return Gate(review_cache().rules, clock(), publisher(), plain_orders(), list_prices)
+
+
+def review_admin_deps() -> Any:
+    from chalicelib.services.review_admin import AdminDeps
+    from chalicelib.services.review_jobs import ReviewJobStarter
+    return AdminDeps(store=review_store(), clock=clock(),
+                     missing_shops=lambda ids: {i for i in ids if shops().get(i) is None},
+                     missing_skus=lambda codes: set(codes) - erp_skus().existing_codes(codes) if codes else set(),
+                     start_reevaluation=ReviewJobStarter(link_jobs(), publisher(), clock()),
+                     order=lambda order_id: orders().get(order_id) if order_id else None)
+
+
+def review_job_deps() -> Any:
+    from chalicelib.services.erp_events import order_note
+    from chalicelib.services.review_jobs import ReviewJobDeps
+
+    def gate() -> Any:
+        review_cache().refresh(review_store())
+        return review_gate()
+    return ReviewJobDeps(orders=plain_orders(), jobs=link_jobs(), publisher=publisher(), clock=clock(), gate=gate,
+                         changed=lambda changed: publisher().publish("erp_events", [order_note(o) for o in changed]))

@@ -153,7 +153,7 @@ def parse_condition(data: Any, where: str) -> Condition:
         _one_of(value, [p.value for p in Platform], f"{where}.value")
     if name == "order_type":
         _one_of(value, ORDER_TYPES, f"{where}.value")
-    return Condition(name, op, value)
+    return Condition(str(name), str(op), value)
 
 
 def _value(kind: str, value: Any, where: str) -> Any:

@@ -43,6 +43,7 @@ def apply_snapshot(orders: OrderRepository, clock: Clock, shop_id: str, incoming
 
 def apply_and_keep(orders: OrderRepository, clock: Clock, shop_id: str, incoming: CanonicalOrder,
                    links: Links, raw_ref: str = "", first_read: Callable[[], Order | None] | None = None,
+                   gate: Callable[[Order], Order] = lambda order: order,   # the review gate (services/review.py)
                    ) -> tuple[Outcome, Order | None]:
     """Also returns the order as stored (as last read, when unchanged), so the caller reads it no more.
     The first read may be stale (eventually consistent, half the read units; or `first_read`, what the
@@ -58,10 +59,10 @@ def apply_and_keep(orders: OrderRepository, clock: Clock, shop_id: str, incoming
             return Outcome.UNCHANGED, existing   # a duplicate or a late, older delivery
         try:
             if existing is None:
-                order = _new_order(shop_id, incoming, links, clock, raw_ref)
+                order = gate(_new_order(shop_id, incoming, links, clock, raw_ref))
                 orders.add(order)
                 return Outcome.NEW, replace(order, revision=1)
-            order = _merge(existing, incoming, links, clock, raw_ref)
+            order = gate(_merge(existing, incoming, links, clock, raw_ref))
             orders.save(order, existing.revision)
             return Outcome.UPDATED, replace(order, revision=existing.revision + 1)
         except ConflictError:

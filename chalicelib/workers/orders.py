@@ -20,6 +20,7 @@ _reads = BatchReads()
 @bp.on_sqs_message(queue=names.queue_name("orders"), batch_size=10)
 def on_order_message(event: Any) -> dict[str, Any]:
     _reads.start(event.to_dict()["Records"])
+    bootstrap.review_cache().refresh(bootstrap.review_store())   # the review rules' version: once per batch
     return run_batch(event, _handle_order, "orders")
 
 
@@ -55,7 +56,8 @@ def ingest_order(shop_id: str, order_no: str, snapshot: dict[str, Any] | None, r
     links = _reads.links(shop_id, {line.platform_sku_id for line in order.lines})
     orders = orders or bootstrap.orders()
     outcome, stored = apply_and_keep(orders, bootstrap.clock(), shop_id, order, links, raw_ref,
-                                     _reads.first_read(order_id_for(shop_id, order.order_no)))
+                                     _reads.first_read(order_id_for(shop_id, order.order_no)),
+                                     gate=bootstrap.review_gate())
     # on every outcome, unchanged included: idempotent, so a redelivery heals a crash between the two steps.
     # An unchanged order was only read (maybe stale): settle reads it afresh.
     written = stored if outcome is not Outcome.UNCHANGED else None
