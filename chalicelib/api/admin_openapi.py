@@ -18,6 +18,13 @@ SPEC_PATH = "/admin/openapi.json"
 
 # "METHOD /path" -> "module.Model" under chalicelib/api
 BODIES: dict[str, str] = {
+    "PUT /admin/review/rules": "review_schemas.RulesBody",
+    "PUT /admin/review/shops/{shop_id}/auto": "review_schemas.AutoReviewBody",
+    "POST /admin/review/blacklist": "review_schemas.BlacklistBody",
+    "POST /admin/review/blacklist/remove": "review_schemas.BlacklistRemoveBody",
+    "POST /admin/review/confirm": "review_schemas.ConfirmBody",
+    "POST /admin/exceptions/release": "review_schemas.ReleaseBody",
+    "POST /admin/exceptions/cancel": "review_schemas.BulkCancelBody",
     "POST /admin/auth/login": "schemas.LoginBody",
     "POST /admin/auth/password": "schemas.PasswordChangeBody",
     "POST /admin/users": "schemas.NewUserBody",
@@ -61,6 +68,7 @@ ANSWERS = {"GET /admin/erp/orders.csv": "text/csv", "POST /admin/labels": "appli
            "POST /admin/picklists": "application/pdf"}
 PAGE = ("limit", "cursor")
 QUERIES: dict[str, tuple[str, ...]] = {
+    "GET /admin/exceptions": ("shop_id", "hold", "q", *PAGE),
     "GET /admin/orders": ("shop_id", "status", "hold", "held", "order_no", "platform", "erp_handoff", "tracking_no",
                           "q", "updated_from", "updated_to", *PAGE),
     "GET /admin/after-sales": ("shop_id", "platform", "type", "status", "deadline_before", "order_no", *PAGE),

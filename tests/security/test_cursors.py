@@ -44,6 +44,7 @@ ADMIN_LISTS = [
     ("/admin/waybills", {"status": "issued"}), ("/admin/waybills", {"shop_id": "S1"}),
     ("/admin/shipments", {}), ("/admin/shipments", {"shop_id": "S1"}),
     ("/admin/stock/discrepancies", {}), ("/admin/stock/discrepancies", {"open": "1"}),
+    ("/admin/exceptions", {}), ("/admin/exceptions", {"hold": "buyer_message"}),
 ]
 ERP_LISTS = ["/erp/v1/orders/take", "/erp/v1/after-sales/take"]
 

@@ -1,9 +1,13 @@
-import { t } from '../i18n'
+import { i18n, t } from '../i18n'
 
 // The API's error {code, message, fields} as one readable line.
 export function errorText(e) {
   if (!e) return ''
   const fields = (e.fields || []).map((f) => t('common.fieldError', { field: f.field, message: f.message }))
+  // a refusal with a stable reason code reads as a sentence in the user's language (its fields follow)
+  if (e.reason && i18n.global.te(`errors.${e.reason}`)) {
+    return [t(`errors.${e.reason}`, { field: (e.fields[0] || {}).field || '' }), ...fields].join('；')
+  }
   return [e.message || String(e), ...fields].join('；')
 }
 
