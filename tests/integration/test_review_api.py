@@ -21,10 +21,10 @@ from tests.review_kit import MEMO_RULE
 @pytest.fixture
 def world() -> Iterator[dict[str, Any]]:
     with moto_world() as w, Client(app, stage_name="test") as client:
-        from chalicelib.domain.platform import Platform
-        from chalicelib.domain.shops import Shop
         from chalicelib.domain.catalog import ErpSku, ShopSku
         from chalicelib.domain.orders import SkuLink
+        from chalicelib.domain.platform import Platform
+        from chalicelib.domain.shops import Shop
         bootstrap.shops().add(Shop("S1", "demo", Platform.TAOBAO, "seller-1"))
         bootstrap.shop_skus().add(ShopSku("S1", Platform.TAOBAO, "sku-1", "prod-1", "MC-1", "T恤",
                                           links=(SkuLink("ERP-MC-1"),)))
