@@ -40,11 +40,11 @@ def test_GIVEN_a_memo_rule_WHEN_demo_orders_arrive_THEN_they_are_held_released_i
     page.goto("/processing/rules")
     page.locator("[data-test=no-rules], [data-test=rules-table]").first.wait_for()
     page.click("[data-test=add-rule]")
-    page.fill("[data-test=rule-name] input", "买家留言拦截")
+    page.fill("[data-test=rule-name]", "买家留言拦截")
     # the first condition is "buyer memo is present"; the action holds with a reason picked from the list
     page.locator("[data-test=action-0] [data-test=action-reason]").click()
     page.locator(".el-select-dropdown__item:visible", has_text="买家留言").click()
-    page.fill("[data-test=action-0] [data-test=action-note] input", "buyer message")
+    page.fill("[data-test=action-0] [data-test=action-note]", "buyer message")
     page.click("[data-test=rule-save]")
     page.locator("[data-test=rules-table] .el-table__row", has_text="买家留言拦截").wait_for()
     shot(page, "40-review-rules")
