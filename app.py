@@ -4,6 +4,7 @@ from chalice import Chalice
 from chalicelib.api import admin_openapi, audit, auth, erp, erp_admin, health, oauth, sync_admin, waybills, webhooks
 from chalicelib.api import after_sales as after_sale_api
 from chalicelib.api import catalog as catalog_api
+from chalicelib.api import manual_orders as manual_order_api
 from chalicelib.api import orders as order_api
 from chalicelib.api import review as review_api
 from chalicelib.api import shipment_lists as shipment_list_api
@@ -23,7 +24,7 @@ app.register_middleware(answer_middleware, "http")
 BLUEPRINTS = (
     health.bp, auth.bp, order_api.bp, sync_admin.bp, webhooks.bp, erp.bp, erp_admin.bp,        # HTTP
     shops_api.bp, oauth.bp, catalog_api.bp, stock_api.bp, after_sale_api.bp, waybills.bp, audit.bp, admin_openapi.bp,
-    shipment_list_api.bp, review_api.bp,
+    shipment_list_api.bp, review_api.bp, manual_order_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,
     tracking.bp, link_jobs.bp,  # queues, schedules
 )

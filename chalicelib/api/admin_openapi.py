@@ -25,6 +25,8 @@ BODIES: dict[str, str] = {
     "POST /admin/review/confirm": "review_schemas.ConfirmBody",
     "POST /admin/exceptions/release": "review_schemas.ReleaseBody",
     "POST /admin/exceptions/cancel": "review_schemas.BulkCancelBody",
+    "POST /admin/offline-shops": "review_schemas.OfflineShopBody",
+    "POST /admin/manual-orders": "review_schemas.ManualOrderBody",
     "POST /admin/auth/login": "schemas.LoginBody",
     "POST /admin/auth/password": "schemas.PasswordChangeBody",
     "POST /admin/users": "schemas.NewUserBody",

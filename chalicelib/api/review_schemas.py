@@ -52,3 +52,34 @@ class ReleaseBody(Body):
 class BulkCancelBody(Body):
     order_ids: list[str] = Field(min_length=1, max_length=100)
     reason: str = Field(min_length=1, max_length=200)
+
+
+class OfflineShopBody(Body):
+    name: str = Field(min_length=1, max_length=64)
+
+
+class ManualLineBody(Body):
+    sku_code: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=1, le=100_000)
+    unit_price_fen: int = Field(ge=0, le=100_000_000)
+
+
+class ManualReceiverBody(Body):
+    name: str = Field(min_length=1, max_length=50)
+    phone: str = Field(pattern=r"^[0-9+\-() ]{5,20}$")
+    province: str = Field(min_length=1, max_length=50)
+    city: str = Field(min_length=1, max_length=50)
+    district: str = Field(min_length=1, max_length=50)
+    address: str = Field(min_length=1, max_length=200)
+
+
+class ManualOrderBody(Body):
+    shop_id: str = Field(min_length=1, max_length=64)
+    buyer_nick: str = Field(default="", max_length=64)
+    receiver: ManualReceiverBody
+    lines: list[ManualLineBody] = Field(min_length=1, max_length=50)
+    freight_fen: int = Field(default=0, ge=0, le=10_000_000)
+    discount_fen: int = Field(default=0, ge=0, le=100_000_000)
+    paid: bool = True
+    buyer_memo: str = Field(default="", max_length=500)
+    seller_memo: str = Field(default="", max_length=500)

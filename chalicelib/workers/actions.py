@@ -28,6 +28,8 @@ def _handle(body: str, record: dict[str, Any]) -> None:
     shop = bootstrap.shops().get(action.shop_id)
     if shop is None:
         raise NotFoundError(f"no shop {action.shop_id}")
-    handler_for(action.name)(action, shop, bootstrap.clients()(shop))
+    # an offline (manual-order) shop has no platform client: its handlers confirm without one
+    client: Any = None if shop.platform.value == "offline" else bootstrap.clients()(shop)
+    handler_for(action.name)(action, shop, client)
     log.info("platform action done", extra={"action": action.name, "shop_id": shop.shop_id,
                                             "action_id": action.action_id})

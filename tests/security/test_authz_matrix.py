@@ -61,6 +61,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/admin/exceptions"): VIEWER,
     ("POST", "/admin/exceptions/release"): OPERATOR,
     ("POST", "/admin/exceptions/cancel"): OPERATOR,
+    ("POST", "/admin/offline-shops"): ADMIN,
+    ("POST", "/admin/manual-orders"): OPERATOR,
     ("GET", "/admin/after-sales"): VIEWER,
     ("GET", "/admin/after-sales/counts"): VIEWER,
     ("GET", "/admin/after-sales/{case_id}"): VIEWER,

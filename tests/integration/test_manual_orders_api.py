@@ -1,0 +1,84 @@
+"""Manual orders (手工订单) through the app on moto: an offline shop, an order whose region is checked against
+the administrative divisions, the same review gate and ERP hand-off, stock reserved, shipped by hand."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+from app import app
+from chalicelib import bootstrap
+from tests.erp_kit import bearer, moto_world, new_client, signed
+from tests.review_kit import MEMO_RULE
+
+RECEIVER = {"name": "张三", "phone": "13800001111", "province": "浙江省", "city": "杭州市", "district": "西湖区",
+            "address": "文三路 100 号"}
+
+
+@pytest.fixture
+def world() -> Iterator[dict[str, Any]]:
+    import os
+
+    from chalicelib.storage.envelope import Envelope, LocalKeyWrapper
+    from chalicelib.storage.shops import DynamoShopRepository
+    with moto_world() as w, Client(app, stage_name="test") as client, bootstrap.override(
+            shops=DynamoShopRepository(Envelope(LocalKeyWrapper(os.urandom(32))))):
+        from chalicelib.domain.catalog import ErpSku
+        bootstrap.erp_skus().add(ErpSku("TEA-1", "龙井茶 250g", price_fen=12800))
+        key_id, secret = new_client(("orders", "shipments", "after_sales", "webhooks", "stock"))
+        assert signed(client, key_id, secret, "PUT", "/erp/v1/stock/TEA-1",
+                      {"quantity": 10, "idempotency_key": "count-1"}).status_code == 200
+        world = {**w, "client": client, "key": key_id, "secret": secret}
+        shop = admin(world, "POST", "/admin/offline-shops", {"name": "门店"})
+        assert shop.status_code == 200, shop.body
+        yield {**world, "shop_id": shop.json_body["shop_id"]}
+
+
+def admin(w: dict[str, Any], method: str, path: str, body: Any = None, user: str = "root") -> Any:
+    headers = {**bearer(user), "Content-Type": "application/json"}
+    return getattr(w["client"].http, method.lower())(path, headers=headers, body=json.dumps(body))
+
+
+def order_body(w: dict[str, Any], **kw: Any) -> dict[str, Any]:
+    return {"shop_id": w["shop_id"], "buyer_nick": "老王", "receiver": RECEIVER, "freight_fen": 1000,
+            "discount_fen": 800, "lines": [{"sku_code": "TEA-1", "quantity": 2, "unit_price_fen": 12800}], **kw}
+
+
+def test_given_a_manual_order_then_it_is_reserved_taken_by_the_erp_and_shipped_by_hand(world: dict[str, Any]) -> None:
+    made = admin(world, "POST", "/admin/manual-orders", order_body(world), user="ops")
+    assert made.status_code == 200, made.body
+    order = made.json_body
+    assert order["platform"] == "offline" and order["paid_fen"] == 2 * 12800 + 1000 - 800
+    assert order["receiver"]["name"] == "张*" and order["review"] == "passed" and order["holds"] == []
+    assert bootstrap.stock().balance("TEA-1").reserved == 2
+    taken = signed(world["client"], world["key"], world["secret"], "POST", "/erp/v1/orders/take", {"limit": 10})
+    assert [o["order_id"] for o in taken.json_body["items"]] == [order["order_id"]]
+    shipped = admin(world, "POST", "/admin/shipments", {"order_id": order["order_id"], "carrier_code": "SF",
+                                                        "tracking_no": "SF1234567890", "mark_shipped": True}, user="ops")
+    assert shipped.status_code in (200, 201), shipped.body
+    assert bootstrap.orders().get(order["order_id"]).status.value == "shipped"
+
+
+def test_given_a_memo_rule_then_a_manual_order_with_a_memo_waits_in_the_exception_center(world: dict[str, Any]) -> None:
+    assert admin(world, "PUT", "/admin/review/rules", {"version": 0, "rules": [MEMO_RULE]}).status_code == 200
+    order = admin(world, "POST", "/admin/manual-orders", order_body(world, buyer_memo="送货前电话"), user="ops").json_body
+    assert order["holds"] == ["buyer_message"] and order["review"] == "pending"
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"receiver": {**RECEIVER, "city": "苏州市"}}, "receiver.city"),
+    ({"receiver": {**RECEIVER, "district": "不存在区"}}, "receiver.district"),
+    ({"receiver": {**RECEIVER, "province": "火星省"}}, "receiver.province"),
+    ({"lines": [{"sku_code": "NO-SUCH", "quantity": 1, "unit_price_fen": 1}]}, "lines[0].sku_code"),
+    ({"discount_fen": 10**7}, "discount_fen"),
+    ({"shop_id": "S-not-offline"}, "shop_id"),
+])
+def test_given_a_bad_manual_order_then_400_names_the_field_and_nothing_is_stored(
+        world: dict[str, Any], change: dict[str, Any], field: str) -> None:
+    answer = admin(world, "POST", "/admin/manual-orders", {**order_body(world), **change}, user="ops")
+    assert answer.status_code == 400, answer.body
+    assert answer.json_body["error"]["fields"][0]["field"] == field
+    assert bootstrap.stock().balance("TEA-1").reserved == 0
