@@ -97,3 +97,33 @@ def test_GIVEN_a_receiver_put_on_the_blacklist_WHEN_re_reviewed_THEN_the_waiting
     shot(page, "43-blacklist")
     page.goto("/processing/exceptions")
     page.locator("[data-test=count-blacklisted]").wait_for()
+
+
+def test_GIVEN_an_offline_shop_WHEN_a_manual_order_is_made_with_the_region_cascader_THEN_it_ships_with_a_typed_number(
+        page: Any, runtime: dict[str, Any]) -> None:
+    code = f"MAN-{int(time.time())}"
+    api(runtime, "POST", "/admin/erp-skus", {"sku_code": code, "name": "手工单测试商品", "price_fen": 5900})
+    shop = api(runtime, "POST", "/admin/offline-shops", {"name": "线下门店"})
+    login(page, runtime)
+    page.goto("/processing/manual")
+    page.locator("[data-test=manual-shop]").click()
+    page.locator(".el-select-dropdown__item:visible", has_text="线下门店").first.click()
+    page.fill("[data-test=manual-buyer]", "老客户")
+    page.fill("[data-test=manual-name]", "李四")
+    page.fill("[data-test=manual-phone]", "13900002222")
+    page.locator("[data-test=manual-region] .el-cascader").click()
+    for name in ("浙江省", "杭州市", "西湖区"):
+        page.locator(".el-cascader-node:visible", has_text=name).first.click()
+    page.fill("[data-test=manual-address]", "文三路 100 号")
+    page.locator("[data-test=manual-line-0] [data-test=manual-sku]").click()
+    page.keyboard.type(code)
+    page.locator(".el-select-dropdown__item:visible", has_text=code).first.click()
+    page.click("[data-test=manual-submit]")
+    page.locator("[data-test=manual-created]").wait_for()
+    shot(page, "44-manual-order")
+    page.fill("[data-test=manual-tracking]", "SF9876543210")
+    page.click("[data-test=manual-ship]")
+    page.locator("[data-test=manual-shipped]").wait_for()
+    orders = api(runtime, "GET", f"/admin/orders?shop_id={shop['shop_id']}")["items"]
+    assert len(orders) == 1 and orders[0]["status"] == "shipped" and orders[0]["tracking_no"] == "SF9876543210"
+    assert orders[0]["receiver"]["province"] == "浙江省" and orders[0]["receiver"]["name"] == "李*"

@@ -16,7 +16,7 @@ export default {
     sync: 'Sync health', catalog: 'Catalog & stock', shopSkus: 'Shop SKUs', erpSkus: 'ERP SKUs & stock', erp: 'ERP integration',
     erpClients: 'API clients', deliveries: 'Webhook deliveries', dlq: 'Dead letters', system: 'System', users: 'Users & roles',
     audit: 'Audit log',
-    processing: 'Order processing', reviewRules: 'Review rules', exceptions: 'Exception orders', blacklist: 'Blacklist',
+    processing: 'Order processing', reviewRules: 'Review rules', exceptions: 'Exception orders', blacklist: 'Blacklist', manualOrder: 'Manual order',
   },
   header: { language: 'Language', logout: 'Log out', password: 'Change password', role: 'Role', collapse: 'Collapse menu' },
   login: {
@@ -25,7 +25,7 @@ export default {
   },
   password: { title: 'Change password', old: 'Current password', new: 'New password', repeat: 'Repeat new password', mismatch: 'The passwords differ', changed: 'Password changed, please sign in again' },
   roles: { admin: 'Admin', operator: 'Operator', viewer: 'Viewer' },
-  platforms: { taobao: 'Taobao/Tmall', jd: 'JD', pdd: 'Pinduoduo', douyin: 'Douyin', wechat: 'WeChat Shop', kuaishou: 'Kuaishou', xhs: 'Xiaohongshu' },
+  platforms: { taobao: 'Taobao/Tmall', jd: 'JD', pdd: 'Pinduoduo', douyin: 'Douyin', wechat: 'WeChat Shop', kuaishou: 'Kuaishou', xhs: 'Xiaohongshu', offline: 'Offline' },
   orderStatus: {
     pending_payment: 'Pending payment', awaiting_shipment: 'Awaiting shipment', partially_shipped: 'Partially shipped', shipped: 'Shipped',
     completed: 'Completed', cancelled: 'Cancelled',
@@ -180,7 +180,13 @@ export default {
       present: 'is present', absent: 'is absent', contains_any: 'contains a word', is: 'is' },
     actionTypes: { hold: 'Hold (exception)', pass: 'Pass', require_person: 'Needs a person', set_memo: 'Add seller memo', set_flag: 'Set flag' },
   },
+  manual: {
+    title: 'Manual order', hint: 'Orders of an offline channel: review, ERP hand-off, stock reservation and shipping as for platform orders', addShop: 'New offline shop', buyer: 'Buyer',
+    receiverName: 'Receiver', region: 'Province / city / district', addLine: 'Add line', discount: 'Discount', total: 'To pay', paid: 'Paid',
+    create: 'Create order', created: 'Order {no} created',
+  },
   errors: {
+    manual: { region: 'That province, city or district is not in the division data', shop: 'Manual orders go to an offline shop', sku: 'No such ERP SKU', lines: 'Wrong number of lines', discount: 'The discount is more than the order' },
     review: { rule_invalid: 'The rule is wrong at {field}', unknown_shop: 'A rule names a shop that does not exist', unknown_sku: 'A rule names an ERP SKU that does not exist', changed: 'Someone changed this meanwhile: refresh and try again', not_reviewable: 'The order is with the ERP or closed: it cannot be reviewed' },
     blacklist: { reason: 'Give a reason', full: 'The blacklist is full', not_found: 'No such blacklist entry', platform: 'Unknown platform', buyer_id: 'Give the buyer ID', receiver: "Give the receiver's name and address", order: 'No such order', kind: 'Unknown kind' },
   },

@@ -16,7 +16,7 @@ export default {
     sync: '同步监控', catalog: '商品与库存', shopSkus: '店铺商品', erpSkus: 'ERP 商品与库存', erp: 'ERP 对接',
     erpClients: 'API 客户端', deliveries: '推送记录', dlq: '死信队列', system: '系统管理', users: '用户与角色',
     audit: '操作日志',
-    processing: '订单处理', reviewRules: '审单规则', exceptions: '异常订单', blacklist: '黑名单',
+    processing: '订单处理', reviewRules: '审单规则', exceptions: '异常订单', blacklist: '黑名单', manualOrder: '手工订单',
   },
   header: { language: '语言', logout: '退出登录', password: '修改密码', role: '角色', collapse: '折叠菜单' },
   login: {
@@ -25,7 +25,7 @@ export default {
   },
   password: { title: '修改密码', old: '原密码', new: '新密码', repeat: '确认新密码', mismatch: '两次输入的密码不一致', changed: '密码已修改，请重新登录' },
   roles: { admin: '管理员', operator: '操作员', viewer: '只读' },
-  platforms: { taobao: '淘宝/天猫', jd: '京东', pdd: '拼多多', douyin: '抖店', wechat: '微信小店', kuaishou: '快手', xhs: '小红书' },
+  platforms: { taobao: '淘宝/天猫', jd: '京东', pdd: '拼多多', douyin: '抖店', wechat: '微信小店', kuaishou: '快手', xhs: '小红书', offline: '线下渠道' },
   orderStatus: {
     pending_payment: '待付款', awaiting_shipment: '待发货', partially_shipped: '部分发货', shipped: '已发货',
     completed: '已完成', cancelled: '已取消',
@@ -180,7 +180,13 @@ export default {
       present: '有', absent: '没有', contains_any: '包含关键词', is: '是' },
     actionTypes: { hold: '拦截（异常）', pass: '直接通过', require_person: '转人工审核', set_memo: '添加卖家备注', set_flag: '设置旗帜' },
   },
+  manual: {
+    title: '手工订单', hint: '线下渠道的订单：审单、ERP 交接、库存占用和发货与平台订单相同', addShop: '新建线下店铺', buyer: '买家',
+    receiverName: '收件人', region: '省 / 市 / 区', addLine: '添加商品', discount: '优惠', total: '应付', paid: '已付款',
+    create: '创建订单', created: '订单 {no} 已创建',
+  },
   errors: {
+    manual: { region: '省市区不在行政区划数据里', shop: '手工订单只能建在线下店铺', sku: 'ERP 商品不存在', lines: '商品行数量不对', discount: '优惠不能超过订单金额' },
     review: { rule_invalid: '规则有误：{field}', unknown_shop: '规则引用了不存在的店铺', unknown_sku: '规则引用了不存在的 ERP 商品', changed: '内容已被别人修改，请刷新后再试', not_reviewable: '订单已交给 ERP 或已关闭，不能再审核' },
     blacklist: { reason: '请填写拉黑原因', full: '黑名单已满', not_found: '黑名单条目不存在', platform: '未知平台', buyer_id: '请填写买家 ID', receiver: '请填写收件人姓名和地址', order: '订单不存在', kind: '类型不对' },
   },
