@@ -71,6 +71,7 @@ ANSWERS = {"GET /admin/erp/orders.csv": "text/csv", "POST /admin/labels": "appli
 PAGE = ("limit", "cursor")
 QUERIES: dict[str, tuple[str, ...]] = {
     "GET /admin/exceptions": ("shop_id", "hold", "q", *PAGE),
+    "GET /admin/exceptions/at-risk": ("hours", "shop_id"),
     "GET /admin/orders": ("shop_id", "status", "hold", "held", "order_no", "platform", "erp_handoff", "tracking_no",
                           "q", "updated_from", "updated_to", *PAGE),
     "GET /admin/after-sales": ("shop_id", "platform", "type", "status", "deadline_before", "order_no", *PAGE),

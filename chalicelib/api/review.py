@@ -127,6 +127,23 @@ def cancel_exceptions(ctx: Ctx) -> dict[str, Any]:
     return ctx.audited({"results": [_outcome(outcome, order) for outcome, order in results]})
 
 
+@admin_route(bp, "/admin/exceptions/at-risk")
+def late_risk(ctx: Ctx) -> dict[str, Any]:
+    """Awaiting shipment with the platform's ship-by time within `hours` (default 24): overdue first."""
+    from chalicelib.domain.errors import ValidationError
+    from chalicelib.services.ship_by import at_risk
+    params: dict[str, str] = dict(ctx.request.query_params or {})
+    try:
+        hours = int(params.get("hours", "24"))
+    except ValueError as exc:
+        raise ValidationError("hours must be a whole number", field="hours") from exc
+    if not 1 <= hours <= 240:
+        raise ValidationError("hours must be 1 to 240", field="hours")
+    found, truncated = at_risk(bootstrap.orders(), bootstrap.clock().now(), hours, params.get("shop_id"))
+    return {"items": [{**processing_view(o), "ship_by_at": o.ship_by_at.isoformat() if o.ship_by_at else None}
+                      for o in found], "truncated": truncated}
+
+
 def _outcome(outcome: Any, order: Order | None) -> dict[str, Any]:
     return {"order_id": outcome.order_id, "outcome": outcome.outcome, "kept": list(outcome.kept),
             "message": outcome.message, "order": processing_view(order) if order else None}

@@ -131,7 +131,8 @@ def _common(c: CanonicalOrder, raw_ref: str) -> dict[str, Any]:
             "receiver": _receiver(c.receiver), "refund_state": c.refund_state, "buyer_memo": c.buyer_memo,
             "seller_memo": c.seller_memo, "seller_flag": c.seller_flag, "paid_at": c.paid_at,
             "shipped_at": c.shipped_at, "carrier_code": c.carrier_code, "tracking_no": c.tracking_no,
-            "version": c.version, "raw_ref": raw_ref}
+            "version": c.version, "raw_ref": raw_ref, "buyer_id": c.buyer_id, "order_type": c.order_type,
+            "ship_by_at": c.ship_by_at}
 
 
 def _lines(lines: tuple[CanonicalLine, ...], links: Links, previous: tuple[LineItem, ...] = ()) -> tuple[LineItem, ...]:

@@ -59,6 +59,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/admin/review/confirm"): OPERATOR,
     ("GET", "/admin/exceptions/counts"): VIEWER,
     ("GET", "/admin/exceptions"): VIEWER,
+    ("GET", "/admin/exceptions/at-risk"): VIEWER,
     ("POST", "/admin/exceptions/release"): OPERATOR,
     ("POST", "/admin/exceptions/cancel"): OPERATOR,
     ("POST", "/admin/offline-shops"): ADMIN,

@@ -125,3 +125,17 @@ def test_given_a_blacklisted_order_when_added_then_its_keys_are_listed_with_the_
     assert "张*" in view["blacklist"][0]["label"] and "文三路" not in str(view["blacklist"])
     verdict_order = gate_for(store)(make_order(2))
     assert HoldReason.BLACKLISTED in verdict_order.holds
+
+
+def test_given_orders_with_ship_by_times_then_the_at_risk_list_has_those_due_within_the_hours_overdue_first() -> None:
+    from datetime import timedelta
+
+    from chalicelib.services.ship_by import at_risk
+    from tests.factories import STORED_T0
+    orders = InMemoryOrderRepository()
+    orders.add(make_order(1, ship_by_at=STORED_T0 + timedelta(hours=30)))
+    orders.add(make_order(2, ship_by_at=STORED_T0 + timedelta(hours=5)))
+    orders.add(make_order(3, ship_by_at=STORED_T0 - timedelta(hours=1)))
+    orders.add(make_order(4))
+    found, truncated = at_risk(orders, STORED_T0, 24)
+    assert [o.order_id for o in found] == ["shopA-3", "shopA-2"] and not truncated

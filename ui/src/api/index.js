@@ -92,5 +92,6 @@ export const processingApi = {
   release: (orderIds) => post('/admin/exceptions/release', { order_ids: orderIds }),
   cancel: (orderIds, reason) => post('/admin/exceptions/cancel', { order_ids: orderIds, reason }),
   pending: (params) => get('/admin/orders', { status: 'awaiting_shipment', erp_handoff: 'not_ready', ...params }),
+  atRisk: (params) => get('/admin/exceptions/at-risk', params),
   job: (jobId) => get(`/admin/jobs/${encodeURIComponent(jobId)}`),
 }

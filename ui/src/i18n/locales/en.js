@@ -156,7 +156,7 @@ export default {
     remove: 'Remove', saveRules: 'Save rules', savedJob: 'Saved (version {v}); waiting orders are being re-reviewed', autoReview: 'Auto-review',
     autoReviewHint: 'When off, every order of the shop waits for a person', order: 'Order', enabled: 'Enabled', words: 'Words (comma separated)',
     holdNote: 'Why (shown to operators)', memo: 'Memo text', flag: 'Flag', noRules: 'No rules yet: every order passes review automatically',
-    tabHeld: 'Exception orders', tabPending: 'Waiting for review', byReason: 'By reason', byShop: 'By shop', release: 'Release selected', cancel: 'Cancel selected',
+    tabHeld: 'Exception orders', tabPending: 'Waiting for review', tabLate: 'At risk of shipping late', withinHours: 'within {n} h', shipBy: 'Ship by', byReason: 'By reason', byShop: 'By shop', release: 'Release selected', cancel: 'Cancel selected',
     confirm: 'Approve', confirmSelected: 'Approve selected', confirmOne: 'Approve', blacklistReceiver: 'Blacklist receiver',
     reasonNote: 'Note', results: 'Results', history: 'History', truncated: 'Counted the first 5,000 orders only',
     cancelReason: 'Cancel reason', review: 'Review', noHeld: 'No exception orders', noPending: 'Nothing waiting for review',

@@ -156,7 +156,7 @@ export default {
     remove: '删除', saveRules: '保存规则', savedJob: '已保存（版本 {v}），正在重新审核待审订单', autoReview: '自动审单',
     autoReviewHint: '关闭后该店铺每个订单都需人工审核', order: '顺序', enabled: '启用', words: '关键词（逗号分隔）',
     holdNote: '拦截说明', memo: '备注内容', flag: '旗帜', noRules: '还没有规则：所有订单自动通过审核',
-    tabHeld: '异常订单', tabPending: '待审核', byReason: '按原因', byShop: '按店铺', release: '批量放行', cancel: '批量取消',
+    tabHeld: '异常订单', tabPending: '待审核', tabLate: '即将超时发货', withinHours: '{n} 小时内', shipBy: '最晚发货时间', byReason: '按原因', byShop: '按店铺', release: '批量放行', cancel: '批量取消',
     confirm: '审核通过', confirmSelected: '批量审核通过', confirmOne: '审核通过', blacklistReceiver: '拉黑收件人',
     reasonNote: '说明', results: '处理结果', history: '操作记录', truncated: '只统计了前 5000 单',
     cancelReason: '取消原因', review: '审核', noHeld: '没有异常订单', noPending: '没有待审核订单',
