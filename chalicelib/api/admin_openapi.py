@@ -27,6 +27,8 @@ BODIES: dict[str, str] = {
     "POST /admin/exceptions/cancel": "review_schemas.BulkCancelBody",
     "POST /admin/offline-shops": "review_schemas.OfflineShopBody",
     "POST /admin/manual-orders": "review_schemas.ManualOrderBody",
+    "POST /admin/order-edits/{order_id}/receiver": "review_schemas.ReceiverEditBody",
+    "POST /admin/order-edits/{order_id}/line-sku": "review_schemas.LineSkuBody",
     "POST /admin/auth/login": "schemas.LoginBody",
     "POST /admin/auth/password": "schemas.PasswordChangeBody",
     "POST /admin/users": "schemas.NewUserBody",

@@ -46,3 +46,39 @@ def add_manual_order(ctx: Ctx) -> dict[str, Any]:
                  bootstrap.shipments().for_order)
     stored = bootstrap.orders().get(order.order_id) or order
     return ctx.audited(processing_view(stored))
+
+
+# ------------------------------------------------------------------ order edits (改单) before the hand-off
+def _settled(order_id: str) -> dict[str, Any]:
+    from chalicelib.api.review import processing_view
+    from chalicelib.services.stock import settle_order
+    settle_order(bootstrap.stock(), bootstrap.orders(), bootstrap.clock(), order_id,
+                 shipments=bootstrap.shipments().for_order)
+    order = bootstrap.orders().get(order_id)
+    return processing_view(order) if order else {}
+
+
+def _gate() -> Any:
+    bootstrap.review_cache().refresh(bootstrap.review_store())
+    return bootstrap.review_gate()
+
+
+@admin_route(bp, "/admin/order-edits/{order_id}/receiver", methods=("POST",), role=Role.OPERATOR)
+def edit_receiver_route(ctx: Ctx, order_id: str) -> dict[str, Any]:
+    from chalicelib.api.review_schemas import ReceiverEditBody
+    from chalicelib.services.order_edits import edit_receiver
+    body = parse(ReceiverEditBody, ctx.request)
+    envelope = getattr(bootstrap.shops(), "envelope", None)
+    edit_receiver(bootstrap.orders(), bootstrap.clock(), _gate(), order_id, body.receiver.model_dump(), body.revision,
+                  ctx.actor, envelope.encrypt if envelope else None)
+    return ctx.audited(_settled(order_id))
+
+
+@admin_route(bp, "/admin/order-edits/{order_id}/line-sku", methods=("POST",), role=Role.OPERATOR)
+def change_line_sku_route(ctx: Ctx, order_id: str) -> dict[str, Any]:
+    from chalicelib.api.review_schemas import LineSkuBody
+    from chalicelib.services.order_edits import change_line_sku
+    body = parse(LineSkuBody, ctx.request)
+    change_line_sku(bootstrap.orders(), bootstrap.clock(), _gate(), order_id, body.line_id, body.sku_code,
+                    body.revision, ctx.actor, lambda code: bootstrap.erp_skus().get(code) is not None)
+    return ctx.audited(_settled(order_id))

@@ -83,3 +83,14 @@ class ManualOrderBody(Body):
     paid: bool = True
     buyer_memo: str = Field(default="", max_length=500)
     seller_memo: str = Field(default="", max_length=500)
+
+
+class ReceiverEditBody(Body):
+    revision: int = Field(ge=0)
+    receiver: ManualReceiverBody
+
+
+class LineSkuBody(Body):
+    revision: int = Field(ge=0)
+    line_id: str = Field(min_length=1, max_length=64)
+    sku_code: str = Field(min_length=1, max_length=64)

@@ -79,9 +79,9 @@ def create_manual_order(deps: ManualDeps, draft: ManualOrder, actor: str) -> Ord
         raise ValidationError("the discount is more than the order", field="discount_fen", reason="manual.discount")
     paid = goods + draft.freight_fen - draft.discount_fen
     plaintext = {"name": draft.receiver_name, "phone": draft.receiver_phone, "address": draft.address}
-    receiver = Receiver(name_masked=_mask_name(draft.receiver_name), phone_masked=_mask_phone(draft.receiver_phone),
+    receiver = Receiver(name_masked=mask_name(draft.receiver_name), phone_masked=mask_phone(draft.receiver_phone),
                         province=draft.province, city=draft.city, district=draft.district,
-                        address_masked=_mask_address(draft.address),
+                        address_masked=mask_address(draft.address),
                         encrypted=deps.encrypt(plaintext, f"receiver:{order_id}") if deps.encrypt else "")
     status = OrderStatus.AWAITING_SHIPMENT if draft.paid else OrderStatus.PENDING_PAYMENT
     order = Order(order_id=order_id, shop_id=shop.shop_id, platform=Platform.OFFLINE, order_no=order_no,
@@ -115,13 +115,13 @@ def _lines(lines: Sequence[ManualLine], names: dict[str, str]) -> tuple[LineItem
                  for n, line in enumerate(lines))
 
 
-def _mask_name(name: str) -> str:
+def mask_name(name: str) -> str:
     return name[:1] + "*" * max(1, len(name) - 1)
 
 
-def _mask_phone(phone: str) -> str:
+def mask_phone(phone: str) -> str:
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
 
 
-def _mask_address(address: str) -> str:
+def mask_address(address: str) -> str:
     return address[:4] + "****" if len(address) > 4 else "****"

@@ -82,3 +82,30 @@ def test_given_a_bad_manual_order_then_400_names_the_field_and_nothing_is_stored
     assert answer.status_code == 400, answer.body
     assert answer.json_body["error"]["fields"][0]["field"] == field
     assert bootstrap.stock().balance("TEA-1").reserved == 0
+
+
+def test_given_a_manual_order_when_its_receiver_is_edited_then_review_runs_again_and_a_stale_edit_is_409(
+        world: dict[str, Any]) -> None:
+    order = admin(world, "POST", "/admin/manual-orders", order_body(world), user="ops").json_body
+    confirmed = admin(world, "POST", "/admin/review/confirm", {"order_ids": [order["order_id"]]}, user="ops")
+    assert confirmed.json_body["results"][0]["order"]["review"] == "confirmed"
+    revision = bootstrap.orders().get(order["order_id"]).revision
+    moved = {**RECEIVER, "name": "王五", "city": "宁波市", "district": "鄞州区"}
+    answer = admin(world, "POST", f"/admin/order-edits/{order['order_id']}/receiver",
+                   {"revision": revision, "receiver": moved}, user="ops")
+    assert answer.status_code == 200, answer.body
+    assert answer.json_body["receiver"]["city"] == "宁波市" and answer.json_body["review"] == "passed"
+    stale = admin(world, "POST", f"/admin/order-edits/{order['order_id']}/receiver",
+                  {"revision": revision, "receiver": RECEIVER}, user="ops")
+    assert stale.status_code == 409 and stale.json_body["error"]["reason"] == "review.changed"
+    history = [c["summary"] for c in admin(world, "GET", f"/admin/orders/{order['order_id']}").json_body["history"]]
+    assert history[-1] == "receiver edited"
+
+
+def test_given_an_order_the_erp_took_when_edited_then_it_is_refused_as_an_interception(world: dict[str, Any]) -> None:
+    order = admin(world, "POST", "/admin/manual-orders", order_body(world), user="ops").json_body
+    signed(world["client"], world["key"], world["secret"], "POST", "/erp/v1/orders/take", {"limit": 10})
+    revision = bootstrap.orders().get(order["order_id"]).revision
+    answer = admin(world, "POST", f"/admin/order-edits/{order['order_id']}/line-sku",
+                   {"revision": revision, "line_id": "1", "sku_code": "TEA-1"}, user="ops")
+    assert answer.status_code == 409 and answer.json_body["error"]["reason"] == "edit.handed_over"
