@@ -2,13 +2,13 @@
 are checked by the domain's parser (domain/review_rules.py), which names the field inside a rule."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from chalicelib.api.schemas import Body
 
-OrderIds = list[str]
+OrderId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
 
 class RulesBody(Body):
@@ -41,16 +41,16 @@ class BlacklistRemoveBody(Body):
 
 
 class ConfirmBody(Body):
-    order_ids: list[str] = Field(min_length=1, max_length=100)
-    revisions: dict[str, int] = Field(default_factory=dict)    # order id -> the revision the operator saw
+    order_ids: list[OrderId] = Field(min_length=1, max_length=100)
+    revisions: dict[OrderId, int] = Field(default_factory=dict, max_length=100)  # order id -> revision seen
 
 
 class ReleaseBody(Body):
-    order_ids: list[str] = Field(min_length=1, max_length=100)
+    order_ids: list[OrderId] = Field(min_length=1, max_length=100)
 
 
 class BulkCancelBody(Body):
-    order_ids: list[str] = Field(min_length=1, max_length=100)
+    order_ids: list[OrderId] = Field(min_length=1, max_length=100)
     reason: str = Field(min_length=1, max_length=200)
 
 
