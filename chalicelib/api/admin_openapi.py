@@ -67,13 +67,15 @@ BODIES: dict[str, str] = {
     "POST /admin/picklists": "waybill_schemas.PicklistBody",
 }
 OPTIONAL_BODIES = {"POST /admin/shops/{shop_id}/pause", "POST /admin/after-sales/{case_id}/{verb}"}
-RAW_BODIES = {"POST /admin/erp-skus/import": "text/csv", "POST /admin/shipments/import": "text/csv"}
+RAW_BODIES = {"POST /admin/manual-orders/import": "text/csv",
+              "POST /admin/erp-skus/import": "text/csv", "POST /admin/shipments/import": "text/csv"}
 ANSWERS = {"GET /admin/erp/orders.csv": "text/csv", "POST /admin/labels": "application/pdf",
            "POST /admin/picklists": "application/pdf"}
 PAGE = ("limit", "cursor")
 QUERIES: dict[str, tuple[str, ...]] = {
     "GET /admin/exceptions": ("shop_id", "hold", "q", *PAGE),
     "GET /admin/exceptions/at-risk": ("hours", "shop_id"),
+    "POST /admin/manual-orders/import": ("shop_id",),
     "GET /admin/orders": ("shop_id", "status", "hold", "held", "order_no", "platform", "erp_handoff", "tracking_no",
                           "q", "updated_from", "updated_to", *PAGE),
     "GET /admin/after-sales": ("shop_id", "platform", "type", "status", "deadline_before", "order_no", *PAGE),

@@ -26,8 +26,7 @@ def add_offline_shop(ctx: Ctx) -> dict[str, Any]:
 def add_manual_order(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.api.review import processing_view
     from chalicelib.api.review_schemas import ManualOrderBody
-    from chalicelib.services.manual_orders import ManualDeps, ManualLine, ManualOrder, create_manual_order
-    from chalicelib.services.stock import settle_order
+    from chalicelib.services.manual_orders import ManualLine, ManualOrder
     body = parse(ManualOrderBody, ctx.request)
     r = body.receiver
     draft = ManualOrder(shop_id=body.shop_id, buyer_nick=body.buyer_nick, receiver_name=r.name, receiver_phone=r.phone,
@@ -35,17 +34,42 @@ def add_manual_order(ctx: Ctx) -> dict[str, Any]:
                         lines=tuple(ManualLine(x.sku_code, x.quantity, x.unit_price_fen) for x in body.lines),
                         freight_fen=body.freight_fen, discount_fen=body.discount_fen, paid=body.paid,
                         buyer_memo=body.buyer_memo, seller_memo=body.seller_memo)
+    return ctx.audited(processing_view(_creator(ctx.actor)(draft)))
+
+
+@admin_route(bp, "/admin/manual-orders/import", methods=("POST",), role=Role.OPERATOR)
+def import_manual_orders(ctx: Ctx) -> dict[str, Any]:
+    """The CSV template as the body (text/csv), ?shop_id= the offline shop: each order created or reported
+    with its row and field."""
+    from dataclasses import asdict
+
+    from chalicelib.domain.errors import ValidationError
+    from chalicelib.services.manual_import import import_csv
+    shop_id = str(dict(ctx.request.query_params or {}).get("shop_id") or "")
+    if not shop_id:
+        raise ValidationError("give the offline shop as ?shop_id=", field="shop_id", reason="manual.shop")
+    raw = ctx.request.raw_body or b""
+    report = import_csv(raw.encode() if isinstance(raw, str) else raw, shop_id, _creator(ctx.actor))
+    return ctx.audited(asdict(report))
+
+
+def _creator(actor: str) -> Any:
+    """create_manual_order over the app's adapters, then the stock reservation a platform order gets (an
+    out_of_stock hold if the ERP has too little); returns the order as stored."""
+    from chalicelib.services.manual_orders import ManualDeps, create_manual_order
+    from chalicelib.services.stock import settle_order
     bootstrap.review_cache().refresh(bootstrap.review_store())
     envelope = getattr(bootstrap.shops(), "envelope", None)
     deps = ManualDeps(orders=bootstrap.orders(), clock=bootstrap.clock(), shop=bootstrap.shops().get,
                       sku_names=lambda codes: {c: s.name for c, s in bootstrap.erp_skus().get_many(codes).items()},
                       gate=bootstrap.review_gate(), encrypt=envelope.encrypt if envelope else None)
-    order = create_manual_order(deps, draft, ctx.actor)
-    # stock reserved as for a platform order (an out_of_stock hold if the ERP has too little)
-    settle_order(bootstrap.stock(), bootstrap.orders(), bootstrap.clock(), order.order_id, order,
-                 bootstrap.shipments().for_order)
-    stored = bootstrap.orders().get(order.order_id) or order
-    return ctx.audited(processing_view(stored))
+
+    def create(draft: Any) -> Any:
+        order = create_manual_order(deps, draft, actor)
+        settle_order(bootstrap.stock(), bootstrap.orders(), bootstrap.clock(), order.order_id, order,
+                     bootstrap.shipments().for_order)
+        return bootstrap.orders().get(order.order_id) or order
+    return create
 
 
 # ------------------------------------------------------------------ order edits (改单) before the hand-off

@@ -109,3 +109,21 @@ def test_given_an_order_the_erp_took_when_edited_then_it_is_refused_as_an_interc
     answer = admin(world, "POST", f"/admin/order-edits/{order['order_id']}/line-sku",
                    {"revision": revision, "line_id": "1", "sku_code": "TEA-1"}, user="ops")
     assert answer.status_code == 409 and answer.json_body["error"]["reason"] == "edit.handed_over"
+
+
+def test_given_a_csv_of_manual_orders_then_the_good_ones_are_created_and_each_bad_one_named_by_row_and_field(
+        world: dict[str, Any]) -> None:
+    csv_text = ("ref,buyer,name,phone,province,city,district,address,sku_code,quantity,price,freight,discount,buyer_memo\n"
+                "A1,老王,张三,13800001111,浙江省,杭州市,西湖区,文三路 1 号,TEA-1,1,128.00,10,0,\n"
+                "A1,老王,张三,13800001111,浙江省,杭州市,西湖区,文三路 1 号,TEA-1,2,120.00,10,0,\n"
+                "B2,小李,李四,13900002222,浙江省,苏州市,姑苏区,平江路 2 号,TEA-1,1,128.00,0,0,\n"
+                "C3,小赵,赵五,13700003333,江苏省,苏州市,姑苏区,平江路 3 号,TEA-1,two,128.00,0,0,\n")
+    answer = world["client"].http.post(f"/admin/manual-orders/import?shop_id={world['shop_id']}",
+                                       headers={**bearer("ops"), "Content-Type": "text/csv"}, body=csv_text.encode())
+    assert answer.status_code == 200, answer.body
+    report = answer.json_body
+    assert [c["ref"] for c in report["created"]] == ["A1"]
+    assert [(e["row"], e["ref"], e["field"]) for e in report["errors"]] == [(4, "B2", "receiver.city"),
+                                                                             (5, "C3", "quantity")]
+    order = bootstrap.orders().get(report["created"][0]["order_id"])
+    assert len(order.lines) == 2 and order.paid_fen == 12800 + 2 * 12000 + 1000

@@ -64,6 +64,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/admin/exceptions/cancel"): OPERATOR,
     ("POST", "/admin/offline-shops"): ADMIN,
     ("POST", "/admin/manual-orders"): OPERATOR,
+    ("POST", "/admin/manual-orders/import"): OPERATOR,
     ("POST", "/admin/order-edits/{order_id}/receiver"): OPERATOR,
     ("POST", "/admin/order-edits/{order_id}/line-sku"): OPERATOR,
     ("GET", "/admin/after-sales"): VIEWER,
