@@ -3,6 +3,7 @@ is a new version (the old ones stay, the audit log holds who and when), publishe
 version the editor read, and starts a re-evaluation of the orders still waiting for review."""
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from chalicelib.services.ports import Clock
 from chalicelib.services.review import ReviewStore
 
 MAX_BLACKLIST = 2000
+MAX_CONFIG_BYTES = 350_000       # one DynamoDB item holds a version (400 KB), with room for its keys
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,9 @@ def _entries(deps: AdminDeps, entry: dict[str, Any]) -> list[tuple[str, str, str
 def _publish(deps: AdminDeps, expected_version: int, actor: str, **changes: Any) -> tuple[dict[str, Any], str]:
     doc = {k: v for k, v in deps.store.load().items() if k != "version"}
     doc.update(changes, changed_by=actor, changed_at=deps.clock.now().isoformat())
+    if len(json.dumps(doc, ensure_ascii=False).encode()) > MAX_CONFIG_BYTES:
+        raise ValidationError("the rules and blacklist together are too large to store as one version",
+                              field="rules" if "rules" in changes else "kind", reason="review.too_large")
     version = deps.store.publish(doc, expected_version)
     job_id = deps.start_reevaluation()
     return config_view({**doc, "version": version}), job_id

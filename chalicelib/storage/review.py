@@ -1,5 +1,5 @@
 """The review configuration (rules, auto-review switches, blacklist) in the sync table, as immutable
-versions: sk "SET#<version>" holds one whole configuration, and the pointer ("REVIEW", "VERSION") names
+versions: sk "SET#<version>#<random>" holds one whole configuration, and the pointer ("REVIEW", "VERSION") names
 the current one. The pointer is a few bytes, so the consumer's per-batch check costs half a read unit;
 the configuration is read only when the version moved. Publishing writes the new version first, then
 moves the pointer conditionally on the version read: two editors racing, one wins and the other gets a
@@ -48,7 +48,8 @@ class DynamoReviewStore:
         return {**doc, "version": version}
 
     def publish(self, doc: dict[str, Any], expected_version: int) -> int:
-        """A unique key per attempt: a crashed or losing attempt leaves an item nobody points at (TTL)."""
+        """A unique key per attempt: a crashed or losing attempt leaves an item nobody points at (kept, as the
+        older versions are: the configuration's history)."""
         version = expected_version + 1
         key = _set_key(version)
         SyncItem(PK, key, revision=version, doc=doc).save()   # kept: the versions' history

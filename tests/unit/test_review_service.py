@@ -139,3 +139,12 @@ def test_given_orders_with_ship_by_times_then_the_at_risk_list_has_those_due_wit
     orders.add(make_order(4))
     found, truncated = at_risk(orders, STORED_T0, 24)
     assert [o.order_id for o in found] == ["shopA-3", "shopA-2"] and not truncated
+
+
+def test_given_a_configuration_over_one_items_size_when_published_then_it_is_refused_and_nothing_stored() -> None:
+    store = InMemoryReviewStore()
+    big = [{**MEMO_RULE, "name": f"规则{n}" + "长" * 190, "conditions": [
+        {"field": "buyer_memo", "op": "contains_any", "value": ["词" * 50] * 50}]} for n in range(60)]
+    with pytest.raises(ValidationError) as caught:
+        review_admin.save_rules(admin(store), big, 0, "alice")
+    assert caught.value.reason == "review.too_large" and store.current == 0

@@ -189,7 +189,7 @@ export default {
     edit: { handed_over: 'The ERP has the order or it is closed: ask the ERP to intercept it', line: 'The order has no such line', platform_receiver: "Only a manual order's receiver is edited here" },
     order: { not_found: 'No such order' },
     manual: { region: 'That province, city or district is not in the division data', shop: 'Manual orders go to an offline shop', sku: 'No such ERP SKU', lines: 'Wrong number of lines', discount: 'The discount is more than the order' },
-    review: { rule_invalid: 'The rule is wrong at {field}', unknown_shop: 'A rule names a shop that does not exist', unknown_sku: 'A rule names an ERP SKU that does not exist', changed: 'Someone changed this meanwhile: refresh and try again', not_reviewable: 'The order is with the ERP or closed: it cannot be reviewed' },
+    review: { rule_invalid: 'The rule is wrong at {field}', unknown_shop: 'A rule names a shop that does not exist', unknown_sku: 'A rule names an ERP SKU that does not exist', changed: 'Someone changed this meanwhile: refresh and try again', too_large: 'The rules and blacklist together are too large to store', not_reviewable: 'The order is with the ERP or closed: it cannot be reviewed' },
     blacklist: { reason: 'Give a reason', full: 'The blacklist is full', not_found: 'No such blacklist entry', platform: 'Unknown platform', buyer_id: 'Give the buyer ID', receiver: "Give the receiver's name and address", order: 'No such order', kind: 'Unknown kind' },
   },
 }

@@ -189,7 +189,7 @@ export default {
     edit: { handed_over: '订单已交给 ERP 或已关闭：请让 ERP 拦截', line: '订单没有这一行商品', platform_receiver: '只能在这里修改手工订单的收件人' },
     order: { not_found: '订单不存在' },
     manual: { region: '省市区不在行政区划数据里', shop: '手工订单只能建在线下店铺', sku: 'ERP 商品不存在', lines: '商品行数量不对', discount: '优惠不能超过订单金额' },
-    review: { rule_invalid: '规则有误：{field}', unknown_shop: '规则引用了不存在的店铺', unknown_sku: '规则引用了不存在的 ERP 商品', changed: '内容已被别人修改，请刷新后再试', not_reviewable: '订单已交给 ERP 或已关闭，不能再审核' },
+    review: { rule_invalid: '规则有误：{field}', unknown_shop: '规则引用了不存在的店铺', unknown_sku: '规则引用了不存在的 ERP 商品', changed: '内容已被别人修改，请刷新后再试', too_large: '规则和黑名单太多，超过了一个版本能保存的大小', not_reviewable: '订单已交给 ERP 或已关闭，不能再审核' },
     blacklist: { reason: '请填写拉黑原因', full: '黑名单已满', not_found: '黑名单条目不存在', platform: '未知平台', buyer_id: '请填写买家 ID', receiver: '请填写收件人姓名和地址', order: '订单不存在', kind: '类型不对' },
   },
 }
