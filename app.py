@@ -7,8 +7,10 @@ from chalicelib.api import api_tokens as api_token_api
 from chalicelib.api import catalog as catalog_api
 from chalicelib.api import goods as goods_api
 from chalicelib.api import goods_files as goods_files_api
+from chalicelib.api import manual_orders as manual_order_api
 from chalicelib.api import mcp as mcp_api
 from chalicelib.api import orders as order_api
+from chalicelib.api import review as review_api
 from chalicelib.api import shipment_lists as shipment_list_api
 from chalicelib.api import shops as shops_api
 from chalicelib.api import stock as stock_api
@@ -32,6 +34,7 @@ BLUEPRINTS = (
     shops_api.bp, oauth.bp, catalog_api.bp, stock_api.bp, after_sale_api.bp, waybills.bp, audit.bp, admin_openapi.bp,
     shipment_list_api.bp, warehouse_api.bp, goods_api.bp, goods_files_api.bp, taxonomy_api.bp, suppliers_api.bp,
     api_token_api.bp, mcp_api.bp,
+    review_api.bp, manual_order_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,
     tracking.bp, link_jobs.bp, images_worker.bp,  # queues, schedules
 )

@@ -51,12 +51,13 @@ def run(orders: int = 100_000) -> dict[str, Any]:
     from app import app
     from chalicelib import bootstrap
     from tests import fakes
+    from tests.review_kit import InMemoryReviewStore
 
     store, notes = _Discarding(), _Counting()
     overrides = {"orders": store, "publisher": notes, "shop_skus": fakes.InMemoryShopSkuRepository(),
                  "stock": fakes.InMemoryStockLedger(), "sync": fakes.InMemorySyncRepository(),
                  "shipments": fakes.InMemoryShipmentRepository(),
-                 "clock": fakes.FixedClock()}
+                 "clock": fakes.FixedClock(), "review_store": InMemoryReviewStore()}
     context = LambdaContext("on_order_message", 256, 900_000)
     with bootstrap.override(**overrides):
         handler = app.handler_map["on_order_message"]      # as Lambda calls it, middleware included

@@ -360,7 +360,7 @@ def ingest_deps(reads: BatchReads, *, noting: bool) -> IngestDeps:
     from chalicelib.services.order_ingest import IngestDeps
     return IngestDeps(orders=orders() if noting else plain_orders(), cases=after_sales(), shops=shops(),
                       clients=clients(), clock=clock(), stock=stock(), shipments=shipments().for_order, reads=reads,
-                      route=route)
+                      route=route, gate=review_gate())
 
 
 def push_deps() -> PushDeps:
@@ -461,3 +461,53 @@ def api_token_key() -> bytes:
             raise RuntimeError("JWT_SECRET is missing or shorter than 32 characters")
         return hmac.new(secret.encode(), b"qihang-oms api-token hash v1", hashlib.sha256).digest()
     return _get("api_token_key", build)
+# ---------------------------------------------------------------- order processing: review gate (issue 22)
+def review_store() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.review import DynamoReviewStore
+        return DynamoReviewStore()
+    return _get("review_store", build)
+
+
+def review_cache() -> Any:
+    """Per process: the consumer checks its version once per batch (services/review.py)."""
+    def build() -> Any:
+        from chalicelib.services.review import RuleCache
+        return RuleCache()
+    return _get("review_cache", build)
+
+
+def review_gate() -> Any:
+    """The gate over the cached rule set, as last refreshed (no read of its own)."""
+    from chalicelib.services.review import Gate
+
+    def list_prices(codes: Any) -> dict[str, int]:
+        return {code: sku.price_fen for code, sku in erp_skus().get_many(codes).items()}
+    return Gate(review_cache().rules, clock(), publisher(), plain_orders(), list_prices)
+
+
+def held_counts() -> Any:
+    """Held orders counted by reason and shop (the exception center's figures)."""
+    from chalicelib.storage.review import held_counts as count
+    return count()
+
+
+def review_admin_deps() -> Any:
+    from chalicelib.services.review_admin import AdminDeps
+    from chalicelib.services.review_jobs import ReviewJobStarter
+    return AdminDeps(store=review_store(), clock=clock(),
+                     missing_shops=lambda ids: {i for i in ids if shops().get(i) is None},
+                     missing_skus=lambda codes: set(codes) - erp_skus().existing_codes(codes) if codes else set(),
+                     start_reevaluation=ReviewJobStarter(link_jobs(), publisher(), clock()),
+                     order=lambda order_id: orders().get(order_id) if order_id else None)
+
+
+def review_job_deps() -> Any:
+    from chalicelib.services.erp_events import order_note
+    from chalicelib.services.review_jobs import ReviewJobDeps
+
+    def gate() -> Any:
+        review_cache().refresh(review_store())
+        return review_gate()
+    return ReviewJobDeps(orders=plain_orders(), jobs=link_jobs(), publisher=publisher(), clock=clock(), gate=gate,
+                         changed=lambda changed: publisher().publish("erp_events", [order_note(o) for o in changed]))

@@ -1,5 +1,6 @@
 """The goods library's adapters, built once per process like bootstrap's (and replaced the same way in
-tests: bootstrap.override(goods=..., categories=...)). Kept beside bootstrap.py so that file stays short."""
+tests: bootstrap.override(goods=..., categories=...)). Kept beside bootstrap.py so that file stays short: a
+part of the composition root, so its imports wait inside the builders as bootstrap's do."""
 from __future__ import annotations
 
 from typing import Any
@@ -14,28 +15,27 @@ def goods() -> Any:
     return bootstrap._get("goods", build)
 
 
-def _records(kind: str, cls_path: str, id_field: str) -> Any:
+def _records(kind: str, cls: type, id_field: str) -> Any:
     def build() -> Any:
-        import importlib
-
         from chalicelib.storage.records import DynamoRecordRepository
-        module, name = cls_path.rsplit(".", 1)
-        cls = getattr(importlib.import_module(module), name)
         return DynamoRecordRepository(kind, cls, lambda r: getattr(r, id_field))
     return bootstrap._get(kind.lower(), build)
 
 
 def categories() -> Any:
-    return _records("CATEGORY", "chalicelib.domain.taxonomy.Category", "category_id")
+    from chalicelib.domain.taxonomy import Category
+    return _records("CATEGORY", Category, "category_id")
 
 
 def brands() -> Any:
-    return _records("BRAND", "chalicelib.domain.taxonomy.Brand", "brand_id")
+    from chalicelib.domain.taxonomy import Brand
+    return _records("BRAND", Brand, "brand_id")
 
 
 def suppliers() -> Any:
     """The supplier store (services/goods_ports.RecordStore of domain/suppliers.Supplier)."""
-    return _records("SUPPLIER", "chalicelib.domain.suppliers.Supplier", "supplier_id")
+    from chalicelib.domain.suppliers import Supplier
+    return _records("SUPPLIER", Supplier, "supplier_id")
 
 
 def goods_deps(link: bool = True) -> Any:

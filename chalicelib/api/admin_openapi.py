@@ -17,6 +17,17 @@ SPEC_PATH = "/admin/openapi.json"
 
 # "METHOD /path" -> "module.Model" under chalicelib/api
 BODIES: dict[str, str] = {
+    "PUT /admin/review/rules": "review_schemas.RulesBody",
+    "PUT /admin/review/shops/{shop_id}/auto": "review_schemas.AutoReviewBody",
+    "POST /admin/review/blacklist": "review_schemas.BlacklistBody",
+    "POST /admin/review/blacklist/remove": "review_schemas.BlacklistRemoveBody",
+    "POST /admin/review/confirm": "review_schemas.ConfirmBody",
+    "POST /admin/exceptions/release": "review_schemas.ReleaseBody",
+    "POST /admin/exceptions/cancel": "review_schemas.BulkCancelBody",
+    "POST /admin/offline-shops": "review_schemas.OfflineShopBody",
+    "POST /admin/manual-orders": "review_schemas.ManualOrderBody",
+    "POST /admin/order-edits/{order_id}/receiver": "review_schemas.ReceiverEditBody",
+    "POST /admin/order-edits/{order_id}/line-sku": "review_schemas.LineSkuBody",
     "POST /admin/auth/login": "schemas.LoginBody",
     "POST /admin/auth/password": "schemas.PasswordChangeBody",
     "POST /admin/users": "schemas.NewUserBody",
@@ -73,13 +84,17 @@ BODIES: dict[str, str] = {
     "POST /admin/shops/{shop_id}/goods-push/preview": "goods_schemas.PushBody",
 }
 OPTIONAL_BODIES = {"POST /admin/shops/{shop_id}/pause", "POST /admin/after-sales/{case_id}/{verb}"}
-RAW_BODIES = {"POST /admin/erp-skus/import": "text/csv", "POST /admin/shipments/import": "text/csv"}
+RAW_BODIES = {"POST /admin/manual-orders/import": "text/csv",
+              "POST /admin/erp-skus/import": "text/csv", "POST /admin/shipments/import": "text/csv"}
 ANSWERS = {"GET /admin/erp/orders.csv": "text/csv", "POST /admin/labels": "application/pdf",
            "POST /admin/picklists": "application/pdf",
            "GET /admin/goods/template.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "GET /admin/goods/export.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 PAGE = ("limit", "cursor")
 QUERIES: dict[str, tuple[str, ...]] = {
+    "GET /admin/exceptions": ("shop_id", "hold", "q", *PAGE),
+    "GET /admin/exceptions/at-risk": ("hours", "shop_id"),
+    "POST /admin/manual-orders/import": ("shop_id",),
     "GET /admin/orders": ("shop_id", "status", "hold", "held", "order_no", "platform", "erp_handoff", "tracking_no",
                           "q", "updated_from", "updated_to", *PAGE),
     "GET /admin/after-sales": ("shop_id", "platform", "type", "status", "deadline_before", "order_no", *PAGE),

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from chalicelib.domain.platform import Platform
-from chalicelib.domain.status import ErpHandoff, HoldReason, OrderStatus, RefundState
+from chalicelib.domain.status import REVIEWED, ErpHandoff, HoldReason, OrderStatus, RefundState, ReviewState
 
 # Which status may follow which. A platform update asking for anything else keeps the current status:
 # platforms re-deliver old snapshots, and a late "awaiting shipment" must not un-ship an order.
@@ -105,6 +105,12 @@ class Order:
     revision: int = 0                          # ours: every stored change bumps it (optimistic lock)
     updated_at: datetime | None = None
     raw_ref: str = ""                          # S3 key of the latest raw payload
+    review: ReviewState = ReviewState.PASSED   # the review gate (domain/review_rules.py); old records passed
+    hold_notes: tuple[tuple[str, str], ...] = ()   # (hold reason, why in the seller's words), rule-made holds
+    rule_holds: frozenset[HoldReason] = frozenset()  # the holds the review rules placed (re-evaluation redoes them)
+    buyer_id: str = ""                         # the platform's buyer id (open id) where it sends one
+    order_type: str = "normal"                 # normal | presale | cod | gift | step_payment
+    ship_by_at: datetime | None = None         # the platform's promised ship-by time
     history: tuple[OrderChange, ...] = field(default=(), compare=False)
 
     @property
@@ -140,6 +146,6 @@ def handoff_for(order: Order) -> ErpHandoff:
         return ErpHandoff.WITHDRAWN if order.status is OrderStatus.CANCELLED else order.erp_handoff
     if order.erp_handoff is ErpHandoff.WITHDRAWN:
         return ErpHandoff.WITHDRAWN
-    if order.status is OrderStatus.AWAITING_SHIPMENT and not order.holds:
+    if order.status is OrderStatus.AWAITING_SHIPMENT and not order.holds and order.review in REVIEWED:
         return ErpHandoff.READY
     return ErpHandoff.NOT_READY

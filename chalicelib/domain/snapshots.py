@@ -24,7 +24,7 @@ _REFUND_STAGES = (RefundState.NONE, RefundState.IN_PROGRESS, RefundState.REFUNDI
 # Carried from the platform's snapshot onto the order kept (the rest is the OMS's: holds, hand-off, history).
 _SNAPSHOT_FIELDS = ("total_fen", "paid_fen", "freight_fen", "seller_discount_fen", "platform_discount_fen",
                     "receiver", "refund_state", "buyer_memo", "seller_memo", "seller_flag", "paid_at", "shipped_at",
-                    "carrier_code", "tracking_no", "version")
+                    "carrier_code", "tracking_no", "version", "buyer_id", "order_type", "ship_by_at")
 
 
 def order_is_newer(incoming: Order, existing: Order) -> bool:

@@ -69,6 +69,21 @@ class HoldReason(StrEnum):
     ADDRESS_ISSUE = "address_issue"
     BUYER_MESSAGE = "buyer_message"
     MANUAL_HOLD = "manual_hold"
+    RULE_HOLD = "rule_hold"              # a review rule held it (the rule's note names why)
+    BLACKLISTED = "blacklisted"          # the buyer or the receiver is on the seller's blacklist
+    MERGE_CANDIDATE = "merge_candidate"  # another open order of the same buyer and address
+    PRICE_ANOMALY = "price_anomaly"      # a line sold far below its SKU's list price
+
+
+class ReviewState(StrEnum):
+    """The review gate (审单): an order goes to the ERP, waybills or printing only once it passed review.
+    Orders stored before the gate existed read as passed (the field's default)."""
+    PENDING = "pending"          # waiting for a person: a rule asked for one, held it, or auto-review is off
+    PASSED = "passed"            # the rules let it through
+    CONFIRMED = "confirmed"      # a person confirmed it (final: rules no longer re-evaluate it)
+
+
+REVIEWED = frozenset({ReviewState.PASSED, ReviewState.CONFIRMED})
 
 
 class ShopStatus(StrEnum):

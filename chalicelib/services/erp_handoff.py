@@ -11,7 +11,7 @@ from chalicelib.domain.after_sales import AfterSale
 from chalicelib.domain.errors import ConflictError, InvalidTransitionError, NotFoundError
 from chalicelib.domain.orders import Order, OrderChange
 from chalicelib.domain.shipping import Shipment
-from chalicelib.domain.status import ErpHandoff, OrderStatus
+from chalicelib.domain.status import REVIEWED, ErpHandoff, OrderStatus
 from chalicelib.services.erp_ports import CaseResult, HandoffQueue, ShipmentRepository, StreamRepository
 from chalicelib.services.erp_scope import EVERY_SHOP, covers, gather, visible
 from chalicelib.services.ports import AfterSaleRepository, Clock, OrderRepository, Page
@@ -38,7 +38,7 @@ def _take_order(orders: OrderRepository, clock: Clock, order_id: str, actor: str
                 shop_ids: frozenset[str]) -> Order | None:
     def change(order: Order) -> Order | str:
         ready = order.erp_handoff is ErpHandoff.READY and order.status is OrderStatus.AWAITING_SHIPMENT
-        if not ready or order.holds or not covers(shop_ids, order.shop_id):
+        if not ready or order.holds or order.review not in REVIEWED or not covers(shop_ids, order.shop_id):
             return SKIP
         return _noted(replace(order, erp_handoff=ErpHandoff.TAKEN), clock, actor, "taken by the ERP")
     return _update_order(orders, order_id, change)

@@ -11,7 +11,7 @@ from typing import Any
 
 from chalicelib.domain.catalog import ShopSku
 from chalicelib.domain.errors import DomainError
-from chalicelib.domain.goods import CODE, MAX_ATTRIBUTES, MAX_SKUS, Goods, GoodsDraft, SkuDraft, SpecAttribute
+from chalicelib.domain.goods import CODE, MAX_ATTRIBUTES, MAX_SKUS, Goods, GoodsDraft, SkuDraft, SpecAttribute, refuse
 from chalicelib.domain.orders import SkuLink
 from chalicelib.services.goods import GoodsDeps, create_goods
 from chalicelib.services.links import link_bulk
@@ -70,7 +70,6 @@ def shop_skus_of(deps: GoodsDeps, shop_id: str, pick: ProductPick) -> list[ShopS
     found = [catalog.get(shop_id, sku_id) for sku_id in pick.platform_sku_ids]
     skus = [s for s in found if s is not None and s.platform_product_id == pick.platform_product_id]
     if not skus:
-        from chalicelib.domain.goods import refuse
         raise refuse(f"no SKU of product {pick.platform_product_id} in shop {shop_id}", "products",
                      "goods.shop_product_missing")
     return skus

@@ -30,7 +30,7 @@ def _yuan(fen: int) -> str:
 
 
 def _workbook(rows: Iterable[list[Any]]) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # cold start: openpyxl ~150 ms, only spreadsheet requests pay
     book = Workbook()
     sheet = book.active
     sheet.title = "goods"
@@ -65,7 +65,7 @@ def export(goods_and_skus: Iterable[tuple[Goods, Sequence[ErpSku]]]) -> bytes:
 
 def parse(raw: bytes) -> list[tuple[int, dict[str, str]]]:
     """(row number, cells by machine name): the second row names the columns (either header row works)."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # cold start: openpyxl ~150 ms, only spreadsheet requests pay
     try:
         sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
     except Exception as exc:     # openpyxl raises many kinds for a file that is not a workbook

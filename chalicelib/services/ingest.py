@@ -39,6 +39,7 @@ def apply_snapshot(orders: OrderRepository, clock: Clock, shop_id: str, incoming
 
 def apply_and_keep(orders: OrderRepository, clock: Clock, shop_id: str, incoming: CanonicalOrder,
                    links: Links, raw_ref: str = "", first_read: Callable[[], Order | None] | None = None,
+                   gate: Callable[[Order], Order] = lambda order: order,   # the review gate (services/review.py)
                    ) -> tuple[Outcome, Order | None]:
     """Also returns the order as stored (as last read, when unchanged), so the caller reads it no more.
     The first read may be stale (eventually consistent, half the read units; or `first_read`, what the
@@ -55,9 +56,10 @@ def apply_and_keep(orders: OrderRepository, clock: Clock, shop_id: str, incoming
             return Outcome.UNCHANGED, existing   # a duplicate or a late, older delivery
         try:
             if existing is None:
-                orders.add(fresh)
-                return Outcome.NEW, replace(fresh, revision=1)
-            order = merge_order(existing, fresh, clock.now())
+                order = gate(fresh)
+                orders.add(order)
+                return Outcome.NEW, replace(order, revision=1)
+            order = gate(merge_order(existing, fresh, clock.now()))
             orders.save(order, existing.revision)
             return Outcome.UPDATED, replace(order, revision=existing.revision + 1)
         except ConflictError:
@@ -84,7 +86,8 @@ def _common(c: CanonicalOrder, raw_ref: str) -> dict[str, Any]:
             "receiver": _receiver(c.receiver), "refund_state": c.refund_state, "buyer_memo": c.buyer_memo,
             "seller_memo": c.seller_memo, "seller_flag": c.seller_flag, "paid_at": c.paid_at,
             "shipped_at": c.shipped_at, "carrier_code": c.carrier_code, "tracking_no": c.tracking_no,
-            "version": c.version, "raw_ref": raw_ref}
+            "version": c.version, "raw_ref": raw_ref, "buyer_id": c.buyer_id, "order_type": c.order_type,
+            "ship_by_at": c.ship_by_at}
 
 
 def _lines(lines: tuple[CanonicalLine, ...], links: Links) -> tuple[LineItem, ...]:

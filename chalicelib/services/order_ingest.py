@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from chalicelib.domain.after_sales import case_id_for
 from chalicelib.domain.errors import NotFoundError
-from chalicelib.domain.orders import order_id_for
+from chalicelib.domain.orders import Order, order_id_for
 from chalicelib.domain.shops import Shop
 from chalicelib.services.after_sales_ingest import apply_case
 from chalicelib.services.ingest import Outcome, apply_and_keep
@@ -43,6 +43,7 @@ class IngestDeps:
     shipments: ShipmentsOf
     reads: BatchReads
     route: RouteOf | None = None         # the warehouses serving a shop (None: the default warehouse)
+    gate: Callable[[Order], Order] | None = None   # the review gate over the cached rules (services/review.py)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def ingest_order(deps: IngestDeps, shop_id: str, order_no: str, snapshot: Canoni
     order_id = order_id_for(shop_id, order.order_no)
     links = deps.reads.links(shop_id, {line.platform_sku_id for line in order.lines})
     outcome, stored = apply_and_keep(deps.orders, deps.clock, shop_id, order, links, raw_ref,
-                                     deps.reads.first_read(order_id))
+                                     deps.reads.first_read(order_id), gate=deps.gate or _unreviewed)
     # An unchanged order was only read (maybe stale): settle reads it afresh.
     written = stored if outcome is not Outcome.UNCHANGED else None
     settle_order(deps.stock, deps.orders, deps.clock, order_id, written, deps.shipments, route=deps.route)
@@ -95,6 +96,10 @@ def record_note(kind: str, shop_id: str, record_id: str, order_no: str, version:
     ERP-events consumer compares states, so a repeated note changes nothing)."""
     body = json.dumps({"kind": kind, "id": record_id, "shop_id": shop_id, "version": version})
     return body, order_group(shop_id, order_no), f"{kind}:{record_id}:{version}"
+
+
+def _unreviewed(order: Order) -> Order:
+    return order
 
 
 def _client(deps: IngestDeps, shop_id: str) -> PlatformClient:

@@ -94,6 +94,9 @@ class CanonicalOrder:
     shipped_at: datetime | None = None
     carrier_code: str = ""
     tracking_no: str = ""
+    buyer_id: str = ""                 # the platform's buyer id where it sends one (blacklist by buyer)
+    order_type: str = "normal"         # normal | presale | cod | gift | step_payment (README: Order processing)
+    ship_by_at: datetime | None = None  # the platform's promised ship-by time
     # Monotonic per order: the pipeline applies a delivery only if its version is newer.
     # Defaults to modified_at in milliseconds; a platform with its own revision number may use it.
     version: int = 0

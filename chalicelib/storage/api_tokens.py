@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from chalicelib import names
 from chalicelib.codec import from_doc, to_doc
 from chalicelib.domain.api_tokens import ApiToken
 from chalicelib.storage import conditional
@@ -42,7 +43,6 @@ class DynamoTokenRateLimiter:
     second one is most of a cold /mcp request's extra cost (bench/mcp_coldstart.py)."""
 
     def hit(self, key: str, window_start: int, ttl_seconds: int) -> int:
-        from chalicelib import names
         client = UserItem._get_connection().connection.client
         answer = client.update_item(
             TableName=names.table_name("erp_state"), Key={"state_key": {"S": f"RATE#{key}#{window_start}"}},

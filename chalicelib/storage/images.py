@@ -25,7 +25,7 @@ class S3ImageStore:
     @property
     def client(self) -> Any:
         if self._client is None:
-            import boto3
+            import boto3  # cold start: boto3 costs ~1.0 s (importtime, dev box); only image routes pay
             self._client = boto3.client("s3")
         return self._client
 
@@ -35,7 +35,7 @@ class S3ImageStore:
         return grant
 
     def head(self, key: str) -> dict[str, Any] | None:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import ClientError  # cold start: with boto3, only image routes pay
         try:
             meta = self.client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:

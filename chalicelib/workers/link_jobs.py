@@ -16,5 +16,12 @@ bp = Blueprint(__name__)
 @bp.on_sqs_message(queue=names.queue_name("link_jobs"), batch_size=5)
 def on_link_job(event: Any) -> dict[str, Any]:
     from chalicelib.services.link_jobs import Step, run_step
+    from chalicelib.services.review_jobs import is_review_step, run_review_step
     deps = bootstrap.link_job_deps()
-    return consume(event, lambda body, record: run_step(deps, Step.parse(body)))
+
+    def handle(body: str, record: Any) -> None:
+        step = Step.parse(body)
+        if is_review_step(step):      # re-evaluating waiting orders after a review rules change
+            return run_review_step(bootstrap.review_job_deps(), step)
+        return run_step(deps, step)
+    return consume(event, handle)

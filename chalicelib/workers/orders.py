@@ -24,6 +24,7 @@ _reads = BatchReads()
 @bp.on_sqs_message(queue=names.queue_name("orders"), batch_size=10)
 def on_order_message(event: Any) -> dict[str, Any]:
     _reads.start(event.to_dict()["Records"])
+    bootstrap.review_cache().refresh(bootstrap.review_store())   # the review rules' version: once per batch
     return run_batch(event, _handle_order, "orders")
 
 

@@ -46,6 +46,7 @@ ADMIN_LISTS = [
     ("/admin/shipments", {}), ("/admin/shipments", {"shop_id": "S1"}),
     ("/admin/stock/discrepancies", {}), ("/admin/stock/discrepancies", {"open": "1"}),
     ("/admin/warehouses/default/stock", {}), ("/admin/stock-documents", {}),
+    ("/admin/exceptions", {}), ("/admin/exceptions", {"hold": "buyer_message"}),
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERP_LISTS = ["/erp/v1/orders/take", "/erp/v1/after-sales/take"]

@@ -60,6 +60,8 @@ def to_order(p: Payload, carrier_of: Callable[[int], str] = str) -> CanonicalOrd
         shipped_at=pdd_time(p.get("shipping_time")),
         carrier_code=carrier_of(logistics_id) if logistics_id else "",
         tracking_no=str(p.get("tracking_number") or ""),
+        order_type="step_payment" if p.get("step_order_info") else "normal",   # [I] step_order_info: 定金预售
+        ship_by_at=pdd_time(p.get("last_ship_time")),
         raw=p,
     )
 

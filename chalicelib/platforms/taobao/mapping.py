@@ -161,6 +161,8 @@ def trade_to_order(trade: Mapping[str, Any]) -> CanonicalOrder:
         shipped_at=top_time(trade.get("consign_time")),
         carrier_code=CARRIER_NAMES.get(company, company),
         tracking_no=str(shipped[0].get("invoice_no", "")) if shipped else "",
+        buyer_id=str(trade.get("buyer_open_uid") or ""),
+        order_type={"cod": "cod", "step": "step_payment"}.get(str(trade.get("type") or ""), "normal"),
         raw=dict(trade),
     )
 

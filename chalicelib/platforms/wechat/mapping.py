@@ -112,6 +112,7 @@ def to_order(order: Mapping[str, Any]) -> CanonicalOrder:
         shipped_at=_optional_time(delivery.get("ship_done_time") or last_parcel.get("delivery_time")),
         carrier_code=str(last_parcel.get("delivery_id") or ""),
         tracking_no=str(last_parcel.get("waybill_id") or ""),
+        buyer_id=str(order.get("openid") or ""),
         raw=order,
     )
 

@@ -143,6 +143,10 @@ def ciphertexts(payload: Mapping[str, Any]) -> list[str]:
     return [str(payload[k]) for k in ("receiverName", "receiverPhone", "receiverAddress") if payload.get(k)]
 
 
+# orderType: 1 normal, 2 deposit presale (定金预售), 3 full presale (全款预售), 4 delayed, 5 exchange reissue
+ORDER_TYPES = {1: "normal", 2: "step_payment", 3: "presale", 4: "normal", 5: "normal"}
+
+
 def order(payload: Mapping[str, Any], masked: Mapping[str, str]) -> CanonicalOrder:
     lines = tuple(_line(sku) for sku in payload.get("skuList") or ())
     status = int(payload.get("orderStatus", 0))
@@ -168,6 +172,9 @@ def order(payload: Mapping[str, Any], masked: Mapping[str, str]) -> CanonicalOrd
         shipped_at=from_ms_or_none(payload.get("deliveryTime")),
         carrier_code=str(payload.get("expressCompanyCode") or ""),
         tracking_no=str(payload.get("expressTrackingNo") or ""),
+        buyer_id=str(payload.get("userId") or ""),
+        order_type=ORDER_TYPES.get(int(payload.get("orderType") or 1), "normal"),
+        ship_by_at=from_ms_or_none(payload.get("promiseLastDeliveryTime")),
         raw=dict(payload),
     )
 

@@ -97,3 +97,20 @@ export const warehousesApi = {
   reconcileReports: () => get('/admin/stock/reconcile-reports'),
   reconcile: () => post('/admin/stock/reconcile'),
 }
+
+// the order processing center (订单处理): review rules, the exception center, the blacklist
+export const processingApi = {
+  config: () => get('/admin/review/config'),
+  saveRules: (version, rules) => put('/admin/review/rules', { version, rules }),
+  setAutoReview: (shopId, version, on) => put(`/admin/review/shops/${encodeURIComponent(shopId)}/auto`, { version, on }),
+  addBlacklist: (body) => post('/admin/review/blacklist', body),
+  removeBlacklist: (version, key) => post('/admin/review/blacklist/remove', { version, key }),
+  confirm: (orderIds, revisions) => post('/admin/review/confirm', { order_ids: orderIds, revisions: revisions || {} }),
+  counts: () => get('/admin/exceptions/counts'),
+  held: (params) => get('/admin/exceptions', params),
+  release: (orderIds) => post('/admin/exceptions/release', { order_ids: orderIds }),
+  cancel: (orderIds, reason) => post('/admin/exceptions/cancel', { order_ids: orderIds, reason }),
+  pending: (params) => get('/admin/orders', { status: 'awaiting_shipment', erp_handoff: 'not_ready', ...params }),
+  atRisk: (params) => get('/admin/exceptions/at-risk', params),
+  job: (jobId) => get(`/admin/jobs/${encodeURIComponent(jobId)}`),
+}

@@ -1,12 +1,15 @@
 import { i18n, t } from '../i18n'
 
-// The API's error {code, message, fields, reason} as one readable line: a known reason in the UI's language.
+// The API's error {code, message, fields, reason} as one readable line: a known reason in the UI's language
+// (reasons.<area>.<what>; the processing center's are under errors.<reason> and may name the field).
 export function errorText(e) {
   if (!e) return ''
-  if (e.reason && i18n.global.te(`reasons.${e.reason}`)) return t(`reasons.${e.reason}`)
   const fields = (e.fields || []).map((f) => t('common.fieldError', { field: f.field, message: f.message }))
-  const known = e.reason && te(`reasons.${e.reason}`) ? [t(`reasons.${e.reason}`)] : []
-  return [...known, e.message || String(e), ...(known.length ? [] : fields)].join('；')
+  if (e.reason && i18n.global.te(`reasons.${e.reason}`)) return t(`reasons.${e.reason}`)
+  if (e.reason && i18n.global.te(`errors.${e.reason}`)) {
+    return [t(`errors.${e.reason}`, { field: ((e.fields || [])[0] || {}).field || '' }), ...fields].join('；')
+  }
+  return [e.message || String(e), ...fields].join('；')
 }
 
 export function showError(e) {

@@ -7,6 +7,14 @@ import Layout from '../layout/Layout.vue'
 export const menu = [
   { path: '/dashboard', name: 'dashboard', title: 'menu.dashboard', icon: 'Odometer', component: () => import('../views/Dashboard.vue') },
   { path: '/orders', name: 'orders', title: 'menu.orders', icon: 'List', component: () => import('../views/orders/OrderList.vue') },
+  {
+    path: '/processing', title: 'menu.processing', icon: 'Stamp', children: [
+      { path: '/processing/exceptions', name: 'exceptions', title: 'menu.exceptions', component: () => import('../views/processing/Exceptions.vue') },
+      { path: '/processing/rules', name: 'review-rules', title: 'menu.reviewRules', component: () => import('../views/processing/ReviewRules.vue') },
+      { path: '/processing/manual', name: 'manual-order', title: 'menu.manualOrder', component: () => import('../views/processing/ManualOrder.vue') },
+      { path: '/processing/blacklist', name: 'blacklist', title: 'menu.blacklist', component: () => import('../views/processing/Blacklist.vue') },
+    ],
+  },
   { path: '/after-sales', name: 'after-sales', title: 'menu.afterSales', icon: 'Service', component: () => import('../views/aftersales/AfterSales.vue') },
   { path: '/shipping', name: 'shipping', title: 'menu.shipping', icon: 'Van', component: () => import('../views/shipping/Shipping.vue') },
   { path: '/shops', name: 'shops', title: 'menu.shops', icon: 'Shop', component: () => import('../views/shops/Shops.vue') },

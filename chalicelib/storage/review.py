@@ -1,0 +1,82 @@
+"""The review configuration (rules, auto-review switches, blacklist) in the sync table, as immutable
+versions: sk "SET#<version>#<random>" holds one whole configuration, and the pointer ("REVIEW", "VERSION") names
+the current one. The pointer is a few bytes, so the consumer's per-batch check costs half a read unit;
+the configuration is read only when the version moved. Publishing writes the new version first, then
+moves the pointer conditionally on the version read: two editors racing, one wins and the other gets a
+conflict, and a crash between the two leaves an unused version and the old one current."""
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from typing import Any
+
+from chalicelib.domain.errors import ConflictError
+from chalicelib.domain.status import HoldReason
+from chalicelib.storage import conditional, order_lists
+from chalicelib.storage.models import OrderItem, SyncItem
+
+PK = "REVIEW"
+POINTER = "VERSION"
+HELD_SCAN_LIMIT = 5000        # the exception center's counts read at most this many held index entries
+
+
+def _set_key(version: int) -> str:
+    return f"SET#{version:010d}#{uuid.uuid4().hex[:8]}"
+
+
+class DynamoReviewStore:
+    def current(self) -> tuple[int, str]:
+        """The current version and the key of its configuration item."""
+        try:
+            item = SyncItem.get(PK, POINTER, consistent_read=True, attributes_to_get=["revision", "doc"])
+        except SyncItem.DoesNotExist:
+            return 0, ""
+        return int(item.revision or 0), str((item.doc or {}).get("set", ""))
+
+    def version(self) -> int:
+        return self.current()[0]
+
+    def load(self) -> dict[str, Any]:
+        """The current configuration with its "version" ({} before the first one)."""
+        version, key = self.current()
+        if not key:
+            return {}
+        try:
+            doc = dict(SyncItem.get(PK, key, consistent_read=True).doc or {})
+        except SyncItem.DoesNotExist:
+            return {}
+        return {**doc, "version": version}
+
+    def publish(self, doc: dict[str, Any], expected_version: int) -> int:
+        """A unique key per attempt: a crashed or losing attempt leaves an item nobody points at (kept, as the
+        older versions are: the configuration's history)."""
+        version = expected_version + 1
+        key = _set_key(version)
+        SyncItem(PK, key, revision=version, doc=doc).save()   # kept: the versions' history
+        condition = SyncItem.revision == expected_version if expected_version else SyncItem.sk.does_not_exist()
+        try:
+            conditional.put(SyncItem(PK, POINTER, revision=version, doc={"set": key}), condition, "review rules")
+        except ConflictError:
+            raise ConflictError("the review rules changed meanwhile: reload them", reason="review.changed") from None
+        return version
+
+
+def held_counts() -> tuple[dict[str, int], dict[str, int], dict[tuple[str, str], int], bool]:
+    """Held orders per reason, per shop and per (reason, shop), from the held list's index entries (the
+    filter fields only, never the orders). Also whether the count stopped at HELD_SCAN_LIMIT."""
+    by_reason: Counter[str] = Counter()
+    by_shop: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    seen = 0
+    for entry in OrderItem.by_list.query(order_lists.HELD, attributes_to_get=["shop_id", "holds", "status"]):
+        if entry.status not in ("pending_payment", "awaiting_shipment"):
+            continue
+        seen += 1
+        reasons = (entry.holds or "").split() or [HoldReason.MANUAL_HOLD.value]
+        by_shop[entry.shop_id] += 1
+        for reason in reasons:
+            by_reason[reason] += 1
+            pairs[(reason, entry.shop_id)] += 1
+        if seen >= HELD_SCAN_LIMIT:
+            return dict(by_reason), dict(by_shop), dict(pairs), True
+    return dict(by_reason), dict(by_shop), dict(pairs), False
