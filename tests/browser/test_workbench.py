@@ -1,0 +1,41 @@
+"""The order workbench a seller lives in (#21), in both languages and at both viewports the issue names."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.workbench_kit import LANGS, login_as_admin, open_page, orders_of
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_GIVEN_the_first_page_still_loading_WHEN_searching_an_order_no_THEN_the_late_unfiltered_page_is_dropped(
+        browser: Any, runtime: dict[str, Any], console: Any, lang: str) -> None:
+    target = orders_of(runtime, minimum=2)[0]
+    held: list[Any] = []
+
+    def hold_the_unfiltered_list(route: Any) -> None:
+        # the page's own first load answers last, as it does at thousands of orders
+        if "order_no=" not in route.request.url and not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    with open_page(browser, runtime, console, lang) as page:
+        login_as_admin(page, runtime)
+        page.route(lambda url: "/admin/orders?" in url, hold_the_unfiltered_list)
+        page.goto("/orders")
+        page.fill("[data-test=f-order-no]", target["order_no"])
+        page.click("[data-test=search]")
+        rows = page.locator("[data-test=orders-table] .el-table__row")
+        expect(rows).to_have_count(1)
+        assert held, "the first load was not held"
+        with page.expect_response(lambda r: "/admin/orders?" in r.url and "order_no=" not in r.url):
+            held[0].continue_()
+        page.wait_for_timeout(500)
+        expect(rows).to_have_count(1)
+        assert target["order_no"] in page.locator("[data-test=orders-table]").inner_text()
+        assert f"order_no={target['order_no']}" in page.url

@@ -1,0 +1,63 @@
+"""Helpers for the workbench browser tests (#21): a page in one language at one viewport, logged in.
+
+Both languages and both viewports the issue names: zh-CN and en, 1440x900 and 1280x720."""
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+LANGS = ("zh-CN", "en")
+VIEWPORTS = {"1440x900": {"width": 1440, "height": 900}, "1280x720": {"width": 1280, "height": 720}}
+
+
+def _benign(text: str) -> bool:
+    return "Download the Vue Devtools" in text or ("DevTools" in text and "extension" in text)
+
+
+@contextmanager
+def open_page(browser: Any, runtime: dict[str, Any], console: Any, lang: str,
+              viewport: str = "1440x900") -> Iterator[Any]:
+    """A fresh context whose UI starts in `lang` (the language the UI keeps in localStorage)."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale=lang, base_url=runtime["ui"].rstrip("/"))
+    context.set_default_timeout(15_000)
+    context.add_init_script(f"window.localStorage.setItem('oms.locale', {json.dumps(lang)})")
+    page = context.new_page()
+    page.on("console", lambda m: console.errors.append(f"{m.type}: {m.text} @ {m.location.get('url', '')}")
+            if m.type in ("error", "warning") and not _benign(m.text) else None)
+    page.on("pageerror", lambda e: console.errors.append(f"pageerror: {e}"))
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def admin_token(runtime: dict[str, Any]) -> str:
+    body = json.dumps({"username": runtime["admin"]["username"], "password": runtime["admin"]["password"]}).encode()
+    req = urllib.request.Request(runtime["api"] + "/admin/auth/login", data=body, method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=20) as response:
+        return str(json.loads(response.read())["token"])
+
+
+def login_as_admin(page: Any, runtime: dict[str, Any]) -> None:
+    """Logged in through the login page itself (the token lives in the page's storage)."""
+    page.goto("/login")
+    page.fill("input[name=username]", runtime["admin"]["username"])
+    page.fill("input[name=password]", runtime["admin"]["password"])
+    page.click("[data-test=login-submit]")
+    page.wait_for_url("**/dashboard")
+
+
+def orders_of(runtime: dict[str, Any], minimum: int = 1, timeout: float = 120) -> list[dict[str, Any]]:
+    from tests.browser.conftest import api
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        items: list[dict[str, Any]] = api(runtime, "GET", "/admin/orders?limit=200")["items"]
+        if len(items) >= minimum:
+            return items
+        time.sleep(1)
+    raise AssertionError("no sandbox orders arrived")
