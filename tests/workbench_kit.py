@@ -61,3 +61,24 @@ def orders_of(runtime: dict[str, Any], minimum: int = 1, timeout: float = 120) -
             return items
         time.sleep(1)
     raise AssertionError("no sandbox orders arrived")
+
+
+# ---------------------------------------------------------------- untranslated text on a page
+# English that is a name, not a sentence: product and company names, units, standards, ids' letters
+PROPER = {"OMS", "ERP", "SKU", "SKUs", "CSV", "PDF", "API", "JSON", "AppKey", "AppSecret", "Webhook", "Key",
+          "ID", "IP", "URL", "OAuth", "HMAC", "MCP", "JWT", "xlsx", "XLSX", "admin", "operator", "viewer",
+          "page", "English", "ZTO", "YTO", "STO", "YUNDA", "EMS", "JTSD", "DBL", "YZPY", "SF", "JD", "DLQ",
+          "Taobao", "Tmall", "Douyin", "WeChat", "Kuaishou", "Xiaohongshu", "PDD", "Cainiao", "ws", "wss",
+          "http", "https", "localhost", "HTTP", "TCP", "AWS", "SQS", "UTC", "AM", "PM"}
+_WORD = __import__("re").compile(r"(?<![\w.@/-])[A-Za-z]{3,}(?![\w@/-])")
+_CODES = __import__("re").compile(
+    r"(?<![\w/.-])(?:[a-z]+_[a-z_]+|[A-Z]{2,}_[A-Z_]{2,}|[a-z]+\.[a-z_]+\.?[a-z_]*)(?![\w/-])"
+    r"|\b(?:GET|POST|PUT|PATCH|DELETE) /")
+
+
+def leaks(text: str, lang: str, allowed: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    """Raw codes in any language; English words in the Chinese UI (outside the allow-list)."""
+    found = [m.group(0) for m in _CODES.finditer(text)]
+    if lang == "zh-CN":
+        found += [w for w in _WORD.findall(text) if w not in PROPER and w not in allowed]
+    return sorted(set(found) - set(allowed))

@@ -38,7 +38,7 @@ def get_order(ctx: Ctx, order_id: str) -> dict[str, Any]:
 def get_raw(ctx: Ctx, order_id: str) -> dict[str, Any]:
     order = bootstrap.orders().get(order_id)
     if order is None or not order.raw_ref:
-        raise NotFoundError(f"no raw payload for order {order_id}")
+        raise NotFoundError(f"no raw payload for order {order_id}", reason="order.no_raw_payload")
     ctx.audit_view()      # what the platform sent may hold full buyer details: who looked is recorded
     return {"raw_ref": order.raw_ref, "payload": bootstrap.raw_store().get(order.raw_ref)}
 

@@ -21,11 +21,12 @@ export function apiUrl(path) {
 }
 
 export class ApiError extends Error {
-  constructor(status, code, message, fields) {
+  constructor(status, code, message, fields, reason) {
     super(message || code || `HTTP ${status}`)
     this.status = status
     this.code = code
     this.fields = fields || []
+    this.reason = reason || ''     // the stable dotted code the UI translates (domain errors' `reason`)
   }
 }
 
@@ -84,7 +85,7 @@ export async function request(method, path, { params, body, raw, headers } = {})
     }
     const err = (data && data.error) || {}
     throw new ApiError(res.status, err.code || (data && data.Code) || 'http_error',
-      err.message || (data && data.message) || `HTTP ${res.status}`, err.fields)
+      err.message || (data && data.message) || `HTTP ${res.status}`, err.fields, err.reason)
   }
   return data
 }
