@@ -39,3 +39,31 @@ def test_GIVEN_the_first_page_still_loading_WHEN_searching_an_order_no_THEN_the_
         expect(rows).to_have_count(1)
         assert target["order_no"] in page.locator("[data-test=orders-table]").inner_text()
         assert f"order_no={target['order_no']}" in page.url
+
+
+SHOP_WORDS = {"zh-CN": ("待授权", "需重新授权", "店铺授权成功"),
+              "en": ("Awaiting authorisation", "Re-authorise", "Shop authorised")}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_GIVEN_a_new_shop_WHEN_listed_and_a_shop_authorised_locally_THEN_it_awaits_authorisation_and_oauth_returns_to_the_ui(
+        browser: Any, runtime: dict[str, Any], console: Any, lang: str) -> None:
+    from tests.browser.conftest import api
+    awaiting, reauth, authorised = SHOP_WORDS[lang]
+    sandbox = runtime["sandbox"]["taobao"]
+    name = f"新店-{lang}"
+    api(runtime, "POST", "/admin/shops", {"name": name, "platform": "taobao", "mode": "third_party",
+                                          "app_key": sandbox["app_key"], "app_secret": sandbox["app_secret"],
+                                          "base_url": sandbox["gateway"]})
+    with open_page(browser, runtime, console, lang) as page:
+        login_as_admin(page, runtime)
+        page.goto("/shops")
+        added = page.locator("[data-test=shops-table] .el-table__row", has_text=name)
+        expect(added.locator("[data-test=shop-status]")).to_have_text(awaiting)
+        assert reauth not in added.inner_text() and "awaiting authorisation: open" not in added.inner_text()
+        # the local runtime (no UI_ORIGIN) sends the seller back to the UI, not to a JSON page
+        page.locator("[data-test=shops-table] .el-table__row", has_text=sandbox["shop_id"]).locator(
+            "[data-test=authorise]").click()
+        page.locator(".el-message-box .el-button--primary").click()
+        page.wait_for_url(f"**/shops/{sandbox['shop_id']}?authorised=1")
+        expect(page.locator("[data-test=authorised]")).to_contain_text(authorised)
