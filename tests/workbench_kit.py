@@ -67,7 +67,7 @@ def orders_of(runtime: dict[str, Any], minimum: int = 1, timeout: float = 120) -
 # English that is a name, not a sentence: product and company names, units, standards, ids' letters
 PROPER = {"OMS", "ERP", "SKU", "SKUs", "CSV", "PDF", "API", "JSON", "AppKey", "AppSecret", "Webhook", "Key",
           "ID", "IP", "URL", "OAuth", "HMAC", "MCP", "JWT", "xlsx", "XLSX", "admin", "operator", "viewer",
-          "page", "English", "ZTO", "YTO", "STO", "YUNDA", "EMS", "JTSD", "DBL", "YZPY", "SF", "JD", "DLQ",
+          "English", "ZTO", "YTO", "STO", "YUNDA", "EMS", "JTSD", "DBL", "YZPY", "SF", "JD", "DLQ",
           "Taobao", "Tmall", "Douyin", "WeChat", "Kuaishou", "Xiaohongshu", "PDD", "Cainiao", "ws", "wss",
           "http", "https", "localhost", "HTTP", "TCP", "AWS", "SQS", "UTC", "AM", "PM"}
 _WORD = __import__("re").compile(r"(?<![\w.@/-])[A-Za-z]{3,}(?![\w@/-])")
@@ -82,3 +82,28 @@ def leaks(text: str, lang: str, allowed: set[str] = frozenset()) -> list[str]:  
     if lang == "zh-CN":
         found += [w for w in _WORD.findall(text) if w not in PROPER and w not in allowed]
     return sorted(set(found) - set(allowed))
+
+
+def held_for_one_sku(runtime: dict[str, Any], timeout: float = 90,
+                     skip: frozenset[str] = frozenset()) -> tuple[dict[str, Any], str]:
+    """An order held only for unlinked SKUs, all of its lines one platform SKU: linking that SKU releases it."""
+    from tests.browser.conftest import api
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for summary in api(runtime, "GET", "/admin/orders?hold=unlinked_sku&limit=200")["items"]:
+            if summary["status"] == "cancelled" or summary["order_id"] in skip:
+                continue
+            order: dict[str, Any] = api(runtime, "GET", f"/admin/orders/{summary['order_id']}")
+            skus = {ln["platform_sku_id"] for ln in order["lines"]}
+            if len(skus) == 1 and not any(ln["links"] for ln in order["lines"]):
+                return order, skus.pop()
+        time.sleep(1)
+    raise AssertionError("no order held for one unlinked SKU")
+
+
+def link_in_background(runtime: dict[str, Any], order: dict[str, Any], sku_id: str, code: str) -> None:
+    """What another operator (or the ERP) does meanwhile: create the ERP SKU and link the shop SKU to it."""
+    from tests.browser.conftest import api
+    api(runtime, "POST", "/admin/erp-skus", {"sku_code": code, "name": "后台关联商品"})
+    api(runtime, "POST", f"/admin/shops/{order['shop_id']}/catalog/pull")
+    api(runtime, "PUT", f"/admin/shops/{order['shop_id']}/skus/{sku_id}/links", {"links": [{"sku_code": code}]})

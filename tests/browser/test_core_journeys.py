@@ -68,7 +68,7 @@ def test_GIVEN_more_orders_than_a_page_WHEN_paging_forward_and_back_THEN_pages_d
     rows = page.locator("[data-test=orders-table] .el-table__row")
     rows.first.wait_for()
     page.click("[data-test=page-size]")
-    page.get_by_text("20 / page", exact=True).click()
+    page.get_by_text("20 条/页", exact=True).click()
     expect(rows).to_have_count(20)
     first_page = _order_nos(rows)
     page.click("[data-test=next-page]")

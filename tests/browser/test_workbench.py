@@ -1,12 +1,22 @@
 """The order workbench a seller lives in (#21), in both languages and at both viewports the issue names."""
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.workbench_kit import LANGS, login_as_admin, open_page, orders_of
+from tests.browser.conftest import shot
+from tests.workbench_kit import (
+    LANGS,
+    VIEWPORTS,
+    held_for_one_sku,
+    link_in_background,
+    login_as_admin,
+    open_page,
+    orders_of,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -67,3 +77,51 @@ def test_GIVEN_a_new_shop_WHEN_listed_and_a_shop_authorised_locally_THEN_it_awai
         page.locator(".el-message-box .el-button--primary").click()
         page.wait_for_url(f"**/shops/{sandbox['shop_id']}?authorised=1")
         expect(page.locator("[data-test=authorised]")).to_contain_text(authorised)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("lang", LANGS)
+def test_GIVEN_the_orders_page_WHEN_shown_at_a_laptop_size_THEN_filters_take_one_row_and_the_table_fits(
+        browser: Any, runtime: dict[str, Any], console: Any, lang: str, viewport: str) -> None:
+    orders_of(runtime, minimum=10)
+    with open_page(browser, runtime, console, lang, viewport) as page:
+        login_as_admin(page, runtime)
+        page.goto("/orders")
+        rows = page.locator("[data-test=orders-table] .el-table__row")
+        rows.first.wait_for()
+        height = VIEWPORTS[viewport]["height"]
+        filters = page.locator("[data-test=order-filters]").bounding_box()
+        assert filters and filters["height"] < 60, f"the filter bar takes {filters} px"
+        # the rest behind 更多, opened on demand
+        expect(page.locator("[data-test=more-panel]")).to_be_hidden()
+        page.click("[data-test=more-filters]")
+        expect(page.locator("[data-test=f-hold]")).to_be_visible()
+        page.click("[data-test=more-filters]")
+        # the table ends, with its pager, inside the window: nothing clipped below the fold
+        pager = page.locator("[data-test=orders-pager]").bounding_box()
+        table = page.locator("[data-test=orders-table]").bounding_box()
+        assert pager and pager["y"] + pager["height"] <= height, f"pager at {pager} in a {height} px window"
+        assert table and table["x"] + table["width"] <= VIEWPORTS[viewport]["width"]
+        visible_rows = [b for b in (r.bounding_box() for r in rows.all()[:20]) if b and b["y"] + b["height"] <= height]
+        assert len(visible_rows) >= 6, f"{len(visible_rows)} orders visible"
+        shot(page, f"workbench-orders-{lang}-{viewport}")
+
+
+RELEASED = {"zh-CN": ("商品未关联", "挂起已自动解除"), "en": ("Unlinked SKU", "Hold released by the system")}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_GIVEN_an_open_order_held_for_an_unlinked_sku_WHEN_linked_elsewhere_THEN_the_release_shows_without_reload(
+        browser: Any, runtime: dict[str, Any], console: Any, lang: str) -> None:
+    tag, message = RELEASED[lang]
+    order, sku_id = held_for_one_sku(runtime)
+    with open_page(browser, runtime, console, lang) as page:
+        login_as_admin(page, runtime)
+        page.goto(f"/orders?order_no={order['order_no']}")
+        page.locator("[data-test=orders-table] .el-table__row").first.click()
+        holds = page.locator("[data-test=order-drawer] [data-test=hold-tag]", has_text=tag)
+        expect(holds).to_have_count(1)
+        link_in_background(runtime, order, sku_id, f"BG-{lang}-{int(time.time())}")
+        # no reload, no click: the drawer follows the background release and says so
+        expect(holds).to_have_count(0, timeout=60_000)
+        expect(page.locator(".el-message", has_text=message)).to_be_visible()

@@ -15,7 +15,8 @@ export function useCursorPages(fetchPage) {
   const history = ref([])
   let sequence = 0
 
-  async function load(c) {
+  // quiet: a background refresh of the page shown (polling): no loading mask, errors kept for the next try
+  async function load(c, { quiet = false } = {}) {
     const mine = ++sequence
     const pending = fetchPage(c || undefined)
     if (!pending) {
@@ -25,8 +26,10 @@ export function useCursorPages(fetchPage) {
       loading.value = false
       return
     }
-    loading.value = true
-    error.value = null
+    if (!quiet) {
+      loading.value = true
+      error.value = null
+    }
     try {
       const page = await pending
       if (mine !== sequence) return
@@ -35,7 +38,7 @@ export function useCursorPages(fetchPage) {
       nextCursor.value = page.next ?? page.cursor ?? null
       cursor.value = c || null
     } catch (e) {
-      if (mine === sequence) error.value = e
+      if (mine === sequence && !quiet) error.value = e
     } finally {
       if (mine === sequence) loading.value = false
     }
@@ -51,5 +54,6 @@ export function useCursorPages(fetchPage) {
   function prev() {
     return load(history.value.pop())
   }
-  return { items, total, loading, error, cursor, nextCursor, history, load, first, next, prev }
+  const refresh = () => load(cursor.value, { quiet: true })
+  return { items, total, loading, error, cursor, nextCursor, history, load, first, next, prev, refresh }
 }
