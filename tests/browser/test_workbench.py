@@ -125,3 +125,29 @@ def test_GIVEN_an_open_order_held_for_an_unlinked_sku_WHEN_linked_elsewhere_THEN
         # no reload, no click: the drawer follows the background release and says so
         expect(holds).to_have_count(0, timeout=60_000)
         expect(page.locator(".el-message", has_text=message)).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_GIVEN_a_platform_order_number_WHEN_typed_into_the_pick_list_THEN_its_pdf_downloads(
+        browser: Any, runtime: dict[str, Any], console: Any, lang: str) -> None:
+    order = next(o for o in orders_of(runtime, minimum=3) if o["status"] == "awaiting_shipment")
+    with open_page(browser, runtime, console, lang) as page:
+        login_as_admin(page, runtime)
+        page.goto("/shipping?tab=picklist")
+        page.fill("[data-test=picklist-orders]", order["order_no"])     # the number the platform shows
+        with page.expect_download() as download:
+            page.click("[data-test=picklist-print]")
+        assert download.value.suggested_filename.endswith(".pdf")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_GIVEN_the_waybills_tab_at_1280x720_WHEN_shown_THEN_its_toolbar_keeps_one_row(
+        browser: Any, runtime: dict[str, Any], console: Any, lang: str) -> None:
+    with open_page(browser, runtime, console, lang, "1280x720") as page:
+        login_as_admin(page, runtime)
+        page.goto("/shipping")
+        toolbar = page.locator("[data-test=waybills-panel] > .toolbar")
+        toolbar.wait_for()
+        box = toolbar.bounding_box()
+        shot(page, f"workbench-waybills-{lang}-1280x720")
+        assert box and box["height"] < 45, f"the waybill toolbar wraps: {box}"
