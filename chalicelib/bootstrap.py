@@ -72,6 +72,12 @@ def after_sales() -> Any:
     return _get("after_sales", build)
 
 
+def order_counters() -> Any:
+    """The counters the orders repository keeps (never cached apart from it: a test's fake orders bring
+    their own)."""
+    return _instances.get("order_counters") or orders().counters()
+
+
 def shops() -> Any:
     def build() -> Any:
         from chalicelib.storage.shops import DynamoShopRepository

@@ -123,6 +123,12 @@ class LocalRuntime:
             from chalicelib.storage.relist import relist_orders
             relist_orders()
 
+    def _recount_if_needed(self, restored: bool) -> None:
+        """A saved state from before the counters table: its orders are added to the counters once."""
+        if restored and any(logical.startswith("Counters") for logical in self.provisioned.created):
+            from chalicelib.storage.recount import recount_orders
+            recount_orders()
+
     def start(self) -> LocalRuntime:
         try:
             return self._start()
@@ -150,6 +156,7 @@ class LocalRuntime:
         self.provisioned = provision(self._resources(), self.moto_endpoint, pseudo)
         self._set_env(_template_env(pseudo, self.provisioned.attribute))
         self._relist_if_needed()
+        self._recount_if_needed(restored)
         self.timings["provision"] = time.perf_counter() - t0
         log.info("emulator at %s: %s, %d journaled changes replayed, %d resources created", self.moto_endpoint,
                  "state restored" if restored else "fresh state", replayed, len(self.provisioned.created))

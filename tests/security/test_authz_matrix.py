@@ -45,6 +45,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("PATCH", "/admin/users/{username}"): ADMIN,
     ("GET", "/admin/audit"): ADMIN,
     ("GET", "/admin/orders"): VIEWER,
+    ("GET", "/admin/orders/counts"): VIEWER,
+    ("GET", "/admin/dashboard"): VIEWER,
     ("GET", "/admin/orders/{order_id}"): VIEWER,
     ("GET", "/admin/orders/{order_id}/raw"): OPERATOR,
     ("POST", "/admin/orders/{order_id}/memo"): OPERATOR,
