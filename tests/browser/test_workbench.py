@@ -59,12 +59,20 @@ SHOP_WORDS = {"zh-CN": ("待授权", "需重新授权", "店铺授权成功"),
 def test_GIVEN_a_new_shop_WHEN_listed_and_a_shop_authorised_locally_THEN_it_awaits_authorisation_and_oauth_returns_to_the_ui(
         browser: Any, runtime: dict[str, Any], console: Any, lang: str) -> None:
     from tests.browser.conftest import api
-    awaiting, reauth, authorised = SHOP_WORDS[lang]
     sandbox = runtime["sandbox"]["taobao"]
     name = f"新店-{lang}"
-    api(runtime, "POST", "/admin/shops", {"name": name, "platform": "taobao", "mode": "third_party",
-                                          "app_key": sandbox["app_key"], "app_secret": sandbox["app_secret"],
-                                          "base_url": sandbox["gateway"]})
+    shop = api(runtime, "POST", "/admin/shops", {"name": name, "platform": "taobao", "mode": "third_party",
+                                                 "app_key": sandbox["app_key"], "app_secret": sandbox["app_secret"],
+                                                 "base_url": sandbox["gateway"]})
+    try:
+        _authorise_round_trip(browser, runtime, console, lang, name)
+    finally:    # the other journeys count the seven demo shops
+        api(runtime, "DELETE", f"/admin/shops/{shop['shop_id']}")
+
+
+def _authorise_round_trip(browser: Any, runtime: dict[str, Any], console: Any, lang: str, name: str) -> None:
+    awaiting, reauth, authorised = SHOP_WORDS[lang]
+    sandbox = runtime["sandbox"]["taobao"]
     with open_page(browser, runtime, console, lang) as page:
         login_as_admin(page, runtime)
         page.goto("/shops")
@@ -125,6 +133,8 @@ def test_GIVEN_an_open_order_held_for_an_unlinked_sku_WHEN_linked_elsewhere_THEN
         # no reload, no click: the drawer follows the background release and says so
         expect(holds).to_have_count(0, timeout=60_000)
         expect(page.locator(".el-message", has_text=message)).to_be_visible()
+        page.locator("[data-test=order-drawer] .el-tabs__item").nth(2).click()     # 变更历史, in words
+        shot(page, f"workbench-hold-released-{lang}")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -151,3 +161,32 @@ def test_GIVEN_the_waybills_tab_at_1280x720_WHEN_shown_THEN_its_toolbar_keeps_on
         box = toolbar.bounding_box()
         shot(page, f"workbench-waybills-{lang}-1280x720")
         assert box and box["height"] < 45, f"the waybill toolbar wraps: {box}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_GIVEN_orders_in_every_state_WHEN_the_workbench_opens_THEN_status_tabs_count_them_and_all_means_all(
+        browser: Any, runtime: dict[str, Any], console: Any, lang: str) -> None:
+    from tests.browser.conftest import api
+    orders_of(runtime, minimum=5)
+    before = api(runtime, "GET", "/admin/orders/counts")["counts"]
+    with open_page(browser, runtime, console, lang) as page:
+        login_as_admin(page, runtime)
+        page.goto("/orders")
+        rows = page.locator("[data-test=orders-table] .el-table__row")
+        rows.first.wait_for()
+        badge = page.locator("[data-test=count-all]")
+        badge.wait_for()
+        assert int(badge.inner_text()) >= before["all"] > 0
+        # 全部: every status, and a total under the list
+        total = page.locator("[data-test=orders-total]")
+        total.wait_for()
+        assert int("".join(c for c in total.inner_text() if c.isdigit())) >= before["all"]
+        # a tab narrows to its own orders: 异常 = paid, not shipped, held
+        page.click("[data-test=tab-exception]")
+        page.wait_for_url("**status=exception**")
+        page.locator(".el-loading-mask:visible").first.wait_for(state="detached")
+        listed = api(runtime, "GET", "/admin/orders?status=exception&limit=50")["items"]
+        assert all(o["holds"] and o["status"] in ("awaiting_shipment", "partially_shipped") for o in listed)
+        if listed:
+            expect(rows.first).to_be_visible()
+            assert rows.count() <= max(len(listed) + 5, 50)

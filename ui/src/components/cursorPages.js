@@ -54,6 +54,7 @@ export function useCursorPages(fetchPage) {
   function prev() {
     return load(history.value.pop())
   }
-  const refresh = () => load(cursor.value, { quiet: true })
+  // never over a page the operator asked for (next, prev, a search): that answer must not be dropped
+  const refresh = () => (loading.value ? Promise.resolve() : load(cursor.value, { quiet: true }))
   return { items, total, loading, error, cursor, nextCursor, history, load, first, next, prev, refresh }
 }

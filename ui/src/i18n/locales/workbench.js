@@ -11,8 +11,8 @@ export default {
       orderNoHint: '订单号（平台单号）', moreFilters: '更多', customRange: '自定义时间', anyTime: '不限时间', perPage: '{n} 条/页',
       dateFields: { created: '下单时间', paid: '付款时间', ship_by: '最晚发货', updated: '更新时间' },
       ranges: { today: '今天', yesterday: '昨天', '7d': '近 7 天' },
-      tabs: { pending_review: '待审核', to_ship: '待发货', to_print: '待打单', shipped: '已发货', completed: '已完成', cancelled: '已取消', exception: '异常', all: '全部' },
-      noRaw: '该订单没有保存原始报文', holdReleasedBySystem: '挂起已自动解除：{reasons}', platformStatusRaw: '平台原始状态：{code}', systemHoldHint: '系统挂起：问题解决后自动解除' },
+      tabs: { unpaid: '待付款', pending_review: '待审核', to_ship: '待发货', to_print: '待打单', shipped: '已发货', completed: '已完成', cancelled: '已取消', exception: '异常', all: '全部' },
+      noRaw: '该订单没有保存原始报文', holdReleasedBySystem: '挂起已自动解除：{reasons}', exportButton: '导出', exportAll: '按当前的标签和全部筛选条件导出订单', platformStatusRaw: '平台原始状态：{code}', systemHoldHint: '系统挂起：问题解决后自动解除' },
     audit: { anyAction: '全部操作' },
     shipping: {
       ordersNotFound: '找不到订单：{refs}', orderAmbiguous: '多个店铺有订单号 {refs}，请用订单 ID', importSummary: '已录入 {ok} 行，失败 {failed} 行',
@@ -31,8 +31,8 @@ export default {
       orderNoHint: 'Order no. (platform\'s)', moreFilters: 'More', customRange: 'Custom period', anyTime: 'Any time', perPage: '{n} / page',
       dateFields: { created: 'Ordered', paid: 'Paid', ship_by: 'Ship by', updated: 'Updated' },
       ranges: { today: 'Today', yesterday: 'Yesterday', '7d': 'Last 7 days' },
-      tabs: { pending_review: 'To review', to_ship: 'To ship', to_print: 'To print', shipped: 'Shipped', completed: 'Completed', cancelled: 'Cancelled', exception: 'Exceptions', all: 'All' },
-      noRaw: 'No raw payload is kept for this order', holdReleasedBySystem: 'Hold released by the system: {reasons}', platformStatusRaw: 'Platform\'s raw status: {code}', systemHoldHint: 'Set by the system: released once its cause is gone' },
+      tabs: { unpaid: 'Unpaid', pending_review: 'To review', to_ship: 'To ship', to_print: 'To print', shipped: 'Shipped', completed: 'Completed', cancelled: 'Cancelled', exception: 'Exceptions', all: 'All' },
+      noRaw: 'No raw payload is kept for this order', holdReleasedBySystem: 'Hold released by the system: {reasons}', exportButton: 'Export', exportAll: 'Export the orders of the tab shown, under every filter set', platformStatusRaw: 'Platform\'s raw status: {code}', systemHoldHint: 'Set by the system: released once its cause is gone' },
     audit: { anyAction: 'Any action' },
     shipping: {
       ordersNotFound: 'No order {refs}', orderAmbiguous: 'Order no. {refs} exists in several shops: use the order ID', importSummary: '{ok} rows recorded, {failed} failed',

@@ -17,6 +17,7 @@ export default {
     'waybill.order_held': 'The order is on hold: release it first', 'waybill.cancelled': 'The waybill is cancelled and cannot print',
     'print.one_platform': 'One print job holds waybills of one platform', 'picklist.empty': 'Nothing left to pick in these orders',
     'hold.system_set': 'The system sets this hold reason: it cannot be set by hand', 'hold.system_released': 'The system releases this hold once its cause is gone: it cannot be released by hand',
+    'orders.filter_value': 'A filter has a value it does not take', 'orders.date_range': 'The period is wrong (ends before it starts, or malformed)',
     'order.cancel_on_platform': 'A paid platform order is cancelled (refunded) on the platform', 'order.no_raw_payload': 'No raw payload is kept for this order (orders created from a platform push keep their parsed data only)',
   },
   errorCodes: {

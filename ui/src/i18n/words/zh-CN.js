@@ -18,6 +18,7 @@ export default {
     'waybill.order_held': '订单被挂起：请先解除挂起', 'waybill.cancelled': '运单号已取消，不能打印',
     'print.one_platform': '一次打印任务只能包含一个平台的面单', 'picklist.empty': '这些订单没有待拣货的商品',
     'hold.system_set': '此挂起原因由系统设置，不能手工挂起', 'hold.system_released': '此挂起原因由系统在问题解决后自动解除，不能手工解除',
+    'orders.filter_value': '筛选条件的取值不正确', 'orders.date_range': '时间范围不正确（结束早于开始或格式不对）',
     'order.cancel_on_platform': '已付款的平台订单请在平台上取消（退款）', 'order.no_raw_payload': '该订单没有保存原始报文（由平台推送创建的订单只保存解析后的数据）',
   },
   errorCodes: {
