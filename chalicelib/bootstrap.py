@@ -116,6 +116,12 @@ def after_sales() -> AfterSaleRepository:
     return _get("after_sales", build)
 
 
+def order_counters() -> Any:
+    """The counters the orders repository keeps (never cached apart from it: a test's fake orders bring
+    their own)."""
+    return _instances.get("order_counters") or orders().counters()
+
+
 def shops() -> ShopRepository:
     def build() -> ShopRepository:
         from chalicelib.storage.shops import DynamoShopRepository

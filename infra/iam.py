@@ -121,9 +121,14 @@ def role(name: str, access: Access, cfn: Any) -> dict[str, Any]:
                       "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]}}
 
 
+# every order write may carry its counters in the same transaction (chalicelib/storage/order_counters.py)
+_COMPANIONS = {"orders": ("counters",)}
+
+
 def _table_resources(tables: list[str], cfn: Any) -> list[Any]:
     out: list[Any] = []
-    for key in tables:
+    wanted = sorted({*tables, *(c for key in tables for c in _COMPANIONS.get(key, ()))})
+    for key in wanted:
         if key not in TABLE_SPECS:    # declared ahead of its table spec (tables being added in parallel)
             continue
         logical = cfn(key, "Table")

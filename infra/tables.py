@@ -16,6 +16,9 @@ TABLE_SPECS: dict[str, TableSpec] = {
         # (chalicelib/storage/order_lists.py)
         "by_list": ("list_key", "list_at"),
     }, None),
+    # the workbench's counters, one item per scope (a shop's totals, a shop's day): chalicelib/storage/
+    # order_counters.py; written in the orders' own transactions, read by key
+    "counters": ("scope", None, {}, None),
     "after_sales": ("case_id", None, {
         "by_order": ("order_id", "created_at"),
         "by_shop_updated": ("shop_id", "updated_at"),

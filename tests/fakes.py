@@ -13,9 +13,11 @@ from typing import Any, TypeVar
 
 from chalicelib.domain.after_sales import AfterSale
 from chalicelib.domain.errors import ConflictError
+from chalicelib.domain.order_counters import by_scope, contribution, delta
+from chalicelib.domain.order_query import matches
 from chalicelib.domain.orders import Order
 from chalicelib.domain.shops import Shop, ShopSecrets
-from chalicelib.domain.status import ErpHandoff, OrderStatus
+from chalicelib.domain.status import ErpHandoff
 from chalicelib.domain.users import User
 from chalicelib.services.ports import OrderQuery, Page
 
@@ -66,14 +68,35 @@ def _page(items: list[T], limit: int, cursor: str | None) -> Page[T]:
 
 
 class InMemoryOrderRepository(_Store):
-    def get_many(self, order_ids: Any) -> dict[str, Any]:
-        return {key: copy.deepcopy(self.rows[key]) for key in order_ids if key in self.rows}
+    """Keeps the counters as the DynamoDB adapter does: each write replaces the order's contribution."""
 
     def __init__(self) -> None:
         super().__init__(lambda o: o.order_id)
+        self.counter_rows: dict[str, dict[str, int]] = {}
+
+    def get_many(self, order_ids: Any) -> dict[str, Any]:
+        return {key: copy.deepcopy(self.rows[key]) for key in order_ids if key in self.rows}
+
+    def add(self, record: Any) -> None:
+        super().add(record)
+        self._count({}, contribution(record))
+
+    def save(self, record: Any, expected_revision: int) -> None:
+        old = self.rows.get(record.order_id)
+        super().save(record, expected_revision)
+        self._count(contribution(old) if old else {}, contribution(record))
+
+    def _count(self, old: Any, new: Any) -> None:
+        for scope, names in by_scope(delta(old, new)).items():
+            row = self.counter_rows.setdefault(scope, {})
+            for name, n in names.items():
+                row[name] = row.get(name, 0) + n
+
+    def counters(self) -> InMemoryOrderCounters:
+        return InMemoryOrderCounters(self)
 
     def query(self, q: OrderQuery) -> Page[Order]:
-        rows = [o for o in self.rows.values() if _matches(o, q)]
+        rows = [o for o in self.rows.values() if matches(o, q)]
         if q.shop_id and not q.order_no:
             rows.sort(key=lambda o: (o.updated_at or o.modified_at), reverse=True)
         else:
@@ -90,31 +113,19 @@ class InMemoryOrderRepository(_Store):
         return _page(rows, limit, cursor)
 
 
-def _matches(o: Order, q: OrderQuery) -> bool:
-    if q.order_no and o.order_no != q.order_no:
-        return False
-    if q.shop_id and o.shop_id != q.shop_id:
-        return False
-    status = q.status or (None if (q.shop_id or q.order_no or q.held_only or q.hold) else OrderStatus.AWAITING_SHIPMENT)
-    if status and o.status is not status:
-        return False
-    if (q.held_only or q.hold) and not o.holds:
-        return False
-    if q.hold and q.hold not in o.holds:
-        return False
-    if q.platform and o.platform.value != q.platform:
-        return False
-    if q.erp_handoff and o.erp_handoff.value != q.erp_handoff:
-        return False
-    if q.tracking_no and o.tracking_no != q.tracking_no:
-        return False
-    if q.text and q.text not in " ".join(filter(None, [o.order_no, o.receiver.name_masked if o.receiver else "",
-                                                        o.receiver.phone_masked if o.receiver else ""])):
-        return False
-    updated = o.updated_at or o.modified_at
-    if q.shop_id and q.updated_from and updated < q.updated_from:
-        return False
-    return not (q.shop_id and q.updated_to and updated > q.updated_to)
+class InMemoryOrderCounters:
+    def __init__(self, orders: InMemoryOrderRepository) -> None:
+        self.orders = orders
+
+    def shop_ids(self) -> list[str]:
+        return sorted({o.shop_id for o in self.orders.rows.values()})
+
+    def totals(self, scopes: Any) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for scope in set(scopes):
+            for name, n in self.orders.counter_rows.get(scope, {}).items():
+                out[name] = out.get(name, 0) + n
+        return out
 
 
 class InMemoryAfterSaleRepository(_Store):

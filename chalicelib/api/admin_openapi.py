@@ -91,12 +91,17 @@ ANSWERS = {"GET /admin/erp/orders.csv": "text/csv", "POST /admin/labels": "appli
            "GET /admin/goods/template.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "GET /admin/goods/export.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 PAGE = ("limit", "cursor")
+ORDER_FILTERS = ("shop_id", "platform", "hold", "held", "erp_handoff", "order_no", "tracking_no", "q", "sku",
+                 "date_field", "date_from", "date_to", "range", "updated_from", "updated_to")
 QUERIES: dict[str, tuple[str, ...]] = {
     "GET /admin/exceptions": ("shop_id", "hold", "q", *PAGE),
     "GET /admin/exceptions/at-risk": ("hours", "shop_id"),
     "POST /admin/manual-orders/import": ("shop_id",),
-    "GET /admin/orders": ("shop_id", "status", "hold", "held", "order_no", "platform", "erp_handoff", "tracking_no",
-                          "q", "updated_from", "updated_to", *PAGE),
+    # the workbench (README "The admin API"): status = all | a tab (to_ship, exception, pending_review, shipped,
+    # completed, cancelled, unpaid) | an order status; dates are Asia/Shanghai days on date_field
+    # (created | paid | ship_by | updated), or range = today | yesterday | 7d
+    "GET /admin/orders": (*ORDER_FILTERS, "status", *PAGE),
+    "GET /admin/orders/counts": ORDER_FILTERS,
     "GET /admin/after-sales": ("shop_id", "platform", "type", "status", "deadline_before", "order_no", *PAGE),
     "GET /admin/after-sales/counts": ("shop_id",),
     "GET /admin/reject-reasons": ("platform",),

@@ -172,11 +172,11 @@ def _authenticate(request: Request, needed: Role) -> User:
     from chalicelib.services.users import current_user
     header = request.headers.get("authorization", "")
     if not header.lower().startswith("bearer "):
-        raise AuthenticationError("missing bearer token")
+        raise AuthenticationError("missing bearer token", reason="auth.missing_token")
     claims = tokens.verify(header[7:].strip())
     user = current_user(bootstrap.users(), claims.username, claims.epoch)
     if not allows(user.role, needed):
-        raise PermissionDeniedError(f"needs role {needed.value}")
+        raise PermissionDeniedError(f"needs role {needed.value}", reason="auth.role_needed")
     return user
 
 

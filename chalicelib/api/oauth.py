@@ -43,7 +43,7 @@ def oauth_callback(ctx: Ctx, platform: str) -> Any:
     except ValueError as exc:
         raise ValidationError(f"unknown platform {platform}", field="platform") from exc
     query: dict[str, str] = dict(ctx.request.query_params or {})
-    ui = settings().ui_origin
+    ui = ui_address()
     try:
         shop = complete_authorisation(bootstrap.shops(), bootstrap.clients(), bootstrap.platforms(),
                                       bootstrap.idempotency(), which,
@@ -51,12 +51,22 @@ def oauth_callback(ctx: Ctx, platform: str) -> Any:
                                       callback_uri(ctx.request, platform), settings().jwt_secret,
                                       bootstrap.clock().now())
     except DomainError as exc:
-        if not ui:
+        if ui is None:
             raise
         # the seller arrives here from the platform's page in a browser: send them back to the UI with the
         # reason, not to a JSON error page
-        reason = urlencode({"authorise_error": type(exc).__name__, "message": str(exc)[:200]})
+        reason = urlencode({"authorise_error": type(exc).__name__, "reason": exc.reason, "message": str(exc)[:200]})
         return Response("", status_code=302, headers={"Location": f"{ui}/#/shops?{reason}"})
-    if ui:
+    if ui is not None:
         return Response("", status_code=302, headers={"Location": f"{ui}/#/shops/{shop.shop_id}?authorised=1"})
     return {"authorised": True, "shop": shop_view(shop)}
+
+
+def ui_address() -> str | None:
+    """Where the seller's browser goes back to: UI_ORIGIN on AWS; the local runtime serves the UI at the
+    API's own address, so there the same origin ("" makes the redirect relative). None: no UI to return
+    to (an API-only deployment), the callback answers JSON."""
+    from chalicelib.config import settings
+    if settings().ui_origin:
+        return settings().ui_origin.rstrip("/")
+    return "" if os.environ.get("OMS_LOCAL") == "1" else None

@@ -8,18 +8,40 @@ from chalice import Blueprint
 from chalicelib import bootstrap
 from chalicelib.api import cursors
 from chalicelib.api.http import Ctx, admin_route, parse
-from chalicelib.domain.errors import NotFoundError, ValidationError
+from chalicelib.domain.errors import NotFoundError
 from chalicelib.domain.users import Role
 
 bp = Blueprint(__name__)
-MAX_LIMIT = 200
 
 
 @admin_route(bp, "/admin/orders")
 def list_orders(ctx: Ctx) -> dict[str, Any]:
+    """A full page (or the last) for any filter, the total of all matches, and the query it answers."""
+    from chalicelib.api.order_params import order_query
     from chalicelib.api.views import order_summary
-    page = bootstrap.orders().query(_query(cursors.query(ctx.request)))
-    return {"items": [order_summary(o) for o in page.items], "cursor": cursors.issue(ctx.request, page.cursor)}
+    from chalicelib.services.workbench import list_orders as page_of
+    q = order_query(cursors.query(ctx.request), bootstrap.clock().now())
+    page = page_of(bootstrap.orders(), bootstrap.order_counters(), bootstrap.shops(), q)
+    cursor = cursors.issue(ctx.request, page.next)
+    return {"items": [order_summary(o) for o in page.items], "next": cursor, "cursor": cursor,
+            "total": page.total, "query": q.normalised()}
+
+
+@admin_route(bp, "/admin/orders/counts")
+def order_counts(ctx: Ctx) -> dict[str, Any]:
+    """The status tabs' counts under the other filters, from the counters (null where none serves them)."""
+    from chalicelib.api.order_params import order_query
+    from chalicelib.services.workbench import tab_counts
+    q = order_query(dict(ctx.request.query_params or {}), bootstrap.clock().now())
+    query = {k: v for k, v in q.normalised().items() if k not in ("status", "limit")}
+    return {"counts": tab_counts(bootstrap.order_counters(), bootstrap.shops(), q), "query": query}
+
+
+@admin_route(bp, "/admin/dashboard")
+def dashboard(ctx: Ctx) -> dict[str, Any]:
+    """The home page's figures, all from counters: tabs, held orders by reason, today's new orders."""
+    from chalicelib.services.workbench import dashboard as figures
+    return figures(bootstrap.order_counters(), bootstrap.shops(), bootstrap.clock().now())
 
 
 @admin_route(bp, "/admin/orders/{order_id}")
@@ -38,7 +60,7 @@ def get_order(ctx: Ctx, order_id: str) -> dict[str, Any]:
 def get_raw(ctx: Ctx, order_id: str) -> dict[str, Any]:
     order = bootstrap.orders().get(order_id)
     if order is None or not order.raw_ref:
-        raise NotFoundError(f"no raw payload for order {order_id}")
+        raise NotFoundError(f"no raw payload for order {order_id}", reason="order.no_raw_payload")
     ctx.audit_view()      # what the platform sent may hold full buyer details: who looked is recorded
     return {"raw_ref": order.raw_ref, "payload": bootstrap.raw_store().get(order.raw_ref)}
 
@@ -83,34 +105,3 @@ def cancel_order(ctx: Ctx, order_id: str) -> dict[str, Any]:
     from chalicelib.services.order_admin import cancel
     body = parse(CancelBody, ctx.request)
     return ctx.audited(order_summary(cancel(bootstrap.orders(), bootstrap.clock(), order_id, body.reason, ctx.actor)))
-
-
-def _query(params: dict[str, str]) -> Any:
-    from datetime import datetime
-
-    from chalicelib.domain.status import HoldReason, OrderStatus
-    from chalicelib.services.ports import OrderQuery
-
-    def enum(kind: Any, name: str) -> Any:
-        value = params.get(name)
-        try:
-            return kind(value) if value else None
-        except ValueError as exc:
-            raise ValidationError(f"{name} must be one of {[v.value for v in kind]}", field=name) from exc
-
-    def time(name: str) -> datetime | None:
-        value = params.get(name)
-        try:
-            return datetime.fromisoformat(value) if value else None
-        except ValueError as exc:
-            raise ValidationError(f"{name} must be an ISO 8601 time", field=name) from exc
-
-    try:
-        limit = min(MAX_LIMIT, max(1, int(params.get("limit", "50"))))
-    except ValueError as exc:
-        raise ValidationError("limit must be a whole number", field="limit") from exc
-    return OrderQuery(shop_id=params.get("shop_id"), status=enum(OrderStatus, "status"), hold=enum(HoldReason, "hold"),
-                      held_only=params.get("held") == "true", order_no=params.get("order_no"),
-                      platform=params.get("platform"), erp_handoff=params.get("erp_handoff"),
-                      tracking_no=params.get("tracking_no"), text=params.get("q"), updated_from=time("updated_from"),
-                      updated_to=time("updated_to"), limit=limit, cursor=params.get("cursor"))

@@ -150,16 +150,16 @@ def tracked(waybill: Waybill, info: TrackingInfo, next_at: datetime | None) -> W
 
 
 # ---------------------------------------------------------------- orders -> parcels
-def shippable_problem(order: Order) -> str:
-    """Why an order cannot get a waybill, or "" when it can."""
+def shippable_problem(order: Order) -> tuple[str, str]:
+    """Why an order cannot get a waybill, as (reason code, message), or ("", "") when it can."""
     if order.status not in SHIPPABLE:
-        return f"order {order.order_id} is {order.status.value}: no waybill for it"
+        return "waybill.order_not_shippable", f"order {order.order_id} is {order.status.value}: no waybill for it"
     if order.receiver is None:
-        return f"order {order.order_id} has no receiver"
+        return "waybill.no_receiver", f"order {order.order_id} has no receiver"
     stopping = sorted(h.value for h in order.holds if h in STOPS_SHIPPING)
     if stopping:
-        return f"order {order.order_id} is on hold ({', '.join(stopping)}): release it first"
-    return ""
+        return "waybill.order_held", f"order {order.order_id} is on hold ({', '.join(stopping)}): release it first"
+    return "", ""
 
 
 def buyer_key(order: Order) -> tuple[str, ...]:

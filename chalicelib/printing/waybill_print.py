@@ -34,7 +34,8 @@ def _printable(deps: WaybillDeps, waybill_ids: Sequence[str]) -> list[Waybill]:
     waybills = waybills_of(deps, waybill_ids)
     for waybill in waybills:
         if not waybill.active:
-            raise InvalidTransitionError(f"waybill {waybill.waybill_no} is cancelled: it cannot print")
+            raise InvalidTransitionError(f"waybill {waybill.waybill_no} is cancelled: it cannot print",
+                                         reason="waybill.cancelled")
     return waybills
 
 
@@ -45,7 +46,8 @@ def print_job(deps: WaybillDeps, waybill_ids: Sequence[str], printer: str, *, pr
     waybills = _printable(deps, waybill_ids)
     platforms = {w.platform for w in waybills}
     if len(platforms) > 1:
-        raise ValidationError(f"one platform per print job, got {', '.join(sorted(platforms))}", field="waybill_ids")
+        raise ValidationError(f"one platform per print job, got {', '.join(sorted(platforms))}", field="waybill_ids",
+                              reason="print.one_platform")
     platform = platforms.pop()
     spec = component_for(platform)
     documents = [PrintDocument(w.waybill_no, w.print_data, template_url=w.template_url) for w in waybills]
@@ -126,5 +128,5 @@ def picklist_pdf(deps: WaybillDeps, order_ids: Sequence[str], *, at: datetime | 
             items += [PickItem(order.order_no, code, line.title, line.sku_name, quantity * per)
                       for code, per in parts]
     if not items:
-        raise ValidationError("nothing left to pick in these orders", field="order_ids")
+        raise ValidationError("nothing left to pick in these orders", field="order_ids", reason="picklist.empty")
     return render_picklist(items, generated_at=at or deps.clock.now())

@@ -116,11 +116,11 @@ def _save(deps: LinkDeps, sku: ShopSku, revision: int) -> None:
 def validate_erp_sku(sku: ErpSku) -> ErpSku:
     if not CODE.match(sku.sku_code):
         raise ValidationError("sku_code: 1-64 characters, no spaces or / \\ # ? % and no leading ~",
-                              field="sku_code")
+                              field="sku_code", reason="sku.code_invalid")
     if not sku.name.strip() or len(sku.name) > 200:
-        raise ValidationError("name: 1-200 characters", field="name")
+        raise ValidationError("name: 1-200 characters", field="name", reason="sku.name_invalid")
     if sku.price_fen < 0:
-        raise ValidationError("price must be zero or more", field="price_fen")
+        raise ValidationError("price must be zero or more", field="price_fen", reason="sku.price_negative")
     return sku
 
 
@@ -133,7 +133,7 @@ def create_erp_sku(erp: ErpSkuStore, links: LinkDeps, sku: ErpSku) -> ErpSku:
 def edit_erp_sku(erp: ErpSkuStore, sku_code: str, expected_revision: int, **changes: object) -> ErpSku:
     current = erp.get(sku_code)
     if current is None:
-        raise NotFoundError(f"no ERP SKU {sku_code}")
+        raise NotFoundError(f"no ERP SKU {sku_code}", reason="sku.not_found")
     changed = validate_erp_sku(replace(current, **{k: v for k, v in changes.items() if v is not None}))  # type: ignore[arg-type]
     erp.save(changed, expected_revision)
     return replace(changed, revision=expected_revision + 1)

@@ -50,14 +50,15 @@ def _announce(deps: LinkDeps, links: Iterable[SkuLink]) -> None:
 
 def _validated(deps: LinkDeps, links: Sequence[SkuLink]) -> tuple[SkuLink, ...]:
     if not 1 <= len(links) <= MAX_BUNDLE:
-        raise ValidationError(f"give 1..{MAX_BUNDLE} ERP SKUs", field="links")
+        raise ValidationError(f"give 1..{MAX_BUNDLE} ERP SKUs", field="links", reason="link.count")
     if len({link.sku_code for link in links}) != len(links):
-        raise ValidationError("an ERP SKU appears twice in the links", field="links")
+        raise ValidationError("an ERP SKU appears twice in the links", field="links", reason="link.duplicate")
     if any(link.quantity < 1 for link in links):
-        raise ValidationError("each link's quantity must be 1 or more", field="links")
+        raise ValidationError("each link's quantity must be 1 or more", field="links", reason="link.quantity")
     missing = {link.sku_code for link in links} - deps.erp.existing_codes(link.sku_code for link in links)
     if missing:
-        raise ValidationError(f"no ERP SKU {', '.join(sorted(missing))}", field="links")
+        raise ValidationError(f"no ERP SKU {', '.join(sorted(missing))}", field="links",
+                              reason="link.unknown_erp_sku")
     return tuple(links)
 
 
@@ -74,7 +75,8 @@ def _save_links(deps: LinkDeps, shop_id: str, sku_id: str, links: tuple[SkuLink,
     for _ in range(MAX_ATTEMPTS):
         sku = deps.catalog.get(shop_id, sku_id)
         if sku is None:
-            raise NotFoundError(f"no SKU {sku_id} in shop {shop_id}: pull the shop's catalog first")
+            raise NotFoundError(f"no SKU {sku_id} in shop {shop_id}: pull the shop's catalog first",
+                                reason="link.sku_not_pulled")
         changed = replace(sku, links=links, link_source=source if links else "")
         try:
             deps.catalog.save(changed, sku.revision)

@@ -41,7 +41,8 @@ def set_memo(orders: OrderRepository, publisher: Publisher, clock: Clock, order_
 
 def hold(orders: OrderRepository, clock: Clock, order_id: str, reason: HoldReason, note: str, actor: str) -> Order:
     if reason not in MANUAL_HOLDS:
-        raise ValidationError(f"{reason.value} is set by the system, not by hand", field="reason")
+        raise ValidationError(f"{reason.value} is set by the system, not by hand", field="reason",
+                              reason="hold.system_set")
     order = _load(orders, order_id)
     if reason in order.holds:
         return order
@@ -52,7 +53,8 @@ def hold(orders: OrderRepository, clock: Clock, order_id: str, reason: HoldReaso
 
 def release(orders: OrderRepository, clock: Clock, order_id: str, reason: HoldReason, actor: str) -> Order:
     if reason not in MANUAL_HOLDS:
-        raise ValidationError(f"{reason.value} is released by the system when its cause is gone", field="reason")
+        raise ValidationError(f"{reason.value} is released by the system when its cause is gone", field="reason",
+                              reason="hold.system_released")
     order = _load(orders, order_id)
     if reason not in order.holds:
         return order
@@ -70,7 +72,8 @@ def cancel(orders: OrderRepository, clock: Clock, order_id: str, reason: str, ac
     offline_open = order.platform is Platform.OFFLINE and order.status is OrderStatus.AWAITING_SHIPMENT
     if order.status is not OrderStatus.PENDING_PAYMENT and not offline_open:
         raise InvalidTransitionError(
-            f"a {order.status.value} {order.platform.value} order is cancelled on the platform")
+            f"a {order.status.value} {order.platform.value} order is cancelled on the platform",
+            reason="order.cancel_on_platform")
     changed = _changed(order, clock, actor, f"cancelled: {reason}", status=OrderStatus.CANCELLED)
     orders.save(changed, order.revision)
     return changed

@@ -12,10 +12,11 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from chalicelib.domain.after_sales import AfterSale
 from chalicelib.domain.audit import AuditEntry, AuditQuery
+from chalicelib.domain.order_query import OrderQuery
 from chalicelib.domain.orders import Order, SkuLink
 from chalicelib.domain.shipping import Shipment
 from chalicelib.domain.shops import Shop, ShopSecrets
-from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, HoldReason, OrderStatus
+from chalicelib.domain.status import AfterSaleStatus, AfterSaleType
 from chalicelib.domain.sync import Cursor, PullLog, Stream
 from chalicelib.domain.users import User
 
@@ -28,21 +29,11 @@ class Page(Generic[T]):
     cursor: str | None          # opaque; None: no more
 
 
-@dataclass(frozen=True)
-class OrderQuery:
-    shop_id: str | None = None
-    status: OrderStatus | None = None
-    hold: HoldReason | None = None
-    held_only: bool = False
-    order_no: str | None = None
-    platform: str | None = None
-    erp_handoff: str | None = None
-    tracking_no: str | None = None
-    text: str | None = None                  # matched against masked receiver name / phone and order no.
-    updated_from: datetime | None = None
-    updated_to: datetime | None = None
-    limit: int = 50
-    cursor: str | None = None
+class OrderCounters(Protocol):
+    def totals(self, scopes: Collection[str]) -> dict[str, int]:
+        """Each counter name summed over the scopes (domain/order_counters.py), kept by the order writes."""
+    def shop_ids(self) -> list[str]:
+        """Every shop whose orders may be counted."""
 
 
 class Clock(Protocol):

@@ -47,11 +47,12 @@ def add_shop(shops: ShopStore, platforms: PlatformDirectory, *, name: str, platf
              token_expires_at: datetime | None = None, refresh_expires_at: datetime | None = None,
              extra: Mapping[str, str] | None = None, base_url: str = "") -> Shop:
     if platform is Platform.OFFLINE:
-        raise ValidationError("offline shops have no platform to sync", field="platform")
+        raise ValidationError("offline shops have no platform to sync", field="platform", reason="shop.offline")
     if not seller_id and (mode is AppMode.SELF_BUILT or not seller_in_token(platforms, platform)):
         raise ValidationError(f"give the platform's seller / shop id ({platform.value} does not tell it when "
                               "authorising)" if mode is AppMode.THIRD_PARTY else
-                              "a self-built-app shop needs the platform's seller / shop id", field="seller_id")
+                              "a self-built-app shop needs the platform's seller / shop id", field="seller_id",
+                              reason="shop.seller_id_needed")
     shop_id = new_shop_id()
     ready = bool(access_token) or platform is Platform.WECHAT   # WeChat's client fetches its own token
     reason = "" if ready else AWAITING_AUTHORISATION
@@ -120,9 +121,11 @@ def _check_seller(shops: ShopStore, shop_id: str, seller_id: str) -> None:
     if shop.seller_id.startswith(PENDING_SELLER):
         other = shops.by_seller(shop.platform.value, seller_id)
         if other is not None and other.shop_id != shop_id:
-            raise ConflictError(f"seller {seller_id} is already shop {other.shop_id} ({other.name})")
+            raise ConflictError(f"seller {seller_id} is already shop {other.shop_id} ({other.name})",
+                                reason="shop.seller_taken")
     elif shop.seller_id != seller_id:
-        raise ConflictError(f"the authorising seller {seller_id} is not this shop's seller {shop.seller_id}")
+        raise ConflictError(f"the authorising seller {seller_id} is not this shop's seller {shop.seller_id}",
+                            reason="shop.seller_mismatch")
 
 
 def set_tokens(shops: ShopStore, shop_id: str, *, access_token: str, refresh_token: str = "",

@@ -25,13 +25,16 @@ def _hasher() -> Any:
 
 def check_password_policy(password: str, username: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(f"password must have at least {MIN_PASSWORD_LENGTH} characters", field="password")
+        raise ValidationError(f"password must have at least {MIN_PASSWORD_LENGTH} characters", field="password",
+                              reason="password.too_short")
     if username.lower() in password.lower():
-        raise ValidationError("password must not contain the username", field="password")
+        raise ValidationError("password must not contain the username", field="password",
+                              reason="password.contains_username")
     kinds = sum([any(c.islower() for c in password), any(c.isupper() for c in password),
                  any(c.isdigit() for c in password), any(not c.isalnum() for c in password)])
     if kinds < 3:
-        raise ValidationError("password needs three of: lower case, upper case, digits, symbols", field="password")
+        raise ValidationError("password needs three of: lower case, upper case, digits, symbols", field="password",
+                              reason="password.too_simple")
 
 
 def create_user(users: UserRepository, username: str, password: str, role: Role) -> User:
@@ -40,7 +43,7 @@ def create_user(users: UserRepository, username: str, password: str, role: Role)
     try:
         users.add(user)
     except ConflictError as exc:
-        raise ConflictError(f"user {username} exists") from exc
+        raise ConflictError(f"user {username} exists", reason="user.exists") from exc
     return user
 
 
@@ -53,12 +56,13 @@ def login(users: UserRepository, clock: Clock, username: str, password: str) -> 
     unlocks = users.claim_sign_in(name, now, MAX_FAILED_LOGINS, LOCKOUT)
     if unlocks is not None:
         raise TooManyRequestsError("too many failed logins; try again later",
-                                   retry_after=max(1, int((unlocks - now).total_seconds()) + 1))
+                                   retry_after=max(1, int((unlocks - now).total_seconds()) + 1),
+                                   reason="auth.locked")
     dummy = _dummy_hash()       # made on a process's first sign-in, whoever's: the first unknown name pays no more
     user = users.get(username)
     matches = _verify(user.password_hash if user else dummy, password)
     if user is None or not user.active or not matches:
-        raise AuthenticationError("wrong username or password")
+        raise AuthenticationError("wrong username or password", reason="auth.wrong_credentials")
     users.clear_sign_ins(name)
     return user
 
@@ -80,7 +84,7 @@ def _verify(password_hash: str, password: str) -> bool:
 def change_password(users: UserRepository, username: str, old: str, new: str) -> User:
     user = users.get(username)
     if user is None or not _verify(user.password_hash, old):
-        raise AuthenticationError("wrong password")
+        raise AuthenticationError("wrong password", reason="auth.wrong_password")
     check_password_policy(new, username)
     changed = replace(user, password_hash=_hasher().hash(new), token_epoch=user.token_epoch + 1)
     users.save(changed, user.revision)
@@ -90,7 +94,7 @@ def change_password(users: UserRepository, username: str, old: str, new: str) ->
 def current_user(users: UserRepository, username: str, epoch: int) -> User:
     user = users.get(username)
     if user is None or not user.active or user.token_epoch != epoch:
-        raise AuthenticationError("token revoked")
+        raise AuthenticationError("token revoked", reason="auth.session_ended")
     return user
 
 

@@ -75,7 +75,8 @@ def set_default_account(deps: WaybillDeps, shop_id: str, account_id: str, *, sen
     """Chooses the shop's default account; a sender contact given here is printed on its waybills."""
     account = deps.accounts.get(shop_id, account_id)
     if account is None:
-        raise NotFoundError(f"shop {shop_id} has no waybill account {account_id}: pull the accounts first")
+        raise NotFoundError(f"shop {shop_id} has no waybill account {account_id}: pull the accounts first",
+                            reason="waybill.account_unknown")
     if sender_name or sender_phone:
         sender = replace(account.sender, name=sender_name or account.sender.name,
                          phone=sender_phone or account.sender.phone)
@@ -88,10 +89,12 @@ def set_default_account(deps: WaybillDeps, shop_id: str, account_id: str, *, sen
 def account_for(deps: WaybillDeps, shop_id: str, account_id: str) -> ShopWaybillAccount:
     chosen = account_id or deps.accounts.default_id(shop_id)
     if not chosen:
-        raise ValidationError(f"shop {shop_id} has no default waybill account: choose one", field="account_id")
+        raise ValidationError(f"shop {shop_id} has no default waybill account: choose one", field="account_id",
+                              reason="waybill.no_default_account")
     account = deps.accounts.get(shop_id, chosen)
     if account is None:
-        raise ValidationError(f"shop {shop_id} has no waybill account {chosen}", field="account_id")
+        raise ValidationError(f"shop {shop_id} has no waybill account {chosen}", field="account_id",
+                              reason="waybill.account_unknown")
     return account
 
 

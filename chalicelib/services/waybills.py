@@ -74,9 +74,9 @@ def _check_order(deps: WaybillDeps, order_id: str) -> tuple[Order, Waybill | Non
     active = [w for w in deps.waybills.for_order(order_id) if w.active]
     if active:
         return order, active[0]
-    problem = wb.shippable_problem(order)
+    reason, problem = wb.shippable_problem(order)
     if problem:
-        raise InvalidTransitionError(problem)
+        raise InvalidTransitionError(problem, reason=reason)
     return order, None
 
 

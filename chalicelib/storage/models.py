@@ -73,12 +73,20 @@ class OrderItem(Model):
     search = UnicodeAttribute(null=True)        # masked receiver name and phone, order no.: for filters
     version = NumberAttribute()
     revision = NumberAttribute()
+    counted = NumberAttribute(null=True)        # 1: its contribution is in the counters (storage/recount.py)
     # the whole order as compressed JSON (storage/compression.py): ~1.9 KB stores in ~0.5 KB, so the item
     # stays under the 1 KB a write unit covers
     doc = CompressedJSONAttribute()
 
     by_shop_updated = _ShopUpdated()
     by_list = _List()
+
+
+class CounterItem(Model):
+    """One scope's counters (domain/order_counters.py): a number attribute per counter name, added to in
+    the orders' transactions with low-level ADD expressions (the names are data, not declared here)."""
+    Meta = table_meta("counters")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
+    scope = UnicodeAttribute(hash_key=True)
 
 
 class _CaseOrder(GlobalSecondaryIndex["AfterSaleItem"]):

@@ -1,32 +1,37 @@
-"""The order lists on one index, by_list. Each order sits in exactly one of its partitions: "HELD" while any
-hold applies, else "READY" while it waits for the ERP, else its status; sorted by `list_at`, the creation
-time and the order id (unique, so a page boundary never falls between two orders of the same second).
+"""The order lists. Two indexes serve every filter of the workbench:
+- by_list: each order in exactly one partition, "HELD" while any hold applies, else "READY" while it waits
+  for the ERP, else its status; sorted by `list_at`, the creation time and the order id (unique, so a page
+  boundary never falls between two orders of the same second). A status, a tab or "all" merges the
+  partitions that can hold it (newest first); a hold reason reads the held partition only; a created-date
+  range is a key condition on `list_at`.
+- by_shop_updated: a shop's orders by update time, for any list within one shop.
 
-Why one index and not one per list: every index copy of an item costs at least one write unit, and an
-order in its shop's index, its status's and the held or ERP list paid four per new order. In one list
-index it pays three: the item, its shop's copy and its list's copy.
+Why not one index per filter: every index copy costs a write unit per change of an order. The price is on
+the read side instead: a partition read can hold entries that another filter drops. A page is therefore
+filled by reading on (with growing page sizes) until it holds `limit` matches or every partition is
+read, within a budget of queries per request; DynamoDB pre-filters on the index's filter fields, and the
+domain predicate (domain/order_query.py) has the last word on the whole orders read for the page.
 
-The price is on the read side, and small: a status's page merges up to three partitions (the status, its
-held orders, and for awaiting shipment the ERP queue). The index entries hold the filter fields only (a
-few hundred bytes), so reading a page's worth of each costs a unit or two; the orders themselves are read
-by key for the returned page only. The cursor is the last `list_at` returned: each partition goes on
-below it, whatever it had read past the page."""
+The cursor is the position of the last order returned: each partition goes on below it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import heapq
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.codec import sortable
 from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.order_query import DateField, OrderQuery, bucket_statuses
 from chalicelib.domain.orders import Order
 from chalicelib.domain.status import ErpHandoff, OrderStatus
 from chalicelib.storage import paging
-from chalicelib.storage.models import OrderItem
 
 HELD, READY = "HELD", "READY"
-MAX_ROUNDS = 4      # queries per partition for one page: a filter that matches little ends the page short
+MAX_QUERIES = 24        # index queries one request may spend filling a page (a sparse filter stops early)
+MAX_PAGE_SIZE = 2000
 
 
 def list_key(order: Order) -> str:
@@ -41,65 +46,144 @@ def list_at(order: Order) -> str:
     return f"{sortable(order.created_at)}#{order.order_id}"
 
 
-def partitions(status: OrderStatus, held_only: bool) -> list[tuple[str, bool]]:
-    """(partition, whether the status must be filtered on) for a list of one status, or of held orders."""
-    if held_only:
-        return [(HELD, True)]
-    parts = [(status.value, False), (HELD, True)]
-    if status is OrderStatus.AWAITING_SHIPMENT:
-        parts.append((READY, False))
+def scope(q: OrderQuery) -> tuple[frozenset[OrderStatus], bool | None]:
+    """The statuses the list can hold, and whether held (True), unheld (False) or either (None)."""
+    statuses, held = frozenset(OrderStatus), None
+    if q.bucket is not None:
+        statuses, held = bucket_statuses(q.bucket)
+    if q.status is not None:
+        statuses = statuses & {q.status}
+    if q.hold or q.held_only:
+        if held is False:                   # an unheld tab and a hold filter: nothing
+            statuses = frozenset()
+        held = True
+    return statuses, held
+
+
+def partitions(statuses: frozenset[OrderStatus], held: bool | None, erp_handoff: str | None) -> list[str]:
+    """The by_list partitions that can hold such orders."""
+    parts = [status.value for status in sorted(statuses)] if held is not True else []
+    if held is not True and statuses & {OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPED}:
+        parts.append(READY)
+    if held is not False and statuses:
+        parts.append(HELD)
+    if erp_handoff == ErpHandoff.READY.value:       # only these two partitions can hold a ready order
+        return [key for key in parts if key in (READY, HELD)]
+    if erp_handoff:
+        return [key for key in parts if key != READY]
     return parts
 
 
+def created_bounds(q: OrderQuery) -> tuple[str | None, str | None]:
+    """[lower, upper) on list_at for a created-date filter."""
+    if q.date_field is not DateField.CREATED:
+        return None, None
+    return (sortable(q.date_from) if q.date_from else None), (sortable(q.date_to) if q.date_to else None)
+
+
+def key_range(attr: Any, lower: str | None, upper: str | None) -> Condition | None:
+    """One key condition for [lower, upper]; `entries` drops the upper bound itself (exclusive)."""
+    if lower is not None and upper is not None:
+        return attr.between(lower, upper)  # type: ignore[no-any-return]
+    if upper is not None:
+        return attr <= upper  # type: ignore[no-any-return]
+    if lower is not None:
+        return attr >= lower  # type: ignore[no-any-return]
+    return None
+
+
+@dataclass(order=True)
+class Entry:
+    at: str
+    order_id: str = field(compare=False)
+    key: dict[str, Any] = field(compare=False)
+
+
 @dataclass
-class _Stream:
-    key: str
-    condition: Condition | None
-    below: str | None               # read everything above this list_at
-    done: bool = False
+class Budget:
+    """Index queries left for this request. A partition cut short by it records how far it read: the page
+    is complete only above the highest such point (`cut`), and the next page starts there."""
+    queries: int = MAX_QUERIES
+    cut: Entry | None = None
+
+    def spend(self) -> bool:
+        if self.queries <= 0:
+            return False
+        self.queries -= 1
+        return True
+
+    def stopped(self, at: Entry) -> None:
+        if self.cut is None or at > self.cut:
+            self.cut = at
 
 
-def merged_page(streams: list[tuple[str, Condition | None]], limit: int,
-                cursor: str | None) -> tuple[list[str], str | None]:
-    """Order ids of one page, newest first, and the cursor of the next (None at the end)."""
-    after = _position(cursor)
-    state = [_Stream(key, condition, after) for key, condition in streams]
-    read: dict[str, str] = {}                        # list_at -> order_id, every entry read so far
-    behind = state                                   # the first round reads every partition
-    for _ in range(MAX_ROUNDS):
-        for stream in behind:
-            read.update(_read(stream, limit))
-        open_streams = [s for s in state if not s.done]
-        complete_to = max((str(s.below) for s in open_streams), default="")
-        ready = sorted((at for at in read if at >= complete_to), reverse=True)
-        if len(ready) >= limit or not open_streams:
-            break
-        behind = [s for s in open_streams if s.below == complete_to]   # the one holding the page back
-    page = ready[:limit]
-    more = len(ready) > limit or bool(open_streams)
-    if not more:
-        return [read[at] for at in page], None
-    last = page[-1] if len(page) == limit else complete_to
-    return [read[at] for at in page], paging.encode({"at": last})
+def entries(index: Any, hash_attr: str, partition: str, sort_attr: str, range_condition: Condition | None,
+            upper: str | None, filter_condition: Condition | None, start_key: dict[str, Any] | None,
+            first_size: int, budget: Budget) -> Iterator[Entry]:
+    """One partition's entries below `upper`, newest first, read lazily in pages that grow while the filter
+    drops much."""
+    last, size = start_key, first_size
+    while True:
+        if not budget.spend():
+            if last is not None:
+                budget.stopped(Entry(last[sort_attr]["S"], last["order_id"]["S"], last))
+            elif upper is not None:
+                budget.stopped(Entry(upper, "", {}))
+            return
+        results = index.query(partition, range_key_condition=range_condition, filter_condition=filter_condition,
+                              scan_index_forward=False, page_size=size, last_evaluated_key=last)
+        page = next(results.page_iter, None) or {}
+        for raw in page.get("Items", []):
+            at = raw[sort_attr]["S"]
+            if upper is None or at < upper:
+                yield Entry(at, raw["order_id"]["S"], {k: raw[k] for k in ("order_id", hash_attr, sort_attr)})
+        last = results.page_iter.last_evaluated_key
+        if last is None:
+            return
+        size = min(MAX_PAGE_SIZE, size * 4)
 
 
-def _read(stream: _Stream, limit: int) -> dict[str, str]:
-    """One Query of the partition below where it stopped; moves `below` to the last entry it evaluated."""
-    rng = OrderItem.list_at < stream.below if stream.below else None
-    results = OrderItem.by_list.query(stream.key, range_key_condition=rng, filter_condition=stream.condition,
-                                      scan_index_forward=False, page_size=limit)
-    page = next(results.page_iter, None) or {}
-    last = results.page_iter.last_evaluated_key
-    stream.done = last is None
-    if last is not None:
-        stream.below = last["list_at"]["S"]
-    return {item["list_at"]["S"]: item["order_id"]["S"] for item in page.get("Items", [])}
+def merged(streams: list[Iterator[Entry]]) -> Iterator[Entry]:
+    return heapq.merge(*streams, reverse=True)
 
 
-def _position(cursor: str | None) -> str | None:
+def fill(candidates: Iterator[Entry], fetch: Callable[[list[str]], list[Order]], keep: Callable[[Order], bool],
+         limit: int) -> tuple[list[tuple[Entry, Order]], bool]:
+    """Up to `limit` matching orders from the candidates, in order, with their entries; whether the
+    candidates ran out."""
+    found: list[tuple[Entry, Order]] = []
+    while len(found) < limit:
+        batch = [entry for _, entry in zip(range(limit - len(found)), candidates, strict=False)]
+        if not batch:
+            return found, True
+        by_id = {o.order_id: o for o in fetch([e.order_id for e in batch])}
+        found += [(entry, by_id[entry.order_id]) for entry in batch
+                  if entry.order_id in by_id and keep(by_id[entry.order_id])]
+    return found, False
+
+
+def page(candidates: Iterator[Entry], budget: Budget, fetch: Callable[[list[str]], list[Order]],
+         keep: Callable[[Order], bool], limit: int) -> tuple[list[Order], str | None]:
+    """One page and the cursor of the next (None: no more)."""
+    found, ran_out = fill(candidates, fetch, keep, limit)
+    cut = budget.cut
+    if cut is not None:          # a partition stopped early: only what lies above its stop is complete
+        found = [(entry, order) for entry, order in found if entry >= cut]
+    if len(found) == limit:
+        return [order for _, order in found], encode(found[-1][0])
+    if cut is not None:
+        return [order for _, order in found], encode(cut)
+    return [order for _, order in found], None if ran_out else encode(found[-1][0] if found else None)
+
+
+def encode(last: Entry | None) -> str | None:
+    return paging.encode({"at": last.at, "id": last.order_id}) if last else None
+
+
+def position(cursor: str | None) -> tuple[str, str] | None:
     value: Any = paging.decode(cursor)
     if value is None:
         return None
-    if set(value) != {"at"} or not isinstance(value["at"], str):
+    if set(value) != {"at", "id"} or not all(isinstance(value[k], str) for k in ("at", "id")):
         raise ValidationError("cursor is not one this list issued", field="cursor")
-    return str(value["at"])
+    return str(value["at"]), str(value["id"])

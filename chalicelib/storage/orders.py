@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
-from dataclasses import replace
 from typing import Any
 
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.codec import from_doc, sortable, to_doc
-from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.errors import ConflictError
+from chalicelib.domain.order_counters import by_scope, contribution, delta
+from chalicelib.domain.order_query import DateField, OrderQuery, matches, search_text
 from chalicelib.domain.orders import Order, order_id_for
 from chalicelib.domain.status import OrderStatus
-from chalicelib.services.ports import OrderQuery, Page
-from chalicelib.storage import conditional, order_lists, paging
+from chalicelib.services.ports import Page
+from chalicelib.storage import conditional, order_counters, order_lists, paging
 from chalicelib.storage.models import OrderItem
 from chalicelib.storage.shops import shop_ids
 
@@ -25,14 +26,9 @@ def to_item(order: Order, revision: int) -> OrderItem:
         list_key=order_lists.list_key(order), list_at=order_lists.list_at(order),
         held="HELD" if order.holds else None, holds=" ".join(sorted(order.holds)) or None,
         tracking_no=order.tracking_no or None, platform=order.platform.value, erp_handoff=order.erp_handoff.value,
-        search=_search_text(order), version=order.version, revision=revision,
+        search=search_text(order), version=order.version, revision=revision, counted=1,
         doc=to_doc(order) | {"revision": revision},
     )
-
-
-def _search_text(order: Order) -> str:
-    r = order.receiver
-    return " ".join(filter(None, [order.order_no, r.name_masked if r else "", r.phone_masked if r else ""]))
 
 
 def from_item(item: OrderItem) -> Order:
@@ -49,38 +45,66 @@ class DynamoOrderRepository:
     def get_many(self, order_ids: Collection[str]) -> dict[str, Order]:
         return {order.order_id: order for order in _whole(sorted(set(order_ids)))}
 
+    def counters(self) -> order_counters.DynamoOrderCounters:
+        return order_counters.DynamoOrderCounters()
+
     def add(self, order: Order) -> None:
-        self._put(to_item(order, 1), OrderItem.order_id.does_not_exist())
+        changes = by_scope(contribution(order))
+        order_counters.transact_put(to_item(order, 1), ("attribute_not_exists(order_id)", {}, {}), changes,
+                                    f"order {order.order_id}")
 
     def save(self, order: Order, expected_revision: int) -> None:
-        self._put(to_item(order, expected_revision + 1), OrderItem.revision == expected_revision)
-
-    def _put(self, item: OrderItem, condition: Condition) -> None:
-        conditional.put(item, condition, f"order {item.order_id}")
+        """The stored version is read first (one read unit): its contribution to the counters is replaced by
+        the new one's, in the same transaction as the put, which is conditional on that very revision."""
+        item = to_item(order, expected_revision + 1)
+        try:
+            stored = OrderItem.get(order.order_id, consistent_read=True)
+        except OrderItem.DoesNotExist:
+            raise ConflictError(f"order {order.order_id} changed meanwhile") from None
+        if stored.revision != expected_revision:
+            raise ConflictError(f"order {order.order_id} changed meanwhile")
+        # an order stored before the counters was never counted: nothing of it to take back
+        before = contribution(from_item(stored)) if stored.counted else {}
+        changes = delta(before, contribution(order))
+        if not changes:
+            conditional.put(item, OrderItem.revision == expected_revision, f"order {item.order_id}")
+            return
+        condition = ("#rev = :rev", {"#rev": "revision"}, {":rev": {"N": str(expected_revision)}})
+        order_counters.transact_put(item, condition, by_scope(changes), f"order {order.order_id}")
 
     def query(self, q: OrderQuery) -> Page[Order]:
         if q.order_no:
-            return Page([o for o in self.by_order_no(q.order_no) if _matches(o, q)], None)
-        if q.shop_id:
-            return self._shop_page(q)
-        held_only = q.held_only or bool(q.hold)
-        status = q.status or OrderStatus.AWAITING_SHIPMENT     # what operators open first
-        if not held_only:
-            q = replace(q, status=status)
-        streams = [(key, _filters(q, status=by_status))
-                   for key, by_status in order_lists.partitions(status, held_only)]
-        ids, cursor = order_lists.merged_page(streams, q.limit, q.cursor)
-        return Page(_whole(ids), cursor)
+            return Page([o for o in self.by_order_no(q.order_no) if matches(o, q)], None)
+        budget = order_lists.Budget()
+        streams = self._shop_streams(q, budget) if q.shop_id else self._list_streams(q, budget)
+        items, cursor = order_lists.page(order_lists.merged(streams), budget, _whole, lambda o: matches(o, q),
+                                         q.limit)
+        return Page(items, cursor)
 
-    def _shop_page(self, q: OrderQuery) -> Page[Order]:
-        start = paging.decode(q.cursor)
-        if start is not None and "order_id" not in start:
-            raise ValidationError("cursor is not one this list issued", field="cursor")
-        results = OrderItem.by_shop_updated.query(q.shop_id, range_key_condition=_between(OrderItem.updated_at, q),
-                                                  filter_condition=_filters(q, held=True), limit=q.limit,
-                                                  last_evaluated_key=start, scan_index_forward=False)
-        items = _whole([i.order_id for i in results])
-        return Page(items, paging.encode(results.last_evaluated_key))
+    def _list_streams(self, q: OrderQuery, budget: order_lists.Budget) -> list[Any]:
+        statuses, held = order_lists.scope(q)
+        lower, upper = order_lists.created_bounds(q)
+        at = order_lists.position(q.cursor)
+        if at is not None:
+            upper = at[0] if upper is None or at[0] < upper else upper
+        condition = _filters(q, shop=True, statuses=statuses)
+        streams = [order_lists.entries(OrderItem.by_list, "list_key", key, "list_at",
+                                       order_lists.key_range(OrderItem.list_at, lower, upper), upper,
+                                       condition if key in (order_lists.HELD, order_lists.READY)
+                                       else _filters(q, shop=True), None, q.limit + 1, budget)
+                   for key in order_lists.partitions(statuses, held, q.erp_handoff)]
+        return streams
+
+    def _shop_streams(self, q: OrderQuery, budget: order_lists.Budget) -> list[Any]:
+        statuses, held = order_lists.scope(q)
+        if not statuses:
+            return []
+        at = order_lists.position(q.cursor)
+        start = None if at is None else {"shop_id": {"S": q.shop_id}, "updated_at": {"S": at[0]},
+                                         "order_id": {"S": at[1]}}
+        condition = _filters(q, statuses=statuses, held=held)
+        return [order_lists.entries(OrderItem.by_shop_updated, "shop_id", str(q.shop_id), "updated_at",
+                                    _updated_range(q), None, condition, start, q.limit + 1, budget)]
 
     def by_order_no(self, order_no: str) -> list[Order]:
         """An order's id is its shop's id and its number: one read by key in each shop, rather than an
@@ -109,39 +133,31 @@ def _whole(order_ids: list[str]) -> list[Order]:
     return [from_item(found[i]) for i in order_ids if i in found]
 
 
-def _matches(order: Order, q: OrderQuery) -> bool:
-    """The list filters on an order in hand (the order-number search reads orders by key)."""
-    updated = order.updated_at or order.modified_at
-    return ((not q.shop_id or order.shop_id == q.shop_id) and (not q.status or order.status is q.status)
-            and (not q.hold or q.hold in order.holds) and (not q.held_only or bool(order.holds))
-            and (not q.platform or order.platform.value == q.platform)
-            and (not q.erp_handoff or order.erp_handoff.value == q.erp_handoff)
-            and (not q.tracking_no or order.tracking_no == q.tracking_no)
-            and (not q.text or q.text in _search_text(order))
-            and (not q.updated_from or updated >= q.updated_from) and (not q.updated_to or updated <= q.updated_to))
+def _updated_range(q: OrderQuery) -> Condition | None:
+    """A shop's list is by update time: an updated-date filter is its key condition; an order created (or
+    paid) since a time was updated since then too, so those filters narrow the read the same way."""
+    if not q.dated:
+        return None
+    lower = sortable(q.date_from) if q.date_from and q.date_field is not DateField.SHIP_BY else None
+    upper = sortable(q.date_to) if q.date_to and q.date_field is DateField.UPDATED else None
+    return order_lists.key_range(OrderItem.updated_at, lower, upper)
 
 
-def _between(attr: Any, q: OrderQuery) -> Condition | None:
-    if q.updated_from and q.updated_to:
-        return attr.between(sortable(q.updated_from), sortable(q.updated_to))
-    if q.updated_from:
-        return attr >= sortable(q.updated_from)
-    if q.updated_to:
-        return attr <= sortable(q.updated_to)
-    return None
-
-
-def _filters(q: OrderQuery, *, shop: bool = False, held: bool = False, status: bool = True) -> Condition | None:
-    """Conditions the chosen index does not already cover."""
+def _filters(q: OrderQuery, *, shop: bool = False, statuses: frozenset[OrderStatus] | None = None,
+             held: bool | None = None) -> Condition | None:
+    """What DynamoDB can drop from an index page before answering (the index's filter fields); the domain
+    predicate still checks every order of the page."""
     parts: list[Condition] = []
     if shop and q.shop_id:
         parts.append(OrderItem.shop_id == q.shop_id)
-    if status and q.status:
-        parts.append(OrderItem.status == q.status.value)
+    if statuses is not None and statuses != frozenset(OrderStatus):
+        parts.append(OrderItem.status.is_in(*sorted(s.value for s in statuses)))
     if q.hold:
         parts.append(OrderItem.holds.contains(q.hold.value))
-    if held and q.held_only:
+    if held is True:
         parts.append(OrderItem.held.exists())
+    elif held is False:
+        parts.append(OrderItem.held.does_not_exist())
     if q.platform:
         parts.append(OrderItem.platform == q.platform)
     if q.erp_handoff:

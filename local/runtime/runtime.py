@@ -138,6 +138,12 @@ class LocalRuntime:
         from chalicelib.storage.warehouse_upgrade import place_default_stock
         place_default_stock()
 
+    def _recount_if_needed(self, restored: bool) -> None:
+        """A saved state from before the counters table: its orders are added to the counters once."""
+        if restored and any(logical.startswith("Counters") for logical in self.provisioned.created):
+            from chalicelib.storage.recount import recount_orders
+            recount_orders()
+
     def start(self) -> LocalRuntime:
         try:
             return self._start()
@@ -166,6 +172,7 @@ class LocalRuntime:
         self._set_env(_template_env(pseudo, self.provisioned.attribute))
         self._relist_if_needed()
         self._place_default_stock()
+        self._recount_if_needed(restored)
         self.timings["provision"] = time.perf_counter() - t0
         log.info("emulator at %s: %s, %d journaled changes replayed, %d resources created", self.moto_endpoint,
                  "state restored" if restored else "fresh state", replayed, len(self.provisioned.created))

@@ -60,7 +60,7 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     state_dir = tmp_path_factory.mktemp("browser") / "state"
     port, moto_port = _free_port(), _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", "OMS_SANDBOX_PORTS": "any",
-           "OMS_DEMO_TICK_SECONDS": "3", "UI_ORIGIN": f"http://127.0.0.1:{port}"}
+           "OMS_DEMO_TICK_SECONDS": "3"}
     env.pop("AWS_ENDPOINT_URL", None)
     env.pop("OMS_PREFIX", None)
     log_path = state_dir.parent / "local.log"

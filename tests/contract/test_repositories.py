@@ -238,5 +238,5 @@ def test_given_a_cursor_not_from_a_list_then_the_list_refuses_it_naming_the_fiel
     from chalicelib.domain.errors import ValidationError
     from chalicelib.storage import order_lists, paging
     with pytest.raises(ValidationError) as refused:
-        order_lists.merged_page([], 10, paging.encode({"order_id": {"S": "x"}}))
+        order_lists.position(paging.encode({"order_id": {"S": "x"}}))
     assert refused.value.field == "cursor"

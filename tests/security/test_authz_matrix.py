@@ -50,6 +50,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/admin/api-tokens"): VIEWER,
     ("DELETE", "/admin/api-tokens/{token_id}"): VIEWER,
     ("GET", "/admin/orders"): VIEWER,
+    ("GET", "/admin/orders/counts"): VIEWER,
+    ("GET", "/admin/dashboard"): VIEWER,
     ("GET", "/admin/orders/{order_id}"): VIEWER,
     ("GET", "/admin/orders/{order_id}/raw"): OPERATOR,
     ("POST", "/admin/orders/{order_id}/memo"): OPERATOR,

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.catalog import ErpSku
+from chalicelib.domain.order_query import matches
 from chalicelib.domain.orders import Order, SkuLink
 from chalicelib.domain.status import HoldReason
 from chalicelib.services import link_jobs
@@ -24,7 +25,7 @@ class KeyPagedOrders(fakes.InMemoryOrderRepository):
     """Pages by the last key returned, as DynamoDB does (an offset would skip orders released meanwhile)."""
 
     def query(self, q: OrderQuery) -> Page[Order]:
-        rows = sorted((o for o in self.rows.values() if fakes._matches(o, q)),
+        rows = sorted((o for o in self.rows.values() if matches(o, q)),
                       key=lambda o: (o.updated_at or o.modified_at, o.order_id), reverse=True)
         if q.cursor:
             after = json.loads(base64.b64decode(q.cursor))

@@ -26,7 +26,7 @@ export class ApiError extends Error {
     this.status = status
     this.code = code
     this.fields = fields || []
-    this.reason = reason || ''   // a stable dotted code ("api_token.scope_above_role") the UI can translate
+    this.reason = reason || ''     // the stable dotted code the UI translates (domain errors' `reason`)
   }
 }
 

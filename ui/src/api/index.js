@@ -23,6 +23,8 @@ export const apiTokensApi = {
 
 export const ordersApi = {
   list: (params) => get('/admin/orders', params),
+  counts: (params) => get('/admin/orders/counts', params),
+  dashboard: () => get('/admin/dashboard'),
   get: (id) => get(`/admin/orders/${e(id)}`),
   raw: (id) => get(`/admin/orders/${e(id)}/raw`),
   memo: (id, memo, flag) => post(`/admin/orders/${e(id)}/memo`, { memo, flag }),

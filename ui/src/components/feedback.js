@@ -1,16 +1,33 @@
 import { i18n, t } from '../i18n'
+import { codeText, fieldErrorText, reasonText } from '../i18n/words'
 
-// The API's error {code, message, fields, reason} as one readable line: a known reason in the UI's language
-// (reasons.<area>.<what>; the processing center's are under errors.<reason> and may name the field).
+// The API's error {code, reason, message, fields} as one line in the UI's language: the reason's sentence
+// (the words table, or a feature's reasons.<area>.<what> / errors.<area>.<what>), else the code's; the API's
+// own (English) message only when the UI is in English and nothing better exists.
+function reasonSentence(e) {
+  if (!e.reason) return ''
+  const byTable = reasonText(e.reason)
+  if (byTable) return byTable
+  if (i18n.global.te(`reasons.${e.reason}`)) return t(`reasons.${e.reason}`)
+  if (i18n.global.te(`errors.${e.reason}`)) return t(`errors.${e.reason}`, { field: ((e.fields || [])[0] || {}).field || '' })
+  return ''
+}
+
 export function errorText(e) {
   if (!e) return ''
-  const fields = (e.fields || []).map((f) => t('common.fieldError', { field: f.field, message: f.message }))
-  if (e.reason && i18n.global.te(`reasons.${e.reason}`)) return t(`reasons.${e.reason}`)
-  if (e.reason && i18n.global.te(`errors.${e.reason}`)) {
-    return [t(`errors.${e.reason}`, { field: ((e.fields || [])[0] || {}).field || '' }), ...fields].join('；')
-  }
-  return [e.message || String(e), ...fields].join('；')
+  if (typeof e === 'string') return e
+  const byReason = reasonSentence(e)
+  if (byReason) return byReason
+  const english = i18n.global.locale.value === 'en'
+  const byCode = codeText(e.code)
+  const fields = (e.fields || []).map((f) => (english ? `${f.field}: ${f.message}` : fieldErrorText(f.field)))
+  if (!byCode) return [e.message || String(e), ...fields].join('；')
+  const detail = english && e.message && !fields.length ? [e.message] : []
+  return [byCode, ...detail, ...fields].join(english ? '; ' : '；')
 }
+
+// A per-order result's error ({code, reason, message}) as a line
+export const resultErrorText = (err) => (err ? errorText(err) : '')
 
 export function showError(e) {
   if (e && e.status === 401) return

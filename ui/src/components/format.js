@@ -41,3 +41,14 @@ export function statusType(status) {
 export function shopStatusType(status) {
   return { active: 'success', paused: 'info', reauth_needed: 'danger', rate_limited: 'warning', disabled: 'info' }[status] || 'info'
 }
+
+// A shop added and never authorised waits for authorisation (待授权); it does not need a "re"-authorisation.
+// The shops list knows its token; the sync list only the reason the backend wrote when it added the shop.
+export function neverAuthorised(shop) {
+  if (!shop || shop.status !== 'reauth_needed') return false
+  return 'token_expires_at' in shop ? !shop.token_expires_at : /^awaiting authorisation/.test(shop.status_reason || '')
+}
+
+export function shopStatusLabel(shop) {
+  return neverAuthorised(shop) ? t('shopStatus.awaiting') : t(`shopStatus.${shop.status}`)
+}

@@ -4,6 +4,7 @@
 import { reactive } from 'vue'
 import { shippingApi } from '../api'
 import { COMPONENTS, PrintClient } from './printClient'
+import { errorText } from './feedback'
 
 export const printer = reactive({
   platform: 'taobao', address: COMPONENTS.taobao.url, client: null, connecting: false, error: false,
@@ -68,7 +69,7 @@ export async function printWaybills(waybills, { size = '100x150', preview = fals
     const ids = group.map((w) => w.waybill_id)
     const mark = async (via) => {
       const r = await shippingApi.printed(ids)
-      for (const x of r.results) out[x.waybill_id] = { ok: x.ok, message: x.ok ? via : (x.error?.message || x.error?.code || ''), via }
+      for (const x of r.results) out[x.waybill_id] = { ok: x.ok, message: x.ok ? via : errorText(x.error), via }
     }
     try {
       if (connectedFor(platform)) {

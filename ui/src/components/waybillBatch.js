@@ -15,7 +15,7 @@ function fail(results, from, to, e) {
   for (let i = from; i < to; i += 1) Object.assign(results.rows[i], { ok: false, message: errorText(e) })
 }
 
-const errorOf = (r) => (r.error ? `${r.error.code || ''} ${r.error.message || ''}`.trim() : '')
+const errorOf = (r) => (r.error ? errorText(r.error) : '')
 
 // orders: [{order_id, order_no}] -> the issued (or already active) waybill of each order
 export async function issueWaybills(results, orders, { accountId = '', merge = false } = {}) {

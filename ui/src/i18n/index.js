@@ -3,13 +3,14 @@ import zhCN from './locales/zh-CN'
 import en from './locales/en'
 import goodsZh from './locales/goods.zh-CN'
 import goodsEn from './locales/goods.en'
+import workbench from './locales/workbench'
 
 // Feature areas keep their strings in their own files (fewer merge conflicts), merged in depth here.
 function merged(base, ...more) {
   const out = { ...base }
   for (const extra of more) {
-    for (const [k, v] of Object.entries(extra)) {
-      out[k] = v && typeof v === 'object' && out[k] && typeof out[k] === 'object' ? merged(out[k], v) : v
+    for (const [k, v] of Object.entries(extra || {})) {
+      out[k] = v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object' ? merged(out[k], v) : v
     }
   }
   return out
@@ -19,7 +20,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: localStorage.getItem('oms.locale') || 'zh-CN',
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': merged(zhCN, goodsZh), en: merged(en, goodsEn) },
+  messages: { 'zh-CN': merged(zhCN, goodsZh, workbench['zh-CN']), en: merged(en, goodsEn, workbench.en) },
   missingWarn: false,
   fallbackWarn: false,
 })

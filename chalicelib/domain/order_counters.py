@@ -1,0 +1,149 @@
+"""Counters folded from orders: what one version of an order contributes, and the change from one version
+to the next. Storage applies `delta(old, new)` in the same conditional write as the order itself, so a
+counter is always the sum of the stored orders' contributions: a redelivered or out-of-order version is
+refused by the order's condition and adds nothing, a newer one replaces its predecessor's contribution.
+
+A contribution maps (scope, name) to an amount. The workbench counts use two scopes per shop: its totals,
+and its orders created on one Asia/Shanghai day (quick ranges and date filters on order time sum days).
+Day-keyed reports (#26: per day x shop / platform / SKU, amounts as well as counts) are more entries of the
+same mapping, e.g. ("shop#S1#created#2026-12-07", "paid_fen") -> the order's paid amount.
+
+Names are two or three characters on purpose: a counter item is rewritten on every change it counts, and
+DynamoDB bills each write per started KB of the item, so ~130 counters must fit in one KB."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from chalicelib.domain.order_query import Bucket, DateField, OrderQuery, shanghai_day, workbench_bucket
+from chalicelib.domain.orders import Order
+from chalicelib.domain.status import ErpHandoff, HoldReason, OrderStatus
+
+CounterKey = tuple[str, str]            # (scope, name)
+Contribution = Mapping[CounterKey, int]
+
+ALL = "a"
+BUCKET_CODES = {Bucket.PENDING_REVIEW: "r", Bucket.TO_SHIP: "t", Bucket.SHIPPED: "s", Bucket.COMPLETED: "c",
+                Bucket.CANCELLED: "x", Bucket.EXCEPTION: "e", Bucket.UNPAID: "u"}
+# only the statuses a bucket does not already name one to one
+STATUS_CODES = {OrderStatus.PENDING_PAYMENT: "u", OrderStatus.AWAITING_SHIPMENT: "A",
+                OrderStatus.PARTIALLY_SHIPPED: "P", OrderStatus.SHIPPED: "s", OrderStatus.COMPLETED: "c",
+                OrderStatus.CANCELLED: "x"}
+HOLD_CODES = {HoldReason.UNLINKED_SKU: "h1", HoldReason.REFUND_REQUESTED: "h2", HoldReason.OUT_OF_STOCK: "h3",
+              HoldReason.ADDRESS_ISSUE: "h4", HoldReason.BUYER_MESSAGE: "h5", HoldReason.MANUAL_HOLD: "h6"}
+HELD = "H"
+HANDOFF_CODES = {ErpHandoff.NOT_READY: "n", ErpHandoff.READY: "R", ErpHandoff.TAKEN: "T",
+                 ErpHandoff.ACKNOWLEDGED: "K", ErpHandoff.WITHDRAWN: "W"}
+TABS = (Bucket.PENDING_REVIEW, Bucket.TO_SHIP, Bucket.SHIPPED, Bucket.COMPLETED, Bucket.CANCELLED,
+        Bucket.EXCEPTION)
+MAX_DAYS = 92                           # a date filter counters serve: a quarter of day items per shop
+
+
+def shop_scope(shop_id: str) -> str:
+    return f"shop#{shop_id}"
+
+
+def day_scope(shop_id: str, day: str) -> str:
+    return f"shop#{shop_id}#created#{day}"
+
+
+def _rows(order: Order) -> list[str]:
+    """The first half of a name: every order, its tab, and its status where the tab does not say it."""
+    rows = [ALL, BUCKET_CODES[workbench_bucket(order)]]
+    status = STATUS_CODES[order.status]
+    if status not in rows:
+        rows.append(status)
+    return rows
+
+
+def _facets(order: Order) -> list[str]:
+    """The second half: none, each hold reason, held at all, the ERP hand-off state."""
+    facets = ["", HANDOFF_CODES[order.erp_handoff]]
+    if order.holds:
+        facets += [HELD, *(HOLD_CODES[h] for h in order.holds)]
+    return facets
+
+
+def contribution(order: Order) -> dict[CounterKey, int]:
+    names = [row + facet for row in _rows(order) for facet in _facets(order)]
+    scopes = (shop_scope(order.shop_id), day_scope(order.shop_id, shanghai_day(order.created_at)))
+    return {(scope, name): 1 for scope in scopes for name in names}
+
+
+def delta(old: Contribution, new: Contribution) -> dict[CounterKey, int]:
+    """What to add to the counters when `old` is replaced by `new` (zeros left out)."""
+    out = {key: new.get(key, 0) - old.get(key, 0) for key in {*old, *new}}
+    return {key: n for key, n in out.items() if n}
+
+
+def by_scope(changes: Contribution) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for (scope, name), n in changes.items():
+        out.setdefault(scope, {})[name] = n
+    return out
+
+
+@dataclass(frozen=True)
+class CountPlan:
+    """Which counter items answer a query, and which name suffix within them."""
+    day_scoped: bool
+    days: tuple[str, ...]
+    facet: str
+
+    def scopes(self, shop_ids: Iterable[str]) -> list[str]:
+        if self.day_scoped:
+            return [day_scope(s, d) for s in shop_ids for d in self.days]
+        return [shop_scope(s) for s in shop_ids]
+
+
+def plan(q: OrderQuery) -> CountPlan | None:
+    """None when no counter serves the query (buyer text, SKU, numbers, other dates, two facets)."""
+    if q.text or q.sku or q.order_no or q.tracking_no:
+        return None
+    facets = [f for f in (HOLD_CODES[q.hold] if q.hold else "", HELD if q.held_only and not q.hold else "",
+                          HANDOFF_CODES[ErpHandoff(q.erp_handoff)] if q.erp_handoff else "") if f]
+    if len(facets) > 1:
+        return None
+    facet = facets[0] if facets else ""
+    if not q.dated:
+        return CountPlan(False, (), facet)
+    days = _whole_days(q)
+    return CountPlan(True, days, facet) if days is not None else None
+
+
+def _whole_days(q: OrderQuery) -> tuple[str, ...] | None:
+    from datetime import timedelta
+
+    from chalicelib.domain.order_query import SHANGHAI
+    if q.date_field is not DateField.CREATED or q.date_from is None or q.date_to is None:
+        return None
+    start, end = q.date_from.astimezone(SHANGHAI), q.date_to.astimezone(SHANGHAI)
+    if start.time() != end.time() or start.time().isoformat() != "00:00:00":
+        return None
+    n = (end.date() - start.date()).days
+    if n <= 0 or n > MAX_DAYS:
+        return None
+    return tuple((start.date() + timedelta(days=i)).isoformat() for i in range(n))
+
+
+def tab_counts(totals: Mapping[str, int], facet: str) -> dict[str, int]:
+    """The workbench tabs from summed counter names."""
+    counts = {tab.value: int(totals.get(BUCKET_CODES[tab] + facet, 0)) for tab in TABS}
+    counts["unpaid"] = int(totals.get(BUCKET_CODES[Bucket.UNPAID] + facet, 0))
+    counts["all"] = int(totals.get(ALL + facet, 0))
+    return counts
+
+
+def total(totals: Mapping[str, int], q: OrderQuery, facet: str) -> int:
+    """The number of orders matching a served query, status or tab included."""
+    if q.bucket is not None:
+        row = BUCKET_CODES[q.bucket]
+    elif q.status is not None:
+        row = STATUS_CODES[q.status]
+    else:
+        row = ALL
+    return int(totals.get(row + facet, 0))
+
+
+def hold_counts(totals: Mapping[str, int]) -> dict[str, int]:
+    return {reason.value: int(totals.get(ALL + code, 0)) for reason, code in HOLD_CODES.items()}
