@@ -46,6 +46,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/admin/audit"): ADMIN,
     ("GET", "/admin/orders"): VIEWER,
     ("GET", "/admin/orders/counts"): VIEWER,
+    ("GET", "/admin/orders/export"): OPERATOR,
     ("GET", "/admin/dashboard"): VIEWER,
     ("GET", "/admin/orders/{order_id}"): VIEWER,
     ("GET", "/admin/orders/{order_id}/raw"): OPERATOR,
