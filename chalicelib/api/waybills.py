@@ -92,9 +92,11 @@ def choose_default_account(ctx: Ctx, shop_id: str) -> dict[str, Any]:
 @admin_route(bp, "/admin/waybills", methods=("POST",), role=Role.OPERATOR)
 def issue_waybills(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.api.waybill_schemas import IssueBody
+    from chalicelib.services.order_admin import resolve_order_refs
     from chalicelib.services.waybills import issue
     body = parse(IssueBody, ctx.request)
-    outcomes = issue(bootstrap.waybill_deps(), body.order_ids, account_id=body.account_id or "", merge=body.merge)
+    order_ids = resolve_order_refs(bootstrap.orders(), body.order_ids)     # an id or the platform's number
+    outcomes = issue(bootstrap.waybill_deps(), order_ids, account_id=body.account_id or "", merge=body.merge)
     return _outcomes(outcomes, "order_id")
 
 
@@ -178,6 +180,8 @@ def labels(ctx: Ctx) -> Response:
 @admin_route(bp, "/admin/picklists", methods=("POST",), role=Role.OPERATOR)
 def picklist(ctx: Ctx) -> Response:
     from chalicelib.api.waybill_schemas import PicklistBody
+    from chalicelib.services.order_admin import resolve_order_refs
     from chalicelib.services.waybill_print import picklist_pdf
     body = parse(PicklistBody, ctx.request)
-    return _pdf(picklist_pdf(bootstrap.waybill_deps(), body.order_ids), "picklist.pdf")
+    order_ids = resolve_order_refs(bootstrap.orders(), body.order_ids)     # an id or the platform's number
+    return _pdf(picklist_pdf(bootstrap.waybill_deps(), order_ids), "picklist.pdf")
