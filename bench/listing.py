@@ -45,7 +45,7 @@ def _create_table() -> None:
     from chalicelib import names
     from infra.tables import create_table_args, table_properties
     client = boto3.client("dynamodb")
-    for key in ("orders", "shops", "counters", "users", "audit"):
+    for key in ("orders", "shops", "counters", "users", "audit", "after_sales"):
         client.create_table(**create_table_args(table_properties(key, names.table_name(key))))
 
 
