@@ -120,6 +120,20 @@ def _listing_rows(r: dict[str, Any]) -> list[str]:
             "|---|---|---|---|---|---|---|"]
     rows += [f"| {name} | {p['returned']} | {p['read_units']} | {p['by_key_units']} | {p['ratio']}x | {p['scans']} "
              "| <= 1.25x, no Scan |" for name, p in r["pages"].items()]
+    if "requests" in r:
+        rows += ["", f"Admin requests through the app with {r['orders']:,} orders in the tables (moto in-process, "
+                 f"chalice's test client, {listing.RUNS} runs each; lists, totals, tab counts and the dashboard "
+                 "as the workbench asks for them):", "", "| request | returned | p50 | p99 | target |",
+                 "|---|---|---|---|---|"]
+        rows += [f"| {name} | {q['returned']} | {q['p50_ms']} ms | {q['p99_ms']} ms | p99 <= 1000 ms |"
+                 for name, q in r["requests"].items()]
+    if "writes" in r:
+        w = r["writes"]
+        rows += ["", "| DynamoDB write units per order write with its counters (one transaction: the order and "
+                 "two counter items, each billed twice, plus the two index copies) | measured |", "|---|---|",
+                 f"| a new order | {w['new_order']} |", f"| a status change | {w['status_change']} |",
+                 f"| a change that moves no counter (a memo) | {w['memo_edit']} |",
+                 f"| the largest counter item | {w['largest_counter_item_bytes']} bytes |"]
     return rows
 
 

@@ -89,7 +89,8 @@ RAW_BODIES = {"POST /admin/manual-orders/import": "text/csv",
 ANSWERS = {"GET /admin/erp/orders.csv": "text/csv", "POST /admin/labels": "application/pdf",
            "POST /admin/picklists": "application/pdf",
            "GET /admin/goods/template.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "GET /admin/goods/export.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+           "GET /admin/goods/export.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "GET /admin/orders/export": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 PAGE = ("limit", "cursor")
 ORDER_FILTERS = ("shop_id", "platform", "hold", "held", "erp_handoff", "order_no", "tracking_no", "q", "sku",
                  "date_field", "date_from", "date_to", "range", "updated_from", "updated_to")
@@ -102,6 +103,7 @@ QUERIES: dict[str, tuple[str, ...]] = {
     # (created | paid | ship_by | updated), or range = today | yesterday | 7d
     "GET /admin/orders": (*ORDER_FILTERS, "status", *PAGE),
     "GET /admin/orders/counts": ORDER_FILTERS,
+    "GET /admin/orders/export": (*ORDER_FILTERS, "status", "format"),
     "GET /admin/after-sales": ("shop_id", "platform", "type", "status", "deadline_before", "order_no", *PAGE),
     "GET /admin/after-sales/counts": ("shop_id",),
     "GET /admin/reject-reasons": ("platform",),

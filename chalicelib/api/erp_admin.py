@@ -133,10 +133,12 @@ def erp_openapi(ctx: Ctx) -> dict[str, Any]:
 def enter_shipment(ctx: Ctx) -> Response:
     from chalicelib.api.erp_schemas import ManualShipmentBody
     from chalicelib.services.erp_views import shipment_view
+    from chalicelib.services.order_admin import resolve_order_ref
     from chalicelib.services.shipments import mark_shipped_by_hand, record_shipment
     body = parse(ManualShipmentBody, ctx.request)
     deps = bootstrap.shipment_deps()
-    shipment, created = record_shipment(deps, order_id=body.order_id, carrier_code=body.carrier_code,
+    order_id = resolve_order_ref(bootstrap.orders(), body.order_id)      # an id or the platform's number
+    shipment, created = record_shipment(deps, order_id=order_id, carrier_code=body.carrier_code,
                                         tracking_no=body.tracking_no, source=ctx.actor,
                                         lines=[(x.line_id, x.quantity) for x in body.lines])
     if body.mark_shipped:

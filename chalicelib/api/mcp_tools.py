@@ -54,6 +54,7 @@ def order_full(order: Any) -> dict[str, Any]:
 
 
 def search_orders(a: inputs.SearchOrders, caller: Caller) -> dict[str, Any]:
+    from chalicelib.domain.order_query import DateField
     from chalicelib.services.ports import OrderQuery
     for name in ("updated_from", "updated_to"):
         moment = getattr(a, name)
@@ -62,7 +63,8 @@ def search_orders(a: inputs.SearchOrders, caller: Caller) -> dict[str, Any]:
     page = bootstrap.orders().query(OrderQuery(
         shop_id=a.shop_id, status=a.status, hold=a.hold, held_only=a.held_only, order_no=a.order_no,
         platform=a.platform, erp_handoff=a.erp_handoff.value if a.erp_handoff else None, tracking_no=a.tracking_no,
-        text=a.text, updated_from=a.updated_from, updated_to=a.updated_to, limit=a.limit, cursor=a.cursor))
+        text=a.text, date_field=DateField.UPDATED, date_from=a.updated_from, date_to=a.updated_to, limit=a.limit,
+        cursor=a.cursor))
     return {"orders": [order_brief(o) for o in page.items], "count": len(page.items), "next_cursor": page.cursor}
 
 

@@ -57,6 +57,8 @@ def oauth_callback(ctx: Ctx, platform: str) -> Any:
         # reason, not to a JSON error page
         reason = urlencode({"authorise_error": type(exc).__name__, "reason": exc.reason, "message": str(exc)[:200]})
         return Response("", status_code=302, headers={"Location": f"{ui}/#/shops?{reason}"})
+    from chalicelib.services.waybill_accounts import set_up_shipping
+    set_up_shipping(bootstrap.waybill_deps(), shop.shop_id)      # waybill accounts and a default, at once
     if ui is not None:
         return Response("", status_code=302, headers={"Location": f"{ui}/#/shops/{shop.shop_id}?authorised=1"})
     return {"authorised": True, "shop": shop_view(shop)}

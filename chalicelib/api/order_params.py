@@ -48,7 +48,10 @@ def _day(params: dict[str, str], name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value[:10]) if len(value) <= 10 else datetime.fromisoformat(value).date()
+        day = date.fromisoformat(value) if len(value) <= 10 else datetime.fromisoformat(value).date()
+        if not date(2000, 1, 1) <= day <= date(2999, 12, 31):
+            raise ValueError(day)
+        return day
     except ValueError as exc:
         raise ValidationError(f"{name} must be an ISO date (YYYY-MM-DD)", field=name,
                               reason="orders.date_range") from exc
@@ -57,9 +60,13 @@ def _day(params: dict[str, str], name: str) -> date | None:
 def _time(params: dict[str, str], name: str) -> datetime | None:
     value = params.get(name)
     try:
-        return datetime.fromisoformat(value) if value else None
+        moment = datetime.fromisoformat(value) if value else None
+        if moment is not None and (moment.tzinfo is None or not 2000 <= moment.year <= 2999):
+            raise ValueError(value)
+        return moment
     except ValueError as exc:
-        raise ValidationError(f"{name} must be an ISO 8601 time", field=name, reason="orders.date_range") from exc
+        raise ValidationError(f"{name} must be an ISO 8601 time with its offset", field=name,
+                              reason="orders.date_range") from exc
 
 
 def _dates(params: dict[str, str], now: datetime) -> tuple[DateField, datetime | None, datetime | None]:

@@ -102,9 +102,9 @@ def exception_counts(ctx: Ctx) -> dict[str, Any]:
 
 @admin_route(bp, "/admin/exceptions")
 def list_exceptions(ctx: Ctx) -> dict[str, Any]:
-    from chalicelib.api.orders import _query
+    from chalicelib.api.order_params import order_query
     params = {**cursors.query(ctx.request), "held": "true"}
-    page = bootstrap.orders().query(_query(params))
+    page = bootstrap.orders().query(order_query(params, bootstrap.clock().now()))
     return {"items": [processing_view(o) for o in page.items], "cursor": cursors.issue(ctx.request, page.cursor)}
 
 

@@ -83,7 +83,10 @@ def authorise_shop_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     body = parse(AuthoriseBody, ctx.request)
     shops = bootstrap.shops()
     if body.mode == "direct":
-        return {"shop": _view(authorise_directly(shops, bootstrap.clients(), bootstrap.platforms(), shop_id))}
+        from chalicelib.services.waybill_accounts import set_up_shipping
+        shop = authorise_directly(shops, bootstrap.clients(), bootstrap.platforms(), shop_id)
+        set_up_shipping(bootstrap.waybill_deps(), shop_id)       # waybill accounts and a default, at once
+        return {"shop": _view(shop)}
     shop = require(shops, shop_id)
     redirect = callback_uri(ctx.request, shop.platform.value)
     url = authorise_url(shops, bootstrap.clients(), shop_id, redirect, settings().jwt_secret, bootstrap.clock().now())

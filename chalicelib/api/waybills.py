@@ -92,9 +92,11 @@ def choose_default_account(ctx: Ctx, shop_id: str) -> dict[str, Any]:
 @admin_route(bp, "/admin/waybills", methods=("POST",), role=Role.OPERATOR)
 def issue_waybills(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.api.waybill_schemas import IssueBody
+    from chalicelib.services.order_admin import resolve_order_refs
     from chalicelib.services.waybills import issue
     body = parse(IssueBody, ctx.request)
-    outcomes = issue(bootstrap.waybill_deps(), body.order_ids, account_id=body.account_id or "", merge=body.merge)
+    order_ids = resolve_order_refs(bootstrap.orders(), body.order_ids)     # an id or the platform's number
+    outcomes = issue(bootstrap.waybill_deps(), order_ids, account_id=body.account_id or "", merge=body.merge)
     return _outcomes(outcomes, "order_id")
 
 
@@ -179,5 +181,7 @@ def labels(ctx: Ctx) -> Response:
 def picklist(ctx: Ctx) -> Response:
     from chalicelib.api.waybill_schemas import PicklistBody
     from chalicelib.printing.waybill_print import picklist_pdf
+    from chalicelib.services.order_admin import resolve_order_refs
     body = parse(PicklistBody, ctx.request)
-    return _pdf(picklist_pdf(bootstrap.waybill_deps(), body.order_ids), "picklist.pdf")
+    order_ids = resolve_order_refs(bootstrap.orders(), body.order_ids)     # an id or the platform's number
+    return _pdf(picklist_pdf(bootstrap.waybill_deps(), order_ids), "picklist.pdf")

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain.orders import Order
-from chalicelib.domain.status import HoldReason, OrderStatus
+from chalicelib.domain.status import HoldReason, OrderStatus, ReviewState
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")     # no DST: a fixed offset is exact
 SHIP_WINDOW = timedelta(hours=48)   # the platforms' default promise (淘宝/拼多多/抖音: 48 h after payment)
@@ -47,7 +47,9 @@ def workbench_bucket(order: Order) -> Bucket:
     if order.status is OrderStatus.PENDING_PAYMENT:
         return Bucket.UNPAID
     if order.status in (OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPED):
-        return Bucket.EXCEPTION if order.holds else Bucket.TO_SHIP
+        if order.holds:
+            return Bucket.EXCEPTION
+        return Bucket.PENDING_REVIEW if order.review is ReviewState.PENDING else Bucket.TO_SHIP
     return Bucket(order.status.value)
 
 
@@ -62,7 +64,7 @@ def bucket_statuses(bucket: Bucket) -> tuple[frozenset[OrderStatus], bool | None
     if bucket is Bucket.UNPAID:
         return frozenset({OrderStatus.PENDING_PAYMENT}), None
     if bucket is Bucket.PENDING_REVIEW:
-        return frozenset(), None         # no review state yet (the review gate adds it)
+        return open_statuses, False      # unheld and waiting for a person (the review gate)
     return frozenset({OrderStatus(bucket.value)}), None
 
 

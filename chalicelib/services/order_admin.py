@@ -77,3 +77,23 @@ def cancel(orders: OrderRepository, clock: Clock, order_id: str, reason: str, ac
     changed = _changed(order, clock, actor, f"cancelled: {reason}", status=OrderStatus.CANCELLED)
     orders.save(changed, order.revision)
     return changed
+
+
+def resolve_order_ref(orders: OrderRepository, ref: str) -> str:
+    """The internal id of the order an operator names by its internal id or by its platform order number
+    (面单 / 拣货单 / 手工发货 take either). A number two shops share must be named by id; a reference that
+    names nothing is passed on as it is, for the use case to report with the rest of its batch."""
+    ref = ref.strip()
+    if orders.get(ref, consistent=False) is not None:
+        return ref
+    found = orders.by_order_no(ref)
+    if len(found) == 1:
+        return found[0].order_id
+    if not found:
+        return ref
+    raise ValidationError(f"order number {ref} is in {len(found)} shops: choose the order by its id",
+                          field="order_ids", reason="orders.number_ambiguous")
+
+
+def resolve_order_refs(orders: OrderRepository, refs: list[str]) -> list[str]:
+    return [resolve_order_ref(orders, ref) for ref in refs]

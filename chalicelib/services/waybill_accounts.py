@@ -86,6 +86,26 @@ def set_default_account(deps: WaybillDeps, shop_id: str, account_id: str, *, sen
     return account
 
 
+def set_up_shipping(deps: WaybillDeps, shop_id: str) -> str:
+    """Right after a shop is authorised: its waybill accounts are pulled and, if it has no default yet, the
+    first one becomes it (changeable with PUT .../default-waybill-account), so a waybill can be requested on
+    the first day. A platform that refuses is logged, not raised: authorisation succeeded all the same.
+    Returns the default account id ("" when there is none)."""
+    import logging
+    try:
+        accounts, _, _ = pull_accounts(deps, shop_id)
+        current = deps.accounts.default_id(shop_id)
+        if current or not accounts:
+            return current or ""
+        first = sorted(accounts, key=lambda a: a.account_id)[0]
+        deps.accounts.set_default(shop_id, first.account_id)
+        return first.account_id
+    except Exception:
+        logging.getLogger("oms.waybills").warning("waybill set-up after authorisation failed",
+                                                  extra={"shop_id": shop_id}, exc_info=True)
+        return ""
+
+
 def account_for(deps: WaybillDeps, shop_id: str, account_id: str) -> ShopWaybillAccount:
     chosen = account_id or deps.accounts.default_id(shop_id)
     if not chosen:

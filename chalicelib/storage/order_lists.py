@@ -32,6 +32,7 @@ from chalicelib.storage import paging
 HELD, READY = "HELD", "READY"
 MAX_QUERIES = 24        # index queries one request may spend filling a page (a sparse filter stops early)
 MAX_PAGE_SIZE = 2000
+MAX_FETCHED = 1000      # orders read by key per request to test a filter the index cannot pre-filter
 
 
 def list_key(order: Order) -> str:
@@ -148,32 +149,38 @@ def merged(streams: list[Iterator[Entry]]) -> Iterator[Entry]:
 
 
 def fill(candidates: Iterator[Entry], fetch: Callable[[list[str]], list[Order]], keep: Callable[[Order], bool],
-         limit: int) -> tuple[list[tuple[Entry, Order]], bool]:
-    """Up to `limit` matching orders from the candidates, in order, with their entries; whether the
-    candidates ran out."""
+         limit: int) -> tuple[list[tuple[Entry, Order]], Entry | None, bool]:
+    """Up to `limit` matching orders from the candidates, in order, with their entries; the last entry
+    looked at; whether the candidates ran out. At most MAX_FETCHED orders are read by key per request (a
+    filter the index cannot pre-filter, such as a SKU, reads orders to test them)."""
     found: list[tuple[Entry, Order]] = []
-    while len(found) < limit:
+    last: Entry | None = None
+    fetched = 0
+    while len(found) < limit and fetched < MAX_FETCHED:
         batch = [entry for _, entry in zip(range(limit - len(found)), candidates, strict=False)]
         if not batch:
-            return found, True
+            return found, last, True
         by_id = {o.order_id: o for o in fetch([e.order_id for e in batch])}
+        fetched += len(batch)
         found += [(entry, by_id[entry.order_id]) for entry in batch
                   if entry.order_id in by_id and keep(by_id[entry.order_id])]
-    return found, False
+        last = batch[-1]
+    return found, last, False
 
 
 def page(candidates: Iterator[Entry], budget: Budget, fetch: Callable[[list[str]], list[Order]],
          keep: Callable[[Order], bool], limit: int) -> tuple[list[Order], str | None]:
     """One page and the cursor of the next (None: no more)."""
-    found, ran_out = fill(candidates, fetch, keep, limit)
+    found, last, ran_out = fill(candidates, fetch, keep, limit)
     cut = budget.cut
     if cut is not None:          # a partition stopped early: only what lies above its stop is complete
         found = [(entry, order) for entry, order in found if entry >= cut]
+    orders = [order for _, order in found]
     if len(found) == limit:
-        return [order for _, order in found], encode(found[-1][0])
-    if cut is not None:
-        return [order for _, order in found], encode(cut)
-    return [order for _, order in found], None if ran_out else encode(found[-1][0] if found else None)
+        return orders, encode(found[-1][0])
+    if cut is not None and (last is None or cut >= last):
+        return orders, encode(cut)
+    return orders, None if ran_out else encode(last)
 
 
 def encode(last: Entry | None) -> str | None:

@@ -130,3 +130,19 @@ def test_given_shops_then_sync_health_lists_each_stream(api) -> None:
     [shop] = health["items"]
     assert set(shop["streams"]) == {"orders", "after_sales"}
     assert shop["streams"]["orders"]["today"] == {"new": 0, "updated": 0, "unchanged": 0, "failed": 0}
+
+
+def test_given_platform_order_numbers_then_waybill_inputs_resolve_them_to_orders(api) -> None:
+    from chalicelib.services.order_admin import resolve_order_refs
+    _, deps = api
+    assert resolve_order_refs(deps["orders"], ["1001", "shopA-1003", "nope"]) == ["shopA-1001", "shopA-1003", "nope"]
+
+
+def test_given_a_number_two_shops_share_then_it_must_be_named_by_id(api) -> None:
+    from chalicelib.domain.errors import ValidationError
+    from chalicelib.services.order_admin import resolve_order_ref
+    _, deps = api
+    apply_snapshot(deps["orders"], deps["clock"], "shopB", canonical_order("1001"), {})
+    with pytest.raises(ValidationError) as refused:
+        resolve_order_ref(deps["orders"], "1001")
+    assert refused.value.reason == "orders.number_ambiguous"

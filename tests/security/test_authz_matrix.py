@@ -51,6 +51,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("DELETE", "/admin/api-tokens/{token_id}"): VIEWER,
     ("GET", "/admin/orders"): VIEWER,
     ("GET", "/admin/orders/counts"): VIEWER,
+    ("GET", "/admin/orders/export"): OPERATOR,
     ("GET", "/admin/dashboard"): VIEWER,
     ("GET", "/admin/orders/{order_id}"): VIEWER,
     ("GET", "/admin/orders/{order_id}/raw"): OPERATOR,
