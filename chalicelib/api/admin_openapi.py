@@ -218,8 +218,18 @@ def _schemas() -> dict[str, Any]:
 def _model(dotted: str) -> Any:
     """"module.Model" of BODIES: a schema module new bodies live in must be named here too."""
     # cold start: the schema modules load pydantic models; only the document's route needs them
-    from chalicelib.api import erp_schemas, schemas, shop_schemas, waybill_schemas
+    from chalicelib.api import (
+        erp_schemas,
+        goods_schemas,
+        review_schemas,
+        schemas,
+        shop_schemas,
+        token_schemas,
+        warehouse_schemas,
+        waybill_schemas,
+    )
     modules = {"erp_schemas": erp_schemas, "schemas": schemas, "shop_schemas": shop_schemas,
-               "waybill_schemas": waybill_schemas}
+               "waybill_schemas": waybill_schemas, "goods_schemas": goods_schemas, "review_schemas": review_schemas,
+               "token_schemas": token_schemas, "warehouse_schemas": warehouse_schemas}
     module, name = dotted.split(".")
     return getattr(modules[module], name)
