@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
-from chalicelib.domain.order_query import Bucket, DateField, OrderQuery, shanghai_day, workbench_bucket
+from chalicelib.domain.order_query import SHANGHAI, Bucket, DateField, OrderQuery, shanghai_day, workbench_bucket
 from chalicelib.domain.orders import Order
 from chalicelib.domain.status import ErpHandoff, HoldReason, OrderStatus
 
@@ -30,7 +31,9 @@ STATUS_CODES = {OrderStatus.PENDING_PAYMENT: "u", OrderStatus.AWAITING_SHIPMENT:
                 OrderStatus.PARTIALLY_SHIPPED: "P", OrderStatus.SHIPPED: "s", OrderStatus.COMPLETED: "c",
                 OrderStatus.CANCELLED: "x"}
 HOLD_CODES = {HoldReason.UNLINKED_SKU: "h1", HoldReason.REFUND_REQUESTED: "h2", HoldReason.OUT_OF_STOCK: "h3",
-              HoldReason.ADDRESS_ISSUE: "h4", HoldReason.BUYER_MESSAGE: "h5", HoldReason.MANUAL_HOLD: "h6"}
+              HoldReason.ADDRESS_ISSUE: "h4", HoldReason.BUYER_MESSAGE: "h5", HoldReason.MANUAL_HOLD: "h6",
+              HoldReason.RULE_HOLD: "h7", HoldReason.BLACKLISTED: "h8", HoldReason.MERGE_CANDIDATE: "h9",
+              HoldReason.PRICE_ANOMALY: "h10"}
 HELD = "H"
 HANDOFF_CODES = {ErpHandoff.NOT_READY: "n", ErpHandoff.READY: "R", ErpHandoff.TAKEN: "T",
                  ErpHandoff.ACKNOWLEDGED: "K", ErpHandoff.WITHDRAWN: "W"}
@@ -112,9 +115,6 @@ def plan(q: OrderQuery) -> CountPlan | None:
 
 
 def _whole_days(q: OrderQuery) -> tuple[str, ...] | None:
-    from datetime import timedelta
-
-    from chalicelib.domain.order_query import SHANGHAI
     if q.date_field is not DateField.CREATED or q.date_from is None or q.date_to is None:
         return None
     start, end = q.date_from.astimezone(SHANGHAI), q.date_to.astimezone(SHANGHAI)

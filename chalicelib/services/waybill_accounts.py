@@ -2,6 +2,7 @@
 them the shop's default, and the sender a platform needs where its account lists none."""
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import Any
 
@@ -91,7 +92,6 @@ def set_up_shipping(deps: WaybillDeps, shop_id: str) -> str:
     first one becomes it (changeable with PUT .../default-waybill-account), so a waybill can be requested on
     the first day. A platform that refuses is logged, not raised: authorisation succeeded all the same.
     Returns the default account id ("" when there is none)."""
-    import logging
     try:
         accounts, _, _ = pull_accounts(deps, shop_id)
         current = deps.accounts.default_id(shop_id)

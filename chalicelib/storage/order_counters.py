@@ -21,6 +21,7 @@ from botocore.exceptions import ClientError
 from chalicelib import names
 from chalicelib.domain.errors import ConflictError
 from chalicelib.storage.models import OrderItem
+from chalicelib.storage.shops import shop_ids as shops_listed
 
 SCOPE = "scope"
 
@@ -68,8 +69,7 @@ def _add(scope: str, deltas: Mapping[str, int]) -> dict[str, Any]:
 
 class DynamoOrderCounters:
     def shop_ids(self) -> list[str]:
-        from chalicelib.storage.shops import shop_ids
-        return shop_ids()
+        return shops_listed()
 
     def totals(self, scopes: Collection[str]) -> dict[str, int]:
         """Every counter name summed over the scopes (a missing scope counts nothing)."""

@@ -11,7 +11,6 @@ from chalice.test import Client
 
 from app import app
 from chalicelib import bootstrap
-from chalicelib.codec import to_doc
 from chalicelib.domain.status import HoldReason, ReviewState
 from tests.erp_kit import bearer, moto_world, new_client, signed
 from tests.factories import canonical_order
@@ -44,10 +43,11 @@ def admin(w: dict[str, Any], method: str, path: str, body: Any = None, user: str
 
 def arrive(**kw: Any) -> str:
     """An order through the orders consumer's own path (the gate over the cached rules)."""
-    from chalicelib.workers.orders import ingest_order
+    from chalicelib.services.order_ingest import ingest_order
+    from chalicelib.workers.batch_reads import BatchReads
     bootstrap.review_cache().refresh(bootstrap.review_store())
     order = canonical_order(**kw)
-    ingest_order("S1", order.order_no, to_doc(order))
+    ingest_order(bootstrap.ingest_deps(BatchReads(), noting=True), "S1", order.order_no, order)
     return f"S1-{order.order_no}"
 
 

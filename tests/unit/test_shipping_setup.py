@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
+from chalicelib.platforms import registry
 from chalicelib.services import waybill_accounts
 from chalicelib.services.shipments import ShipmentDeps
 from chalicelib.services.waybills import WaybillDeps
@@ -16,7 +17,7 @@ def _deps(client: object) -> WaybillDeps:
     orders, shops = fakes.InMemoryOrderRepository(), fakes.InMemoryShopRepository()
     clock = fakes.FixedClock(datetime(2026, 12, 7, 8, 0, tzinfo=UTC))
     shops.add(Shop("shopA", "旗舰店", Platform.TAOBAO, "seller-a", app_key="k"))
-    return WaybillDeps(orders=orders, shops=shops, accounts=InMemoryWaybillAccountRepository(),
+    return WaybillDeps(orders=orders, shops=shops, platforms=registry, accounts=InMemoryWaybillAccountRepository(),
                        waybills=InMemoryWaybillRepository(), clients=lambda shop: client, clock=clock,
                        shipments=ShipmentDeps(orders, fakes.InMemoryShipmentRepository(), fakes.RecordingPublisher(),
                                               clock))
