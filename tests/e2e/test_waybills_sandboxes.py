@@ -55,7 +55,8 @@ def world() -> Iterator[None]:
     with bootstrap.override(shops=fakes.InMemoryShopRepository(), orders=fakes.InMemoryOrderRepository(),
                             shipments=fakes.InMemoryShipmentRepository(), publisher=fakes.RecordingPublisher(),
                             waybill_accounts=InMemoryWaybillAccountRepository(),
-                            waybills=InMemoryWaybillRepository(), clock=clock, clients=sandbox_client):
+                            waybills=InMemoryWaybillRepository(), clock=clock, clients=sandbox_client,
+                            warehouses=fakes.InMemoryWarehouseRepository()):
         yield
     bootstrap.reset()
 
