@@ -129,3 +129,5 @@ def test_GIVEN_an_offline_shop_WHEN_a_manual_order_is_made_with_the_region_casca
     orders = api(runtime, "GET", f"/admin/orders?shop_id={shop['shop_id']}")["items"]
     assert len(orders) == 1 and orders[0]["status"] == "shipped" and orders[0]["tracking_no"] == "SF9876543210"
     assert orders[0]["receiver"]["province"] == "浙江省" and orders[0]["receiver"]["name"] == "李*"
+    # the browser tests share one runtime: other journeys count exactly the 7 demo shops
+    api(runtime, "DELETE", f"/admin/shops/{shop['shop_id']}")

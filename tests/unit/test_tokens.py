@@ -19,8 +19,10 @@ USER = User("ops", "x", Role.OPERATOR, token_epoch=3)
 
 
 def pyjwt_token(**overrides: object) -> str:
+    # the time of the call, not of collection: under xdist a test may run minutes after its module loaded
+    now = datetime.now(UTC)
     claims = {"sub": "ops", "role": "operator", "epoch": 3, "iss": "qihang-oms", "aud": "qihang-oms-admin",
-              "iat": int(NOW.timestamp()), "exp": int((NOW + timedelta(minutes=5)).timestamp()), **overrides}
+              "iat": int(now.timestamp()), "exp": int((now + timedelta(minutes=5)).timestamp()), **overrides}
     return jwt.encode(claims, SECRET, algorithm="HS256")
 
 
