@@ -80,9 +80,10 @@ def test_GIVEN_more_orders_than_a_page_WHEN_paging_forward_and_back_THEN_pages_d
     page.click("[data-test=prev-page]")
     expect(page.locator("[data-test=prev-page]")).to_be_disabled()
     expect(rows).to_have_count(20)
-    # page 1 again; orders pulled meanwhile fall in by their creation time and push the last ones out
+    # page 1 again; orders pulled meanwhile fall in by their creation time and push the last ones out (the
+    # demo places ~40 a minute: on a loaded box the whole first page can be pushed out before we come back)
     kept = [no for no in _order_nos(rows) if no in first_page]
-    assert kept and kept == first_page[:len(kept)]
+    assert kept == first_page[:len(kept)]
 
 
 def _order_nos(rows: Any) -> list[str]:
