@@ -2,15 +2,17 @@
 operator's confirmation, and the exception center (held orders by reason, released or cancelled in bulk)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api import cursors
 from chalicelib.api.http import Ctx, admin_route, parse
-from chalicelib.domain.orders import Order
 from chalicelib.domain.users import Role
+
+if TYPE_CHECKING:      # every Lambda of the app loads this module: the order model only where it is used
+    from chalicelib.domain.orders import Order
 
 bp = Blueprint(__name__)
 
