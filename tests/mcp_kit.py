@@ -3,6 +3,7 @@ client over Streamable HTTP with a bearer token."""
 from __future__ import annotations
 
 import json
+import threading
 import urllib.error
 import urllib.request
 from typing import Any
@@ -49,3 +50,24 @@ def mcp_client(url: str, token: str, mode: str = "legacy") -> Any:
     from mcp.client.streamable_http import streamable_http_client
     http = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=120)
     return Client(streamable_http_client(url, http_client=http), mode=mode)  # type: ignore[arg-type]
+
+
+def run_client(coro: Any) -> Any:
+    """Awaits `coro` (the SDK client's work) on a loop of its own in a fresh thread: the test's thread may be
+    marked as running a loop already (Playwright's sync API leaves the main thread so between its calls,
+    for the rest of a worker's session once a browser test ran), and `anyio.run` refuses there."""
+    import anyio
+    outcome: dict[str, Any] = {}
+
+    def in_thread() -> None:
+        try:
+            outcome["value"] = anyio.run(lambda: coro)
+        except BaseException as exc:  # raised again in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=in_thread, name="mcp-client", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

@@ -59,20 +59,27 @@ def mcp_endpoint(ctx: McpCtx) -> Response:
     answered = mcp_handshake.answer(headers, body_in)      # a cold `initialize` without the SDK's imports
     if answered is None:
         from chalicelib.api.mcp_server import handle
-        answered = handle("POST", PATH, headers, body_in, ctx.caller, call_tool)
+
+        def call(caller: Any, name: str, arguments: dict[str, Any] | None) -> tuple[dict[str, Any], bool]:
+            return call_tool(caller, name, arguments, request)   # the SDK's loop may run in another thread
+        answered = handle("POST", PATH, headers, body_in, ctx.caller, call)
     status, answer_headers, body = answered
     kept: dict[str, str | list[str]] = {k: v for k, v in answer_headers.items() if k.lower() != "content-length"}
     return Response(body.decode("utf-8"), status_code=status, headers=kept)
 
 
-def call_tool(caller: Any, name: str, arguments: dict[str, Any] | None) -> tuple[dict[str, Any], bool]:
+def call_tool(caller: Any, name: str, arguments: dict[str, Any] | None, request: Request | None = None
+              ) -> tuple[dict[str, Any], bool]:
     """Runs one tool for `caller`: (structured answer, is_error). Every outcome is a tool result (bad input,
-    a refusal, a missing record, an unexpected failure), never an HTTP error; each is audited."""
+    a refusal, a missing record, an unexpected failure), never an HTTP error; each is audited. `request`:
+    the HTTP request, given explicitly since `current_request` is per thread locally and the SDK's loop may
+    run on a thread of its own (mcp_server.run_to_completion)."""
     from chalicelib.api.mcp_tools import TOOLS
     spec = TOOLS.get(name)
     args = arguments or {}
     status, result = _run(spec, caller, name, args)
-    _audit(caller, name, str(args.get(spec.target, "")) if spec and spec.target else "", status, args, result)
+    _audit(caller, name, str(args.get(spec.target, "")) if spec and spec.target else "", status, args, result,
+           request if request is not None else bp.current_request)
     return result, status >= 400
 
 
@@ -115,10 +122,10 @@ def _error(status: int, reason: str, message: str, field: str = "") -> tuple[int
     return status, {"error": error}
 
 
-def _audit(caller: Any, name: str, target: str, status: int, args: dict[str, Any], result: dict[str, Any]) -> None:
+def _audit(caller: Any, name: str, target: str, status: int, args: dict[str, Any], result: dict[str, Any],
+           request: Request | None) -> None:
     from chalicelib.services.audit import record
-    request = bp.current_request
-    ip = str(((request.context or {}).get("identity") or {}).get("sourceIp") or "")
+    ip = str((((request.context if request else None) or {}).get("identity") or {}).get("sourceIp") or "")
     after = {"token_id": caller.token_id, "arguments": args, "error": result.get("error")}
     record(bootstrap.audit_log(), bootstrap.clock(), actor=caller.user.username, actor_kind="api_token",
            action=f"MCP {name[:64]}", target=target[:128], status=status, after=after, ip=ip)

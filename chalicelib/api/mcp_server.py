@@ -12,8 +12,13 @@ we feed it the API Gateway request as an ASGI call and give its answer back to c
 Imported only by the /mcp route (the SDK costs ~0.5-2 s of imports that no other route should pay)."""
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import json
 import logging
+import sys
+import threading
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
@@ -79,7 +84,7 @@ def handle(method: str, path: str, headers: dict[str, str], body: bytes, caller:
     """One HTTP request through the SDK's stateless transport: (status, headers, body)."""
     manager = StreamableHTTPSessionManager(build_server(caller, call), json_response=True, stateless=True)
     status, out_headers, chunks = 500, {}, []
-    done = anyio.Event()
+    done: anyio.Event | None = None         # made inside the loop that waits on it
     delivered = False
 
     async def receive() -> dict[str, Any]:
@@ -87,6 +92,7 @@ def handle(method: str, path: str, headers: dict[str, str], body: bytes, caller:
         if not delivered:
             delivered = True
             return {"type": "http.request", "body": body, "more_body": False}
+        assert done is not None
         await done.wait()                      # the client "stays" until the answer is complete
         return {"type": "http.disconnect"}
 
@@ -97,7 +103,7 @@ def handle(method: str, path: str, headers: dict[str, str], body: bytes, caller:
             out_headers.update({k.decode("latin-1"): v.decode("latin-1") for k, v in message.get("headers", [])})
         elif message["type"] == "http.response.body":
             chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
+            if not message.get("more_body") and done is not None:
                 done.set()
 
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
@@ -106,9 +112,53 @@ def handle(method: str, path: str, headers: dict[str, str], body: bytes, caller:
              "client": None, "server": ("lambda", 443)}
 
     async def main() -> None:
+        nonlocal done
+        done = anyio.Event()
         async with manager.run():
             await manager.handle_request(scope, receive, send)  # type: ignore[arg-type]
             done.set()
 
-    anyio.run(main)
+    run_to_completion(main)
     return status, out_headers, b"".join(chunks)
+
+
+def run_to_completion(main: Callable[[], Awaitable[None]]) -> None:
+    """Runs `main` on an event loop of its own and waits for it. A Lambda's thread has no loop, so it runs
+    right here; but a caller's thread may already have one (or be marked as running one, as Playwright's
+    sync API leaves the main thread between its calls), and then `anyio.run` refuses ("Already running
+    asyncio in this thread"): the loop then runs in a fresh thread with this thread's context variables
+    (the request's log keys), and this thread waits for it. The work itself stays one request's: the tool
+    calls must not read thread-locals (mcp.py hands the request to its audit explicitly)."""
+    if not _loop_running_here():
+        anyio.run(main)
+        return
+    failure: list[BaseException] = []
+
+    def in_thread() -> None:
+        try:
+            context.run(_run_fresh, main)
+        except BaseException as exc:  # handed to the waiting thread, raised there
+            failure.append(exc)
+
+    context = contextvars.copy_context()
+    thread = threading.Thread(target=in_thread, name="mcp-request", daemon=True)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
+def _loop_running_here() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _run_fresh(main: Callable[[], Awaitable[None]]) -> None:
+    """anyio.run in the copied context, minus a copied "this is asyncio" mark (sniffio, when installed)."""
+    sniffio = sys.modules.get("sniffio")
+    if sniffio is not None:
+        sniffio.current_async_library_cvar.set(None)
+    anyio.run(main)

@@ -6,11 +6,10 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import anyio
 import pytest
 
 from tests.local_kit import ROOT, local_runtime
-from tests.mcp_kit import TOOL_NAMES, WRITE_TOOLS, http_json, mcp_client, sign_in, user_with_token
+from tests.mcp_kit import TOOL_NAMES, WRITE_TOOLS, http_json, mcp_client, run_client, sign_in, user_with_token
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +35,7 @@ def _first_order(api: str, admin: str) -> dict[str, Any]:
 
 
 def run(coro: Any) -> Any:
-    return anyio.run(lambda: coro)
+    return run_client(coro)
 
 
 async def _with(url: str, token: str, mode: str, work: Any) -> Any:
