@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -84,6 +85,35 @@ def _template_env(pseudo: Pseudo, lookup: Callable[[str, str], Any]) -> dict[str
     return env
 
 
+# the app's caches built from the environment the runtime sets (OMS_LOCAL_KEY_FILE, JWT_SECRET, RAW_BUCKET, the
+# emulator's queue URLs): made by an earlier runtime or test of this process, they would serve this one
+# with a stale key file (no master key: the demo's shops cannot be stored) or a dead endpoint
+_ENV_CACHES = (("chalicelib.config", "settings"), ("chalicelib.storage.envelope", "default_envelope"),
+               ("chalicelib.messaging.publisher", "_queue_url"))
+
+
+def _forget_process_caches() -> None:
+    for module_name, attr in _ENV_CACHES:
+        module = sys.modules.get(module_name)
+        if module is not None:          # not imported yet: nothing cached
+            getattr(module, attr).cache_clear()
+    _forget_model_connections()
+
+
+def _forget_model_connections() -> None:
+    """pynamodb keeps one client per model class, bound to the endpoint it was first used with: after a
+    runtime (or a moto mock) went away it points at a dead port or at real AWS. The start-up upgrades
+    and the app in this process must reach this runtime's emulator, so every model makes a new one."""
+    models = sys.modules.get("pynamodb.models")
+    if models is None:              # nothing built a model yet: nothing cached
+        return
+    pending: list[type[Any]] = list(models.Model.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        cls._connection = None
+
+
 class LocalRuntime:
     def __init__(self, config: RuntimeConfig, app: Any | Callable[[], Any],
                  resources: Callable[[], dict[str, Any]] = _default_resources) -> None:
@@ -132,9 +162,13 @@ class LocalRuntime:
             from chalicelib.storage.goods_upgrade import upgrade_goods
             upgrade_goods()     # a saved state from before the goods library: its ERP SKUs become goods
 
-    @staticmethod
-    def _place_default_stock() -> None:
-        """A saved state from before warehouses: its stock becomes the default warehouse's, once."""
+    def _place_default_stock(self) -> None:
+        """A saved state from before warehouses: its stock becomes the default warehouse's, once. Only
+        when the resources hold the app's stock table (a test's own template has none)."""
+        from chalicelib import names
+        stock = names.table_name("stock")
+        if not any(table.get("name") == stock for table in self.provisioned.tables.values()):
+            return
         from chalicelib.storage.warehouse_upgrade import place_default_stock
         place_default_stock()
 
@@ -170,6 +204,7 @@ class LocalRuntime:
         pseudo = Pseudo(cfg.account_id, cfg.region, "aws", os.environ["OMS_PREFIX"])
         self.provisioned = provision(self._resources(), self.moto_endpoint, pseudo)
         self._set_env(_template_env(pseudo, self.provisioned.attribute))
+        _forget_process_caches()        # settings() includes the template's variables
         self._relist_if_needed()
         self._place_default_stock()
         self._recount_if_needed(restored)
@@ -231,6 +266,7 @@ class LocalRuntime:
         if not cfg.external_moto:
             self.moto = start_moto(cfg.host, cfg.moto_port, self.gate)
         self._set_env(aws_env(self.moto_endpoint, cfg.region))
+        _forget_process_caches()
         if self.moto is None:
             return False, 0, 0
         restored = snapshot.restore(self.snapshot_path)      # SnapshotVersionError propagates
@@ -284,6 +320,7 @@ class LocalRuntime:
             self.state.update(status="stopped", stopped_at=datetime.now(UTC).isoformat(timespec="seconds"))
             self.write_state()
         self._restore_env()
+        _forget_process_caches()        # none is left bound to the emulator that just stopped
         self.moto = self.web = None
         self.runner = self.scheduler = None
         self.snapshotter = None

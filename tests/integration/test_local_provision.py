@@ -100,7 +100,8 @@ def test_GIVEN_infra_template_WHEN_provisioned_THEN_buckets_resolve_fn_sub_and_t
     result = _run(emulator)
     s3 = boto3.client("s3")
     buckets = {b["Name"] for b in s3.list_buckets()["Buckets"]}
-    assert buckets == {f"{PREFIX}-raw-123456789012", f"{PREFIX}-ui-123456789012"}
+    assert buckets == {f"{PREFIX}-raw-123456789012", f"{PREFIX}-ui-123456789012",
+                       f"{PREFIX}-images-123456789012"}     # the goods library's images (presigned POSTs)
     assert {b["name"] for b in result.buckets.values()} == buckets
     rules = s3.get_bucket_encryption(Bucket=f"{PREFIX}-raw-123456789012")[
         "ServerSideEncryptionConfiguration"]["Rules"]
