@@ -272,8 +272,9 @@ def _select_orders(page: Any, shop_name: str, orders: list[dict[str, Any]]) -> N
     page.wait_for_selector("[data-test=orders-table] .el-table__row")
     page.locator("[data-test=f-shop]").click()
     page.locator(".el-select-dropdown__item:visible", has_text=shop_name).click()
+    # 全部 (the default tab), the shop's newest first: the journey's orders await shipment but may be held
+    # (商品未关联: the demo links no SKUs), which puts them under 异常, not 待发货
     page.click("[data-test=search]")
-    page.click("[data-test=tab-to_ship]")      # the workbench's 待发货 tab
     for order in orders:
         row = page.locator("[data-test=orders-table] .el-table__body .el-table__row", has_text=order["order_no"])
         row.locator(".el-checkbox").click()
