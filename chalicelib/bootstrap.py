@@ -492,12 +492,6 @@ def review_gate() -> Any:
     return Gate(review_cache().rules, clock(), publisher(), plain_orders(), list_prices)
 
 
-def held_counts() -> Any:
-    """Held orders counted by reason and shop (the exception center's figures)."""
-    from chalicelib.storage.review import held_counts as count
-    return count()
-
-
 def review_admin_deps() -> Any:
     from chalicelib.services.review_admin import AdminDeps
     from chalicelib.services.review_jobs import ReviewJobStarter

@@ -145,5 +145,14 @@ def total(totals: Mapping[str, int], q: OrderQuery, facet: str) -> int:
     return int(totals.get(row + facet, 0))
 
 
+def open_holds(totals: Mapping[str, int]) -> tuple[int, dict[str, int]]:
+    """Held orders still to ship or to pay (the exception center's), and per hold reason: the exception tab's
+    row plus the unpaid tab's, so a held order that shipped or closed is not counted."""
+    rows = (BUCKET_CODES[Bucket.EXCEPTION], BUCKET_CODES[Bucket.UNPAID])
+    held = sum(int(totals.get(row + HELD, 0)) for row in rows)
+    reasons = {reason.value: sum(int(totals.get(row + code, 0)) for row in rows) for reason, code in HOLD_CODES.items()}
+    return held, {reason: n for reason, n in reasons.items() if n}
+
+
 def hold_counts(totals: Mapping[str, int]) -> dict[str, int]:
     return {reason.value: int(totals.get(ALL + code, 0)) for reason, code in HOLD_CODES.items()}

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from chalicelib.domain.errors import ConflictError, DomainError, NotFoundError
+from chalicelib.domain.order_counters import open_holds, shop_scope
 from chalicelib.domain.orders import Order, OrderChange, handoff_for
 from chalicelib.domain.status import HoldReason, ReviewState
 from chalicelib.services.order_admin import MANUAL_HOLDS, cancel
-from chalicelib.services.ports import Clock, OrderRepository
+from chalicelib.services.ports import Clock, OrderCounters, OrderRepository
 
 # the system lifts these itself when their cause is gone (a link, the refund closed, stock arrived)
 SYSTEM_HOLDS = frozenset({HoldReason.UNLINKED_SKU, HoldReason.REFUND_REQUESTED, HoldReason.OUT_OF_STOCK})
@@ -72,3 +73,19 @@ def cancel_many(orders: OrderRepository, clock: Clock, order_ids: Iterable[str],
         except DomainError as exc:
             results.append((Outcome(order_id, "refused", message=str(exc)), None))
     return results
+
+
+def held_counts(counters: OrderCounters) -> tuple[dict[str, int], dict[str, int], dict[tuple[str, str], int]]:
+    """Held orders per reason, per shop and per (reason, shop), from the counters the order writes keep: one
+    counter item per shop, whatever the number of orders."""
+    by_reason: dict[str, int] = {}
+    by_shop: dict[str, int] = {}
+    pairs: dict[tuple[str, str], int] = {}
+    for shop_id in counters.shop_ids():
+        held, reasons = open_holds(counters.totals([shop_scope(shop_id)]))
+        if held:
+            by_shop[shop_id] = held
+        for reason, n in reasons.items():
+            by_reason[reason] = by_reason.get(reason, 0) + n
+            pairs[(reason, shop_id)] = n
+    return by_reason, by_shop, pairs

@@ -7,17 +7,14 @@ conflict, and a crash between the two leaves an unused version and the old one c
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from typing import Any
 
 from chalicelib.domain.errors import ConflictError
-from chalicelib.domain.status import HoldReason
-from chalicelib.storage import conditional, order_lists
-from chalicelib.storage.models import OrderItem, SyncItem
+from chalicelib.storage import conditional
+from chalicelib.storage.models import SyncItem
 
 PK = "REVIEW"
 POINTER = "VERSION"
-HELD_SCAN_LIMIT = 5000        # the exception center's counts read at most this many held index entries
 
 
 def _set_key(version: int) -> str:
@@ -61,22 +58,3 @@ class DynamoReviewStore:
         return version
 
 
-def held_counts() -> tuple[dict[str, int], dict[str, int], dict[tuple[str, str], int], bool]:
-    """Held orders per reason, per shop and per (reason, shop), from the held list's index entries (the
-    filter fields only, never the orders). Also whether the count stopped at HELD_SCAN_LIMIT."""
-    by_reason: Counter[str] = Counter()
-    by_shop: Counter[str] = Counter()
-    pairs: Counter[tuple[str, str]] = Counter()
-    seen = 0
-    for entry in OrderItem.by_list.query(order_lists.HELD, attributes_to_get=["shop_id", "holds", "status"]):
-        if entry.status not in ("pending_payment", "awaiting_shipment"):
-            continue
-        seen += 1
-        reasons = (entry.holds or "").split() or [HoldReason.MANUAL_HOLD.value]
-        by_shop[entry.shop_id] += 1
-        for reason in reasons:
-            by_reason[reason] += 1
-            pairs[(reason, entry.shop_id)] += 1
-        if seen >= HELD_SCAN_LIMIT:
-            return dict(by_reason), dict(by_shop), dict(pairs), True
-    return dict(by_reason), dict(by_shop), dict(pairs), False
