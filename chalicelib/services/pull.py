@@ -213,15 +213,18 @@ def _flush(shop: Shop, stream: Stream, batch: list[Any], deps: PullDeps,
 
 def _message(shop: Shop, record: CanonicalOrder | CanonicalAfterSale, raw_ref: str) -> tuple[str, str, str]:
     snapshot = {k: v for k, v in to_doc(record).items() if k != "raw"}
+    # the content is in the deduplication id, not only the version: a platform with second-precision times
+    # (JD) reports two changes of one second at one version, and SQS would drop the second as a duplicate
+    version = f"{record.version}.{record_digest(record)}"
     if isinstance(record, CanonicalOrder):
         body = {"kind": "order", "shop_id": shop.shop_id, "order_no": record.order_no, "version": record.version,
                 "snapshot": snapshot, "raw_ref": raw_ref, "source": "pull"}
         return json.dumps(body, ensure_ascii=False), order_group(shop.shop_id, record.order_no), dedup_id(
-            shop.shop_id, record.order_no, record.version)
+            shop.shop_id, record.order_no, version)
     body = {"kind": "after_sale", "shop_id": shop.shop_id, "case_id": record.case_id, "order_no": record.order_no,
             "version": record.version, "snapshot": snapshot, "raw_ref": raw_ref, "source": "pull"}
     return json.dumps(body, ensure_ascii=False), order_group(shop.shop_id, record.order_no), dedup_id(
-        shop.shop_id, f"as-{record.case_id}", record.version)
+        shop.shop_id, f"as-{record.case_id}", version)
 
 
 def _continue_later(job: PullJobMessage, deps: PullDeps) -> PullJobMessage:

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -100,8 +101,12 @@ def api(state: dict[str, Any], method: str, path: str, body: Any = None) -> Any:
         req = urllib.request.Request(state["api"] + p, method=m, data=None if b is None else json.dumps(b).encode(),
                                      headers={"Content-Type": "application/json",
                                               **({"Authorization": f"Bearer {token}"} if token else {})})
-        with urllib.request.urlopen(req, timeout=20) as response:
-            return json.loads(response.read() or b"null")
+        try:
+            with urllib.request.urlopen(req, timeout=20) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as e:   # the API's reason in the failure, not only "409 Conflict"
+            e.msg = f"{e.msg} {m} {p}: {e.read()[:500].decode(errors='replace')}"
+            raise
     token = call("POST", "/admin/auth/login", {"username": state["admin"]["username"],
                                                "password": state["admin"]["password"]})["token"]
     return call(method, path, body, token)

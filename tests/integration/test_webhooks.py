@@ -25,7 +25,11 @@ from local.sandbox.core import SHANGHAI
 from tests.aws import aws, create_queues
 from tests.capture import Captured, capture_server
 
-NOW = datetime.now(SHANGHAI)
+
+def _now() -> datetime:
+    # read when a test runs, not at import: under xdist a module is collected minutes before its tests, and
+    # the platforms refuse pushes whose newest event is older than 5 minutes
+    return datetime.now(SHANGHAI)
 
 
 @dataclass
@@ -88,7 +92,8 @@ def douyin_pushes(world: Client) -> Iterator[tuple[World, list[Captured]]]:
     shop_id = register(Platform.DOUYIN, shop)
     with capture_server() as (url, captured):
         sandbox.subscribe(url)
-        sandbox.generate_orders(shop.seller_id, 3, NOW - timedelta(minutes=3), NOW)
+        now = _now()
+        sandbox.generate_orders(shop.seller_id, 3, now - timedelta(minutes=3), now)
         assert sandbox.flush_pushes()
         yield World(world, shop_id, shop.app_key), list(captured)
 
@@ -137,7 +142,8 @@ def wechat_pushes(world: Client) -> Iterator[tuple[World, list[Captured]]]:
     shop_id = register(Platform.WECHAT, shop)
     with capture_server() as (url, captured):
         sandbox.subscribe(url, shop.extra["push_token"], shop.extra["encoding_aes_key"])
-        sandbox.generate_orders(shop.seller_id, 3, NOW - timedelta(minutes=3), NOW)
+        now = _now()
+        sandbox.generate_orders(shop.seller_id, 3, now - timedelta(minutes=3), now)
         assert sandbox.pusher.drain()
         yield World(world, shop_id, shop.app_key), list(captured)
 
@@ -162,7 +168,7 @@ def test_given_a_tampered_wechat_push_then_refused_and_nothing_queued(wechat_pus
             envelope["Encrypt"][-7:]
         body = json.dumps(envelope).encode()
     elif tamper == "stale":
-        old = str(int((NOW - timedelta(hours=2)).timestamp()))
+        old = str(int((_now() - timedelta(hours=2)).timestamp()))
         path = "&".join(f"timestamp={old}" if p.startswith("timestamp=") else p for p in path.split("&"))
     else:
         path = "&".join(p for p in path.split("&") if not p.startswith("msg_signature="))

@@ -60,7 +60,20 @@ def test_given_a_pull_then_messages_are_grouped_per_order_and_deduplicated_per_v
     _, body, group, dedup = deps.publisher.sent[0]
     order = json.loads(body)
     assert group == f"s1:{order['order_no']}"
-    assert dedup == f"s1:{order['order_no']}:{order['version']}"
+    assert dedup.startswith(f"s1:{order['order_no']}:{order['version']}.")
+
+
+def test_GIVEN_two_changes_in_one_second_WHEN_pulled_THEN_their_messages_are_not_deduplicated_as_one() -> None:
+    from dataclasses import replace
+
+    from chalicelib.domain.status import RefundState
+    from chalicelib.services.pull import _message
+    shop = Shop("s1", "店", Platform.JD, "seller-1", app_key="k")
+    shipped = canonical_order("1", minutes=1)
+    refund_asked = replace(shipped, refund_state=RefundState.IN_PROGRESS)     # same modified time, same version
+    assert shipped.version == refund_asked.version
+    assert _message(shop, shipped, "r#0")[2] != _message(shop, refund_asked, "r#1")[2]
+    assert _message(shop, shipped, "r#0")[2] == _message(shop, shipped, "r#2")[2]
 
 
 def test_given_a_success_then_the_watermark_reaches_now_minus_the_settling_lag(world) -> None:

@@ -136,6 +136,7 @@ export default {
     unresolved: 'Open', resolve: 'Resolve', resolveNote: 'Note (what was counted, what was adjusted)', order: 'Order',
   },
   erp: {
+    scopeNames: { orders: 'Orders', shipments: 'Shipments', after_sales: 'After-sales', stock: 'Stock', webhooks: 'Webhooks' },
     shops: 'Shops', everyShop: 'Every shop',
     clients: 'API clients', createClient: 'New client', keyId: 'Key ID', scopes: 'Scopes', webhookUrl: 'Webhook URL',
     events: 'Events', rate: 'Rate per minute', secret: 'Secret', secretOnce: 'The secret is shown this once: store it in the ERP now.',

@@ -136,6 +136,7 @@ export default {
     unresolved: '未处理', resolve: '处理', resolveNote: '处理说明（盘点结果、已做的调整）', order: '订单',
   },
   erp: {
+    scopeNames: { orders: '订单', shipments: '发货', after_sales: '售后', stock: '库存', webhooks: '事件推送' },
     shops: '店铺范围', everyShop: '全部店铺',
     clients: 'API 客户端', createClient: '新建客户端', keyId: 'Key ID', scopes: '权限范围', webhookUrl: 'Webhook 地址',
     events: '订阅事件', rate: '每分钟限流', secret: '密钥', secretOnce: '密钥只显示这一次，请立即保存到 ERP 中。',
