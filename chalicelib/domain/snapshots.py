@@ -61,6 +61,18 @@ def merge_order(existing: Order, incoming: Order, now: datetime) -> Order:
     return recompute(merged)
 
 
+def refund_went_down(merged: Order, existing: Order) -> bool:
+    return _REFUND_STAGES.index(merged.refund_state) < _REFUND_STAGES.index(existing.refund_state)
+
+
+def with_case_refund(merged: Order, from_cases: RefundState) -> Order:
+    """Some platforms' order APIs do not show after-sales (JD's order carries no refund state): a newer
+    snapshot's lower refund state yields to what the order's after-sale cases say, or a case applied before
+    the order's next change would be wiped by it and never come back."""
+    refund_state = max(merged.refund_state, from_cases, key=_REFUND_STAGES.index)
+    return recompute(replace(merged, refund_state=refund_state))
+
+
 def _carry_over(lines: tuple[LineItem, ...], previous: tuple[LineItem, ...]) -> tuple[LineItem, ...]:
     kept = {line.line_id: line.links for line in previous if line.links}
     shipped = {line.line_id: line.shipped_quantity for line in previous}

@@ -11,7 +11,7 @@ from typing import Any
 
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.orders import Order
-from chalicelib.domain.status import OrderStatus, ShipmentStatus
+from chalicelib.domain.status import REVIEWED, ErpHandoff, OrderStatus, ShipmentStatus
 from chalicelib.services.erp_ports import (
     Delivery,
     ErpClient,
@@ -28,6 +28,7 @@ MAX_ATTEMPTS = 5
 KINDS = ("order", "after_sale", "shipment")
 MAX_ID = 256
 # not news for the ERP: our own bookkeeping, and the hand-off it drives itself
+UNREVIEWED = "unreviewed"     # an order waiting for the review gate: not the ERP's business yet
 VOLATILE = {"order": ("updated_at", "revision", "erp_handoff", "erp_order_id", "holds"),
             "after_sale": ("revision", "erp_handoff"), "shipment": ()}
 
@@ -168,6 +169,8 @@ def load_snapshot(deps: EventDeps, note: Note) -> Snapshot | None:
 
 def _order_flags(order: Order) -> frozenset[str]:
     flags = {f"hold:{h.value}" for h in order.holds}
+    if order.review not in REVIEWED and order.erp_handoff is ErpHandoff.NOT_READY:
+        flags.add(UNREVIEWED)
     if order.status is OrderStatus.CANCELLED:
         flags.add("cancelled")
     return frozenset(flags)
@@ -223,6 +226,8 @@ def record_events(deps: WebhookDeps, client: ErpClient, snapshot: Snapshot) -> t
         stream = deps.streams.get_stream(client.key_id, snapshot.order_id) or Stream(client.key_id,
                                                                                      snapshot.order_id)
         before = stream.told.get(snapshot.record_key)
+        if before is None and UNREVIEWED in snapshot.told.flags:
+            return stream, 0          # the ERP first hears of an order once it passed review (as its take reads)
         if before is not None and (before.digest, before.flags) == (snapshot.told.digest, snapshot.told.flags):
             return stream, 0
         if before is not None and snapshot.told.revision and before.revision > snapshot.told.revision:

@@ -17,7 +17,8 @@ from chalicelib.domain.orders import (
     SkuLink,
     order_id_for,
 )
-from chalicelib.domain.snapshots import merge_order, order_is_newer, recompute
+from chalicelib.domain.snapshots import merge_order, order_is_newer, recompute, refund_went_down, with_case_refund
+from chalicelib.domain.status import RefundState
 from chalicelib.services.platform_types import CanonicalLine, CanonicalOrder, CanonicalReceiver
 from chalicelib.services.ports import Clock, OrderRepository
 
@@ -40,6 +41,7 @@ def apply_snapshot(orders: OrderRepository, clock: Clock, shop_id: str, incoming
 def apply_and_keep(orders: OrderRepository, clock: Clock, shop_id: str, incoming: CanonicalOrder,
                    links: Links, raw_ref: str = "", first_read: Callable[[], Order | None] | None = None,
                    gate: Callable[[Order], Order] = lambda order: order,   # the review gate (services/review.py)
+                   case_refund: Callable[[str], RefundState] | None = None,  # the order's cases say (one query)
                    ) -> tuple[Outcome, Order | None]:
     """Also returns the order as stored (as last read, when unchanged), so the caller reads it no more.
     The first read may be stale (eventually consistent, half the read units; or `first_read`, what the
@@ -59,7 +61,10 @@ def apply_and_keep(orders: OrderRepository, clock: Clock, shop_id: str, incoming
                 order = gate(fresh)
                 orders.add(order)
                 return Outcome.NEW, replace(order, revision=1)
-            order = gate(merge_order(existing, fresh, clock.now()))
+            merged = merge_order(existing, fresh, clock.now())
+            if case_refund is not None and refund_went_down(merged, existing):   # rare: read the cases only then
+                merged = with_case_refund(merged, case_refund(order_id))
+            order = gate(merged)
             orders.save(order, existing.revision)
             return Outcome.UPDATED, replace(order, revision=existing.revision + 1)
         except ConflictError:

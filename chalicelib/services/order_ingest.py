@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from chalicelib.domain.after_sales import case_id_for
+from chalicelib.domain.after_sales import case_id_for, refund_state_for
 from chalicelib.domain.errors import NotFoundError
 from chalicelib.domain.orders import Order, order_id_for
 from chalicelib.domain.shops import Shop
@@ -59,7 +59,8 @@ def ingest_order(deps: IngestDeps, shop_id: str, order_no: str, snapshot: Canoni
     order_id = order_id_for(shop_id, order.order_no)
     links = deps.reads.links(shop_id, {line.platform_sku_id for line in order.lines})
     outcome, stored = apply_and_keep(deps.orders, deps.clock, shop_id, order, links, raw_ref,
-                                     deps.reads.first_read(order_id), gate=deps.gate or _unreviewed)
+                                     deps.reads.first_read(order_id), gate=deps.gate or _unreviewed,
+                                     case_refund=lambda oid: refund_state_for(deps.cases.for_order(oid)))
     # An unchanged order was only read (maybe stale): settle reads it afresh.
     written = stored if outcome is not Outcome.UNCHANGED else None
     settle_order(deps.stock, deps.orders, deps.clock, order_id, written, deps.shipments, route=deps.route)

@@ -112,3 +112,21 @@ def test_given_an_inactive_client_then_it_is_told_nothing(deps: EventDeps) -> No
     deps.webhooks.clients.save(replace(client, active=False), client.revision)
     _apply(deps, 0)
     assert process_note(deps, _note()) == 0 and _types(deps) == []
+
+
+def test_GIVEN_an_order_waiting_for_review_WHEN_noted_THEN_the_erp_hears_of_it_only_once_it_passed(
+        deps: EventDeps) -> None:
+    from chalicelib.domain.orders import handoff_for
+    from chalicelib.domain.status import ErpHandoff, ReviewState
+    _client(deps)
+    _apply(deps, 0)
+    order = deps.orders.get("S1-5001")
+    waiting = replace(order, review=ReviewState.PENDING, erp_handoff=ErpHandoff.NOT_READY)
+    deps.orders.save(replace(waiting, erp_handoff=handoff_for(waiting)), order.revision)
+    process_note(deps, _note())
+    assert _types(deps) == []
+    order = deps.orders.get("S1-5001")
+    confirmed = replace(order, review=ReviewState.CONFIRMED)
+    deps.orders.save(replace(confirmed, erp_handoff=handoff_for(confirmed)), order.revision)
+    process_note(deps, _note())
+    assert _types(deps) == ["order.created"]

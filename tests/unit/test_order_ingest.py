@@ -54,3 +54,17 @@ def test_GIVEN_a_reference_THEN_the_order_is_fetched_through_the_shop_read_once_
     assert ingest_order(deps, "S1", "O-2", None).outcome == "new"
     assert ingest_order(deps, "S1", "O-2", None).outcome == "unchanged"
     assert shops.reads == 2
+
+
+def test_GIVEN_a_case_applied_before_the_orders_next_change_WHEN_the_snapshot_shows_no_refund_THEN_the_case_state_stays() -> None:
+    from chalicelib.domain.status import OrderStatus, RefundState
+    from chalicelib.services.after_sales_ingest import apply_case
+    from tests.factories import canonical_case
+    deps, _ = _deps(fakes.FakePlatformClient())
+    ingest_order(deps, "S1", "O-3", canonical_order("O-3", platform=Platform.JD))
+    apply_case(deps.cases, deps.orders, deps.clock, "S1", canonical_case("R1", "O-3"), lambda _no: None)
+    # JD's order API carries no refund state: its next change (shipped) says none
+    later = canonical_order("O-3", minutes=5, platform=Platform.JD, status=OrderStatus.SHIPPED)
+    assert ingest_order(deps, "S1", "O-3", later).outcome == "updated"
+    order = deps.orders.get(order_id_for("S1", "O-3"))
+    assert (order.status, order.refund_state) == (OrderStatus.SHIPPED, RefundState.IN_PROGRESS)
