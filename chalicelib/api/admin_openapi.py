@@ -81,6 +81,7 @@ BODIES: dict[str, str] = {
     "POST /admin/goods/images/confirm": "goods_schemas.ImageConfirmBody",
     "POST /admin/shops/{shop_id}/goods-push": "goods_schemas.PushBody",
     "POST /admin/goods/import": "goods_schemas.XlsxImportBody",
+    "POST /admin/manual-orders/import.xlsx": "goods_schemas.XlsxImportBody",
     "POST /admin/shops/{shop_id}/goods-push/preview": "goods_schemas.PushBody",
 }
 OPTIONAL_BODIES = {"POST /admin/shops/{shop_id}/pause", "POST /admin/after-sales/{case_id}/{verb}"}
@@ -89,6 +90,7 @@ RAW_BODIES = {"POST /admin/manual-orders/import": "text/csv",
 ANSWERS = {"GET /admin/erp/orders.csv": "text/csv", "POST /admin/labels": "application/pdf",
            "POST /admin/picklists": "application/pdf",
            "GET /admin/goods/template.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "GET /admin/manual-orders/template.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "GET /admin/goods/export.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "GET /admin/orders/export": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 PAGE = ("limit", "cursor")
@@ -98,6 +100,7 @@ QUERIES: dict[str, tuple[str, ...]] = {
     "GET /admin/exceptions": ("shop_id", "hold", "q", *PAGE),
     "GET /admin/exceptions/at-risk": ("hours", "shop_id"),
     "POST /admin/manual-orders/import": ("shop_id",),
+    "POST /admin/manual-orders/import.xlsx": ("shop_id",),
     # the workbench (README "The admin API"): status = all | a tab (to_ship, exception, pending_review, shipped,
     # completed, cancelled, unpaid) | an order status; dates are Asia/Shanghai days on date_field
     # (created | paid | ship_by | updated), or range = today | yesterday | 7d

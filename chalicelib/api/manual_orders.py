@@ -53,6 +53,39 @@ def import_manual_orders(ctx: Ctx) -> dict[str, Any]:
     return ctx.audited(asdict(report))
 
 
+@admin_route(bp, "/admin/manual-orders/import.xlsx", methods=("POST",), role=Role.OPERATOR)
+def import_manual_orders_xlsx(ctx: Ctx) -> dict[str, Any]:
+    """The .xlsx template base64 in JSON (binary bodies need API Gateway's binary types; JSON does not),
+    ?shop_id= the offline shop: each order created or reported with its row and field."""
+    import base64
+    import binascii
+    from dataclasses import asdict
+
+    from chalicelib.api.goods_schemas import XlsxImportBody
+    from chalicelib.domain.errors import ValidationError
+    from chalicelib.services.manual_import import import_xlsx
+    shop_id = str(dict(ctx.request.query_params or {}).get("shop_id") or "")
+    if not shop_id:
+        raise ValidationError("give the offline shop as ?shop_id=", field="shop_id", reason="manual.shop")
+    body = parse(XlsxImportBody, ctx.request)
+    try:
+        raw = base64.b64decode(body.file_base64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationError("file_base64 is not base64", field="file_base64",
+                              reason="manual.import_invalid") from exc
+    return ctx.audited(asdict(import_xlsx(raw, shop_id, _creator(ctx.actor))))
+
+
+@admin_route(bp, "/admin/manual-orders/template.xlsx")
+def manual_orders_template(ctx: Ctx) -> Any:
+    from chalice import Response
+
+    from chalicelib.api.goods_files import XLSX
+    from chalicelib.services.manual_import import template_xlsx
+    return Response(template_xlsx(), headers={"Content-Type": XLSX,
+                                              "Content-Disposition": 'attachment; filename="manual-orders.xlsx"'})
+
+
 def _creator(actor: str) -> Any:
     """create_manual_order over the app's adapters, then the stock reservation a platform order gets (an
     out_of_stock hold if the ERP has too little); returns the order as stored."""

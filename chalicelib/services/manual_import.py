@@ -1,5 +1,5 @@
-"""Importing manual orders from a CSV file (the template: IMPORT_COLUMNS, one row per line, the rows of one
-order sharing its `ref`). Each order is checked and created on its own: a bad one is reported with its row
+"""Importing manual orders from a CSV or .xlsx file (the template: IMPORT_COLUMNS, one row per line, the rows
+of one order sharing its `ref`). Each order is checked and created on its own: a bad one is reported with its row
 and field, the good ones are created (each through create_manual_order: review, reservation, hand-off)."""
 from __future__ import annotations
 
@@ -27,16 +27,50 @@ class ImportReport:
     errors: list[dict[str, Any]] = field(default_factory=list)     # {row, ref, field, message}
 
 
+# the template's Chinese header row; either header row is accepted
+HEADINGS = {"ref": "订单参考号", "buyer": "买家", "name": "收件人", "phone": "电话", "province": "省", "city": "市",
+            "district": "区县", "address": "详细地址", "sku_code": "商品编码", "quantity": "数量", "price": "单价(元)",
+            "freight": "运费(元)", "discount": "优惠(元)", "buyer_memo": "买家留言"}
+EXAMPLE = ("M-001", "张三", "张三", "13800000000", "浙江省", "杭州市", "西湖区", "文三路 1 号", "SKU-1", "2", "19.90",
+           "0", "0", "")
+
+
 def import_csv(raw: bytes, shop_id: str, create: Callable[[ManualOrder], Order]) -> ImportReport:
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig", errors="replace")))
-    missing = [c for c in REQUIRED if c not in header(reader, "file")]
-    if missing:
-        raise ValidationError(f"the header lacks {', '.join(missing)} (template: {','.join(IMPORT_COLUMNS)})",
-                              field="file", reason="manual.import_header")
-    groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    _check_header(header(reader, "file"))
+    numbered = []
     for n, row in enumerate(rows(reader, "file"), start=2):
         if n - 1 > MAX_ROWS:
             raise ValidationError(f"at most {MAX_ROWS} rows a file", field="file", reason="manual.import_size")
+        numbered.append((n, row))
+    return import_rows(numbered, shop_id, create)
+
+
+def import_xlsx(raw: bytes, shop_id: str, create: Callable[[ManualOrder], Order]) -> ImportReport:
+    from chalicelib.services.xlsx_input import sheet_rows
+    names = {zh: key for key, zh in HEADINGS.items()} | {key: key for key in IMPORT_COLUMNS}
+    numbered = sheet_rows(raw, names, field="file", max_rows=MAX_ROWS, reason="manual.import")
+    _check_header(list(numbered[0][1]) if numbered else [])
+    return import_rows(numbered, shop_id, create)
+
+
+def template_xlsx() -> bytes:
+    from chalicelib.services.xlsx_input import workbook
+    return workbook([[HEADINGS[c] for c in IMPORT_COLUMNS], list(IMPORT_COLUMNS), list(EXAMPLE)])
+
+
+def _check_header(columns: list[str]) -> None:
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise ValidationError(f"the header lacks {', '.join(missing)} (template: {','.join(IMPORT_COLUMNS)})",
+                              field="file", reason="manual.import_header")
+
+
+def import_rows(numbered: list[tuple[int, dict[str, str]]], shop_id: str,
+                create: Callable[[ManualOrder], Order]) -> ImportReport:
+    """Each order (the rows sharing a ref) created on its own, or reported with its row and field."""
+    groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    for n, row in numbered:
         groups.setdefault((row.get("ref") or "").strip() or f"row {n}", []).append((n, row))
     report = ImportReport()
     for ref, group in groups.items():

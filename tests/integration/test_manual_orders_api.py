@@ -127,3 +127,41 @@ def test_given_a_csv_of_manual_orders_then_the_good_ones_are_created_and_each_ba
                                                                              (5, "C3", "quantity")]
     order = bootstrap.orders().get(report["created"][0]["order_id"])
     assert len(order.lines) == 2 and order.paid_fen == 12800 + 2 * 12000 + 1000
+
+
+def test_GIVEN_the_xlsx_template_filled_in_WHEN_imported_THEN_orders_are_created_and_bad_rows_named(
+        world: dict[str, Any]) -> None:
+    import base64
+    import io
+
+    from openpyxl import load_workbook
+    client = world["client"]
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    template = client.http.get("/admin/manual-orders/template.xlsx", headers={**bearer("ops"), "Accept": xlsx})
+    assert template.status_code == 200, template.body
+    book = load_workbook(io.BytesIO(template.body))
+    sheet = book.active
+    sheet.delete_rows(3)                                    # the example row
+    sheet.append(["X1", "老王", "张三", 13800001111, "浙江省", "杭州市", "西湖区", "文三路 1 号", "TEA-1", 2, 128, 10, 0, None])
+    sheet.append(["X2", "小赵", "赵五", 13700003333, "江苏省", "苏州市", "姑苏区", "平江路 3 号", "TEA-1", "two", 128, 0, 0, None])
+    out = io.BytesIO()
+    book.save(out)
+    answer = client.http.post(f"/admin/manual-orders/import.xlsx?shop_id={world['shop_id']}",
+                              headers={**bearer("ops"), "Content-Type": "application/json"},
+                              body=json.dumps({"file_base64": base64.b64encode(out.getvalue()).decode()}))
+    assert answer.status_code == 200, answer.body
+    report = answer.json_body
+    assert [c["ref"] for c in report["created"]] == ["X1"]
+    assert [(e["row"], e["ref"], e["field"]) for e in report["errors"]] == [(4, "X2", "quantity")]
+    order = bootstrap.orders().get(report["created"][0]["order_id"])
+    assert order.paid_fen == 2 * 12800 + 1000 and order.receiver.phone_masked.endswith("1111")
+
+
+def test_GIVEN_a_file_that_is_not_a_workbook_WHEN_imported_as_xlsx_THEN_400_names_the_file(
+        world: dict[str, Any]) -> None:
+    import base64
+    answer = world["client"].http.post(f"/admin/manual-orders/import.xlsx?shop_id={world['shop_id']}",
+                                       headers={**bearer("ops"), "Content-Type": "application/json"},
+                                       body=json.dumps({"file_base64": base64.b64encode(b"ref,name\n").decode()}))
+    assert answer.status_code == 400
+    assert answer.json_body["error"]["fields"][0]["field"] == "file"

@@ -73,6 +73,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/admin/offline-shops"): ADMIN,
     ("POST", "/admin/manual-orders"): OPERATOR,
     ("POST", "/admin/manual-orders/import"): OPERATOR,
+    ("POST", "/admin/manual-orders/import.xlsx"): OPERATOR,
+    ("GET", "/admin/manual-orders/template.xlsx"): VIEWER,
     ("POST", "/admin/order-edits/{order_id}/receiver"): OPERATOR,
     ("POST", "/admin/order-edits/{order_id}/line-sku"): OPERATOR,
     ("GET", "/admin/after-sales"): VIEWER,

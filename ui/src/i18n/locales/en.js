@@ -244,7 +244,7 @@ export default {
   manual: {
     title: 'Manual order', hint: 'Orders of an offline channel: review, ERP hand-off, stock reservation and shipping as for platform orders', addShop: 'New offline shop', buyer: 'Buyer',
     receiverName: 'Receiver', region: 'Province / city / district', addLine: 'Add line', discount: 'Discount', total: 'To pay', paid: 'Paid',
-    create: 'Create order', created: 'Order {no} created', import: 'Import CSV', importHint: 'UTF-8 CSV with the header below; the lines of one order share its ref; amounts in yuan', importResult: '{created} orders created, {failed} with errors', row: 'Row',
+    create: 'Create order', created: 'Order {no} created', import: 'Import CSV / Excel', template: 'Excel template', importHint: 'An .xlsx from the template, or a UTF-8 CSV with the header below; the lines of one order share its ref; amounts in yuan', importResult: '{created} orders created, {failed} with errors', row: 'Row',
   },
   errors: {
     edit: { handed_over: 'The ERP has the order or it is closed: ask the ERP to intercept it', line: 'The order has no such line', platform_receiver: "Only a manual order's receiver is edited here" },

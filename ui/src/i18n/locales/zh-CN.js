@@ -244,7 +244,7 @@ export default {
   manual: {
     title: '手工订单', hint: '线下渠道的订单：审单、ERP 交接、库存占用和发货与平台订单相同', addShop: '新建线下店铺', buyer: '买家',
     receiverName: '收件人', region: '省 / 市 / 区', addLine: '添加商品', discount: '优惠', total: '应付', paid: '已付款',
-    create: '创建订单', created: '订单 {no} 已创建', import: '从 CSV 导入', importHint: 'UTF-8 CSV，第一行是下面的表头；同一订单的多行商品用相同的 ref；金额以元为单位', importResult: '创建 {created} 单，{failed} 单有错误', row: '行',
+    create: '创建订单', created: '订单 {no} 已创建', import: '从 CSV / Excel 导入', template: 'Excel 模板', importHint: '按模板填写的 .xlsx，或第一行是下面表头的 UTF-8 CSV；同一订单的多行商品用相同的 ref；金额以元为单位', importResult: '创建 {created} 单，{failed} 单有错误', row: '行',
   },
   errors: {
     edit: { handed_over: '订单已交给 ERP 或已关闭：请让 ERP 拦截', line: '订单没有这一行商品', platform_receiver: '只能在这里修改手工订单的收件人' },
