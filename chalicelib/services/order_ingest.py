@@ -92,6 +92,19 @@ def ingest_after_sale(deps: IngestDeps, shop_id: str, case_no: str, snapshot: Ca
     return Ingested(shop_id, outcome.value, record_note("after_sale", shop_id, case_id, case.order_no, case.version))
 
 
+def ingest_after_sale_message(deps: IngestDeps, shop_id: str, case_no: str, snapshot: CanonicalAfterSale | None,
+                              source: str) -> Ingested:
+    try:
+        return ingest_after_sale(deps, shop_id, case_no, snapshot)
+    except TransientError:
+        if source != "push" or snapshot is not None:
+            raise
+        # as for an order push (ingest_order_message): the after-sales pull reads the case's window again
+        log.warning("push not fetched: the platform fails; the next pull brings the after-sale",
+                    extra={"shop_id": shop_id, "case_no": case_no})
+        return Ingested(shop_id, "deferred", None)
+
+
 def record_note(kind: str, shop_id: str, record_id: str, order_no: str, version: int) -> tuple[str, str, str]:
     """Sent for unchanged records too: if a crash lost one after the write, the redelivery sends it (the
     ERP-events consumer compares states, so a repeated note changes nothing)."""

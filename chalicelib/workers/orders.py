@@ -50,9 +50,10 @@ def _handle_order(body: str) -> Ingested:
 
 def _handle_after_sale(body: str) -> Ingested:
     from chalicelib.codec import from_doc
-    from chalicelib.services.order_ingest import ingest_after_sale
+    from chalicelib.services.order_ingest import ingest_after_sale_message
     from chalicelib.services.platform_types import CanonicalAfterSale
     from chalicelib.services.queue_messages import AfterSaleMessage
     message = AfterSaleMessage.model_validate_json(body)
     snapshot = None if message.snapshot is None else from_doc(CanonicalAfterSale, message.snapshot)
-    return ingest_after_sale(bootstrap.ingest_deps(_reads, noting=True), message.shop_id, message.case_id, snapshot)
+    return ingest_after_sale_message(bootstrap.ingest_deps(_reads, noting=True), message.shop_id, message.case_id,
+                                     snapshot, message.source)

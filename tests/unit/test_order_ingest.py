@@ -68,3 +68,17 @@ def test_GIVEN_a_case_applied_before_the_orders_next_change_WHEN_the_snapshot_sh
     assert ingest_order(deps, "S1", "O-3", later).outcome == "updated"
     order = deps.orders.get(order_id_for("S1", "O-3"))
     assert (order.status, order.refund_state) == (OrderStatus.SHIPPED, RefundState.IN_PROGRESS)
+
+
+def test_GIVEN_an_after_sale_push_WHEN_the_platform_fails_to_show_it_THEN_it_is_deferred_not_retried() -> None:
+    import pytest
+
+    from chalicelib.services.order_ingest import ingest_after_sale_message
+    from chalicelib.services.platform_errors import TransientError
+    client = fakes.FakePlatformClient()
+    deps, _ = _deps(client)
+    client.fail_next = [TransientError("busy")]
+    assert ingest_after_sale_message(deps, "S1", "R-9", None, "push").outcome == "deferred"
+    client.fail_next = [TransientError("busy")]
+    with pytest.raises(TransientError):     # a pull's reference is retried: nothing else would bring it
+        ingest_after_sale_message(deps, "S1", "R-9", None, "pull")
