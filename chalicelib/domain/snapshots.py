@@ -10,9 +10,10 @@ from datetime import datetime
 from chalicelib.domain.after_sales import AfterSale
 from chalicelib.domain.orders import LineItem, Order, OrderChange, can_transition, handoff_for, next_status
 from chalicelib.domain.status import AfterSaleStatus as S
-from chalicelib.domain.status import HoldReason, RefundState
+from chalicelib.domain.status import ErpHandoff, HoldReason, RefundState, ReviewState
 
 HISTORY_LIMIT = 20   # the latest changes; older ones stay in the raw payloads and the logs
+RECEIVER_CHANGED = "receiver changed by the platform"   # the history's words (the UI translates them)
 
 # What the platform owns on an order. Platform versions are modified times, most in whole seconds: two
 # changes in one second carry one version. At an equal version a snapshot is taken when it moves the order
@@ -50,15 +51,41 @@ def merge_order(existing: Order, incoming: Order, now: datetime) -> Order:
     """The newer snapshot onto the order kept: status only moves forward, an operator's per-line links and
     our shipped quantities survive, holds and the ERP hand-off are recomputed."""
     status = next_status(existing.status, incoming.status)
-    summary = f"{incoming.platform_status}: status {existing.status.value} -> {status.value}"
+    by = f"platform:{incoming.platform.value}"
+    changes = [OrderChange(now, by, f"{incoming.platform_status}: status {existing.status.value} -> {status.value}")]
+    review = existing.review
+    if receiver_moved(existing, incoming):
+        changes.append(OrderChange(now, by, f"{RECEIVER_CHANGED}: {_where(incoming)}"))
+        if review is ReviewState.CONFIRMED and existing.erp_handoff is ErpHandoff.NOT_READY:
+            review = ReviewState.PENDING      # a person confirmed the old address: they look again
     merged = replace(
         existing, status=status, platform_status=incoming.platform_status, modified_at=incoming.modified_at,
-        updated_at=now, lines=_carry_over(incoming.lines, existing.lines),
-        history=(*existing.history, OrderChange(now, f"platform:{incoming.platform.value}", summary))[-HISTORY_LIMIT:],
+        updated_at=now, lines=_carry_over(incoming.lines, existing.lines), review=review,
+        history=(*existing.history, *changes)[-HISTORY_LIMIT:],
         raw_ref=incoming.raw_ref or existing.raw_ref,
         **{name: getattr(incoming, name) for name in _SNAPSHOT_FIELDS},
     )
     return recompute(merged)
+
+
+def receiver_moved(existing: Order, incoming: Order) -> bool:
+    """The platform changed where the order goes (the buyer edited it, or the seller agreed to a request).
+    Compared on what the platform shows: our envelope ciphertext differs on every encryption."""
+    if existing.receiver is None or incoming.receiver is None:
+        return False
+    return _shown(existing) != _shown(incoming)
+
+
+def _shown(order: Order) -> tuple[str, ...]:
+    r = order.receiver
+    assert r is not None
+    return (r.name_masked, r.phone_masked, r.province, r.city, r.district, r.town, r.address_masked)
+
+
+def _where(order: Order) -> str:
+    r = order.receiver
+    assert r is not None
+    return " ".join(part for part in (r.province, r.city, r.district, r.address_masked) if part)
 
 
 def refund_went_down(merged: Order, existing: Order) -> bool:

@@ -38,3 +38,22 @@ def test_GIVEN_an_operators_link_and_shipped_units_THEN_a_snapshot_without_links
     merged = merge_order(kept, unlinked, STORED_T0)
     assert (merged.lines[0].links, merged.lines[0].shipped_quantity) == ((SkuLink("MC-9", 2),), 1)
     assert HoldReason.UNLINKED_SKU not in merged.holds
+
+
+def test_GIVEN_a_confirmed_order_WHEN_the_platform_changes_its_receiver_THEN_it_is_noted_and_a_person_looks_again() -> None:
+    from chalicelib.domain.orders import Receiver
+    from chalicelib.domain.snapshots import RECEIVER_CHANGED
+    from chalicelib.domain.status import ErpHandoff, ReviewState
+    kept = replace(make_order(1), review=ReviewState.CONFIRMED, erp_handoff=ErpHandoff.NOT_READY)
+    moved = replace(make_order(2), receiver=Receiver("张*", "138****0000", "浙江省", "宁波市", "鄞州区", "天童路****"))
+    merged = merge_order(kept, moved, STORED_T0)
+    assert merged.review is ReviewState.PENDING
+    assert merged.history[-1].summary == f"{RECEIVER_CHANGED}: 浙江省 宁波市 鄞州区 天童路****"
+
+
+def test_GIVEN_the_same_receiver_re_encrypted_WHEN_merged_THEN_no_address_change_is_noted() -> None:
+    from chalicelib.domain.status import ReviewState
+    kept = replace(make_order(1), review=ReviewState.CONFIRMED)
+    again = replace(make_order(2), receiver=replace(make_order(2).receiver, encrypted="another-ciphertext"))
+    merged = merge_order(kept, again, STORED_T0)
+    assert merged.review is ReviewState.CONFIRMED and len(merged.history) == len(kept.history) + 1

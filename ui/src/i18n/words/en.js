@@ -35,7 +35,7 @@ export default {
     heldRefund: 'Held: refund requested', afterSale: 'After-sale: {state}', linksReleased: 'SKU links found: “SKU not linked” hold released',
     linksSome: 'Some SKU links found', taken: 'Taken by the ERP', acknowledged: 'Acknowledged by the ERP (ERP order {id})',
     heldStock: 'Held: not enough stock to reserve', stockReleased: 'Stock reserved: “Out of stock” hold released', memo: 'Seller memo edited',
-    held: 'Held: {reason}', released: 'Released: {reason}', cancelled: 'Cancelled: {reason}', other: 'Other change',
+    receiverChanged: 'The platform changed the receiver: {where}', held: 'Held: {reason}', released: 'Released: {reason}', cancelled: 'Cancelled: {reason}', other: 'Other change',
   },
   actors: { platform: 'Platform · {name}', afterSale: 'Platform after-sales', erp: 'ERP · {name}', user: '{name}', links: 'System (SKU links)', stock: 'System (stock)', system: 'System' },
   ledger: { reserve: 'Reserved by an order', release: 'Reservation released', deduct: 'Deducted on shipment', return: 'Returned goods', adjust: 'Manual adjustment', set: 'Set by the ERP' },

@@ -78,6 +78,7 @@ const HISTORY = [
   [/^held: not enough stock to reserve$/, () => say(['history', 'heldStock'])],
   [/^stock reserved: out_of_stock hold released$/, () => say(['history', 'stockReleased'])],
   [/^seller memo edited$/, () => say(['history', 'memo'])],
+  [/^receiver changed by the platform: (.*)$/, (m) => say(['history', 'receiverChanged'], { where: m[1] })],
   [/^held: (\w+)(?: (.*))?$/, (m) => say(['history', 'held'], { reason: hold(m[1]) + (m[2] ? ` ${m[2]}` : '') })],
   [/^released: (\w+)$/, (m) => say(['history', 'released'], { reason: hold(m[1]) })],
   [/^cancelled: (.*)$/, (m) => say(['history', 'cancelled'], { reason: m[1] })],

@@ -36,7 +36,7 @@ export default {
     heldRefund: '挂起：申请退款', afterSale: '售后状态：{state}', linksReleased: '找到商品关联：已解除“商品未关联”挂起',
     linksSome: '找到部分商品关联', taken: 'ERP 已拉取', acknowledged: 'ERP 已确认（ERP 单号 {id}）',
     heldStock: '挂起：库存不足，无法占用', stockReleased: '库存已占用：已解除“缺货”挂起', memo: '修改卖家备注',
-    held: '挂起：{reason}', released: '解除挂起：{reason}', cancelled: '取消订单：{reason}', other: '其他变更',
+    receiverChanged: '平台修改了收件地址：{where}', held: '挂起：{reason}', released: '解除挂起：{reason}', cancelled: '取消订单：{reason}', other: '其他变更',
   },
   actors: { platform: '平台 · {name}', afterSale: '平台售后', erp: 'ERP · {name}', user: '{name}', links: '系统（商品关联）', stock: '系统（库存）', system: '系统' },
   ledger: { reserve: '下单占用', release: '释放占用', deduct: '发货扣减', return: '退货入库', adjust: '手工调整', set: 'ERP 设置库存' },
