@@ -87,10 +87,11 @@ BODIES: dict[str, str] = {
 OPTIONAL_BODIES = {"POST /admin/shops/{shop_id}/pause", "POST /admin/after-sales/{case_id}/{verb}"}
 RAW_BODIES = {"POST /admin/manual-orders/import": "text/csv",
               "POST /admin/erp-skus/import": "text/csv", "POST /admin/shipments/import": "text/csv"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ANSWERS = {"GET /admin/erp/orders.csv": "text/csv", "POST /admin/labels": "application/pdf",
            "POST /admin/picklists": "application/pdf",
            "GET /admin/goods/template.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "GET /admin/manual-orders/template.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "GET /admin/manual-orders/template.xlsx": XLSX,
            "GET /admin/goods/export.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "GET /admin/orders/export": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 PAGE = ("limit", "cursor")
