@@ -275,8 +275,38 @@ def link_job_deps() -> JobDeps:
         return count(shop_id)
     links = replace(link_deps(background=False), orders=plain_orders())
     return JobDeps(links=links, jobs=link_jobs(), publisher=publisher(), clock=clock(),
-                   count_held=_get("count_held", lambda: count_held),
+                   count_held=_get("count_held", lambda: count_held), pull_catalog=_catalog_puller(links),
                    changed=lambda changed: publisher().publish("erp_events", [order_note(o) for o in changed]))
+
+
+CATALOG_RUN_SECONDS = 20      # a catalog step's share of the link-jobs Lambda (5 steps a batch, 150 s)
+
+
+def _catalog_puller(links: LinkDeps) -> Callable[[str], Any]:
+    """A shop's catalog pulled inside a link-jobs step: its re-resolve pass is the job's next step, so the
+    pull itself starts none (a `later` that does nothing)."""
+    def pull(shop_id: str) -> Any:
+        import time
+        from dataclasses import replace
+
+        from chalicelib.services.catalog import pull_catalog
+        from chalicelib.services.shop_admin import require
+        shop = require(shops(), shop_id)
+        deadline = time.monotonic() + CATALOG_RUN_SECONDS
+        # pull_catalog stops when time_left() drops under its 15 s margin
+        return pull_catalog(replace(links, later=_JobLater()), shop, clients()(shop),
+                            lambda: deadline - time.monotonic() + 15)
+    return pull
+
+
+class _JobLater:
+    job_id = None
+
+    def reresolve(self, shop_ids: Any, kind: str = "links") -> str:
+        return ""
+
+    def auto_link(self, sku_codes: Any, kind: str = "erp_skus") -> str:
+        return ""
 
 
 def dead_letters() -> DeadLetters:

@@ -14,7 +14,7 @@ QUEUES: dict[str, tuple[bool, int]] = {
     "pull_jobs": (False, 840),
     "platform_actions": (True, 120),
     "erp_events": (True, 60),
-    "link_jobs": (True, 120),       # held orders re-resolved after links change, a page per message
+    "link_jobs": (True, 150),       # held orders re-resolved after links change, a page per message; catalog pulls
     "images": (False, 120),         # a goods image's thumbnail, one per confirmed upload
 }
 

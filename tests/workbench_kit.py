@@ -105,5 +105,17 @@ def link_in_background(runtime: dict[str, Any], order: dict[str, Any], sku_id: s
     """What another operator (or the ERP) does meanwhile: create the ERP SKU and link the shop SKU to it."""
     from tests.browser.conftest import api
     api(runtime, "POST", "/admin/erp-skus", {"sku_code": code, "name": "后台关联商品"})
-    api(runtime, "POST", f"/admin/shops/{order['shop_id']}/catalog/pull")
+    job = api(runtime, "POST", f"/admin/shops/{order['shop_id']}/catalog/pull")
+    wait_for_job(runtime, job["job_id"])
     api(runtime, "PUT", f"/admin/shops/{order['shop_id']}/skus/{sku_id}/links", {"links": [{"sku_code": code}]})
+
+
+def wait_for_job(runtime: dict[str, Any], job_id: str, seconds: float = 60) -> dict[str, Any]:
+    """A background job (GET /admin/jobs/{id}) until it is done."""
+    from tests.browser.conftest import api
+    deadline = time.monotonic() + seconds
+    while True:
+        job: dict[str, Any] = api(runtime, "GET", f"/admin/jobs/{job_id}")
+        if job["status"] == "done" or time.monotonic() > deadline:
+            return job
+        time.sleep(0.5)

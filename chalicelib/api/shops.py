@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib import bootstrap
 from chalicelib.api import cursors
@@ -142,18 +142,14 @@ def stock_pushes(ctx: Ctx, shop_id: str) -> dict[str, Any]:
 
 
 @admin_route(bp, "/admin/shops/{shop_id}/catalog/pull", methods=("POST",), role=Role.OPERATOR)
-def pull_now(ctx: Ctx, shop_id: str) -> dict[str, Any]:
-    """Within the API's 29 s: a large catalog answers complete=false and the schedule finishes it."""
-    import time
-
-    from chalicelib.services.catalog import pull_catalog
+def pull_now(ctx: Ctx, shop_id: str) -> Response:
+    """A catalog grows with the shop: the pull runs on the link-jobs queue and this answers 202 with the job
+    (GET /admin/jobs/{job_id}: fetched, added, linked, then the held orders it released)."""
+    from chalicelib.services.link_jobs import JobStarter
     from chalicelib.services.shop_admin import require
     shop = require(bootstrap.shops(), shop_id)
-    deadline = time.monotonic() + 25      # time_left() as pull_catalog counts it: it stops 15 s before
-    deps = bootstrap.link_deps()
-    counts = pull_catalog(deps, shop, bootstrap.clients()(shop), lambda: deadline - time.monotonic() + 15)
-    from chalicelib.api.catalog import job_answer
-    return asdict(counts) | job_answer(deps)     # its held orders re-resolve in the background
+    job_id = JobStarter(bootstrap.link_jobs(), bootstrap.publisher(), bootstrap.clock()).catalog_pull(shop.shop_id)
+    return Response(ctx.audited({"job_id": job_id, "job_url": f"/admin/jobs/{job_id}"}), status_code=202)
 
 
 def _query(ctx: Ctx, name: str) -> str | None:

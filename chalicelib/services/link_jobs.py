@@ -6,6 +6,8 @@ stores its change, starts a job and answers with its id; the link-jobs queue the
   chunk is recorded, one re-resolve pass starts per shop that gained links.
 - `resolve:<shop>:<page>`: one page of the shop's orders held for unlinked SKUs takes the links that exist
   now; the next page goes on with the cursor (FIFO group per job and shop: pages run in order).
+- `catalog:<shop>:<run>`: the shop's catalog pulled from the platform (it grows with the catalog: never in a
+  request); a run cut short by the time limit goes on as the next run, then the shop's re-resolve pass.
 
 The job record counts what was done (total held when each pass started, done, released). Each step's key
 is recorded once: a duplicate delivery of a recorded step does nothing again, and re-resolution itself is
@@ -18,7 +20,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.errors import ConflictError, NotFoundError
 from chalicelib.domain.orders import Order
@@ -26,6 +28,9 @@ from chalicelib.domain.status import HoldReason
 from chalicelib.services.links import LinkDeps, link_codes, reresolve_orders
 from chalicelib.services.ports import Clock, OrderQuery, Publisher
 from chalicelib.services.stock_ports import JobStore, LinkJob
+
+if TYPE_CHECKING:
+    from chalicelib.services.catalog import PullCounts
 
 QUEUE = "link_jobs"
 PAGE = 100
@@ -63,6 +68,7 @@ def resolve_step(job_id: str, shop_id: str, page: int = 0, cursor: str | None = 
 def job_view(job: LinkJob) -> dict[str, Any]:
     return {"job_id": job.job_id, "kind": job.kind, "status": job.status, "shops": list(job.shops),
             "total": job.total, "done": job.done, "released": job.released, "linked": job.linked,
+            "fetched": job.fetched, "added": job.added,
             "steps_left": len(job.pending), "created_at": job.created_at.isoformat(),
             "updated_at": job.updated_at.isoformat(),
             "finished_at": job.finished_at.isoformat() if job.finished_at else None}
@@ -90,6 +96,10 @@ class JobStarter:
         job_id = self.new_id()
         return self._start(job_id, kind, shops, [resolve_step(job_id, shop) for shop in shops])
 
+    def catalog_pull(self, shop_id: str) -> str:
+        job_id = self.new_id()
+        return self._start(job_id, "catalog_pull", (), [catalog_step(job_id, shop_id)])
+
     def auto_link(self, sku_codes: Sequence[str], kind: str = "erp_skus") -> str:
         codes = sorted(set(sku_codes))
         job_id = self.new_id()
@@ -115,6 +125,7 @@ class JobDeps:
     clock: Clock
     count_held: Callable[[str], int] = lambda shop_id: 0
     changed: Callable[[Sequence[Order]], object] | None = None    # orders re-resolved: tell the ERP
+    pull_catalog: Callable[[str], PullCounts] | None = None        # a shop's catalog, its re-resolve left to the job
 
 
 def run_step(deps: JobDeps, step: Step) -> None:
@@ -130,7 +141,27 @@ def run_step(deps: JobDeps, step: Step) -> None:
         job = _record(deps, step.job_id, step.key, linked=linked, shops=shops)
         _start_passes(deps, job)
         return
+    if step.key.startswith("catalog:"):
+        _pull_catalog(deps, step)
+        return
     _resolve_page(deps, step)
+
+
+def catalog_step(job_id: str, shop_id: str, run: int = 0) -> Step:
+    return Step(job_id, f"catalog:{shop_id}:{run}", shop_id=shop_id, page=run)
+
+
+def _pull_catalog(deps: JobDeps, step: Step) -> None:
+    if deps.pull_catalog is None:
+        raise RuntimeError("this consumer cannot pull catalogs")
+    counts = deps.pull_catalog(step.shop_id)
+    follow = [] if counts.complete else [catalog_step(step.job_id, step.shop_id, step.page + 1)]
+    if follow:      # sent before the record, as a resolve page's next page is
+        deps.publisher.publish(QUEUE, [s.message() for s in follow])
+    # the shop joins the job's shops once its catalog is whole: its re-resolve pass starts then
+    job = _record(deps, step.job_id, step.key, linked=counts.linked, fetched=counts.fetched, added=counts.added,
+                  shops=() if follow else (step.shop_id,), follow=[s.key for s in follow])
+    _start_passes(deps, job)
 
 
 def _resolve_page(deps: JobDeps, step: Step) -> None:
@@ -158,7 +189,8 @@ def _start_passes(deps: JobDeps, job: LinkJob) -> None:
 
 
 def _record(deps: JobDeps, job_id: str, key: str, *, total: int = 0, done: int = 0, released: int = 0,
-            linked: int = 0, shops: Iterable[str] = (), follow: Sequence[str] = ()) -> LinkJob:
+            linked: int = 0, fetched: int = 0, added: int = 0, shops: Iterable[str] = (),
+            follow: Sequence[str] = ()) -> LinkJob:
     for _ in range(MAX_ATTEMPTS):
         job = get_job(deps.jobs, job_id)
         if key in job.applied:
@@ -168,7 +200,8 @@ def _record(deps: JobDeps, job_id: str, key: str, *, total: int = 0, done: int =
         passes = [f"resolve:{shop}:0" for shop in new_shops]
         pending = tuple(k for k in (*job.pending, *passes, *follow) if k != key and k not in job.applied)
         updated = replace(job, total=job.total + total, done=job.done + done, released=job.released + released,
-                          linked=job.linked + linked, shops=(*job.shops, *new_shops),
+                          linked=job.linked + linked, fetched=job.fetched + fetched, added=job.added + added,
+                          shops=(*job.shops, *new_shops),
                           pending=tuple(dict.fromkeys(pending)), applied=(*job.applied, key), updated_at=now)
         if not updated.pending:
             updated = _finished(updated, now)

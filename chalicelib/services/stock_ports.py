@@ -59,6 +59,8 @@ class LinkJob:
     done: int = 0                      # held orders looked at
     released: int = 0                  # ... that left the unlinked_sku hold
     linked: int = 0                    # shop SKUs auto-linked by the job
+    fetched: int = 0                   # a catalog pull: shop SKUs the platform listed
+    added: int = 0                     # ... of which new to us
     pending: tuple[str, ...] = ()      # step keys queued and not yet recorded
     applied: tuple[str, ...] = ()      # step keys recorded (a duplicate delivery finds its key here)
     finished_at: datetime | None = None

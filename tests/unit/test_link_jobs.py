@@ -153,3 +153,40 @@ def test_given_a_job_view_then_it_shows_progress_fields(world: Background) -> No
     create_erp_sku(world.erp, deps, ErpSku("A", "A"))
     view: dict[str, Any] = link_jobs.job_view(world.jobs.get(deps.later.job_id))
     assert {"job_id", "status", "total", "done", "released", "linked", "steps_left"} <= set(view)
+
+
+def test_GIVEN_a_large_catalog_WHEN_pulled_as_a_job_THEN_runs_go_on_until_whole_and_held_orders_are_released(
+        world: Background) -> None:
+    from dataclasses import replace
+
+    from chalicelib.services.catalog import PullCounts
+    world.erp_sku("CUP", stock=1000)
+    held = held_orders(world, 3)
+    runs = iter([PullCounts(fetched=100, added=100, complete=False), PullCounts(fetched=40, added=40, linked=1)])
+
+    def pull(shop_id: str) -> PullCounts:
+        counts = next(runs)
+        if counts.complete:      # the last run finds the shop SKU the held orders wait for, and links it
+            world.shop_sku("sku-1", "CUP")
+            set_links(replace(world.deps, later=NoLater()), shop_id, "sku-1", [SkuLink("CUP")])
+        return counts
+    world.worker = replace(world.worker, pull_catalog=pull)
+    assert all(world.orders.get(o).holds == {HoldReason.UNLINKED_SKU} for o in held)
+    starter = JobStarter(world.jobs, world.publisher, world.clock, new_id=lambda: "job_cat")
+    starter.catalog_pull("S1")
+    world.drain(repeat_each=True)
+    job = world.jobs.get("job_cat")
+    assert (job.kind, job.status, job.fetched, job.added, job.linked) == ("catalog_pull", "done", 140, 140, 1)
+    assert job.applied[:2] == ("catalog:S1:0", "catalog:S1:1") and "resolve:S1:0" in job.applied
+    assert all(world.orders.get(o).holds == frozenset() for o in held)
+
+
+class NoLater:
+    """A pull inside a job: the job's own pass re-resolves (bootstrap._JobLater)."""
+    job_id = None
+
+    def reresolve(self, shop_ids: Any, kind: str = "links") -> str:
+        return ""
+
+    def auto_link(self, sku_codes: Any, kind: str = "erp_skus") -> str:
+        return ""

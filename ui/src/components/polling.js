@@ -24,3 +24,16 @@ export function usePolling(pending, refresh, { ms = 3000, limit = 60 } = {}) {
   onBeforeUnmount(stop)
   return { stop, restart: () => { rounds = 0; schedule() } }
 }
+
+// A background job (GET /admin/jobs/{id}) followed until it is done: `onProgress(job)` after each look.
+// Resolves with the last job seen (done, or still running when `limit` looks ran out).
+export async function followJob(getJob, jobId, { ms = 1000, limit = 120, onProgress } = {}) {
+  let job = null
+  for (let i = 0; i < limit; i += 1) {
+    job = await getJob(jobId)
+    if (onProgress) onProgress(job)
+    if (job.status === 'done') return job
+    await new Promise((resolve) => setTimeout(resolve, ms))
+  }
+  return job
+}

@@ -123,7 +123,7 @@ export default {
     jobs: '{n} pull jobs queued', healthy: 'Healthy', failing: 'Failing', startedAt: 'Started', finishedAt: 'Finished', result: 'Result',
   },
   catalog: {
-    skuMissing: 'SKU {sku} is not in the shop catalog yet', targetLinked: 'SKU {sku} linked: orders held for it are released', skuMissingHint: "The shop's catalog has not been pulled (or lacks this SKU): pull it from the platform, then link.", pulled: '{fetched} SKUs pulled, {added} new, {linked} auto-linked',
+    skuMissing: 'SKU {sku} is not in the shop catalog yet', targetLinked: 'SKU {sku} linked: orders held for it are released', skuMissingHint: "The shop's catalog has not been pulled (or lacks this SKU): pull it from the platform, then link.", pulled: '{fetched} SKUs pulled, {added} new, {linked} auto-linked', pullRunning: 'The catalog is still being pulled in the background ({fetched} SKUs so far): refresh later',
     shopSkus: 'Shop SKUs', unlinkedOnly: 'Unlinked only', title: 'Title', skuName: 'Variant', merchantCode: 'Merchant code',
     platformSkuId: 'Platform SKU ID', links: 'ERP SKU links', link: 'Link', bulkLink: 'Bulk link', autoLink: 'Auto-link by merchant code',
     autoLinked: '{n} SKUs auto-linked', linkSaved: 'Link saved', unlink: 'Unlink', bundle: 'Bundle', source: 'Source',

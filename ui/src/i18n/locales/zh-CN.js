@@ -123,7 +123,7 @@ export default {
     jobs: '已创建 {n} 个拉取任务', healthy: '正常', failing: '异常', startedAt: '开始', finishedAt: '结束', result: '结果',
   },
   catalog: {
-    skuMissing: '店铺商品中还没有 SKU {sku}', targetLinked: 'SKU {sku} 已关联：因未关联而挂起的订单会自动释放', skuMissingHint: '该店铺的商品尚未拉取（或不含此 SKU）：先从平台拉取商品，再关联。', pulled: '拉取 {fetched} 个 SKU，新增 {added}，自动关联 {linked}',
+    skuMissing: '店铺商品中还没有 SKU {sku}', targetLinked: 'SKU {sku} 已关联：因未关联而挂起的订单会自动释放', skuMissingHint: '该店铺的商品尚未拉取（或不含此 SKU）：先从平台拉取商品，再关联。', pulled: '拉取 {fetched} 个 SKU，新增 {added}，自动关联 {linked}', pullRunning: '商品仍在后台拉取（已拉取 {fetched} 个 SKU），稍后刷新查看',
     shopSkus: '店铺商品', unlinkedOnly: '只看未关联', title: '商品标题', skuName: '规格', merchantCode: '商家编码',
     platformSkuId: '平台 SKU ID', links: '关联 ERP 商品', link: '关联', bulkLink: '批量关联', autoLink: '按商家编码自动关联',
     autoLinked: '自动关联了 {n} 个商品', linkSaved: '关联已保存', unlink: '取消关联', bundle: '组合', source: '来源',
