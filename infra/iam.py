@@ -57,6 +57,12 @@ FUNCTIONS: dict[str, Access] = {
                                sends="platform_actions erp_events"),
     "refresh_tokens": _access("shops"),
     "on_image_message": _access("", consumes="images", images_bucket=True, secrets_key=False),
+    # the deliveries' repository shares storage/erp.py with the ERP hand-off queue (orders, cases, clients)
+    "on_alert": _access("orders shops after_sales api_clients erp_deliveries erp_state", consumes="alerts",
+                        delays="alerts"),
+    # reads only; bootstrap.orders() is the noting repository, whose writes would send erp_events notes
+    "alerts_tick": _access("shops orders after_sales api_clients erp_deliveries erp_state",
+                           sends="alerts erp_events", dead_letters=True),
     "refresh_tracking": _access("orders shipments shops waybill_accounts waybills stock",
                                 sends="erp_events platform_actions orders"),
 }

@@ -14,11 +14,10 @@ from chalice import Blueprint
 
 from chalicelib import bootstrap, names
 from chalicelib.messaging.consumer import PoisonMessage, consume
+from chalicelib.workers.retry import backoff_seconds, delay_failed, receives
 
 bp = Blueprint(__name__)
 log = logging.getLogger("oms.workers.erp_events")
-
-MAX_VISIBILITY = 900
 
 
 @bp.on_sqs_message(queue=names.queue_name("erp_events"), batch_size=10)
@@ -45,20 +44,9 @@ def on_erp_event(event: Any) -> dict[str, Any]:
 
 
 def _receives(record: Mapping[str, Any]) -> int:
-    return int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
-
-
-def backoff_seconds(receives: int) -> int:
-    base = int(os.environ.get("ERP_WEBHOOK_BACKOFF_SECONDS", "60"))
-    return min(MAX_VISIBILITY, base * 2 ** max(0, receives - 1))
+    return receives(record)
 
 
 def _back_off(records: list[dict[str, Any]], failed: set[str], poisoned: set[str]) -> None:
-    admin = bootstrap.erp_queue_admin()
-    for record in records:
-        if record["messageId"] in failed:
-            seconds = 0 if record["messageId"] in poisoned else backoff_seconds(_receives(record))
-            try:
-                admin.delay(record["eventSourceARN"], record["receiptHandle"], seconds)
-            except Exception:
-                log.exception("could not delay a failed note: it comes back after the queue's visibility timeout")
+    delay_failed(bootstrap.erp_queue_admin(), records, failed,
+                 lambda r: 0 if r["messageId"] in poisoned else backoff_seconds(receives(r)))
