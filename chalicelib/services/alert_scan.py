@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib.domain.alerts import Alert
-from chalicelib.domain.shops import REFRESH_FAILING
+from chalicelib.domain.shops import REFRESH_FAILING, Shop
 from chalicelib.domain.status import AfterSaleStatus, ShopStatus
 from chalicelib.services.erp_ports import DeliveryRepository, DeliveryStatus, ErpClientRepository
 from chalicelib.services.ports import CaseQueries, CaseQuery, Clock, DeadLetters, OrderRepository, ShopStore
@@ -51,15 +51,19 @@ def scan(deps: ScanDeps) -> list[Alert]:
 
 
 def shop_alerts(deps: ScanDeps, now: datetime) -> list[Alert]:
-    alerts = []
-    for shop in deps.shops.all():
-        if shop.status is ShopStatus.REAUTH_NEEDED:
-            alerts.append(Alert("shop.reauth_needed", shop.shop_id,
-                                f"{shop.name} ({shop.platform.value}): {shop.status_reason or '授权已失效'}", now))
-        elif shop.status is ShopStatus.ACTIVE and shop.status_reason.startswith(REFRESH_FAILING):
-            alerts.append(Alert("shop.token_refresh_failing", shop.shop_id,
-                                f"{shop.name} ({shop.platform.value}): {shop.status_reason}", now))
-    return alerts
+    return [a for a in (shop_alert(shop, now) for shop in deps.shops.all()) if a is not None]
+
+
+def shop_alert(shop: Shop, now: datetime) -> Alert | None:
+    """A shop the seller must re-authorise, or whose token refresh keeps failing (the refresh worker raises
+    this at once; the scheduled look catches the other ways a shop gets there: a pull, a ship-back)."""
+    if shop.status is ShopStatus.REAUTH_NEEDED:
+        return Alert("shop.reauth_needed", shop.shop_id,
+                     f"{shop.name} ({shop.platform.value}): {shop.status_reason or '授权已失效'}", now)
+    if shop.status is ShopStatus.ACTIVE and shop.status_reason.startswith(REFRESH_FAILING):
+        return Alert("shop.token_refresh_failing", shop.shop_id,
+                     f"{shop.name} ({shop.platform.value}): {shop.status_reason}", now)
+    return None
 
 
 def at_risk_alerts(deps: ScanDeps, now: datetime) -> list[Alert]:

@@ -4,6 +4,7 @@ notice about that work, so a queue that cannot take it is logged, not propagated
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from chalicelib.domain.alerts import Alert
 from chalicelib.services.alerts import alert_message
@@ -23,3 +24,10 @@ class PublishingAlertSink:
             self.publisher.publish("alerts", [(alert_message(a), a.alert_id, a.alert_id) for a in alerts])
         except Exception:
             log.exception("alerts not raised", extra={"events": sorted({a.event for a in alerts})})
+
+
+def raise_refusal(publisher: Publisher, now: datetime, shop_name: str, record: str, action: str, why: str) -> None:
+    """A platform refused a write the seller asked for (a ship-back, an after-sale action): it will not be
+    retried, so a person has to look. One alert per record and action per window."""
+    text = f"{shop_name}: {record} 的 {action} 被平台拒绝: {why}"[:500]
+    PublishingAlertSink(publisher).raise_alerts([Alert("action.refused", f"{record}#{action}", text, now)])
