@@ -11,10 +11,11 @@ export default {
       deliveries: '最近推送', at: '时间', event: '事件', channel: '渠道', attempts: '尝试次数', lastError: '最近错误', undeliveredOnly: '只看未送达',
       kinds: { dingtalk: '钉钉机器人', wecom: '企业微信机器人', feishu: '飞书机器人' },
       statuses: { pending: '待发送', delivered: '已送达', dead: '失败' },
+      // nested along the event's dots: vue-i18n reads a dotted key as a path
       eventNames: {
-        'shop.reauth_needed': '店铺需要重新授权', 'shop.token_refresh_failing': '令牌刷新失败', 'action.refused': '回传或售后操作被平台拒绝',
-        'queue.dead_letters': '死信消息', 'orders.at_risk': '订单即将发货超时', 'after_sale.deadline_near': '售后时限将至',
-        'stock.below_safety': '库存低于安全库存', 'erp.delivery_failing': 'ERP 推送失败', test: '测试消息',
+        shop: { reauth_needed: '店铺需要重新授权', token_refresh_failing: '令牌刷新失败' }, action: { refused: '回传或售后操作被平台拒绝' },
+        queue: { dead_letters: '死信消息' }, orders: { at_risk: '订单即将发货超时' }, after_sale: { deadline_near: '售后时限将至' },
+        stock: { below_safety: '库存低于安全库存' }, erp: { delivery_failing: 'ERP 推送失败' }, test: '测试消息',
       },
     },
     errors: {
@@ -37,9 +38,9 @@ export default {
       kinds: { dingtalk: 'DingTalk bot', wecom: 'WeCom bot', feishu: 'Feishu bot' },
       statuses: { pending: 'Pending', delivered: 'Delivered', dead: 'Failed' },
       eventNames: {
-        'shop.reauth_needed': 'Shop needs re-authorisation', 'shop.token_refresh_failing': 'Token refresh failing', 'action.refused': 'Ship-back or after-sale action refused',
-        'queue.dead_letters': 'Dead-letter messages', 'orders.at_risk': 'Orders at risk of late shipment', 'after_sale.deadline_near': 'After-sale deadline near',
-        'stock.below_safety': 'Stock below safety level', 'erp.delivery_failing': 'ERP deliveries failing', test: 'Test message',
+        shop: { reauth_needed: 'Shop needs re-authorisation', token_refresh_failing: 'Token refresh failing' }, action: { refused: 'Ship-back or after-sale action refused' },
+        queue: { dead_letters: 'Dead-letter messages' }, orders: { at_risk: 'Orders at risk of late shipment' }, after_sale: { deadline_near: 'After-sale deadline near' },
+        stock: { below_safety: 'Stock below safety level' }, erp: { delivery_failing: 'ERP deliveries failing' }, test: 'Test message',
       },
     },
     errors: {
