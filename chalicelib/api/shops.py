@@ -110,10 +110,10 @@ def resume_shop_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
 
 @admin_route(bp, "/admin/shops/{shop_id}/tokens/refresh", methods=("POST",), role=Role.ADMIN)
 def refresh_now(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    from chalicelib.services.alert_scan import shop_alert
     from chalicelib.services.shop_admin import require
     from chalicelib.services.tokens import refresh_shop
     shops = bootstrap.shops()
-    from chalicelib.services.alert_scan import shop_alert
     outcome = refresh_shop(shops, bootstrap.clients(), bootstrap.platforms(), bootstrap.shop_leases(),
                            bootstrap.clock(), shop_id, force=True)
     shop = require(shops, shop_id)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
 from typing import Any
 
 from chalice import Blueprint
@@ -32,7 +31,7 @@ def on_erp_event(event: Any) -> dict[str, Any]:
             note = Note.parse(body)
         except ValueError as exc:
             raise PoisonMessage(str(exc)) from exc
-        final = _receives(record) >= int(os.environ.get("ERP_EVENTS_MAX_RECEIVES", "5"))
+        final = receives(record) >= int(os.environ.get("ERP_EVENTS_MAX_RECEIVES", "5"))
         made = process_note(deps, note, final=final, down=down, clients=clients)
         if made:
             log.info("erp events made", extra={"count": made})
@@ -41,10 +40,6 @@ def on_erp_event(event: Any) -> dict[str, Any]:
     result = consume(event, handle, poisoned)
     _back_off(event.to_dict()["Records"], {f["itemIdentifier"] for f in result["batchItemFailures"]}, poisoned)
     return result
-
-
-def _receives(record: Mapping[str, Any]) -> int:
-    return receives(record)
 
 
 def _back_off(records: list[dict[str, Any]], failed: set[str], poisoned: set[str]) -> None:
