@@ -30,11 +30,12 @@ def on_alert(event: Any) -> dict[str, Any]:
             raise PoisonMessage(str(exc)) from exc
         try:
             process(deps, alert, final=receives(record) >= int(os.environ.get("ALERTS_MAX_RECEIVES", "5")))
-        except AlertHeld as exc:
+        except AlertHeld as exc:          # no failure (nothing to log): it comes back when the period ends
+            log.info("alert held for the quiet period", extra={"seconds": exc.seconds})
             held[record["messageId"]] = exc.seconds
-            raise
 
     result = consume(event, handle, poisoned)
+    result["batchItemFailures"] += [{"itemIdentifier": message_id} for message_id in held]
 
     def seconds_for(record: dict[str, Any]) -> int:
         message_id = record["messageId"]
