@@ -3,6 +3,7 @@ from chalice import Chalice
 
 from chalicelib.api import admin_openapi, audit, auth, erp, erp_admin, health, oauth, sync_admin, waybills, webhooks
 from chalicelib.api import after_sales as after_sale_api
+from chalicelib.api import alerts as alert_api
 from chalicelib.api import api_tokens as api_token_api
 from chalicelib.api import catalog as catalog_api
 from chalicelib.api import goods as goods_api
@@ -19,7 +20,7 @@ from chalicelib.api import taxonomy as taxonomy_api
 from chalicelib.api import warehouses as warehouse_api
 from chalicelib.api.http import answer_middleware
 from chalicelib.api.logging import install, log_middleware
-from chalicelib.workers import actions, erp_events, link_jobs, orders, sync, tmc, tracking
+from chalicelib.workers import actions, alert_checks, alerts, erp_events, link_jobs, orders, sync, tmc, tracking
 from chalicelib.workers import catalog as catalog_worker
 from chalicelib.workers import images as images_worker
 from chalicelib.workers import tokens as token_worker
@@ -34,9 +35,9 @@ BLUEPRINTS = (
     shops_api.bp, oauth.bp, catalog_api.bp, stock_api.bp, after_sale_api.bp, waybills.bp, audit.bp, admin_openapi.bp,
     shipment_list_api.bp, warehouse_api.bp, goods_api.bp, goods_files_api.bp, taxonomy_api.bp, suppliers_api.bp,
     api_token_api.bp, mcp_api.bp,
-    review_api.bp, manual_order_api.bp,
+    review_api.bp, manual_order_api.bp, alert_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,
-    tracking.bp, link_jobs.bp, images_worker.bp,  # queues, schedules
+    tracking.bp, link_jobs.bp, images_worker.bp, alerts.bp, alert_checks.bp,  # queues, schedules
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

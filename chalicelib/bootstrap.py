@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from chalicelib.domain.shops import Shop
     from chalicelib.services.action_handlers.deps import ActionDeps
     from chalicelib.services.after_sales import CaseDeps
+    from chalicelib.services.alert_ports import AlertLedger, AlertSettingsStore, AlertSink
+    from chalicelib.services.alert_scan import ScanDeps
+    from chalicelib.services.alerts import AlertDeps
     from chalicelib.services.erp_events import EventDeps
     from chalicelib.services.erp_ports import (
         DeliveryRepository,
@@ -383,6 +386,40 @@ def webhook_deps() -> WebhookDeps:
     from chalicelib.services.erp_webhooks import WebhookDeps
     return WebhookDeps(clients=erp_clients(), deliveries=erp_deliveries(), streams=erp_streams(),
                        sender=webhook_sender(), clock=clock())
+
+
+# ---------------------------------------------------------------- business alerts (issue 26 item 5)
+def alert_settings() -> AlertSettingsStore:
+    def build() -> AlertSettingsStore:
+        from chalicelib.storage.alerts import DynamoAlertSettingsStore
+        return DynamoAlertSettingsStore()
+    return _get("alert_settings", build)
+
+
+def alert_ledger() -> AlertLedger:
+    def build() -> AlertLedger:
+        from chalicelib.storage.alerts import DynamoAlertLedger
+        return DynamoAlertLedger()
+    return _get("alert_ledger", build)
+
+
+def alert_sink() -> AlertSink:
+    def build() -> AlertSink:
+        from chalicelib.services.alert_sink import PublishingAlertSink
+        return PublishingAlertSink(publisher())
+    return _get("alert_sink", build)
+
+
+def alert_deps() -> AlertDeps:
+    from chalicelib.services.alerts import AlertDeps
+    return AlertDeps(settings=alert_settings(), ledger=alert_ledger(), deliveries=erp_deliveries(),
+                     sender=webhook_sender(), clock=clock())
+
+
+def alert_scan_deps() -> ScanDeps:
+    from chalicelib.services.alert_scan import ScanDeps
+    return ScanDeps(shops=shops(), orders=orders(), cases=after_sale_queries(), dead_letters=dead_letters(),
+                    erp_clients=erp_clients(), deliveries=erp_deliveries(), clock=clock())
 
 
 def event_deps() -> EventDeps:

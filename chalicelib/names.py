@@ -16,6 +16,7 @@ QUEUES: dict[str, tuple[bool, int]] = {
     "erp_events": (True, 60),
     "link_jobs": (True, 150),       # held orders re-resolved after links change, a page per message; catalog pulls
     "images": (False, 120),         # a goods image's thumbnail, one per confirmed upload
+    "alerts": (False, 60),          # business alerts to the seller's bots (DingTalk / WeCom / Feishu)
 }
 
 BUCKETS = ("raw", "ui", "images")

@@ -43,7 +43,7 @@ FUNCTIONS: dict[str, Access] = {
     "on_pull_job": _access("shops sync", consumes="pull_jobs", sends="pull_jobs orders after_sales",
                            raw_bucket=True),
     "on_platform_action": _access("orders after_sales shops shop_skus stock shipments",
-                                  consumes="platform_actions", sends="erp_events platform_actions orders"),
+                                  consumes="platform_actions", sends="erp_events platform_actions orders alerts"),
     "poll_taobao_messages": _access("shops idempotency", sends="orders after_sales pull_jobs"),
     "on_erp_event": _access("orders shops after_sales shipments api_clients erp_deliveries erp_state",
                             consumes="erp_events", delays="erp_events", sends="erp_events"),
@@ -55,8 +55,14 @@ FUNCTIONS: dict[str, Access] = {
                           sends="platform_actions link_jobs erp_events"),   # an order released: its note
     "stock_reconcile": _access("orders shops shop_skus erp_skus stock shipments sync",
                                sends="platform_actions erp_events"),
-    "refresh_tokens": _access("shops"),
+    "refresh_tokens": _access("shops", sends="alerts"),
     "on_image_message": _access("", consumes="images", images_bucket=True, secrets_key=False),
+    # the deliveries' repository shares storage/erp.py with the ERP hand-off queue (orders, cases, clients)
+    "on_alert": _access("orders shops after_sales api_clients erp_deliveries erp_state", consumes="alerts",
+                        delays="alerts"),
+    # reads only; bootstrap.orders() is the noting repository, whose writes would send erp_events notes
+    "alerts_tick": _access("shops orders after_sales api_clients erp_deliveries erp_state",
+                           sends="alerts erp_events", dead_letters=True),
     "refresh_tracking": _access("orders shipments shops waybill_accounts waybills stock",
                                 sends="erp_events platform_actions orders"),
 }

@@ -83,6 +83,9 @@ BODIES: dict[str, str] = {
     "POST /admin/goods/import": "goods_schemas.XlsxImportBody",
     "POST /admin/manual-orders/import.xlsx": "goods_schemas.XlsxImportBody",
     "POST /admin/shops/{shop_id}/goods-push/preview": "goods_schemas.PushBody",
+    "POST /admin/alerts/channels": "alert_schemas.ChannelBody",
+    "PATCH /admin/alerts/channels/{channel_id}": "alert_schemas.ChannelPatchBody",
+    "PUT /admin/alerts/quiet": "alert_schemas.QuietBody",
 }
 OPTIONAL_BODIES = {"POST /admin/shops/{shop_id}/pause", "POST /admin/after-sales/{case_id}/{verb}"}
 RAW_BODIES = {"POST /admin/manual-orders/import": "text/csv",
@@ -116,6 +119,7 @@ QUERIES: dict[str, tuple[str, ...]] = {
     "GET /admin/shops/{shop_id}/skus": ("unlinked", *PAGE),
     "GET /admin/erp-skus": ("prefix", *PAGE),
     "GET /admin/erp/deliveries": ("key_id", "undelivered", *PAGE),
+    "GET /admin/alerts/deliveries": ("undelivered", *PAGE),
     "GET /admin/erp/orders.csv": ("shop_id", "status"),
     "GET /admin/stock": ("codes",),
     "GET /admin/stock/{sku_code}": PAGE,
@@ -223,6 +227,7 @@ def _model(dotted: str) -> Any:
     """"module.Model" of BODIES: a schema module new bodies live in must be named here too."""
     # cold start: the schema modules load pydantic models; only the document's route needs them
     from chalicelib.api import (
+        alert_schemas,
         erp_schemas,
         goods_schemas,
         review_schemas,
@@ -232,7 +237,8 @@ def _model(dotted: str) -> Any:
         warehouse_schemas,
         waybill_schemas,
     )
-    modules = {"erp_schemas": erp_schemas, "schemas": schemas, "shop_schemas": shop_schemas,
+    modules = {"alert_schemas": alert_schemas, "erp_schemas": erp_schemas, "schemas": schemas,
+               "shop_schemas": shop_schemas,
                "waybill_schemas": waybill_schemas, "goods_schemas": goods_schemas, "review_schemas": review_schemas,
                "token_schemas": token_schemas, "warehouse_schemas": warehouse_schemas}
     module, name = dotted.split(".")

@@ -110,12 +110,17 @@ def resume_shop_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
 
 @admin_route(bp, "/admin/shops/{shop_id}/tokens/refresh", methods=("POST",), role=Role.ADMIN)
 def refresh_now(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    from chalicelib.services.alert_scan import shop_alert
     from chalicelib.services.shop_admin import require
     from chalicelib.services.tokens import refresh_shop
     shops = bootstrap.shops()
     outcome = refresh_shop(shops, bootstrap.clients(), bootstrap.platforms(), bootstrap.shop_leases(),
                            bootstrap.clock(), shop_id, force=True)
-    return {"outcome": outcome.value, "shop": _view(require(shops, shop_id))}
+    shop = require(shops, shop_id)
+    alert = shop_alert(shop, bootstrap.clock().now())
+    if alert is not None:
+        bootstrap.alert_sink().raise_alerts([alert])
+    return {"outcome": outcome.value, "shop": _view(shop)}
 
 
 @admin_route(bp, "/admin/shops/{shop_id}/stock-sync")

@@ -7,6 +7,10 @@ from datetime import datetime
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import ShopStatus
 
+# the status_reason prefix of an active shop whose token refresh keeps failing (services/tokens.py writes it,
+# the alert checks read it)
+REFRESH_FAILING = "token refresh failing"
+
 
 @dataclass(frozen=True)
 class Shop:

@@ -21,8 +21,9 @@ class HttpxWebhookSender:
         except httpx.HTTPError as exc:
             return SendResult(False, 0, f"{type(exc).__name__}: {exc}")
         if 200 <= response.status_code < 300:
-            return SendResult(True, response.status_code)
-        return SendResult(False, response.status_code, f"HTTP {response.status_code}: {response.text[:200]}")
+            return SendResult(True, response.status_code, body=response.text[:1000])
+        return SendResult(False, response.status_code, f"HTTP {response.status_code}: {response.text[:200]}",
+                          body=response.text[:1000])
 
 
 class SqsQueueAdmin:

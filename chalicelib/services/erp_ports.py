@@ -194,6 +194,7 @@ class SendResult:
     ok: bool
     status_code: int = 0
     error: str = ""
+    body: str = ""              # the start of the answer (bots answer 200 with an error code inside)
 
 
 class WebhookSender(Protocol):

@@ -7,6 +7,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 
 from chalicelib.domain.errors import ConflictError, NotFoundError
+from chalicelib.services.deliveries import record_attempt
 from chalicelib.services.erp_ports import (
     Delivery,
     DeliveryRepository,
@@ -65,19 +66,7 @@ def attempt(deps: WebhookDeps, client: ErpClient, delivery: Delivery, dead_on_fa
         result = SendResult(False, 0, "not sent: the record's shop is outside the client's shops")
     else:
         result = deps.sender.send(client.webhook_url, headers, body)
-    for _ in range(MAX_ATTEMPTS):
-        current = deps.deliveries.get(delivery.delivery_id) or delivery
-        status = DeliveryStatus.DELIVERED if result.ok or current.status is DeliveryStatus.DELIVERED else \
-            (DeliveryStatus.DEAD if dead_on_failure else current.status)
-        updated = replace(current, attempts=current.attempts + 1, last_status_code=result.status_code,
-                          last_error="" if result.ok else result.error[:500], last_attempt_at=now, status=status,
-                          delivered_at=current.delivered_at or (now if result.ok else None))
-        try:
-            deps.deliveries.save(updated, current.revision)
-            return replace(updated, revision=current.revision + 1)
-        except ConflictError:
-            continue
-    raise ConflictError(f"delivery {delivery.delivery_id} kept changing")
+    return record_attempt(deps.deliveries, delivery, result, now, dead_on_failure)
 
 
 def _covered(client: ErpClient, delivery: Delivery) -> bool:

@@ -22,9 +22,13 @@ from chalicelib.services.stock_ports import DueLedger, LinkedSkus, PushRecord, S
 UPDATE_STOCK = "update_stock"
 
 
-def push_quantity(available: Mapping[str, int], links: Iterable[SkuLink], settings: StockSyncSettings) -> int:
+def sellable_units(available: Mapping[str, int], links: Iterable[SkuLink]) -> int:
     """A bundle sells as many as its scarcest component allows."""
-    units = min((max(0, available.get(link.sku_code, 0)) // max(1, link.quantity) for link in links), default=0)
+    return min((max(0, available.get(link.sku_code, 0)) // max(1, link.quantity) for link in links), default=0)
+
+
+def push_quantity(available: Mapping[str, int], links: Iterable[SkuLink], settings: StockSyncSettings) -> int:
+    units = sellable_units(available, links)
     quantity = units * settings.ratio_percent // 100 - settings.safety_stock
     return quantity if quantity >= max(settings.floor, 1) else 0
 
@@ -77,9 +81,13 @@ def push_stock(ledger: DueLedger, catalog: LinkedSkus, sync: SyncSettingsReposit
 
 def expected_quantity(ledger: DueLedger, sku: ShopSku, settings: StockSyncSettings,
                       warehouses: Sequence[str] | None) -> int:
+    return push_quantity(available_of(ledger, sku, warehouses), sku.links, settings)
+
+
+def available_of(ledger: DueLedger, sku: ShopSku, warehouses: Sequence[str] | None) -> dict[str, int]:
     codes = [link.sku_code for link in sku.links]
     balances = ledger.balances(codes) if warehouses is None else ledger.balances(codes, warehouses)
-    return push_quantity({c: s.available for c, s in balances.items()}, sku.links, settings)
+    return {c: s.available for c, s in balances.items()}
 
 
 def push_now(ledger: DueLedger, sku_codes: Iterable[str], now: datetime) -> None:

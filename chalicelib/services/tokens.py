@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from chalicelib.domain.platform import Platform
-from chalicelib.domain.shops import Shop
+from chalicelib.domain.shops import REFRESH_FAILING, Shop
 from chalicelib.domain.status import ShopStatus
 from chalicelib.services.platform_errors import AuthExpiredError, PlatformError, SignatureRejectedError
 from chalicelib.services.platform_ports import PlatformAuth, PlatformClient, PlatformDirectory
@@ -30,7 +30,6 @@ log = logging.getLogger("oms.tokens")
 LEASE = "token_refresh"
 LEASE_TTL = timedelta(minutes=2)
 DEFAULT_AHEAD = timedelta(hours=6)
-REFRESH_FAILING = "token refresh failing"
 # WeChat tokens live 2 h and its client refreshes them itself on use; the schedule only keeps watch
 AHEAD = {Platform.WECHAT: timedelta(minutes=20)}
 

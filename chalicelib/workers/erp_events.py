@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
 from typing import Any
 
 from chalice import Blueprint
 
 from chalicelib import bootstrap, names
 from chalicelib.messaging.consumer import PoisonMessage, consume
+from chalicelib.workers.retry import backoff_seconds, delay_failed, receives
 
 bp = Blueprint(__name__)
 log = logging.getLogger("oms.workers.erp_events")
-
-MAX_VISIBILITY = 900
 
 
 @bp.on_sqs_message(queue=names.queue_name("erp_events"), batch_size=10)
@@ -33,7 +31,7 @@ def on_erp_event(event: Any) -> dict[str, Any]:
             note = Note.parse(body)
         except ValueError as exc:
             raise PoisonMessage(str(exc)) from exc
-        final = _receives(record) >= int(os.environ.get("ERP_EVENTS_MAX_RECEIVES", "5"))
+        final = receives(record) >= int(os.environ.get("ERP_EVENTS_MAX_RECEIVES", "5"))
         made = process_note(deps, note, final=final, down=down, clients=clients)
         if made:
             log.info("erp events made", extra={"count": made})
@@ -44,21 +42,6 @@ def on_erp_event(event: Any) -> dict[str, Any]:
     return result
 
 
-def _receives(record: Mapping[str, Any]) -> int:
-    return int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
-
-
-def backoff_seconds(receives: int) -> int:
-    base = int(os.environ.get("ERP_WEBHOOK_BACKOFF_SECONDS", "60"))
-    return min(MAX_VISIBILITY, base * 2 ** max(0, receives - 1))
-
-
 def _back_off(records: list[dict[str, Any]], failed: set[str], poisoned: set[str]) -> None:
-    admin = bootstrap.erp_queue_admin()
-    for record in records:
-        if record["messageId"] in failed:
-            seconds = 0 if record["messageId"] in poisoned else backoff_seconds(_receives(record))
-            try:
-                admin.delay(record["eventSourceARN"], record["receiptHandle"], seconds)
-            except Exception:
-                log.exception("could not delay a failed note: it comes back after the queue's visibility timeout")
+    delay_failed(bootstrap.erp_queue_admin(), records, failed,
+                 lambda r: 0 if r["messageId"] in poisoned else backoff_seconds(receives(r)))

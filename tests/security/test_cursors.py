@@ -39,7 +39,7 @@ ADMIN_LISTS = [
     ("/admin/shops/S1/skus", {}), ("/admin/shops/S1/skus", {"unlinked": "true"}),
     ("/admin/erp-skus", {}),
     ("/admin/goods", {}), ("/admin/goods/export.xlsx", {}), ("/admin/categories", {}), ("/admin/brands", {}), ("/admin/suppliers", {}),
-    ("/admin/erp/deliveries", {"key_id": "KEY"}),
+    ("/admin/erp/deliveries", {"key_id": "KEY"}), ("/admin/alerts/deliveries", {}),
     ("/admin/shops/S1/stock-pushes", {}),
     ("/admin/stock/SKU-1", {}),
     ("/admin/waybills", {"status": "issued"}), ("/admin/waybills", {"shop_id": "S1"}),

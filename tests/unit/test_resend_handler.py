@@ -128,6 +128,8 @@ def test_given_the_platform_refuses_then_the_shipment_fails_with_the_platform_re
     assert "售后单状态不允许换货发货" in shipment.platform_error and "[32]" in shipment.platform_error
     kind, text = world.resend_log()[-1]
     assert kind == "refused" and "售后单状态不允许换货发货" in text
+    [alert] = world.shipping.publisher.bodies("alerts")  # type: ignore[attr-defined]   # the seller's bots hear of it
+    assert alert["event"] == "action.refused" and CASE_ID in alert["cause"] and "售后单状态不允许换货发货" in alert["text"]
 
 
 def test_given_a_transient_error_then_the_queue_retries_and_nothing_is_marked_failed(world: World) -> None:

@@ -154,3 +154,24 @@ def test_given_the_registered_handler_then_an_action_body_runs_the_push() -> Non
             run_action(deps, action)
     assert sorted(client.calls) == [("s1-a", 6, "p1"), ("s1-box", 0, "p1")]
     assert json.loads(s.publisher.sent[0][1])["payload"]["platform_sku_id"]
+
+
+def test_GIVEN_the_safety_stock_holds_the_rest_back_WHEN_pushed_THEN_the_platform_gets_0_and_the_seller_an_alert(
+        ) -> None:
+    from chalicelib.services.action_handlers import run_action
+    from chalicelib.services.actions import Action
+    s = Setup()
+    s.move("A", 2, "a")
+    s.sync.save_settings("S1", StockSyncSettings(safety_stock=3), 0)
+    client = RecordingClient()
+    shops = fakes.InMemoryShopRepository()
+    shops.add(SHOP)
+    deps = fakes.action_deps(stock=s.ledger, shop_skus=s.catalog, stock_sync=s.sync, clock=s.clock, shops=shops,
+                             clients=lambda _shop: client, warehouses=fakes.InMemoryWarehouseRepository())
+    run_action(deps, Action("update_stock", "S1", "stock:S1:s1-a:1", {"platform_sku_id": "s1-a"}))
+    assert client.calls == [("s1-a", 0, "p1")]
+    [alert] = deps.shipments.publisher.bodies("alerts")
+    assert alert["event"] == "stock.below_safety" and alert["cause"] == "S1:s1-a" and "安全库存 3" in alert["text"]
+    s.move("A", 10, "b")                                         # restocked: a push above the safety stock
+    run_action(deps, Action("update_stock", "S1", "stock:S1:s1-a:2", {"platform_sku_id": "s1-a"}))
+    assert len(deps.shipments.publisher.bodies("alerts")) == 1

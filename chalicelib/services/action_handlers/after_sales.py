@@ -33,6 +33,7 @@ from chalicelib.services.after_sales import (
     update,
 )
 from chalicelib.services.after_sales_ingest import _case
+from chalicelib.services.alert_sink import raise_refusal
 from chalicelib.services.carriers import platform_carrier
 from chalicelib.services.platform_errors import AuthExpiredError, BadRequestError, PlatformError, RateLimitedError
 from chalicelib.services.platform_ports import PlatformClient, PlatformDirectory
@@ -86,6 +87,8 @@ def run(deps: CaseDeps, shops: ShopRepository, action: Action, shop: Shop, clien
         raise ShopParkedError(f"shop {shop.shop_id} parked: {exc}") from exc
     except BadRequestError as exc:
         _outcome(deps, case.case_id, actor, action.name, "refused", _describe(exc), keep_pending=False)
+        raise_refusal(deps.publisher, deps.clock.now(), shop.name, f"after-sale {case.case_id}", action.name,
+                      _describe(exc))
         _refresh(deps, shop, client, case)
         return
     except PlatformError as exc:
@@ -176,6 +179,8 @@ def resend_parcel(deps: CaseDeps, shipping: ShipmentDeps, shops: ShopRepository,
     except BadRequestError as exc:
         record_failure(shipping, shipment, _describe(exc), final=True)
         _logged(deps, case.case_id, actor, "refused", _describe(exc))
+        raise_refusal(deps.publisher, deps.clock.now(), shop.name, f"after-sale {case.case_id}", RESEND,
+                      _describe(exc))
         _refresh(deps, shop, client, case)
         return
     except PlatformError as exc:

@@ -16,6 +16,7 @@ from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import ShipmentStatus, ShopStatus
 from chalicelib.services.action_handlers.deps import ActionDeps
 from chalicelib.services.actions import Action, handles
+from chalicelib.services.alert_sink import raise_refusal
 from chalicelib.services.carriers import platform_carrier
 from chalicelib.services.erp_events import shipment_note
 from chalicelib.services.platform_errors import AuthExpiredError, BadRequestError, PlatformError, RateLimitedError
@@ -71,6 +72,7 @@ def ship_back(deps: ShipmentDeps, shops: ShopRepository, platforms: PlatformDire
     except BadRequestError as exc:
         failed = record_failure(deps, shipment, _describe(exc), final=True)
         deps.publisher.publish("erp_events", [shipment_note(failed, order.order_no)])    # shipment.failed
+        raise_refusal(deps.publisher, deps.clock.now(), shop.name, f"order {order.order_no}", "ship", _describe(exc))
         return
     except PlatformError as exc:          # transient or unknown: the queue retries, the DLQ keeps the rest
         record_failure(deps, shipment, _describe(exc), final=False)

@@ -45,6 +45,7 @@ export const menu = [
       { path: '/integration/clients', name: 'erp-clients', title: 'menu.erpClients', role: 'admin', component: () => import('../views/erp/Clients.vue') },
       { path: '/integration/deliveries', name: 'erp-deliveries', title: 'menu.deliveries', component: () => import('../views/erp/Deliveries.vue') },
       { path: '/integration/dlq', name: 'dlq', title: 'menu.dlq', role: 'operator', component: () => import('../views/erp/DeadLetters.vue') },
+      { path: '/integration/alerts', name: 'alerts', title: 'menu.alerts', component: () => import('../views/alerts/Alerts.vue') },
     ],
   },
   {
