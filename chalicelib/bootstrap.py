@@ -507,8 +507,14 @@ def review_job_deps() -> Any:
     from chalicelib.services.review_jobs import ReviewJobDeps
 
     def gate() -> Any:
+        from chalicelib.services.fulfilment import Planner
         review_cache().refresh(review_store())
-        return review_gate()
+        cache = fulfil_cache()
+        cache.refresh(fulfil_store(), warehouses())
+        # gifts come only where the order's stock settles right after (the orders consumer)
+        planner = Planner(cache, clock(), weights=sku_weights, add_gifts=False)
+        review = review_gate()
+        return lambda order: planner(review(order))
     return ReviewJobDeps(orders=plain_orders(), jobs=link_jobs(), publisher=publisher(), clock=clock(), gate=gate,
                          changed=lambda changed: publisher().publish("erp_events", [order_note(o) for o in changed]))
 
@@ -545,3 +551,15 @@ def fulfil_gate() -> Any:
     from chalicelib.services.fulfilment import Planner
     review, planner = review_gate(), Planner(fulfil_cache(), clock(), gift_counters(), sku_weights)
     return lambda order: planner(review(order))
+
+
+def fulfil_admin_deps() -> Any:
+    from chalicelib.services.fulfil_admin import FulfilAdminDeps
+    from chalicelib.services.review_jobs import ReviewJobStarter
+    return FulfilAdminDeps(
+        store=fulfil_store(), clock=clock(),
+        missing_shops=lambda ids: {i for i in ids if shops().get(i) is None},
+        missing_skus=lambda codes: set(codes) - erp_skus().existing_codes(codes) if codes else set(),
+        warehouse_ids=lambda: {w.warehouse_id for w in warehouses().list() if w.active},
+        accounts=waybill_accounts().for_shop, shop_ids=lambda: [s.shop_id for s in shops().all()],
+        start_replan=ReviewJobStarter(link_jobs(), publisher(), clock()))

@@ -18,6 +18,8 @@ SPEC_PATH = "/admin/openapi.json"
 # "METHOD /path" -> "module.Model" under chalicelib/api
 BODIES: dict[str, str] = {
     "PUT /admin/review/rules": "review_schemas.RulesBody",
+    "PUT /admin/fulfilment/rules/{kind}": "fulfil_schemas.FulfilRulesBody",
+    "PUT /admin/fulfilment/orders/{order_id}/account": "fulfil_schemas.AccountOverrideBody",
     "PUT /admin/review/shops/{shop_id}/auto": "review_schemas.AutoReviewBody",
     "POST /admin/review/blacklist": "review_schemas.BlacklistBody",
     "POST /admin/review/blacklist/remove": "review_schemas.BlacklistRemoveBody",
@@ -220,6 +222,7 @@ def _model(dotted: str) -> Any:
     # cold start: the schema modules load pydantic models; only the document's route needs them
     from chalicelib.api import (
         erp_schemas,
+        fulfil_schemas,
         goods_schemas,
         review_schemas,
         schemas,
@@ -230,6 +233,7 @@ def _model(dotted: str) -> Any:
     )
     modules = {"erp_schemas": erp_schemas, "schemas": schemas, "shop_schemas": shop_schemas,
                "waybill_schemas": waybill_schemas, "goods_schemas": goods_schemas, "review_schemas": review_schemas,
-               "token_schemas": token_schemas, "warehouse_schemas": warehouse_schemas}
+               "token_schemas": token_schemas, "warehouse_schemas": warehouse_schemas,
+               "fulfil_schemas": fulfil_schemas}
     module, name = dotted.split(".")
     return getattr(modules[module], name)

@@ -122,6 +122,7 @@ class Planner:
     clock: Clock
     counters: GiftCounters | None = None
     weights: Callable[[set[str]], dict[str, int]] | None = None
+    add_gifts: bool = True       # off for a re-plan outside the consumer: no stock settles after it there
 
     def __call__(self, order: Order) -> Order:
         if not plannable(order):
@@ -143,7 +144,9 @@ class Planner:
     def _gifts(self, order: Order, made: Plan, notes: list[str]) -> tuple[LineItem, ...]:
         """Gift lines stay once granted (their count is taken); a new pick is added when its limits allow."""
         present = {line.line_id for line in order.lines}
-        added = []
+        added: list[LineItem] = []
+        if not self.add_gifts:
+            return order.lines
         for pick in made.gifts:
             line_id = gift_line_id(pick)
             if line_id in present or line_id in made.skipped_gifts:

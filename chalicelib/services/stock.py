@@ -17,6 +17,7 @@ from chalicelib.domain.inventory import DEFAULT_WAREHOUSE, Discrepancy, Movement
 from chalicelib.domain.orders import LineItem, Order, OrderChange, handoff_for
 from chalicelib.domain.shipping import Shipment
 from chalicelib.domain.status import HoldReason, OrderStatus, RefundState
+from chalicelib.services.fulfilment import ACTOR as PLANNER
 from chalicelib.services.fulfilment import routing_of, skippable_gifts
 from chalicelib.services.ports import Clock, OrderQuery, OrderRepository
 from chalicelib.services.stock_ports import Applied, StockLedger
@@ -180,7 +181,7 @@ def drop_gifts(orders: OrderRepository, clock: Clock, known: Order, gifts: list[
             order = orders.get(known.order_id)
         if order is None or not gone & {line.line_id for line in order.lines}:
             return order or known
-        notes = tuple(OrderChange(clock.now(), ACTOR, f"gift {line.merchant_code} skipped: out of stock")
+        notes = tuple(OrderChange(clock.now(), PLANNER, f"gift {line.merchant_code} skipped: out of stock")
                       for line in order.lines if line.line_id in gone)
         plan = order.plan and replace(order.plan, skipped_gifts=(*order.plan.skipped_gifts, *sorted(gone)))
         changed = replace(order, lines=tuple(x for x in order.lines if x.line_id not in gone), plan=plan,
