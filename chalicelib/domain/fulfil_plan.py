@@ -56,7 +56,10 @@ class Plan:
     def summary(self) -> str:
         gifts = ", ".join(f"{g.sku_code}x{g.quantity}" for g in self.gifts) or "none"
         account = self.override_account_id or self.account_id or "shop default"
-        return f"warehouse {'>'.join(self.warehouses)}; waybill account {account}; gifts {gifts}"
+        by = [f"{what} rule {rule}" for what, rule in (("warehouse", self.warehouse_rule),
+                                                       ("carrier", self.carrier_rule)) if rule]
+        return (f"warehouse {'>'.join(self.warehouses)}; waybill account {account}; gifts {gifts}"
+                + (f" ({', '.join(by)})" if by else ""))
 
 
 def plan(facts: ParcelFacts, rules: FulfilRules) -> Plan:
