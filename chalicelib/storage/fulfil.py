@@ -25,11 +25,6 @@ class DynamoFulfilStore(DynamoReviewStore):
 class DynamoGiftCounters:
     def claim(self, pick: GiftPick, order_id: str, buyer_key: str) -> bool:
         claim = SyncItem(COUNTERS, f"CLAIM#{pick.rule_id}#{order_id}", revision=1)
-        try:
-            SyncItem.get(COUNTERS, claim.sk, consistent_read=True, attributes_to_get=["sk"])
-            return True                                   # counted before: a redelivery
-        except SyncItem.DoesNotExist:
-            pass
         buyer = hashlib.sha256(buyer_key.encode()).hexdigest()[:24]
         try:
             with TransactWrite(connection=SyncItem._get_connection().connection) as tx:
@@ -39,7 +34,7 @@ class DynamoGiftCounters:
         except TransactWriteError as exc:
             reasons = [r.code if r else "" for r in exc.cancellation_reasons or []]
             if reasons and reasons[0] == "ConditionalCheckFailed":
-                return True                               # the claim was there: counted by a racing delivery
+                return True                               # the claim was there: counted before (a redelivery)
             if "ConditionalCheckFailed" in reasons:
                 return False
             raise
