@@ -9,7 +9,8 @@ from dataclasses import replace
 from typing import Any
 
 RULES = 20
-PROVINCES = ["浙江省", "江苏省", "广东省", "北京市", "河北省", "四川省", "新疆维吾尔自治区", "西藏自治区", "上海市", "湖北省"]
+PROVINCES = ["浙江省", "江苏省", "广东省", "北京市", "河北省", "四川省", "新疆维吾尔自治区", "西藏自治区", "上海市",
+             "湖北省"]
 
 
 def rules_doc(n: int = RULES) -> dict[str, Any]:
@@ -66,7 +67,7 @@ def run(orders: int = 1000) -> dict[str, Any]:
 
     def weights(codes: set[str]) -> dict[str, int]:
         weight_reads.append(len(codes))
-        return {code: 350 for code in codes}
+        return dict.fromkeys(codes, 350)
 
     cache, counters = FulfilCache(), InMemoryGiftCounters()
     cache.refresh(store_reads, warehouse_reads)                   # the consumer: once per batch

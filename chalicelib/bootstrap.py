@@ -220,7 +220,7 @@ def reconcile_reports() -> Any:
 def route(shop_id: str) -> Any:
     """The warehouses serving a shop (services/stock.py reserves and deducts there), from the per-process
     cache: the orders consumer refreshes it once per batch, any other caller when it is 30 s old."""
-    return fulfil_cache().fresh(fulfil_store(), warehouses()).routing(shop_id)
+    return fulfil_cache().fresh(warehouses()).routing(shop_id)
 
 
 def unknown_skus(codes: Any) -> set[str]:

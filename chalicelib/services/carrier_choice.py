@@ -38,6 +38,20 @@ def choose_account(deps: WaybillDeps, order: Order, batch_account_id: str) -> tu
     return account_for(deps, order.shop_id, ""), "the shop's default account"
 
 
+def fallback_after_refusal(deps: WaybillDeps, order: Order, batch_account_id: str, tried: ShopWaybillAccount,
+                           refusal: str) -> tuple[ShopWaybillAccount, str] | None:
+    """The plan's fallback when the platform refused the planned account (its balance ran out since the
+    accounts were last pulled, say); None when the account was not the plan's choice or there is none."""
+    plan = order.plan or Plan()
+    if batch_account_id or plan.override_account_id or tried.account_id != plan.account_id:
+        return None
+    fallback = deps.accounts.get(order.shop_id, plan.fallback_account_id) if plan.fallback_account_id else None
+    if fallback is None or fallback_needed(fallback.remaining):
+        return None
+    return fallback, (f"fallback of carrier rule {plan.carrier_rule}: the platform refused account "
+                      f"{tried.account_id} ({refusal[:120]})")
+
+
 def note(orders: OrderRepository, clock: Clock, order_id: str, actor: str, text: str) -> None:
     """A decision into the order's history (its revision guards the write; a lost race reads again)."""
     for _ in range(MAX_ATTEMPTS):

@@ -53,20 +53,26 @@ class FulfilCache:
         self.loads = 0
         self._weights_at = 0.0
         self._refreshed_at = 0.0
+        self._source: WarehouseList | None = None
 
     def refresh(self, store: FulfilStore, warehouses: WarehouseList) -> FulfilRules:
         if store.version() != self.rules.version:
             self.rules = rules_from(store.load())
             self.loads += 1
-        self.warehouses = tuple(warehouses.list())
-        self._refreshed_at = time.monotonic()
+        self._load_warehouses(warehouses)
         return self.rules
 
-    def fresh(self, store: FulfilStore, warehouses: WarehouseList, max_age_s: float = 30.0) -> FulfilCache:
-        """For callers outside the consumer (API, workers): refreshed when older than max_age_s."""
-        if not self._refreshed_at or time.monotonic() - self._refreshed_at > max_age_s:
-            self.refresh(store, warehouses)
+    def fresh(self, warehouses: WarehouseList, max_age_s: float = 30.0) -> FulfilCache:
+        """The warehouses for callers outside the consumer (API, other workers): reloaded when older than
+        max_age_s (or read from another repository); the rules stay as the consumer last refreshed them."""
+        stale = not self._refreshed_at or time.monotonic() - self._refreshed_at > max_age_s
+        if stale or warehouses is not self._source:
+            self._load_warehouses(warehouses)
         return self
+
+    def _load_warehouses(self, warehouses: WarehouseList) -> None:
+        self.warehouses, self._source = tuple(warehouses.list()), warehouses
+        self._refreshed_at = time.monotonic()
 
     def invalidate(self) -> None:
         self._refreshed_at = 0.0
