@@ -63,9 +63,10 @@ class Plan:
 
 
 def plan(facts: ParcelFacts, rules: FulfilRules) -> Plan:
+    """`rules` as rules_from makes them: each kind in priority order."""
     warehouses, w_rule, w_reason = _warehouses(facts, rules)
     carrier, c_reason, skipped = _carrier(facts, rules)
-    gifts = tuple(pick for rule in sorted(rules.gift, key=_order) if _gift_applies(rule, facts)
+    gifts = tuple(pick for rule in rules.gift if _gift_applies(rule, facts)
                   for pick in _picks(rule))
     reasons = (w_reason, *skipped, c_reason, *(f"gift {g.sku_code} x{g.quantity}: rule {g.rule_id}" for g in gifts))
     return Plan(version=rules.version, warehouses=warehouses,
@@ -77,13 +78,9 @@ def plan(facts: ParcelFacts, rules: FulfilRules) -> Plan:
                 gifts=gifts, reasons=reasons)
 
 
-def _order(rule: object) -> tuple[int, str]:
-    return rule.priority, rule.rule_id      # type: ignore[attr-defined]
-
-
 # ------------------------------------------------------------------ warehouse
 def _warehouses(facts: ParcelFacts, rules: FulfilRules) -> tuple[tuple[str, ...], str, str]:
-    for rule in sorted(rules.warehouse, key=_order):
+    for rule in rules.warehouse:
         if not rule.enabled or not rule.scope.covers(facts.shop_id, facts.province, facts.city):
             continue
         chosen = tuple(w for w in rule.warehouses if w in facts.active)
@@ -96,7 +93,7 @@ def _warehouses(facts: ParcelFacts, rules: FulfilRules) -> tuple[tuple[str, ...]
 # ------------------------------------------------------------------ carrier
 def _carrier(facts: ParcelFacts, rules: FulfilRules) -> tuple[CarrierRule | None, str, list[str]]:
     skipped = []
-    for rule in sorted(rules.carrier, key=_order):
+    for rule in rules.carrier:
         if not rule.enabled or not _carrier_matches(rule, facts):
             continue
         if rule.carrier_code and in_regions(rules.unreachable_for(rule.carrier_code), facts.province, facts.city):

@@ -104,11 +104,17 @@ class FulfilRules:
 
 
 def rules_from(doc: dict[str, Any]) -> FulfilRules:
-    carrier = parse_carrier(doc.get("carrier", []))
-    return FulfilRules(version=int(doc.get("version", 0)), warehouse=parse_warehouse(doc.get("warehouse", [])),
-                       carrier=carrier, gift=parse_gift(doc.get("gift", [])),
+    """The stored configuration, each kind in the order it is asked (priority, then rule id)."""
+    carrier = by_priority(parse_carrier(doc.get("carrier", [])))
+    return FulfilRules(version=int(doc.get("version", 0)),
+                       warehouse=by_priority(parse_warehouse(doc.get("warehouse", []))),
+                       carrier=carrier, gift=by_priority(parse_gift(doc.get("gift", []))),
                        unreachable=parse_unreachable(doc.get("unreachable", [])),
                        needs_weight=any(r.enabled and (r.min_weight_g or r.max_weight_g) for r in carrier))
+
+
+def by_priority(rules: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(sorted(rules, key=lambda rule: (rule.priority, rule.rule_id)))
 
 
 # ------------------------------------------------------------------ parsing

@@ -139,8 +139,9 @@ class Planner:
                            skipped_gifts=order.plan.skipped_gifts)
         notes: list[str] = []
         lines = self._gifts(order, made, notes)
-        if order.plan is None or order.plan.summary() != made.summary():
-            notes.insert(0, f"plan: {made.summary()} ({'; '.join(made.reasons)})")
+        summary = made.summary()
+        if order.plan is None or order.plan.summary() != summary:
+            notes.insert(0, f"plan: {summary} ({'; '.join(made.reasons)})")
         if not notes and lines == order.lines and order.plan == made:
             return order
         now = self.clock.now()
@@ -149,16 +150,18 @@ class Planner:
 
     def _gifts(self, order: Order, made: Plan, notes: list[str]) -> tuple[LineItem, ...]:
         """Gift lines stay once granted (their count is taken); a new pick is added when its limits allow."""
+        if not self.add_gifts or not made.gifts:
+            return order.lines
         present = {line.line_id for line in order.lines}
         added: list[LineItem] = []
-        if not self.add_gifts:
-            return order.lines
+        buyer = ""
         for pick in made.gifts:
             line_id = gift_line_id(pick)
             if line_id in present or line_id in made.skipped_gifts:
                 continue
             limited = self.counters is not None and (pick.per_buyer_limit or pick.total_limit)
-            if limited and not self.counters.claim(pick, order.order_id, buyer_key(order)):  # type: ignore[union-attr]
+            buyer = buyer or (buyer_key(order) if limited else "")
+            if limited and not self.counters.claim(pick, order.order_id, buyer):  # type: ignore[union-attr]
                 notes.append(f"gift {pick.sku_code} not added: rule {pick.rule_id}'s limit is reached")
                 continue
             added.append(gift_line(pick))
