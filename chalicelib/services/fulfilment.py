@@ -150,8 +150,8 @@ class Planner:
 
     def _gifts(self, order: Order, made: Plan, notes: list[str]) -> tuple[LineItem, ...]:
         """Gift lines stay once granted (their count is taken); a new pick is added when its limits allow."""
-        if not self.add_gifts or not made.gifts:
-            return order.lines
+        if not self.add_gifts or not made.gifts or order.status is not OrderStatus.AWAITING_SHIPMENT:
+            return order.lines       # an unpaid order takes no gift yet: it may never be paid, its count wasted
         present = {line.line_id for line in order.lines}
         added: list[LineItem] = []
         buyer = ""
