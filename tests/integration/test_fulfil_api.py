@@ -129,3 +129,27 @@ def test_GIVEN_an_override_THEN_it_is_kept_until_the_waybill_is_taken(world) -> 
     assert result["waybill"]["account_id"] == "SF-0"
     late = admin(world, "PUT", f"/admin/fulfilment/orders/{order_id}/account", {"account_id": ""}, user="ops")
     assert late.status_code == 409 and late.json_body["error"]["reason"] == "fulfil.too_late"
+
+
+def test_GIVEN_rules_changed_WHEN_the_orders_queue_delivers_THEN_the_consumer_plans_with_the_new_version(
+        world) -> None:
+    from chalicelib import names
+    from chalicelib.codec import to_doc
+    from chalicelib.services.queue_messages import OrderMessage
+    from tests.events import sqs_event
+
+    def deliver() -> str:
+        snapshot = canonical_order()
+        body = OrderMessage(shop_id="S1", order_no=snapshot.order_no, version=snapshot.version,
+                            snapshot=to_doc(snapshot)).model_dump_json()
+        event = sqs_event([body], names.queue_name("orders"))
+        assert world["client"].lambda_.invoke("on_order_message", event).payload == {"batchItemFailures": []}
+        return f"S1-{snapshot.order_no}"
+
+    stock(world, "SOCKS", 5)
+    before = bootstrap.orders().get(deliver())
+    assert before.plan is not None and not any(line.gift for line in before.lines)
+    assert put_rules(world, "gift", [gift_rule(min_paid_fen=3000)]).status_code == 200
+    after = bootstrap.orders().get(deliver())
+    assert [line.merchant_code for line in after.lines if line.gift] == ["SOCKS"]
+    assert after.plan.version == 1 and bootstrap.stock().balance("SOCKS", "default").reserved == 1
