@@ -18,7 +18,7 @@ SPEC_PATH = "/admin/openapi.json"
 # "METHOD /path" -> "module.Model" under chalicelib/api
 BODIES: dict[str, str] = {
     "PUT /admin/review/rules": "review_schemas.RulesBody",
-    "PUT /admin/fulfilment/rules/{kind}": "fulfil_schemas.FulfilRulesBody",
+    "PUT /admin/fulfilment/rules": "fulfil_schemas.FulfilRulesBody",
     "PUT /admin/fulfilment/orders/{order_id}/account": "fulfil_schemas.AccountOverrideBody",
     "PUT /admin/review/shops/{shop_id}/auto": "review_schemas.AutoReviewBody",
     "POST /admin/review/blacklist": "review_schemas.BlacklistBody",

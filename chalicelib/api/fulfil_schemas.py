@@ -10,6 +10,7 @@ from chalicelib.api.schemas import Body
 
 
 class FulfilRulesBody(Body):
+    kind: str = Field(pattern=r"^(warehouse|carrier|gift|unreachable)$")
     version: int = Field(ge=0)
     rules: list[dict[str, Any]] = Field(max_length=100)
 

@@ -19,15 +19,17 @@ def get_rules(ctx: Ctx) -> dict[str, Any]:
     return current(bootstrap.fulfil_admin_deps())
 
 
-@admin_route(bp, "/admin/fulfilment/rules/{kind}", methods=("PUT",), role=Role.ADMIN)
-def put_rules(ctx: Ctx, kind: str) -> dict[str, Any]:
+@admin_route(bp, "/admin/fulfilment/rules", methods=("PUT",), role=Role.ADMIN)
+def put_rules(ctx: Ctx) -> dict[str, Any]:
+    """One kind of rules saved whole (the kind in the body: an audit target is an id, never a word)."""
     from chalicelib.api.fulfil_schemas import FulfilRulesBody
     from chalicelib.services.fulfil_admin import current, save
     body = parse(FulfilRulesBody, ctx.request)
     deps = bootstrap.fulfil_admin_deps()
     before = current(deps)
-    view, job_id = save(deps, kind, body.rules, body.version, ctx.actor)
-    return ctx.audited({**view, "job_id": job_id}, before={"version": before["version"], kind: before.get(kind)})
+    view, job_id = save(deps, body.kind, body.rules, body.version, ctx.actor)
+    return ctx.audited({**view, "job_id": job_id},
+                       before={"version": before["version"], body.kind: before.get(body.kind)})
 
 
 @admin_route(bp, "/admin/fulfilment/orders/{order_id}/plan")

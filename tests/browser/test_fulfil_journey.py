@@ -45,6 +45,7 @@ def test_GIVEN_a_warehouse_rule_WHEN_orders_arrive_THEN_the_drawer_shows_their_p
     drawer.locator(".el-tabs__item", has_text="发货方案").click()
     panel = drawer.locator("[data-test=plan-panel]")
     panel.locator("[data-test=plan-warehouse]").wait_for()
-    assert f"规则 {rule_id}" in panel.inner_text()
-    assert f"rule {rule_id}" in panel.locator("[data-test=plan-reasons]").inner_text()
+    assert panel.locator("[data-test=plan-warehouse]").inner_text() == "默认仓"
+    assert f"发货仓 默认仓：规则 {rule_id}" in panel.locator("[data-test=plan-reasons]").inner_text()
+    panel.locator("[data-test=plan-history]", has_text="方案：发货仓 默认仓").wait_for()
     shot(page, "61-order-plan")

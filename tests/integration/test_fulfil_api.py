@@ -55,7 +55,7 @@ def admin(w: dict[str, Any], method: str, path: str, body: Any = None, user: str
 
 def put_rules(w: dict[str, Any], kind: str, rules: list[Any]) -> Any:
     version = admin(w, "GET", "/admin/fulfilment/rules").json_body["version"]
-    return admin(w, "PUT", f"/admin/fulfilment/rules/{kind}", {"version": version, "rules": rules})
+    return admin(w, "PUT", "/admin/fulfilment/rules", {"kind": kind, "version": version, "rules": rules})
 
 
 def arrive(**kw: Any) -> str:

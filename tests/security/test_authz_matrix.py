@@ -62,7 +62,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/admin/review/config"): VIEWER,
     ("PUT", "/admin/review/rules"): ADMIN,
     ("GET", "/admin/fulfilment/rules"): VIEWER,
-    ("PUT", "/admin/fulfilment/rules/{kind}"): ADMIN,
+    ("PUT", "/admin/fulfilment/rules"): ADMIN,
     ("GET", "/admin/fulfilment/orders/{order_id}/plan"): VIEWER,
     ("PUT", "/admin/fulfilment/orders/{order_id}/account"): OPERATOR,
     ("PUT", "/admin/review/shops/{shop_id}/auto"): ADMIN,

@@ -119,7 +119,7 @@ export const processingApi = {
 
 export const fulfilApi = {
   rules: () => get('/admin/fulfilment/rules'),
-  save: (kind, version, rules) => put(`/admin/fulfilment/rules/${encodeURIComponent(kind)}`, { version, rules }),
+  save: (kind, version, rules) => put('/admin/fulfilment/rules', { kind, version, rules }),
   plan: (orderId) => get(`/admin/fulfilment/orders/${encodeURIComponent(orderId)}/plan`),
   override: (orderId, accountId, revision) => put(`/admin/fulfilment/orders/${encodeURIComponent(orderId)}/account`, { account_id: accountId, revision }),
 }

@@ -21,6 +21,13 @@ export default {
       byShop: '店铺的仓库顺序', account: '面单账号', shopDefault: '店铺默认账号', fallback: '备用账号', override: '人工指定',
       overrideButton: '指定面单账号', clear: '恢复按规则', gifts: '赠品', noGifts: '没有赠品', skipped: '缺货未送',
       why: '原因', history: '策略记录', overrideSaved: '已指定，取面单时使用', choose: '选择账号',
+      defaultWarehouse: '默认仓', nothing: '无',
+      whyWarehouseRule: '发货仓 {warehouses}：规则 {rule}', whyWarehouseShop: '发货仓 {warehouses}：店铺的仓库顺序',
+      whyCarrierRule: '面单账号 {account}（{carrier}）：规则 {rule}', whyCarrierDefault: '面单账号：店铺默认账号（没有匹配的快递规则）',
+      whyUnreachable: '规则 {rule}：{carrier} 不送达 {region}', whyGift: '赠品 {sku} ×{quantity}：规则 {rule}',
+      logPlan: '方案：发货仓 {warehouses}；面单账号 {account}；赠品 {gifts}', logGiftAdded: '加赠 {sku} ×{quantity}：规则 {rule}',
+      logGiftLimit: '未加赠 {sku}：规则 {rule} 已达上限', logGiftSkipped: '赠品 {sku} 缺货未送', logFallback: '面单账号改用备用账号 {account}',
+      logOverride: '人工指定面单账号 {account}', logOverrideCleared: '取消人工指定的面单账号', logOther: '其他记录',
     },
     errors: {
       fulfil: {
@@ -52,6 +59,13 @@ export default {
       byShop: 'the shop\'s warehouse order', account: 'Waybill account', shopDefault: 'the shop\'s default account', fallback: 'Fallback', override: 'Chosen by hand',
       overrideButton: 'Choose waybill account', clear: 'Back to the rules', gifts: 'Gifts', noGifts: 'No gifts', skipped: 'Skipped (out of stock)',
       why: 'Why', history: 'Strategy log', overrideSaved: 'Chosen: the waybill will use it', choose: 'Choose an account',
+      defaultWarehouse: 'Default warehouse', nothing: 'none',
+      whyWarehouseRule: 'Warehouse {warehouses}: rule {rule}', whyWarehouseShop: 'Warehouse {warehouses}: the shop\'s warehouse order',
+      whyCarrierRule: 'Waybill account {account} ({carrier}): rule {rule}', whyCarrierDefault: 'Waybill account: the shop\'s default (no carrier rule matched)',
+      whyUnreachable: 'Rule {rule}: {carrier} does not reach {region}', whyGift: 'Gift {sku} ×{quantity}: rule {rule}',
+      logPlan: 'Plan: warehouse {warehouses}; waybill account {account}; gifts {gifts}', logGiftAdded: 'Gift {sku} ×{quantity} added: rule {rule}',
+      logGiftLimit: 'Gift {sku} not added: rule {rule} reached its limit', logGiftSkipped: 'Gift {sku} skipped: out of stock', logFallback: 'Waybill account switched to the fallback {account}',
+      logOverride: 'Waybill account chosen by hand: {account}', logOverrideCleared: 'Waybill account choice cleared', logOther: 'Other entry',
     },
     errors: {
       fulfil: {
