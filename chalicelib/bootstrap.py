@@ -221,9 +221,9 @@ def reconcile_reports() -> Any:
 
 
 def route(shop_id: str) -> Any:
-    """The warehouses serving a shop (services/stock.py reserves and deducts there)."""
-    from chalicelib.services.warehouses import routing_for
-    return routing_for(warehouses(), shop_id)
+    """The warehouses serving a shop (services/stock.py reserves and deducts there), from the per-process
+    cache: the orders consumer refreshes it once per batch, any other caller when it is 30 s old."""
+    return fulfil_cache().fresh(warehouses()).routing(shop_id)
 
 
 def unknown_skus(codes: Any) -> set[str]:
@@ -433,7 +433,7 @@ def ingest_deps(reads: BatchReads, *, noting: bool) -> IngestDeps:
     from chalicelib.services.order_ingest import IngestDeps
     return IngestDeps(orders=orders() if noting else plain_orders(), cases=after_sales(), shops=shops(),
                       clients=clients(), clock=clock(), stock=stock(), shipments=shipments().for_order, reads=reads,
-                      route=route, gate=review_gate())
+                      route=route, gate=fulfil_gate())
 
 
 def push_deps() -> PushDeps:
@@ -574,7 +574,59 @@ def review_job_deps() -> Any:
     from chalicelib.services.review_jobs import ReviewJobDeps
 
     def gate() -> Any:
+        from chalicelib.services.fulfilment import Planner
         review_cache().refresh(review_store())
-        return review_gate()
+        cache = fulfil_cache()
+        cache.refresh(fulfil_store(), warehouses())
+        # gifts come only where the order's stock settles right after (the orders consumer)
+        planner = Planner(cache, clock(), weights=sku_weights, add_gifts=False)
+        review = review_gate()
+        return lambda order: planner(review(order))
     return ReviewJobDeps(orders=plain_orders(), jobs=link_jobs(), publisher=publisher(), clock=clock(), gate=gate,
                          changed=lambda changed: publisher().publish("erp_events", [order_note(o) for o in changed]))
+
+
+# ---------------------------------------------------------------- fulfilment strategies (issue 25: 3, 4, 5)
+def fulfil_store() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.fulfil import DynamoFulfilStore
+        return DynamoFulfilStore()
+    return _get("fulfil_store", build)
+
+
+def fulfil_cache() -> Any:
+    """Per process: the rules and warehouses, refreshed once per orders batch (services/fulfilment.py)."""
+    def build() -> Any:
+        from chalicelib.services.fulfilment import FulfilCache
+        return FulfilCache()
+    return _get("fulfil_cache", build)
+
+
+def gift_counters() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.fulfil import DynamoGiftCounters
+        return DynamoGiftCounters()
+    return _get("gift_counters", build)
+
+
+def sku_weights(codes: Any) -> dict[str, int]:
+    return {code: sku.weight_g for code, sku in erp_skus().get_many(codes).items()}
+
+
+def fulfil_gate() -> Any:
+    """The review gate, then the fulfilment planner, over the cached rule sets (no read of their own)."""
+    from chalicelib.services.fulfilment import Planner
+    review, planner = review_gate(), Planner(fulfil_cache(), clock(), gift_counters(), sku_weights)
+    return lambda order: planner(review(order))
+
+
+def fulfil_admin_deps() -> Any:
+    from chalicelib.services.fulfil_admin import FulfilAdminDeps
+    from chalicelib.services.review_jobs import ReviewJobStarter
+    return FulfilAdminDeps(
+        store=fulfil_store(), clock=clock(),
+        missing_shops=lambda ids: {i for i in ids if shops().get(i) is None},
+        missing_skus=lambda codes: set(codes) - erp_skus().existing_codes(codes) if codes else set(),
+        warehouse_ids=lambda: {w.warehouse_id for w in warehouses().list() if w.active},
+        accounts=waybill_accounts().for_shop, shop_ids=lambda: [s.shop_id for s in shops().all()],
+        start_replan=ReviewJobStarter(link_jobs(), publisher(), clock()))

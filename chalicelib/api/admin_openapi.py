@@ -18,6 +18,8 @@ SPEC_PATH = "/admin/openapi.json"
 # "METHOD /path" -> "module.Model" under chalicelib/api
 BODIES: dict[str, str] = {
     "PUT /admin/review/rules": "review_schemas.RulesBody",
+    "PUT /admin/fulfilment/rules": "fulfil_schemas.FulfilRulesBody",
+    "PUT /admin/fulfilment/orders/{order_id}/account": "fulfil_schemas.AccountOverrideBody",
     "PUT /admin/review/shops/{shop_id}/auto": "review_schemas.AutoReviewBody",
     "POST /admin/review/blacklist": "review_schemas.BlacklistBody",
     "POST /admin/review/blacklist/remove": "review_schemas.BlacklistRemoveBody",
@@ -229,6 +231,7 @@ def _model(dotted: str) -> Any:
     from chalicelib.api import (
         alert_schemas,
         erp_schemas,
+        fulfil_schemas,
         goods_schemas,
         review_schemas,
         schemas,
@@ -240,6 +243,7 @@ def _model(dotted: str) -> Any:
     modules = {"alert_schemas": alert_schemas, "erp_schemas": erp_schemas, "schemas": schemas,
                "shop_schemas": shop_schemas,
                "waybill_schemas": waybill_schemas, "goods_schemas": goods_schemas, "review_schemas": review_schemas,
-               "token_schemas": token_schemas, "warehouse_schemas": warehouse_schemas}
+               "token_schemas": token_schemas, "warehouse_schemas": warehouse_schemas,
+               "fulfil_schemas": fulfil_schemas}
     module, name = dotted.split(".")
     return getattr(modules[module], name)

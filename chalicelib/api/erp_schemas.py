@@ -2,7 +2,7 @@
 built through these models, so what is sent is what the OpenAPI document (api/openapi.py) says."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -117,6 +117,8 @@ class OrderLineOut(_Out):
     unit_price_fen: int
     paid_fen: int
     refund_state: RefundStateName
+    gift: bool = Field(default=False, description="a gift line (赠品) a gift rule added: ship it, the platform "
+                                                   "never hears of it (not shipped back, not refunded)")
     skus: list[SkuLinkOut] = Field(description="the ERP SKUs this line stands for (a bundle has several)")
 
 
@@ -148,6 +150,9 @@ class OrderOut(_Out):
     tracking_no: str
     shipped_at: str | None
     revision: int
+    fulfilment: dict[str, Any] | None = Field(
+        default=None, description="the fulfilment plan: warehouses (first choice first), the waybill account "
+                                  "and carrier, gifts, and the reasons (null before the first plan)")
 
 
 class OrderPage(_Out):

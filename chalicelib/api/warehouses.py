@@ -44,6 +44,7 @@ def create_warehouse_route(ctx: Ctx) -> Response:
                                warehouse_id=body.warehouse_id, name=body.name, kind=body.kind,
                                shop_ids=body.shop_ids, priority=body.priority, allow_negative=body.allow_negative,
                                locations=[Location(x.code, x.name) for x in body.locations])
+    bootstrap.fulfil_cache().invalidate()          # this process routes with it at once (others within 30 s)
     return Response(ctx.audited(to_doc(created)), status_code=201)
 
 
@@ -58,6 +59,7 @@ def update_warehouse_route(ctx: Ctx, warehouse_id: str) -> dict[str, Any]:
     if body.locations is not None:
         changes["locations"] = [Location(x.code, x.name) for x in body.locations]
     before, after = update_warehouse(bootstrap.warehouses(), warehouse_id, bootstrap.clock().now(), changes)
+    bootstrap.fulfil_cache().invalidate()
     return dict(ctx.audited(to_doc(after), to_doc(before)))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from chalicelib.domain.fulfil_plan import Plan
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import REVIEWED, ErpHandoff, HoldReason, OrderStatus, RefundState, ReviewState
 
@@ -52,6 +53,7 @@ class LineItem:
     refund_state: RefundState = RefundState.NONE
     links: tuple[SkuLink, ...] = ()          # empty: not linked to the ERP catalog yet
     shipped_quantity: int = 0
+    gift: bool = False                        # a gift rule's line (赠品): the platform never hears of it
 
     @property
     def linked(self) -> bool:
@@ -111,6 +113,7 @@ class Order:
     buyer_id: str = ""                         # the platform's buyer id (open id) where it sends one
     order_type: str = "normal"                 # normal | presale | cod | gift | step_payment
     ship_by_at: datetime | None = None         # the platform's promised ship-by time
+    plan: Plan | None = None                   # the fulfilment plan (domain/fulfil_plan.py), until handed over
     history: tuple[OrderChange, ...] = field(default=(), compare=False)
 
     @property

@@ -136,7 +136,8 @@ def _text(op: str, text: str, words: tuple[str, ...] | None) -> bool:
 
 
 def _skus(order: Order) -> set[str]:
-    codes = {link.sku_code for line in order.lines for link in line.links}
+    """What the buyer bought: our gift lines (赠品) are not part of it."""
+    codes = {link.sku_code for line in order.lines if not line.gift for link in line.links}
     return codes | {line.merchant_code for line in order.lines if line.merchant_code}
 
 
@@ -176,7 +177,7 @@ _CHECKS = {
     "city": lambda c, o, r, f: _listed(c.op, o.receiver.city if o.receiver else "", c.value),
     "order_type": lambda c, o, r, f: _listed(c.op, o.order_type, c.value),
     "paid_fen": lambda c, o, r, f: _compare(c.op, o.paid_fen, c.value),
-    "quantity": lambda c, o, r, f: _compare(c.op, sum(line.quantity for line in o.lines), c.value),
+    "quantity": lambda c, o, r, f: _compare(c.op, sum(line.quantity for line in o.lines if not line.gift), c.value),
     "sku": lambda c, o, r, f: bool(_skus(o) & set(c.value)) == (c.op == "any_in"),
     "buyer_memo": lambda c, o, r, f: _text(c.op, o.buyer_memo, c.value),
     "seller_memo": lambda c, o, r, f: _text(c.op, o.seller_memo, c.value),

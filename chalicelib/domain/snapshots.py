@@ -103,8 +103,9 @@ def with_case_refund(merged: Order, from_cases: RefundState) -> Order:
 def _carry_over(lines: tuple[LineItem, ...], previous: tuple[LineItem, ...]) -> tuple[LineItem, ...]:
     kept = {line.line_id: line.links for line in previous if line.links}
     shipped = {line.line_id: line.shipped_quantity for line in previous}
-    return tuple(replace(line, links=line.links or kept.get(line.line_id, ()),
-                         shipped_quantity=shipped.get(line.line_id, 0)) for line in lines)
+    gifts = tuple(line for line in previous if line.gift)      # ours, not the platform's: they stay
+    return (*(replace(line, links=line.links or kept.get(line.line_id, ()),
+                      shipped_quantity=shipped.get(line.line_id, 0)) for line in lines), *gifts)
 
 
 def recompute(order: Order) -> Order:

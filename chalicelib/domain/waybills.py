@@ -104,6 +104,7 @@ class Waybill:
     tracking: TrackingInfo | None = None
     next_track_at: datetime | None = None     # set while shipped and not delivered: the schedule's due time
     revision: int = 0
+    account_reason: str = ""                  # why this account (services/carrier_choice.py)
 
     @property
     def active(self) -> bool:

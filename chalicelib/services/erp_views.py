@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.after_sales import AfterSale
+from chalicelib.domain.fulfil_plan import Plan
 from chalicelib.domain.orders import Order
 from chalicelib.domain.shipping import Shipment
 
@@ -35,9 +36,10 @@ def order_view(order: Order) -> dict[str, Any]:
             "line_id": line.line_id, "platform_sku_id": line.platform_sku_id, "merchant_code": line.merchant_code,
             "title": line.title, "sku_name": line.sku_name, "quantity": line.quantity,
             "shipped_quantity": line.shipped_quantity, "unit_price_fen": line.unit_price_fen,
-            "paid_fen": line.paid_fen, "refund_state": line.refund_state.value,
+            "paid_fen": line.paid_fen, "refund_state": line.refund_state.value, "gift": line.gift,
             "skus": [{"sku_code": link.sku_code, "quantity": link.quantity} for link in line.links],
         } for line in order.lines],
+        "fulfilment": plan_view(order.plan),
         "carrier_code": order.carrier_code, "tracking_no": order.tracking_no,
         "shipped_at": _time(order.shipped_at), "revision": order.revision,
     }
@@ -69,3 +71,16 @@ def shipment_view(shipment: Shipment) -> dict[str, Any]:
         "platform_ship_back": {"status": shipment.ship_back.value, "note": shipment.ship_back_note,
                                "sent_tracking_nos": list(shipment.sent_tracking_nos)},
     }
+
+
+def plan_view(plan: Plan | None) -> dict[str, Any] | None:
+    """The fulfilment plan as the ERP, the warehouse and the order drawer see it."""
+    if plan is None:
+        return None
+    return {"warehouses": list(plan.warehouses), "warehouse_rule": plan.warehouse_rule,
+            "account_id": plan.override_account_id or plan.account_id, "planned_account_id": plan.account_id,
+            "override_account_id": plan.override_account_id, "carrier_code": plan.carrier_code,
+            "carrier_rule": plan.carrier_rule, "fallback_account_id": plan.fallback_account_id,
+            "gifts": [{"rule_id": g.rule_id, "sku_code": g.sku_code, "quantity": g.quantity,
+                       "skip_when_out": g.skip_when_out} for g in plan.gifts],
+            "skipped_gifts": list(plan.skipped_gifts), "reasons": list(plan.reasons), "version": plan.version}

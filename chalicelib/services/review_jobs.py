@@ -95,7 +95,7 @@ def reevaluate(deps: ReviewJobDeps, gate: Callable[[Order], Order], order: Order
 
 
 def _same(a: Order, b: Order) -> bool:
-    keys = ("review", "holds", "rule_holds", "hold_notes", "erp_handoff", "seller_memo", "seller_flag")
+    keys = ("review", "holds", "rule_holds", "hold_notes", "erp_handoff", "seller_memo", "seller_flag", "plan")
     return all(getattr(a, k) == getattr(b, k) for k in keys)
 
 

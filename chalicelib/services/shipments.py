@@ -99,7 +99,8 @@ def _previewed(order: Order, before: list[Shipment], shipment: Shipment) -> Ship
 
 
 def live_lines(order: Order) -> list[tuple[str, int]]:
-    return [(x.line_id, x.quantity) for x in order.lines if x.refund_state is not RefundState.REFUNDED]
+    """The platform's lines still to ship: a gift line (赠品) is ours, the platform never hears of it."""
+    return [(x.line_id, x.quantity) for x in order.lines if x.refund_state is not RefundState.REFUNDED and not x.gift]
 
 
 def _merged(lines: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -236,7 +237,8 @@ def _shipped(order: Order, confirmed: list[Shipment], latest: Shipment, actor: s
 
 
 def _done(line: LineItem) -> bool:
-    return line.shipped_quantity >= line.quantity or line.refund_state is RefundState.REFUNDED
+    """A gift line never keeps the order from shipped: the platform's lines decide."""
+    return line.shipped_quantity >= line.quantity or line.refund_state is RefundState.REFUNDED or line.gift
 
 
 def _tell_erp(deps: ShipmentDeps, order: Order, shipment: Shipment) -> None:

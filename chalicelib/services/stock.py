@@ -17,6 +17,8 @@ from chalicelib.domain.inventory import DEFAULT_WAREHOUSE, Discrepancy, Movement
 from chalicelib.domain.orders import LineItem, Order, OrderChange, handoff_for
 from chalicelib.domain.shipping import Shipment
 from chalicelib.domain.status import HoldReason, OrderStatus, RefundState
+from chalicelib.services.fulfilment import ACTOR as PLANNER
+from chalicelib.services.fulfilment import routing_of, skippable_gifts
 from chalicelib.services.ports import Clock, OrderQuery, OrderRepository
 from chalicelib.services.stock_ports import Applied, StockLedger
 from chalicelib.services.stock_shipped import (
@@ -137,7 +139,7 @@ def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, ord
     if order is None:
         return Outcome.NOTHING
     now = clock.now()
-    routing = route(order.shop_id) if route is not None else DEFAULT_ROUTING
+    routing = routing_of(order, route(order.shop_id) if route is not None else DEFAULT_ROUTING)
     refunded = [line for line in order.lines if line.refund_state is RefundState.REFUNDED]
     waiting = order.status in (OrderStatus.PENDING_PAYMENT, OrderStatus.AWAITING_SHIPMENT) and not refunded
     # an order that has not shipped has no confirmed shipment to deduct (its confirmation settles it): no read
@@ -163,8 +165,33 @@ def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, ord
     if order.unlinked_lines:
         return Outcome.WAITING_FOR_LINKS
     reserved = reserve_for_order(ledger, order, now, live, routing)
+    skipped = [] if reserved else skippable_gifts(order)
+    if skipped and reserve_for_order(ledger, order, now, [x for x in live if x not in skipped], routing):
+        order, reserved = drop_gifts(orders, clock, order, skipped), True    # no gift from nothing
     _mark_out_of_stock(orders, clock, order, not reserved)
     return Outcome.RESERVED if reserved else Outcome.OUT_OF_STOCK
+
+
+def drop_gifts(orders: OrderRepository, clock: Clock, known: Order, gifts: list[LineItem]) -> Order:
+    """The order without the gift lines its rules skip when out of stock, and why, in its history."""
+    gone = {line.line_id for line in gifts}
+    order: Order | None = known
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt:
+            order = orders.get(known.order_id)
+        if order is None or not gone & {line.line_id for line in order.lines}:
+            return order or known
+        notes = tuple(OrderChange(clock.now(), PLANNER, f"gift {line.merchant_code} skipped: out of stock")
+                      for line in order.lines if line.line_id in gone)
+        plan = order.plan and replace(order.plan, skipped_gifts=(*order.plan.skipped_gifts, *sorted(gone)))
+        changed = replace(order, lines=tuple(x for x in order.lines if x.line_id not in gone), plan=plan,
+                          history=(*order.history, *notes)[-50:], updated_at=clock.now())
+        try:
+            orders.save(changed, order.revision)
+            return replace(changed, revision=order.revision + 1)
+        except ConflictError:
+            continue
+    raise ConflictError(f"order {known.order_id} kept changing")
 
 
 def _mark_out_of_stock(orders: OrderRepository, clock: Clock, known: Order, held: bool) -> None:

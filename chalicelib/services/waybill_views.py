@@ -33,7 +33,8 @@ def waybill_view(waybill: Waybill) -> dict[str, Any]:
     return {
         "waybill_id": waybill.waybill_id, "shop_id": waybill.shop_id, "platform": waybill.platform,
         "order_ids": list(waybill.order_ids), "order_nos": list(waybill.order_nos),
-        "account_id": waybill.account_id, "carrier_code": waybill.carrier_code,
+        "account_id": waybill.account_id, "account_reason": waybill.account_reason,
+        "carrier_code": waybill.carrier_code,
         "carrier_name": waybill.carrier_name, "waybill_no": waybill.waybill_no, "status": waybill.status.value,
         "print_count": waybill.print_count, "issued_at": _time(waybill.issued_at),
         "printed_at": _time(waybill.printed_at), "shipped_at": _time(waybill.shipped_at),

@@ -14,14 +14,15 @@ from chalicelib.domain.errors import ConflictError, DomainError, InvalidTransiti
 from chalicelib.domain.orders import Order
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.waybills import ShopWaybillAccount, Waybill, WaybillStatus
+from chalicelib.services.carrier_choice import choose_account, fallback_after_refusal, note
 from chalicelib.services.carriers import our_carrier
+from chalicelib.services.platform_errors import BadRequestError, PlatformError
 from chalicelib.services.platform_errors import NotFoundError as PlatformNotFound
-from chalicelib.services.platform_errors import PlatformError
 from chalicelib.services.platform_ports import PlatformClient
 from chalicelib.services.platform_types import Address, CanonicalReceiver, WaybillAccount, WaybillRequest, WaybillResult
 from chalicelib.services.ports import Page
 from chalicelib.services.shipments import record_shipment
-from chalicelib.services.waybill_accounts import account_for, get_shop
+from chalicelib.services.waybill_accounts import get_shop
 from chalicelib.services.waybill_ports import (
     MAX_BATCH,
     Outcome,
@@ -84,17 +85,33 @@ def _issue_parcel(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...
                   ) -> dict[str, Outcome]:
     first = parcel[0]
     try:
-        account = account_for(deps, first.shop_id, account_id)
+        account, why = choose_account(deps, first, account_id)
         client = clients(get_shop(deps, first.shop_id))
-        template = standard_template(deps, account.platform).format(code=account.carrier_code)
-        result = client.get_waybill(_request(parcel, account, template))
-        waybill = _store(deps, _waybill(deps, parcel, account, result, template))
+        try:
+            result, template = _get_waybill(deps, client, parcel, account)
+        except BadRequestError as exc:       # e.g. no balance left since the accounts were last pulled
+            fallback = fallback_after_refusal(deps, first, account_id, account, str(exc))
+            if fallback is None:
+                raise
+            account, why = fallback
+            result, template = _get_waybill(deps, client, parcel, account)
+        waybill = _store(deps, replace(_waybill(deps, parcel, account, result, template), account_reason=why))
+        if why.startswith("fallback"):
+            for order in parcel:
+                note(deps.orders, deps.clock, order.order_id, "system:fulfilment", f"waybill account "
+                     f"{account.account_id}: {why}")
     except (DomainError, PlatformError) as exc:
         return {o.order_id: _failure(o.order_id, exc) for o in parcel}
     except Exception as exc:                       # one parcel's surprise must not stop the batch
         log.exception("waybill issue failed", extra={"order_ids": [o.order_id for o in parcel]})
         return {o.order_id: Outcome(o.order_id, error=exc) for o in parcel}
     return {o.order_id: Outcome(o.order_id, waybill) for o in parcel}
+
+
+def _get_waybill(deps: WaybillDeps, client: PlatformClient, parcel: tuple[Order, ...], account: ShopWaybillAccount
+                 ) -> tuple[WaybillResult, str]:
+    template = standard_template(deps, account.platform).format(code=account.carrier_code)
+    return client.get_waybill(_request(parcel, account, template)), template
 
 
 def _request(parcel: tuple[Order, ...], account: ShopWaybillAccount, template: str) -> WaybillRequest:

@@ -22,10 +22,13 @@ def _set_key(version: int) -> str:
 
 
 class DynamoReviewStore:
+    # another versioned configuration (the fulfilment rules, storage/fulfil.py) lives under its own key
+    pk, what, changed_reason = PK, "review rules", "review.changed"
+
     def current(self) -> tuple[int, str]:
         """The current version and the key of its configuration item."""
         try:
-            item = SyncItem.get(PK, POINTER, consistent_read=True, attributes_to_get=["revision", "doc"])
+            item = SyncItem.get(self.pk, POINTER, consistent_read=True, attributes_to_get=["revision", "doc"])
         except SyncItem.DoesNotExist:
             return 0, ""
         return int(item.revision or 0), str((item.doc or {}).get("set", ""))
@@ -39,7 +42,7 @@ class DynamoReviewStore:
         if not key:
             return {}
         try:
-            doc = dict(SyncItem.get(PK, key, consistent_read=True).doc or {})
+            doc = dict(SyncItem.get(self.pk, key, consistent_read=True).doc or {})
         except SyncItem.DoesNotExist:
             return {}
         return {**doc, "version": version}
@@ -49,12 +52,13 @@ class DynamoReviewStore:
         older versions are: the configuration's history)."""
         version = expected_version + 1
         key = _set_key(version)
-        SyncItem(PK, key, revision=version, doc=doc).save()   # kept: the versions' history
+        SyncItem(self.pk, key, revision=version, doc=doc).save()   # kept: the versions' history
         condition = SyncItem.revision == expected_version if expected_version else SyncItem.sk.does_not_exist()
         try:
-            conditional.put(SyncItem(PK, POINTER, revision=version, doc={"set": key}), condition, "review rules")
+            conditional.put(SyncItem(self.pk, POINTER, revision=version, doc={"set": key}), condition, self.what)
         except ConflictError:
-            raise ConflictError("the review rules changed meanwhile: reload them", reason="review.changed") from None
+            raise ConflictError(f"the {self.what} changed meanwhile: reload them",
+                                reason=self.changed_reason) from None
         return version
 
 

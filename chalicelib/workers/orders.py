@@ -25,6 +25,7 @@ _reads = BatchReads()
 def on_order_message(event: Any) -> dict[str, Any]:
     _reads.start(event.to_dict()["Records"])
     bootstrap.review_cache().refresh(bootstrap.review_store())   # the review rules' version: once per batch
+    bootstrap.fulfil_cache().refresh(bootstrap.fulfil_store(), bootstrap.warehouses())   # and the fulfilment's
     return run_batch(event, _handle_order, "orders")
 
 

@@ -116,3 +116,10 @@ export const processingApi = {
   atRisk: (params) => get('/admin/exceptions/at-risk', params),
   job: (jobId) => get(`/admin/jobs/${encodeURIComponent(jobId)}`),
 }
+
+export const fulfilApi = {
+  rules: () => get('/admin/fulfilment/rules'),
+  save: (kind, version, rules) => put('/admin/fulfilment/rules', { kind, version, rules }),
+  plan: (orderId) => get(`/admin/fulfilment/orders/${encodeURIComponent(orderId)}/plan`),
+  override: (orderId, accountId, revision) => put(`/admin/fulfilment/orders/${encodeURIComponent(orderId)}/account`, { account_id: accountId, revision }),
+}

@@ -5,6 +5,14 @@ import goodsZh from './locales/goods.zh-CN'
 import goodsEn from './locales/goods.en'
 import workbench from './locales/workbench'
 import alerts from './locales/alerts'
+import fulfilment from './locales/fulfilment'
+
+// one line per feature area's strings (each file exports { 'zh-CN': {...}, en: {...} })
+const AREAS = [
+  workbench,
+  alerts,
+  fulfilment,
+]
 
 // Feature areas keep their strings in their own files (fewer merge conflicts), merged in depth here.
 function merged(base, ...more) {
@@ -21,7 +29,10 @@ export const i18n = createI18n({
   legacy: false,
   locale: localStorage.getItem('oms.locale') || 'zh-CN',
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': merged(zhCN, goodsZh, workbench['zh-CN'], alerts['zh-CN']), en: merged(en, goodsEn, workbench.en, alerts.en) },
+  messages: {
+    'zh-CN': merged(zhCN, goodsZh, ...AREAS.map((area) => area['zh-CN'])),
+    en: merged(en, goodsEn, ...AREAS.map((area) => area.en)),
+  },
   missingWarn: false,
   fallbackWarn: false,
 })

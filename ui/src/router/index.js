@@ -11,6 +11,7 @@ export const menu = [
     path: '/processing', title: 'menu.processing', icon: 'Stamp', children: [
       { path: '/processing/exceptions', name: 'exceptions', title: 'menu.exceptions', component: () => import('../views/processing/Exceptions.vue') },
       { path: '/processing/rules', name: 'review-rules', title: 'menu.reviewRules', component: () => import('../views/processing/ReviewRules.vue') },
+      { path: '/processing/fulfilment', name: 'fulfil-rules', title: 'menu.fulfilRules', component: () => import('../views/processing/FulfilRules.vue') },
       { path: '/processing/manual', name: 'manual-order', title: 'menu.manualOrder', component: () => import('../views/processing/ManualOrder.vue') },
       { path: '/processing/blacklist', name: 'blacklist', title: 'menu.blacklist', component: () => import('../views/processing/Blacklist.vue') },
     ],
