@@ -111,6 +111,7 @@ class Order:
     buyer_id: str = ""                         # the platform's buyer id (open id) where it sends one
     order_type: str = "normal"                 # normal | presale | cod | gift | step_payment
     ship_by_at: datetime | None = None         # the platform's promised ship-by time
+    fulfilment_ids: tuple[str, ...] = ()       # its parcels (domain/fulfilments.py); none: it ships as itself
     history: tuple[OrderChange, ...] = field(default=(), compare=False)
 
     @property
