@@ -167,7 +167,8 @@ def proposals(orders: Iterable[Order]) -> list[tuple[Order, ...]]:
 
 def merged(orders: Sequence[Order], reason: str, actor: str, now: datetime) -> Fulfilment:
     check_merge(orders)
-    parts = tuple(Part(o.order_id, o.shop_id, o.order_no) for o in orders)
+    ordered = sorted(orders, key=lambda o: (o.created_at, o.order_id))     # one member order, however asked
+    parts = tuple(Part(o.order_id, o.shop_id, o.order_no) for o in ordered)
     return Fulfilment(merged_id(o.order_id for o in orders), orders[0].platform.value, FulfilmentKind.MERGED,
                       parts, FulfilmentState.OPEN, reason, now, now, actor=actor)
 
@@ -215,3 +216,17 @@ def waybill_cancelled(fulfilment: Fulfilment, now: datetime) -> Fulfilment:
 
 def shipped(fulfilment: Fulfilment, now: datetime) -> Fulfilment:
     return replace(fulfilment, state=FulfilmentState.SHIPPED, updated_at=now)
+
+
+@dataclass(frozen=True)
+class FulfilSettings:
+    """Per shop: how merges happen, and the automatic splits the operator's 'plan' applies."""
+    merge_mode: MergeMode = MergeMode.PROPOSE
+    weight_limit_g: int = 0        # 0: no limit
+    revision: int = 0
+
+    def validated(self) -> FulfilSettings:
+        if self.weight_limit_g < 0:
+            raise ValidationError("weight_limit_g must be 0 (no limit) or above", field="weight_limit_g",
+                                  reason="fulfilment.weight_limit")
+        return self
