@@ -431,7 +431,8 @@ def waybills() -> WaybillRepository:
 def waybill_deps() -> WaybillDeps:
     from chalicelib.services.waybills import WaybillDeps
     return WaybillDeps(orders=orders(), shops=shops(), accounts=waybill_accounts(), waybills=waybills(),
-                       clients=clients(), clock=clock(), platforms=platforms(), shipments=shipment_deps())
+                       clients=clients(), clock=clock(), platforms=platforms(), shipments=shipment_deps(),
+                       fulfilments=fulfilments())
 
 
 # ---------------------------------------------------------------- fulfilments: merge and split (issue 25)
