@@ -169,3 +169,13 @@ def test_given_everything_fits_when_split_automatically_then_no_parts():
     deps = fulfil_deps(_orders(two_lines(1)))
     assert splits.split_auto(deps, "pddA-1", "weight", "user:ann", weight_limit_g=100_000) == []
     assert deps.orders.get("pddA-1").fulfilment_ids == ()
+
+
+def test_given_a_key_limited_to_other_shops_when_the_erp_looks_up_a_parcel_then_it_is_not_found():
+    from chalicelib.domain.errors import NotFoundError
+    from chalicelib.services.fulfilment_views import erp_fulfilment
+    deps = fulfil_deps(_orders(pdd(1), pdd(2)))
+    f = svc.merge(deps, ["pddA-1", "pddA-2"], "user:ann")
+    assert erp_fulfilment(deps.fulfilments, f.fulfilment_id, frozenset({"pddA"})).order_ids == f.order_ids
+    with pytest.raises(NotFoundError):
+        erp_fulfilment(deps.fulfilments, f.fulfilment_id, frozenset({"other"}))
