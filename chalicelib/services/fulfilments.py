@@ -195,6 +195,17 @@ def proposals(deps: FulfilDeps, shop_id: str, limit: int = 200) -> list[tuple[Or
     return ff.proposals(seen)
 
 
+def save_settings(store: FulfilSettingsStore, shop_id: str, merge_mode: str, weight_limit_g: int, revision: int
+                  ) -> FulfilSettings:
+    settings = FulfilSettings(MergeMode(merge_mode), weight_limit_g).validated()
+    try:
+        store.save_fulfil_settings(shop_id, settings, revision)
+    except ConflictError:
+        raise ConflictError("the settings changed meanwhile: reload them", reason="fulfilment.changed") from None
+    SETTINGS_CACHE.seen.pop(shop_id, None)
+    return replace(settings, revision=revision + 1)
+
+
 # ---------------------------------------------------------------- shared
 def get(deps: FulfilDeps, fulfilment_id: str) -> Fulfilment:
     fulfilment = deps.fulfilments.get(fulfilment_id)
