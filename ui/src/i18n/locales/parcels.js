@@ -14,6 +14,9 @@ export default {
       platformMerge: '平台规则：可合单', platformNoMerge: '平台规则：一个面单只能对应一个订单，不能合单',
       partial: '部分发货：{note}', history: '合单 / 拆单记录', confirmUnmerge: '取消合单后，每个订单单独发货。继续？',
       confirmUnsplit: '取消拆单后，订单作为一个包裹发货。继续？',
+      reasons: { manual: '手工', auto_merge: '自动合单：同一买家、同一地址', stock: '按库存自动拆单', weight: '按重量自动拆单' },
+      partialModes: { quantities: '可按商品和件数分包回传，每个包裹单独回传', lines: '按商品行分包回传：一行商品随它的最后一个包裹回传',
+        whole_order_all_numbers: '只能整单回传：最后一个包裹发出时，一次回传所有运单号' },
     },
     errors: {
       fulfilment: {
@@ -43,6 +46,9 @@ export default {
       platformMerge: 'Platform rule: orders may share a parcel', platformNoMerge: 'Platform rule: one order per waybill, no merging',
       partial: 'Partial shipments: {note}', history: 'Merge / split history', confirmUnmerge: 'After unmerging, each order ships by itself. Go on?',
       confirmUnsplit: 'After undoing the split, the order ships as one parcel. Go on?',
+      reasons: { manual: 'By hand', auto_merge: 'Merged automatically: same buyer and address', stock: 'Split by stock', weight: 'Split by weight' },
+      partialModes: { quantities: 'Parcels go back by lines and units, each on its own', lines: 'Parcels go back by line: a line goes with its last parcel',
+        whole_order_all_numbers: 'Whole orders only: the last parcel tells the platform every tracking no.' },
     },
     errors: {
       fulfilment: {
