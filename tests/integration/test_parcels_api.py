@@ -87,3 +87,22 @@ def test_given_settings_when_saved_then_read_back_and_a_stale_revision_conflicts
     assert status == 409 and stale["error"]["reason"] == "fulfilment.changed"
     assert admin(world, "PUT", "/admin/shops/S1/fulfilment-settings",
                  {"merge_mode": "sometimes", "revision": 1})[0] == 400
+
+
+def test_given_an_auto_shop_when_two_orders_of_one_buyer_arrive_through_the_consumer_then_they_are_merged(world):
+    from chalicelib.services.fulfilments import SETTINGS_CACHE
+    from chalicelib.services.order_ingest import ingest_order
+    from chalicelib.workers.batch_reads import BatchReads
+    from tests.factories import canonical_order
+    assert admin(world, "PUT", "/admin/shops/S1/fulfilment-settings",
+                 {"merge_mode": "auto", "weight_limit_g": 0, "revision": 0})[0] == 200
+    SETTINGS_CACHE.seen.clear()
+    bootstrap.review_cache().refresh(bootstrap.review_store())
+    ids = []
+    for number in ("PDD:21", "PDD:22"):
+        order = canonical_order(number, platform=Platform.PDD)
+        ingest_order(bootstrap.ingest_deps(BatchReads(), noting=True), "S1", order.order_no, order)
+        ids.append(f"S1-{number}")
+    first, second = (bootstrap.orders().get(i) for i in ids)
+    assert first.fulfilment_ids and first.fulfilment_ids == second.fulfilment_ids
+    assert bootstrap.fulfilments().get(first.fulfilment_ids[0]).order_ids == tuple(ids)
