@@ -43,13 +43,14 @@ def unmerge(ctx: Ctx, fulfilment_id: str) -> dict[str, Any]:
 @admin_route(bp, "/admin/fulfilments/{fulfilment_id}/split-out", methods=("POST",), role=Role.OPERATOR)
 def split_out(ctx: Ctx, fulfilment_id: str) -> dict[str, Any]:
     from chalicelib.api.fulfilment_schemas import SplitOutBody
-    from chalicelib.services.fulfilments import get
+    from chalicelib.services.fulfilments import check_not_handed_over, get
     from chalicelib.services.fulfilments import split_out as leave
     body = parse(SplitOutBody, ctx.request)
     deps = bootstrap.fulfil_deps()
     if body.order_id not in get(deps, fulfilment_id).order_ids:
         raise ValidationError(f"order {body.order_id} is not in parcel {fulfilment_id}", field="order_id",
                               reason="fulfilment.not_member")
+    check_not_handed_over(deps, [body.order_id])
     left = leave(deps, body.order_id, ctx.actor, "by hand")
     return _views([left] if left else [])
 

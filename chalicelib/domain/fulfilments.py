@@ -215,6 +215,7 @@ def waybill_cancelled(fulfilment: Fulfilment, now: datetime) -> Fulfilment:
 
 
 def shipped(fulfilment: Fulfilment, now: datetime) -> Fulfilment:
+    """Its waybill id stays: asked again for a waybill, the parcel answers with the one it shipped under."""
     return replace(fulfilment, state=FulfilmentState.SHIPPED, updated_at=now)
 
 

@@ -13,7 +13,14 @@ from chalicelib.domain import fulfilment_splits as fs
 from chalicelib.domain.errors import ConflictError, InvalidTransitionError, NotFoundError, ValidationError
 from chalicelib.domain.fulfilments import Fulfilment, FulfilmentKind
 from chalicelib.domain.orders import Order
-from chalicelib.services.fulfilments import SETTINGS_CACHE, FulfilDeps, get, noted, save_fulfilment
+from chalicelib.services.fulfilments import (
+    SETTINGS_CACHE,
+    FulfilDeps,
+    check_not_handed_over,
+    get,
+    noted,
+    save_fulfilment,
+)
 
 BY = ("stock", "weight")
 
@@ -50,6 +57,7 @@ def unsplit(deps: FulfilDeps, order_id: str, actor: str) -> list[Fulfilment]:
     parts = [f for f in deps.fulfilments.get_many(order.fulfilment_ids).values() if f.kind is FulfilmentKind.SPLIT]
     if not parts:
         raise InvalidTransitionError(f"order {order_id} is not split", reason="fulfilment.not_split")
+    check_not_handed_over(deps, [order_id])
     folded = [save_fulfilment(deps, current, changed)
               for current, changed in zip(parts, fs.folded(parts, deps.clock.now()), strict=True)]
     changed = noted(replace(order, fulfilment_ids=()), deps, actor, "split undone: ships as one parcel")

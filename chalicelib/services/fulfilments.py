@@ -115,9 +115,19 @@ def unmerge(deps: FulfilDeps, fulfilment_id: str, actor: str) -> Fulfilment:
         raise InvalidTransitionError(f"{fulfilment_id} is a split, not a merge", reason="fulfilment.not_merged")
     if fulfilment.state is FulfilmentState.DISSOLVED:
         return fulfilment
+    check_not_handed_over(deps, fulfilment.order_ids)
     done = save_fulfilment(deps, fulfilment, ff.dissolved(fulfilment, deps.clock.now()))
     _unlink_all(deps, fulfilment_id, fulfilment.order_ids, f"unmerged from parcel {fulfilment_id}", actor)
     return done
+
+
+def check_not_handed_over(deps: FulfilDeps, order_ids: Sequence[str]) -> None:
+    """An operator changes parcels only before the hand-off: the ERP packs what it was told."""
+    for order_id in order_ids:
+        order = _order(deps, order_id)
+        if order.erp_handoff in ff.HANDED_OVER:
+            raise InvalidTransitionError(f"order {order_id} is with the ERP already ({order.erp_handoff.value}): "
+                                         "the parcel stays as the ERP has it", reason="fulfilment.handed_over")
 
 
 def split_out(deps: FulfilDeps, order_id: str, actor: str, why: str) -> Fulfilment | None:

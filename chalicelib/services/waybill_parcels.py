@@ -31,7 +31,7 @@ def issue_for(deps: WaybillDeps, fulfilment_id: str, account_id: str, take: Take
     """`take` asks the platform and stores the waybill (services/waybills.py)."""
     try:
         fulfilment = fulfilment_of(deps, fulfilment_id)
-        if fulfilment.state is FulfilmentState.WAYBILL:
+        if fulfilment.state in (FulfilmentState.WAYBILL, FulfilmentState.SHIPPED) and fulfilment.waybill_id:
             existing = deps.waybills.get(fulfilment.waybill_id)
             if existing is not None and existing.active:
                 return Outcome(fulfilment_id, existing)

@@ -76,6 +76,17 @@ def test_given_a_merge_when_unmerged_then_each_order_ships_as_itself_again():
     assert svc.merge(deps, ["pddA-1", "pddA-2"], "user:ann").state is FulfilmentState.OPEN   # merged again
 
 
+def test_given_a_member_taken_by_the_erp_when_unmerged_by_hand_then_refused_but_a_refund_still_splits_it_out():
+    deps = fulfil_deps(_orders(pdd(1), pdd(2)))
+    f = svc.merge(deps, ["pddA-1", "pddA-2"], "user:ann")
+    taken = replace(deps.orders.get("pddA-1"), erp_handoff=ErpHandoff.TAKEN)
+    deps.orders.save(taken, taken.revision)
+    with pytest.raises(InvalidTransitionError) as err:
+        svc.unmerge(deps, f.fulfilment_id, "user:ann")
+    assert err.value.reason == "fulfilment.handed_over"
+    assert svc.split_out(deps, "pddA-2", "system:fulfilment", "refund").state is FulfilmentState.DISSOLVED
+
+
 def test_given_one_order_taken_by_the_erp_when_merged_then_refused_and_nothing_linked():
     deps = fulfil_deps(_orders(pdd(1), pdd(2, erp_handoff=ErpHandoff.TAKEN)))
     with pytest.raises(InvalidTransitionError) as err:

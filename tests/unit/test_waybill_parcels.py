@@ -102,3 +102,16 @@ def test_given_a_split_order_when_issued_by_order_then_each_part_gets_its_waybil
     assert outcome.ok
     assert {fdeps.fulfilments.get(p.fulfilment_id).state for p in parts} == {FulfilmentState.WAYBILL}
     assert len({w.waybill_no for w in deps.waybills.for_order(order_id)}) == 2
+
+
+def test_given_one_part_shipped_when_the_order_is_issued_again_then_the_other_part_gets_its_waybill(world):
+    deps, fdeps, _, _ = world
+    lines = (CanonicalLine("a", "s1", "p1", "MC-A", "T恤", "白", 2, 1990, 3980, 0),)
+    [order_id] = add(deps, "401", lines=lines)
+    first, second = splits.split_by_hand(fdeps, order_id, [[("a", 1)], [("a", 1)]], "user:ops")
+    [done] = service.issue_parcels(deps, [first.fulfilment_id])
+    ship(deps, done.waybill.waybill_id)
+    [outcome] = service.issue(deps, [order_id])
+    assert outcome.ok, outcome.error
+    assert fdeps.fulfilments.get(second.fulfilment_id).state is FulfilmentState.WAYBILL
+    assert service.issue_parcels(deps, [first.fulfilment_id])[0].waybill.waybill_id == done.waybill.waybill_id
