@@ -190,3 +190,9 @@ def test_given_a_key_limited_to_other_shops_when_the_erp_looks_up_a_parcel_then_
     assert erp_fulfilment(deps.fulfilments, f.fulfilment_id, frozenset({"pddA"})).order_ids == f.order_ids
     with pytest.raises(NotFoundError):
         erp_fulfilment(deps.fulfilments, f.fulfilment_id, frozenset({"other"}))
+
+
+def test_given_an_order_without_parcels_then_its_erp_view_and_webhook_digest_are_as_before():
+    from chalicelib.services.erp_views import order_view
+    assert "fulfilment_ids" not in order_view(pdd(1))
+    assert order_view(pdd(1, fulfilment_ids=("M1",)))["fulfilment_ids"] == ["M1"]
