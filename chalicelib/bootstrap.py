@@ -460,7 +460,7 @@ def fulfil_deps() -> FulfilDeps:
 
 def fulfil_hook() -> Callable[[Order], object]:
     """What the consumers call after an order was written: refunds split out, AUTO shops merge."""
-    from chalicelib.services.fulfilments import on_order_applied
+    from chalicelib.services.fulfilment_hook import on_order_applied
     return lambda order: on_order_applied(fulfil_deps(), order)
 
 

@@ -40,4 +40,5 @@ class ParcelWaybillsBody(_In):
 class FulfilSettingsBody(_In):
     merge_mode: Literal["off", "propose", "auto"]
     weight_limit_g: int = Field(0, ge=0, le=1_000_000)
+    auto_split: Literal["", "stock", "weight"] = ""
     revision: int = Field(ge=0)

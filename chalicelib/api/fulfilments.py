@@ -94,7 +94,7 @@ def put_settings(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     from chalicelib.services.fulfilments import save_settings
     body = parse(FulfilSettingsBody, ctx.request)
     return asdict(save_settings(bootstrap.fulfil_settings(), shop_id, body.merge_mode, body.weight_limit_g,
-                                body.revision))
+                                body.revision, body.auto_split))
 
 
 @admin_route(bp, "/admin/fulfilments/waybills", methods=("POST",), role=Role.OPERATOR)

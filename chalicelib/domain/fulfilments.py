@@ -224,10 +224,20 @@ class FulfilSettings:
     """Per shop: how merges happen, and the automatic splits the operator's 'plan' applies."""
     merge_mode: MergeMode = MergeMode.PROPOSE
     weight_limit_g: int = 0        # 0: no limit
+    auto_split: str = ""           # "" | "stock" | "weight": how the orders consumer splits reviewed orders
     revision: int = 0
 
     def validated(self) -> FulfilSettings:
         if self.weight_limit_g < 0:
             raise ValidationError("weight_limit_g must be 0 (no limit) or above", field="weight_limit_g",
                                   reason="fulfilment.weight_limit")
+        if self.auto_split not in AUTO_SPLITS:
+            raise ValidationError(f"auto_split must be one of {', '.join(repr(a) for a in AUTO_SPLITS)}",
+                                  field="auto_split", reason="fulfilment.split_by")
+        if self.auto_split == "weight" and self.weight_limit_g <= 0:
+            raise ValidationError("splitting by weight needs weight_limit_g above 0", field="weight_limit_g",
+                                  reason="fulfilment.weight_limit")
         return self
+
+
+AUTO_SPLITS = ("", "stock", "weight")

@@ -157,31 +157,7 @@ def _unlink_all(deps: FulfilDeps, fulfilment_id: str, order_ids: Sequence[str], 
         change_order(deps, order_id, unlinked)
 
 
-# ---------------------------------------------------------------- the orders consumer's hook
-def on_order_applied(deps: FulfilDeps, order: Order, cache: SettingsCache = SETTINGS_CACHE) -> str:
-    """After an order was written by the consumer: a member with a refund leaves its merge; an order of an
-    AUTO shop joins (or starts) the merge of its buyer's other reviewed orders. Returns what happened."""
-    if order.fulfilment_ids:
-        if ff.splits_out(order):
-            try:
-                split_out(deps, order.order_id, "system:fulfilment", "refund or stop on the order")
-                return "split_out"
-            except InvalidTransitionError as exc:      # its parcel has a waybill: the waybill's hold stops it
-                log.info("member not split out", extra={"order_id": order.order_id, "error": str(exc)})
-        return "unchanged"
-    if ff.merge_problem(order)[1] or cache.get(deps.settings, order.shop_id).merge_mode is not MergeMode.AUTO:
-        return "unchanged"
-    group = next((g for g in ff.proposals([order, *siblings(deps, order)]) if order in g), None)
-    if group is None:
-        return "unchanged"
-    try:
-        merge(deps, [o.order_id for o in group], "system:fulfilment", "auto: same buyer and address")
-    except (ConflictError, InvalidTransitionError) as exc:    # a member moved on meanwhile: next change retries
-        log.info("auto merge skipped", extra={"order_id": order.order_id, "error": str(exc)})
-        return "unchanged"
-    return "merged"
-
-
+# ---------------------------------------------------------------- merge candidates
 def siblings(deps: FulfilDeps, order: Order) -> list[Order]:
     """Open orders of the shop shown under the same masked receiver name (as the review gate finds them)."""
     if order.receiver is None:
@@ -205,9 +181,9 @@ def proposals(deps: FulfilDeps, shop_id: str, limit: int = 200) -> list[tuple[Or
     return ff.proposals(seen)
 
 
-def save_settings(store: FulfilSettingsStore, shop_id: str, merge_mode: str, weight_limit_g: int, revision: int
-                  ) -> FulfilSettings:
-    settings = FulfilSettings(MergeMode(merge_mode), weight_limit_g).validated()
+def save_settings(store: FulfilSettingsStore, shop_id: str, merge_mode: str, weight_limit_g: int, revision: int,
+                  auto_split: str = "") -> FulfilSettings:
+    settings = FulfilSettings(MergeMode(merge_mode), weight_limit_g, auto_split).validated()
     try:
         store.save_fulfil_settings(shop_id, settings, revision)
     except ConflictError:

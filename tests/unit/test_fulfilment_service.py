@@ -13,6 +13,7 @@ from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import ErpHandoff, HoldReason, RefundState
 from chalicelib.services import fulfilment_splits as splits
 from chalicelib.services import fulfilments as svc
+from chalicelib.services.fulfilment_hook import on_order_applied
 from tests.factories import make_order
 from tests.fakes import InMemoryErpSkuRepository, InMemoryOrderRepository, InMemoryStockLedger
 from tests.fulfil_kit import InMemoryFulfilments, fulfil_deps
@@ -117,10 +118,10 @@ def test_given_a_refund_on_one_of_two_members_when_applied_then_both_ship_alone_
     refunded = replace(deps.orders.get("pddA-2"), refund_state=RefundState.IN_PROGRESS,
                        holds=frozenset({HoldReason.REFUND_REQUESTED}))
     deps.orders.save(refunded, refunded.revision)
-    assert svc.on_order_applied(deps, deps.orders.get("pddA-2")) == "split_out"
+    assert on_order_applied(deps, deps.orders.get("pddA-2")) == "split_out"
     assert deps.fulfilments.get(f.fulfilment_id).state is FulfilmentState.DISSOLVED
     assert deps.orders.get("pddA-1").fulfilment_ids == () == deps.orders.get("pddA-2").fulfilment_ids
-    assert svc.on_order_applied(deps, deps.orders.get("pddA-2")) == "unchanged"     # a redelivery
+    assert on_order_applied(deps, deps.orders.get("pddA-2")) == "unchanged"     # a redelivery
 
 
 def test_given_a_refund_on_one_of_three_members_then_the_other_two_stay_merged():
@@ -136,13 +137,13 @@ def test_given_an_auto_shop_when_the_second_order_is_applied_then_they_are_merge
     store = InMemoryFulfilments()
     store.settings["pddA"] = FulfilSettings(MergeMode.AUTO)
     deps = fulfil_deps(_orders(pdd(1), pdd(2)), fulfilments=store)
-    assert svc.on_order_applied(deps, deps.orders.get("pddA-2"), svc.SettingsCache()) == "merged"
+    assert on_order_applied(deps, deps.orders.get("pddA-2"), svc.SettingsCache()) == "merged"
     assert deps.orders.get("pddA-1").fulfilment_ids == deps.orders.get("pddA-2").fulfilment_ids != ()
 
 
 def test_given_a_propose_shop_when_applied_then_nothing_merges_but_it_is_proposed():
     deps = fulfil_deps(_orders(pdd(1), pdd(2)))
-    assert svc.on_order_applied(deps, deps.orders.get("pddA-2"), svc.SettingsCache()) == "unchanged"
+    assert on_order_applied(deps, deps.orders.get("pddA-2"), svc.SettingsCache()) == "unchanged"
     assert [tuple(o.order_id for o in g) for g in svc.proposals(deps, "pddA")] == [("pddA-1", "pddA-2")]
 
 
@@ -196,3 +197,22 @@ def test_given_an_order_without_parcels_then_its_erp_view_and_webhook_digest_are
     from chalicelib.services.erp_views import order_view
     assert "fulfilment_ids" not in order_view(pdd(1))
     assert order_view(pdd(1, fulfilment_ids=("M1",)))["fulfilment_ids"] == ["M1"]
+
+
+def test_given_a_shop_that_splits_by_stock_when_a_reviewed_order_is_applied_then_it_is_split_once():
+    ledger = InMemoryStockLedger()
+    ledger.counters[("SKU-A", "WH1")] = [5, 0, 5, 0, 1]
+    ledger.counters[("SKU-B", "WH2")] = [3, 0, 3, 0, 1]
+    store = InMemoryFulfilments()
+    store.settings["pddA"] = FulfilSettings(MergeMode.PROPOSE, auto_split="stock")
+    deps = fulfil_deps(_orders(two_lines(1)), ledger=ledger, fulfilments=store)
+    assert on_order_applied(deps, deps.orders.get("pddA-1"), svc.SettingsCache()) == "split"
+    assert len(deps.orders.get("pddA-1").fulfilment_ids) == 2
+    assert on_order_applied(deps, deps.orders.get("pddA-1"), svc.SettingsCache()) == "unchanged"   # redelivered
+
+
+def test_given_splitting_by_weight_without_a_limit_then_the_settings_are_refused_naming_the_field():
+    from chalicelib.domain.errors import ValidationError
+    with pytest.raises(ValidationError) as err:
+        FulfilSettings(MergeMode.OFF, 0, "weight").validated()
+    assert err.value.field == "weight_limit_g"
