@@ -173,6 +173,16 @@ def merged(orders: Sequence[Order], reason: str, actor: str, now: datetime) -> F
                       parts, FulfilmentState.OPEN, reason, now, now, actor=actor)
 
 
+def joined(fulfilment: Fulfilment, members: Sequence[Order], order: Order, now: datetime) -> Fulfilment:
+    """A later order of the same buyer and address joins an open merge (members: its orders as they are now)."""
+    _check_changeable(fulfilment)
+    if fulfilment.kind is not FulfilmentKind.MERGED:
+        raise InvalidTransitionError(f"{fulfilment.fulfilment_id} is not a merge", reason="fulfilment.not_merged")
+    check_merge([*(replace(m, fulfilment_ids=()) for m in members), order])
+    return replace(fulfilment, parts=(*fulfilment.parts, Part(order.order_id, order.shop_id, order.order_no)),
+                   updated_at=now)
+
+
 def without(fulfilment: Fulfilment, order_id: str, now: datetime) -> Fulfilment:
     """A member leaves (a refund, an operator): one member left is no merge any more, so it dissolves."""
     _check_changeable(fulfilment)

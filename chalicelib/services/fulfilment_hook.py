@@ -13,7 +13,15 @@ from chalicelib.domain.fulfilments import MergeMode
 from chalicelib.domain.orders import Order
 from chalicelib.domain.status import REVIEWED
 from chalicelib.services.fulfilment_splits import split_auto
-from chalicelib.services.fulfilments import SETTINGS_CACHE, FulfilDeps, SettingsCache, merge, siblings, split_out
+from chalicelib.services.fulfilments import (
+    SETTINGS_CACHE,
+    FulfilDeps,
+    SettingsCache,
+    join,
+    merge,
+    siblings,
+    split_out,
+)
 
 log = logging.getLogger("oms.fulfilments")
 ACTOR = "system:fulfilment"
@@ -41,11 +49,16 @@ def _split_out(deps: FulfilDeps, order: Order) -> str:
 
 
 def _merged(deps: FulfilDeps, order: Order) -> bool:
-    group = next((g for g in ff.proposals([order, *siblings(deps, order)]) if order in g), None)
-    if group is None:
+    others = siblings(deps, order)
+    group = next((g for g in ff.proposals([order, *others]) if order in g), None)
+    joinable = [o for o in others if o.fulfilment_ids and ff.merge_key(o) == ff.merge_key(order)]
+    if group is None and not joinable:
         return False
     try:
-        merge(deps, [o.order_id for o in group], ACTOR, "auto: same buyer and address")
+        if group is None:          # its buyer's earlier orders are merged already: it joins them
+            join(deps, joinable[0].fulfilment_ids[0], order.order_id, ACTOR, "auto: same buyer and address")
+        else:
+            merge(deps, [o.order_id for o in group], ACTOR, "auto: same buyer and address")
     except (ConflictError, InvalidTransitionError) as exc:    # a member moved on meanwhile: its next change retries
         log.info("auto merge skipped", extra={"order_id": order.order_id, "error": str(exc)})
         return False

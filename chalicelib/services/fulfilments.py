@@ -109,6 +109,25 @@ def _linked(order: Order, fulfilment: Fulfilment, deps: FulfilDeps, summary: str
     return noted(replace(order, fulfilment_ids=(fulfilment.fulfilment_id,)), deps, actor, summary)
 
 
+def join(deps: FulfilDeps, fulfilment_id: str, order_id: str, actor: str, reason: str = "manual") -> Fulfilment:
+    """The fulfilment gains the order first (conditional on its revision), then the order names it; a lost
+    race on the order takes the order out again."""
+    fulfilment = get(deps, fulfilment_id)
+    order = _order(deps, order_id)
+    if order_id in fulfilment.order_ids:
+        return _link_all(deps, fulfilment, f"joined parcel {fulfilment_id} ({reason})", actor)
+    members = [_order(deps, member) for member in fulfilment.order_ids]
+    grown = save_fulfilment(deps, fulfilment, ff.joined(fulfilment, members, order, deps.clock.now()))
+    try:
+        change_order(deps, order_id, lambda o: _linked(o, grown, deps, f"joined parcel {fulfilment_id} ({reason})",
+                                                       actor))
+    except (ConflictError, InvalidTransitionError):
+        current = get(deps, fulfilment_id)
+        save_fulfilment(deps, current, ff.without(current, order_id, deps.clock.now()))
+        raise
+    return grown
+
+
 def unmerge(deps: FulfilDeps, fulfilment_id: str, actor: str) -> Fulfilment:
     fulfilment = get(deps, fulfilment_id)
     if fulfilment.kind is not FulfilmentKind.MERGED:

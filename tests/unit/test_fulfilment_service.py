@@ -216,3 +216,26 @@ def test_given_splitting_by_weight_without_a_limit_then_the_settings_are_refused
     with pytest.raises(ValidationError) as err:
         FulfilSettings(MergeMode.OFF, 0, "weight").validated()
     assert err.value.field == "weight_limit_g"
+
+
+def test_given_an_auto_shop_when_a_third_order_of_the_buyer_arrives_then_it_joins_the_merge():
+    store = InMemoryFulfilments()
+    store.settings["pddA"] = FulfilSettings(MergeMode.AUTO)
+    deps = fulfil_deps(_orders(pdd(1), pdd(2)), fulfilments=store)
+    first = svc.merge(deps, ["pddA-1", "pddA-2"], "user:ann")
+    deps.orders.add(pdd(3))
+    assert on_order_applied(deps, deps.orders.get("pddA-3"), svc.SettingsCache()) == "merged"
+    assert deps.fulfilments.get(first.fulfilment_id).order_ids == ("pddA-1", "pddA-2", "pddA-3")
+    assert deps.orders.get("pddA-3").fulfilment_ids == (first.fulfilment_id,)
+
+
+def test_given_a_merge_with_a_waybill_when_a_later_order_would_join_then_it_stays_alone():
+    from chalicelib.domain import fulfilments as ff
+    store = InMemoryFulfilments()
+    store.settings["pddA"] = FulfilSettings(MergeMode.AUTO)
+    deps = fulfil_deps(_orders(pdd(1), pdd(2)), fulfilments=store)
+    first = svc.merge(deps, ["pddA-1", "pddA-2"], "user:ann")
+    store.save(ff.with_waybill(store.get(first.fulfilment_id), "W1", first.created_at), 1)
+    deps.orders.add(pdd(3))
+    assert on_order_applied(deps, deps.orders.get("pddA-3"), svc.SettingsCache()) == "unchanged"
+    assert deps.orders.get("pddA-3").fulfilment_ids == ()
