@@ -53,3 +53,10 @@ def test_GIVEN_an_order_split_in_two_WHEN_its_drawer_shows_the_parcels_tab_THEN_
     expect(panel.locator("[data-test=parcels-table] .el-table__body-wrapper .el-table__row")).to_have_count(1)
     assert "整单" in panel.inner_text()
     assert api(runtime, "GET", f"/admin/orders/{order['order_id']}/parcels")["parcels"][0]["kind"] == "single"
+    # the shop's settings, for an admin, in the same tab
+    panel.locator("[data-test=parcel-settings] .el-collapse-item__header").click()
+    panel.locator("[data-test=parcel-merge-mode] .el-radio-button", has_text="审核通过后自动合单").click()
+    panel.locator("[data-test=parcel-settings-save]").click()
+    page.locator(".el-message--success").first.wait_for()
+    assert api(runtime, "GET", f"/admin/shops/{order['shop_id']}/fulfilment-settings")["merge_mode"] == "auto"
+    shot(page, "parcels-settings")

@@ -43,6 +43,9 @@ export const parcelsApi = {
   unsplit: (orderId) => post(`/admin/orders/${e(orderId)}/unsplit`),
   proposals: (shopId) => get(`/admin/shops/${e(shopId)}/merge-proposals`),
   waybills: (fulfilment_ids) => post('/admin/fulfilments/waybills', { fulfilment_ids }),
+  settings: (shopId) => get(`/admin/shops/${e(shopId)}/fulfilment-settings`),
+  saveSettings: (shopId, { merge_mode, weight_limit_g, auto_split, revision }) =>
+    put(`/admin/shops/${e(shopId)}/fulfilment-settings`, { merge_mode, weight_limit_g, auto_split, revision }),
 }
 
 export const syncApi = {
