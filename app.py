@@ -7,6 +7,7 @@ from chalicelib.api import alerts as alert_api
 from chalicelib.api import api_tokens as api_token_api
 from chalicelib.api import catalog as catalog_api
 from chalicelib.api import fulfilment as fulfilment_api
+from chalicelib.api import fulfilments as parcel_api
 from chalicelib.api import goods as goods_api
 from chalicelib.api import goods_files as goods_files_api
 from chalicelib.api import manual_orders as manual_order_api
@@ -37,7 +38,7 @@ BLUEPRINTS = (
     shipment_list_api.bp, warehouse_api.bp, goods_api.bp, goods_files_api.bp, taxonomy_api.bp, suppliers_api.bp,
     api_token_api.bp, mcp_api.bp,
     review_api.bp, manual_order_api.bp, alert_api.bp,
-    fulfilment_api.bp,
+    fulfilment_api.bp, parcel_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,
     tracking.bp, link_jobs.bp, images_worker.bp, alerts.bp, alert_checks.bp,  # queues, schedules
 )

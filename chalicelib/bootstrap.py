@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     # the ports each builder returns: for the type checker only (a Lambda imports the adapters it uses)
+    from chalicelib.domain.orders import Order
     from chalicelib.domain.shops import Shop
     from chalicelib.services.action_handlers.deps import ActionDeps
     from chalicelib.services.after_sales import CaseDeps
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
         WebhookSender,
     )
     from chalicelib.services.erp_webhooks import WebhookDeps
+    from chalicelib.services.fulfilment_ports import FulfilmentRepository, FulfilSettingsStore
+    from chalicelib.services.fulfilments import FulfilDeps
     from chalicelib.services.link_jobs import JobDeps
     from chalicelib.services.links import LinkDeps
     from chalicelib.services.order_ingest import IngestDeps
@@ -433,7 +436,7 @@ def ingest_deps(reads: BatchReads, *, noting: bool) -> IngestDeps:
     from chalicelib.services.order_ingest import IngestDeps
     return IngestDeps(orders=orders() if noting else plain_orders(), cases=after_sales(), shops=shops(),
                       clients=clients(), clock=clock(), stock=stock(), shipments=shipments().for_order, reads=reads,
-                      route=route, gate=fulfil_gate())
+                      route=route, gate=fulfil_gate(), fulfil=fulfil_hook())
 
 
 def push_deps() -> PushDeps:
@@ -495,7 +498,37 @@ def waybills() -> WaybillRepository:
 def waybill_deps() -> WaybillDeps:
     from chalicelib.services.waybills import WaybillDeps
     return WaybillDeps(orders=orders(), shops=shops(), accounts=waybill_accounts(), waybills=waybills(),
-                       clients=clients(), clock=clock(), platforms=platforms(), shipments=shipment_deps())
+                       clients=clients(), clock=clock(), platforms=platforms(), shipments=shipment_deps(),
+                       fulfilments=fulfilments())
+
+
+# ---------------------------------------------------------------- fulfilments: merge and split (issue 25)
+def fulfilments() -> FulfilmentRepository:
+    def build() -> FulfilmentRepository:
+        from chalicelib.storage.fulfilments import DynamoFulfilmentRepository
+        return DynamoFulfilmentRepository()
+    return _get("fulfilments", build)
+
+
+def fulfil_settings() -> FulfilSettingsStore:
+    def build() -> FulfilSettingsStore:
+        from chalicelib.storage.fulfilments import DynamoFulfilSettingsStore
+        return DynamoFulfilSettingsStore()
+    return _get("fulfil_settings", build)
+
+
+def fulfil_deps() -> FulfilDeps:
+    from chalicelib.services.fulfilment_sources import CatalogWeights, LedgerStockView
+    from chalicelib.services.fulfilments import FulfilDeps
+    return FulfilDeps(orders=orders(), fulfilments=fulfilments(), settings=fulfil_settings(), clock=clock(),
+                      stock=LedgerStockView(stock()), weights=CatalogWeights(erp_skus()),
+                      warehouses_of=lambda shop_id: route(shop_id).warehouses)
+
+
+def fulfil_hook() -> Callable[[Order], object]:
+    """What the consumers call after an order was written: refunds split out, AUTO shops merge."""
+    from chalicelib.services.fulfilment_hook import on_order_applied
+    return lambda order: on_order_applied(fulfil_deps(), order)
 
 
 # ---------------------------------------------------------------- audit log (issue 11)

@@ -124,7 +124,8 @@ class FakeWaybillClient:
         self.requests.append(request)
         if set(request.order_nos) & self.refuse:
             raise BadRequestError("receiver ciphertext cannot be decrypted", platform=self.platform.value)
-        number = self.issued.setdefault(request.order_nos, f"ZT{7000000000 + len(self.issued)}")
+        key = (*request.order_nos, request.parcel_id) if request.parcel_id else request.order_nos
+        number = self.issued.setdefault(key, f"ZT{7000000000 + len(self.issued)}")
         data = {"encryptedData": base64.b64encode(number.encode()).decode(), "signature": "sig",
                 "templateURL": "http://cloudprint.cainiao.com/template/standard/101", "ver": "1"}
         return WaybillResult(request.order_nos, request.account.carrier_code, number, data)

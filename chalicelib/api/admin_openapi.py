@@ -65,6 +65,11 @@ BODIES: dict[str, str] = {
     "POST /admin/shipments": "erp_schemas.ManualShipmentBody",
     "PUT /admin/shops/{shop_id}/default-waybill-account": "waybill_schemas.DefaultAccountBody",
     "POST /admin/waybills": "waybill_schemas.IssueBody",
+    "POST /admin/fulfilments/merge": "fulfilment_schemas.MergeBody",
+    "POST /admin/fulfilments/{fulfilment_id}/split-out": "fulfilment_schemas.SplitOutBody",
+    "POST /admin/orders/{order_id}/split": "fulfilment_schemas.SplitBody",
+    "POST /admin/fulfilments/waybills": "fulfilment_schemas.ParcelWaybillsBody",
+    "PUT /admin/shops/{shop_id}/fulfilment-settings": "fulfilment_schemas.FulfilSettingsBody",
     "POST /admin/waybills/printed": "waybill_schemas.WaybillIdsBody",
     "POST /admin/waybills/ship": "waybill_schemas.WaybillIdsBody",
     "POST /admin/print-jobs": "waybill_schemas.PrintJobBody",
@@ -232,6 +237,7 @@ def _model(dotted: str) -> Any:
         alert_schemas,
         erp_schemas,
         fulfil_schemas,
+        fulfilment_schemas,
         goods_schemas,
         review_schemas,
         schemas,
@@ -244,6 +250,6 @@ def _model(dotted: str) -> Any:
                "shop_schemas": shop_schemas,
                "waybill_schemas": waybill_schemas, "goods_schemas": goods_schemas, "review_schemas": review_schemas,
                "token_schemas": token_schemas, "warehouse_schemas": warehouse_schemas,
-               "fulfil_schemas": fulfil_schemas}
+               "fulfil_schemas": fulfil_schemas, "fulfilment_schemas": fulfilment_schemas}
     module, name = dotted.split(".")
     return getattr(modules[module], name)

@@ -55,6 +55,14 @@ def get_order(ctx: ErpCtx, order_id: str) -> Response:
     return _answer("OrderOut", order_view(lookup(bootstrap.orders(), _id(order_id, "order_id"), ctx.shop_ids)))
 
 
+@erp_route(bp, f"{API_PREFIX}/fulfilments/{{fulfilment_id}}", scope="orders")
+def get_fulfilment(ctx: ErpCtx, fulfilment_id: str) -> Response:
+    from chalicelib.services.erp_views import fulfilment_view
+    from chalicelib.services.fulfilment_views import erp_fulfilment
+    found = erp_fulfilment(bootstrap.fulfilments(), _id(fulfilment_id, "fulfilment_id"), ctx.shop_ids)
+    return _answer("FulfilmentOut", fulfilment_view(found))
+
+
 @erp_route(bp, f"{API_PREFIX}/orders/{{order_id}}/ack", methods=("POST",), scope="orders")
 def acknowledge_order(ctx: ErpCtx, order_id: str) -> Response:
     from chalicelib.api.erp_schemas import AckBody

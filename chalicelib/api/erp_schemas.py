@@ -153,6 +153,37 @@ class OrderOut(_Out):
     fulfilment: dict[str, Any] | None = Field(
         default=None, description="the fulfilment plan: warehouses (first choice first), the waybill account "
                                   "and carrier, gifts, and the reasons (null before the first plan)")
+    fulfilment_ids: list[str] = Field(default_factory=list, description=(
+        "the parcels (发货单) the order travels in: one merged parcel shared with other orders of the same buyer "
+        "(合单), or several parts of this order (拆单); empty: the order is one parcel by itself. "
+        "GET /fulfilments/{fulfilment_id} lists a parcel's orders and lines"))
+
+
+class FulfilmentLineOut(_Out):
+    line_id: str
+    quantity: int
+
+
+class FulfilmentOrderOut(_Out):
+    order_id: str
+    order_no: str
+    shop_id: str
+    lines: list[FulfilmentLineOut] = Field(description="this part's lines and units; empty: every open unit of "
+                                                       "the order")
+
+
+class FulfilmentOut(_Out):
+    fulfilment_id: str
+    platform: str
+    kind: str = Field(description="merged (several whole orders, one parcel) | split (part of one order)")
+    state: str = Field(description="open | waybill | shipped | dissolved (unmerged or folded back: ignore it)")
+    reason: str
+    warehouse_id: str
+    weight_g: int
+    waybill_id: str
+    orders: list[FulfilmentOrderOut]
+    updated_at: str
+    revision: int
 
 
 class OrderPage(_Out):

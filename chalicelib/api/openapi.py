@@ -35,6 +35,9 @@ OPERATIONS = (
               "shipment, no holds, newest state. Each is marked taken; acknowledge it with your own id.",
               "OrderPage", "TakeBody"),
     Operation("get_order", "get", "/orders/{order_id}", "orders", "Look up one order", "OrderOut"),
+    Operation("get_fulfilment", "get", "/fulfilments/{fulfilment_id}", "orders", "Look up one parcel (发货单): the "
+              "orders merged into it, or the lines of a split order's part. Post one shipment per member order "
+              "with the parcel's tracking no. (a part's lines for a split)", "FulfilmentOut"),
     Operation("acknowledge_order", "post", "/orders/{order_id}/ack", "orders", "Acknowledge a taken order with "
               "the ERP's own id (repeating the same id is a success)", "OrderOut", "AckBody"),
     Operation("post_shipment", "post", "/shipments", "shipments", "Post a shipment (partial allowed): the OMS "
@@ -119,8 +122,8 @@ def _schemas() -> dict[str, Any]:
 
     from chalicelib.api import erp_schemas as s
     inputs = (s.TakeBody, s.AckBody, s.ShipmentBody, s.CaseResultBody, s.StockSetBody, s.AfterSaleActionBody)
-    outputs = (s.OrderPage, s.OrderOut, s.ShipmentPosted, s.ShipmentOut, s.AfterSalePage, s.AfterSaleOut,
-               s.CaseResultOut, s.StockOut, s.ErrorOut, s.WebhookEvent, s.AfterSaleActionOut)
+    outputs = (s.OrderPage, s.OrderOut, s.FulfilmentOut, s.ShipmentPosted, s.ShipmentOut, s.AfterSalePage,
+               s.AfterSaleOut, s.CaseResultOut, s.StockOut, s.ErrorOut, s.WebhookEvent, s.AfterSaleActionOut)
     models = [(m, "validation") for m in inputs] + [(m, "serialization") for m in outputs]
     _, top = models_json_schema(models, ref_template="#/components/schemas/{model}")  # type: ignore[arg-type]
     return dict(top.get("$defs", {}))

@@ -47,6 +47,9 @@ def _outcomes(outcomes: list[Any], key: str) -> dict[str, Any]:
     return {"results": results}
 
 
+outcomes_view = _outcomes            # the parcels API answers its waybill batches alike (api/fulfilments.py)
+
+
 def _pdf(body: bytes, name: str) -> Response:
     return Response(body, headers={"Content-Type": PDF, "Content-Disposition": f'inline; filename="{name}"'})
 

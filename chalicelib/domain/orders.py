@@ -114,6 +114,7 @@ class Order:
     order_type: str = "normal"                 # normal | presale | cod | gift | step_payment
     ship_by_at: datetime | None = None         # the platform's promised ship-by time
     plan: Plan | None = None                   # the fulfilment plan (domain/fulfil_plan.py), until handed over
+    fulfilment_ids: tuple[str, ...] = ()       # its parcels (domain/fulfilments.py); none: it ships as itself
     history: tuple[OrderChange, ...] = field(default=(), compare=False)
 
     @property

@@ -103,6 +103,7 @@ class Waybill:
     shipment_ids: tuple[str, ...] = ()
     tracking: TrackingInfo | None = None
     next_track_at: datetime | None = None     # set while shipped and not delivered: the schedule's due time
+    fulfilment_id: str = ""                   # the parcel it was taken for (domain/fulfilments.py); "": its orders
     revision: int = 0
     account_reason: str = ""                  # why this account (services/carrier_choice.py)
 

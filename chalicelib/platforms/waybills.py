@@ -10,7 +10,8 @@ from chalicelib.services.platform_types import WaybillAccount, WaybillRequest, W
 
 def parcel_key(request: WaybillRequest) -> str:
     """Stable per parcel (account and orders), so a retried call returns the same waybill, not a second one."""
-    return hashlib.sha1("|".join((request.account.account_id, *request.order_nos)).encode("utf-8")).hexdigest()
+    parts = (request.account.account_id, *request.order_nos, *((request.parcel_id,) if request.parcel_id else ()))
+    return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()
 
 
 class WaybillService(Protocol):

@@ -44,6 +44,7 @@ class IngestDeps:
     reads: BatchReads
     route: RouteOf | None = None         # the warehouses serving a shop (None: the default warehouse)
     gate: Callable[[Order], Order] | None = None   # the review gate over the cached rules (services/review.py)
+    fulfil: Callable[[Order], object] | None = None   # merges and split-outs (services/fulfilments.py)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ def ingest_order(deps: IngestDeps, shop_id: str, order_no: str, snapshot: Canoni
     # An unchanged order was only read (maybe stale): settle reads it afresh.
     written = stored if outcome is not Outcome.UNCHANGED else None
     settle_order(deps.stock, deps.orders, deps.clock, order_id, written, deps.shipments, route=deps.route)
+    if deps.fulfil is not None and written is not None:
+        deps.fulfil(written)
     return Ingested(shop_id, outcome.value, record_note("order", shop_id, order_id, order.order_no, order.version))
 
 
@@ -89,6 +92,10 @@ def ingest_after_sale(deps: IngestDeps, shop_id: str, case_no: str, snapshot: Ca
     outcome = apply_case(deps.cases, deps.orders, deps.clock, shop_id, case,
                          fetch_order=lambda order_no: ingest_order(deps, shop_id, order_no, None))
     case_id = case_id_for(shop_id, case.case_id)
+    if deps.fulfil is not None:            # a refund on a merged order splits it out of its parcel
+        order = deps.orders.get(order_id_for(shop_id, case.order_no))
+        if order is not None and order.fulfilment_ids:
+            deps.fulfil(order)
     return Ingested(shop_id, outcome.value, record_note("after_sale", shop_id, case_id, case.order_no, case.version))
 
 

@@ -204,6 +204,9 @@ class WaybillRequest:
     template_url: str = ""
     sender_name: str = ""
     sender_phone: str = ""
+    # what keys the parcel for the platform's "same request, same number" rule: "" for a parcel of whole
+    # orders (their numbers key it), a split part's fulfilment id (two parts of one order are two parcels)
+    parcel_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.waybills import ShopWaybillAccount, Waybill, WaybillStatus
+from chalicelib.services.fulfilment_ports import FulfilmentRepository
 from chalicelib.services.platform_ports import PlatformClient, PlatformDirectory
 from chalicelib.services.ports import Clock, OrderRepository, Page, ShopRepository
 from chalicelib.services.shipments import ShipmentDeps
@@ -54,6 +55,7 @@ class WaybillDeps:
     clock: Clock
     platforms: PlatformDirectory
     shipments: ShipmentDeps | None = None
+    fulfilments: FulfilmentRepository | None = None    # merged and split parcels (services/fulfilments.py)
 
 
 @dataclass(frozen=True)

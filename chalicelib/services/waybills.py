@@ -14,6 +14,7 @@ from chalicelib.domain.errors import ConflictError, DomainError, InvalidTransiti
 from chalicelib.domain.orders import Order
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.waybills import ShopWaybillAccount, Waybill, WaybillStatus
+from chalicelib.services import waybill_parcels as parcels
 from chalicelib.services.carrier_choice import choose_account, fallback_after_refusal, note
 from chalicelib.services.carriers import our_carrier
 from chalicelib.services.platform_errors import BadRequestError, PlatformError
@@ -23,6 +24,7 @@ from chalicelib.services.platform_types import Address, CanonicalReceiver, Waybi
 from chalicelib.services.ports import Page
 from chalicelib.services.shipments import record_shipment
 from chalicelib.services.waybill_accounts import get_shop
+from chalicelib.services.waybill_parcels import Items
 from chalicelib.services.waybill_ports import (
     MAX_BATCH,
     Outcome,
@@ -46,12 +48,14 @@ class _Clients:
 
 def issue(deps: WaybillDeps, order_ids: Sequence[str], *, account_id: str = "", merge: bool = False
           ) -> list[Outcome]:
-    """One outcome per requested order, in request order."""
+    """One outcome per requested order, in request order. An order in fulfilments (merged or split) gets
+    its parcels' waybills (services/waybill_parcels.py)."""
     if not 1 <= len(order_ids) <= MAX_BATCH:
         raise ValidationError(f"order_ids must hold 1..{MAX_BATCH} ids", field="order_ids")
     unique = list(dict.fromkeys(order_ids))
     results: dict[str, Outcome] = {}
     todo: list[Order] = []
+    parcelled: list[Order] = []
     for order_id in unique:
         try:
             order, existing = _check_order(deps, order_id)
@@ -60,18 +64,53 @@ def issue(deps: WaybillDeps, order_ids: Sequence[str], *, account_id: str = "", 
             continue
         if existing is not None:
             results[order_id] = Outcome(order_id, existing)
+        elif order.fulfilment_ids:
+            parcelled.append(order)
         else:
             todo.append(order)
     clients = _Clients(deps)
     for parcel in wb.parcels(todo, merge):
         results.update(_issue_parcel(deps, clients, parcel, account_id))
+    results.update(_issue_parcelled(deps, clients, parcelled, account_id))
     return [results[order_id] for order_id in order_ids]
+
+
+def issue_parcels(deps: WaybillDeps, fulfilment_ids: Sequence[str], account_id: str = "") -> list[Outcome]:
+    """One waybill per fulfilment (merged parcel or split part); one outcome per id, keyed by it."""
+    if not 1 <= len(fulfilment_ids) <= MAX_BATCH:
+        raise ValidationError(f"fulfilment_ids must hold 1..{MAX_BATCH} ids", field="fulfilment_ids")
+    take = _taker(deps, _Clients(deps))
+    return [parcels.issue_for(deps, fid, account_id, take) for fid in dict.fromkeys(fulfilment_ids)]
+
+
+def _issue_parcelled(deps: WaybillDeps, clients: _Clients, orders: list[Order], account_id: str
+                     ) -> dict[str, Outcome]:
+    take = _taker(deps, clients)
+    done: dict[str, Outcome] = {}
+    results: dict[str, Outcome] = {}
+    for order in orders:
+        for fid in order.fulfilment_ids:
+            if fid not in done:
+                done[fid] = parcels.issue_for(deps, fid, account_id, take)
+        mine = [done[fid] for fid in order.fulfilment_ids]
+        first = next((o for o in mine if not o.ok), None) or mine[0]
+        results[order.order_id] = replace(first, key=order.order_id)
+    return results
+
+
+def _taker(deps: WaybillDeps, clients: _Clients) -> parcels.Take:
+    def take(parcel: tuple[Order, ...], items: Items, account_id: str, fulfilment_id: str, parcel_key: str
+             ) -> Waybill:
+        return _take(deps, clients, parcel, account_id, items, fulfilment_id, parcel_key)
+    return take
 
 
 def _check_order(deps: WaybillDeps, order_id: str) -> tuple[Order, Waybill | None]:
     order = deps.orders.get(order_id)
     if order is None:
         raise NotFoundError(f"no order {order_id}")
+    if order.fulfilment_ids and deps.fulfilments is not None:
+        return order, None                       # its parcels say which waybills it has
     active = [w for w in deps.waybills.for_order(order_id) if w.active]
     if active:
         return order, active[0]
@@ -83,23 +122,8 @@ def _check_order(deps: WaybillDeps, order_id: str) -> tuple[Order, Waybill | Non
 
 def _issue_parcel(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...], account_id: str
                   ) -> dict[str, Outcome]:
-    first = parcel[0]
     try:
-        account, why = choose_account(deps, first, account_id)
-        client = clients(get_shop(deps, first.shop_id))
-        try:
-            result, template = _get_waybill(deps, client, parcel, account)
-        except BadRequestError as exc:       # e.g. no balance left since the accounts were last pulled
-            fallback = fallback_after_refusal(deps, first, account_id, account, str(exc))
-            if fallback is None:
-                raise
-            account, why = fallback
-            result, template = _get_waybill(deps, client, parcel, account)
-        waybill = _store(deps, replace(_waybill(deps, parcel, account, result, template), account_reason=why))
-        if why.startswith("fallback"):
-            for order in parcel:
-                note(deps.orders, deps.clock, order.order_id, "system:fulfilment", f"waybill account "
-                     f"{account.account_id}: {why}")
+        waybill = _take(deps, clients, parcel, account_id, None)
     except (DomainError, PlatformError) as exc:
         return {o.order_id: _failure(o.order_id, exc) for o in parcel}
     except Exception as exc:                       # one parcel's surprise must not stop the batch
@@ -108,17 +132,44 @@ def _issue_parcel(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...
     return {o.order_id: Outcome(o.order_id, waybill) for o in parcel}
 
 
-def _get_waybill(deps: WaybillDeps, client: PlatformClient, parcel: tuple[Order, ...], account: ShopWaybillAccount
-                 ) -> tuple[WaybillResult, str]:
+def _take(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...], account_id: str, items: Items | None,
+          fulfilment_id: str = "", parcel_key: str = "") -> Waybill:
+    """Asks the platform for a number for the parcel on the planned account (its fallback when the platform
+    refuses it) and stores the waybill. items: what it lists (None: every open unit of its orders)."""
+    first = parcel[0]
+    account, why = choose_account(deps, first, account_id)
+    client = clients(get_shop(deps, first.shop_id))
+    try:
+        result, template = _get_waybill(deps, client, parcel, account, items, parcel_key)
+    except BadRequestError as exc:       # e.g. no balance left since the accounts were last pulled
+        fallback = fallback_after_refusal(deps, first, account_id, account, str(exc))
+        if fallback is None:
+            raise
+        account, why = fallback
+        result, template = _get_waybill(deps, client, parcel, account, items, parcel_key)
+    waybill = _store(deps, replace(_waybill(deps, parcel, account, result, template), account_reason=why,
+                                   fulfilment_id=fulfilment_id))
+    if why.startswith("fallback"):
+        for order in parcel:
+            note(deps.orders, deps.clock, order.order_id, "system:fulfilment", f"waybill account "
+                 f"{account.account_id}: {why}")
+    return waybill
+
+
+def _get_waybill(deps: WaybillDeps, client: PlatformClient, parcel: tuple[Order, ...], account: ShopWaybillAccount,
+                 items: Items | None, parcel_key: str) -> tuple[WaybillResult, str]:
     template = standard_template(deps, account.platform).format(code=account.carrier_code)
-    return client.get_waybill(_request(parcel, account, template)), template
+    request = replace(_request(parcel, account, template, items), parcel_id=parcel_key)
+    return client.get_waybill(request), template
 
 
-def _request(parcel: tuple[Order, ...], account: ShopWaybillAccount, template: str) -> WaybillRequest:
+def _request(parcel: tuple[Order, ...], account: ShopWaybillAccount, template: str, items: Items | None
+             ) -> WaybillRequest:
     receiver = parcel[0].receiver
     assert receiver is not None
-    items = tuple((line.title, line.quantity - line.shipped_quantity) for order in parcel for line in order.lines
-                  if line.quantity > line.shipped_quantity)
+    if items is None:
+        items = tuple((line.title, line.quantity - line.shipped_quantity) for order in parcel
+                      for line in order.lines if line.quantity > line.shipped_quantity)
     return WaybillRequest(
         account=platform_account(account), order_nos=tuple(o.order_no for o in parcel), items=items,
         receiver=CanonicalReceiver(receiver.name_masked, receiver.phone_masked, receiver.province, receiver.city,
@@ -180,7 +231,9 @@ def cancel(deps: WaybillDeps, waybill_id: str) -> Waybill:
         deps.clients(get_shop(deps, waybill.shop_id)).cancel_waybill(waybill.carrier_code, waybill.waybill_no)
     except PlatformNotFound:
         log.info("the platform no longer knows the waybill: cancelled already", extra={"waybill_id": waybill_id})
-    return _save(deps, waybill, cancelled)
+    saved = _save(deps, waybill, cancelled)
+    parcels.after_cancel(deps, saved)
+    return saved
 
 
 def _save(deps: WaybillDeps, current: Waybill, changed: Waybill) -> Waybill:
@@ -215,8 +268,11 @@ def _ship_one(deps: WaybillDeps, waybill: Waybill, actor: str) -> Waybill:
     assert deps.shipments is not None
     carrier = our_carrier(deps.platforms, waybill.platform, waybill.carrier_code)
     ids = [record_shipment(deps.shipments, order_id=order_id, carrier_code=carrier, tracking_no=waybill.waybill_no,
-                           lines=(), source=f"waybill:{actor}")[0].shipment_id for order_id in waybill.order_ids]
-    return _save(deps, waybill, wb.shipped(waybill, ids, deps.clock.now()))
+                           lines=lines, source=f"waybill:{actor}")[0].shipment_id
+           for order_id, lines in parcels.lines_to_ship(deps, waybill)]
+    saved = _save(deps, waybill, wb.shipped(waybill, ids, deps.clock.now()))
+    parcels.after_ship(deps, saved)
+    return saved
 
 
 def standard_template(deps: WaybillDeps, platform: str) -> str:

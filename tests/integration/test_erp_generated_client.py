@@ -109,6 +109,14 @@ def call(world: dict[str, Any], tag: str, name: str, *args: Any, **kw: Any) -> A
     return response.parsed
 
 
+def parcel_of(order_id: str) -> str:
+    from chalicelib.domain.fulfilments import Fulfilment, FulfilmentKind, FulfilmentState, Part
+    now = bootstrap.clock().now()
+    bootstrap.fulfilments().add(Fulfilment("S1-part", "pdd", FulfilmentKind.SPLIT, (Part(order_id, "S1", "x", (("1", 1),)),),
+                                           FulfilmentState.OPEN, "manual", now, now))
+    return "S1-part"
+
+
 def test_GIVEN_a_generated_client_THEN_every_operation_of_the_document_answers(world: dict[str, Any]) -> None:
     models = importlib.import_module(f"{PACKAGE}.models")
     order_id = ready_order("S1", "PDD:880001")
@@ -124,6 +132,8 @@ def test_GIVEN_a_generated_client_THEN_every_operation_of_the_document_answers(w
     page = run("orders", "take_orders", body=models.TakeBody(limit=10))
     assert order_id in [o.order_id for o in page.items]
     order = run("orders", "get_order", order_id)
+    parcel = run("orders", "get_fulfilment", parcel_of(order_id))
+    assert [o.order_id for o in parcel.orders] == [order_id] and parcel.kind == "split"
     run("orders", "acknowledge_order", order_id, body=models.AckBody(erp_order_id="SO-1"))
     posted = run("shipments", "post_shipment", body=models.ShipmentBody.from_dict(
         {"order_id": order_id, "carrier_code": "ZTO", "tracking_no": "ZT7312345678901",

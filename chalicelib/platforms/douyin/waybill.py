@@ -17,7 +17,7 @@ def create_order_params(request: WaybillRequest) -> dict[str, Any]:
     account = request.account
     order_info: dict[str, Any] = {
         "order_id": request.order_nos[0],
-        "pack_id": pack_id(request.order_nos),
+        "pack_id": pack_id((*request.order_nos, request.parcel_id) if request.parcel_id else request.order_nos),
         "receiver_info": _receiver(request),
         "items": [{"item_name": name, "item_count": count} for name, count in request.items],
     }

@@ -43,10 +43,10 @@ def get(gateway: Gateway, request: WaybillRequest, seller_id: str) -> WaybillRes
         "trade_order_info_dtos": [
             {
                 # the same object_id returns the same waybill: re-applying after a lost answer is safe
-                "object_id": request.order_nos[0],
+                "object_id": request.parcel_id or request.order_nos[0],
                 "order_info": {"order_channels_type": "PDD", "trade_order_list": list(request.order_nos)},
                 "package_info": {
-                    "id": request.order_nos[0],
+                    "id": request.parcel_id or request.order_nos[0],
                     "items": [{"name": name, "count": count} for name, count in request.items],
                 },
                 # PDD orders travel as the platform's ciphertext; masked text only when there is none

@@ -92,7 +92,7 @@ def apply_request(request: WaybillRequest, seller_id: str) -> dict[str, Any]:
         },
         "trade_order_info_dtos": [
             {
-                "object_id": request.order_nos[0],
+                "object_id": request.parcel_id or request.order_nos[0],
                 "order_info": {"order_channels_type": "TB", "trade_order_list": list(request.order_nos)},
                 "package_info": {
                     "id": "1",

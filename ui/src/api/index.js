@@ -33,6 +33,21 @@ export const ordersApi = {
   cancel: (id, reason) => post(`/admin/orders/${e(id)}/cancel`, { reason }),
 }
 
+// 合单 / 拆单 (chalicelib/api/fulfilments.py)
+export const parcelsApi = {
+  ofOrder: (orderId) => get(`/admin/orders/${e(orderId)}/parcels`),
+  merge: (order_ids) => post('/admin/fulfilments/merge', { order_ids }),
+  unmerge: (id) => post(`/admin/fulfilments/${e(id)}/unmerge`),
+  splitOut: (id, order_id) => post(`/admin/fulfilments/${e(id)}/split-out`, { order_id }),
+  split: (orderId, body) => post(`/admin/orders/${e(orderId)}/split`, body),
+  unsplit: (orderId) => post(`/admin/orders/${e(orderId)}/unsplit`),
+  proposals: (shopId) => get(`/admin/shops/${e(shopId)}/merge-proposals`),
+  waybills: (fulfilment_ids) => post('/admin/fulfilments/waybills', { fulfilment_ids }),
+  settings: (shopId) => get(`/admin/shops/${e(shopId)}/fulfilment-settings`),
+  saveSettings: (shopId, { merge_mode, weight_limit_g, auto_split, revision }) =>
+    put(`/admin/shops/${e(shopId)}/fulfilment-settings`, { merge_mode, weight_limit_g, auto_split, revision }),
+}
+
 export const syncApi = {
   health: () => get('/admin/sync'),
   logs: (shopId, stream) => get(`/admin/sync/${e(shopId)}/${e(stream)}/logs`),

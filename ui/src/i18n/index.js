@@ -6,12 +6,14 @@ import goodsEn from './locales/goods.en'
 import workbench from './locales/workbench'
 import alerts from './locales/alerts'
 import fulfilment from './locales/fulfilment'
+import parcels from './locales/parcels'
 
 // one line per feature area's strings (each file exports { 'zh-CN': {...}, en: {...} })
 const AREAS = [
   workbench,
   alerts,
   fulfilment,
+  parcels,
 ]
 
 // Feature areas keep their strings in their own files (fewer merge conflicts), merged in depth here.
