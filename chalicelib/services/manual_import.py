@@ -14,6 +14,7 @@ from chalicelib.domain.errors import DomainError, ValidationError
 from chalicelib.domain.orders import Order
 from chalicelib.services.csv_input import header, rows
 from chalicelib.services.manual_orders import ManualLine, ManualOrder
+from chalicelib.services.xlsx_input import sheet_rows, workbook
 
 IMPORT_COLUMNS = ("ref", "buyer", "name", "phone", "province", "city", "district", "address", "sku_code",
                   "quantity", "price", "freight", "discount", "buyer_memo")
@@ -47,7 +48,6 @@ def import_csv(raw: bytes, shop_id: str, create: Callable[[ManualOrder], Order])
 
 
 def import_xlsx(raw: bytes, shop_id: str, create: Callable[[ManualOrder], Order]) -> ImportReport:
-    from chalicelib.services.xlsx_input import sheet_rows
     names = {zh: key for key, zh in HEADINGS.items()} | {key: key for key in IMPORT_COLUMNS}
     numbered = sheet_rows(raw, names, field="file", max_rows=MAX_ROWS, reason="manual.import")
     _check_header(list(numbered[0][1]) if numbered else [])
@@ -55,7 +55,6 @@ def import_xlsx(raw: bytes, shop_id: str, create: Callable[[ManualOrder], Order]
 
 
 def template_xlsx() -> bytes:
-    from chalicelib.services.xlsx_input import workbook
     return workbook([[HEADINGS[c] for c in IMPORT_COLUMNS], list(IMPORT_COLUMNS), list(EXAMPLE)])
 
 
