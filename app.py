@@ -5,6 +5,7 @@ from chalicelib.api import admin_openapi, audit, auth, erp, erp_admin, health, o
 from chalicelib.api import after_sales as after_sale_api
 from chalicelib.api import api_tokens as api_token_api
 from chalicelib.api import catalog as catalog_api
+from chalicelib.api import exports as export_api
 from chalicelib.api import goods as goods_api
 from chalicelib.api import goods_files as goods_files_api
 from chalicelib.api import manual_orders as manual_order_api
@@ -21,6 +22,7 @@ from chalicelib.api.http import answer_middleware
 from chalicelib.api.logging import install, log_middleware
 from chalicelib.workers import actions, erp_events, link_jobs, orders, sync, tmc, tracking
 from chalicelib.workers import catalog as catalog_worker
+from chalicelib.workers import exports as export_worker
 from chalicelib.workers import images as images_worker
 from chalicelib.workers import tokens as token_worker
 
@@ -35,8 +37,10 @@ BLUEPRINTS = (
     shipment_list_api.bp, warehouse_api.bp, goods_api.bp, goods_files_api.bp, taxonomy_api.bp, suppliers_api.bp,
     api_token_api.bp, mcp_api.bp,
     review_api.bp, manual_order_api.bp,
+    export_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,
     tracking.bp, link_jobs.bp, images_worker.bp,  # queues, schedules
+    export_worker.bp,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

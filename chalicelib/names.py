@@ -16,6 +16,7 @@ QUEUES: dict[str, tuple[bool, int]] = {
     "erp_events": (True, 60),
     "link_jobs": (True, 120),       # held orders re-resolved after links change, a page per message
     "images": (False, 120),         # a goods image's thumbnail, one per confirmed upload
+    "exports": (False, 900),        # a whole background export per message (Lambda's longest run)
 }
 
 BUCKETS = ("raw", "ui", "images")

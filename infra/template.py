@@ -206,9 +206,12 @@ def _bucket(key: str, private: bool) -> dict[str, Any]:
                                            "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
     }
     if private:
-        props["LifecycleConfiguration"] = {"Rules": [{"Id": "raw-to-infrequent-access", "Status": "Enabled",
-                                                      "Transitions": [{"StorageClass": "STANDARD_IA",
-                                                                       "TransitionInDays": 30}]}]}
+        props["LifecycleConfiguration"] = {"Rules": [
+            {"Id": "raw-to-infrequent-access", "Status": "Enabled",
+             "Transitions": [{"StorageClass": "STANDARD_IA", "TransitionInDays": 30}]},
+            # background exports (services/export_jobs.py): a download link lives minutes, the file a week
+            {"Id": "exports-expire", "Status": "Enabled", "Prefix": "exports/", "ExpirationInDays": 7,
+             "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}]}
     return {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
             "Properties": props}
 

@@ -23,6 +23,7 @@ BODIES: dict[str, str] = {
     "POST /admin/review/blacklist/remove": "review_schemas.BlacklistRemoveBody",
     "POST /admin/review/confirm": "review_schemas.ConfirmBody",
     "POST /admin/exceptions/release": "review_schemas.ReleaseBody",
+    "POST /admin/exports": "export_schemas.ExportBody",
     "POST /admin/exceptions/cancel": "review_schemas.BulkCancelBody",
     "POST /admin/offline-shops": "review_schemas.OfflineShopBody",
     "POST /admin/manual-orders": "review_schemas.ManualOrderBody",
@@ -122,6 +123,7 @@ QUERIES: dict[str, tuple[str, ...]] = {
     "GET /admin/waybills": ("shop_id", "status", *PAGE),
     "GET /admin/shops": ("archived",),
     "GET /admin/shipments": ("shop_id", "carrier_code", "source", "status", "from", "to", *PAGE),
+    "GET /admin/exports": PAGE,
     "GET /admin/goods": ("q", "prefix", *PAGE),
     "GET /admin/goods/export.xlsx": ("cursor",),
     "GET /admin/categories": PAGE,
@@ -220,6 +222,7 @@ def _model(dotted: str) -> Any:
     # cold start: the schema modules load pydantic models; only the document's route needs them
     from chalicelib.api import (
         erp_schemas,
+        export_schemas,
         goods_schemas,
         review_schemas,
         schemas,
@@ -230,6 +233,7 @@ def _model(dotted: str) -> Any:
     )
     modules = {"erp_schemas": erp_schemas, "schemas": schemas, "shop_schemas": shop_schemas,
                "waybill_schemas": waybill_schemas, "goods_schemas": goods_schemas, "review_schemas": review_schemas,
-               "token_schemas": token_schemas, "warehouse_schemas": warehouse_schemas}
+               "token_schemas": token_schemas, "warehouse_schemas": warehouse_schemas,
+               "export_schemas": export_schemas}
     module, name = dotted.split(".")
     return getattr(modules[module], name)
