@@ -61,7 +61,7 @@ def seed_orders(n: int) -> None:
     from chalicelib.domain.orders import Order, Receiver
     from chalicelib.domain.platform import Platform
     from chalicelib.domain.shops import Shop
-    from chalicelib.domain.status import OrderStatus
+    from chalicelib.domain.status import OrderStatus, ShopStatus
     from chalicelib.storage.models import OrderItem
     from chalicelib.storage.orders import to_item
     from chalicelib.storage.shops import DynamoShopRepository
@@ -69,7 +69,8 @@ def seed_orders(n: int) -> None:
 
     shops = DynamoShopRepository()
     if shops.get(SEED_SHOP) is None:
-        shops.add(Shop(SEED_SHOP, SEED_SHOP_NAME, Platform.JD, "seller-export", app_key="k"))
+        shops.add(Shop(SEED_SHOP, SEED_SHOP_NAME, Platform.JD, "seller-export", app_key="k",   # never pulled
+                       status=ShopStatus.DISABLED, status_reason="seeded for an export test"))
     counters: dict[str, dict[str, int]] = {}
     start = datetime.now(UTC) - timedelta(days=3)
     with OrderItem.batch_write() as batch:
