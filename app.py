@@ -23,6 +23,7 @@ from chalicelib.api.logging import install, log_middleware
 from chalicelib.workers import actions, erp_events, link_jobs, orders, sync, tmc, tracking
 from chalicelib.workers import catalog as catalog_worker
 from chalicelib.workers import exports as export_worker
+from chalicelib.workers import history as history_worker
 from chalicelib.workers import images as images_worker
 from chalicelib.workers import tokens as token_worker
 
@@ -40,7 +41,7 @@ BLUEPRINTS = (
     export_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,
     tracking.bp, link_jobs.bp, images_worker.bp,  # queues, schedules
-    export_worker.bp,
+    export_worker.bp, history_worker.bp,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)
