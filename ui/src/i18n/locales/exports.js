@@ -12,6 +12,12 @@ export default {
       kinds: { orders: '订单', order_lines: '订单明细', after_sales: '售后单', shipments: '发货记录', stock: '库存' },
       states: { queued: '排队中', running: '导出中', done: '已完成', failed: '失败' },
       languages: { zh: '中文', en: '英文' },
+      filterNames: {
+        shop_id: '店铺', platform: '平台', status: '状态', hold: '挂起原因', held: '仅挂起', erp_handoff: 'ERP 交接',
+        order_no: '订单号', tracking_no: '运单号', q: '收件人', sku: 'SKU', date_field: '时间类型', range: '时间范围',
+        date_from: '开始日期', date_to: '结束日期', type: '售后类型', deadline_before: '截止时间', carrier_code: '快递公司',
+        source: '来源', from: '开始日期', to: '结束日期', warehouse_id: '仓库',
+      },
     },
     errors: {
       exports: {
@@ -33,6 +39,12 @@ export default {
       kinds: { orders: 'Orders', order_lines: 'Order lines', after_sales: 'After-sales', shipments: 'Shipments', stock: 'Stock' },
       states: { queued: 'Queued', running: 'Running', done: 'Done', failed: 'Failed' },
       languages: { zh: 'Chinese', en: 'English' },
+      filterNames: {
+        shop_id: 'Shop', platform: 'Platform', status: 'Status', hold: 'Hold', held: 'Held only', erp_handoff: 'ERP hand-off',
+        order_no: 'Order no.', tracking_no: 'Tracking no.', q: 'Receiver', sku: 'SKU', date_field: 'Date of', range: 'Range',
+        date_from: 'From', date_to: 'To', type: 'Type', deadline_before: 'Deadline before', carrier_code: 'Carrier',
+        source: 'Source', from: 'From', to: 'To', warehouse_id: 'Warehouse',
+      },
     },
     errors: {
       exports: {
