@@ -117,3 +117,16 @@ def test_given_the_glue_tables_then_their_columns_are_what_the_writer_writes_and
         "true", "date", [{"Name": "dt", "Type": "string"}])
     assert params["storage.location.template"] == {"Fn::Sub": "s3://${RawBucket}/history/orders/dt=${!dt}/"}
     assert resources["HistoryDatabase"]["Type"] == "AWS::Glue::Database"
+
+
+def test_given_the_scheduled_function_invoked_with_a_day_then_that_day_is_written(world: Any) -> None:
+    from app import app
+    world["orders"].add(_order(1, "S1", NOON))
+    event = {"version": "0", "id": "1", "detail-type": "Scheduled Event", "source": "aws.events",
+             "account": "123456789012", "time": "2026-12-07T18:30:00Z", "region": "us-east-1", "resources": [],
+             "detail": {}, "day": "2026-12-06"}
+
+    answer = app.handler_map["write_daily_history"](event, None)
+
+    assert answer == {"day": "2026-12-06", "orders": 1, "after_sales": 0}
+    assert [r["order_no"] for r in _lines(day_key("orders", DAY))] == ["1"]
