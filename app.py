@@ -6,6 +6,7 @@ from chalicelib.api import after_sales as after_sale_api
 from chalicelib.api import alerts as alert_api
 from chalicelib.api import api_tokens as api_token_api
 from chalicelib.api import catalog as catalog_api
+from chalicelib.api import exports as export_api
 from chalicelib.api import fulfilment as fulfilment_api
 from chalicelib.api import fulfilments as parcel_api
 from chalicelib.api import goods as goods_api
@@ -24,6 +25,8 @@ from chalicelib.api.http import answer_middleware
 from chalicelib.api.logging import install, log_middleware
 from chalicelib.workers import actions, alert_checks, alerts, erp_events, link_jobs, orders, sync, tmc, tracking
 from chalicelib.workers import catalog as catalog_worker
+from chalicelib.workers import exports as export_worker
+from chalicelib.workers import history as history_worker
 from chalicelib.workers import images as images_worker
 from chalicelib.workers import tokens as token_worker
 
@@ -38,9 +41,10 @@ BLUEPRINTS = (
     shipment_list_api.bp, warehouse_api.bp, goods_api.bp, goods_files_api.bp, taxonomy_api.bp, suppliers_api.bp,
     api_token_api.bp, mcp_api.bp,
     review_api.bp, manual_order_api.bp, alert_api.bp,
-    fulfilment_api.bp, parcel_api.bp,
+    fulfilment_api.bp, parcel_api.bp, export_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,
     tracking.bp, link_jobs.bp, images_worker.bp, alerts.bp, alert_checks.bp,  # queues, schedules
+    export_worker.bp, history_worker.bp,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

@@ -17,6 +17,7 @@ QUEUES: dict[str, tuple[bool, int]] = {
     "link_jobs": (True, 150),       # held orders re-resolved after links change, a page per message; catalog pulls
     "images": (False, 120),         # a goods image's thumbnail, one per confirmed upload
     "alerts": (False, 60),          # business alerts to the seller's bots (DingTalk / WeCom / Feishu)
+    "exports": (False, 900),        # a whole background export per message (Lambda's longest run)
 }
 
 BUCKETS = ("raw", "ui", "images")

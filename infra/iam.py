@@ -63,6 +63,9 @@ FUNCTIONS: dict[str, Access] = {
     # reads only; bootstrap.orders() is the noting repository, whose writes would send erp_events notes
     "alerts_tick": _access("shops orders after_sales api_clients erp_deliveries erp_state",
                            sends="alerts erp_events", dead_letters=True),
+    "on_export_job": _access("orders after_sales shipments stock erp_skus shops sync audit", consumes="exports",
+                             raw_bucket=True),     # files under exports/ in the private data bucket
+    "write_daily_history": _access("orders after_sales shops", raw_bucket=True, secrets_key=False),  # history/
     "refresh_tracking": _access("orders shipments shops waybill_accounts waybills stock",
                                 sends="erp_events platform_actions orders"),
 }

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from chalicelib import names
-from infra import iam
+from infra import history, iam
 from infra.tables import TABLE_SPECS, table_properties
 
 DLQ_MAX_RECEIVES = 5
@@ -102,6 +102,7 @@ def deploy_resources() -> dict[str, Any]:
                                 "Name": f"{names.prefix()}-ui-security", **headers_policy(security_headers())}}},
         "UiDistribution": {"Type": "AWS::CloudFront::Distribution", "Condition": "UseCdn", "Properties": {
             "DistributionConfig": _distribution()}},
+        **history.glue_resources(),         # Athena over the daily history (the local runtime has no Glue)
         "UiBucketPolicy": {"Type": "AWS::S3::BucketPolicy", "Condition": "UseCdn", "Properties": {
             "Bucket": {"Ref": "UiBucket"}, "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
                 "Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"},
@@ -206,9 +207,12 @@ def _bucket(key: str, private: bool) -> dict[str, Any]:
                                            "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
     }
     if private:
-        props["LifecycleConfiguration"] = {"Rules": [{"Id": "raw-to-infrequent-access", "Status": "Enabled",
-                                                      "Transitions": [{"StorageClass": "STANDARD_IA",
-                                                                       "TransitionInDays": 30}]}]}
+        props["LifecycleConfiguration"] = {"Rules": [
+            {"Id": "raw-to-infrequent-access", "Status": "Enabled",
+             "Transitions": [{"StorageClass": "STANDARD_IA", "TransitionInDays": 30}]},
+            # background exports (services/export_jobs.py): a download link lives minutes, the file a week
+            {"Id": "exports-expire", "Status": "Enabled", "Prefix": "exports/", "ExpirationInDays": 7,
+             "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}]}
     return {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
             "Properties": props}
 

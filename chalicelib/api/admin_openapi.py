@@ -25,6 +25,7 @@ BODIES: dict[str, str] = {
     "POST /admin/review/blacklist/remove": "review_schemas.BlacklistRemoveBody",
     "POST /admin/review/confirm": "review_schemas.ConfirmBody",
     "POST /admin/exceptions/release": "review_schemas.ReleaseBody",
+    "POST /admin/exports": "export_schemas.ExportBody",
     "POST /admin/exceptions/cancel": "review_schemas.BulkCancelBody",
     "POST /admin/offline-shops": "review_schemas.OfflineShopBody",
     "POST /admin/manual-orders": "review_schemas.ManualOrderBody",
@@ -137,6 +138,7 @@ QUERIES: dict[str, tuple[str, ...]] = {
     "GET /admin/waybills": ("shop_id", "status", *PAGE),
     "GET /admin/shops": ("archived",),
     "GET /admin/shipments": ("shop_id", "carrier_code", "source", "status", "from", "to", *PAGE),
+    "GET /admin/exports": PAGE,
     "GET /admin/goods": ("q", "prefix", *PAGE),
     "GET /admin/goods/export.xlsx": ("cursor",),
     "GET /admin/categories": PAGE,
@@ -236,6 +238,7 @@ def _model(dotted: str) -> Any:
     from chalicelib.api import (
         alert_schemas,
         erp_schemas,
+        export_schemas,
         fulfil_schemas,
         fulfilment_schemas,
         goods_schemas,
@@ -250,6 +253,7 @@ def _model(dotted: str) -> Any:
                "shop_schemas": shop_schemas,
                "waybill_schemas": waybill_schemas, "goods_schemas": goods_schemas, "review_schemas": review_schemas,
                "token_schemas": token_schemas, "warehouse_schemas": warehouse_schemas,
-               "fulfil_schemas": fulfil_schemas, "fulfilment_schemas": fulfilment_schemas}
+               "fulfil_schemas": fulfil_schemas, "fulfilment_schemas": fulfilment_schemas,
+               "export_schemas": export_schemas}
     module, name = dotted.split(".")
     return getattr(modules[module], name)

@@ -12,10 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.domain.errors import ValidationError
-from chalicelib.domain.order_query import SHANGHAI, OrderQuery, ship_by
+from chalicelib.domain.order_query import OrderQuery, ship_by
 from chalicelib.domain.orders import Order
-from chalicelib.services.erp_csv import BOM, FORMULA_START, yuan
 from chalicelib.services.ports import OrderRepository
+from chalicelib.services.sheet_cells import BOM, Yuan, local_time, safe, yuan
 
 MAX_ROWS = 5000
 PAGE = 200
@@ -35,12 +35,12 @@ COLUMNS: tuple[tuple[str, Any], ...] = (
     ("订单状态", lambda o, s: STATUSES.get(o.status.value, o.status.value)),
     ("挂起原因", lambda o, s: "、".join(HOLDS.get(h.value, h.value) for h in sorted(o.holds))),
     ("ERP 交接", lambda o, s: HANDOFFS.get(o.erp_handoff.value, o.erp_handoff.value)),
-    ("下单时间", lambda o, s: _local(o.created_at)), ("付款时间", lambda o, s: _local(o.paid_at)),
-    ("最晚发货时间", lambda o, s: _local(ship_by(o))),
+    ("下单时间", lambda o, s: local_time(o.created_at)), ("付款时间", lambda o, s: local_time(o.paid_at)),
+    ("最晚发货时间", lambda o, s: local_time(ship_by(o))),
     ("商品", lambda o, s: "; ".join(f"{line.title} {line.sku_name} x{line.quantity}" for line in o.lines)),
     ("商品编码", lambda o, s: " ".join(line.merchant_code for line in o.lines if line.merchant_code)),
-    ("订单金额(元)", lambda o, s: _Yuan(o.total_fen)), ("实付金额(元)", lambda o, s: _Yuan(o.paid_fen)),
-    ("运费(元)", lambda o, s: _Yuan(o.freight_fen)),
+    ("订单金额(元)", lambda o, s: Yuan(o.total_fen)), ("实付金额(元)", lambda o, s: Yuan(o.paid_fen)),
+    ("运费(元)", lambda o, s: Yuan(o.freight_fen)),
     ("收件人", lambda o, s: o.receiver.name_masked if o.receiver else ""),
     ("手机", lambda o, s: o.receiver.phone_masked if o.receiver else ""),
     ("省", lambda o, s: o.receiver.province if o.receiver else ""),
@@ -50,14 +50,6 @@ COLUMNS: tuple[tuple[str, Any], ...] = (
     ("快递公司编码", lambda o, s: o.carrier_code), ("运单号", lambda o, s: o.tracking_no),
     ("订单ID", lambda o, s: o.order_id),
 )
-
-
-class _Yuan(int):
-    """An amount in fen that a sheet shows as yuan with two decimals."""
-
-
-def _local(moment: Any) -> str:
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
 
 
 def orders_of(orders: OrderRepository, q: OrderQuery) -> Iterator[Order]:
@@ -90,7 +82,7 @@ def as_csv(table: Iterator[list[Any]]) -> str:
     writer = csv.writer(out)
     writer.writerow([header for header, _ in COLUMNS])
     for row in table:
-        writer.writerow([yuan(v) if isinstance(v, _Yuan) else _safe(v) for v in row])
+        writer.writerow([yuan(v) if isinstance(v, Yuan) else safe(v) for v in row])
     return out.getvalue()
 
 
@@ -100,7 +92,7 @@ def as_xlsx(table: Iterator[list[Any]]) -> bytes:
     sheet = book.create_sheet("订单")
     sheet.append([header for header, _ in COLUMNS])
     for row in table:
-        sheet.append([_money_cell(sheet, v) if isinstance(v, _Yuan) else _safe(v) for v in row])
+        sheet.append([_money_cell(sheet, v) if isinstance(v, Yuan) else safe(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -111,8 +103,3 @@ def _money_cell(sheet: Any, fen: int) -> Any:
     cell = WriteOnlyCell(sheet, value=Decimal(fen) / 100)
     cell.number_format = "0.00"
     return cell
-
-
-def _safe(value: Any) -> Any:
-    """A spreadsheet runs a cell that starts like a formula: buyer text must not (CSV / xlsx injection)."""
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value

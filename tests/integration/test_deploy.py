@@ -16,7 +16,8 @@ from infra.tables import TABLE_SPECS
 
 pytestmark = pytest.mark.integration
 # moto's CloudFormation skips these with a warning; test_infra_template.py checks them in the template
-MOTO_LACKS = {"AWS::CloudWatch::Alarm", "AWS::SNS::Subscription", "AWS::ApiGateway::GatewayResponse"}
+MOTO_LACKS = {"AWS::CloudWatch::Alarm", "AWS::SNS::Subscription", "AWS::ApiGateway::GatewayResponse",
+              "AWS::Glue::Database", "AWS::Glue::Table"}     # the Glue ones: tests/integration/test_history.py
 STAGE = "test"   # the prefix the test session's models were imported with (tests/conftest.py)
 
 

@@ -47,6 +47,7 @@ ADMIN_LISTS = [
     ("/admin/stock/discrepancies", {}), ("/admin/stock/discrepancies", {"open": "1"}),
     ("/admin/warehouses/default/stock", {}), ("/admin/stock-documents", {}),
     ("/admin/exceptions", {}), ("/admin/exceptions", {"hold": "buyer_message"}),
+    ("/admin/exports", {}),
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERP_LISTS = ["/erp/v1/orders/take", "/erp/v1/after-sales/take"]

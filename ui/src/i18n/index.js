@@ -7,6 +7,7 @@ import workbench from './locales/workbench'
 import alerts from './locales/alerts'
 import fulfilment from './locales/fulfilment'
 import parcels from './locales/parcels'
+import exportsText from './locales/exports'
 
 // one line per feature area's strings (each file exports { 'zh-CN': {...}, en: {...} })
 const AREAS = [
@@ -14,6 +15,7 @@ const AREAS = [
   alerts,
   fulfilment,
   parcels,
+  exportsText,
 ]
 
 // Feature areas keep their strings in their own files (fewer merge conflicts), merged in depth here.

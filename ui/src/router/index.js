@@ -53,6 +53,7 @@ export const menu = [
     path: '/system', title: 'menu.system', icon: 'Setting', children: [
       { path: '/system/users', name: 'users', title: 'menu.users', role: 'admin', component: () => import('../views/users/Users.vue') },
       { path: '/system/api-tokens', name: 'api-tokens', title: 'menu.apiTokens', component: () => import('../views/tokens/ApiTokens.vue') },
+      { path: '/system/exports', name: 'exports', title: 'menu.exports', component: () => import('../views/exports/Exports.vue') },
       { path: '/system/audit', name: 'audit', title: 'menu.audit', role: 'admin', component: () => import('../views/audit/AuditLog.vue') },
     ],
   },

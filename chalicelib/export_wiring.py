@@ -1,0 +1,47 @@
+"""The exports' and the daily history's adapters, built once per process like bootstrap's (replaced the same
+way in tests: bootstrap.override(export_store=..., export_files=...)). Kept beside bootstrap.py so that
+file stays short (as goods_wiring.py is): a part of the composition root, its imports inside the builders."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import bootstrap
+
+
+def export_store() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.exports import DynamoExportStore
+        return DynamoExportStore()
+    return bootstrap._get("export_store", build)
+
+
+def export_files() -> Any:
+    def build() -> Any:
+        from chalicelib.storage.exports import S3ExportFiles
+        return S3ExportFiles()
+    return bootstrap._get("export_files", build)
+
+
+def export_orders() -> Any:
+    """Read only, so without the ERP notes bootstrap.orders() adds to every write."""
+    def build() -> Any:
+        from chalicelib.storage.orders import DynamoOrderRepository
+        return DynamoOrderRepository()
+    return bootstrap._get("export_orders", build)
+
+
+def export_sources() -> Any:
+    from chalicelib.services.export_tables import Sources
+    return Sources(orders=export_orders(), cases=bootstrap.after_sale_queries(),
+                   shipments=bootstrap.shipments(), stock=bootstrap.stock(), erp_skus=bootstrap.erp_skus())
+
+
+def export_deps() -> Any:
+    from functools import partial
+
+    from chalicelib.services.audit import record
+    from chalicelib.services.export_jobs import ExportDeps
+    return ExportDeps(store=export_store(), files=export_files(), sources=export_sources(), clock=bootstrap.clock(),
+                      shop_names=lambda: {s.shop_id: s.name for s in bootstrap.shops().all()},
+                      audit=partial(record, bootstrap.audit_log(), bootstrap.clock()))
+
