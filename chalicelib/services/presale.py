@@ -4,7 +4,8 @@ release is one revision-conditional write; the order then goes to review and the
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
+from itertools import pairwise
 
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.orders import Order, handoff_for
@@ -15,18 +16,18 @@ from chalicelib.services.ports import Clock, OrderQuery, OrderRepository
 PAGE = 100
 MAX_ATTEMPTS = 3
 WINDOW = timedelta(days=7)
-LOOKBACK = 13 * WINDOW     # a presale created longer ago still waiting is left to a person (none seen so far)
+WEEKS = 13                 # weekly windows back from now; anything older is one more, open-ended window
 
 
 def release_due_presales(orders: OrderRepository, clock: Clock, budget: int = 2000) -> int:
     """Returns how many orders were released. The held list is read by creation week, oldest first (a key
-    range each): the orders due first were mostly placed first, and a run that spends its `budget` of
-    held orders looked at has then released the most overdue ones."""
+    range each, the oldest open-ended): the orders due first were mostly placed first, and a run that spends
+    its `budget` of held orders looked at has then released the most overdue ones."""
     now = clock.now()
+    edges: list[datetime | None] = [None, *(now - WINDOW * weeks for weeks in range(WEEKS, 0, -1)),
+                                    now + timedelta(seconds=1)]
     looked = released = 0
-    start = now - LOOKBACK
-    while start < now and looked < budget:
-        end = min(start + WINDOW, now + timedelta(seconds=1))
+    for start, end in pairwise(edges):
         cursor: str | None = None
         while looked < budget:
             page = orders.query(OrderQuery(hold=HoldReason.PRESALE_WAITING, date_from=start, date_to=end,
@@ -36,7 +37,6 @@ def release_due_presales(orders: OrderRepository, clock: Clock, budget: int = 20
             cursor = page.cursor
             if cursor is None:
                 break
-        start = end
     return released
 
 

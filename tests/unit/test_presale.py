@@ -86,3 +86,11 @@ def test_given_a_released_presale_then_the_hold_counter_drops_with_it() -> None:
     clock.advance(days=3)
     release_due_presales(repo, clock)
     assert held_before > 0 and sum(n for name, n in counters.items() if name.endswith("h11")) == 0
+
+
+def test_given_a_presale_placed_half_a_year_ago_then_the_open_ended_oldest_window_still_reaches_it() -> None:
+    repo, clock = InMemoryOrderRepository(), FixedClock(NOW)
+    old = presale(1, timedelta(days=200), created_at=NOW - timedelta(days=180))
+    _stored(repo, old)
+    clock.advance(days=198)
+    assert release_due_presales(repo, clock) == 1 and not repo.get("shopA-1").holds
