@@ -1,9 +1,10 @@
 """A presale order (预售) waits until its date: before it the goods are not in the warehouse, so the ERP must
-not take the order nor a waybill be printed for it. The platforms send one date for a presale, the latest
-time to ship it (Douyin `exp_ship_time`, Kuaishou `validPromiseShipmentTimeStamp`, XHS
-`promiseLastDeliveryTime`: the order's ship_by_at); none sends an earliest one. The hold therefore lifts a
-lead before that deadline [I], leaving the warehouse time to ship before the platform fines a late
-shipment. No date: no hold (an order the seller cannot date is better shipped than forgotten)."""
+not take the order (it is held, not ready; waybill printing does not look at holds yet). The platforms send
+one date for a presale, the latest time to ship it (Douyin `exp_ship_time`, Kuaishou
+`validPromiseShipmentTimeStamp`, XHS `promiseLastDeliveryTime`: the order's ship_by_at); none sends an
+earliest one. The hold therefore lifts a lead before that deadline [I], leaving the warehouse time to ship
+before the platform fines a late shipment. No date: no hold (an order the seller cannot date is better
+shipped than forgotten)."""
 from __future__ import annotations
 
 from dataclasses import replace
