@@ -184,7 +184,8 @@ TOOLS: dict[str, ToolSpec] = {t.name: t for t in (
              "buyer_message): the ERP will not take it until released.", inputs.HoldOrder, hold_order,
              write=True, target="order_id"),
     ToolSpec("release_order", "Release a hold", "Lifts a hold set by hand; the system's own holds "
-             "(unlinked_sku, refund_requested, out_of_stock) lift when their cause goes.", inputs.ReleaseOrder,
+             "(unlinked_sku, refund_requested, out_of_stock, presale_waiting) lift when their cause goes.",
+             inputs.ReleaseOrder,
              release_order, write=True, target="order_id"),
     ToolSpec("list_after_sales", "List after-sale cases", "Refund, return, exchange and other cases by shop, "
              "platform, type, status, deadline or order no. (give at least one of shop_id, status, order_no, "

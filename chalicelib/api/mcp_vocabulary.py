@@ -28,6 +28,8 @@ HOLDS: dict[HoldReason, tuple[str, str]] = {    # reason -> (why, what releases 
     HoldReason.BUYER_MESSAGE: ("an operator is waiting on the buyer's message", "release_order with reason "
                                "buyer_message once it is handled"),
     HoldReason.MANUAL_HOLD: ("an operator held it by hand", "release_order with reason manual_hold"),
+    HoldReason.PRESALE_WAITING: ("a presale order before its date: the goods are not in yet",
+                                 "its date comes (three days before the platform's ship-by time); released by itself"),
 }
 
 ORDER_STATUS = {

@@ -43,7 +43,7 @@ class HoldBody(Body):
     # every hold reason: the service answers a system one with its own reason code (hold.system_set /
     # hold.system_released), which the UI translates, not with the pattern's raw validation message
     reason: str = Field(pattern=r"^(manual_hold|address_issue|buyer_message|unlinked_sku|refund_requested"
-                                r"|out_of_stock)$")
+                                r"|out_of_stock|presale_waiting)$")
     note: str = Field(default="", max_length=200)
 
 

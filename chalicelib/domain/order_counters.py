@@ -33,7 +33,7 @@ STATUS_CODES = {OrderStatus.PENDING_PAYMENT: "u", OrderStatus.AWAITING_SHIPMENT:
 HOLD_CODES = {HoldReason.UNLINKED_SKU: "h1", HoldReason.REFUND_REQUESTED: "h2", HoldReason.OUT_OF_STOCK: "h3",
               HoldReason.ADDRESS_ISSUE: "h4", HoldReason.BUYER_MESSAGE: "h5", HoldReason.MANUAL_HOLD: "h6",
               HoldReason.RULE_HOLD: "h7", HoldReason.BLACKLISTED: "h8", HoldReason.MERGE_CANDIDATE: "h9",
-              HoldReason.PRICE_ANOMALY: "h10"}
+              HoldReason.PRICE_ANOMALY: "h10", HoldReason.PRESALE_WAITING: "h11"}
 HELD = "H"
 HANDOFF_CODES = {ErpHandoff.NOT_READY: "n", ErpHandoff.READY: "R", ErpHandoff.TAKEN: "T",
                  ErpHandoff.ACKNOWLEDGED: "K", ErpHandoff.WITHDRAWN: "W"}

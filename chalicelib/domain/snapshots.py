@@ -9,6 +9,7 @@ from datetime import datetime
 
 from chalicelib.domain.after_sales import AfterSale
 from chalicelib.domain.orders import LineItem, Order, OrderChange, can_transition, handoff_for, next_status
+from chalicelib.domain.presale import with_presale_hold
 from chalicelib.domain.status import AfterSaleStatus as S
 from chalicelib.domain.status import ErpHandoff, HoldReason, RefundState, ReviewState
 
@@ -65,7 +66,7 @@ def merge_order(existing: Order, incoming: Order, now: datetime) -> Order:
         raw_ref=incoming.raw_ref or existing.raw_ref,
         **{name: getattr(incoming, name) for name in _SNAPSHOT_FIELDS},
     )
-    return recompute(merged)
+    return recompute(with_presale_hold(merged, now))
 
 
 def receiver_moved(existing: Order, incoming: Order) -> bool:

@@ -73,6 +73,7 @@ class HoldReason(StrEnum):
     BLACKLISTED = "blacklisted"          # the buyer or the receiver is on the seller's blacklist
     MERGE_CANDIDATE = "merge_candidate"  # another open order of the same buyer and address
     PRICE_ANOMALY = "price_anomaly"      # a line sold far below its SKU's list price
+    PRESALE_WAITING = "presale_waiting"  # a presale before its date: lifts itself (domain/presale.py)
 
 
 class ReviewState(StrEnum):

@@ -13,8 +13,10 @@ from chalicelib.domain.status import HoldReason, ReviewState
 from chalicelib.services.order_admin import MANUAL_HOLDS, cancel
 from chalicelib.services.ports import Clock, OrderCounters, OrderRepository
 
-# the system lifts these itself when their cause is gone (a link, the refund closed, stock arrived)
-SYSTEM_HOLDS = frozenset({HoldReason.UNLINKED_SKU, HoldReason.REFUND_REQUESTED, HoldReason.OUT_OF_STOCK})
+# the system lifts these itself when their cause is gone (a link, the refund closed, stock arrived, the
+# presale's date came)
+SYSTEM_HOLDS = frozenset({HoldReason.UNLINKED_SKU, HoldReason.REFUND_REQUESTED, HoldReason.OUT_OF_STOCK,
+                          HoldReason.PRESALE_WAITING})
 HISTORY_LIMIT = 50
 MAX_ATTEMPTS = 3
 

@@ -17,6 +17,7 @@ from chalicelib.domain.orders import (
     SkuLink,
     order_id_for,
 )
+from chalicelib.domain.presale import with_presale_hold
 from chalicelib.domain.snapshots import merge_order, order_is_newer, recompute, refund_went_down, with_case_refund
 from chalicelib.domain.status import RefundState
 from chalicelib.services.platform_types import CanonicalLine, CanonicalOrder, CanonicalReceiver
@@ -82,7 +83,7 @@ def _new_order(shop_id: str, c: CanonicalOrder, links: Links, clock: Clock, raw_
         history=(OrderChange(now, f"platform:{c.platform.value}", f"created as {c.status.value}"),),
         **_common(c, raw_ref),
     )
-    return recompute(order)
+    return recompute(with_presale_hold(order, now))
 
 
 def _common(c: CanonicalOrder, raw_ref: str) -> dict[str, Any]:

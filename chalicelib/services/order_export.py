@@ -25,7 +25,8 @@ PLATFORMS = {"taobao": "淘宝/天猫", "jd": "京东", "pdd": "拼多多", "dou
 STATUSES = {"pending_payment": "待付款", "awaiting_shipment": "待发货", "partially_shipped": "部分发货",
             "shipped": "已发货", "completed": "已完成", "cancelled": "已取消"}
 HOLDS = {"unlinked_sku": "商品未关联", "refund_requested": "申请退款", "out_of_stock": "缺货",
-         "address_issue": "地址异常", "buyer_message": "买家留言", "manual_hold": "人工挂起"}
+         "address_issue": "地址异常", "buyer_message": "买家留言", "manual_hold": "人工挂起",
+         "presale_waiting": "预售待发货"}
 HANDOFFS = {"not_ready": "未就绪", "ready": "待 ERP 拉取", "taken": "ERP 已拉取", "acknowledged": "ERP 已确认",
             "withdrawn": "已撤回"}
 # (header, value of an order); money columns are in yuan

@@ -8,6 +8,7 @@ import random
 import socket
 import threading
 import time
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -245,6 +246,17 @@ class DataGen:
 
     def memo(self) -> str:
         return self.rng.choice(["", "", "", "请尽快发货", "不要放快递柜", "送人的，别放发票", "周末送货"])
+
+
+PRESALE_SHARE = 8           # one order in eight is a full presale (预售)
+SPOT_SHIP_HOURS = 48        # a spot-goods order's promised ship-by after payment
+
+
+def presale_days(order_key: str) -> int:
+    """Days after payment a presale order ships (7-20), 0 for spot goods. Drawn from the order id, not the
+    generator's random stream, so the seeded demo data stays what it was."""
+    digest = zlib.crc32(order_key.encode())
+    return 7 + digest // PRESALE_SHARE % 14 if digest % PRESALE_SHARE == 0 else 0
 
 
 def mask_name(name: str) -> str:

@@ -122,6 +122,17 @@ def _case_status(sandbox: DouyinSandbox, shop: SandboxShop, case_id: str) -> str
     return sandbox.truth_after_sales(shop.seller_id)[case_id].platform_status
 
 
+# ---------------------------------------------------------------- presale and ship-by
+def test_given_paid_orders_then_full_presales_ship_days_later_and_others_within_48_hours(sandbox, shop, client) -> None:
+    orders = [client.get_order(no) for no in _recent(sandbox, shop, 40)]
+    paid = [o for o in orders if o.paid_at is not None]
+    presales = [o for o in paid if o.order_type == "presale"]
+    assert presales and all(o.ship_by_at and o.ship_by_at - o.paid_at >= timedelta(days=7) for o in presales)
+    assert all(o.ship_by_at and o.ship_by_at - o.paid_at == timedelta(hours=48)
+               for o in paid if o.order_type == "normal")
+    assert all(o.buyer_id for o in orders)
+
+
 # ---------------------------------------------------------------- after-sales
 def test_given_a_refund_request_before_shipment_when_approved_then_refunded_and_listed(sandbox, shop, client) -> None:
     order_no = _awaiting(sandbox, shop, client)

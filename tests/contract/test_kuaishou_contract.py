@@ -205,6 +205,17 @@ class TestOrdersAndCatalog:
         assert receiver is not None and "*" in receiver.name_masked and "****" in receiver.phone_masked
         assert set(receiver.ciphertext) == {"encryptedConsignee", "encryptedMobile", "encryptedAddress"}
 
+    def test_given_paid_orders_then_presales_ship_days_later_and_others_within_48_hours(
+        self, sandbox, shop, client
+    ) -> None:
+        orders = [client.get_order(no) for no in sandbox.generate_orders(shop.seller_id, 40, WINDOW_START, WINDOW_END)]
+        paid = [o for o in orders if o.paid_at is not None]
+        presales = [o for o in paid if o.order_type == "presale"]
+        assert presales and all(o.ship_by_at and o.ship_by_at - o.paid_at >= timedelta(days=7) for o in presales)
+        assert all(o.ship_by_at and o.ship_by_at - o.paid_at == timedelta(hours=48)
+                   for o in paid if o.order_type == "normal")
+        assert all(o.buyer_id.startswith("f1") for o in orders)
+
     def test_given_products_when_listed_and_stock_set_then_the_sandbox_holds_the_absolute_value(
         self, sandbox, shop, client
     ) -> None:

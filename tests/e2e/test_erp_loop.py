@@ -125,7 +125,8 @@ def _bring_in_orders(world: dict[str, Any], per_shop: int = 3) -> dict[str, tupl
         found = 0
         for order_no in sandbox.generate_orders(shop.seller_id, 25, START, END):
             order = client.get_order(order_no)
-            if order.status is not OrderStatus.AWAITING_SHIPMENT or order.refund_state is not RefundState.NONE:
+            if order.status is not OrderStatus.AWAITING_SHIPMENT or order.refund_state is not RefundState.NONE \
+                    or order.order_type == "presale":      # a presale waits for its date (domain/presale.py)
                 continue
             links = {line.platform_sku_id: (SkuLink(f"ERP-{line.platform_sku_id}"),) for line in order.lines}
             apply_snapshot(bootstrap.orders(), bootstrap.clock(), shop_id, order, links)
@@ -245,7 +246,7 @@ def _bring_in_multi_unit_orders(world: dict[str, Any]) -> dict[str, tuple[str, s
         for order_no in sandbox.generate_orders(shop.seller_id, 80, START, END):
             order = client.get_order(order_no)
             if order.status is OrderStatus.AWAITING_SHIPMENT and order.refund_state is RefundState.NONE \
-                    and sum(line.quantity for line in order.lines) >= 2:
+                    and order.order_type != "presale" and sum(line.quantity for line in order.lines) >= 2:
                 links = {line.platform_sku_id: (SkuLink(f"ERP-{line.platform_sku_id}"),) for line in order.lines}
                 apply_snapshot(bootstrap.orders(), bootstrap.clock(), shop_id, order, links)
                 wanted[f"{shop_id}-{order_no}"] = (shop_id, order_no)

@@ -97,3 +97,26 @@ def test_GIVEN_a_push_the_platform_cannot_show_now_WHEN_consumed_THEN_it_is_let_
     # the push does not hold its order's FIFO group for the visibility timeout; an operator's repair is retried
     assert out["result"]["batchItemFailures"] == [{"itemIdentifier": out["ids"][1]}]
     assert bootstrap.orders().get("shopA-7001") is None
+
+
+def test_given_a_presale_before_its_date_when_consumed_then_it_waits_and_the_scheduled_look_releases_it(
+        client: Client) -> None:
+    from datetime import datetime, timedelta
+
+    from chalicelib.domain.status import ErpHandoff, HoldReason
+    from chalicelib.services.platform_types import SHANGHAI
+    from chalicelib.services.presale import release_due_presales
+    from tests.fakes import FixedClock
+
+    now = datetime.now(SHANGHAI)
+    snapshot = canonical_order("9101", order_type="presale", ship_by_at=now + timedelta(days=10))
+    body = OrderMessage(shop_id="shopA", order_no="9101", version=snapshot.version,
+                        snapshot=to_doc(snapshot)).model_dump_json()
+    assert invoke(client, [body])["result"] == {"batchItemFailures": []}
+    held = bootstrap.orders().get("shopA-9101")
+    assert HoldReason.PRESALE_WAITING in held.holds and held.erp_handoff is ErpHandoff.NOT_READY
+    assert release_due_presales(bootstrap.orders(), FixedClock(now + timedelta(days=6))) == 0
+    assert release_due_presales(bootstrap.orders(), FixedClock(now + timedelta(days=7, minutes=1))) == 1
+    released = bootstrap.orders().get("shopA-9101")
+    assert HoldReason.PRESALE_WAITING not in released.holds
+    assert released.history[-1].summary == "released: presale_waiting"

@@ -137,8 +137,26 @@ def order_from_payload(p: Mapping[str, Any]) -> CanonicalOrder:
         shipped_at=at_or_none(p.get("ship_time")),
         carrier_code=str(shipment.get("company") or ""),
         tracking_no=str(shipment.get("tracking_no") or ""),
+        buyer_id=str(p.get("doudian_open_id") or ""),
+        order_type=order_type(p.get("sku_order_list") or ()),
+        ship_by_at=at_or_none(p.get("exp_ship_time")),
         raw=p,
     )
+
+
+# Per sku order (the shop order's own trade_type is deprecated): trade_type 2 定金预售 is a deposit presale
+# (step_payment, as XHS's), pre_sale_type 1 全款预售 a full presale. pre_sale_type 2 阶梯发货 only sets a
+# later exp_ship_time: it stays normal. Field meanings: zsmhub/doudian-sdk order_orderDetail_response.go.
+DEPOSIT_PRESALE_TRADE_TYPE = 2
+FULL_PRESALE_TYPE = 1
+
+
+def order_type(sku_orders: Any) -> str:
+    if any(as_int(s.get("trade_type")) == DEPOSIT_PRESALE_TRADE_TYPE for s in sku_orders):
+        return "step_payment"
+    if any(as_int(s.get("pre_sale_type")) == FULL_PRESALE_TYPE for s in sku_orders):
+        return "presale"
+    return "normal"
 
 
 def line_from_payload(s: Mapping[str, Any]) -> CanonicalLine:

@@ -49,6 +49,7 @@ def to_order(info: Mapping[str, Any]) -> CanonicalOrder:
         buyer_memo=str(info.get("orderRemark") or ""), seller_memo=str(info.get("venderRemark") or ""),
         carrier_code=_first_carrier(info) if status in _SHIPPED else "",
         tracking_no=str(info.get("waybill") or "") if status in _SHIPPED else "",
+        buyer_id=str(info.get("open_id_buyer") or ""),   # the pin's open id (reference §2.6 OrderInfo)
         raw=dict(info),
     )
 

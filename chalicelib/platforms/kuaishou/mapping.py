@@ -7,6 +7,7 @@ the shape below is what our sandbox serves too, and is the first thing to check 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.platform import Platform
@@ -200,8 +201,18 @@ def order(payload: Mapping[str, Any]) -> CanonicalOrder:
         shipped_at=from_ms_or_none(base.get("sendTime")),
         carrier_code=str(logistics.get("expressCode", "") or ""),
         tracking_no=str(logistics.get("expressNo", "")),
+        buyer_id=str(base.get("buyerOpenId") or ""),
+        order_type="presale" if int(base.get("preSale") or 0) == 1 else "normal",
+        ship_by_at=ship_by(base),
         raw=dict(payload),
     )
+
+
+def ship_by(base: Mapping[str, Any]) -> datetime | None:
+    """validPromiseShipmentTimeStamp is 预售发货时间/承诺发货时间 (the presale ship time on a presale order),
+    promiseTimeStampOfDelivery the plain promised ship time; both milliseconds, 0 when unset."""
+    return from_ms_or_none(base.get("validPromiseShipmentTimeStamp")) or \
+        from_ms_or_none(base.get("promiseTimeStampOfDelivery"))
 
 
 def after_sale(payload: Mapping[str, Any]) -> CanonicalAfterSale:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import zlib
 from datetime import datetime
 from typing import ClassVar
 
-from local.sandbox.core import DataGen, FakePerson
+from local.sandbox.core import DataGen, FakePerson, presale_days
 from local.sandbox.douyin.model import Netsite, Order, Receiver, Shop, Sku, SkuOrder
 
 # (order_status, weight): 2 备货中 dominates, as in a live shop
@@ -117,6 +118,8 @@ def make_order(gen: DataGen, shop: Shop, order_id: str, update_time: int, cipher
             "detail": cipher.seal(order_id, "detail", buyer.detail),
         },
     )
+    order.presale_days = presale_days(order_id)
+    order.buyer_open_id = f"1@#{zlib.crc32(person.name.encode()):08x}"
     if status in (3, 5):
         _pre_ship(order, rng.choice(("zhongtong", "yuantong", "yunda")), f"SBG{order_id[-10:]}")
     if status == 5:

@@ -96,6 +96,8 @@ class Order:
     finish_time: int = 0
     cancel_reason: str = ""
     logistics: list[dict[str, Any]] = field(default_factory=list)
+    presale_days: int = 0        # 全款预售: ships this many days after payment (0: spot goods)
+    buyer_open_id: str = ""
 
     @property
     def pay_amount(self) -> int:

@@ -6,7 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from local.sandbox.core import SHANGHAI, TruthAfterSale, TruthOrder, mask_detail, mask_name, mask_phone
+from local.sandbox.core import (
+    SHANGHAI,
+    SPOT_SHIP_HOURS,
+    TruthAfterSale,
+    TruthOrder,
+    mask_detail,
+    mask_name,
+    mask_phone,
+)
 from local.sandbox.douyin.model import AfterSale, Order, Shop, SkuOrder
 
 ORDER_STATUS_DESC = {1: "待支付", 105: "已支付", 2: "备货中", 101: "部分发货", 3: "已发货", 4: "已取消", 5: "已完成"}
@@ -71,10 +79,17 @@ def order_payload(order: Order, shop: Shop) -> dict[str, Any]:
         "mask_post_tel": mask_phone(r.phone),
         "mask_post_addr": {**region, "detail": mask_detail(r.detail)},
         "ship_time": order.ship_time,
-        "exp_ship_time": order.pay_time + 48 * 3600 if order.pay_time else 0,
+        "exp_ship_time": _exp_ship_time(order),
+        "doudian_open_id": order.buyer_open_id,
         "logistics_info": [dict(parcel) for parcel in order.logistics],
         "sku_order_list": [_sku_order_payload(order, line) for line in order.lines],
     }
+
+
+def _exp_ship_time(order: Order) -> int:
+    if not order.pay_time:
+        return 0
+    return order.pay_time + (order.presale_days * 86400 if order.presale_days else SPOT_SHIP_HOURS * 3600)
 
 
 def _sku_order_payload(order: Order, line: SkuOrder) -> dict[str, Any]:
@@ -86,6 +101,7 @@ def _sku_order_payload(order: Order, line: SkuOrder) -> dict[str, Any]:
         "order_status": order.status,
         "main_status": order.status,
         "trade_type": 0,
+        "pre_sale_type": 1 if order.presale_days else 0,
         "create_time": order.create_time,
         "update_time": order.update_time,
         "pay_time": order.pay_time,

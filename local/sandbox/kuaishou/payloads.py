@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from local.sandbox.core import mask_detail, mask_name, mask_phone
+from local.sandbox.core import SPOT_SHIP_HOURS, mask_detail, mask_name, mask_phone
 from local.sandbox.kuaishou.store import Order, Refund
 
 
@@ -26,6 +26,9 @@ def order(o: Order) -> dict[str, Any]:
             "sellerFlag": o.flag,
             "buyerNick": mask_name(o.buyer.name),
             "buyerOpenId": f"f1{o.oid:x}",
+            "preSale": 1 if o.presale_days else 0,
+            "promiseTimeStampOfDelivery": _promised_shipment(o),
+            "validPromiseShipmentTimeStamp": _promised_shipment(o),
         },
         "orderItemInfo": {
             "orderItemId": o.oid * 10 + 1,
@@ -57,6 +60,16 @@ def order(o: Order) -> dict[str, Any]:
         "orderNote": {"orderNoteInfo": list(o.notes)},
         "orderRefundList": [{"refundId": rid} for rid in o.refund_ids],
     }
+
+
+HOUR_MS = 3600 * 1000
+
+
+def _promised_shipment(o: Order) -> int:
+    """预售发货时间/承诺发货时间: the presale ship time on a presale, else the plain promise."""
+    if not o.pay_ms:
+        return 0
+    return o.pay_ms + (o.presale_days * 24 if o.presale_days else SPOT_SHIP_HOURS) * HOUR_MS
 
 
 def with_refund_states(payload: dict[str, Any], refunds: dict[int, Refund]) -> dict[str, Any]:

@@ -78,6 +78,7 @@ class Order:
     send_ms: int = 0
     refund_ids: list[int] = field(default_factory=list)
     delivered: int = 0                 # units out through split deliveries
+    presale_days: int = 0              # a presale (预售): ships this many days after payment
 
     @property
     def total_fee(self) -> int:

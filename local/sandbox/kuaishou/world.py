@@ -9,7 +9,7 @@ from datetime import datetime
 from itertools import count as counter
 from typing import Any
 
-from local.sandbox.core import Clock, Faults, SandboxShop, TruthAfterSale, TruthOrder
+from local.sandbox.core import Clock, Faults, SandboxShop, TruthAfterSale, TruthOrder, presale_days
 from local.sandbox.kuaishou import store
 from local.sandbox.kuaishou.push import Outbox, encrypt_event
 from local.sandbox.kuaishou.store import Cipherer, Order, Refund, Shop
@@ -104,6 +104,7 @@ class KuaishouWorld(SandboxWorld[Shop]):
                 "detail": self.cipher.seal(person.detail),
             },
         )
+        order.presale_days = presale_days(str(order.oid))
         if status in (store.SHIPPED, store.SUCCESS):
             code = self.rng.choice(list(EXPRESS))
             order.logistics.append(

@@ -143,6 +143,27 @@ def test_given_a_realistic_order_when_mapped_then_money_is_exact_fen_and_times_a
     assert order.raw is ORDER
 
 
+def test_given_exp_ship_time_and_open_id_when_mapped_then_ship_by_and_buyer_id_follow() -> None:
+    order = mapping.order_from_payload({**ORDER, "exp_ship_time": 1764046400, "doudian_open_id": "1@#open"})
+    assert order.ship_by_at == datetime(2025, 11, 25, 12, 53, 20, tzinfo=SHANGHAI)
+    assert (order.buyer_id, order.order_type) == ("1@#open", "normal")
+
+
+@pytest.mark.parametrize(("trade_type", "pre_sale_type", "expected"), [
+    (0, 0, "normal"), (0, 1, "presale"), (0, 2, "normal"), (2, 0, "step_payment"), (2, 1, "step_payment")])
+def test_given_a_sku_orders_presale_fields_when_mapped_then_the_order_type_follows(
+        trade_type: int, pre_sale_type: int, expected: str) -> None:
+    first, *rest = ORDER["sku_order_list"]
+    skus = [{**first, "trade_type": trade_type, "pre_sale_type": pre_sale_type}, *rest]
+    order = mapping.order_from_payload({**ORDER, "sku_order_list": skus})
+    assert order.order_type == expected
+
+
+def test_given_no_exp_ship_time_when_mapped_then_there_is_no_ship_by() -> None:
+    order = mapping.order_from_payload({**ORDER, "exp_ship_time": 0})
+    assert order.ship_by_at is None and order.buyer_id == ""
+
+
 def test_given_a_realistic_order_when_mapped_then_lines_carry_ids_codes_and_discounts() -> None:
     first, second = mapping.order_from_payload(ORDER).lines
     assert (first.line_id, first.platform_sku_id, first.platform_product_id) == (

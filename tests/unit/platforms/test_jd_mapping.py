@@ -128,6 +128,11 @@ def test_given_a_realistic_order_then_money_is_exact_fen_and_times_aware() -> No
     assert order.raw == ORDER
 
 
+def test_given_the_buyers_open_id_then_it_is_the_buyer_id_and_no_ship_by_or_presale_is_invented() -> None:
+    order = to_order({**ORDER, "open_id_buyer": "jd-open-1"})
+    assert (order.buyer_id, order.order_type, order.ship_by_at) == ("jd-open-1", "normal", None)
+
+
 def test_given_coupons_then_line_discounts_add_up_to_what_the_buyer_paid_for_goods() -> None:
     first, second = to_order(ORDER).lines
     assert (first.line_id, first.merchant_code, first.quantity, first.unit_price_fen) == ("10000100", "SKU-000-0", 2,

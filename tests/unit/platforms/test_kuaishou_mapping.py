@@ -217,6 +217,29 @@ def test_given_a_realistic_order_then_money_is_exact_fen_and_times_are_aware() -
     assert order.raw["orderBaseInfo"]["oid"] == 2607602240240301
 
 
+def test_given_a_presale_order_then_its_presale_ship_time_is_the_ship_by_and_the_type_presale() -> None:
+    payload = order_payload()
+    payload["orderBaseInfo"] |= {"preSale": 1, "validPromiseShipmentTimeStamp": 1796256000000,
+                                 "promiseTimeStampOfDelivery": 1795822800000, "buyerOpenId": "f1abc"}
+    order = mapping.order(payload)
+    assert order.order_type == "presale" and order.buyer_id == "f1abc"
+    assert order.ship_by_at == datetime(2026, 12, 3, 8, 0, tzinfo=SHANGHAI)
+
+
+def test_given_only_the_promised_time_then_it_is_the_ship_by_of_a_normal_order() -> None:
+    payload = order_payload()
+    payload["orderBaseInfo"] |= {"preSale": 0, "validPromiseShipmentTimeStamp": 0,
+                                 "promiseTimeStampOfDelivery": 1795822800000}
+    order = mapping.order(payload)
+    assert order.order_type == "normal"
+    assert order.ship_by_at == datetime(2026, 11, 28, 7, 40, tzinfo=SHANGHAI)
+
+
+def test_given_no_promise_fields_then_there_is_no_ship_by() -> None:
+    order = mapping.order(order_payload())
+    assert (order.ship_by_at, order.order_type, order.buyer_id) == (None, "normal", "")
+
+
 def test_given_a_realistic_order_then_the_receiver_is_masked_with_the_ciphertext_kept() -> None:
     receiver = mapping.order(order_payload()).receiver
     assert receiver is not None

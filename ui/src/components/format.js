@@ -28,7 +28,7 @@ export function lagType(seconds) {
 }
 
 export const ORDER_STATUSES = ['pending_payment', 'awaiting_shipment', 'partially_shipped', 'shipped', 'completed', 'cancelled']
-export const HOLD_REASONS = ['unlinked_sku', 'refund_requested', 'out_of_stock', 'address_issue', 'buyer_message', 'manual_hold', 'rule_hold', 'blacklisted', 'merge_candidate', 'price_anomaly']
+export const HOLD_REASONS = ['unlinked_sku', 'refund_requested', 'out_of_stock', 'address_issue', 'buyer_message', 'manual_hold', 'rule_hold', 'blacklisted', 'merge_candidate', 'price_anomaly', 'presale_waiting']
 export const MANUAL_HOLDS = ['manual_hold', 'address_issue', 'buyer_message']
 export const HANDOFFS = ['not_ready', 'ready', 'taken', 'acknowledged', 'withdrawn']
 export const PLATFORMS = ['taobao', 'jd', 'pdd', 'douyin', 'wechat', 'kuaishou', 'xhs']

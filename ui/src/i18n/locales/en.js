@@ -35,6 +35,7 @@ export default {
     unlinked_sku: 'Unlinked SKU', refund_requested: 'Refund requested', out_of_stock: 'Out of stock', address_issue: 'Address issue',
     buyer_message: 'Buyer message', manual_hold: 'Manual hold',
     rule_hold: 'Held by a rule', blacklisted: 'Blacklisted', merge_candidate: 'Merge candidate', price_anomaly: 'Price anomaly',
+    presale_waiting: 'Presale waiting',
   },
   refundState: { none: 'None', in_progress: 'In progress', refunding: 'Refunding', refunded: 'Refunded' },
   handoff: { not_ready: 'Not ready', ready: 'Ready for ERP', taken: 'Taken by ERP', acknowledged: 'Acknowledged', withdrawn: 'Withdrawn' },
@@ -231,6 +232,7 @@ export default {
       out_of_stock: 'Not enough ERP stock; restocking releases the order', address_issue: 'The address needs checking', buyer_message: 'The buyer left a message: read it before shipping',
       manual_hold: 'Someone held this order by hand', rule_hold: 'A review rule held this order', blacklisted: 'The buyer or the receiver is on the blacklist',
       merge_candidate: 'The same buyer has another open order to the same address: ship them together', price_anomaly: 'Sold far below the list price: check it',
+      presale_waiting: 'A presale: it is released by itself three days before the platform’s ship-by time',
     },
     fields: {
       shop: 'Shop', platform: 'Platform', province: 'Province', city: 'City', paid_fen: 'Paid (fen)', quantity: 'Quantity', sku: 'ERP SKU code',

@@ -35,6 +35,7 @@ export default {
     unlinked_sku: '商品未关联', refund_requested: '申请退款', out_of_stock: '缺货', address_issue: '地址异常',
     buyer_message: '买家留言', manual_hold: '人工挂起',
     rule_hold: '规则拦截', blacklisted: '黑名单', merge_candidate: '可合并订单', price_anomaly: '价格异常',
+    presale_waiting: '预售待发货',
   },
   refundState: { none: '无退款', in_progress: '退款中', refunding: '退款处理中', refunded: '已退款' },
   handoff: { not_ready: '未就绪', ready: '待 ERP 拉取', taken: 'ERP 已拉取', acknowledged: 'ERP 已确认', withdrawn: '已撤回' },
@@ -231,6 +232,7 @@ export default {
       out_of_stock: 'ERP 库存不足，补货后自动放行', address_issue: '收货地址需要核对', buyer_message: '买家有留言，请看完再发货',
       manual_hold: '有人手动挂起了这个订单', rule_hold: '审单规则拦截了这个订单', blacklisted: '买家或收件人在黑名单上',
       merge_candidate: '同一买家同一地址还有未发货订单，可以合并发货', price_anomaly: '成交价远低于商品标价，请核对',
+      presale_waiting: '预售订单：在平台承诺发货时间前三天自动放行，之前不交给 ERP',
     },
     fields: {
       shop: '店铺', platform: '平台', province: '省份', city: '城市', paid_fen: '实付金额（分）', quantity: '商品件数', sku: 'ERP 商品编码',
