@@ -18,6 +18,7 @@ from chalicelib.domain.goods import (
     adopted_goods,
     library_sku,
     refuse,
+    spec_query,
     validate_draft,
     validate_goods,
     validate_sku,
@@ -131,8 +132,8 @@ def delete_sku(deps: GoodsDeps, sku_code: str) -> None:
 
 
 def search(deps: GoodsDeps, text: str, limit: int = 50) -> list[Goods]:
-    """By SKU code or barcode (exact: that goods alone), else the start of a goods code or name: each a key
-    read or an index query, never a Scan."""
+    """By SKU code or barcode (exact: that goods alone), else a spec value (颜色=红, or 红 under any
+    attribute) and the start of a goods code or name: each a key read or an index query, never a Scan."""
     text = text.strip()
     if not text:
         return []
@@ -142,7 +143,11 @@ def search(deps: GoodsDeps, text: str, limit: int = 50) -> list[Goods]:
     if sku and sku.goods_id:
         return list(deps.goods.get_many([sku.goods_id]).values())
     found: dict[str, Goods] = {}
-    for goods in [*deps.goods.by_code(text, limit), *deps.goods.list(limit, prefix=text).items]:
+    attribute, value = spec_query(text)
+    by_spec = deps.goods.by_spec(attribute, value, limit)
+    if attribute and by_spec:
+        return by_spec[:limit]
+    for goods in [*by_spec, *deps.goods.by_code(text, limit), *deps.goods.list(limit, prefix=text).items]:
         found.setdefault(goods.goods_id, goods)
     return list(found.values())[:limit]
 

@@ -161,6 +161,15 @@ class LocalRuntime:
         if any(index == "by_goods" for _, index in self.provisioned.new_indexes):
             from chalicelib.storage.goods_upgrade import upgrade_goods
             upgrade_goods()     # a saved state from before the goods library: its ERP SKUs become goods
+        elif self._has_table("goods"):
+            from chalicelib.storage.goods_upgrade import index_specs
+            index_specs()       # a saved state from before the search by spec value (once: a marker item)
+
+    def _has_table(self, key: str) -> bool:
+        """The resources hold the app's table (a test's own template may not)."""
+        from chalicelib import names
+        wanted = names.table_name(key)
+        return any(table.get("name") == wanted for table in self.provisioned.tables.values())
 
     def _place_default_stock(self) -> None:
         """A saved state from before warehouses: its stock becomes the default warehouse's, once. Only

@@ -169,3 +169,16 @@ def test_given_records_then_conditional_and_listed_by_name(stores) -> None:
     assert set(suppliers.get_many(["s1", "x"])) == {"s1"}
     stores["brands"].add(Brand("b1", "优衣库"))
     assert stores["brands"].list().items[0].name == "优衣库"
+
+
+def test_given_goods_with_specs_then_found_by_a_spec_value_under_its_attribute_or_any(stores) -> None:
+    repo = stores["goods"]
+    shirt, mug = goods(1), Goods("g2", "MUG", "马克杯", specs=(SpecAttribute("颜色", ("白", "红")),), sku_count=1)
+    repo.create(shirt, skus(shirt))
+    repo.create(mug, [library_sku(mug, SkuDraft(("白",), "MUG-1"))])     # its 红 cell left out
+    assert [g.goods_id for g in repo.by_spec("颜色", "红")] == ["g1"]
+    assert [g.goods_id for g in repo.by_spec("", "白")] == ["g2"]
+    assert repo.by_spec("尺码", "白") == [] and repo.by_spec("", "绿") == []
+    assert [g.goods_id for g in repo.by_spec("", "M")] == ["g1"]      # one goods however many SKUs carry it
+    repo.remove(repo.get("g2"), [stores["erp"].get("MUG-1")])
+    assert repo.by_spec("", "白") == []

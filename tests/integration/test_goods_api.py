@@ -65,6 +65,9 @@ def test_given_a_category_brand_and_supplier_when_goods_with_a_3x4_matrix_are_cr
     assert goods["sku_count"] == 12 and len(goods["skus"]) == 12 and goods["supplier_ids"] == [supplier["supplier_id"]]
     found = send(api, "get", "/admin/goods?q=69TS005", user="eye").json_body["items"]
     assert [g["goods_id"] for g in found] == [goods["goods_id"]]
+    for spec in ("颜色=黑", "黑", "尺码:XL"):
+        by_spec = send(api, "get", f"/admin/goods?q={spec}", user="eye").json_body["items"]
+        assert [g["goods_id"] for g in by_spec] == [goods["goods_id"]], spec
     detail = send(api, "get", f"/admin/goods/{goods['goods_id']}", user="eye").json_body
     assert {s["sku_code"] for s in detail["skus"]} >= {"TS-红-S", "TS-黑-XL"}
     listed = send(api, "get", "/admin/erp-skus?prefix=TS-", user="eye").json_body["items"]

@@ -91,6 +91,8 @@ def test_given_a_barcode_edit_then_search_finds_the_goods_by_it_and_by_code_name
     assert [g.goods_id for g in search(deps, "MUG-000")] == ["g2"]
     assert [g.goods_id for g in search(deps, "马克")] == ["g2"]
     assert [g.goods_id for g in search(deps, "TS")] == ["g1"]
+    assert [g.goods_id for g in search(deps, "颜色=红")] == ["g1"] == [g.goods_id for g in search(deps, "颜色：红")]
+    assert [g.goods_id for g in search(deps, "白")] == ["g2"] and search(deps, "尺码=白") == []
     with pytest.raises(ConflictError) as refused:
         edit_sku(deps, "TS-004", 1, {"barcode": "6900000000017"})
     assert refused.value.reason == "goods.barcode_taken"

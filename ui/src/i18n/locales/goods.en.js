@@ -3,7 +3,7 @@ export default {
   menu: { goods: 'Goods library', goodsList: 'Goods', categories: 'Categories', brands: 'Brands', suppliers: 'Suppliers' },
   goods: {
     title: 'Goods library', code: 'Goods code', name: 'Goods name', category: 'Category', brand: 'Brand', suppliers: 'Suppliers', unit: 'Unit',
-    description: 'Description', images: 'Images', specs: 'Specs', skus: 'SKUs', skuCount: 'SKUs', search: 'Code / barcode / name / spec',
+    description: 'Description', images: 'Images', specs: 'Specs', skus: 'SKUs', skuCount: 'SKUs', search: 'Code / barcode / name / spec (颜色=红)',
     create: 'New goods', attribute: 'Spec name', values: 'Values (comma separated)', addAttribute: 'Add a spec', generate: 'Generate SKUs',
     skuCode: 'SKU code', barcode: 'Barcode', listPrice: 'List price (CNY)', costPrice: 'Cost (CNY)', purchasePrice: 'Purchase price (CNY)',
     weight: 'Weight (g)', volume: 'Volume (cm³)', status: 'Status', active: 'Active', disabled: 'Disabled', detail: 'Goods detail',

@@ -3,7 +3,7 @@ export default {
   menu: { goods: '商品库', goodsList: '商品', categories: '商品分类', brands: '品牌', suppliers: '供应商' },
   goods: {
     title: '商品库', code: '商品编码', name: '商品名称', category: '分类', brand: '品牌', suppliers: '供应商', unit: '单位',
-    description: '描述', images: '图片', specs: '规格', skus: 'SKU', skuCount: 'SKU 数', search: '编码 / 条码 / 名称 / 规格',
+    description: '描述', images: '图片', specs: '规格', skus: 'SKU', skuCount: 'SKU 数', search: '编码 / 条码 / 名称 / 规格值 (颜色=红)',
     create: '新建商品', attribute: '规格名', values: '规格值（逗号分隔）', addAttribute: '添加规格', generate: '生成 SKU',
     skuCode: 'SKU 编码', barcode: '条码', listPrice: '售价（元）', costPrice: '成本价（元）', purchasePrice: '采购价（元）',
     weight: '重量（g）', volume: '体积（cm³）', status: '状态', active: '启用', disabled: '停用', detail: '商品详情',
