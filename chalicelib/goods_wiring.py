@@ -45,6 +45,20 @@ def goods_deps(link: bool = True) -> Any:
                      clock=bootstrap.clock(), links=bootstrap.link_deps() if link else None)
 
 
+def push_job_deps() -> Any:
+    """The link-jobs consumer's goods push steps: linking and re-resolving as the worker does."""
+    from dataclasses import replace
+
+    from chalicelib.services.goods_push_jobs import PushJobDeps
+    jobs = bootstrap.link_job_deps()
+    return PushJobDeps(goods=replace(goods_deps(link=False), links=jobs.links), jobs=jobs)
+
+
+def push_starter() -> Any:
+    from chalicelib.services.goods_push_jobs import PushJobStarter
+    return PushJobStarter(bootstrap.link_jobs(), bootstrap.publisher(), bootstrap.clock())
+
+
 def images() -> Any:
     def build() -> Any:
         from chalicelib.storage.images import S3ImageStore

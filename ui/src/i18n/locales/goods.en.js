@@ -13,6 +13,7 @@ export default {
     settlements: { cash: 'Cash', weekly: 'Weekly', monthly: 'Monthly', prepaid: 'Prepaid' }, note: 'Note',
     categorySpecs: 'Category specs', useCategorySpecs: "Use the category's specs", none: 'None', created: 'Created',
     pushToLibrary: 'Push to goods library', pushTitle: 'Push to goods library', pushHint: 'Creates library goods and SKUs per product and links the shop SKUs; SKUs whose merchant code is already in the library are linked instead.',
+    pushJob: 'Pushing on the server: {pushed} of {products} products (you may close this window)', pushReresolve: 'Held orders re-resolved: {done} of {total}, {released} released',
     pushResult: '{created} goods created, {linked} shop SKUs linked, {failed} failed', existing: 'In the library', willLink: 'Will link',
     willCreate: 'Will create', upload: 'Upload image', uploadHint: 'JPG / PNG / WebP / GIF, at most 5 MB', imageUploaded: 'Image uploaded',
     exportXlsx: 'Export Excel', importXlsx: 'Import Excel', template: 'Download template', importResult: '{goods} goods and {skus} SKUs imported',

@@ -13,6 +13,7 @@ export default {
     settlements: { cash: '现结', weekly: '周结', monthly: '月结', prepaid: '预付' }, note: '备注',
     categorySpecs: '分类规格', useCategorySpecs: '使用分类规格', none: '无', created: '已创建',
     pushToLibrary: '推送到商品库', pushTitle: '推送到商品库', pushHint: '按商品创建商品库商品和 SKU，并关联店铺 SKU；商家编码已存在的 SKU 直接关联。',
+    pushJob: '服务器正在推送：{pushed} / {products} 个商品（可关闭此窗口）', pushReresolve: '异常订单重新匹配：{done} / {total}，已释放 {released}',
     pushResult: '{created} 个商品已创建，{linked} 个店铺 SKU 已关联，{failed} 个失败', existing: '已在商品库', willLink: '将关联',
     willCreate: '将新建', upload: '上传图片', uploadHint: 'JPG / PNG / WebP / GIF，最大 5 MB', imageUploaded: '图片已上传',
     exportXlsx: '导出 Excel', importXlsx: '导入 Excel', template: '下载模板', importResult: '已导入 {goods} 个商品、{skus} 个 SKU',
