@@ -42,7 +42,24 @@ def goods_deps(link: bool = True) -> Any:
     from chalicelib.services.goods import GoodsDeps
     return GoodsDeps(goods=goods(), erp=bootstrap.erp_skus(), categories=categories(), brands=brands(),
                      suppliers=suppliers(), stock=bootstrap.stock(), shop_skus=bootstrap.shop_skus(),
-                     clock=bootstrap.clock(), links=bootstrap.link_deps() if link else None)
+                     clock=bootstrap.clock(), links=bootstrap.link_deps() if link else None,
+                     images=platform_images() if link else None)
+
+
+def platform_images() -> Any:
+    """Platform images of pushed goods, queued for the images worker (services/goods_images.py)."""
+    from urllib.parse import urlsplit
+
+    from chalicelib.platforms.images import fetch_url
+    from chalicelib.services.goods_images import QueuedImages
+
+    def source_of(shop_id: str, url: str) -> str | None:
+        shop = bootstrap.shops().get(shop_id)
+        if shop is None:
+            return None
+        sandbox = urlsplit(shop.base_url)
+        return fetch_url(shop.platform.value, url, f"{sandbox.scheme}://{sandbox.netloc}" if shop.base_url else "")
+    return QueuedImages(source_of, bootstrap.publisher())
 
 
 def push_job_deps() -> Any:
@@ -51,7 +68,7 @@ def push_job_deps() -> Any:
 
     from chalicelib.services.goods_push_jobs import PushJobDeps
     jobs = bootstrap.link_job_deps()
-    return PushJobDeps(goods=replace(goods_deps(link=False), links=jobs.links), jobs=jobs)
+    return PushJobDeps(goods=replace(goods_deps(link=False), links=jobs.links, images=platform_images()), jobs=jobs)
 
 
 def push_starter() -> Any:

@@ -70,7 +70,7 @@ def _shop_sku(shop: Shop, product: CanonicalProduct, c: CanonicalSku) -> ShopSku
     return ShopSku(shop_id=shop.shop_id, platform=shop.platform, platform_sku_id=c.platform_sku_id,
                    platform_product_id=c.platform_product_id or product.platform_product_id,
                    merchant_code=c.merchant_code.strip(), title=c.title or product.title, sku_name=c.sku_name,
-                   price_fen=c.price_fen, platform_stock=c.stock)
+                   price_fen=c.price_fen, platform_stock=c.stock, image_url=c.image_url)
 
 
 def _upsert_pulled(deps: LinkDeps, pulled: list[ShopSku], counts: PullCounts) -> None:

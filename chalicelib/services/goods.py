@@ -33,6 +33,12 @@ class Balances(Protocol):
     def balance(self, sku_code: str) -> Any: ...
 
 
+class PlatformImages(Protocol):
+    """services/goods_images.QueuedImages: where a platform image is fetched from, and queueing it."""
+    def source(self, shop_id: str, url: str) -> str | None: ...
+    def fetch_later(self, key: str, source: str) -> None: ...
+
+
 class LinkedTo(Protocol):
     def linked_to(self, sku_code: str) -> list[tuple[str, str]]: ...
 
@@ -48,6 +54,7 @@ class GoodsDeps:
     shop_skus: LinkedTo
     clock: Clock
     links: LinkDeps | None = None                      # None: no auto-linking (the upgrade)
+    images: PlatformImages | None = None               # None: pushed goods get no platform image
     new_id: Callable[[], str] = lambda: uuid.uuid4().hex[:16]
 
 
