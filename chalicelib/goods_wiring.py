@@ -62,6 +62,13 @@ def platform_images() -> Any:
     return QueuedImages(source_of, bootstrap.publisher())
 
 
+def library() -> Any:
+    """New ERP SKUs (the admin create, a CSV import, the ERP API) join the goods library at once, each the
+    only SKU of a goods record derived from its code, as the upgrade makes them."""
+    from chalicelib.services.goods import adopt_loose
+    return lambda skus: adopt_loose(goods(), bootstrap.clock().now().isoformat(), skus)
+
+
 def push_job_deps() -> Any:
     """The link-jobs consumer's goods push steps: linking and re-resolving as the worker does."""
     from dataclasses import replace

@@ -116,6 +116,15 @@ class InMemoryGoodsRepository:
             self.barcodes[sku.barcode] = sku.sku_code
         return "adopted"
 
+    def adopt_many(self, pairs: Sequence[tuple[ErpSku, Goods]]) -> dict[str, int]:
+        counts = {"adopted": 0, "already": 0, "barcode_taken": 0, "changed": 0}
+        for sku, goods in pairs:
+            try:
+                counts[self.adopt(sku, goods)] += 1
+            except ConflictError:
+                counts["changed"] += 1
+        return counts
+
 
 class InMemoryRecordRepository:
     def __init__(self, id_of: Callable[[Any], str]) -> None:

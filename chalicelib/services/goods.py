@@ -162,16 +162,7 @@ def search(deps: GoodsDeps, text: str, limit: int = 50) -> list[Goods]:
 def adopt_loose(store: GoodsStore, now: str, skus: Iterable[ErpSku]) -> dict[str, int]:
     """ERP SKUs without goods (from before the library, a CSV import, the ERP API) each become the only
     SKU of a goods record derived from their code: safe to run again and from two processes at once."""
-    counts = {"adopted": 0, "already": 0, "barcode_taken": 0, "changed": 0}
-    for sku in skus:
-        if sku.goods_id:
-            counts["already"] += 1
-            continue
-        try:
-            counts[store.adopt(sku, adopted_goods(sku, now))] += 1
-        except ConflictError:
-            counts["changed"] += 1      # edited or adopted meanwhile: the next run looks again
-    return counts
+    return store.adopt_many([(sku, adopted_goods(sku, now)) for sku in skus])
 
 
 def goods_view(goods: Goods, skus: list[ErpSku] | None = None) -> dict[str, Any]:

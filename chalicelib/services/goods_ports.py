@@ -36,6 +36,9 @@ class GoodsStore(Protocol):
     def adopt(self, sku: ErpSku, goods: Goods) -> str:
         """A SKU from before the library becomes the only SKU of `goods`: "adopted", "already" (it has
         goods) or "barcode_taken" (adopted, its barcode left unclaimed: another SKU holds it)."""
+    def adopt_many(self, pairs: Sequence[tuple[ErpSku, Goods]]) -> dict[str, int]:
+        """adopt() for each (SKU, its goods), in few requests: how many "adopted", "already",
+        "barcode_taken" and "changed" (edited or adopted meanwhile: left for the next run)."""
     def list(self, limit: int = 50, cursor: str | None = None, prefix: str = "") -> Page[Goods]:
         """Goods in name order; `prefix`: names starting with it."""
 

@@ -22,6 +22,7 @@ from chalicelib.storage.erp_skus import to_item as sku_item
 from chalicelib.storage.goods_models import GoodsItem
 
 TRANSACTION = 100       # DynamoDB's limit of items per TransactWriteItems
+ADOPT_CHUNK = 33        # an adoption writes 3 items (the SKU, its goods, its barcode): 99 per transaction
 SPEC_VALUE_MAX = 100    # longer spec values (a whole platform SKU name) are not searchable by value
 Write = tuple[str, Any, Any]   # ("put" | "delete" | "update", item, condition)
 
@@ -154,6 +155,46 @@ class DynamoGoodsRepository:
             writes.append(("put", barcode_item(sku.barcode, sku.sku_code), GoodsItem.goods_key.does_not_exist()))
         _transact(writes)
         return "adopted" if claim or not sku.barcode else "barcode_taken"
+
+    def adopt_many(self, pairs: Sequence[tuple[ErpSku, Goods]]) -> dict[str, int]:
+        """adopt() for many, ADOPT_CHUNK per transaction (a CSV import of thousands stays a few dozen
+        requests); a chunk refused (one SKU changed meanwhile) goes one by one."""
+        counts = {"adopted": 0, "already": 0, "barcode_taken": 0, "changed": 0}
+        loose = [(s, g) for s, g in pairs if not s.goods_id]
+        counts["already"] = len(pairs) - len(loose)
+        for start in range(0, len(loose), ADOPT_CHUNK):
+            chunk = loose[start:start + ADOPT_CHUNK]
+            writes, outcomes = self._adoption(chunk)
+            try:
+                _transact(writes)
+            except ConflictError:
+                outcomes = [self._adopt_one(s, g) for s, g in chunk]
+            for outcome in outcomes:
+                counts[outcome] += 1
+        return counts
+
+    def _adoption(self, chunk: Sequence[tuple[ErpSku, Goods]]) -> tuple[list[Write], list[str]]:
+        keys = sorted({f"BARCODE#{s.barcode}" for s, _ in chunk if s.barcode})
+        held = {i.goods_key.removeprefix("BARCODE#") for i in GoodsItem.batch_get(keys)} if keys else set()
+        writes: list[Write] = []
+        outcomes = []
+        for sku, goods in chunk:
+            adopted = replace(sku, goods_id=goods.goods_id)
+            writes += [("put", sku_item(adopted, sku.revision + 1), ErpSkuItem.revision == sku.revision),
+                       ("put", goods_item(goods, 1), GoodsItem.goods_key.does_not_exist())]
+            if sku.barcode and sku.barcode not in held:
+                held.add(sku.barcode)      # the first of the chunk in code order claims it
+                writes.append(("put", barcode_item(sku.barcode, sku.sku_code), GoodsItem.goods_key.does_not_exist()))
+                outcomes.append("adopted")
+            else:
+                outcomes.append("barcode_taken" if sku.barcode else "adopted")
+        return writes, outcomes
+
+    def _adopt_one(self, sku: ErpSku, goods: Goods) -> str:
+        try:
+            return self.adopt(sku, goods)
+        except ConflictError:
+            return "changed"
 
     def list(self, limit: int = 50, cursor: str | None = None, prefix: str = "") -> Page[Goods]:
         condition = GoodsItem.sort_key.startswith(prefix) if prefix else None
