@@ -20,7 +20,7 @@ from chalice.app import ScheduledEventConfig, SQSEventConfig
 from local.runtime import hooks, journal, snapshot, state
 from local.runtime.cfn import Pseudo, Resolver
 from local.runtime.moto_server import Gate, GatedMotoServer, aws_env, start_moto
-from local.runtime.provision import Provisioned, provision
+from local.runtime.provision import Provisioned, allow_ui_origin, provision
 from local.runtime.queue_runner import QueueRunner, RunnerOptions
 from local.runtime.scheduler import Scheduler, SchedulerOptions
 from local.runtime.ttl import TtlSweeper
@@ -232,6 +232,7 @@ class LocalRuntime:
             self.ttl.start()
         self.web = WebServer(self.app, cfg.host, cfg.port, cfg.ui_dir, api_prefixes=cfg.api_prefixes)
         self.web.start()
+        allow_ui_origin(self._resources(), self.moto_endpoint, pseudo, self.provisioned, self.web.url)
         self._start_workers()
         self.timings["serving"] = time.perf_counter() - t0
         self.state = self._base_state()
