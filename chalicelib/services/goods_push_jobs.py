@@ -27,7 +27,6 @@ from chalicelib.services.stock_ports import JobStore, LinkJob
 
 KIND = "goods_push"
 PER_STEP = 5            # products per step: a product may have 600 SKUs, a step stays well inside a Lambda run
-MAX_PRODUCTS = 2000
 MAX_ERRORS = 100
 MAX_ATTEMPTS = 8
 
