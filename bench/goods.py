@@ -12,7 +12,7 @@ from bench.listing import _metered
 
 PAGE = 50
 SKUS_PER_GOODS = 10
-LIST_PAGES = ("a page", "the second page")     # the <= 1.25x target; the rest are key look-ups
+LIST_PAGES = ("a page", "the second page", "search by spec")     # the <= 1.25x target; the rest are key look-ups
 NAMES = ["纯棉T恤", "连帽卫衣", "牛仔裤", "羽绒服", "运动鞋", "帆布包", "保温杯", "马克杯", "数据线", "手机壳"]
 
 
@@ -48,7 +48,7 @@ def _fill(n: int) -> None:
     from chalicelib.domain.goods import Goods, SkuDraft, SpecAttribute, library_sku
     from chalicelib.storage.catalog_models import ErpSkuItem
     from chalicelib.storage.erp_skus import to_item
-    from chalicelib.storage.goods import barcode_item, goods_item
+    from chalicelib.storage.goods import barcode_item, goods_item, spec_items
     from chalicelib.storage.goods_models import GoodsItem
     colours, sizes = ("红", "蓝", "黑", "白", "灰"), ("M", "L")
     specs = (SpecAttribute("颜色", colours), SpecAttribute("尺码", sizes))
@@ -58,10 +58,13 @@ def _fill(n: int) -> None:
             goods = Goods(f"g{g:06d}", f"K{g:06d}", f"{NAMES[g % len(NAMES)]} {g:06d}", specs=specs,
                           sku_count=SKUS_PER_GOODS, created_at="2026-12-07T00:00:00+00:00")
             goods_batch.save(goods_item(goods, 1))
-            for i, cell in enumerate(cells):
-                code, barcode = f"K{g:06d}-{i}", f"69{g:08d}{i}"
-                skus.save(to_item(library_sku(goods, SkuDraft(cell, code, barcode, 5900, 2000, 1800, 300)), 1))
-                goods_batch.save(barcode_item(barcode, code))
+            made = [library_sku(goods, SkuDraft(cell, f"K{g:06d}-{i}", f"69{g:08d}{i}", 5900, 2000, 1800, 300))
+                    for i, cell in enumerate(cells)]
+            for sku in made:
+                skus.save(to_item(sku, 1))
+                goods_batch.save(barcode_item(sku.barcode, sku.sku_code))
+            for spec in spec_items(goods, made):
+                goods_batch.save(spec)
 
 
 def _pages(skus: int) -> dict[str, dict[str, Any]]:
@@ -78,6 +81,7 @@ def _pages(skus: int) -> dict[str, dict[str, Any]]:
         "one goods with its 10 SKUs": lambda: _with_skus(get_goods(deps, f"g{middle:06d}")),
         "search by barcode": lambda: search(deps, f"69{middle:08d}3"),
         "search by SKU code": lambda: search(deps, f"K{middle:06d}-3"),
+        f"search by spec value (颜色=红, {PAGE} goods)": lambda: search(deps, "颜色=红", PAGE),
     }
     out: dict[str, dict[str, Any]] = {}
     for name, read in reads.items():

@@ -547,13 +547,6 @@ def api_tokens() -> Any:
     return _get("api_tokens", build)
 
 
-def api_token_rate_limiter() -> Any:
-    def build() -> Any:
-        from chalicelib.storage.api_tokens import DynamoTokenRateLimiter
-        return DynamoTokenRateLimiter()
-    return _get("api_token_rate_limiter", build)
-
-
 def api_token_key() -> bytes:
     """The key of the API tokens' stored hashes: derived from the JWT secret (one secret to keep, and
     a different key from the one signing JWTs). Rotating JWT_SECRET therefore also retires every token."""

@@ -42,7 +42,45 @@ def goods_deps(link: bool = True) -> Any:
     from chalicelib.services.goods import GoodsDeps
     return GoodsDeps(goods=goods(), erp=bootstrap.erp_skus(), categories=categories(), brands=brands(),
                      suppliers=suppliers(), stock=bootstrap.stock(), shop_skus=bootstrap.shop_skus(),
-                     clock=bootstrap.clock(), links=bootstrap.link_deps() if link else None)
+                     clock=bootstrap.clock(), links=bootstrap.link_deps() if link else None,
+                     images=platform_images() if link else None)
+
+
+def platform_images() -> Any:
+    """Platform images of pushed goods, queued for the images worker (services/goods_images.py)."""
+    from urllib.parse import urlsplit
+
+    from chalicelib.platforms.images import fetch_url
+    from chalicelib.services.goods_images import QueuedImages
+
+    def source_of(shop_id: str, url: str) -> str | None:
+        shop = bootstrap.shops().get(shop_id)
+        if shop is None:
+            return None
+        sandbox = urlsplit(shop.base_url)
+        return fetch_url(shop.platform.value, url, f"{sandbox.scheme}://{sandbox.netloc}" if shop.base_url else "")
+    return QueuedImages(source_of, bootstrap.publisher())
+
+
+def library() -> Any:
+    """New ERP SKUs (the admin create, a CSV import, the ERP API) join the goods library at once, each the
+    only SKU of a goods record derived from its code, as the upgrade makes them."""
+    from chalicelib.services.goods import adopt_loose
+    return lambda skus: adopt_loose(goods(), bootstrap.clock().now().isoformat(), skus)
+
+
+def push_job_deps() -> Any:
+    """The link-jobs consumer's goods push steps: linking and re-resolving as the worker does."""
+    from dataclasses import replace
+
+    from chalicelib.services.goods_push_jobs import PushJobDeps
+    jobs = bootstrap.link_job_deps()
+    return PushJobDeps(goods=replace(goods_deps(link=False), links=jobs.links, images=platform_images()), jobs=jobs)
+
+
+def push_starter() -> Any:
+    from chalicelib.services.goods_push_jobs import PushJobStarter
+    return PushJobStarter(bootstrap.link_jobs(), bootstrap.publisher(), bootstrap.clock())
 
 
 def images() -> Any:

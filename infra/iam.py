@@ -49,8 +49,8 @@ FUNCTIONS: dict[str, Access] = {
                             consumes="erp_events", delays="erp_events", sends="erp_events"),
     "pull_catalogs": _access("orders shops shop_skus erp_skus stock shipments sync",
                              sends="platform_actions link_jobs erp_events"),
-    "on_link_job": _access("orders shops shop_skus erp_skus stock shipments sync", consumes="link_jobs",
-                           sends="link_jobs erp_events platform_actions"),
+    "on_link_job": _access("orders shops shop_skus erp_skus stock shipments sync goods", consumes="link_jobs",
+                           sends="link_jobs erp_events platform_actions images"),   # pushed goods' images
     "stock_tick": _access("orders shops shop_skus erp_skus stock shipments sync",
                           sends="platform_actions link_jobs erp_events"),   # an order released: its note
     "stock_reconcile": _access("orders shops shop_skus erp_skus stock shipments sync",

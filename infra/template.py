@@ -26,6 +26,7 @@ PARAMETERS: dict[str, Any] = {
 CONDITIONS: dict[str, Any] = {
     "HasAlarmEmail": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]},
     "UseCdn": {"Fn::Equals": [{"Ref": "EnableCdn"}, "true"]},
+    "HasUiOrigin": {"Fn::Not": [{"Fn::Equals": [{"Ref": "UiOrigin"}, ""]}]},
 }
 OUTPUTS: dict[str, Any] = {
     "UiBucketName": {"Value": {"Ref": "UiBucket"}},
@@ -219,12 +220,14 @@ def _bucket(key: str, private: bool) -> dict[str, Any]:
 
 def images_bucket() -> dict[str, Any]:
     """Goods images: uploaded by the browser with a presigned POST (its policy limits size and type), so
-    the bucket answers the UI's origin's POST (CORS); read through CloudFront under /goods-images/."""
+    the bucket answers the UI's origin's POST (CORS); read through CloudFront under /goods-images/.
+    Only the UI's origin: the presigned POST is the permission, but no other site's pages need to read
+    the bucket's answers. Until the first deploy has learnt the CDN's domain (UiOrigin empty) there is no
+    rule at all: `make deploy` deploys again at once with it."""
     bucket = _bucket("images", private=False)
-    bucket["Properties"]["CorsConfiguration"] = {"CorsRules": [{
-        # any origin: the presigned POST itself is the permission (signed, one key, short-lived)
-        "AllowedMethods": ["POST"], "AllowedOrigins": ["*"],
-        "AllowedHeaders": ["*"], "MaxAge": 3600}]}
+    bucket["Properties"]["CorsConfiguration"] = {"Fn::If": ["HasUiOrigin", {"CorsRules": [{
+        "AllowedMethods": ["POST"], "AllowedOrigins": [{"Ref": "UiOrigin"}],
+        "AllowedHeaders": ["*"], "MaxAge": 3600}]}, {"Ref": "AWS::NoValue"}]}
     return bucket
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from chalicelib.domain.catalog import ErpSku
 from chalicelib.domain.errors import ConflictError
-from chalicelib.domain.goods import Goods
+from chalicelib.domain.goods import Goods, spec_pairs
 from chalicelib.services.ports import Page
 from tests.fakes import InMemoryErpSkuRepository, _page
 
@@ -19,6 +19,7 @@ class InMemoryGoodsRepository:
         self.erp = erp or InMemoryErpSkuRepository()
         self.goods: dict[str, Goods] = {}
         self.barcodes: dict[str, str] = {}
+        self.spec_index: dict[tuple[str, str], list[str]] = {}     # (attribute, value) -> goods ids
 
     def create(self, goods: Goods, skus: Sequence[ErpSku]) -> None:
         taken = sorted(s.sku_code for s in skus if s.sku_code in self.erp.rows)
@@ -34,6 +35,13 @@ class InMemoryGoodsRepository:
             if sku.barcode:
                 self.barcodes[sku.barcode] = sku.sku_code
         self.goods[goods.goods_id] = replace(goods, revision=1)
+        for pair in spec_pairs(goods, skus):
+            self.spec_index.setdefault(pair, []).append(goods.goods_id)
+
+    def by_spec(self, attribute: str, value: str, limit: int = 50) -> list[Goods]:
+        ids = [g for (name, v), found in sorted(self.spec_index.items())
+               if v == value and attribute in ("", name) for g in found]
+        return [self.goods[g] for g in dict.fromkeys(ids) if g in self.goods][:limit]
 
     def get(self, goods_id: str) -> Goods | None:
         return copy.deepcopy(self.goods.get(goods_id))
@@ -90,6 +98,9 @@ class InMemoryGoodsRepository:
                 del self.barcodes[sku.barcode]
         if goods.goods_id in self.goods and self.goods[goods.goods_id].revision == 1:
             del self.goods[goods.goods_id]
+        for found in self.spec_index.values():
+            if goods.goods_id in found:
+                found.remove(goods.goods_id)
 
     def adopt(self, sku: ErpSku, goods: Goods) -> str:
         if sku.goods_id:
@@ -104,6 +115,15 @@ class InMemoryGoodsRepository:
         if sku.barcode:
             self.barcodes[sku.barcode] = sku.sku_code
         return "adopted"
+
+    def adopt_many(self, pairs: Sequence[tuple[ErpSku, Goods]]) -> dict[str, int]:
+        counts = {"adopted": 0, "already": 0, "barcode_taken": 0, "changed": 0}
+        for sku, goods in pairs:
+            try:
+                counts[self.adopt(sku, goods)] += 1
+            except ConflictError:
+                counts["changed"] += 1
+        return counts
 
 
 class InMemoryRecordRepository:

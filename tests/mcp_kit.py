@@ -9,8 +9,8 @@ import urllib.request
 from typing import Any
 
 TOOL_NAMES = {"search_orders", "get_order", "explain_hold", "hold_order", "release_order", "list_after_sales",
-              "approve_refund", "reject_refund", "stock_of", "sync_health", "resync_shop"}
-WRITE_TOOLS = {"hold_order", "release_order", "approve_refund", "reject_refund", "resync_shop"}
+              "confirm_review", "approve_refund", "reject_refund", "stock_of", "sync_health", "resync_shop"}
+WRITE_TOOLS = {"hold_order", "release_order", "confirm_review", "approve_refund", "reject_refund", "resync_shop"}
 
 
 def http_json(url: str, method: str = "GET", body: Any = None, token: str = "") -> tuple[int, Any]:

@@ -88,6 +88,7 @@ BODIES: dict[str, str] = {
     "POST /admin/goods/images": "goods_schemas.ImageGrantBody",
     "POST /admin/goods/images/confirm": "goods_schemas.ImageConfirmBody",
     "POST /admin/shops/{shop_id}/goods-push": "goods_schemas.PushBody",
+    "POST /admin/shops/{shop_id}/goods-push/jobs": "goods_schemas.PushJobBody",
     "POST /admin/goods/import": "goods_schemas.XlsxImportBody",
     "POST /admin/manual-orders/import.xlsx": "goods_schemas.XlsxImportBody",
     "POST /admin/shops/{shop_id}/goods-push/preview": "goods_schemas.PushBody",

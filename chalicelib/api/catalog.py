@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib import bootstrap
+from chalicelib import bootstrap, goods_wiring
 from chalicelib.api import cursors
 from chalicelib.api.http import Ctx, admin_route, page_limit, parse
 from chalicelib.domain.users import Role
@@ -86,7 +86,8 @@ def create_erp_sku_route(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.services.catalog import create_erp_sku
     body = parse(ErpSkuBody, ctx.request)
     deps = bootstrap.link_deps()
-    return asdict(create_erp_sku(bootstrap.erp_skus(), deps, ErpSku(**body.model_dump()))) | job_answer(deps)
+    created = create_erp_sku(bootstrap.erp_skus(), deps, ErpSku(**body.model_dump()), goods_wiring.library())
+    return asdict(created) | job_answer(deps)
 
 
 @admin_route(bp, "/admin/erp-skus/{sku_code}", methods=("PATCH",), role=Role.OPERATOR)
@@ -104,7 +105,8 @@ def import_erp_skus_route(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.services.catalog import import_erp_skus, parse_csv
     raw = ctx.request.raw_body or b""
     deps = bootstrap.link_deps()
-    report = import_erp_skus(bootstrap.erp_skus(), deps, parse_csv(raw.encode() if isinstance(raw, str) else raw))
+    report = import_erp_skus(bootstrap.erp_skus(), deps, parse_csv(raw.encode() if isinstance(raw, str) else raw),
+                             goods_wiring.library())
     return asdict(report) | job_answer(deps)
 
 

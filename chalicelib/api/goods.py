@@ -153,3 +153,16 @@ def push_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     deps = goods_wiring.goods_deps()
     results = push_products(deps, shop_id, _picks(ctx))
     return {"items": [asdict(r) for r in results], "failed": sum(not r.ok for r in results)} | job_answer(deps.links)
+
+
+@admin_route(bp, "/admin/shops/{shop_id}/goods-push/jobs", methods=("POST",), role=Role.OPERATOR)
+def push_job_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
+    """推送到商品库 for many products (up to 2,000) as a background job: answers its id at once; progress
+    (products pushed, refused with their reasons, held orders re-resolved) at GET /admin/jobs/{job_id}."""
+    from chalicelib.api.goods_schemas import PushJobBody
+    from chalicelib.services.goods_push import ProductPick
+    from chalicelib.services.link_jobs import job_view
+    body = parse(PushJobBody, ctx.request)
+    picks = [ProductPick(p.platform_product_id, tuple(p.platform_sku_ids)) for p in body.products]
+    job = goods_wiring.push_starter()(shop_id, picks)
+    return job_view(job) | {"job_url": f"/admin/jobs/{job.job_id}"}

@@ -135,5 +135,9 @@ class PushBody(Body):
     products: list[ProductPickBody] = Field(min_length=1, max_length=50)
 
 
+class PushJobBody(Body):
+    products: list[ProductPickBody] = Field(min_length=1, max_length=2000)
+
+
 class XlsxImportBody(Body):
     file_base64: str = Field(min_length=1, max_length=1_000_000)

@@ -34,8 +34,8 @@ def _authenticate(request: Request) -> McpCtx:
     header = request.headers.get("authorization", "")
     if not header.lower().startswith("bearer "):
         raise AuthenticationError("missing bearer token: create an API token in the admin UI (API tokens)")
-    user, token, role = authenticate(bootstrap.api_tokens(), bootstrap.users(), bootstrap.api_token_rate_limiter(),
-                                     bootstrap.clock(), bootstrap.api_token_key(), header[7:].strip())
+    user, token, role = authenticate(bootstrap.api_tokens(), bootstrap.users(), bootstrap.clock(),
+                                     bootstrap.api_token_key(), header[7:].strip())
     _check_origin(request)
     return McpCtx(request, Caller(user=user, token_id=token.token_id, role=role))
 

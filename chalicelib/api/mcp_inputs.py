@@ -50,6 +50,11 @@ class ReleaseOrder(OrderRef):
     reason: ManualHold = Field(description="the hold to lift; the system's own holds lift when their cause goes")
 
 
+class ConfirmReview(OrderRef):
+    revision: int | None = Field(default=None, ge=0, description="the order's revision as shown (get_order); "
+                                 "given: refused if the order changed since")
+
+
 class ListAfterSales(Page):
     shop_id: str = Field(default="", max_length=64)
     platform: str = Field(default="", max_length=16)

@@ -35,7 +35,7 @@ def order_brief(order: Any) -> dict[str, Any]:
     return {"order_id": order.order_id, "order_no": order.order_no, "shop_id": order.shop_id,
             "platform": order.platform.value, "status": order.status.value,
             "holds": sorted(h.value for h in order.holds), "erp_handoff": order.erp_handoff.value,
-            "refund_state": order.refund_state.value, "paid_fen": order.paid_fen,
+            "refund_state": order.refund_state.value, "review": order.review.value, "paid_fen": order.paid_fen,
             "created_at": order.created_at.isoformat(), "tracking_no": order.tracking_no or None}
 
 
@@ -98,6 +98,13 @@ def release_order(a: inputs.ReleaseOrder, caller: Caller) -> dict[str, Any]:
     return order_brief(order)
 
 
+def confirm_review(a: inputs.ConfirmReview, caller: Caller) -> dict[str, Any]:
+    """The review gate's confirmation (审单确认), as the processing page's: a held-for-review order goes on."""
+    from chalicelib.services.review import confirm_order
+    order = confirm_order(bootstrap.orders(), bootstrap.clock(), a.order_id, caller.actor, a.revision)
+    return {**order_brief(order), "revision": order.revision}
+
+
 def case_brief(case: Any) -> dict[str, Any]:
     return {"case_id": case.case_id, "order_id": case.order_id, "order_no": case.order_no, "shop_id": case.shop_id,
             "platform": case.platform.value, "type": case.type.value, "status": case.status.value,
@@ -131,9 +138,13 @@ def reject_refund(a: inputs.RejectRefund, caller: Caller) -> dict[str, Any]:
 
 
 def stock_of(a: inputs.StockOf, caller: Caller) -> dict[str, Any]:
-    stock = bootstrap.stock().balance(a.sku_code)
-    return {"sku_code": stock.sku_code, "on_hand": stock.on_hand, "reserved": stock.reserved,
-            "available": stock.available}
+    """Every warehouse holding the SKU (one Query of its balances) and the totals; an unknown code is zeros."""
+    per = sorted(bootstrap.stock().stock_of(a.sku_code), key=lambda s: s.warehouse_id)
+    names = {w.warehouse_id: w.name for w in bootstrap.warehouses().list()} if per else {}
+    warehouses = [{"warehouse_id": s.warehouse_id, "name": names.get(s.warehouse_id, ""), "on_hand": s.on_hand,
+                   "reserved": s.reserved, "available": s.available} for s in per]
+    return {"sku_code": a.sku_code, **{k: sum(w[k] for w in warehouses) for k in ("on_hand", "reserved", "available")},
+            "warehouses": warehouses}
 
 
 def sync_health(a: inputs.SyncHealth, caller: Caller) -> dict[str, Any]:
@@ -187,6 +198,10 @@ TOOLS: dict[str, ToolSpec] = {t.name: t for t in (
              "(unlinked_sku, refund_requested, out_of_stock, presale_waiting) lift when their cause goes.",
              inputs.ReleaseOrder,
              release_order, write=True, target="order_id"),
+    ToolSpec("confirm_review", "Confirm an order's review", "Confirms an order waiting for review (审单: "
+             "review \"pending\"), as an operator does on the processing page; it then goes on to the ERP once "
+             "nothing else holds it. Refused if it was handed over or closed, or changed since `revision`.",
+             inputs.ConfirmReview, confirm_review, write=True, target="order_id"),
     ToolSpec("list_after_sales", "List after-sale cases", "Refund, return, exchange and other cases by shop, "
              "platform, type, status, deadline or order no. (give at least one of shop_id, status, order_no, "
              "deadline_before).", inputs.ListAfterSales, list_after_sales),
@@ -196,7 +211,7 @@ TOOLS: dict[str, ToolSpec] = {t.name: t for t in (
     ToolSpec("reject_refund", "Reject a refund", "Refuses a case's refund on the platform with one of that "
              "platform's reason codes.", inputs.RejectRefund, reject_refund, write=True, target="case_id"),
     ToolSpec("stock_of", "Stock of a SKU", "On hand, reserved and available units of one of the seller's SKU "
-             "codes.", inputs.StockOf, stock_of, target="sku_code"),
+             "codes, per warehouse and in total.", inputs.StockOf, stock_of, target="sku_code"),
     ToolSpec("sync_health", "Sync health", "Per shop and stream: how far behind the pull is, the last "
              "success and the last error.", inputs.SyncHealth, sync_health, target="shop_id"),
     ToolSpec("resync_shop", "Re-sync a shop's window", "Pulls a shop's orders or after-sales again for a "

@@ -2,11 +2,11 @@
 an expiry, revocable. Only a keyed hash of the secret is stored; the secret is shown once."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from chalicelib.domain.users import RANK, Role
+from chalicelib.domain.users import RANK, Role, User
 
 PREFIX = "qho_"                 # recognisable by secret scanners; "qho_<token_id>_<secret>"
 MAX_TOKENS_PER_USER = 20
@@ -35,6 +35,17 @@ class ApiToken:
     revoked_at: datetime | None = None
     revoked_by: str = ""
     revision: int = 0
+    holder_role: Role | None = None       # its user's role and state as stamped on the token (storage);
+    holder_active: bool = True            # None: not stamped, the user is read
+
+    def stamped(self, role: Role, active: bool) -> ApiToken:
+        return replace(self, holder_role=role, holder_active=active)
+
+    def holder(self) -> User | None:
+        """Its user as far as a call needs one (name, role, state), from the stamp; None if not stamped."""
+        if self.holder_role is None:
+            return None
+        return User(self.username, "", self.holder_role, self.holder_active)
 
     def usable(self, now: datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at

@@ -45,6 +45,7 @@ class ShopSku:
     sku_name: str = ""
     price_fen: int = 0
     platform_stock: int = 0
+    image_url: str = ""                   # the product's (or SKU's) main image on the platform's CDN
     links: tuple[SkuLink, ...] = ()       # several: a bundle (one shop SKU = several ERP SKUs)
     link_source: str = ""                 # "auto" (merchant code), "manual", "bulk"
     revision: int = 0

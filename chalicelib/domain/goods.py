@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from chalicelib.domain.catalog import ErpSku
@@ -150,6 +151,22 @@ def _once(seen: dict[str, int], value: str, i: int, name: str, reason: str) -> N
 def spec_text(specs: tuple[SpecAttribute, ...], values: tuple[str, ...]) -> str:
     """The ERP SKU's readable spec: 颜色:红;尺码:M."""
     return ";".join(f"{a.name}:{v}" for a, v in zip(specs, values, strict=False))
+
+
+def spec_pairs(goods: Goods, skus: Sequence[ErpSku]) -> list[tuple[str, str]]:
+    """(attribute, value) of every spec value some SKU of the goods carries: what a search by spec
+    value (颜色=红 or just 红) finds the goods by. Values of matrix cells left out are not indexed."""
+    used = {(a.name, v) for s in skus for a, v in zip(goods.specs, s.spec_values, strict=False)}
+    return sorted(used)
+
+
+SPEC_QUERY = re.compile(r"^\s*([^=:：]{1,30}?)\s*[=:：]\s*(\S.*?)\s*$")
+
+
+def spec_query(text: str) -> tuple[str, str]:
+    """"颜色=红" (or 颜色:红, 颜色：红) -> ("颜色", "红"); a bare "红" -> ("", "红"): any attribute."""
+    named = SPEC_QUERY.match(text)
+    return (named.group(1), named.group(2)) if named else ("", text.strip())
 
 
 def library_sku(goods: Goods, draft: SkuDraft) -> ErpSku:

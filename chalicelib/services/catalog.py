@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
@@ -70,7 +70,7 @@ def _shop_sku(shop: Shop, product: CanonicalProduct, c: CanonicalSku) -> ShopSku
     return ShopSku(shop_id=shop.shop_id, platform=shop.platform, platform_sku_id=c.platform_sku_id,
                    platform_product_id=c.platform_product_id or product.platform_product_id,
                    merchant_code=c.merchant_code.strip(), title=c.title or product.title, sku_name=c.sku_name,
-                   price_fen=c.price_fen, platform_stock=c.stock)
+                   price_fen=c.price_fen, platform_stock=c.stock, image_url=c.image_url)
 
 
 def _upsert_pulled(deps: LinkDeps, pulled: list[ShopSku], counts: PullCounts) -> None:
@@ -124,10 +124,17 @@ def validate_erp_sku(sku: ErpSku) -> ErpSku:
     return sku
 
 
-def create_erp_sku(erp: ErpSkuStore, links: LinkDeps, sku: ErpSku) -> ErpSku:
+Library = Callable[[Sequence[ErpSku]], object]   # new SKUs become one-SKU goods of the library (goods.adopt_loose)
+
+
+def create_erp_sku(erp: ErpSkuStore, links: LinkDeps, sku: ErpSku, library: Library | None = None) -> ErpSku:
     erp.add(validate_erp_sku(sku))
+    created = replace(sku, revision=1)
+    if library is not None:
+        library([created])
+        created = erp.get(sku.sku_code) or created
     auto_link_codes(links, [sku.sku_code])
-    return replace(sku, revision=1)
+    return created
 
 
 def edit_erp_sku(erp: ErpSkuStore, sku_code: str, expected_revision: int, **changes: object) -> ErpSku:
@@ -139,10 +146,14 @@ def edit_erp_sku(erp: ErpSkuStore, sku_code: str, expected_revision: int, **chan
     return replace(changed, revision=expected_revision + 1)
 
 
-def upsert_erp_sku(erp: ErpSkuStore, links: LinkDeps, sku: ErpSku) -> tuple[str, ErpSku]:
+def upsert_erp_sku(erp: ErpSkuStore, links: LinkDeps, sku: ErpSku, library: Library | None = None
+                   ) -> tuple[str, ErpSku]:
     """The ERP API's write: ("created" | "updated" | "unchanged", the SKU). Safe to repeat."""
     outcome, stored = _upsert_erp(erp, sku)
     if outcome == "created":
+        if library is not None:
+            library([stored])
+            stored = erp.get(sku.sku_code) or stored
         auto_link_codes(links, [sku.sku_code])
     return outcome, stored
 
@@ -177,10 +188,12 @@ class ImportReport:
 Row = tuple[int, dict[str, str] | str]
 
 
-def import_erp_skus(erp: ErpSkuStore, links: LinkDeps, rows: Iterable[Row]) -> ImportReport:
+def import_erp_skus(erp: ErpSkuStore, links: LinkDeps, rows: Iterable[Row], library: Library | None = None
+                    ) -> ImportReport:
     """rows: (line number, parsed fields or the parse error). Each row stands alone. The file's SKUs are
     read in batches and the new ones added a hundred per conditional transaction (a request of 5,000 rows
-    one by one took minutes); a row that lost a race goes through the one-by-one upsert."""
+    one by one took minutes); a row that lost a race goes through the one-by-one upsert. New SKUs join the
+    goods library (`library`) a few dozen per transaction."""
     report, first_line, valid = ImportReport(), dict[str, int](), list[tuple[int, ErpSku]]()
     outcomes: dict[int, dict[str, object]] = {}
     for line, parsed in rows:
@@ -202,6 +215,9 @@ def import_erp_skus(erp: ErpSkuStore, links: LinkDeps, rows: Iterable[Row]) -> I
         setattr(report, field_name, getattr(report, field_name) + 1)
         report.rows.append(row)
     created = [str(r["sku_code"]) for r in report.rows if r.get("result") == "created"]
+    if created and library is not None:
+        by_code = {sku.sku_code: sku for _, sku in valid}
+        library([replace(by_code[code], revision=1) for code in created])
     if created:
         auto_link_codes(links, created)    # once for the whole file, not per row
     return report

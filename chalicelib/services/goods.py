@@ -18,6 +18,7 @@ from chalicelib.domain.goods import (
     adopted_goods,
     library_sku,
     refuse,
+    spec_query,
     validate_draft,
     validate_goods,
     validate_sku,
@@ -30,6 +31,12 @@ from chalicelib.services.ports import Clock
 
 class Balances(Protocol):
     def balance(self, sku_code: str) -> Any: ...
+
+
+class PlatformImages(Protocol):
+    """services/goods_images.QueuedImages: where a platform image is fetched from, and queueing it."""
+    def source(self, shop_id: str, url: str) -> str | None: ...
+    def fetch_later(self, key: str, source: str) -> None: ...
 
 
 class LinkedTo(Protocol):
@@ -47,6 +54,7 @@ class GoodsDeps:
     shop_skus: LinkedTo
     clock: Clock
     links: LinkDeps | None = None                      # None: no auto-linking (the upgrade)
+    images: PlatformImages | None = None               # None: pushed goods get no platform image
     new_id: Callable[[], str] = lambda: uuid.uuid4().hex[:16]
 
 
@@ -131,8 +139,8 @@ def delete_sku(deps: GoodsDeps, sku_code: str) -> None:
 
 
 def search(deps: GoodsDeps, text: str, limit: int = 50) -> list[Goods]:
-    """By SKU code or barcode (exact: that goods alone), else the start of a goods code or name: each a key
-    read or an index query, never a Scan."""
+    """By SKU code or barcode (exact: that goods alone), else a spec value (颜色=红, or 红 under any
+    attribute) and the start of a goods code or name: each a key read or an index query, never a Scan."""
     text = text.strip()
     if not text:
         return []
@@ -142,7 +150,11 @@ def search(deps: GoodsDeps, text: str, limit: int = 50) -> list[Goods]:
     if sku and sku.goods_id:
         return list(deps.goods.get_many([sku.goods_id]).values())
     found: dict[str, Goods] = {}
-    for goods in [*deps.goods.by_code(text, limit), *deps.goods.list(limit, prefix=text).items]:
+    attribute, value = spec_query(text)
+    by_spec = deps.goods.by_spec(attribute, value, limit)
+    if attribute and by_spec:
+        return by_spec[:limit]
+    for goods in [*by_spec, *deps.goods.by_code(text, limit), *deps.goods.list(limit, prefix=text).items]:
         found.setdefault(goods.goods_id, goods)
     return list(found.values())[:limit]
 
@@ -150,16 +162,7 @@ def search(deps: GoodsDeps, text: str, limit: int = 50) -> list[Goods]:
 def adopt_loose(store: GoodsStore, now: str, skus: Iterable[ErpSku]) -> dict[str, int]:
     """ERP SKUs without goods (from before the library, a CSV import, the ERP API) each become the only
     SKU of a goods record derived from their code: safe to run again and from two processes at once."""
-    counts = {"adopted": 0, "already": 0, "barcode_taken": 0, "changed": 0}
-    for sku in skus:
-        if sku.goods_id:
-            counts["already"] += 1
-            continue
-        try:
-            counts[store.adopt(sku, adopted_goods(sku, now))] += 1
-        except ConflictError:
-            counts["changed"] += 1      # edited or adopted meanwhile: the next run looks again
-    return counts
+    return store.adopt_many([(sku, adopted_goods(sku, now)) for sku in skus])
 
 
 def goods_view(goods: Goods, skus: list[ErpSku] | None = None) -> dict[str, Any]:

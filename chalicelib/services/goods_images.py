@@ -5,9 +5,12 @@ again (size, and its first bytes are an image of the declared type; S3 only chec
 and a thumbnail job goes on the images queue, where the worker makes a 256 px JPEG beside it."""
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from chalicelib.domain.goods import refuse
@@ -92,3 +95,40 @@ def make_thumbnail(store: ImageStore, key: str) -> bool:
         return False
     store.put(thumb_key(key), out.getvalue(), "image/jpeg")
     return True
+
+
+# ------------------------------------------------------------------ platform images (推送到商品库)
+def sniff(head: bytes) -> str | None:
+    return next((t for t in TYPES if looks_like(t, head)), None)
+
+
+def platform_image_key(url: str) -> str:
+    """Derived from the URL: pushing the product again (or a redelivered step) names the same object."""
+    ext = url.rsplit("?", 1)[0].rsplit(".", 1)[-1].lower()
+    return f"{PREFIX}p{hashlib.sha256(url.encode()).hexdigest()[:32]}.{ext if ext in TYPES.values() else 'jpg'}"
+
+
+@dataclass
+class QueuedImages:
+    """Platform images fetched later, by the images worker: `source` says where from (None: not the
+    platform's image CDN, nothing fetched), `fetch_later` queues it."""
+    source_of: Callable[[str, str], str | None]       # (shop id, image URL) -> the URL to fetch
+    queue: Queue
+
+    def source(self, shop_id: str, url: str) -> str | None:
+        return self.source_of(shop_id, url)
+
+    def fetch_later(self, key: str, source: str) -> None:
+        self.queue.publish(QUEUE, [(json.dumps({"key": key, "fetch": source}), key, key)])
+
+
+def import_image(store: ImageStore, key: str, source: str, download: Callable[[str], bytes | None]) -> bool:
+    """A platform image stored as an uploaded one is (same checks), then its thumbnail; idempotent. False when
+    the CDN refused it or it is not an image (nothing to retry)."""
+    if store.head(key) is None:
+        body = download(source)
+        content_type = sniff(body[:16]) if body else None
+        if body is None or content_type is None or len(body) > MAX_BYTES:
+            return False
+        store.put(key, body, content_type)
+    return make_thumbnail(store, key)

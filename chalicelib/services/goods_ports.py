@@ -21,6 +21,8 @@ class GoodsStore(Protocol):
     def get_many(self, goods_ids: Sequence[str]) -> dict[str, Goods]: ...
     def skus_of(self, goods_id: str) -> list[ErpSku]: ...
     def by_code(self, prefix: str, limit: int = 50) -> list[Goods]: ...
+    def by_spec(self, attribute: str, value: str, limit: int = 50) -> list[Goods]:
+        """Goods one of whose SKUs carries the spec value (`attribute` "": under any attribute)."""
     def save(self, goods: Goods, expected_revision: int) -> None: ...
     def holder_of(self, barcode: str) -> str | None:
         """The SKU code holding a barcode."""
@@ -34,6 +36,9 @@ class GoodsStore(Protocol):
     def adopt(self, sku: ErpSku, goods: Goods) -> str:
         """A SKU from before the library becomes the only SKU of `goods`: "adopted", "already" (it has
         goods) or "barcode_taken" (adopted, its barcode left unclaimed: another SKU holds it)."""
+    def adopt_many(self, pairs: Sequence[tuple[ErpSku, Goods]]) -> dict[str, int]:
+        """adopt() for each (SKU, its goods), in few requests: how many "adopted", "already",
+        "barcode_taken" and "changed" (edited or adopted meanwhile: left for the next run)."""
     def list(self, limit: int = 50, cursor: str | None = None, prefix: str = "") -> Page[Goods]:
         """Goods in name order; `prefix`: names starting with it."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chalicelib.domain.catalog import ShopSku
@@ -14,6 +14,7 @@ from chalicelib.domain.errors import DomainError
 from chalicelib.domain.goods import CODE, MAX_ATTRIBUTES, MAX_SKUS, Goods, GoodsDraft, SkuDraft, SpecAttribute, refuse
 from chalicelib.domain.orders import SkuLink
 from chalicelib.services.goods import GoodsDeps, create_goods
+from chalicelib.services.goods_images import platform_image_key
 from chalicelib.services.links import link_bulk
 
 MAX_PRODUCTS = 50
@@ -81,11 +82,24 @@ def _push_one(deps: GoodsDeps, shop_id: str, pick: ProductPick, result: PushResu
     fresh = [s for s in skus if s.platform_sku_id not in result.existing]
     targets = dict(result.existing)
     if fresh:
-        goods, created = create_goods(deps, draft_from_shop(shop_id, pick.platform_product_id, fresh))
+        draft = draft_from_shop(shop_id, pick.platform_product_id, fresh)
+        image = _image(deps, shop_id, fresh)
+        if image:
+            draft = replace(draft, goods=replace(draft.goods, images=(image[0],)))
+        goods, created = create_goods(deps, draft)
+        if image and deps.images is not None:
+            deps.images.fetch_later(*image)     # after the goods exist: a refused create fetches nothing
         result.goods_id = goods.goods_id
         result.created = [s.sku_code for s in created]
         targets |= {shop.platform_sku_id: sku.sku_code for shop, sku in zip(fresh, created, strict=True)}
     result.linked = targets      # linked together after every product (push_products)
+
+
+def _image(deps: GoodsDeps, shop_id: str, skus: Sequence[ShopSku]) -> tuple[str, str] | None:
+    """(the library key, where to fetch it) of the product's main image, if the platform gave one."""
+    url = next((s.image_url for s in skus if s.image_url), "")
+    source = deps.images.source(shop_id, url) if url and deps.images is not None else None
+    return (platform_image_key(url), source) if source else None
 
 
 def draft_from_shop(shop_id: str, product_id: str, skus: Sequence[ShopSku]) -> GoodsDraft:

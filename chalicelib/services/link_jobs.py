@@ -71,7 +71,14 @@ def job_view(job: LinkJob) -> dict[str, Any]:
             "fetched": job.fetched, "added": job.added,
             "steps_left": len(job.pending), "created_at": job.created_at.isoformat(),
             "updated_at": job.updated_at.isoformat(),
-            "finished_at": job.finished_at.isoformat() if job.finished_at else None}
+            "finished_at": job.finished_at.isoformat() if job.finished_at else None} | _push_view(job)
+
+
+def _push_view(job: LinkJob) -> dict[str, Any]:
+    if job.kind != "goods_push":
+        return {}
+    return {"products": job.products, "pushed": job.pushed, "failed": job.failed,
+            "errors": [{"platform_product_id": p, "reason": r, "message": m} for p, r, m in job.errors]}
 
 
 def get_job(jobs: JobStore, job_id: str) -> LinkJob:
@@ -134,12 +141,12 @@ def run_step(deps: JobDeps, step: Step) -> None:
         log.warning("a step of an unknown job", extra={"job_id": step.job_id})
         return
     if step.key in job.applied:
-        _start_passes(deps, job)          # a crash may have lost them after the record: sent again, deduplicated
+        start_passes(deps, job)          # a crash may have lost them after the record: sent again, deduplicated
         return
     if step.key.startswith("link:"):
         linked, shops = link_codes(deps.links, step.codes)
         job = _record(deps, step.job_id, step.key, linked=linked, shops=shops)
-        _start_passes(deps, job)
+        start_passes(deps, job)
         return
     if step.key.startswith("catalog:"):
         _pull_catalog(deps, step)
@@ -179,9 +186,9 @@ def _resolve_page(deps: JobDeps, step: Step) -> None:
             follow=[s.key for s in follow])
 
 
-def _start_passes(deps: JobDeps, job: LinkJob) -> None:
-    """Once no link step is left, every shop that gained links gets its re-resolve pass."""
-    if any(key.startswith("link:") for key in job.pending):
+def start_passes(deps: JobDeps, job: LinkJob) -> None:
+    """Once no link (or goods push) step is left, every shop that gained links gets its re-resolve pass."""
+    if any(key.startswith(("link:", "push:")) for key in job.pending):
         return
     steps = [resolve_step(job.job_id, shop) for shop in job.shops if f"resolve:{shop}:0" in job.pending]
     if steps:

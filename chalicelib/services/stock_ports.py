@@ -65,6 +65,10 @@ class LinkJob:
     applied: tuple[str, ...] = ()      # step keys recorded (a duplicate delivery finds its key here)
     finished_at: datetime | None = None
     revision: int = 0
+    products: int = 0                  # goods_push: shop products to push into the library
+    pushed: int = 0                    # ... of them done (pushed or refused)
+    failed: int = 0                    # ... of them refused
+    errors: tuple[tuple[str, str, str], ...] = ()   # ... (product id, reason, message), the first 100
 
 
 class JobStore(Protocol):

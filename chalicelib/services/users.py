@@ -44,7 +44,7 @@ def create_user(users: UserRepository, username: str, password: str, role: Role)
         users.add(user)
     except ConflictError as exc:
         raise ConflictError(f"user {username} exists", reason="user.exists") from exc
-    return user
+    return replace(user, revision=1)     # as stored: what a later conditional write compares with
 
 
 def login(users: UserRepository, clock: Clock, username: str, password: str) -> User:

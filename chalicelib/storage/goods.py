@@ -14,7 +14,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.codec import from_doc, to_doc
 from chalicelib.domain.catalog import ErpSku
 from chalicelib.domain.errors import ConflictError
-from chalicelib.domain.goods import Goods
+from chalicelib.domain.goods import Goods, spec_pairs
 from chalicelib.services.ports import Page
 from chalicelib.storage import conditional, paging
 from chalicelib.storage.catalog_models import ErpSkuItem
@@ -22,6 +22,8 @@ from chalicelib.storage.erp_skus import to_item as sku_item
 from chalicelib.storage.goods_models import GoodsItem
 
 TRANSACTION = 100       # DynamoDB's limit of items per TransactWriteItems
+ADOPT_CHUNK = 33        # an adoption writes 3 items (the SKU, its goods, its barcode): 99 per transaction
+SPEC_VALUE_MAX = 100    # longer spec values (a whole platform SKU name) are not searchable by value
 Write = tuple[str, Any, Any]   # ("put" | "delete" | "update", item, condition)
 
 
@@ -33,6 +35,14 @@ def goods_item(goods: Goods, revision: int) -> GoodsItem:
 
 def barcode_item(barcode: str, sku_code: str) -> GoodsItem:
     return GoodsItem(f"BARCODE#{barcode}", holder=sku_code)
+
+
+def spec_items(goods: Goods, skus: Sequence[ErpSku]) -> list[GoodsItem]:
+    """One index item per spec value the goods' SKUs carry, found by the by_code index under SPEC#<value>
+    (its range key starts with the attribute): a search by spec value is one Query, never a Scan."""
+    return [GoodsItem(f"SPEC#{goods.goods_id}#{name}={value}", code_kind=f"SPEC#{value}",
+                      code=f"{name}#{goods.goods_id}", holder=goods.goods_id)
+            for name, value in spec_pairs(goods, skus) if len(value) <= SPEC_VALUE_MAX]
 
 
 def _goods(item: GoodsItem) -> Goods:
@@ -49,6 +59,7 @@ class DynamoGoodsRepository:
         writes: list[Write] = [("put", sku_item(s, 1), ErpSkuItem.sku_code.does_not_exist()) for s in skus]
         writes += [("put", barcode_item(s.barcode, s.sku_code), GoodsItem.goods_key.does_not_exist())
                    for s in skus if s.barcode]
+        writes += [("put", item, None) for item in spec_items(goods, skus)]
         writes.append(("put", goods_item(goods, 1), GoodsItem.goods_key.does_not_exist()))  # last: seen when whole
         done = 0
         try:
@@ -90,6 +101,13 @@ class DynamoGoodsRepository:
     def by_code(self, prefix: str, limit: int = 50) -> list[Goods]:
         return [_goods(i) for i in GoodsItem.by_code.query("GOODS", GoodsItem.code.startswith(prefix), limit=limit)]
 
+    def by_spec(self, attribute: str, value: str, limit: int = 50) -> list[Goods]:
+        condition = GoodsItem.code.startswith(f"{attribute}#") if attribute else None
+        found = GoodsItem.by_code.query(f"SPEC#{value}", condition, limit=limit)
+        ids = list(dict.fromkeys(i.holder for i in found if i.holder))
+        by_id = self.get_many(ids)
+        return [by_id[g] for g in ids if g in by_id]
+
     def save(self, goods: Goods, expected_revision: int) -> None:
         conditional.put(goods_item(goods, expected_revision + 1), GoodsItem.revision == expected_revision,
                         f"goods {goods.goods_id}")
@@ -123,6 +141,7 @@ class DynamoGoodsRepository:
     def remove(self, goods: Goods, skus: Sequence[ErpSku]) -> None:
         writes: list[Write] = [("put", sku_item(s, 1), None) for s in skus]
         writes += [("put", barcode_item(s.barcode, s.sku_code), None) for s in skus if s.barcode]
+        writes += [("put", item, None) for item in spec_items(goods, skus)]
         _undo([*writes, ("put", goods_item(goods, 1), None)])
 
     def adopt(self, sku: ErpSku, goods: Goods) -> str:
@@ -136,6 +155,46 @@ class DynamoGoodsRepository:
             writes.append(("put", barcode_item(sku.barcode, sku.sku_code), GoodsItem.goods_key.does_not_exist()))
         _transact(writes)
         return "adopted" if claim or not sku.barcode else "barcode_taken"
+
+    def adopt_many(self, pairs: Sequence[tuple[ErpSku, Goods]]) -> dict[str, int]:
+        """adopt() for many, ADOPT_CHUNK per transaction (a CSV import of thousands stays a few dozen
+        requests); a chunk refused (one SKU changed meanwhile) goes one by one."""
+        counts = {"adopted": 0, "already": 0, "barcode_taken": 0, "changed": 0}
+        loose = [(s, g) for s, g in pairs if not s.goods_id]
+        counts["already"] = len(pairs) - len(loose)
+        for start in range(0, len(loose), ADOPT_CHUNK):
+            chunk = loose[start:start + ADOPT_CHUNK]
+            writes, outcomes = self._adoption(chunk)
+            try:
+                _transact(writes)
+            except ConflictError:
+                outcomes = [self._adopt_one(s, g) for s, g in chunk]
+            for outcome in outcomes:
+                counts[outcome] += 1
+        return counts
+
+    def _adoption(self, chunk: Sequence[tuple[ErpSku, Goods]]) -> tuple[list[Write], list[str]]:
+        keys = sorted({f"BARCODE#{s.barcode}" for s, _ in chunk if s.barcode})
+        held = {i.goods_key.removeprefix("BARCODE#") for i in GoodsItem.batch_get(keys)} if keys else set()
+        writes: list[Write] = []
+        outcomes = []
+        for sku, goods in chunk:
+            adopted = replace(sku, goods_id=goods.goods_id)
+            writes += [("put", sku_item(adopted, sku.revision + 1), ErpSkuItem.revision == sku.revision),
+                       ("put", goods_item(goods, 1), GoodsItem.goods_key.does_not_exist())]
+            if sku.barcode and sku.barcode not in held:
+                held.add(sku.barcode)      # the first of the chunk in code order claims it
+                writes.append(("put", barcode_item(sku.barcode, sku.sku_code), GoodsItem.goods_key.does_not_exist()))
+                outcomes.append("adopted")
+            else:
+                outcomes.append("barcode_taken" if sku.barcode else "adopted")
+        return writes, outcomes
+
+    def _adopt_one(self, sku: ErpSku, goods: Goods) -> str:
+        try:
+            return self.adopt(sku, goods)
+        except ConflictError:
+            return "changed"
 
     def list(self, limit: int = 50, cursor: str | None = None, prefix: str = "") -> Page[Goods]:
         condition = GoodsItem.sort_key.startswith(prefix) if prefix else None

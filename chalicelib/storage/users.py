@@ -37,9 +37,12 @@ class DynamoUserRepository:
         conditional.put(item, UserItem.username.does_not_exist(), f"user {user.username}")
 
     def save(self, user: User, expected_revision: int) -> None:
+        """With the stamp on every usable API token of the user, in one transaction: a deactivated or
+        demoted user's tokens follow at once (storage/api_tokens.py)."""
+        from chalicelib.storage.api_tokens import save_user_and_stamps
         revision = expected_revision + 1
         item = UserItem(user.username, revision=revision, doc=to_doc(user) | {"revision": revision})
-        conditional.put(item, UserItem.revision == expected_revision, f"user {user.username}")
+        save_user_and_stamps(item, user, expected_revision)
 
     def all(self) -> list[User]:
         return [from_doc(User, i.doc) for i in UserItem.by_kind.query("USER")]

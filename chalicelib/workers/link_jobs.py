@@ -15,6 +15,7 @@ bp = Blueprint(__name__)
 
 @bp.on_sqs_message(queue=names.queue_name("link_jobs"), batch_size=5)
 def on_link_job(event: Any) -> dict[str, Any]:
+    from chalicelib.services.goods_push_jobs import is_push_step, run_push_step
     from chalicelib.services.link_jobs import Step, run_step
     from chalicelib.services.review_jobs import is_review_step, run_review_step
     deps = bootstrap.link_job_deps()
@@ -23,5 +24,8 @@ def on_link_job(event: Any) -> dict[str, Any]:
         step = Step.parse(body)
         if is_review_step(step):      # re-evaluating waiting orders after a review rules change
             return run_review_step(bootstrap.review_job_deps(), step)
+        if is_push_step(step):        # shop products into the goods library
+            from chalicelib import goods_wiring
+            return run_push_step(goods_wiring.push_job_deps(), step)
         return run_step(deps, step)
     return consume(event, handle)

@@ -1,5 +1,6 @@
-"""A small CloudFormation intrinsic-function resolver: enough of `Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::Join`
-and `Fn::Select` to turn `infra.template.resources()` into concrete API arguments for the local runtime."""
+"""A small CloudFormation intrinsic-function resolver: enough of `Ref` (resources, pseudo parameters
+and the template's parameters), `Fn::GetAtt`, `Fn::Sub`, `Fn::Join`, `Fn::Select` and `Fn::If` to turn
+`infra.template.resources()` into concrete API arguments for the local runtime."""
 from __future__ import annotations
 
 import re
@@ -40,9 +41,28 @@ class Pseudo:
 
 
 class Resolver:
-    def __init__(self, pseudo: Pseudo, lookup: Lookup) -> None:
+    """`parameters`: the template's parameters' values; `conditions`: its Conditions (evaluated on use)."""
+
+    def __init__(self, pseudo: Pseudo, lookup: Lookup, parameters: dict[str, Any] | None = None,
+                 conditions: dict[str, Any] | None = None) -> None:
         self.pseudo = pseudo
         self._lookup = lookup
+        self.parameters = parameters or {}
+        self.conditions = conditions or {}
+
+    def condition(self, name: str) -> bool:
+        return bool(self._evaluate(self.conditions[name]))
+
+    def _evaluate(self, value: Any) -> Any:
+        if isinstance(value, dict) and len(value) == 1:
+            (key, arg), = value.items()
+            if key == "Fn::Equals":
+                return self._evaluate(arg[0]) == self._evaluate(arg[1])
+            if key == "Fn::Not":
+                return not self._evaluate(arg[0])
+            if key == "Condition":
+                return self.condition(arg)
+        return self.resolve(value)
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, list):
@@ -61,6 +81,9 @@ class Resolver:
             if key == "Fn::Join":
                 sep, parts = arg
                 return str(sep).join(str(p) for p in self.resolve(parts))
+            if key == "Fn::If":
+                name, when_true, when_false = arg
+                return self.resolve(when_true if self.condition(name) else when_false)
             if key == "Fn::Select":
                 index, items = arg
                 return self.resolve(items)[int(self.resolve(index))]
@@ -71,6 +94,8 @@ class Resolver:
     def _ref(self, name: str) -> Any:
         if name.startswith("AWS::"):
             return self.pseudo.get(name)
+        if name in self.parameters:
+            return self.parameters[name]
         return self._lookup(name, "Ref")
 
     def _sub(self, arg: Any) -> str:

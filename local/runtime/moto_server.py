@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from moto.moto_server import werkzeug_app
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
@@ -111,6 +112,10 @@ class GatedMotoServer(ThreadedMotoServer):
         super().__init__(ip_address=host, port=port, verbose=False)
         self.gate = gate
         self.error: BaseException | None = None
+        # moto answers every origin by default (flask-cors on every service): off, so the buckets' own CORS
+        # rules decide, as on S3 (the images bucket allows only the UI's origin). Only the browser's uploads
+        # reach moto cross-origin; everything else is a server-side SDK call, which CORS does not concern.
+        werkzeug_app.DISABLE_GLOBAL_CORS = True
         self.app = DomainDispatcherApplication(create_backend_app)
         self.journal: Journal | None = None       # set once the runtime's first snapshot is taken
 
@@ -158,8 +163,9 @@ class GatedMotoServer(ThreadedMotoServer):
 
 
 def start_moto(host: str, port: int, gate: Gate) -> GatedMotoServer:
-    from local.runtime import arrivals, moto_bounds, moto_speedups
+    from local.runtime import arrivals, moto_bounds, moto_cors, moto_speedups
     moto_speedups.apply()
+    moto_cors.apply()
     moto_bounds.apply()
     arrivals.apply()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)

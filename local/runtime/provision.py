@@ -51,7 +51,8 @@ class Provisioned:
 
 
 class Provisioner:
-    def __init__(self, resources: dict[str, Any], endpoint_url: str, pseudo: Pseudo) -> None:
+    def __init__(self, resources: dict[str, Any], endpoint_url: str, pseudo: Pseudo,
+                 parameters: dict[str, Any] | None = None, conditions: dict[str, Any] | None = None) -> None:
         self._resources = resources
         self._pseudo = pseudo
         kw: dict[str, Any] = {"endpoint_url": endpoint_url, "region_name": pseudo.region,
@@ -63,7 +64,8 @@ class Provisioner:
         self._in_progress: set[str] = set()
         self.result = Provisioned()
         self._attrs = self.result.attributes
-        self._resolver = Resolver(pseudo, self._lookup)
+        self._resolver = Resolver(pseudo, self._lookup, _parameters(parameters),
+                                  _conditions() if conditions is None else conditions)
 
     def run(self) -> Provisioned:
         for logical in self._resources:
@@ -184,12 +186,22 @@ class Provisioner:
         except ClientError:
             self._create_bucket(name, props)
             self.result.created.append(logical)
+        self._cors(name, props.get("CorsConfiguration"))       # also an old state's bucket: rules change
         arn = f"arn:{self._pseudo.partition}:s3:::{name}"
         self.result.buckets[logical] = {"name": name, "arn": arn}
         region = self._pseudo.region
         return {"Ref": name, "Arn": arn, "DomainName": f"{name}.s3.amazonaws.com",
                 "RegionalDomainName": f"{name}.s3.{region}.amazonaws.com",
                 "WebsiteURL": f"http://{name}.s3-website-{region}.amazonaws.com"}
+
+    def _cors(self, name: str, config: dict[str, Any] | None) -> None:
+        if not config:
+            self._s3.delete_bucket_cors(Bucket=name)
+            return
+        keys = {"AllowedMethods": "AllowedMethods", "AllowedOrigins": "AllowedOrigins", "MaxAge": "MaxAgeSeconds",
+                "AllowedHeaders": "AllowedHeaders", "ExposedHeaders": "ExposeHeaders", "Id": "ID"}
+        rules = [{keys[k]: v for k, v in rule.items() if k in keys} for rule in config["CorsRules"]]
+        self._s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})
 
     def _create_bucket(self, name: str, props: dict[str, Any]) -> None:
         region = self._pseudo.region
@@ -269,5 +281,45 @@ def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def provision(resources: dict[str, Any], endpoint_url: str, pseudo: Pseudo) -> Provisioned:
-    return Provisioner(resources, endpoint_url, pseudo).run()
+def provision(resources: dict[str, Any], endpoint_url: str, pseudo: Pseudo,
+              parameters: dict[str, Any] | None = None, conditions: dict[str, Any] | None = None) -> Provisioned:
+    """`parameters`: the template's (UiOrigin: the local UI's origin); `conditions`: its Conditions, by
+    default infra.template's."""
+    return Provisioner(resources, endpoint_url, pseudo, parameters, conditions).run()
+
+
+def allow_ui_origin(resources: dict[str, Any], endpoint_url: str, pseudo: Pseudo, provisioned: Provisioned,
+                    origin: str) -> None:
+    """The local UI's origin is known once its web server listens, after provisioning: the bucket CORS rules
+    that name it (UiOrigin, as `make deploy` sets it on AWS) are applied again with it."""
+    again = Provisioner(resources, endpoint_url, pseudo, {"UiOrigin": origin.rstrip("/")})
+    for logical, spec in resources.items():
+        properties = spec.get("Properties", {})
+        if spec.get("Type") == "AWS::S3::Bucket" and "CorsConfiguration" in properties and \
+                logical in provisioned.buckets:
+            config = again._resolver.resolve({"c": properties["CorsConfiguration"]}).get("c")
+            for rule in (config or {}).get("CorsRules", []):
+                rule["AllowedOrigins"] = [*rule["AllowedOrigins"], *_aliases(rule["AllowedOrigins"])]
+            again._cors(provisioned.buckets[logical]["name"], config)
+
+
+def _aliases(origins: list[str]) -> list[str]:
+    """The loopback UI is reached as 127.0.0.1 or as localhost: both are its origin."""
+    return [o.replace("://127.0.0.1", "://localhost") for o in origins if "://127.0.0.1" in o]
+
+
+def _parameters(given: dict[str, Any] | None) -> dict[str, Any]:
+    """The template's parameters at their defaults (UiOrigin empty: no CORS rule until allow_ui_origin)."""
+    try:
+        from infra.template import PARAMETERS
+    except ImportError:
+        return dict(given or {})
+    return {name: spec.get("Default", "") for name, spec in PARAMETERS.items()} | dict(given or {})
+
+
+def _conditions() -> dict[str, Any]:
+    try:
+        from infra.template import CONDITIONS
+    except ImportError:
+        return {}
+    return dict(CONDITIONS)

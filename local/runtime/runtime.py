@@ -20,7 +20,7 @@ from chalice.app import ScheduledEventConfig, SQSEventConfig
 from local.runtime import hooks, journal, snapshot, state
 from local.runtime.cfn import Pseudo, Resolver
 from local.runtime.moto_server import Gate, GatedMotoServer, aws_env, start_moto
-from local.runtime.provision import Provisioned, provision
+from local.runtime.provision import Provisioned, allow_ui_origin, provision
 from local.runtime.queue_runner import QueueRunner, RunnerOptions
 from local.runtime.scheduler import Scheduler, SchedulerOptions
 from local.runtime.ttl import TtlSweeper
@@ -161,6 +161,15 @@ class LocalRuntime:
         if any(index == "by_goods" for _, index in self.provisioned.new_indexes):
             from chalicelib.storage.goods_upgrade import upgrade_goods
             upgrade_goods()     # a saved state from before the goods library: its ERP SKUs become goods
+        elif self._has_table("goods"):
+            from chalicelib.storage.goods_upgrade import index_specs
+            index_specs()       # a saved state from before the search by spec value (once: a marker item)
+
+    def _has_table(self, key: str) -> bool:
+        """The resources hold the app's table (a test's own template may not)."""
+        from chalicelib import names
+        wanted = names.table_name(key)
+        return any(table.get("name") == wanted for table in self.provisioned.tables.values())
 
     def _place_default_stock(self) -> None:
         """A saved state from before warehouses: its stock becomes the default warehouse's, once. Only
@@ -223,6 +232,7 @@ class LocalRuntime:
             self.ttl.start()
         self.web = WebServer(self.app, cfg.host, cfg.port, cfg.ui_dir, api_prefixes=cfg.api_prefixes)
         self.web.start()
+        allow_ui_origin(self._resources(), self.moto_endpoint, pseudo, self.provisioned, self.web.url)
         self._start_workers()
         self.timings["serving"] = time.perf_counter() - t0
         self.state = self._base_state()

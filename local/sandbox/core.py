@@ -3,9 +3,11 @@ and the control surface tests and the local runtime drive (`SandboxPlatform`).""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import random
 import socket
+import struct
 import threading
 import time
 import zlib
@@ -116,6 +118,27 @@ class SandboxServer:
         self._httpd.drop_connections()
 
 
+CDN = "/_cdn/"     # /_cdn/<platform CDN host>/<path>: the platform's image CDN, which no machine here reaches
+
+
+def cdn_image(path: str) -> SandboxResponse:
+    """A product image as the platform's CDN would serve it: a small PNG whose colour follows the path (so two
+    products look different), for the OMS to copy into the goods library. Not an image path: 404, as a CDN."""
+    if not path.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".gif")):
+        return SandboxResponse(status=404, body=b"not found", headers={"Content-Type": "text/plain"})
+    digest = hashlib.sha256(path.encode()).digest()
+    return SandboxResponse(body=_png(64, 64, digest[:3]), headers={"Content-Type": "image/png",
+                                                                    "Cache-Control": "max-age=86400"})
+
+
+def _png(width: int, height: int, rgb: bytes) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + rgb * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
 def _make_handler(app: GatewayApp) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -132,7 +155,7 @@ def _make_handler(app: GatewayApp) -> type[BaseHTTPRequestHandler]:
                 headers={k.lower(): v for k, v in self.headers.items()}, body=body,
             )
             try:
-                response = app.handle(request)
+                response = cdn_image(request.path) if request.path.startswith(CDN) else app.handle(request)
             except Exception as exc:  # the sandbox answers like a broken gateway, never hangs
                 response = SandboxResponse.json({"sandbox_error": repr(exc)}, status=500)
             if response.delay:

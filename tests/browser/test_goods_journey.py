@@ -115,7 +115,8 @@ def test_GIVEN_a_demo_shop_product_WHEN_pushed_to_the_library_THEN_its_skus_are_
     page.click("[data-test=push-to-library]")
     page.locator("[data-test=push-preview] .el-table__row").first.wait_for()
     page.click("[data-test=push-confirm]")
-    page.locator("[data-test=push-result]").wait_for()
+    # a server job on the link-jobs queue: the dialog polls it (the local runner picks steps up in seconds)
+    page.locator("[data-test=push-result]").wait_for(timeout=120_000)
     shot(page, "42-pushed-to-library")
     stored = api(runtime, "GET", f"/admin/shops/{shop_id}/skus?limit=200")["items"]
     pushed = next(s for s in stored if s["platform_sku_id"] == sku["platform_sku_id"])
@@ -123,3 +124,21 @@ def test_GIVEN_a_demo_shop_product_WHEN_pushed_to_the_library_THEN_its_skus_are_
     code = pushed["links"][0]["sku_code"]
     reverse = api(runtime, "GET", f"/admin/library-skus/{code}/shop-skus")["items"]
     assert (shop_id, sku["platform_sku_id"]) in {(s["shop_id"], s["platform_sku_id"]) for s in reverse}
+    goods_id = api(runtime, "GET", f"/admin/erp-skus?prefix={code}")["items"][0]["goods_id"]
+    [image] = api(runtime, "GET", f"/admin/goods/{goods_id}")["images"]     # the platform's, copied in
+    _served(runtime["ui"].rstrip("/") + "/" + image.replace("/originals/", "/thumbs/").rsplit(".", 1)[0] + ".jpg")
+
+
+def _served(url: str, seconds: float = 90.0) -> None:
+    """The images worker fetched it through the sandbox's CDN and made its thumbnail."""
+    import urllib.error
+    import urllib.request
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                assert answer.headers.get_content_type() == "image/jpeg"
+                return
+        except urllib.error.HTTPError:
+            assert time.monotonic() < deadline, f"{url} never served"
+            time.sleep(1)

@@ -280,6 +280,7 @@ def test_given_the_catalog_when_listed_then_every_sku_with_code_and_stock_comes(
     skus = {s.platform_sku_id: s for p in client.list_products() for s in p.skus}
     assert {k: s.stock for k, s in skus.items()} == sandbox.truth_stock(shop.seller_id)
     assert all(s.merchant_code.startswith("SKU-") and s.price_fen > 0 for s in skus.values())
+    assert all(s.image_url.startswith("https://p3-aio.ecombdimg.com/") for s in skus.values())   # product's img
 
 
 def test_given_the_carrier_list_then_every_mapped_carrier_is_in_it(client) -> None:

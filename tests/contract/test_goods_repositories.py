@@ -169,3 +169,29 @@ def test_given_records_then_conditional_and_listed_by_name(stores) -> None:
     assert set(suppliers.get_many(["s1", "x"])) == {"s1"}
     stores["brands"].add(Brand("b1", "优衣库"))
     assert stores["brands"].list().items[0].name == "优衣库"
+
+
+def test_given_goods_with_specs_then_found_by_a_spec_value_under_its_attribute_or_any(stores) -> None:
+    repo = stores["goods"]
+    shirt, mug = goods(1), Goods("g2", "MUG", "马克杯", specs=(SpecAttribute("颜色", ("白", "红")),), sku_count=1)
+    repo.create(shirt, skus(shirt))
+    repo.create(mug, [library_sku(mug, SkuDraft(("白",), "MUG-1"))])     # its 红 cell left out
+    assert [g.goods_id for g in repo.by_spec("颜色", "红")] == ["g1"]
+    assert [g.goods_id for g in repo.by_spec("", "白")] == ["g2"]
+    assert repo.by_spec("尺码", "白") == [] and repo.by_spec("", "绿") == []
+    assert [g.goods_id for g in repo.by_spec("", "M")] == ["g1"]      # one goods however many SKUs carry it
+    repo.remove(repo.get("g2"), [stores["erp"].get("MUG-1")])
+    assert repo.by_spec("", "白") == []
+
+
+def test_given_many_loose_erp_skus_when_adopted_at_once_then_each_a_goods_and_a_stale_one_left(stores) -> None:
+    repo, erp = stores["goods"], stores["erp"]
+    for n in range(40):                                   # more than one transaction's worth
+        erp.add(ErpSku(f"L-{n:02d}", f"散货{n}", barcode="6955" if n in (3, 4) else ""))
+    loose = [erp.get(f"L-{n:02d}") for n in range(40)]
+    erp.save(replace(loose[35], name="改过"), 1)             # edited after it was read
+    counts = repo.adopt_many([(s, adopted_goods(s, "t")) for s in loose])
+    assert counts == {"adopted": 38, "already": 0, "barcode_taken": 1, "changed": 1}
+    assert erp.get("L-00").goods_id == "SKU.L-00" and repo.get("SKU.L-39").name == "散货39"
+    assert erp.get("L-35").goods_id == "" and repo.get("SKU.L-35") is None
+    assert repo.holder_of("6955") == "L-03" and erp.get("L-04").goods_id == "SKU.L-04"

@@ -222,6 +222,7 @@ class TestOrdersAndCatalog:
         products = list(client.list_products())
         skus = [sku for p in products for sku in p.skus]
         assert len(products) == 6 and all(sku.merchant_code.startswith("SKU-") for sku in skus)
+        assert all(sku.image_url.startswith("https://") for sku in skus)
         first, second = skus[0], skus[1]
         client.update_stock(first.platform_sku_id, first.stock + 7, first.platform_product_id)
         client.update_stock(second.platform_sku_id, 0)  # no product id: found through the list

@@ -214,6 +214,7 @@ class TestOrdersAndCatalog:
         products = list(client.list_products())
         sku = products[0].skus[0]
         assert len(products) == 5 and sku.merchant_code.startswith("SKU-")
+        assert all(s.image_url.startswith("https://ci.xiaohongshu.com/") for p in products for s in p.skus)
         client.update_stock(sku.platform_sku_id, 42)
         assert sandbox.truth_stock(shop.seller_id)[sku.platform_sku_id] == 42
 

@@ -23,8 +23,14 @@ from tests.erp_kit import bearer, moto_world
 
 @pytest.fixture()
 def world() -> Iterator[dict[str, Any]]:
-    with moto_world() as w, Client(app, stage_name="test") as client:
-        yield {**w, "client": client}
+    """Users in DynamoDB, as deployed: saving a user re-stamps their tokens (storage/api_tokens.py)."""
+    from chalicelib.storage.users import DynamoUserRepository
+    with moto_world() as w:
+        users = DynamoUserRepository()
+        for name in ("root", "ops", "eye"):
+            users.add(w["users"].get(name))
+        with bootstrap.override(users=users), Client(app, stage_name="test") as client:
+            yield {**w, "client": client}
 
 
 def create(w: dict[str, Any], who: str, **body: Any) -> Any:
@@ -33,8 +39,8 @@ def create(w: dict[str, Any], who: str, **body: Any) -> Any:
 
 
 def check(token: str) -> Any:
-    return api_tokens.authenticate(bootstrap.api_tokens(), bootstrap.users(), bootstrap.api_token_rate_limiter(),
-                                   bootstrap.clock(), bootstrap.api_token_key(), token)
+    return api_tokens.authenticate(bootstrap.api_tokens(), bootstrap.users(), bootstrap.clock(),
+                                   bootstrap.api_token_key(), token)
 
 
 def test_given_an_operator_when_creating_a_token_then_it_is_shown_once_and_stored_only_hashed(world: Any) -> None:
@@ -131,3 +137,57 @@ def test_given_a_token_creation_then_the_audit_entry_names_the_user_and_holds_no
 
 def test_given_the_scope_names_then_they_are_read_and_operator() -> None:
     assert [s.value for s in TokenScope] == ["read", "operator"]
+
+
+def _calls_during(action: Any) -> list[str]:
+    """The DynamoDB operations `action` sends (the users model's client: the one the API tokens use)."""
+    from chalicelib.storage.models import UserItem
+    client, calls = UserItem._get_connection().connection.client, []
+
+    def seen(model: Any, **_: Any) -> None:
+        calls.append(model.name)
+    client.meta.events.register("before-call.dynamodb", seen)
+    try:
+        action()
+    finally:
+        client.meta.events.unregister("before-call.dynamodb", seen)
+    return calls
+
+
+def test_given_a_stamped_token_then_checking_it_is_one_update_that_reads_and_counts(world: Any) -> None:
+    secret = json.loads(create(world, "ops", scope="operator").body)["token"]
+    assert _calls_during(lambda: check(secret)) == ["UpdateItem"]        # the user's state comes stamped
+    assert check(secret)[0].username == "ops"
+
+
+def test_given_a_user_deactivated_then_their_token_stops_in_the_same_write(world: Any) -> None:
+    secret = json.loads(create(world, "ops", scope="operator").body)["token"]
+    edited = world["client"].http.patch("/admin/users/ops", headers=bearer("root"), body=json.dumps({"active": False}))
+    assert edited.status_code == 200, edited.body
+    with pytest.raises(AuthenticationError):
+        check(secret)                                                     # no cache to wait for
+
+
+def test_given_a_token_from_before_the_stamp_then_its_user_is_read_live_and_it_still_works(world: Any) -> None:
+    from chalicelib.domain.api_tokens import ApiToken
+    from chalicelib.storage.api_tokens import DynamoApiTokenRepository
+    now = bootstrap.clock().now()
+    old = ApiToken("0123456789abcdef", "ops", "old", TokenScope.OPERATOR, now, now + timedelta(days=1),
+                   api_tokens.secret_hash(bootstrap.api_token_key(), "s" * 43))
+    DynamoApiTokenRepository().add(old)                                   # no stamp, no rate map
+    presented = "qho_0123456789abcdef_" + "s" * 43
+    assert check(presented)[2] is Role.OPERATOR
+    assert _calls_during(lambda: check(presented)) == ["UpdateItem", "GetItem"]
+
+
+def test_given_windows_of_an_earlier_burst_then_only_the_current_one_is_kept(world: Any) -> None:
+    from chalicelib.storage.api_tokens import DynamoApiTokenRepository
+    from chalicelib.storage.models import UserItem
+    token_id = json.loads(create(world, "ops").body)["api_token"]["token_id"]
+    repo = DynamoApiTokenRepository()
+    for window in (600, 600, 1200, 6000):
+        found = repo.check_in(token_id, window)
+    assert found is not None and found[1] == 1
+    raw = UserItem._get_connection().connection.client.get_item(
+        TableName=UserItem.Meta.table_name, Key={"username": {"S": f"apitoken#{token_id}"}})["Item"]
+    assert list(raw["rate"]["M"]) == ["6000"] and repo.check_in("ffffffffffffffff", 6000) is None

@@ -28,7 +28,7 @@ def api() -> Iterator[Client]:
     users = fakes.InMemoryUserRepository()
     for name, role in (("root", Role.ADMIN), ("ops", Role.OPERATOR), ("eye", Role.VIEWER)):
         users.add(User(name, "x", role))
-    with aws(("shops", "shop_skus", "erp_skus", "stock", "orders", "sync")):
+    with aws(("shops", "shop_skus", "erp_skus", "stock", "orders", "sync", "goods")):
         bootstrap.reset()
         with bootstrap.override(users=users, shops=DynamoShopRepository(Envelope(LocalKeyWrapper(os.urandom(32)))),
                                 publisher=fakes.RecordingPublisher()), Client(fakes.shops_app(), stage_name="test") as client:
@@ -121,11 +121,15 @@ class TestErpSkus:
 
     def test_given_an_erp_sku_then_create_is_once_and_edits_need_the_revision(self, api) -> None:
         body = {"sku_code": "CUP-500", "name": "保温杯", "price_fen": 5990}
-        assert send(api, "post", "/admin/erp-skus", body, user="ops").status_code == 200
+        created = send(api, "post", "/admin/erp-skus", body, user="ops")
+        assert created.status_code == 200
+        # it joined the goods library at once: the answer is the stored SKU, its revision the one to edit
+        assert (created.json_body["goods_id"], created.json_body["revision"]) == ("SKU.CUP-500", 2)
         assert send(api, "post", "/admin/erp-skus", body).status_code == 409
-        edited = send(api, "patch", "/admin/erp-skus/CUP-500", {"revision": 1, "name": "真空保温杯"}).json_body
-        assert (edited["name"], edited["revision"]) == ("真空保温杯", 2)
-        assert send(api, "patch", "/admin/erp-skus/CUP-500", {"revision": 1, "name": "lost"}).status_code == 409
+        edited = send(api, "patch", "/admin/erp-skus/CUP-500", {"revision": 2, "name": "真空保温杯"}).json_body
+        assert (edited["name"], edited["revision"]) == ("真空保温杯", 3)
+        assert send(api, "patch", "/admin/erp-skus/CUP-500", {"revision": 2, "name": "lost"}).status_code == 409
+        assert send(api, "get", "/admin/goods/SKU.CUP-500").json_body["skus"][0]["name"] == "真空保温杯"
         assert [s["sku_code"] for s in send(api, "get", "/admin/erp-skus?prefix=CUP").json_body["items"]] == ["CUP-500"]
 
 

@@ -65,6 +65,9 @@ def test_given_a_category_brand_and_supplier_when_goods_with_a_3x4_matrix_are_cr
     assert goods["sku_count"] == 12 and len(goods["skus"]) == 12 and goods["supplier_ids"] == [supplier["supplier_id"]]
     found = send(api, "get", "/admin/goods?q=69TS005", user="eye").json_body["items"]
     assert [g["goods_id"] for g in found] == [goods["goods_id"]]
+    for spec in ("颜色=黑", "黑", "尺码:XL"):
+        by_spec = send(api, "get", f"/admin/goods?q={spec}", user="eye").json_body["items"]
+        assert [g["goods_id"] for g in by_spec] == [goods["goods_id"]], spec
     detail = send(api, "get", f"/admin/goods/{goods['goods_id']}", user="eye").json_body
     assert {s["sku_code"] for s in detail["skus"]} >= {"TS-红-S", "TS-黑-XL"}
     listed = send(api, "get", "/admin/erp-skus?prefix=TS-", user="eye").json_body["items"]
@@ -145,6 +148,36 @@ def test_given_a_shop_product_when_pushed_then_library_goods_and_its_shop_skus_l
     assert [(s["shop_id"], s["platform_sku_id"]) for s in reverse] == [(shop_id, "sku-2")]
     again = send(api, "post", f"/admin/shops/{shop_id}/goods-push/preview", body).json_body["items"][0]
     assert again["existing"] == {"sku-0": "SKU-001-0", "sku-1": "SKU-001-1", "sku-2": "SKU-001-2"}
+
+
+def test_given_many_shop_products_when_pushed_as_a_job_then_the_worker_pushes_them_and_the_job_shows_it(
+        api) -> None:
+    from chalicelib import goods_wiring
+    from chalicelib.domain.catalog import ShopSku
+    from chalicelib.domain.platform import Platform
+    from chalicelib.services.goods_push_jobs import is_push_step, run_push_step
+    from chalicelib.services.link_jobs import Step, run_step
+    shop_id = send(api, "post", "/admin/shops", {"name": "淘宝店", "platform": "taobao", "app_key": "k",
+                                                 "app_secret": "test-secret-not-real", "seller_id": "seller-1",
+                                                 "access_token": "at", "refresh_token": "rt"},
+                   user="root").json_body["shop_id"]
+    for n in range(7):
+        bootstrap.shop_skus().add(ShopSku(shop_id, Platform.TAOBAO, f"sku-{n}", f"P{n}", f"J-{n}", f"卫衣{n}", "白色",
+                                          9900))
+    body = {"products": [{"platform_product_id": f"P{n}", "platform_sku_ids": [f"sku-{n}"]} for n in range(7)]}
+    assert send(api, "post", "/admin/shops/nope/goods-push/jobs", body).status_code == 404
+    assert send(api, "post", f"/admin/shops/{shop_id}/goods-push/jobs", body, user="eye").status_code == 403
+    started = send(api, "post", f"/admin/shops/{shop_id}/goods-push/jobs", body)
+    assert started.status_code == 200 and started.json_body["products"] == 7, started.body
+    job_id = started.json_body["job_id"]
+    deps, ran = goods_wiring.push_job_deps(), 0
+    while ran < len(bodies := [b for q, b, _, _ in bootstrap.publisher().sent if q == "link_jobs"]):
+        step = Step.parse(bodies[ran])
+        run_push_step(deps, step) if is_push_step(step) else run_step(deps.jobs, step)
+        ran += 1
+    job = send(api, "get", f"/admin/jobs/{job_id}", user="eye").json_body
+    assert (job["status"], job["pushed"], job["failed"], job["linked"]) == ("done", 7, 0, 7), job
+    assert bootstrap.shop_skus().get(shop_id, "sku-6").links[0].sku_code == "J-6"
 
 
 def test_given_goods_when_exported_edited_and_imported_through_the_api_then_updated(api) -> None:

@@ -41,8 +41,9 @@ def test_given_erp_skus_from_before_the_library_when_upgraded_then_each_is_the_s
     goods, erp = DynamoGoodsRepository(), DynamoErpSkuRepository()
     assert goods.list().items == []
 
-    assert upgrade_goods() == {"adopted": 2, "already": 0, "barcode_taken": 1, "changed": 0}
-    assert upgrade_goods() == {"adopted": 0, "already": 0, "barcode_taken": 0, "changed": 0}   # nothing loose left
+    assert upgrade_goods() == {"adopted": 2, "already": 0, "barcode_taken": 1, "changed": 0, "spec_indexed": 0}
+    assert upgrade_goods() == {"adopted": 0, "already": 0, "barcode_taken": 0, "changed": 0,
+                               "spec_indexed": 0}   # nothing loose left
 
     assert sorted(g.name for g in goods.list().items) == ["T恤 红色 L", "T恤 红色 M", "杯子"]
     sku = erp.get("TS-RED-M")
@@ -51,3 +52,18 @@ def test_given_erp_skus_from_before_the_library_when_upgraded_then_each_is_the_s
     assert [s.sku_code for s in goods.skus_of("SKU.MUG")] == ["MUG"]
     assert goods.holder_of("6901") == "TS-RED-L"     # the first in code order keeps it
     assert [s.sku_code for s in erp.list().items] == ["MUG", "TS-RED-L", "TS-RED-M"]   # the ERP list unchanged
+
+
+def test_given_goods_from_before_the_spec_search_when_upgraded_then_found_by_spec_value_once(tables) -> None:
+    from chalicelib.domain.goods import Goods, SkuDraft, SpecAttribute, library_sku
+    from chalicelib.storage.goods import DynamoGoodsRepository, spec_items
+    from chalicelib.storage.goods_upgrade import index_specs
+    repo = DynamoGoodsRepository()
+    shirt = Goods("g1", "TS", "T恤", specs=(SpecAttribute("颜色", ("红", "蓝")),), sku_count=2)
+    repo.create(shirt, [library_sku(shirt, SkuDraft((c,), f"TS-{c}")) for c in ("红", "蓝")])
+    for item in spec_items(shirt, repo.skus_of("g1")):
+        item.delete()                                   # as stored before the spec index existed
+    assert repo.by_spec("颜色", "红") == []
+    assert index_specs() == 1
+    assert [g.goods_id for g in repo.by_spec("颜色", "红")] == ["g1"]
+    assert index_specs() == 0                           # marked done: one key read from now on

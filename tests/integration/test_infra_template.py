@@ -119,3 +119,12 @@ def test_given_the_packaged_template_then_api_gateways_own_answers_use_the_error
     assert body.startswith('{"error": {"code": "not_found"')
     assert responses["DEFAULT_4XX"]["ResponseParameters"]["gatewayresponse.header.X-Content-Type-Options"] == \
         "'nosniff'"
+
+
+def test_given_the_images_bucket_then_its_cors_allows_only_the_ui_origin_once_known() -> None:
+    from infra.template import CONDITIONS, images_bucket
+    cors = images_bucket()["Properties"]["CorsConfiguration"]
+    condition, rules, otherwise = cors["Fn::If"]
+    assert CONDITIONS[condition] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "UiOrigin"}, ""]}]}
+    assert [r["AllowedOrigins"] for r in rules["CorsRules"]] == [[{"Ref": "UiOrigin"}]]     # never "*"
+    assert rules["CorsRules"][0]["AllowedMethods"] == ["POST"] and otherwise == {"Ref": "AWS::NoValue"}

@@ -172,3 +172,29 @@ def test_GIVEN_a_saved_state_from_an_older_orders_table_WHEN_provisioned_THEN_it
     have = boto3.client("dynamodb").describe_table(TableName=orders["TableName"])["Table"]["GlobalSecondaryIndexes"]
     assert {i["IndexName"] for i in have} == {i["IndexName"] for i in new_index}
     assert _run(emulator).new_indexes == []
+
+
+def test_GIVEN_the_images_bucket_WHEN_the_ui_listens_THEN_only_its_origin_may_read_the_upload_answers(
+        emulator: str) -> None:
+    import httpx
+
+    from local.runtime.provision import allow_ui_origin
+    result = _run(emulator)
+    bucket = f"{PREFIX}-images-123456789012"
+    s3 = boto3.client("s3")
+    with pytest.raises(s3.exceptions.ClientError):
+        s3.get_bucket_cors(Bucket=bucket)                 # the UI's origin not known yet: no rule at all
+    allow_ui_origin(_template(), emulator, Pseudo(stack_name=PREFIX), result, "http://127.0.0.1:8750/")
+    [rule] = s3.get_bucket_cors(Bucket=bucket)["CORSRules"]
+    assert rule["AllowedOrigins"] == ["http://127.0.0.1:8750", "http://localhost:8750"]
+    assert rule["AllowedMethods"] == ["POST"]
+    grant = s3.generate_presigned_post(bucket, "goods-images/originals/x.png", ExpiresIn=60)
+
+    def upload(origin: str) -> httpx.Response:
+        return httpx.post(grant["url"], data=grant["fields"], files={"file": b"\x89PNG"}, headers={"Origin": origin},
+                          trust_env=False)
+    assert upload("http://127.0.0.1:8750").headers.get("access-control-allow-origin") == "http://127.0.0.1:8750"
+    assert "access-control-allow-origin" not in upload("https://evil.example").headers
+    preflight = httpx.options(grant["url"], headers={"Origin": "https://evil.example",
+                                                     "Access-Control-Request-Method": "POST"}, trust_env=False)
+    assert "access-control-allow-origin" not in preflight.headers

@@ -20,7 +20,7 @@ HEADERS = {"Content-Type": "application/json", "Accept": "application/json, text
            "MCP-Protocol-Version": "2025-11-25"}
 WRONG: dict[str, dict[str, Any]] = {"search_orders": {"status": "lost"}, "get_order": {"order_id": 7}, "explain_hold": {},
          "hold_order": {"order_id": "x", "reason": "unlinked_sku"}, "release_order": {"order_id": "x"},
-         "list_after_sales": {"limit": 0}, "approve_refund": {"case_id": ""},
+         "list_after_sales": {"limit": 0}, "confirm_review": {"order_id": "x", "revision": -1}, "approve_refund": {"case_id": ""},
          "reject_refund": {"case_id": "c"}, "stock_of": {"sku_code": ["A"]}, "sync_health": {"shop_id": 3},
          "resync_shop": {"shop_id": "S", "start": "yesterday", "end": "today"}}
 
@@ -116,3 +116,41 @@ def test_given_an_origin_other_than_the_ui_then_403(world: Any) -> None:
                                                         "Authorization": f"Bearer {world['tokens']['read']}"},
                                        body=json.dumps({"jsonrpc": "2.0", "id": 1, "method": "ping"}))
     assert answer.status_code == 403
+
+
+def test_given_an_order_waiting_for_review_when_an_operator_confirms_it_then_it_passes_and_is_audited(
+        world: Any) -> None:
+    from dataclasses import replace
+
+    from chalicelib.domain.status import ReviewState
+    order_id = ready_order()
+    orders = bootstrap.orders()
+    order = orders.get(order_id)
+    orders.save(replace(order, review=ReviewState.PENDING), order.revision)
+    stale = call(world, "operator", "confirm_review", {"order_id": order_id, "revision": order.revision})
+    assert stale["isError"] and stale["structuredContent"]["error"]["reason"] == "review.changed"
+    shown = call(world, "read", "get_order", {"order_id": order_id})["structuredContent"]
+    assert shown["review"] == "pending"
+    confirmed = call(world, "operator", "confirm_review", {"order_id": order_id, "revision": order.revision + 1})
+    assert confirmed["isError"] is False and confirmed["structuredContent"]["review"] == "confirmed"
+    assert orders.get(order_id).review is ReviewState.CONFIRMED
+    assert call(world, "read", "confirm_review", {"order_id": order_id})["structuredContent"]["error"][
+        "reason"] == "tool.needs_operator"
+    audit = json.loads(world["client"].http.get("/admin/audit?actor=ops", headers=bearer("root")).body)["items"]
+    assert {(e["action"], e["target"], e["status"]) for e in audit} >= {
+        ("MCP confirm_review", order_id, 200), ("MCP confirm_review", order_id, 409)}
+
+
+def test_given_stock_in_two_warehouses_then_stock_of_shows_each_and_the_totals(world: Any) -> None:
+    from chalicelib.domain.warehouses import Warehouse
+    from chalicelib.services.stock import adjust_stock
+    now = bootstrap.clock().now()
+    bootstrap.warehouses().save(Warehouse("WH-SH", "上海仓"), 0)
+    adjust_stock(bootstrap.stock(), "CUP", 7, "count", "test", "k1", now)
+    adjust_stock(bootstrap.stock(), "CUP", 5, "count", "test", "k2", now, warehouse_id="WH-SH")
+    answer = call(world, "read", "stock_of", {"sku_code": "CUP"})["structuredContent"]
+    assert (answer["on_hand"], answer["available"]) == (12, 12)
+    assert [(w["warehouse_id"], w["on_hand"]) for w in answer["warehouses"]] == [("WH-SH", 5), ("default", 7)]
+    assert answer["warehouses"][0]["name"] == "上海仓"
+    audit = json.loads(world["client"].http.get("/admin/audit?actor=eye", headers=bearer("root")).body)["items"]
+    assert ("MCP stock_of", "CUP", 200) in {(e["action"], e["target"], e["status"]) for e in audit}

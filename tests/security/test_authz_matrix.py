@@ -140,6 +140,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/admin/goods/images"): OPERATOR,
     ("POST", "/admin/goods/images/confirm"): OPERATOR,
     ("POST", "/admin/shops/{shop_id}/goods-push"): OPERATOR,
+    ("POST", "/admin/shops/{shop_id}/goods-push/jobs"): OPERATOR,
     ("GET", "/admin/goods/template.xlsx"): VIEWER,
     ("GET", "/admin/goods/export.xlsx"): VIEWER,
     ("POST", "/admin/goods/import"): ADMIN,

@@ -8,7 +8,8 @@ ROOT = Path(__file__).resolve().parents[2]
 MODULES = ["chalicelib/domain/goods.py", "chalicelib/domain/taxonomy.py", "chalicelib/domain/suppliers.py",
            "chalicelib/services/goods.py", "chalicelib/services/taxonomy.py", "chalicelib/services/suppliers.py",
            "chalicelib/storage/goods.py", "chalicelib/api/goods.py", "chalicelib/api/suppliers.py"]
-OPTIONAL = ["chalicelib/services/goods_images.py", "chalicelib/services/goods_push.py", "chalicelib/services/goods_xlsx.py"]
+OPTIONAL = ["chalicelib/services/goods_images.py", "chalicelib/services/goods_push.py", "chalicelib/services/goods_xlsx.py",
+            "chalicelib/services/goods_push_jobs.py"]
 
 
 def _reasons() -> set[str]:

@@ -91,6 +91,8 @@ def test_given_a_barcode_edit_then_search_finds_the_goods_by_it_and_by_code_name
     assert [g.goods_id for g in search(deps, "MUG-000")] == ["g2"]
     assert [g.goods_id for g in search(deps, "马克")] == ["g2"]
     assert [g.goods_id for g in search(deps, "TS")] == ["g1"]
+    assert [g.goods_id for g in search(deps, "颜色=红")] == ["g1"] == [g.goods_id for g in search(deps, "颜色：红")]
+    assert [g.goods_id for g in search(deps, "白")] == ["g2"] and search(deps, "尺码=白") == []
     with pytest.raises(ConflictError) as refused:
         edit_sku(deps, "TS-004", 1, {"barcode": "6900000000017"})
     assert refused.value.reason == "goods.barcode_taken"
@@ -135,3 +137,23 @@ def test_given_a_library_sku_when_the_erp_api_or_a_csv_row_updates_it_then_it_st
     again = deps.erp.get("TS-001")
     assert (again.name, again.goods_id, again.weight_g) == ("CSV 改名", "g1", 200)
     assert [s.sku_code for s in deps.goods.skus_of("g1")][:2] == ["TS-000", "TS-001"]
+
+
+def test_given_an_erp_sku_created_or_imported_by_csv_then_it_is_a_one_sku_goods_at_once() -> None:
+    from chalicelib.services.catalog import create_erp_sku, import_erp_skus
+    from chalicelib.services.links import LinkDeps
+    from tests import fakes
+    deps = goods_world()
+    links = LinkDeps(catalog=deps.shop_skus, erp=deps.erp, orders=fakes.InMemoryOrderRepository(),  # type: ignore[arg-type]
+                     clock=deps.clock)
+
+    def library(skus):  # type: ignore[no-untyped-def]
+        return adopt_loose(deps.goods, "t", skus)
+    created = create_erp_sku(deps.erp, links, ErpSku("NEW-1", "新品", barcode="6901"), library)
+    assert (created.goods_id, created.revision) == ("SKU.NEW-1", 2)      # what is stored: an edit needs it
+    assert [s.sku_code for s in get_goods(deps, "SKU.NEW-1")[1]] == ["NEW-1"] and deps.goods.holder_of("6901") == "NEW-1"
+    report = import_erp_skus(deps.erp, links, [(2, {"sku_code": "CSV-1", "name": "导入"}),
+                                                (3, {"sku_code": "NEW-1", "name": "改名"})], library)
+    assert (report.created, report.updated) == (1, 1)
+    assert deps.erp.get("CSV-1").goods_id == "SKU.CSV-1" and [g.goods_id for g in search(deps, "CSV-1")] == ["SKU.CSV-1"]
+    assert deps.erp.get("NEW-1").goods_id == "SKU.NEW-1"                  # an update keeps its goods

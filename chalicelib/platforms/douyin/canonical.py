@@ -146,6 +146,7 @@ def product_from_payload(product: Mapping[str, Any], skus: list[Mapping[str, Any
                 sku_name=" ".join(str(s.get(f"spec_detail_name{i}") or "") for i in (1, 2, 3)).strip(),
                 price_fen=as_int(s.get("price")),
                 stock=as_int(s.get("stock_num")),
+                image_url=str(product.get("img") or ""),      # product.listV2's main image
             )
             for s in skus
         ),

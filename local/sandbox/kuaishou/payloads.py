@@ -122,5 +122,5 @@ def sku_row(sku: Any, stock: dict[int, int]) -> dict[str, Any]:
         "specification": sku.sku_name,
         "skuSalePrice": sku.price_fen,
         "skuStock": stock[int(sku.sku_id)],
-        "imageUrl": "",
+        "imageUrl": f"https://p2.a.yximgs.com/kos/sandbox/{sku.sku_id}.jpg",
     }

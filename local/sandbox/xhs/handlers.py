@@ -214,7 +214,7 @@ def sku_list(world: XhsWorld, shop: Shop, p: dict[str, Any]) -> Any:
                 "price": s.price_fen,
                 "stock": shop.stock[s.sku_id],
                 "buyable": True,
-                "image": "",
+                "image": f"https://ci.xiaohongshu.com/{s.sku_id}.jpg",
             }
             for s in chunk
         ],

@@ -3,7 +3,7 @@ export default {
   menu: { goods: 'Goods library', goodsList: 'Goods', categories: 'Categories', brands: 'Brands', suppliers: 'Suppliers' },
   goods: {
     title: 'Goods library', code: 'Goods code', name: 'Goods name', category: 'Category', brand: 'Brand', suppliers: 'Suppliers', unit: 'Unit',
-    description: 'Description', images: 'Images', specs: 'Specs', skus: 'SKUs', skuCount: 'SKUs', search: 'Code / barcode / name / spec',
+    description: 'Description', images: 'Images', specs: 'Specs', skus: 'SKUs', skuCount: 'SKUs', search: 'Code / barcode / name / spec (颜色=红)',
     create: 'New goods', attribute: 'Spec name', values: 'Values (comma separated)', addAttribute: 'Add a spec', generate: 'Generate SKUs',
     skuCode: 'SKU code', barcode: 'Barcode', listPrice: 'List price (CNY)', costPrice: 'Cost (CNY)', purchasePrice: 'Purchase price (CNY)',
     weight: 'Weight (g)', volume: 'Volume (cm³)', status: 'Status', active: 'Active', disabled: 'Disabled', detail: 'Goods detail',
@@ -13,6 +13,7 @@ export default {
     settlements: { cash: 'Cash', weekly: 'Weekly', monthly: 'Monthly', prepaid: 'Prepaid' }, note: 'Note',
     categorySpecs: 'Category specs', useCategorySpecs: "Use the category's specs", none: 'None', created: 'Created',
     pushToLibrary: 'Push to goods library', pushTitle: 'Push to goods library', pushHint: 'Creates library goods and SKUs per product and links the shop SKUs; SKUs whose merchant code is already in the library are linked instead.',
+    pushJob: 'Pushing on the server: {pushed} of {products} products (you may close this window)', pushReresolve: 'Held orders re-resolved: {done} of {total}, {released} released',
     pushResult: '{created} goods created, {linked} shop SKUs linked, {failed} failed', existing: 'In the library', willLink: 'Will link',
     willCreate: 'Will create', upload: 'Upload image', uploadHint: 'JPG / PNG / WebP / GIF, at most 5 MB', imageUploaded: 'Image uploaded',
     exportXlsx: 'Export Excel', importXlsx: 'Import Excel', template: 'Download template', importResult: '{goods} goods and {skus} SKUs imported',

@@ -3,7 +3,7 @@ export default {
   menu: { goods: '商品库', goodsList: '商品', categories: '商品分类', brands: '品牌', suppliers: '供应商' },
   goods: {
     title: '商品库', code: '商品编码', name: '商品名称', category: '分类', brand: '品牌', suppliers: '供应商', unit: '单位',
-    description: '描述', images: '图片', specs: '规格', skus: 'SKU', skuCount: 'SKU 数', search: '编码 / 条码 / 名称 / 规格',
+    description: '描述', images: '图片', specs: '规格', skus: 'SKU', skuCount: 'SKU 数', search: '编码 / 条码 / 名称 / 规格值 (颜色=红)',
     create: '新建商品', attribute: '规格名', values: '规格值（逗号分隔）', addAttribute: '添加规格', generate: '生成 SKU',
     skuCode: 'SKU 编码', barcode: '条码', listPrice: '售价（元）', costPrice: '成本价（元）', purchasePrice: '采购价（元）',
     weight: '重量（g）', volume: '体积（cm³）', status: '状态', active: '启用', disabled: '停用', detail: '商品详情',
@@ -13,6 +13,7 @@ export default {
     settlements: { cash: '现结', weekly: '周结', monthly: '月结', prepaid: '预付' }, note: '备注',
     categorySpecs: '分类规格', useCategorySpecs: '使用分类规格', none: '无', created: '已创建',
     pushToLibrary: '推送到商品库', pushTitle: '推送到商品库', pushHint: '按商品创建商品库商品和 SKU，并关联店铺 SKU；商家编码已存在的 SKU 直接关联。',
+    pushJob: '服务器正在推送：{pushed} / {products} 个商品（可关闭此窗口）', pushReresolve: '异常订单重新匹配：{done} / {total}，已释放 {released}',
     pushResult: '{created} 个商品已创建，{linked} 个店铺 SKU 已关联，{failed} 个失败', existing: '已在商品库', willLink: '将关联',
     willCreate: '将新建', upload: '上传图片', uploadHint: 'JPG / PNG / WebP / GIF，最大 5 MB', imageUploaded: '图片已上传',
     exportXlsx: '导出 Excel', importXlsx: '导入 Excel', template: '下载模板', importResult: '已导入 {goods} 个商品、{skus} 个 SKU',
