@@ -168,7 +168,7 @@ def _pull_catalog(deps: JobDeps, step: Step) -> None:
     # the shop joins the job's shops once its catalog is whole: its re-resolve pass starts then
     job = _record(deps, step.job_id, step.key, linked=counts.linked, fetched=counts.fetched, added=counts.added,
                   shops=() if follow else (step.shop_id,), follow=[s.key for s in follow])
-    _start_passes(deps, job)
+    start_passes(deps, job)
 
 
 def _resolve_page(deps: JobDeps, step: Step) -> None:
