@@ -5,6 +5,7 @@ from chalicelib.api import admin_openapi, audit, auth, erp, erp_admin, health, o
 from chalicelib.api import after_sales as after_sale_api
 from chalicelib.api import api_tokens as api_token_api
 from chalicelib.api import catalog as catalog_api
+from chalicelib.api import dropship as dropship_api
 from chalicelib.api import goods as goods_api
 from chalicelib.api import goods_files as goods_files_api
 from chalicelib.api import manual_orders as manual_order_api
@@ -14,6 +15,7 @@ from chalicelib.api import review as review_api
 from chalicelib.api import shipment_lists as shipment_list_api
 from chalicelib.api import shops as shops_api
 from chalicelib.api import stock as stock_api
+from chalicelib.api import supplier as supplier_api
 from chalicelib.api import suppliers as suppliers_api
 from chalicelib.api import taxonomy as taxonomy_api
 from chalicelib.api import warehouses as warehouse_api
@@ -35,6 +37,7 @@ BLUEPRINTS = (
     shipment_list_api.bp, warehouse_api.bp, goods_api.bp, goods_files_api.bp, taxonomy_api.bp, suppliers_api.bp,
     api_token_api.bp, mcp_api.bp,
     review_api.bp, manual_order_api.bp,
+    dropship_api.bp, supplier_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,
     tracking.bp, link_jobs.bp, images_worker.bp,  # queues, schedules
 )

@@ -15,6 +15,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
         # one list per order: HELD, else READY (waiting for the ERP), else its status; by creation time
         # (chalicelib/storage/order_lists.py)
         "by_list": ("list_key", "list_at"),
+        "by_supplier": ("supplier_id", "list_at"),           # sparse: drop-shipped orders, per supplier
     }, None),
     # the workbench's counters, one item per scope (a shop's totals, a shop's day): chalicelib/storage/
     # order_counters.py; written in the orders' own transactions, read by key

@@ -82,6 +82,10 @@ BODIES: dict[str, str] = {
     "POST /admin/shops/{shop_id}/goods-push": "goods_schemas.PushBody",
     "POST /admin/goods/import": "goods_schemas.XlsxImportBody",
     "POST /admin/shops/{shop_id}/goods-push/preview": "goods_schemas.PushBody",
+    "POST /admin/dropship/assign": "dropship_schemas.AssignBody",
+    "PUT /admin/dropship/auto/{shop_id}": "dropship_schemas.AutoBody",
+    "POST /admin/supplier/shipments": "dropship_schemas.SupplierShipBody",
+    "POST /admin/supplier/shipments/import": "dropship_schemas.TrackingFileBody",
 }
 OPTIONAL_BODIES = {"POST /admin/shops/{shop_id}/pause", "POST /admin/after-sales/{case_id}/{verb}"}
 RAW_BODIES = {"POST /admin/manual-orders/import": "text/csv",
@@ -127,6 +131,10 @@ QUERIES: dict[str, tuple[str, ...]] = {
     "GET /admin/categories": PAGE,
     "GET /admin/brands": PAGE,
     "GET /admin/suppliers": PAGE,
+    "GET /admin/supplier/orders": ("status", *PAGE),
+    "GET /admin/supplier/stock-up": ("format",),
+    "GET /admin/dropship/suppliers/{supplier_id}/stock-up": ("format",),
+    "GET /admin/dropship/warehouses/{warehouse_id}/stock-up": ("format",),
 }
 ERRORS = {"400": "the body or a parameter is invalid (fields name which)",
           "401": "no, an expired or a revoked bearer token", "403": "the token's role may not do this",
@@ -165,7 +173,8 @@ def spec(routes: frozenset[tuple[str, str, str]]) -> dict[str, Any]:
 
 DESCRIPTION = ("The API behind the admin UI. Sign in with POST /admin/auth/login ({username, password}) and send "
                "the answer's token as `Authorization: Bearer <token>`. Each operation's x-role is the lowest role "
-               "that may call it (viewer < operator < admin). Every error is {\"error\": {\"code\", \"message\", "
+               "that may call it (viewer < operator < admin); `supplier`: a drop-ship supplier's user only (it may "
+               "call nothing else but `signed_in` operations). Every error is {\"error\": {\"code\", \"message\", "
                "\"fields\"?}}. Lists page with ?limit= and the answer's cursor.")
 
 
@@ -219,6 +228,7 @@ def _model(dotted: str) -> Any:
     """"module.Model" of BODIES: a schema module new bodies live in must be named here too."""
     # cold start: the schema modules load pydantic models; only the document's route needs them
     from chalicelib.api import (
+        dropship_schemas,
         erp_schemas,
         goods_schemas,
         review_schemas,
@@ -230,6 +240,7 @@ def _model(dotted: str) -> Any:
     )
     modules = {"erp_schemas": erp_schemas, "schemas": schemas, "shop_schemas": shop_schemas,
                "waybill_schemas": waybill_schemas, "goods_schemas": goods_schemas, "review_schemas": review_schemas,
-               "token_schemas": token_schemas, "warehouse_schemas": warehouse_schemas}
+               "token_schemas": token_schemas, "warehouse_schemas": warehouse_schemas,
+               "dropship_schemas": dropship_schemas}
     module, name = dotted.split(".")
     return getattr(modules[module], name)

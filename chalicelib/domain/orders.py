@@ -111,6 +111,7 @@ class Order:
     buyer_id: str = ""                         # the platform's buyer id (open id) where it sends one
     order_type: str = "normal"                 # normal | presale | cod | gift | step_payment
     ship_by_at: datetime | None = None         # the platform's promised ship-by time
+    supplier_id: str = ""                      # drop-shipped by this supplier (domain/dropship.py); "" the seller
     history: tuple[OrderChange, ...] = field(default=(), compare=False)
 
     @property
@@ -146,6 +147,8 @@ def handoff_for(order: Order) -> ErpHandoff:
         return ErpHandoff.WITHDRAWN if order.status is OrderStatus.CANCELLED else order.erp_handoff
     if order.erp_handoff is ErpHandoff.WITHDRAWN:
         return ErpHandoff.WITHDRAWN
+    if order.supplier_id:       # a supplier ships it (domain/dropship.py): never the ERP's to take
+        return ErpHandoff.NOT_READY
     if order.status is OrderStatus.AWAITING_SHIPMENT and not order.holds and order.review in REVIEWED:
         return ErpHandoff.READY
     return ErpHandoff.NOT_READY
