@@ -4,9 +4,10 @@ import en from './locales/en'
 import goodsZh from './locales/goods.zh-CN'
 import goodsEn from './locales/goods.en'
 import workbench from './locales/workbench'
+import dropship from './locales/dropship'
 
 // Feature areas keep their strings in their own files (fewer merge conflicts), merged in depth here.
-function merged(base, ...more) {
+export function merged(base, ...more) {
   const out = { ...base }
   for (const extra of more) {
     for (const [k, v] of Object.entries(extra || {})) {
@@ -20,7 +21,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: localStorage.getItem('oms.locale') || 'zh-CN',
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': merged(zhCN, goodsZh, workbench['zh-CN']), en: merged(en, goodsEn, workbench.en) },
+  messages: { 'zh-CN': merged(zhCN, goodsZh, workbench['zh-CN'], dropship['zh-CN']), en: merged(en, goodsEn, workbench.en, dropship.en) },
   missingWarn: false,
   fallbackWarn: false,
 })
