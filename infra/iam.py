@@ -35,9 +35,11 @@ FUNCTIONS: dict[str, Access] = {
     API_HANDLER: Access(tables=frozenset(TABLE_SPECS),   # the admin API: every table
                         sends=frozenset(names.QUEUES), dead_letters=True, raw_bucket=True, jwt_secret=True,
                         images_bucket=True),
-    "on_order_message": _access("orders after_sales shops shop_skus erp_skus stock sync idempotency shipments",
+    # goods: the review gate's drop-ship rule reads a SKU's supplier (chalicelib/dropship_wiring.py)
+    "on_order_message": _access("orders after_sales shops shop_skus erp_skus stock sync idempotency shipments goods",
                                 consumes="orders", sends="erp_events platform_actions"),
-    "on_after_sale_message": _access("orders after_sales shops shop_skus erp_skus stock sync idempotency shipments",
+    "on_after_sale_message": _access("orders after_sales shops shop_skus erp_skus stock sync idempotency shipments "
+                                     "goods",
                                      consumes="after_sales", sends="erp_events platform_actions"),
     "enqueue_pulls": _access("shops sync", sends="pull_jobs orders after_sales", raw_bucket=True),
     "on_pull_job": _access("shops sync", consumes="pull_jobs", sends="pull_jobs orders after_sales",
@@ -49,7 +51,7 @@ FUNCTIONS: dict[str, Access] = {
                             consumes="erp_events", delays="erp_events", sends="erp_events"),
     "pull_catalogs": _access("orders shops shop_skus erp_skus stock shipments sync",
                              sends="platform_actions link_jobs erp_events"),
-    "on_link_job": _access("orders shops shop_skus erp_skus stock shipments sync", consumes="link_jobs",
+    "on_link_job": _access("orders shops shop_skus erp_skus stock shipments sync goods", consumes="link_jobs",
                            sends="link_jobs erp_events platform_actions"),
     "stock_tick": _access("orders shops shop_skus erp_skus stock shipments sync",
                           sends="platform_actions link_jobs erp_events"),   # an order released: its note

@@ -16,6 +16,7 @@ bp = Blueprint(__name__)
 @bp.on_sqs_message(queue=names.queue_name("link_jobs"), batch_size=5)
 def on_link_job(event: Any) -> dict[str, Any]:
     from chalicelib.services.link_jobs import Step, run_step
+    from chalicelib.services.reconcile_jobs import is_reconcile_step, run_reconcile_step
     from chalicelib.services.review_jobs import is_review_step, run_review_step
     deps = bootstrap.link_job_deps()
 
@@ -23,5 +24,8 @@ def on_link_job(event: Any) -> dict[str, Any]:
         step = Step.parse(body)
         if is_review_step(step):      # re-evaluating waiting orders after a review rules change
             return run_review_step(bootstrap.review_job_deps(), step)
+        if is_reconcile_step(step):   # the stock reconcile started from the admin API
+            from chalicelib import reconcile_wiring
+            return run_reconcile_step(reconcile_wiring.deps(), step)
         return run_step(deps, step)
     return consume(event, handle)
