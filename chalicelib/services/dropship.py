@@ -16,8 +16,8 @@ from chalicelib.domain.dropship import (
 )
 from chalicelib.domain.errors import ConflictError, DomainError, NotFoundError, ValidationError
 from chalicelib.domain.orders import Order, OrderChange, handoff_for
-from chalicelib.domain.shipping import Shipment
-from chalicelib.domain.status import OrderStatus
+from chalicelib.domain.shipping import Shipment, shipment_id_for
+from chalicelib.domain.status import OrderStatus, ShipmentStatus
 from chalicelib.domain.suppliers import Supplier
 from chalicelib.services.ports import Clock, OrderRepository, Page
 from chalicelib.services.shipments import ShipmentDeps, record_shipment
@@ -150,9 +150,13 @@ def supplier_ship(deps: DropshipDeps, shipping: ShipmentDeps, supplier_id: str, 
     """The same path as an admin's ship-back (services/shipments.py): the shipment's id is its order, carrier
     and number, so a second submission finds it and ships nothing twice."""
     order = supplier_order(deps, supplier_id, order_ref)
+    carrier_code, tracking_no = carrier_code.strip().upper(), tracking_no.strip()
+    existing = shipping.shipments.get(shipment_id_for(order.order_id, carrier_code, tracking_no))
+    if existing is not None and existing.status is ShipmentStatus.CONFIRMED:
+        return existing, False            # a repeat after the platform took it: the same answer, nothing sent
     check_supplier_may_ship(order, supplier_id, order_ref)
-    return record_shipment(shipping, order_id=order.order_id, carrier_code=carrier_code.strip().upper(),
-                           tracking_no=tracking_no.strip(), lines=[], source=f"supplier:{supplier_id}")
+    return record_shipment(shipping, order_id=order.order_id, carrier_code=carrier_code, tracking_no=tracking_no,
+                           lines=[], source=f"supplier:{supplier_id}")
 
 
 OPEN_TO_SHIP = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPED)
