@@ -58,7 +58,7 @@ class _List(GlobalSecondaryIndex["OrderItem"]):
 class _Supplier(GlobalSecondaryIndex["OrderItem"]):
     Meta = index_meta("by_supplier", ORDER_FILTERS)
     supplier_id = UnicodeAttribute(hash_key=True)
-    list_at = UnicodeAttribute(range_key=True)
+    created_at = UnicodeAttribute(range_key=True)
 
 
 class OrderItem(Model):
