@@ -1,7 +1,11 @@
 """Request bodies of the drop-shipping routes (pydantic at the edge, extra="forbid")."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
+
+OrderRef = Annotated[str, Field(min_length=1, max_length=100)]     # our order id or the platform's number
 
 
 class Body(BaseModel):
@@ -9,7 +13,7 @@ class Body(BaseModel):
 
 
 class AssignBody(Body):
-    order_ids: list[str] = Field(min_length=1, max_length=100)
+    order_ids: list[OrderRef] = Field(min_length=1, max_length=100)
     supplier_id: str = Field(max_length=64)          # "" takes the orders back from their supplier
 
 
