@@ -6,6 +6,7 @@ from chalicelib.api import after_sales as after_sale_api
 from chalicelib.api import alerts as alert_api
 from chalicelib.api import api_tokens as api_token_api
 from chalicelib.api import catalog as catalog_api
+from chalicelib.api import dropship as dropship_api
 from chalicelib.api import exports as export_api
 from chalicelib.api import fulfilment as fulfilment_api
 from chalicelib.api import fulfilments as parcel_api
@@ -18,6 +19,7 @@ from chalicelib.api import review as review_api
 from chalicelib.api import shipment_lists as shipment_list_api
 from chalicelib.api import shops as shops_api
 from chalicelib.api import stock as stock_api
+from chalicelib.api import supplier as supplier_api
 from chalicelib.api import suppliers as suppliers_api
 from chalicelib.api import taxonomy as taxonomy_api
 from chalicelib.api import warehouses as warehouse_api
@@ -41,7 +43,7 @@ BLUEPRINTS = (
     shipment_list_api.bp, warehouse_api.bp, goods_api.bp, goods_files_api.bp, taxonomy_api.bp, suppliers_api.bp,
     api_token_api.bp, mcp_api.bp,
     review_api.bp, manual_order_api.bp, alert_api.bp,
-    fulfilment_api.bp, parcel_api.bp, export_api.bp,
+    fulfilment_api.bp, parcel_api.bp, export_api.bp, dropship_api.bp, supplier_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,
     tracking.bp, link_jobs.bp, images_worker.bp, alerts.bp, alert_checks.bp,  # queues, schedules
     export_worker.bp, history_worker.bp,

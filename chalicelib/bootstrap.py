@@ -578,11 +578,12 @@ def review_cache() -> Any:
 
 def review_gate() -> Any:
     """The gate over the cached rule set, as last refreshed (no read of its own)."""
+    from chalicelib.dropship_wiring import with_rule  # drop-shipping's SKU rule runs after review
     from chalicelib.services.review import Gate
 
     def list_prices(codes: Any) -> dict[str, int]:
         return {code: sku.price_fen for code, sku in erp_skus().get_many(codes).items()}
-    return Gate(review_cache().rules, clock(), publisher(), plain_orders(), list_prices)
+    return with_rule(Gate(review_cache().rules, clock(), publisher(), plain_orders(), list_prices))
 
 
 def review_admin_deps() -> Any:

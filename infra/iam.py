@@ -35,9 +35,11 @@ FUNCTIONS: dict[str, Access] = {
     API_HANDLER: Access(tables=frozenset(TABLE_SPECS),   # the admin API: every table
                         sends=frozenset(names.QUEUES), dead_letters=True, raw_bucket=True, jwt_secret=True,
                         images_bucket=True),
-    "on_order_message": _access("orders after_sales shops shop_skus erp_skus stock sync idempotency shipments",
+    # goods: the review gate's drop-ship rule reads a SKU's supplier (chalicelib/dropship_wiring.py)
+    "on_order_message": _access("orders after_sales shops shop_skus erp_skus stock sync idempotency shipments goods",
                                 consumes="orders", sends="erp_events platform_actions"),
-    "on_after_sale_message": _access("orders after_sales shops shop_skus erp_skus stock sync idempotency shipments",
+    "on_after_sale_message": _access("orders after_sales shops shop_skus erp_skus stock sync idempotency shipments "
+                                     "goods",
                                      consumes="after_sales", sends="erp_events platform_actions"),
     "enqueue_pulls": _access("shops sync", sends="pull_jobs orders after_sales", raw_bucket=True),
     "on_pull_job": _access("shops sync", consumes="pull_jobs", sends="pull_jobs orders after_sales",

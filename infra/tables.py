@@ -12,6 +12,7 @@ TableSpec = tuple[str, str | None, dict[str, tuple[str, str | None]], str | None
 TABLE_SPECS: dict[str, TableSpec] = {
     "orders": ("order_id", None, {
         "by_shop_updated": ("shop_id", "updated_at"),        # a shop's orders by update time
+        "by_supplier": ("supplier_id", "created_at"),        # sparse: drop-shipped orders, per supplier
         # one list per order: HELD, else READY (waiting for the ERP), else its status; by creation time
         # (chalicelib/storage/order_lists.py)
         "by_list": ("list_key", "list_at"),

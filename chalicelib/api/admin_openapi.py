@@ -95,6 +95,10 @@ BODIES: dict[str, str] = {
     "POST /admin/alerts/channels": "alert_schemas.ChannelBody",
     "PATCH /admin/alerts/channels/{channel_id}": "alert_schemas.ChannelPatchBody",
     "PUT /admin/alerts/quiet": "alert_schemas.QuietBody",
+    "POST /admin/dropship/assign": "dropship_schemas.AssignBody",
+    "PUT /admin/dropship/auto/{shop_id}": "dropship_schemas.AutoBody",
+    "POST /admin/supplier/shipments": "dropship_schemas.SupplierShipBody",
+    "POST /admin/supplier/shipments/import": "dropship_schemas.TrackingFileBody",
 }
 OPTIONAL_BODIES = {"POST /admin/shops/{shop_id}/pause", "POST /admin/after-sales/{case_id}/{verb}"}
 RAW_BODIES = {"POST /admin/manual-orders/import": "text/csv",
@@ -145,6 +149,10 @@ QUERIES: dict[str, tuple[str, ...]] = {
     "GET /admin/categories": PAGE,
     "GET /admin/brands": PAGE,
     "GET /admin/suppliers": PAGE,
+    "GET /admin/supplier/orders": ("status", *PAGE),
+    "GET /admin/supplier/stock-up": ("format",),
+    "GET /admin/dropship/suppliers/{supplier_id}/stock-up": ("format",),
+    "GET /admin/dropship/warehouses/{warehouse_id}/stock-up": ("format",),
 }
 ERRORS = {"400": "the body or a parameter is invalid (fields name which)",
           "401": "no, an expired or a revoked bearer token", "403": "the token's role may not do this",
@@ -183,7 +191,8 @@ def spec(routes: frozenset[tuple[str, str, str]]) -> dict[str, Any]:
 
 DESCRIPTION = ("The API behind the admin UI. Sign in with POST /admin/auth/login ({username, password}) and send "
                "the answer's token as `Authorization: Bearer <token>`. Each operation's x-role is the lowest role "
-               "that may call it (viewer < operator < admin). Every error is {\"error\": {\"code\", \"message\", "
+               "that may call it (viewer < operator < admin); `supplier`: a drop-ship supplier's user only (it may "
+               "call nothing else but `signed_in` operations). Every error is {\"error\": {\"code\", \"message\", "
                "\"fields\"?}}. Lists page with ?limit= and the answer's cursor.")
 
 
@@ -238,6 +247,7 @@ def _model(dotted: str) -> Any:
     # cold start: the schema modules load pydantic models; only the document's route needs them
     from chalicelib.api import (
         alert_schemas,
+        dropship_schemas,
         erp_schemas,
         export_schemas,
         fulfil_schemas,
@@ -255,6 +265,6 @@ def _model(dotted: str) -> Any:
                "waybill_schemas": waybill_schemas, "goods_schemas": goods_schemas, "review_schemas": review_schemas,
                "token_schemas": token_schemas, "warehouse_schemas": warehouse_schemas,
                "fulfil_schemas": fulfil_schemas, "fulfilment_schemas": fulfilment_schemas,
-               "export_schemas": export_schemas}
+               "export_schemas": export_schemas, "dropship_schemas": dropship_schemas}
     module, name = dotted.split(".")
     return getattr(modules[module], name)

@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib import bootstrap
-from chalicelib.api.http import Ctx, admin_route, parse, public_route
+from chalicelib.api.http import Ctx, admin_route, parse, public_route, signed_in_route
 from chalicelib.domain.errors import NotFoundError
 from chalicelib.domain.users import Role, User
 
@@ -15,7 +15,22 @@ bp = Blueprint(__name__)
 
 
 def user_view(user: User) -> dict[str, Any]:
-    return {"username": user.username, "role": user.role.value, "active": user.active}
+    return {"username": user.username, "role": user.role.value, "active": user.active,
+            **({"supplier_id": user.supplier_id} if user.supplier_id else {})}
+
+
+def _checked_supplier(role: Role, supplier_id: str) -> str:
+    """A supplier user acts for one existing supplier; no other role names one."""
+    from chalicelib import goods_wiring
+    from chalicelib.domain.errors import ValidationError
+    if role is not Role.SUPPLIER:
+        if supplier_id:
+            raise ValidationError("only a supplier user names a supplier", field="supplier_id",
+                                  reason="user.supplier_for_role")
+        return ""
+    if not supplier_id or goods_wiring.suppliers().get(supplier_id) is None:
+        raise ValidationError(f"no supplier {supplier_id}", field="supplier_id", reason="dropship.unknown_supplier")
+    return supplier_id
 
 
 @public_route(bp, "/admin/auth/login", methods=("POST",))
@@ -44,13 +59,13 @@ def _audit_sign_in(ctx: Ctx, username: str, status: int) -> None:
            action="POST /admin/auth/login", target=username[:64], status=status, ip=str(identity.get("sourceIp") or ""))
 
 
-@admin_route(bp, "/admin/auth/me")
+@signed_in_route(bp, "/admin/auth/me")
 def me(ctx: Ctx) -> dict[str, Any]:
     assert ctx.user
     return user_view(ctx.user)
 
 
-@admin_route(bp, "/admin/auth/password", methods=("POST",))
+@signed_in_route(bp, "/admin/auth/password", methods=("POST",))
 def change_own_password(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.api.schemas import PasswordChangeBody
     from chalicelib.services.users import change_password
@@ -70,7 +85,9 @@ def add_user(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.api.schemas import NewUserBody
     from chalicelib.services.users import create_user
     body = parse(NewUserBody, ctx.request)
-    return ctx.audited(user_view(create_user(bootstrap.users(), body.username, body.password, body.role)))
+    supplier_id = _checked_supplier(body.role, body.supplier_id)
+    return ctx.audited(user_view(create_user(bootstrap.users(), body.username, body.password, body.role,
+                                             supplier_id=supplier_id)))
 
 
 @admin_route(bp, "/admin/users/{username}", methods=("PATCH",), role=Role.ADMIN)
@@ -81,7 +98,10 @@ def edit_user(ctx: Ctx, username: str) -> dict[str, Any]:
     user = users.get(username)
     if user is None:
         raise NotFoundError(f"no user {username}")
-    changed = replace(user, role=body.role or user.role,
+    role = body.role or user.role
+    kept = user.supplier_id if role is Role.SUPPLIER else ""
+    supplier_id = _checked_supplier(role, kept if body.supplier_id is None else body.supplier_id)
+    changed = replace(user, role=role, supplier_id=supplier_id,
                       active=user.active if body.active is None else body.active,
                       token_epoch=user.token_epoch + 1)   # role or access changed: re-issue tokens
     users.save(changed, user.revision)

@@ -71,6 +71,13 @@ def admin_route(bp: Blueprint, path: str, methods: tuple[str, ...] = ("GET",),
     return route(bp, path, methods, lambda request: Ctx(request, _authenticate(request, role)))
 
 
+def signed_in_route(bp: Blueprint, path: str, methods: tuple[str, ...] = ("GET",)
+                    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Any signed-in user, a supplier too: who am I, change my password."""
+    ROUTE_ACCESS.update({(method, path): "signed_in" for method in methods})
+    return route(bp, path, methods, lambda request: Ctx(request, _authenticate(request, None)))
+
+
 def public_route(bp: Blueprint, path: str, methods: tuple[str, ...] = ("GET",)
                  ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Health, sign-in, the admin API's document and the OAuth callbacks (which carry their own
@@ -167,7 +174,7 @@ def _secured(response: Response) -> Response:
     return response
 
 
-def _authenticate(request: Request, needed: Role) -> User:
+def _authenticate(request: Request, needed: Role | None) -> User:
     from chalicelib.api import tokens
     from chalicelib.services.users import current_user
     header = request.headers.get("authorization", "")
@@ -175,7 +182,7 @@ def _authenticate(request: Request, needed: Role) -> User:
         raise AuthenticationError("missing bearer token", reason="auth.missing_token")
     claims = tokens.verify(header[7:].strip())
     user = current_user(bootstrap.users(), claims.username, claims.epoch)
-    if not allows(user.role, needed):
+    if needed is not None and not allows(user.role, needed):
         raise PermissionDeniedError(f"needs role {needed.value}", reason="auth.role_needed")
     return user
 

@@ -27,10 +27,12 @@ class NewUserBody(Body):
     username: str = Field(pattern=r"^[a-zA-Z0-9_.-]{3,64}$")
     password: str = Field(min_length=1, max_length=256)
     role: Role
+    supplier_id: str = Field(default="", max_length=64)     # role supplier: the supplier it acts for
 
 
 class UserPatchBody(Body):
     role: Role | None = None
+    supplier_id: str | None = Field(default=None, max_length=64)
     active: bool | None = None
 
 

@@ -139,16 +139,10 @@ def reconcile_reports(ctx: Ctx) -> dict[str, Any]:
 
 
 @admin_route(bp, "/admin/stock/reconcile", methods=("POST",), role=Role.OPERATOR)
-def reconcile_now(ctx: Ctx) -> dict[str, Any]:
-    """Runs today's reconcile now (it replaces today's report); it stops after about 20 s (an API answer
-    must come within 29 s) and says whether it was complete."""
-    import time
-
-    from chalicelib.services.stock_reconcile import reconcile
-    from chalicelib.services.warehouses import serving_warehouses
-    started = time.monotonic()
-    report = reconcile(bootstrap.shops(), bootstrap.shop_skus(), bootstrap.stock(), bootstrap.stock_sync(),
-                       lambda shop_id: serving_warehouses(bootstrap.warehouses(), shop_id),
-                       bootstrap.reconcile_reports(), bootstrap.clock().now,
-                       lambda: 50.0 - (time.monotonic() - started))
-    return dict(ctx.audited(to_doc(report)))
+def reconcile_now(ctx: Ctx) -> Response:
+    """Starts today's reconcile as a queued job (it replaces today's report) and answers 202 at once with
+    the job: GET /admin/jobs/{job_id} shows its progress (shops done of total)."""
+    from chalicelib import reconcile_wiring
+    from chalicelib.services.link_jobs import job_view
+    job = reconcile_wiring.starter()()
+    return Response(ctx.audited({**job_view(job), "job_url": f"/admin/jobs/{job.job_id}"}), status_code=202)

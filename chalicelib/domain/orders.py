@@ -115,6 +115,7 @@ class Order:
     ship_by_at: datetime | None = None         # the platform's promised ship-by time
     plan: Plan | None = None                   # the fulfilment plan (domain/fulfil_plan.py), until handed over
     fulfilment_ids: tuple[str, ...] = ()       # its parcels (domain/fulfilments.py); none: it ships as itself
+    supplier_id: str = ""                      # drop-shipped by this supplier (domain/dropship.py); "" the seller
     history: tuple[OrderChange, ...] = field(default=(), compare=False)
 
     @property
@@ -150,6 +151,8 @@ def handoff_for(order: Order) -> ErpHandoff:
         return ErpHandoff.WITHDRAWN if order.status is OrderStatus.CANCELLED else order.erp_handoff
     if order.erp_handoff is ErpHandoff.WITHDRAWN:
         return ErpHandoff.WITHDRAWN
+    if order.supplier_id:       # a supplier ships it (domain/dropship.py): never the ERP's to take
+        return ErpHandoff.NOT_READY
     if order.status is OrderStatus.AWAITING_SHIPMENT and not order.holds and order.review in REVIEWED:
         return ErpHandoff.READY
     return ErpHandoff.NOT_READY

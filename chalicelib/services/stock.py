@@ -140,6 +140,8 @@ def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, ord
         return Outcome.NOTHING
     now = clock.now()
     routing = routing_of(order, route(order.shop_id) if route is not None else DEFAULT_ROUTING)
+    if order.supplier_id:
+        return _settle_drop_ship(ledger, orders, clock, order, routing)
     refunded = [line for line in order.lines if line.refund_state is RefundState.REFUNDED]
     waiting = order.status in (OrderStatus.PENDING_PAYMENT, OrderStatus.AWAITING_SHIPMENT) and not refunded
     # an order that has not shipped has no confirmed shipment to deduct (its confirmation settles it): no read
@@ -192,6 +194,17 @@ def drop_gifts(orders: OrderRepository, clock: Clock, known: Order, gifts: list[
         except ConflictError:
             continue
     raise ConflictError(f"order {known.order_id} kept changing")
+def _settle_drop_ship(ledger: StockLedger, orders: OrderRepository, clock: Clock, order: Order,
+                      routing: Routing) -> Outcome:
+    """A supplier ships it from its own goods: nothing is reserved for it, no out_of_stock hold, nothing is
+    ever deducted. A reservation made before it was assigned is kept while it is open (taking the order
+    back then costs nothing: a released reservation cannot be made again under its key) and released once
+    it has left or is cancelled."""
+    _mark_out_of_stock(orders, clock, order, False)
+    if order.status in (OrderStatus.PENDING_PAYMENT, OrderStatus.AWAITING_SHIPMENT):
+        return Outcome.NOTHING
+    release_for_order(ledger, order, clock.now(), None, (), routing)
+    return Outcome.RELEASED
 
 
 def _mark_out_of_stock(orders: OrderRepository, clock: Clock, known: Order, held: bool) -> None:

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from chalicelib.domain.catalog import ShopSku
 from chalicelib.domain.shops import Shop
-from chalicelib.services.stock_ports import DueLedger, SyncSettingsRepository
+from chalicelib.services.stock_ports import DueLedger, StockSyncSettings, SyncSettingsRepository
 from chalicelib.services.stock_sync import expected_quantity
 
 MAX_DIFFERENCES = 500        # the report keeps this many; the count is exact
@@ -36,6 +36,8 @@ class ReconcileReport:
     difference_count: int = 0
     complete: bool = True        # False: the run stopped for time; tomorrow's goes on from the start
     differences: tuple[Difference, ...] = field(default=())
+    job_id: str = ""             # run as a queued job (services/reconcile_jobs.py): its id
+    steps: tuple[str, ...] = ()  # ... and the job's steps merged in (a redelivered step merges nothing)
 
 
 class ShopSource(Protocol):
@@ -48,6 +50,27 @@ class ShopCatalog(Protocol):
 
 class ReportStore(Protocol):
     def save_report(self, report: ReconcileReport) -> None: ...
+
+
+def shop_differences(shop: Shop, settings: StockSyncSettings, catalog: ShopCatalog, ledger: DueLedger,
+                     sync: SyncSettingsRepository, serving: Callable[[str], Sequence[str]], now: datetime
+                     ) -> tuple[int, list[Difference]]:
+    """One shop whose sync is on: how many linked SKUs it has, and those whose platform stock differs (each
+    marked due, so the next sweep pushes it)."""
+    warehouses = serving(shop.shop_id)
+    count, differences = 0, []
+    for sku in catalog.iterate_shop(shop.shop_id):
+        if not sku.links:
+            continue
+        count += 1
+        expected = expected_quantity(ledger, sku, settings, warehouses)
+        last = sync.last_push(shop.shop_id, sku.platform_sku_id)
+        pushed = last.quantity if last is not None and last.ok else None
+        if pushed != expected:
+            differences.append(Difference(shop.shop_id, sku.platform_sku_id, expected, pushed))
+            for link in sku.links:
+                ledger.mark_due(link.sku_code, now)
+    return count, differences
 
 
 def reconcile(shops: ShopSource, catalog: ShopCatalog, ledger: DueLedger, sync: SyncSettingsRepository,
@@ -64,19 +87,10 @@ def reconcile(shops: ShopSource, catalog: ShopCatalog, ledger: DueLedger, sync: 
         settings = sync.get_settings(shop.shop_id)
         if not settings.enabled:
             continue
-        warehouses = serving(shop.shop_id)
         shop_count += 1
-        for sku in catalog.iterate_shop(shop.shop_id):
-            if not sku.links:
-                continue
-            sku_count += 1
-            expected = expected_quantity(ledger, sku, settings, warehouses)
-            last = sync.last_push(shop.shop_id, sku.platform_sku_id)
-            pushed = last.quantity if last is not None and last.ok else None
-            if pushed != expected:
-                differences.append(Difference(shop.shop_id, sku.platform_sku_id, expected, pushed))
-                for link in sku.links:
-                    ledger.mark_due(link.sku_code, started)
+        skus, found = shop_differences(shop, settings, catalog, ledger, sync, serving, started)
+        sku_count += skus
+        differences.extend(found)
     report = ReconcileReport(started.date().isoformat(), started, now(), shop_count, sku_count, len(differences),
                              complete, tuple(differences[:MAX_DIFFERENCES]))
     reports.save_report(report)

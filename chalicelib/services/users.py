@@ -37,9 +37,9 @@ def check_password_policy(password: str, username: str) -> None:
                               reason="password.too_simple")
 
 
-def create_user(users: UserRepository, username: str, password: str, role: Role) -> User:
+def create_user(users: UserRepository, username: str, password: str, role: Role, supplier_id: str = "") -> User:
     check_password_policy(password, username)
-    user = User(username=username, password_hash=_hasher().hash(password), role=role)
+    user = User(username=username, password_hash=_hasher().hash(password), role=role, supplier_id=supplier_id)
     try:
         users.add(user)
     except ConflictError as exc:

@@ -55,6 +55,12 @@ class _List(GlobalSecondaryIndex["OrderItem"]):
     list_at = UnicodeAttribute(range_key=True)
 
 
+class _Supplier(GlobalSecondaryIndex["OrderItem"]):
+    Meta = index_meta("by_supplier", ORDER_FILTERS)
+    supplier_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
 class OrderItem(Model):
     Meta = table_meta("orders")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
     order_id = UnicodeAttribute(hash_key=True)
@@ -71,6 +77,7 @@ class OrderItem(Model):
     platform = UnicodeAttribute(null=True)
     erp_handoff = UnicodeAttribute(null=True)
     search = UnicodeAttribute(null=True)        # masked receiver name and phone, order no.: for filters
+    supplier_id = UnicodeAttribute(null=True)   # drop-shipped: the supplier (sparse index by_supplier)
     version = NumberAttribute()
     revision = NumberAttribute()
     counted = NumberAttribute(null=True)        # 1: its contribution is in the counters (storage/recount.py)
@@ -80,6 +87,7 @@ class OrderItem(Model):
 
     by_shop_updated = _ShopUpdated()
     by_list = _List()
+    by_supplier = _Supplier()
 
 
 class CounterItem(Model):

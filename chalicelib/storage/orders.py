@@ -26,7 +26,8 @@ def to_item(order: Order, revision: int) -> OrderItem:
         list_key=order_lists.list_key(order), list_at=order_lists.list_at(order),
         held="HELD" if order.holds else None, holds=" ".join(sorted(order.holds)) or None,
         tracking_no=order.tracking_no or None, platform=order.platform.value, erp_handoff=order.erp_handoff.value,
-        search=search_text(order), version=order.version, revision=revision, counted=1,
+        search=search_text(order), supplier_id=order.supplier_id or None, version=order.version,
+        revision=revision, counted=1,
         doc=to_doc(order) | {"revision": revision},
     )
 
@@ -111,6 +112,16 @@ class DynamoOrderRepository:
         index that every new order would pay one more write unit for (the lookup is rare: a search, a CSV
         import)."""
         return _whole([order_id_for(shop_id, order_no) for shop_id in shop_ids()])
+
+    def by_supplier(self, supplier_id: str, limit: int = 50, cursor: str | None = None,
+                    statuses: Collection[OrderStatus] = ()) -> Page[Order]:
+        """A supplier's drop-shipped orders, newest first (the sparse index holds only assigned orders);
+        `statuses`: only these, filtered on the index's own copy of the status."""
+        condition = OrderItem.status.is_in(*[s.value for s in statuses]) if statuses else None
+        results = OrderItem.by_supplier.query(supplier_id, scan_index_forward=False, limit=limit,
+                                              filter_condition=condition, last_evaluated_key=paging.decode(cursor))
+        items = _whole([i.order_id for i in results])
+        return Page(items, paging.encode(results.last_evaluated_key))
 
     def erp_ready(self, limit: int, cursor: str | None = None) -> Page[Order]:
         results = OrderItem.by_list.query(order_lists.READY, limit=limit, last_evaluated_key=paging.decode(cursor))

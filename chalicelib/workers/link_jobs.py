@@ -17,6 +17,7 @@ bp = Blueprint(__name__)
 def on_link_job(event: Any) -> dict[str, Any]:
     from chalicelib.services.goods_push_jobs import is_push_step, run_push_step
     from chalicelib.services.link_jobs import Step, run_step
+    from chalicelib.services.reconcile_jobs import is_reconcile_step, run_reconcile_step
     from chalicelib.services.review_jobs import is_review_step, run_review_step
     deps = bootstrap.link_job_deps()
 
@@ -27,5 +28,8 @@ def on_link_job(event: Any) -> dict[str, Any]:
         if is_push_step(step):        # shop products into the goods library
             from chalicelib import goods_wiring
             return run_push_step(goods_wiring.push_job_deps(), step)
+        if is_reconcile_step(step):   # the stock reconcile started from the admin API
+            from chalicelib import reconcile_wiring
+            return run_reconcile_step(reconcile_wiring.deps(), step)
         return run_step(deps, step)
     return consume(event, handle)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = ["/dashboard", "/orders", "/after-sales", "/shipping", "/shipping?tab=accounts", "/shipping?tab=picklist",
          "/shipping?tab=log", "/shops", "/sync", "/catalog/shop-skus", "/catalog/erp-skus", "/integration/clients",
-         "/integration/deliveries", "/integration/dlq", "/system/users", "/system/audit"]
+         "/integration/deliveries", "/integration/dlq", "/system/users", "/system/audit", "/warehouses/stock-up"]
 
 
 def _settled(page: Any) -> None:

@@ -135,12 +135,22 @@ def test_given_roles_and_bad_warehouses_then_refused_with_reasons(api) -> None:
     assert refused.status_code == 400 and refused.json_body["error"]["reason"] == "warehouse.reported_by_erp"
 
 
-def test_given_the_reconcile_when_run_from_the_admin_api_then_its_report_is_listed(api) -> None:
+def test_given_the_reconcile_when_run_from_the_admin_api_then_a_job_answers_202_and_its_report_is_listed(api) -> None:
+    import json
+
+    from chalicelib import reconcile_wiring
+    from chalicelib.services.link_jobs import QUEUE, Step
+    from chalicelib.services.reconcile_jobs import run_reconcile_step
     assert send(api, "post", "/admin/stock/reconcile", user="eye").status_code == 403
-    ran = send(api, "post", "/admin/stock/reconcile", user="ops")
-    assert ran.status_code == 200 and ran.json_body["complete"] is True
+    started = send(api, "post", "/admin/stock/reconcile", user="ops")
+    assert started.status_code == 202 and started.json_body["kind"] == "reconcile", started.body
+    job_url = started.json_body["job_url"]
+    assert send(api, "get", job_url, user="eye").json_body["status"] == "running"
+    for body in bootstrap.publisher().bodies(QUEUE):      # the link-jobs consumer's work, run here
+        run_reconcile_step(reconcile_wiring.deps(), Step.parse(json.dumps(body)))
+    assert send(api, "get", job_url, user="eye").json_body["status"] == "done"
     listed = send(api, "get", "/admin/stock/reconcile-reports", user="eye").json_body["items"]
-    assert [r["day"] for r in listed] == [ran.json_body["day"]]
+    assert len(listed) == 1 and listed[0]["complete"] is True and listed[0]["job_id"] == started.json_body["job_id"]
 
 
 def test_given_a_warehouse_when_adjusted_by_hand_then_only_its_stock_moves_and_an_unknown_one_is_refused(api) -> None:

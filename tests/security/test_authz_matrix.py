@@ -16,11 +16,14 @@ import pytest
 from chalice.test import Client
 
 from app import app
+from chalicelib.domain.users import Role, User
 from tests.erp_kit import bearer, moto_world, new_client, sign_headers
 
 ADMIN, OPERATOR, VIEWER = "admin", "operator", "viewer"
 PUBLIC, PLATFORM, OAUTH = "public", "platform", "oauth"   # anonymous by design
 API_TOKEN = "api_token"     # a per-user API token (never a sign-in JWT); the tools check its scope themselves
+SUPPLIER = "supplier"       # a drop-ship supplier's user: its own routes only, and nobody else on them
+SIGNED_IN = "signed_in"     # any signed-in user, a supplier too
 
 
 def erp(scope: str = "") -> str:
@@ -39,8 +42,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/webhooks/wechat/{shop_id}"): PLATFORM,
     ("POST", "/webhooks/xhs/{shop_id}/{push_secret}"): PLATFORM,
     # ------------------------------------------------------------ the admin API
-    ("GET", "/admin/auth/me"): VIEWER,
-    ("POST", "/admin/auth/password"): VIEWER,
+    ("GET", "/admin/auth/me"): SIGNED_IN,
+    ("POST", "/admin/auth/password"): SIGNED_IN,
     ("GET", "/admin/users"): ADMIN,
     ("POST", "/admin/users"): ADMIN,
     ("PATCH", "/admin/users/{username}"): ADMIN,
@@ -137,6 +140,15 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/admin/suppliers"): OPERATOR,
     ("GET", "/admin/suppliers/{supplier_id}"): VIEWER,
     ("PATCH", "/admin/suppliers/{supplier_id}"): OPERATOR,
+    ("POST", "/admin/dropship/assign"): OPERATOR,
+    ("GET", "/admin/dropship/auto"): VIEWER,
+    ("PUT", "/admin/dropship/auto/{shop_id}"): ADMIN,
+    ("GET", "/admin/dropship/suppliers/{supplier_id}/stock-up"): VIEWER,
+    ("GET", "/admin/dropship/warehouses/{warehouse_id}/stock-up"): VIEWER,
+    ("GET", "/admin/supplier/orders"): SUPPLIER,
+    ("POST", "/admin/supplier/shipments"): SUPPLIER,
+    ("POST", "/admin/supplier/shipments/import"): SUPPLIER,
+    ("GET", "/admin/supplier/stock-up"): SUPPLIER,
     ("POST", "/admin/goods/images"): OPERATOR,
     ("POST", "/admin/goods/images/confirm"): OPERATOR,
     ("POST", "/admin/shops/{shop_id}/goods-push"): OPERATOR,
@@ -229,8 +241,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("PUT", "/erp/v1/stock/{sku_code}"): erp("stock"),
 }
 
-PRINCIPALS = ("admin", "operator", "viewer", "erp_all_scopes", "erp_other_scope", "anonymous", "token_read",
-              "token_operator")
+PRINCIPALS = ("admin", "operator", "viewer", "supplier", "erp_all_scopes", "erp_other_scope", "anonymous",
+              "token_read", "token_operator")
 TOKEN_PRINCIPALS = {"token_read": ("eye", "read"), "token_operator": ("ops", "operator")}
 RANK = {VIEWER: 0, OPERATOR: 1, ADMIN: 2}
 ANONYMOUS_BY_DESIGN = (PUBLIC, PLATFORM, OAUTH)
@@ -245,6 +257,10 @@ def allowed(rule: str, principal: str) -> bool:
         return True
     if rule == API_TOKEN:
         return principal in TOKEN_PRINCIPALS
+    if rule == SIGNED_IN:
+        return principal in RANK or principal == SUPPLIER
+    if SUPPLIER in (rule, principal):
+        return rule == principal
     if rule.startswith("erp:"):
         scope = rule[4:]
         return principal == "erp_all_scopes" or (principal == "erp_other_scope" and not scope)
@@ -266,6 +282,8 @@ def test_given_the_app_then_every_route_has_a_row_and_every_row_a_route() -> Non
 def world() -> Iterator[dict[str, Any]]:
     all_scopes = ("orders", "shipments", "after_sales", "stock", "webhooks")
     with moto_world() as w, Client(app, stage_name="test") as client:
+        w["users"].add(User(username="maker", password_hash="not-a-real-hash", role=Role.SUPPLIER,
+                            supplier_id="SUP-MATRIX"))
         wide = new_client(all_scopes)
         narrow = new_client(("webhooks",))
         yield {**w, "client": client, "erp_all_scopes": wide, "erp_other_scope": narrow,
@@ -283,8 +301,8 @@ def api_token(username: str, scope: str) -> str:
 
 def call(w: dict[str, Any], principal: str, method: str, path: str) -> Any:
     body = b"" if method in ("GET", "DELETE") else b"{}"
-    if principal in RANK:
-        headers = bearer({"admin": "root", "operator": "ops", "viewer": "eye"}[principal])
+    if principal in RANK or principal == SUPPLIER:
+        headers = bearer({"admin": "root", "operator": "ops", "viewer": "eye", SUPPLIER: "maker"}[principal])
     elif principal in TOKEN_PRINCIPALS:
         headers = {"Authorization": f"Bearer {w[principal]}", "Content-Type": "application/json"}
     elif principal.startswith("erp_"):

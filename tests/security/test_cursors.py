@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import pytest
 from chalice.test import Client
 
+from chalicelib.domain.users import Role, User
 from tests.erp_kit import bearer, erp_app, moto_world, new_client, ready_order, signed
 
 
@@ -48,6 +49,7 @@ ADMIN_LISTS = [
     ("/admin/warehouses/default/stock", {}), ("/admin/stock-documents", {}),
     ("/admin/exceptions", {}), ("/admin/exceptions", {"hold": "buyer_message"}),
     ("/admin/exports", {}),
+    ("/admin/supplier/orders", {}), ("/admin/supplier/orders", {"status": "all"}),    # as a supplier's user
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERP_LISTS = ["/erp/v1/orders/take", "/erp/v1/after-sales/take"]
@@ -57,6 +59,8 @@ ERP_LISTS = ["/erp/v1/orders/take", "/erp/v1/after-sales/take"]
 def world() -> Iterator[dict[str, Any]]:
     with moto_world() as w, Client(erp_app(), stage_name="test") as client:
         key_id, secret = new_client()
+        w["users"].add(User(username="maker", password_hash="not-a-real-hash", role=Role.SUPPLIER,
+                            supplier_id="SUP-CURSORS"))
         for _ in range(3):
             ready_order()
         yield {**w, "client": client, "key": key_id, "secret": secret}
@@ -66,7 +70,8 @@ def admin_get(world: dict[str, Any], path: str, params: dict[str, str], cursor: 
     query = {k: (world["key"] if v == "KEY" else v) for k, v in params.items()} | ({"cursor": cursor} if cursor else {})
     # a file answer (the goods export) is binary: chalice gives it only to a client that accepts its type
     accept = {"Accept": XLSX} if path.endswith(".xlsx") else {}
-    return world["client"].http.get(f"{path}?{urlencode(query)}" if query else path, headers=bearer() | accept)
+    who = bearer("maker") if path.startswith("/admin/supplier/") else bearer()
+    return world["client"].http.get(f"{path}?{urlencode(query)}" if query else path, headers=who | accept)
 
 
 def erp_take(world: dict[str, Any], path: str, cursor: str | None = None, limit: int = 1) -> Any:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2] / "chalicelib"
 ENTRY_POINTS = ("api", "workers")
-COMPOSITION_ROOT = ("bootstrap.py", "goods_wiring.py", "export_wiring.py")
+COMPOSITION_ROOT = ("bootstrap.py", "goods_wiring.py", "export_wiring.py", "dropship_wiring.py", "reconcile_wiring.py")
 
 
 def _late_imports(path: Path) -> list[str]:

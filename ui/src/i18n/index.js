@@ -8,6 +8,7 @@ import alerts from './locales/alerts'
 import fulfilment from './locales/fulfilment'
 import parcels from './locales/parcels'
 import exportsText from './locales/exports'
+import dropship from './locales/dropship'
 
 // one line per feature area's strings (each file exports { 'zh-CN': {...}, en: {...} })
 const AREAS = [
@@ -16,10 +17,11 @@ const AREAS = [
   fulfilment,
   parcels,
   exportsText,
+  dropship,
 ]
 
 // Feature areas keep their strings in their own files (fewer merge conflicts), merged in depth here.
-function merged(base, ...more) {
+export function merged(base, ...more) {
   const out = { ...base }
   for (const extra of more) {
     for (const [k, v] of Object.entries(extra || {})) {

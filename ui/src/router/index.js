@@ -5,6 +5,7 @@ import Layout from '../layout/Layout.vue'
 // Client-side paths must not start with an API prefix of the runtime (/admin/, /erp/, /oauth/, /webhooks/).
 // Every page is its own chunk (dynamic import); `meta.role` hides pages a role may not use.
 export const menu = [
+  { path: '/supplier/orders', name: 'supplier-orders', title: 'menu.supplierOrders', icon: 'Van', role: 'supplier', component: () => import('../views/dropship/SupplierOrders.vue') },
   { path: '/dashboard', name: 'dashboard', title: 'menu.dashboard', icon: 'Odometer', component: () => import('../views/Dashboard.vue') },
   { path: '/orders', name: 'orders', title: 'menu.orders', icon: 'List', component: () => import('../views/orders/OrderList.vue') },
   {
@@ -39,6 +40,7 @@ export const menu = [
       { path: '/warehouses/list', name: 'warehouses', title: 'menu.warehouseList', component: () => import('../views/warehouses/Warehouses.vue') },
       { path: '/warehouses/stock', name: 'warehouse-stock', title: 'menu.warehouseStock', component: () => import('../views/warehouses/WarehouseStock.vue') },
       { path: '/warehouses/documents', name: 'stock-documents', title: 'menu.stockDocuments', component: () => import('../views/warehouses/StockDocuments.vue') },
+      { path: '/warehouses/stock-up', name: 'stock-up', title: 'menu.stockUp', component: () => import('../views/dropship/StockUp.vue') },
     ],
   },
   {
@@ -83,7 +85,7 @@ router.beforeEach((to) => {
   if (to.hash && to.hash.startsWith('#/')) return to.hash.slice(1)
   const auth = useAuthStore()
   if (!to.meta.public && !auth.loggedIn) return { name: 'login', query: to.fullPath !== '/' && to.fullPath !== '/dashboard' ? { redirect: to.fullPath } : {} }
-  if (to.name === 'login' && auth.loggedIn) return { path: '/dashboard' }
-  if (to.meta.role && !auth.can(to.meta.role)) return { path: '/dashboard' }
+  if (to.name === 'login' && auth.loggedIn) return { path: auth.home() }
+  if (!to.meta.public && !auth.can(to.meta.role)) return { path: auth.home() }
   return true
 })

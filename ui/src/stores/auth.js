@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 
 const KEY = 'oms.auth'
-const RANK = { viewer: 0, operator: 1, admin: 2 }
+const RANK = { supplier: -1, viewer: 0, operator: 1, admin: 2 }
 
 function restore() {
   try {
@@ -31,7 +31,12 @@ export const useAuthStore = defineStore('auth', {
       sessionStorage.removeItem(KEY)
     },
     can(role) {
+      // a supplier is outside the ladder: its own pages only, and only it uses them
+      if (this.role === 'supplier' || role === 'supplier') return this.role === role
       return RANK[this.role] >= RANK[role || 'viewer']
+    },
+    home() {
+      return this.role === 'supplier' ? '/supplier/orders' : '/dashboard'
     },
   },
 })

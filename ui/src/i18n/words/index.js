@@ -1,10 +1,11 @@
 // Codes the API speaks, said in the UI's one language (#21). Read straight from these tables, not via t():
 // their keys are the API's own codes ("auth.locked", "POST /admin/...") which vue-i18n would take for paths.
-import { i18n, t } from '..'
+import { i18n, merged, t } from '..'
+import { words as dropship } from '../locales/dropship'
 import zh from './zh-CN'
 import en from './en'
 
-const TABLES = { 'zh-CN': zh, en }
+const TABLES = { 'zh-CN': merged(zh, dropship['zh-CN']), en: merged(en, dropship.en) }
 
 function lookup(path) {
   const tables = [TABLES[i18n.global.locale.value] || zh, zh]
@@ -67,6 +68,9 @@ export function actorText(actor) {
 
 // The history summaries the backend writes (services/*: OrderChange.summary), matched one pattern each
 const HISTORY = [
+  [/^drop-ship: assigned to supplier (.*) \(\S+\)$/, (m) => say(['history', 'dropAssigned'], { name: m[1] })],
+  [/^drop-ship: assigned to supplier (\S+) by the SKU rule$/, (m) => say(['history', 'dropRule'], { name: m[1] })],
+  [/^drop-ship: taken back from supplier/, () => say(['history', 'dropTakenBack'])],
   [/^created as (\w+)$/, (m) => say(['history', 'created'], { status: status(m[1]) })],
   [/^shipped (\S*) (\S*): status (\w+) -> (\w+)$/, (m) => say(['history', 'shipped'], { carrier: m[1], tracking: m[2], from: status(m[3]), to: status(m[4]) })],
   [/^held: refund requested$/, () => say(['history', 'heldRefund'])],

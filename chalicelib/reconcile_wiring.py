@@ -1,0 +1,23 @@
+"""The reconcile job's adapters (services/reconcile_jobs.py), composed from bootstrap's. Beside bootstrap.py
+so that file stays short."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import bootstrap
+
+
+def starter() -> Any:
+    from chalicelib.services.reconcile_jobs import ReconcileJobStarter
+    return ReconcileJobStarter(bootstrap.link_jobs(), bootstrap.publisher(), bootstrap.clock(), bootstrap.shops())
+
+
+def deps() -> Any:
+    from chalicelib.services.reconcile_jobs import ReconcileJobDeps
+    from chalicelib.services.warehouses import serving_warehouses
+    reports = bootstrap.reconcile_reports()
+    return ReconcileJobDeps(jobs=bootstrap.link_jobs(), publisher=bootstrap.publisher(), clock=bootstrap.clock(),
+                            shop=bootstrap.shops().get, catalog=bootstrap.shop_skus(), ledger=bootstrap.stock(),
+                            sync=bootstrap.stock_sync(),
+                            serving=lambda shop_id: serving_warehouses(bootstrap.warehouses(), shop_id),
+                            report_of=reports.get, save_report=reports.save_report)
