@@ -68,7 +68,7 @@ FUNCTIONS: dict[str, Access] = {
     "on_export_job": _access("orders after_sales shipments stock erp_skus shops sync audit", consumes="exports",
                              raw_bucket=True),     # files under exports/ in the private data bucket
     "write_daily_history": _access("orders after_sales shops", raw_bucket=True, secrets_key=False),  # history/
-    "refresh_tracking": _access("orders shipments shops waybill_accounts waybills stock",
+    "refresh_tracking": _access("orders shipments shops waybill_accounts waybills stock sync",
                                 sends="erp_events platform_actions orders"),
 }
 

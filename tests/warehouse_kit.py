@@ -15,7 +15,7 @@ from chalicelib.domain.users import Role, User
 from tests import fakes
 from tests.aws import aws
 
-TABLES = ("shops", "shop_skus", "erp_skus", "stock", "orders", "sync", "audit")
+TABLES = ("shops", "shop_skus", "erp_skus", "stock", "orders", "sync", "audit", "goods")  # an ERP SKU joins the library
 
 
 @contextmanager
