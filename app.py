@@ -22,6 +22,7 @@ from chalicelib.api.logging import install, log_middleware
 from chalicelib.workers import actions, erp_events, link_jobs, orders, sync, tmc, tracking
 from chalicelib.workers import catalog as catalog_worker
 from chalicelib.workers import images as images_worker
+from chalicelib.workers import reports as report_worker
 from chalicelib.workers import tokens as token_worker
 
 install()
@@ -36,7 +37,7 @@ BLUEPRINTS = (
     api_token_api.bp, mcp_api.bp,
     review_api.bp, manual_order_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,
-    tracking.bp, link_jobs.bp, images_worker.bp,  # queues, schedules
+    tracking.bp, link_jobs.bp, images_worker.bp, report_worker.bp,  # queues, schedules
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)
