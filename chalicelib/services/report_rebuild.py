@@ -6,18 +6,20 @@ orders placed in it, read a page at a time through the workbench's list by order
 for the run (the consumer's batches wait and come back), the range's day aggregates are overwritten with the
 recomputed sums, stale members deleted, and each order's fold record set to what it now contributes to
 those days, so the consumer's next fold of it adds only real changes. The open-orders and ship-by figures
-are not per day: each order keeps the part of its fold it had there, and the consumer moves them on. Running
-it twice gives the same numbers; a run cut short is simply run again."""
+are not per day: the range's orders are then folded as the consumer folds them, in chunks, which moves
+those parts alone. Running it twice gives the same numbers; a run cut short is simply run again."""
 from __future__ import annotations
 
 import argparse
 import importlib
 import logging
 import os
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.order_query import DateField, OrderQuery, day_start
 from chalicelib.domain.orders import Order
 from chalicelib.domain.report_aggregates import (
@@ -32,12 +34,14 @@ from chalicelib.domain.report_aggregates import (
 )
 from chalicelib.domain.report_aggregates import SHOP as SHOP_DIM
 from chalicelib.domain.status import RefundState
-from chalicelib.services.report_fold import FoldDeps, begin_exclusive
+from chalicelib.services.report_fold import FoldDeps, begin_exclusive, fold_orders
 from chalicelib.services.report_ports import Fold
 
 log = logging.getLogger("oms.services.report_rebuild")
 
 PAGE = 200
+CHUNK = 500
+ATTEMPTS = 10
 LEASE = timedelta(hours=1)
 DIMENSIONS = (TOTAL, SHOP_DIM, PLATFORM, SKU)
 
@@ -72,8 +76,22 @@ def rebuild(deps: FoldDeps, shop_ids: Iterable[str], first: date, last: date) ->
     deps.store.put_folds(folds)
     written = _overwrite(deps, seq, sorted(days), sums, names)
     deps.store.finish(seq)
+    _refold(deps, [o.order_id for o in orders])
     log.info("reports rebuilt", extra={"orders": len(orders), "aggregates": written})
     return Rebuilt(len(orders), written)
+
+
+def _refold(deps: FoldDeps, order_ids: list[str]) -> None:
+    """The open-orders and ship-by parts, as the consumer folds them (the day parts are in step already)."""
+    for start in range(0, len(order_ids), CHUNK):
+        for attempt in range(ATTEMPTS):
+            try:
+                fold_orders(deps, order_ids[start:start + CHUNK])
+                break
+            except ConflictError:
+                if attempt == ATTEMPTS - 1:
+                    raise
+                time.sleep(1 + attempt)        # the consumer holds the writer for a batch: a few seconds
 
 
 def _day(key: AggKey) -> str:
