@@ -84,8 +84,9 @@ def _order_figures(order: Order, cases: Iterable[AfterSale]) -> dict[str, int]:
     if refunded:
         figures[REFUNDS] = len(refunded)
         figures[REFUND_FEN] = sum(c.refund_fen for c in refunded)
-    if order.status in DONE_SHIPPING and order.shipped_at is not None:
+    if order.status in DONE_SHIPPING:
         figures[SHIPPED] = 1
+    if order.status in DONE_SHIPPING and order.shipped_at is not None:     # late and how long: when it says
         due = order.ship_by_at or ship_by(order)
         if due is not None and order.shipped_at > due:
             figures[LATE] = 1
