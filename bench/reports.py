@@ -214,8 +214,9 @@ def render(results: dict[str, Any]) -> str:
              "| equal to a recount | target |", "|---|---|---|---|---|---|"]
     lines += [f"| {w['batch']:,} | {w['write_units']:,.0f} | {w['units_per_change']} | {w['folds_that_moved']:,} | "
               f"{'yes' if w['exact'] else 'NO'} | <= 1 |" for w in writes]
-    lines += ["", "Reads of the dashboard and the reports page (requests and read units), the same aggregates as "
-              "folding that many orders over three days gives:", "",
+    lines += ["", "Reads of the dashboard and the reports page (requests and read units), the aggregates of that "
+              "many orders over three days (each order's contribution from the same fold, written merged rather "
+              "than through the consumer: reads depend on the items, not on how they were written):", "",
               "| orders | aggregate items | summary | daily by shop, 30 days | top SKUs, 30 days | target |",
               "|---|---|---|---|---|---|"]
     for r in reads:
