@@ -1,5 +1,6 @@
 """An in-memory ReportStore (services/report_ports.py) with the DynamoDB adapter's behaviour: conditional
-begin and folds, each aggregate taking a batch once, aggregates at zero everywhere pruned. `fail_after`
+begin and folds, each aggregate taking a batch once, aggregates at zero everywhere marked to expire
+(kept meanwhile). `fail_after`
 cuts a batch short after that many writes (the chaos test's crash)."""
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class InMemoryReportStore:
         self.labels: dict[AggKey, str] = {}
         self.writes = 0
         self.fail_after: int | None = None
+        self.expiring: set[AggKey] = set()
 
     def _write(self) -> None:
         if self.fail_after is not None and self.writes >= self.fail_after:
@@ -69,8 +71,9 @@ class InMemoryReportStore:
             if names.get(key):
                 self.labels.setdefault(key, names[key])
             if not any(item.values()):
-                del self.items[key], self.seqs[key]
-                self.labels.pop(key, None)
+                self.expiring.add(key)         # expires later, as in DynamoDB: its batch mark stays meanwhile
+            else:
+                self.expiring.discard(key)
 
     def put(self, seq: int, key: AggKey, values: Mapping[str, int], name: str = "") -> None:
         self._write()

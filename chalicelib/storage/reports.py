@@ -7,6 +7,7 @@ A dashboard reads aggregates by key (BatchGetItem) and a day's shops or SKUs by 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
@@ -21,7 +22,8 @@ from chalicelib.domain.report_aggregates import AggKey
 from chalicelib.services.report_ports import Aggregate, Fold, WriterState
 
 WRITER = {"pk": {"S": "writer"}, "sk": {"S": "-"}}
-RESERVED = ("pk", "sk", "q", "nm")
+RESERVED = ("pk", "sk", "q", "nm", "expires_at")
+EXPIRY = 24 * 3600
 
 
 class ReportItem(Model):
@@ -125,10 +127,12 @@ class DynamoReportStore:
             pairs = sorted(figures.items())
             attr_names = {"#q": "q", **{f"#n{i}": name for i, (name, _) in enumerate(pairs)}}
             values = {":q": {"N": str(seq)}, **{f":v{i}": {"N": str(n)} for i, (_, n) in enumerate(pairs)}}
+            attr_names["#x"] = "expires_at"
             expression = "SET #q = :q"
             if names.get(key):
                 expression += ", #nm = if_not_exists(#nm, :nm)"
                 attr_names["#nm"], values[":nm"] = "nm", {"S": names[key]}
+            expression += " REMOVE #x"           # a zero aggregate counting again is kept
             if pairs:
                 expression += " ADD " + ", ".join(f"#n{i} :v{i}" for i in range(len(pairs)))
             try:
@@ -144,11 +148,14 @@ class DynamoReportStore:
                 self._prune(key, seq)
 
     def _prune(self, key: AggKey, seq: int) -> None:
-        """An aggregate that fell to zero everywhere goes (ship-by hours would pile up otherwise)."""
+        """An aggregate that fell to zero everywhere expires a day later (ship-by days would pile up otherwise).
+        Not deleted now: a replay of this very batch (cut short before its end) must find it marked as taken."""
         try:
-            _client().delete_item(TableName=_table(), Key=_key(key), ConditionExpression="#q = :q",
-                                  ExpressionAttributeNames={"#q": "q"},
-                                  ExpressionAttributeValues={":q": {"N": str(seq)}})
+            _client().update_item(TableName=_table(), Key=_key(key), UpdateExpression="SET #x = :x",
+                                  ConditionExpression="#q = :q",
+                                  ExpressionAttributeNames={"#q": "q", "#x": "expires_at"},
+                                  ExpressionAttributeValues={":q": {"N": str(seq)},
+                                                             ":x": {"N": str(int(time.time()) + EXPIRY)}})
         except ClientError as exc:
             if not _failed(exc):
                 raise

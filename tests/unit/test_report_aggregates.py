@@ -130,3 +130,24 @@ def test_given_another_writer_holds_the_lease_when_folding_then_the_batch_waits(
     deps.store.state = WriterState(seq=3, open=True, owner="rebuild", until=deps.clock.now() + timedelta(minutes=9))
     with pytest.raises(ConflictError):
         fold_notes(deps, [note("order", "shopA-1")])
+
+
+def test_given_an_aggregate_fallen_to_zero_when_its_batch_is_replayed_after_a_cut_then_it_is_not_taken_twice(
+        ) -> None:
+    deps = fold_deps()
+    deps.orders.add(make_order(1, paid_at=PAID))
+    fold_notes(deps, [note("order", "shopA-1")])                      # open: 1
+    order = deps.orders.get("shopA-1")
+    deps.orders.save(replace(order, status=OrderStatus.SHIPPED, shipped_at=PAID), order.revision)
+    finish, cut = deps.store.finish, [True]
+
+    def cut_once(seq: int) -> None:
+        if cut.pop() if cut else False:
+            raise Crash("cut before the end")
+        finish(seq)
+    deps.store.finish = cut_once                                        # type: ignore[method-assign]
+    with contextlib.suppress(Crash):
+        fold_notes(deps, [note("order", "shopA-1")])                  # open: 0, the batch left open
+    fold_notes(deps, [note("order", "shopA-1")])                      # finishes the cut batch first
+    assert stored(deps.store) == recomputed(deps.orders, deps.cases)
+    assert not deps.store.items.get(OPEN_KEY, {}).get("n")
