@@ -15,6 +15,7 @@ from chalicelib.api import goods_files as goods_files_api
 from chalicelib.api import manual_orders as manual_order_api
 from chalicelib.api import mcp as mcp_api
 from chalicelib.api import orders as order_api
+from chalicelib.api import reports as report_api
 from chalicelib.api import review as review_api
 from chalicelib.api import shipment_lists as shipment_list_api
 from chalicelib.api import shops as shops_api
@@ -30,6 +31,7 @@ from chalicelib.workers import catalog as catalog_worker
 from chalicelib.workers import exports as export_worker
 from chalicelib.workers import history as history_worker
 from chalicelib.workers import images as images_worker
+from chalicelib.workers import reports as report_worker
 from chalicelib.workers import tokens as token_worker
 
 install()
@@ -42,11 +44,11 @@ BLUEPRINTS = (
     shops_api.bp, oauth.bp, catalog_api.bp, stock_api.bp, after_sale_api.bp, waybills.bp, audit.bp, admin_openapi.bp,
     shipment_list_api.bp, warehouse_api.bp, goods_api.bp, goods_files_api.bp, taxonomy_api.bp, suppliers_api.bp,
     api_token_api.bp, mcp_api.bp,
-    review_api.bp, manual_order_api.bp, alert_api.bp,
+    review_api.bp, manual_order_api.bp, alert_api.bp, report_api.bp,
     fulfilment_api.bp, parcel_api.bp, export_api.bp, dropship_api.bp, supplier_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,
     tracking.bp, link_jobs.bp, images_worker.bp, alerts.bp, alert_checks.bp,  # queues, schedules
-    export_worker.bp, history_worker.bp,
+    export_worker.bp, history_worker.bp, report_worker.bp,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 TABLES = ("orders", "counters", "after_sales", "shops", "shop_skus", "erp_skus", "stock", "shipments", "sync",
-          "users", "api_clients", "audit", "idempotency", "waybill_accounts", "waybills", "goods")
+          "users", "api_clients", "audit", "idempotency", "waybill_accounts", "waybills", "goods", "reports")
 
 # queue key -> (fifo, consumer timeout seconds)
 QUEUES: dict[str, tuple[bool, int]] = {
@@ -18,6 +18,7 @@ QUEUES: dict[str, tuple[bool, int]] = {
     "images": (False, 120),         # a goods image's thumbnail, one per confirmed upload
     "alerts": (False, 60),          # business alerts to the seller's bots (DingTalk / WeCom / Feishu)
     "exports": (False, 900),        # a whole background export per message (Lambda's longest run)
+    "reports": (False, 120),        # a copy of every ERP note: the report aggregates' consumer (batches of 1,000)
 }
 
 BUCKETS = ("raw", "ui", "images")

@@ -27,8 +27,10 @@ class Access:
 
 
 def _access(tables: str, **kw: Any) -> Access:
-    sends = kw.pop("sends", "")
-    return Access(tables=frozenset(tables.split()), sends=frozenset(sends.split()), **kw)
+    sends = set(kw.pop("sends", "").split())
+    if "erp_events" in sends:
+        sends.add("reports")          # every ERP note is copied to the reports queue (bootstrap.publisher)
+    return Access(tables=frozenset(tables.split()), sends=frozenset(sends), **kw)
 
 
 FUNCTIONS: dict[str, Access] = {
@@ -58,6 +60,8 @@ FUNCTIONS: dict[str, Access] = {
     "stock_reconcile": _access("orders shops shop_skus erp_skus stock shipments sync",
                                sends="platform_actions erp_events"),
     "refresh_tokens": _access("shops", sends="alerts"),
+    "on_report_note": _access("reports orders after_sales shops", consumes="reports",
+                              sends="erp_events"),   # bootstrap, which it reaches, sends notes: it never does
     "on_image_message": _access("", consumes="images", images_bucket=True, secrets_key=False),
     # the deliveries' repository shares storage/erp.py with the ERP hand-off queue (orders, cases, clients)
     "on_alert": _access("orders shops after_sales api_clients erp_deliveries erp_state", consumes="alerts",
