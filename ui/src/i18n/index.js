@@ -4,6 +4,7 @@ import en from './locales/en'
 import goodsZh from './locales/goods.zh-CN'
 import goodsEn from './locales/goods.en'
 import workbench from './locales/workbench'
+import reports from './locales/reports'
 
 // Feature areas keep their strings in their own files (fewer merge conflicts), merged in depth here.
 function merged(base, ...more) {
@@ -20,7 +21,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: localStorage.getItem('oms.locale') || 'zh-CN',
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': merged(zhCN, goodsZh, workbench['zh-CN']), en: merged(en, goodsEn, workbench.en) },
+  messages: { 'zh-CN': merged(zhCN, goodsZh, workbench['zh-CN'], reports['zh-CN']), en: merged(en, goodsEn, workbench.en, reports.en) },
   missingWarn: false,
   fallbackWarn: false,
 })

@@ -6,6 +6,7 @@ import Layout from '../layout/Layout.vue'
 // Every page is its own chunk (dynamic import); `meta.role` hides pages a role may not use.
 export const menu = [
   { path: '/dashboard', name: 'dashboard', title: 'menu.dashboard', icon: 'Odometer', component: () => import('../views/Dashboard.vue') },
+  { path: '/reports', name: 'reports', title: 'menu.reports', icon: 'TrendCharts', component: () => import('../views/reports/Reports.vue') },
   { path: '/orders', name: 'orders', title: 'menu.orders', icon: 'List', component: () => import('../views/orders/OrderList.vue') },
   {
     path: '/processing', title: 'menu.processing', icon: 'Stamp', children: [
