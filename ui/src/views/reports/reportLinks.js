@@ -52,8 +52,8 @@ export function seriesFilter(by, key) {
 }
 
 // The orders workbench (/orders) with the filters of a figure: the same day field and days as the report
-export function ordersLink({ from, to, range, ...filters } = {}) {
-  const query = { ...dropEmpty(filters), date_field: REPORT_DATE_FIELD }
+export function ordersLink({ from, to, range, date_field = REPORT_DATE_FIELD, ...filters } = {}) {
+  const query = { ...dropEmpty(filters), date_field }
   if (range) query.range = range
   else Object.assign(query, { date_from: from, date_to: to || from })
   return { path: '/orders', query }
