@@ -2,9 +2,9 @@
 // Days are Asia/Shanghai days (the aggregates' and the order list's clock), whatever the browser's zone.
 
 export const MAX_DAYS = 92
-// the order time an aggregate day counts an order by: the list filters on the same field, so a figure
-// and the list it opens agree
-export const REPORT_DATE_FIELD = 'paid'
+// the order time an aggregate day counts an order by (the day it was placed: domain/report_aggregates.py):
+// the list filters on the same field, so a figure and the list it opens agree
+export const REPORT_DATE_FIELD = 'created'
 const SHANGHAI_MS = 8 * 3600 * 1000
 
 export function shanghaiToday(now = Date.now()) {
