@@ -4,7 +4,7 @@ export default {
     menu: { reports: '经营报表' },
     orders: { skuFilter: 'SKU', skuFilterHint: '平台 SKU ID 或商家编码' },
     reports: {
-      todayOrders: '今日订单', todayGmv: '今日销售额', todayUnits: '今日件数', toShip: '待发货', atRisk: '即将超时发货',
+      todayOrders: '今日订单', todayGmv: '今日销售额', todayUnits: '今日件数', toShip: '已付款未发货', atRisk: '即将超时发货',
       toShipHint: '已付款、尚未发货', atRiskHint: '24 小时内到最晚发货时间或已超时', yesterdayWas: '昨日 {v}',
       dailySales: '每日销售', lastNDays: '近 {n} 天', openReports: '查看报表', topSkus: '热销 SKU', unitsN: '{n} 件',
       syncHealth: '同步健康', clickHint: '点击柱形或数字查看对应订单', clickForOrders: '点击查看当天订单',
@@ -32,7 +32,7 @@ export default {
     menu: { reports: 'Reports' },
     orders: { skuFilter: 'SKU', skuFilterHint: 'Platform SKU id or merchant code' },
     reports: {
-      todayOrders: 'Orders today', todayGmv: 'Sales today', todayUnits: 'Units today', toShip: 'To ship', atRisk: 'At risk of late shipment',
+      todayOrders: 'Orders today', todayGmv: 'Sales today', todayUnits: 'Units today', toShip: 'Paid, not shipped', atRisk: 'At risk of late shipment',
       toShipHint: 'Paid, not shipped yet', atRiskHint: 'Ship-by time within 24 h or past', yesterdayWas: 'Yesterday {v}',
       dailySales: 'Daily sales', lastNDays: 'Last {n} days', openReports: 'Open reports', topSkus: 'Top SKUs', unitsN: '{n} units',
       syncHealth: 'Sync health', clickHint: 'Click a bar or a figure to see its orders', clickForOrders: 'Click to see the day\'s orders',
