@@ -19,14 +19,6 @@ export default {
       afterSalesRate: '售后率', hoursShort: '{n} 小时', minutesShort: '{n} 分钟',
       sync: { ok: '{n} 个店铺同步正常', reauth: '{n} 个店铺需授权', errors: '{n} 个店铺同步出错', lagging: '{n} 个店铺延迟超过 1 小时', never: '{n} 个店铺尚未同步' },
     },
-    reasons: {
-      reports: {
-        date_range: '日期范围不正确：结束日期不能早于开始日期，且最多 92 天。',
-        range_too_long: '日期范围最多 92 天。',
-        bad_by: '不支持这种分组方式。',
-        bad_limit: '数量需为 1 到 100。',
-      },
-    },
   },
   en: {
     menu: { reports: 'Reports' },
@@ -46,14 +38,6 @@ export default {
       },
       afterSalesRate: 'After-sales rate', hoursShort: '{n} h', minutesShort: '{n} min',
       sync: { ok: '{n} shops in sync', reauth: '{n} shops need authorisation', errors: '{n} shops failing to sync', lagging: '{n} shops over 1 h behind', never: '{n} shops not synced yet' },
-    },
-    reasons: {
-      reports: {
-        date_range: 'Wrong dates: the end cannot be before the start, and at most 92 days.',
-        range_too_long: 'At most 92 days.',
-        bad_by: 'That grouping is not offered.',
-        bad_limit: 'The number must be 1 to 100.',
-      },
     },
   },
 }
