@@ -10,6 +10,7 @@ from chalicelib.api import goods_files as goods_files_api
 from chalicelib.api import manual_orders as manual_order_api
 from chalicelib.api import mcp as mcp_api
 from chalicelib.api import orders as order_api
+from chalicelib.api import reports as report_api
 from chalicelib.api import review as review_api
 from chalicelib.api import shipment_lists as shipment_list_api
 from chalicelib.api import shops as shops_api
@@ -22,6 +23,7 @@ from chalicelib.api.logging import install, log_middleware
 from chalicelib.workers import actions, erp_events, link_jobs, orders, sync, tmc, tracking
 from chalicelib.workers import catalog as catalog_worker
 from chalicelib.workers import images as images_worker
+from chalicelib.workers import reports as report_worker
 from chalicelib.workers import tokens as token_worker
 
 install()
@@ -34,9 +36,9 @@ BLUEPRINTS = (
     shops_api.bp, oauth.bp, catalog_api.bp, stock_api.bp, after_sale_api.bp, waybills.bp, audit.bp, admin_openapi.bp,
     shipment_list_api.bp, warehouse_api.bp, goods_api.bp, goods_files_api.bp, taxonomy_api.bp, suppliers_api.bp,
     api_token_api.bp, mcp_api.bp,
-    review_api.bp, manual_order_api.bp,
+    review_api.bp, manual_order_api.bp, report_api.bp,
     orders.bp, sync.bp, actions.bp, tmc.bp, erp_events.bp, catalog_worker.bp, token_worker.bp,
-    tracking.bp, link_jobs.bp, images_worker.bp,  # queues, schedules
+    tracking.bp, link_jobs.bp, images_worker.bp, report_worker.bp,  # queues, schedules
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

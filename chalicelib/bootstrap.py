@@ -47,6 +47,8 @@ if TYPE_CHECKING:
         UserRepository,
     )
     from chalicelib.services.push_intake import PushDeps
+    from chalicelib.services.report_fold import FoldDeps
+    from chalicelib.services.report_ports import ReportStore
     from chalicelib.services.shipments import ShipmentDeps
     from chalicelib.services.stock_ports import ErpSkuStore, JobStore, ShopSkuCatalog, StockStore, StockSyncStore
     from chalicelib.services.waybill_ports import WaybillAccountRepository, WaybillDeps, WaybillRepository
@@ -138,8 +140,8 @@ def idempotency() -> IdempotencyStore:
 
 def publisher() -> Publisher:
     def build() -> Publisher:
-        from chalicelib.messaging.publisher import SqsPublisher
-        return SqsPublisher()
+        from chalicelib.messaging.publisher import CopyingPublisher, SqsPublisher
+        return CopyingPublisher(SqsPublisher(), {"erp_events": ("reports",)})   # the notes feed the reports too
     return _get("publisher", build)
 
 
@@ -367,6 +369,19 @@ def ingest_deps(reads: BatchReads, *, noting: bool) -> IngestDeps:
     return IngestDeps(orders=orders() if noting else plain_orders(), cases=after_sales(), shops=shops(),
                       clients=clients(), clock=clock(), stock=stock(), shipments=shipments().for_order, reads=reads,
                       route=route, gate=review_gate())
+
+
+def report_store() -> ReportStore:
+    def build() -> ReportStore:
+        from chalicelib.storage.reports import DynamoReportStore
+        return DynamoReportStore()
+    return _get("report_store", build)
+
+
+def report_fold_deps(owner: str = "consumer") -> FoldDeps:
+    """The report aggregates' one writer: the reports consumer, or a rebuild (services/report_rebuild.py)."""
+    from chalicelib.services.report_fold import FoldDeps
+    return FoldDeps(store=report_store(), orders=plain_orders(), cases=after_sales(), clock=clock(), owner=owner)
 
 
 def push_deps() -> PushDeps:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 TABLES = ("orders", "counters", "after_sales", "shops", "shop_skus", "erp_skus", "stock", "shipments", "sync",
-          "users", "api_clients", "audit", "idempotency", "waybill_accounts", "waybills", "goods")
+          "users", "api_clients", "audit", "idempotency", "waybill_accounts", "waybills", "goods", "reports")
 
 # queue key -> (fifo, consumer timeout seconds)
 QUEUES: dict[str, tuple[bool, int]] = {
@@ -16,6 +16,7 @@ QUEUES: dict[str, tuple[bool, int]] = {
     "erp_events": (True, 60),
     "link_jobs": (True, 120),       # held orders re-resolved after links change, a page per message
     "images": (False, 120),         # a goods image's thumbnail, one per confirmed upload
+    "reports": (False, 120),        # a copy of every ERP note: the report aggregates' consumer (batches of 1,000)
 }
 
 BUCKETS = ("raw", "ui", "images")

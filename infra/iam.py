@@ -27,8 +27,10 @@ class Access:
 
 
 def _access(tables: str, **kw: Any) -> Access:
-    sends = kw.pop("sends", "")
-    return Access(tables=frozenset(tables.split()), sends=frozenset(sends.split()), **kw)
+    sends = set(kw.pop("sends", "").split())
+    if "erp_events" in sends:
+        sends.add("reports")          # every ERP note is copied to the reports queue (bootstrap.publisher)
+    return Access(tables=frozenset(tables.split()), sends=frozenset(sends), **kw)
 
 
 FUNCTIONS: dict[str, Access] = {
@@ -56,6 +58,8 @@ FUNCTIONS: dict[str, Access] = {
     "stock_reconcile": _access("orders shops shop_skus erp_skus stock shipments sync",
                                sends="platform_actions erp_events"),
     "refresh_tokens": _access("shops"),
+    "on_report_note": _access("reports orders after_sales shops", consumes="reports",
+                              sends="erp_events"),   # bootstrap, which it reaches, sends notes: it never does
     "on_image_message": _access("", consumes="images", images_bucket=True, secrets_key=False),
     "refresh_tracking": _access("orders shipments shops waybill_accounts waybills stock",
                                 sends="erp_events platform_actions orders"),

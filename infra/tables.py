@@ -19,6 +19,9 @@ TABLE_SPECS: dict[str, TableSpec] = {
     # the workbench's counters, one item per scope (a shop's totals, a shop's day): chalicelib/storage/
     # order_counters.py; written in the orders' own transactions, read by key
     "counters": ("scope", None, {}, None),
+    # the report aggregates (a day's shops, platforms, SKUs...), each order's folded contribution and the
+    # one writer's state: chalicelib/storage/reports.py; read by key and by one Query per day
+    "reports": ("pk", "sk", {}, None),
     "after_sales": ("case_id", None, {
         "by_order": ("order_id", "created_at"),
         "by_shop_updated": ("shop_id", "updated_at"),

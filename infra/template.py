@@ -246,9 +246,15 @@ def merge_template(app: Any) -> dict[str, Any]:
         if is_sqs:
             out[fn]["Properties"]["Events"] = {f"{fn}SqsEventSource": {"Properties": {
                 "FunctionResponseTypes": ["ReportBatchItemFailures"]}}}
+        if source.name in SINGLE_WRITERS:
+            out[fn]["Properties"]["ReservedConcurrentExecutions"] = 1
         out[f"{fn}ErrorsAlarm"] = _errors_alarm(source.name)
     out.update(gateway_responses())
     return {"Parameters": PARAMETERS, "Conditions": CONDITIONS, "Resources": out, "Outputs": OUTPUTS}
+
+
+# consumers that must run one at a time: the report aggregates have one writer (services/report_fold.py)
+SINGLE_WRITERS = frozenset({"on_report_note"})
 
 
 # API Gateway's own answers, given before the function runs -> (status, our error code). An unknown path

@@ -127,6 +127,10 @@ QUERIES: dict[str, tuple[str, ...]] = {
     "GET /admin/categories": PAGE,
     "GET /admin/brands": PAGE,
     "GET /admin/suppliers": PAGE,
+    # reports (README "Reports and aggregates"): YYYY-MM-DD Asia/Shanghai days, both included, at most 92
+    "GET /admin/reports/daily": ("date_from", "date_to", "by"),
+    "GET /admin/reports/top-skus": ("date_from", "date_to", "limit"),
+    "GET /admin/reports/after-sales": ("date_from", "date_to", "by"),
 }
 ERRORS = {"400": "the body or a parameter is invalid (fields name which)",
           "401": "no, an expired or a revoked bearer token", "403": "the token's role may not do this",

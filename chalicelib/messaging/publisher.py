@@ -54,3 +54,18 @@ class SqsPublisher:
 @cache
 def _queue_url(client: Any, name: str) -> str:
     return str(client.get_queue_url(QueueName=name)["QueueUrl"])
+
+
+class CopyingPublisher:
+    """Sends what goes to one queue to others as well: every ERP note also feeds the report aggregates
+    (services/report_fold.py), so no use case that tells the ERP can forget to tell the reports."""
+
+    def __init__(self, inner: SqsPublisher, copies: dict[str, tuple[str, ...]]) -> None:
+        self.inner = inner
+        self.copies = copies
+
+    def publish(self, queue: str, messages: Iterable[tuple[str, str, str]]) -> None:
+        batch = list(messages)
+        self.inner.publish(queue, batch)
+        for other in self.copies.get(queue, ()):
+            self.inner.publish(other, batch)

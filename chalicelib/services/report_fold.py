@@ -1,0 +1,169 @@
+"""Keeps the report aggregates (domain/report_aggregates.py) as orders and after-sale cases change.
+
+Fed by the notes the ERP hears of every applied change ("order X / case Y changed"): the publisher that
+sends them to the erp-events queue sends a copy to the reports queue (bootstrap.publisher), so every use
+case that already tells the ERP tells the reports too, with no second call to forget and no DynamoDB
+stream (the tables have none, and moto's local copy keeps no stream records). A note is only a trigger:
+the order (and, where it has any, its cases) is read as stored now and its whole contribution computed
+from that, so duplicates and any delivery order give the same result.
+
+Exactness without a transaction per order: one writer at a time (the writer item is a lease; the Lambda
+has a reserved concurrency of 1 and a batch of up to 1,000 notes), and a batch in four steps: (1) begin:
+the writer item names the batch's sequence number and the orders it re-folds; (2) each re-folded order's
+record keeps its new and its previous contribution, tagged with the batch; (3) the batch's deltas, merged
+per aggregate, are ADDed once per aggregate, each aggregate remembering the last batch it took; (4)
+finish. A batch cut short anywhere is finished by the next one from the fold records alone: an aggregate
+that took it refuses it again, the others take it. An order whose contribution did not move (a memo, a
+hold, a hand-off) writes nothing."""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from chalicelib.domain.after_sales import AfterSale
+from chalicelib.domain.errors import ConflictError
+from chalicelib.domain.orders import Order
+from chalicelib.domain.report_aggregates import (
+    REFUNDS,
+    AggKey,
+    contribution,
+    delta,
+    merge,
+    sku_names,
+)
+from chalicelib.domain.status import RefundState
+from chalicelib.services.ports import AfterSaleRepository, Clock, OrderRepository
+from chalicelib.services.report_ports import Fold, ReportStore, WriterState
+
+log = logging.getLogger("oms.services.report_fold")
+
+LEASE = timedelta(minutes=5)        # longer than the consumer's Lambda timeout: a lease never outlives it
+
+
+@dataclass(frozen=True)
+class FoldDeps:
+    store: ReportStore
+    orders: OrderRepository
+    cases: AfterSaleRepository
+    clock: Clock
+    owner: str = "consumer"
+
+
+@dataclass(frozen=True)
+class Triggers:
+    orders: frozenset[str]
+    cases: frozenset[str]
+
+
+def parse_notes(bodies: Iterable[str]) -> Triggers:
+    """The orders and cases the notes name. A shipment note is left out: a shipment that changes what the
+    reports count (shipped) stores the order too, which sends its own note. Anything else is skipped."""
+    orders: set[str] = set()
+    cases: set[str] = set()
+    for body in bodies:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            log.warning("not a note: skipped")
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            continue
+        if data.get("kind") == "order":
+            orders.add(data["id"])
+        elif data.get("kind") == "after_sale":
+            cases.add(data["id"])
+    return Triggers(frozenset(orders), frozenset(cases))
+
+
+def fold_notes(deps: FoldDeps, bodies: Iterable[str]) -> int:
+    """How many orders' contributions moved."""
+    triggers = parse_notes(bodies)
+    with_cases: set[str] = set()
+    for case_id in sorted(triggers.cases):
+        case = deps.cases.get(case_id)
+        if case is not None:
+            with_cases.add(case.order_id)
+    return fold_orders(deps, {*triggers.orders, *with_cases}, with_cases)
+
+
+def fold_orders(deps: FoldDeps, order_ids: Collection[str], with_cases: Collection[str] = ()) -> int:
+    state = claimable(deps)
+    if not order_ids:
+        return 0
+    folds = deps.store.folds(order_ids)
+    orders = _current(deps, order_ids)
+    seq = state.seq + 1
+    changed: list[Fold] = []
+    names: dict[AggKey, str] = {}
+    for order_id in sorted(orders):
+        order = orders[order_id]
+        before = folds.get(order_id)
+        previous = before.contribution if before else {}
+        cases = _cases(deps, order, order_id in with_cases or _had_refunds(previous))
+        now = contribution(order, cases)
+        if delta(previous, now):
+            changed.append(Fold(order_id, seq, now, previous))
+            labels = sku_names(order)
+            names.update({key: labels[key[1]] for key in now if key[0].endswith("#k") and key[1] in labels})
+    if not changed:
+        return 0
+    deps.store.begin(_begun(deps, seq, tuple(f.order_id for f in changed)), state.seq)
+    deps.store.put_folds(changed)
+    deps.store.add(seq, _merged(changed), names)
+    deps.store.finish(seq)
+    return len(changed)
+
+
+def claimable(deps: FoldDeps) -> WriterState:
+    """The writer's state, once any batch cut short is finished. ConflictError while another writer holds
+    the lease (the caller's batch comes back later)."""
+    state = deps.store.writer()
+    if not state.open:
+        return state
+    if state.owner != deps.owner and state.until is not None and state.until > deps.clock.now():
+        raise ConflictError(f"report writer busy ({state.owner} until {state.until.isoformat()})")
+    folds = deps.store.folds(state.folded)
+    deps.store.add(state.seq, _merged([f for f in folds.values() if f.seq == state.seq]), {})
+    deps.store.finish(state.seq)
+    log.info("report batch %d finished after a cut", state.seq)
+    return replace(state, open=False, folded=())
+
+
+def _begun(deps: FoldDeps, seq: int, folded: tuple[str, ...], lease: timedelta = LEASE) -> WriterState:
+    return WriterState(seq=seq, open=True, folded=folded, owner=deps.owner, until=deps.clock.now() + lease)
+
+
+def begin_exclusive(deps: FoldDeps, lease: timedelta) -> int:
+    """Takes the writer for a long job (a rebuild): the consumer's batches wait until `finish`."""
+    state = claimable(deps)
+    seq = state.seq + 1
+    deps.store.begin(_begun(deps, seq, (), lease), state.seq)
+    return seq
+
+
+def _merged(folds: Iterable[Fold]) -> dict[AggKey, dict[str, int]]:
+    out: dict[AggKey, dict[str, int]] = {}
+    for fold in folds:
+        merge(out, delta(fold.previous, fold.contribution))
+    return {key: figures for key, figures in out.items() if figures}
+
+
+def _current(deps: FoldDeps, order_ids: Collection[str]) -> dict[str, Order]:
+    """The orders as stored now, each read consistently: every note is sent after its write, so the read
+    sees at least that write (a batch read, eventually consistent, might not)."""
+    return {oid: order for oid in order_ids if (order := deps.orders.get(oid, consistent=True)) is not None}
+
+
+def _cases(deps: FoldDeps, order: Order, asked: bool) -> list[AfterSale]:
+    """An order's cases count only once refunded: read them when a case note asked, when the order shows
+    an after-sale, or when its last contribution had refunds (they may have gone)."""
+    if asked or order.refund_state is not RefundState.NONE:
+        return deps.cases.for_order(order.order_id)
+    return []
+
+
+def _had_refunds(previous: dict[AggKey, dict[str, int]]) -> bool:
+    return any(REFUNDS in figures for figures in previous.values())

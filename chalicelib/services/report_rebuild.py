@@ -1,0 +1,149 @@
+"""Recomputes the report aggregates of a date range from the orders (for upgrades and repairs):
+`python -m chalicelib.services.report_rebuild --from 2026-12-01 --to 2026-12-07 [--stage prod]`.
+
+Every figure counts on the day the order was placed (domain/report_aggregates.py), so a range needs only the
+orders placed in it, read a page at a time through the workbench's list by order time. The writer is taken
+for the run (the consumer's batches wait and come back), the range's day aggregates are overwritten with the
+recomputed sums, stale members deleted, and each order's fold record set to what it now contributes to
+those days, so the consumer's next fold of it adds only real changes. The open-orders and ship-by figures
+are not per day: the range's orders are then folded as the consumer folds them, in chunks, which moves
+those parts alone. Running it twice gives the same numbers; a run cut short is simply run again."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from chalicelib.domain.errors import ConflictError
+from chalicelib.domain.order_query import DateField, OrderQuery, day_start
+from chalicelib.domain.orders import Order
+from chalicelib.domain.report_aggregates import (
+    PLATFORM,
+    SKU,
+    TOTAL,
+    AggKey,
+    contribution,
+    days_between,
+    merge,
+    sku_names,
+)
+from chalicelib.domain.report_aggregates import SHOP as SHOP_DIM
+from chalicelib.domain.status import RefundState
+from chalicelib.services.report_fold import FoldDeps, begin_exclusive, fold_orders
+from chalicelib.services.report_ports import Fold
+
+log = logging.getLogger("oms.services.report_rebuild")
+
+PAGE = 200
+CHUNK = 500
+ATTEMPTS = 10
+LEASE = timedelta(hours=1)
+DIMENSIONS = (TOTAL, SHOP_DIM, PLATFORM, SKU)
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    orders: int
+    aggregates: int
+
+
+def rebuild(deps: FoldDeps, shop_ids: Iterable[str], first: date, last: date) -> Rebuilt:
+    seq = begin_exclusive(deps, LEASE)
+    days = set(days_between(first.isoformat(), last.isoformat()))
+    orders = list(_placed(deps, shop_ids, first, last))
+    sums: dict[AggKey, dict[str, int]] = {}
+    names: dict[AggKey, str] = {}
+    new_days: dict[str, dict[AggKey, dict[str, int]]] = {}
+    for order in orders:
+        cases = deps.cases.for_order(order.order_id) if order.refund_state is not RefundState.NONE else []
+        mine = {key: figures for key, figures in contribution(order, cases).items() if _day(key) in days}
+        new_days[order.order_id] = mine
+        merge(sums, mine)
+        labels = sku_names(order)
+        names.update({key: labels[key[1]] for key in mine if key[0].endswith(f"#{SKU}") and key[1] in labels})
+    old = deps.store.folds([o.order_id for o in orders])
+    folds = []
+    for order in orders:
+        kept = {k: v for k, v in (old[order.order_id].contribution if order.order_id in old else {}).items()
+                if _day(k) not in days}
+        whole = {**kept, **new_days[order.order_id]}
+        folds.append(Fold(order.order_id, seq, whole, whole))       # previous = now: a cut replay adds nothing
+    deps.store.put_folds(folds)
+    written = _overwrite(deps, seq, sorted(days), sums, names)
+    deps.store.finish(seq)
+    _refold(deps, [o.order_id for o in orders])
+    log.info("reports rebuilt", extra={"orders": len(orders), "aggregates": written})
+    return Rebuilt(len(orders), written)
+
+
+def _refold(deps: FoldDeps, order_ids: list[str]) -> None:
+    """The open-orders and ship-by parts, as the consumer folds them (the day parts are in step already)."""
+    for start in range(0, len(order_ids), CHUNK):
+        for attempt in range(ATTEMPTS):
+            try:
+                fold_orders(deps, order_ids[start:start + CHUNK])
+                break
+            except ConflictError:
+                if attempt == ATTEMPTS - 1:
+                    raise
+                time.sleep(1 + attempt)        # the consumer holds the writer for a batch: a few seconds
+
+
+def _day(key: AggKey) -> str:
+    return key[0].split("#", 1)[0]
+
+
+def _placed(deps: FoldDeps, shop_ids: Iterable[str], first: date, last: date) -> Iterable[Order]:
+    start, end = day_start(first), day_start(last + timedelta(days=1))
+    for shop_id in shop_ids:
+        cursor: str | None = None
+        while True:
+            page = deps.orders.query(OrderQuery(shop_id=shop_id, date_field=DateField.CREATED, date_from=start,
+                                                date_to=end, limit=PAGE, cursor=cursor))
+            yield from page.items
+            cursor = page.cursor
+            if cursor is None:
+                break
+
+
+def _overwrite(deps: FoldDeps, seq: int, days: Sequence[str], sums: dict[AggKey, dict[str, int]],
+               names: dict[AggKey, str]) -> int:
+    written = 0
+    for day in days:
+        for dimension in DIMENSIONS:
+            partition = f"{day}#{dimension}"
+            for member in deps.store.members(partition):
+                if (partition, member) not in sums:
+                    deps.store.delete((partition, member))
+    for key, figures in sorted(sums.items()):
+        if any(figures.values()):
+            deps.store.put(seq, key, figures, names.get(key, ""))
+            written += 1
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Recompute the report aggregates of a date range from the orders")
+    parser.add_argument("--from", dest="first", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+    parser.add_argument("--to", dest="last", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+    parser.add_argument("--stage", help="the stage's resource prefix (OMS_PREFIX), e.g. qihang-oms-prod")
+    args = parser.parse_args(argv)
+    if args.last < args.first or (args.last - args.first).days > 366:
+        parser.error("--to must be on or after --from, at most 366 days later")
+    if args.stage:
+        os.environ["OMS_PREFIX"] = args.stage
+    logging.basicConfig(level=logging.INFO)
+    # a program, not a use case: it reaches the composition root by name (no service imports it)
+    bootstrap = importlib.import_module("chalicelib.bootstrap")
+    deps = bootstrap.report_fold_deps(owner="rebuild")
+    done = rebuild(deps, [shop.shop_id for shop in bootstrap.shops().all()], args.first, args.last)
+    print(f"{done.orders} orders, {done.aggregates} aggregates rewritten")
+
+
+if __name__ == "__main__":
+    main()

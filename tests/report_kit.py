@@ -1,0 +1,35 @@
+"""Shared helpers of the report aggregate tests: the fold's dependencies over fakes, a note body, and the
+aggregates recomputed from scratch from the stored orders (what the fold must always equal)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalicelib.domain.report_aggregates import AggKey, contribution, merge
+from chalicelib.services.report_fold import FoldDeps
+from tests import fakes
+from tests.report_fakes import InMemoryReportStore
+
+
+def fold_deps(store: Any = None, orders: Any = None, cases: Any = None, owner: str = "consumer") -> FoldDeps:
+    return FoldDeps(store=store if store is not None else InMemoryReportStore(),
+                    orders=orders if orders is not None else fakes.InMemoryOrderRepository(),
+                    cases=cases if cases is not None else fakes.InMemoryAfterSaleRepository(),
+                    clock=fakes.FixedClock(), owner=owner)
+
+
+def note(kind: str, record_id: str) -> str:
+    return json.dumps({"kind": kind, "id": record_id, "shop_id": "S1", "version": 1})
+
+
+def recomputed(orders: Any, cases: Any) -> dict[AggKey, dict[str, int]]:
+    out: dict[AggKey, dict[str, int]] = {}
+    for order in orders.rows.values():
+        merge(out, contribution(order, cases.for_order(order.order_id)))
+    return {key: figures for key, figures in out.items() if figures}
+
+
+def stored(store: Any) -> dict[AggKey, dict[str, int]]:
+    """Every aggregate item's figures (zeros left out), from the fake or by key from DynamoDB."""
+    return {key: {k: v for k, v in figures.items() if v} for key, figures in store.items.items()
+            if any(figures.values())}
