@@ -109,6 +109,7 @@ destroy: $(VENV)/.stamp
 bench: $(VENV)/.stamp
 	$(PY) -m bench.run --write-readme
 	$(PY) -m bench.cost --write-readme
+	$(PY) -m bench.reports --write-readme
 
 MINUTES ?= 60
 soak: $(VENV)/.stamp   # the local runtime over an hour: RSS, queue depths, SIGTERM; figures into the README

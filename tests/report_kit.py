@@ -33,3 +33,23 @@ def stored(store: Any) -> dict[AggKey, dict[str, int]]:
     """Every aggregate item's figures (zeros left out), from the fake or by key from DynamoDB."""
     return {key: {k: v for k, v in figures.items() if v} for key, figures in store.items.items()
             if any(figures.values())}
+
+
+def stored_dynamo() -> dict[AggKey, dict[str, int]]:
+    """Every aggregate item of the DynamoDB report table (a Scan: tests and benches only)."""
+    import boto3
+
+    from chalicelib import names
+    out: dict[AggKey, dict[str, int]] = {}
+    table = boto3.resource("dynamodb").Table(names.table_name("reports"))
+    page: dict[str, Any] = table.scan()
+    while True:
+        for item in page["Items"]:
+            if item["pk"] == "writer" or item["pk"].startswith("fold#"):
+                continue
+            figures = {k: int(v) for k, v in item.items() if k not in ("pk", "sk", "q", "nm") and int(v)}
+            if figures:
+                out[(item["pk"], item["sk"])] = figures
+        if "LastEvaluatedKey" not in page:
+            return out
+        page = table.scan(ExclusiveStartKey=page["LastEvaluatedKey"])

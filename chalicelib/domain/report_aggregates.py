@@ -32,7 +32,7 @@ FIGURE_NAMES = (ORDERS, UNITS, GMV, REFUNDS, REFUND_FEN, SHIPPED, LATE, SHIP_SEC
 TOTAL, SHOP, PLATFORM, SKU = "t", "s", "p", "k"
 ALL = "all"
 OPEN_KEY: AggKey = ("open", ALL)               # orders awaiting shipment, every shop
-DUE = "due"                                    # members: the ship-by hour ("2026-12-07T18") of open orders
+DUE = "due"                                    # members: the ship-by day of open orders, names its hours
 SHIPPING = frozenset({OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPED})
 DONE_SHIPPING = frozenset({OrderStatus.SHIPPED, OrderStatus.COMPLETED})
 
@@ -41,8 +41,11 @@ def day_key(day: str, dimension: str, member: str = ALL) -> AggKey:
     return f"{day}#{dimension}", member
 
 
-def due_hour(moment: datetime) -> str:
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H")
+def due_slot(moment: datetime) -> tuple[AggKey, dict[str, int]]:
+    """Where an open order's ship-by time counts: its day's item, its hour's name ("h07"). One item per day
+    rather than per hour: a batch rewrites a few day items instead of every hour it touches."""
+    local = moment.astimezone(SHANGHAI)
+    return (DUE, local.date().isoformat()), {f"h{local.hour:02d}": 1}
 
 
 def sku_of(line: LineItem) -> str:
@@ -72,7 +75,7 @@ def contribution(order: Order, cases: Iterable[AfterSale] = ()) -> dict[AggKey, 
         _add(out, OPEN_KEY, {OPEN: 1})
         due = order.ship_by_at or ship_by(order)
         if due is not None:
-            _add(out, (DUE, due_hour(due)), {OPEN: 1})
+            _add(out, *due_slot(due))
     return out
 
 
@@ -84,8 +87,9 @@ def _order_figures(order: Order, cases: Iterable[AfterSale]) -> dict[str, int]:
     if refunded:
         figures[REFUNDS] = len(refunded)
         figures[REFUND_FEN] = sum(c.refund_fen for c in refunded)
-    if order.status in DONE_SHIPPING and order.shipped_at is not None:
+    if order.status in DONE_SHIPPING:
         figures[SHIPPED] = 1
+    if order.status in DONE_SHIPPING and order.shipped_at is not None:     # late and how long: when it says
         due = order.ship_by_at or ship_by(order)
         if due is not None and order.shipped_at > due:
             figures[LATE] = 1
@@ -178,5 +182,14 @@ def days_between(first: str, last: str) -> list[str]:
 
 
 def at_risk_until(now: datetime) -> str:
-    """The last ship-by hour an at-risk order may have: within the next 24 hours (or past)."""
-    return due_hour(now + timedelta(hours=24))
+    """The last ship-by day an at-risk order may have: within the next 24 hours (or past)."""
+    return (now + timedelta(hours=24)).astimezone(SHANGHAI).date().isoformat()
+
+
+def at_risk(due_days: Mapping[str, Mapping[str, int]], now: datetime) -> int:
+    """Open orders due to ship before the end of the hour 24 hours from now, or overdue: every day item up to
+    that day, and that day's hours up to that hour."""
+    limit = (now + timedelta(hours=24)).astimezone(SHANGHAI)
+    last, hour = limit.date().isoformat(), f"h{limit.hour:02d}"
+    return sum(int(n) for day, hours in due_days.items() if day <= last
+               for name, n in hours.items() if name.startswith("h") and (day < last or name <= hour))

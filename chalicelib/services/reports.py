@@ -16,6 +16,7 @@ from chalicelib.domain.report_aggregates import (
     SHOP,
     SKU,
     TOTAL,
+    at_risk,
     at_risk_until,
     day_key,
     days_between,
@@ -42,7 +43,7 @@ def summary(store: ReportStore, now: datetime) -> dict[str, Any]:
         return got[key].values if key in got else {}
     return {"today": figures(values(day_key(day, TOTAL))), "yesterday": figures(values(day_key(yesterday, TOTAL))),
             "to_ship": int(values(OPEN_KEY).get(OPEN, 0)),
-            "at_risk": sum(int(a.values.get(OPEN, 0)) for a in due.values()), "date": day}
+            "at_risk": at_risk(({d: a.values for d, a in due.items()}), now), "date": day}
 
 
 def daily(store: ReportStore, first: str, last: str, by: str, name_of: Callable[[str], str]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from tests import fakes
 from tests.aws import aws
 from tests.factories import make_order
 from tests.report_fakes import Crash, InMemoryReportStore
-from tests.report_kit import fold_deps, note, recomputed, stored
+from tests.report_kit import fold_deps, note, recomputed, stored, stored_dynamo
 
 PAID = datetime(2026, 11, 20, 8, 5, tzinfo=UTC)
 ACTIONS = ("create", "pay", "ship", "ship_late", "complete", "cancel", "refund", "close_case", "memo", "relink")
@@ -55,19 +55,7 @@ def _store(backend: str) -> Any:
 
 
 def _aggregates(store: Any) -> dict[AggKey, dict[str, int]]:
-    if isinstance(store, InMemoryReportStore):
-        return stored(store)
-    import boto3
-
-    from chalicelib import names
-    out: dict[AggKey, dict[str, int]] = {}
-    for item in boto3.resource("dynamodb").Table(names.table_name("reports")).scan()["Items"]:
-        if item["pk"] in ("writer",) or item["pk"].startswith("fold#"):
-            continue
-        figures = {k: int(v) for k, v in item.items() if k not in ("pk", "sk", "q", "nm") and int(v)}
-        if figures:
-            out[(item["pk"], item["sk"])] = figures
-    return out
+    return stored(store) if isinstance(store, InMemoryReportStore) else stored_dynamo()
 
 
 class CuttingStore:

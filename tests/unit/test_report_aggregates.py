@@ -11,7 +11,15 @@ import pytest
 from chalicelib.domain.after_sales import AfterSale, AfterSaleLine
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.platform import Platform
-from chalicelib.domain.report_aggregates import OPEN_KEY, contribution, day_key, delta, figures, summed
+from chalicelib.domain.report_aggregates import (
+    OPEN_KEY,
+    at_risk,
+    contribution,
+    day_key,
+    delta,
+    figures,
+    summed,
+)
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
 from chalicelib.services.report_fold import fold_notes
 from chalicelib.services.report_ports import WriterState
@@ -38,7 +46,14 @@ def test_given_a_paid_order_when_contributing_then_it_counts_on_its_day_for_tota
     assert got[day_key(DAY, "s", "shopA")] == got[day_key(DAY, "p", "taobao")] == got[day_key(DAY, "t")]
     assert got[day_key(DAY, "k", "MC-1")] == {"o": 1, "u": 2, "g": 3580}
     assert got[OPEN_KEY] == {"n": 1}
-    assert got[("due", "2026-11-22T16")] == {"n": 1}     # paid 16:05 Shanghai + 48 h
+    assert got[("due", "2026-11-22")] == {"h16": 1}     # paid 16:05 Shanghai + 48 h
+
+
+def test_given_ship_by_hours_when_counting_at_risk_then_overdue_and_the_next_24_hours_count() -> None:
+    now = datetime(2026, 12, 7, 4, 30, tzinfo=UTC)                   # 12:30 Shanghai
+    due = {"2026-12-01": {"h09": 2}, "2026-12-07": {"h00": 1, "h23": 1}, "2026-12-08": {"h12": 3, "h13": 5},
+           "2026-12-09": {"h00": 7}}
+    assert at_risk(due, now) == 2 + 2 + 3
 
 
 def test_given_a_late_shipment_when_contributing_then_shipped_late_and_time_to_ship_count() -> None:
