@@ -73,11 +73,17 @@ export const FIGURES = ['orders', 'units', 'gmv_fen', 'refunds', 'refund_fen', '
 export function sumPoints(points) {
   const out = Object.fromEntries(FIGURES.map((k) => [k, 0]))
   let shipSeconds = 0
+  let timed = 0
   for (const p of points || []) {
     for (const k of FIGURES) out[k] += p?.[k] || 0
-    shipSeconds += (p?.avg_ship_seconds || 0) * (p?.shipped || 0)
+    // a day's average weighs by its shipped orders; a day with no ship time known (the platform said
+    // shipped without when) has no average and must not pull the others towards zero
+    if (p?.avg_ship_seconds) {
+      shipSeconds += p.avg_ship_seconds * (p.shipped || 1)
+      timed += p.shipped || 1
+    }
   }
-  out.avg_ship_seconds = out.shipped ? Math.round(shipSeconds / out.shipped) : 0
+  out.avg_ship_seconds = timed ? Math.round(shipSeconds / timed) : 0
   return out
 }
 
