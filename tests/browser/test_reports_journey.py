@@ -174,7 +174,7 @@ def test_GIVEN_the_report_api_failing_WHEN_opening_both_pages_THEN_each_part_sho
 
 def test_GIVEN_both_languages_WHEN_shown_at_the_issues_viewports_THEN_screenshots_for_the_readme(
         browser: Any, runtime: dict[str, Any], console: Any) -> None:
-    orders_of(runtime, minimum=3)
+    orders_of(runtime, minimum=150, timeout=300)     # a demo that has sold for a while: pictures with data
     for lang, viewport, suffix in (("zh-CN", "1440x900", ""), ("en", "1280x720", "-1280-en")):
         with open_page(browser, runtime, console, lang, viewport) as page:
             login_as_admin(page, runtime)
