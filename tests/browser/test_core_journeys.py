@@ -31,8 +31,8 @@ def test_GIVEN_the_printed_credentials_WHEN_logging_in_THEN_the_dashboard_shows_
     login(page, runtime)
     wait_for_orders(runtime)
     page.reload()
-    page.wait_for_selector("[data-test=recent-orders] .el-table__row")
-    today = page.locator("[data-test=stat-today] .stat-value").inner_text()
+    page.wait_for_selector("[data-test=shop-table] .el-table__row")
+    today = page.locator("[data-test=stat-today] [data-test=stat-figure]").inner_text()
     assert int(today) > 0
     assert page.locator("[data-test=shop-table] .el-table__row").count() == 7
     assert "工作台" in page.locator("[data-test=side-menu]").inner_text()

@@ -13,7 +13,7 @@ from tests.workbench_kit import LANGS, leaks, login_as_admin, open_page, orders_
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/dashboard", "/orders", "/after-sales", "/shipping", "/shipping?tab=accounts", "/shipping?tab=picklist",
+PAGES = ["/dashboard", "/reports", "/orders", "/after-sales", "/shipping", "/shipping?tab=accounts", "/shipping?tab=picklist",
          "/shipping?tab=log", "/shops", "/sync", "/catalog/shop-skus", "/catalog/erp-skus", "/integration/clients",
          "/integration/deliveries", "/integration/dlq", "/system/users", "/system/audit", "/warehouses/stock-up"]
 

@@ -9,6 +9,7 @@ import fulfilment from './locales/fulfilment'
 import parcels from './locales/parcels'
 import exportsText from './locales/exports'
 import dropship from './locales/dropship'
+import reports from './locales/reports'
 
 // one line per feature area's strings (each file exports { 'zh-CN': {...}, en: {...} })
 const AREAS = [
@@ -18,6 +19,7 @@ const AREAS = [
   parcels,
   exportsText,
   dropship,
+  reports,
 ]
 
 // Feature areas keep their strings in their own files (fewer merge conflicts), merged in depth here.

@@ -7,6 +7,7 @@ import Layout from '../layout/Layout.vue'
 export const menu = [
   { path: '/supplier/orders', name: 'supplier-orders', title: 'menu.supplierOrders', icon: 'Van', role: 'supplier', component: () => import('../views/dropship/SupplierOrders.vue') },
   { path: '/dashboard', name: 'dashboard', title: 'menu.dashboard', icon: 'Odometer', component: () => import('../views/Dashboard.vue') },
+  { path: '/reports', name: 'reports', title: 'menu.reports', icon: 'TrendCharts', component: () => import('../views/reports/Reports.vue') },
   { path: '/orders', name: 'orders', title: 'menu.orders', icon: 'List', component: () => import('../views/orders/OrderList.vue') },
   {
     path: '/processing', title: 'menu.processing', icon: 'Stamp', children: [
