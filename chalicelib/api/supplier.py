@@ -4,15 +4,17 @@ sends them, and enters tracking numbers one by one or from a .csv / .xlsx file. 
 platform through the platform-actions queue, the same path as an admin's."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
 from chalicelib import bootstrap, dropship_wiring
 from chalicelib.api import cursors
 from chalicelib.api.http import Ctx, admin_route, page_limit, parse
-from chalicelib.domain.orders import Order
 from chalicelib.domain.users import Role
+
+if TYPE_CHECKING:    # a type only: app.py imports every blueprint at cold start, the order model is heavy
+    from chalicelib.domain.orders import Order
 
 bp = Blueprint(__name__)
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.services.ports import QueueAdmin
+if TYPE_CHECKING:    # a type only: the ports module loads the whole domain, and every Lambda imports this one
+    from chalicelib.services.ports import QueueAdmin
 
 log = logging.getLogger("oms.workers.retry")
 
