@@ -15,6 +15,7 @@ from chalicelib.domain.catalog import ErpSku
 from chalicelib.domain.errors import ConflictError, DomainError, ValidationError
 from chalicelib.domain.goods import Goods, GoodsDraft, SkuDraft, SpecAttribute, refuse, validate_draft, validate_sku
 from chalicelib.services.goods import GoodsDeps, create_goods
+from chalicelib.services.sheet_cells import writable
 
 MAX_ROWS = 5000
 COLUMNS = [("goods_code", "商品编码"), ("goods_name", "商品名称"), ("unit", "单位"),
@@ -37,7 +38,7 @@ def _workbook(rows: Iterable[list[Any]]) -> bytes:
     sheet.append([zh for _, zh in COLUMNS])
     sheet.append([key for key, _ in COLUMNS])     # the machine names: what the import reads
     for row in rows:
-        sheet.append(row)
+        sheet.append([writable(value) for value in row])     # quoting formulas would break the round trip
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

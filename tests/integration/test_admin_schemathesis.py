@@ -2,6 +2,7 @@
 an admin's token: whatever it sends, no answer is a 5xx. Bounded in examples per operation."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,8 @@ from schemathesis.config import SchemathesisConfig
 from app import app
 from chalicelib import bootstrap
 from chalicelib.domain.shops import Shop
+from chalicelib.storage.alerts import DynamoAlertSettingsStore
+from chalicelib.storage.envelope import Envelope, LocalKeyWrapper
 from tests import fakes
 from tests.erp_kit import ApiServer, bearer, moto_world, ready_order
 
@@ -36,8 +39,11 @@ def target() -> Iterator[dict[str, Any]]:
     platform = fakes.FakePlatformClient()
     shops = fakes.InMemoryShopRepository()
     shops.add(Shop("S1", "旗舰店", platform.platform, "seller-1", app_key="k"))
+    # the alert channels seal their secrets: the fuzz gets a throwaway local key, as the tests of that store do
+    alert_settings = DynamoAlertSettingsStore(Envelope(LocalKeyWrapper(os.urandom(32))))
     with (moto_world(), ApiServer(app) as api,
-          bootstrap.override(shops=shops, publisher=fakes.RecordingPublisher(), clients=lambda shop: platform)):
+          bootstrap.override(shops=shops, publisher=fakes.RecordingPublisher(), clients=lambda shop: platform,
+                             alert_settings=alert_settings)):
         for _ in range(3):
             ready_order()
         session = requests.Session()
