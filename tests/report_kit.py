@@ -47,7 +47,7 @@ def stored_dynamo() -> dict[AggKey, dict[str, int]]:
         for item in page["Items"]:
             if item["pk"] == "writer" or item["pk"].startswith("fold#"):
                 continue
-            figures = {k: int(v) for k, v in item.items() if k not in ("pk", "sk", "q", "nm") and int(v)}
+            figures = {k: int(v) for k, v in item.items() if k not in ("pk", "sk", "q", "nm", "expires_at") and int(v)}
             if figures:
                 out[(item["pk"], item["sk"])] = figures
         if "LastEvaluatedKey" not in page:

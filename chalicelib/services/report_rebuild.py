@@ -1,5 +1,5 @@
 """Recomputes the report aggregates of a date range from the orders (for upgrades and repairs):
-`python -m chalicelib.services.report_rebuild --from 2026-12-01 --to 2026-12-07 [--stage prod]`.
+`python -m chalicelib.workers.report_rebuild --from 2026-12-01 --to 2026-12-07 [--stage prod]`.
 
 Every figure counts on the day the order was placed (domain/report_aggregates.py), so a range needs only the
 orders placed in it, read a page at a time through the workbench's list by order time. The writer is taken
@@ -10,10 +10,7 @@ are not per day: the range's orders are then folded as the consumer folds them, 
 those parts alone. Running it twice gives the same numbers; a run cut short is simply run again."""
 from __future__ import annotations
 
-import argparse
-import importlib
 import logging
-import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -125,25 +122,3 @@ def _overwrite(deps: FoldDeps, seq: int, days: Sequence[str], sums: dict[AggKey,
             deps.store.put(seq, key, figures, names.get(key, ""))
             written += 1
     return written
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Recompute the report aggregates of a date range from the orders")
-    parser.add_argument("--from", dest="first", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
-    parser.add_argument("--to", dest="last", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
-    parser.add_argument("--stage", help="the stage's resource prefix (OMS_PREFIX), e.g. qihang-oms-prod")
-    args = parser.parse_args(argv)
-    if args.last < args.first or (args.last - args.first).days > 366:
-        parser.error("--to must be on or after --from, at most 366 days later")
-    if args.stage:
-        os.environ["OMS_PREFIX"] = args.stage
-    logging.basicConfig(level=logging.INFO)
-    # a program, not a use case: it reaches the composition root by name (no service imports it)
-    bootstrap = importlib.import_module("chalicelib.bootstrap")
-    deps = bootstrap.report_fold_deps(owner="rebuild")
-    done = rebuild(deps, [shop.shop_id for shop in bootstrap.shops().all()], args.first, args.last)
-    print(f"{done.orders} orders, {done.aggregates} aggregates rewritten")
-
-
-if __name__ == "__main__":
-    main()

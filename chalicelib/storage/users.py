@@ -39,7 +39,7 @@ class DynamoUserRepository:
     def save(self, user: User, expected_revision: int) -> None:
         """With the stamp on every usable API token of the user, in one transaction: a deactivated or
         demoted user's tokens follow at once (storage/api_tokens.py)."""
-        from chalicelib.storage.api_tokens import save_user_and_stamps
+        from chalicelib.storage.api_tokens import save_user_and_stamps  # cold start: only a user save loads it
         revision = expected_revision + 1
         item = UserItem(user.username, revision=revision, doc=to_doc(user) | {"revision": revision})
         save_user_and_stamps(item, user, expected_revision)

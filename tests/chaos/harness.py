@@ -26,6 +26,7 @@ from local.sandbox.core import SHANGHAI, Faults, SandboxServer
 from local.sandbox.registry import SANDBOXES
 from tests import fakes
 from tests.contract.platform_suite import fast_transport
+from tests.parcels_kit import InMemoryFulfilments
 
 T0 = datetime.now(SHANGHAI) - timedelta(hours=10)
 
@@ -100,6 +101,8 @@ def build(seed: int, faults: dict[str, float]) -> World:
                   "sync": fakes.InMemorySyncRepository(), "raw_store": fakes.InMemoryRawStore(),
                   "stock": fakes.InMemoryStockLedger(), "shipments": fakes.InMemoryShipmentRepository(),
                   "warehouses": fakes.InMemoryWarehouseRepository()}
+    parcels = InMemoryFulfilments()          # merge and split read the shop's settings after every order write
+    world.deps |= {"fulfilments": parcels, "fulfil_settings": parcels}
     return world
 
 
