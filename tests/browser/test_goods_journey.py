@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import api, login, shot
 
@@ -79,7 +80,8 @@ def test_GIVEN_the_library_WHEN_a_category_brand_supplier_and_3x4_goods_are_crea
     page.click("[data-test=goods-search-button]")
     row = page.locator("[data-test=goods-table] .el-table__row", has_text=f"TS{stamp}")
     row.wait_for()
-    assert page.locator("[data-test=goods-table] .el-table__row").count() == 1
+    # the new goods is also in the unfiltered list the page showed before the search answered: wait for it
+    expect(page.locator("[data-test=goods-table] .el-table__row")).to_have_count(1)
     goods = api(runtime, "GET", f"/admin/goods?q={barcode}")["items"][0]
     assert goods["sku_count"] == 12 and len(goods["images"]) == 1
     thumb = goods["images"][0].replace("/originals/", "/thumbs/").rsplit(".", 1)[0] + ".jpg"

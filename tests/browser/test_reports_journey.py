@@ -169,7 +169,7 @@ def test_GIVEN_the_report_api_failing_WHEN_opening_both_pages_THEN_each_part_sho
         page.goto("/dashboard")
         expect(page.locator("[data-test=dashboard-error]")).to_be_visible()
         expect(page.locator("[data-test=stat-today] [data-test=stat-figure]")).to_have_text("-")
-        expect(page.locator("[data-test=shop-table] .el-table__row").first).to_be_visible()
+        expect(page.locator("[data-test=shop-table] .el-table__row").first).to_be_visible(timeout=20_000)
 
 
 def test_GIVEN_both_languages_WHEN_shown_at_the_issues_viewports_THEN_screenshots_for_the_readme(

@@ -100,6 +100,7 @@ export default {
     carrier: 'Carrier', trackingNo: 'Tracking no.', orderId: 'Order ID', markShipped: 'Already shipped on the platform (no write-back)',
     record: 'Record shipment', recorded: 'Shipment recorded', csvHint: 'CSV header: order_id,carrier_code,tracking_no', picklist: 'Pick list',
     perOrder: 'Per-order results', taskSent: 'Print task sent', noPrinters: 'The component returned no printers', shipmentId: 'Shipment ID',
+    markedByHand: 'Marked shipped by {who} (no platform was told)',
     log: 'Shipments', source: 'Source', sources: { erp: 'ERP', admin: 'Admin', csv: 'CSV import', waybill: 'E-waybill', other: 'Other' },
     shipBack: 'Ship-back', shipStatus: { pending: 'Sending', waybill_issued: 'Waybill issued', printed: 'Printed', confirmed: 'Confirmed', failed: 'Failed', cancelled: 'Cancelled' },
     createdAt: 'Recorded', days: 'Dates', noShipments: 'No shipments in these dates',

@@ -100,6 +100,7 @@ export default {
     carrier: '快递公司', trackingNo: '运单号', orderId: '订单 ID', markShipped: '已在平台发货（不回写）',
     record: '录入发货', recorded: '已录入发货', csvHint: 'CSV 表头：order_id,carrier_code,tracking_no', picklist: '拣货单',
     perOrder: '逐单结果', taskSent: '打印任务已发送', noPrinters: '组件未返回打印机', shipmentId: '发货单 ID',
+    markedByHand: '{who} 标记为已发货（未通知平台）',
     log: '发货记录', source: '来源', sources: { erp: 'ERP', admin: '后台录入', csv: 'CSV 导入', waybill: '电子面单', other: '其他' },
     shipBack: '回传状态', shipStatus: { pending: '回传中', waybill_issued: '已取号', printed: '已打印', confirmed: '平台已确认', failed: '回传失败', cancelled: '已取消' },
     createdAt: '录入时间', days: '日期', noShipments: '所选日期内没有发货记录',

@@ -60,6 +60,7 @@ export default {
     wechat: { 10: 'Unpaid', 20: 'Awaiting shipment', 21: 'Partly shipped', 30: 'Awaiting receipt', 100: 'Completed', 190: 'Oversold, cancelled', 200: 'Cancelled after after-sales', 250: 'Cancelled' },
     kuaishou: { 0: 'Unknown', 10: 'Unpaid', 30: 'Paid', 40: 'Shipped', 50: 'Received', 70: 'Completed', 80: 'Closed' },
     xhs: { 1: 'Unpaid', 2: 'Paid, processing', 3: 'Customs clearance', 4: 'Awaiting shipment', 5: 'Partly shipped', 6: 'Shipped', 7: 'Completed', 8: 'Closed', 9: 'Cancelled', 10: 'Exchange in progress' },
+    offline: { MANUAL: 'Manual order' },
     unknown: 'Platform status {code}',
   },
   auditActions: {
