@@ -4,9 +4,11 @@ A heuristic scan of the visible text: English words in the Chinese UI outside pr
 snake_case or dotted codes, upper-case platform codes, `POST /admin/...` routes."""
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import api
 from tests.workbench_kit import LANGS, leaks, login_as_admin, open_page, orders_of
@@ -18,9 +20,15 @@ PAGES = ["/dashboard", "/reports", "/orders", "/after-sales", "/shipping", "/shi
          "/integration/deliveries", "/integration/dlq", "/system/users", "/system/audit", "/warehouses/stock-up"]
 
 
-def _settled(page: Any) -> None:
-    page.wait_for_load_state("networkidle")
-    page.locator(".el-loading-mask:visible").first.wait_for(state="detached", timeout=15_000)
+def _settled(page: Any, where: str) -> None:
+    """A page's answers can take tens of seconds when CI's other workers load the one-process runtime."""
+    # a page that polls never idles: its loading masks below say whether its data came
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_load_state("networkidle", timeout=30_000)
+    try:
+        page.locator(".el-loading-mask:visible").first.wait_for(state="detached", timeout=60_000)
+    except PlaywrightTimeout as error:
+        raise AssertionError(f"{where} still loading after 60 s") from error
     page.wait_for_timeout(300)
 
 
@@ -44,18 +52,18 @@ def test_GIVEN_every_page_WHEN_shown_in_one_language_THEN_no_untranslated_text_o
         login_as_admin(page, runtime)
         for path in PAGES:
             page.goto(path)
-            _settled(page)
+            _settled(page, path)
             if bad := leaks(_visible_text(page), lang, allowed=data):
                 found[path] = bad
         # the order drawer, every tab
         page.goto(f"/orders?order_no={orders[0]['order_no']}")
-        _settled(page)
+        _settled(page, "/orders?order_no=")
         page.locator("[data-test=orders-table] .el-table__row").first.click()
         drawer = page.locator("[data-test=order-drawer]")
         drawer.locator("[data-test=order-lines]").wait_for()
         for tab in drawer.locator(".el-tabs__item").all():
             tab.click()
-            _settled(page)
+            _settled(page, f"drawer tab {tab.inner_text()}")
             if bad := leaks(drawer.inner_text(), lang, allowed=data | _raw_payload_words(drawer)):
                 found[f"drawer:{tab.inner_text()}"] = bad
     assert not found, f"untranslated text or raw codes ({lang}): {found}"

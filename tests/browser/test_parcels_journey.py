@@ -50,7 +50,12 @@ def test_GIVEN_an_order_split_in_two_WHEN_its_drawer_shows_the_parcels_tab_THEN_
     shot(page, "parcels-split")
     panel.locator("[data-test=parcel-unsplit]").click()
     page.locator(".el-message-box__btns .el-button--primary").click()
-    expect(panel.locator("[data-test=parcels-table] .el-table__body-wrapper .el-table__row")).to_have_count(1)
+    # the answer, not a fixed wait: on CI's loaded box the unsplit and the reload can take longer than 5 s
+    answer = page.locator(".el-message--success, .el-message--error").first
+    answer.wait_for(timeout=60_000)
+    assert "el-message--success" in (answer.get_attribute("class") or ""), answer.inner_text()
+    expect(panel.locator("[data-test=parcels-table] .el-table__body-wrapper .el-table__row")).to_have_count(
+        1, timeout=30_000)
     assert "整单" in panel.inner_text()
     assert api(runtime, "GET", f"/admin/orders/{order['order_id']}/parcels")["parcels"][0]["kind"] == "single"
     # the shop's settings, for an admin, in the same tab

@@ -83,11 +83,19 @@ def _admin_get(state: dict[str, Any], path: str) -> Any:
         return json.loads(response.read())
 
 
-def _pull_lines(state_dir: Path) -> str:
-    """What the pulls did, for a failure message: the runtime's log is gone with the tmp dir."""
-    lines = [ln for log in state_dir.parent.glob("local-*.log")
-             for ln in log.read_text(errors="replace").splitlines() if "pull" in ln or "ERROR" in ln]
-    return "\n".join(lines[-40:])
+def _lagging(state: dict[str, Any], state_dir: Path, counts: dict[str, int]) -> str:
+    """For a failure message, of each shop short of its orders: its sync health and the runtime's last lines
+    naming it (the runtime's log is gone with the tmp dir, and an assert's repr would be cut short)."""
+    health = {shop["shop_id"]: shop for shop in _admin_get(state, "/admin/sync")["items"]}
+    lines = [ln for log in state_dir.parent.glob("local-*.log") for ln in log.read_text(errors="replace").splitlines()]
+    parts = [f"orders stored per shop: {counts}"]
+    for platform, n in counts.items():
+        if n < 20:
+            shop_id = state["sandbox"][platform]["shop_id"]
+            parts += [f"--- {platform} {shop_id}: {json.dumps(health.get(shop_id), ensure_ascii=False)}",
+                      *[ln for ln in lines if shop_id in ln][-30:]]
+    parts += ["--- warnings and errors", *[ln for ln in lines if '"WARNING"' in ln or '"ERROR"' in ln][-20:]]
+    return "\n".join(parts)
 
 
 def _stored_orders_per_shop(state: dict[str, Any]) -> dict[str, int]:
@@ -113,7 +121,8 @@ def test_GIVEN_the_demo_WHEN_the_runtime_runs_THEN_orders_from_every_sandbox_sho
         while not all(n >= 20 for n in counts.values()) and time.monotonic() < cap:
             time.sleep(2)
             counts = _stored_orders_per_shop(state)
-        assert all(n >= 20 for n in counts.values()), (counts, _pull_lines(state_dir))
+        if not all(n >= 20 for n in counts.values()):
+            pytest.fail(_lagging(state, state_dir, counts), pytrace=False)
         orders_before = len(_admin_get(state, "/admin/orders?held=true&limit=200")["items"])
         proc.send_signal(signal.SIGINT)
         assert proc.wait(STOP_TIMEOUT) == 0
