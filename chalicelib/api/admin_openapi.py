@@ -31,6 +31,8 @@ BODIES: dict[str, str] = {
     "POST /admin/manual-orders": "review_schemas.ManualOrderBody",
     "POST /admin/order-edits/{order_id}/receiver": "review_schemas.ReceiverEditBody",
     "POST /admin/order-edits/{order_id}/line-sku": "review_schemas.LineSkuBody",
+    "POST /admin/order-edits/{order_id}/gift-lines": "review_schemas.GiftLineBody",
+    "POST /admin/order-edits/{order_id}/gift-lines/remove": "review_schemas.GiftLineRemoveBody",
     "POST /admin/auth/login": "schemas.LoginBody",
     "POST /admin/auth/password": "schemas.PasswordChangeBody",
     "POST /admin/users": "schemas.NewUserBody",

@@ -120,6 +120,10 @@ def _gate() -> Any:
     return bootstrap.review_gate()
 
 
+def _sku_exists(code: str) -> bool:
+    return bootstrap.erp_skus().get(code) is not None
+
+
 @admin_route(bp, "/admin/order-edits/{order_id}/receiver", methods=("POST",), role=Role.OPERATOR)
 def edit_receiver_route(ctx: Ctx, order_id: str) -> dict[str, Any]:
     from chalicelib.api.review_schemas import ReceiverEditBody
@@ -137,5 +141,28 @@ def change_line_sku_route(ctx: Ctx, order_id: str) -> dict[str, Any]:
     from chalicelib.services.order_edits import change_line_sku
     body = parse(LineSkuBody, ctx.request)
     change_line_sku(bootstrap.orders(), bootstrap.clock(), _gate(), order_id, body.line_id, body.sku_code,
-                    body.revision, ctx.actor, lambda code: bootstrap.erp_skus().get(code) is not None)
+                    body.revision, ctx.actor, _sku_exists)
+    return ctx.audited(_settled(order_id))
+
+
+@admin_route(bp, "/admin/order-edits/{order_id}/gift-lines", methods=("POST",), role=Role.OPERATOR)
+def add_gift_line_route(ctx: Ctx, order_id: str) -> dict[str, Any]:
+    from chalicelib.api.review_schemas import GiftLineBody
+    from chalicelib.services.order_edits import add_gift_line
+    body = parse(GiftLineBody, ctx.request)
+    add_gift_line(bootstrap.orders(), bootstrap.clock(), _gate(), order_id, body.sku_code, body.quantity,
+                  body.revision, ctx.actor, _sku_exists)
+    return ctx.audited(_settled(order_id))
+
+
+@admin_route(bp, "/admin/order-edits/{order_id}/gift-lines/remove", methods=("POST",), role=Role.OPERATOR)
+def remove_gift_line_route(ctx: Ctx, order_id: str) -> dict[str, Any]:
+    from chalicelib.api.review_schemas import GiftLineRemoveBody
+    from chalicelib.services.fulfilment import routing_of
+    from chalicelib.services.order_edits import remove_gift_line
+    from chalicelib.services.stock import DEFAULT_ROUTING, release_for_order
+    body = parse(GiftLineRemoveBody, ctx.request)
+    remove_gift_line(bootstrap.orders(), bootstrap.clock(), _gate(), order_id, body.line_id, body.revision, ctx.actor,
+                     lambda order, line: release_for_order(bootstrap.stock(), order, bootstrap.clock().now(), [line],
+                                                           routing=routing_of(order, DEFAULT_ROUTING)))
     return ctx.audited(_settled(order_id))

@@ -94,3 +94,14 @@ class LineSkuBody(Body):
     revision: int = Field(ge=0)
     line_id: str = Field(min_length=1, max_length=64)
     sku_code: str = Field(min_length=1, max_length=64)
+
+
+class GiftLineBody(Body):
+    revision: int = Field(ge=0)
+    sku_code: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(default=1, ge=1, le=999)
+
+
+class GiftLineRemoveBody(Body):
+    revision: int = Field(ge=0)
+    line_id: str = Field(min_length=1, max_length=64)

@@ -10,13 +10,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.rule_inputs import RuleInputs
 
 KINDS = ("warehouse", "carrier", "gift")
 MAX_RULES = 100
 MAX_ITEMS = 50
 MAX_TEXT = 200
 MAX_NUMBER = 10**10
+_IN = RuleInputs(reason="fulfil.rule_invalid", max_items=MAX_ITEMS, max_text=MAX_TEXT)
+_strings, _text, invalid = _IN.strings, _IN.text, _IN.invalid
+
+
+def _int(value: Any, where: str, low: int, high: int = MAX_NUMBER) -> int:
+    return _IN.whole(value, where, low, high)
 
 
 @dataclass(frozen=True)
@@ -189,9 +195,7 @@ def _overlap(a: Any, b: Any) -> bool:
 
 
 def _common(item: dict[str, Any], where: str, n: int) -> dict[str, Any]:
-    enabled = item.get("enabled", True)
-    if not isinstance(enabled, bool):
-        raise invalid(f"{where}.enabled", "true or false")
+    enabled = _IN.flag(item.get("enabled", True), f"{where}.enabled")
     return {"rule_id": _text(item.get("rule_id") or f"r{n + 1}", f"{where}.rule_id", required=True),
             "name": _text(item.get("name"), f"{where}.name", required=True),
             "priority": _int(item.get("priority", n + 1), f"{where}.priority", low=0),
@@ -247,20 +251,12 @@ def _gift_rule(item: dict[str, Any], where: str, n: int) -> GiftRule:
     starts, ends = _time(item.get("starts_at"), f"{where}.starts_at"), _time(item.get("ends_at"), f"{where}.ends_at")
     if starts and ends and ends <= starts:
         raise invalid(f"{where}.ends_at", "after starts_at")
-    skip = item.get("skip_when_out", True)
-    if not isinstance(skip, bool):
-        raise invalid(f"{where}.skip_when_out", "true or false")
+    skip = _IN.flag(item.get("skip_when_out", True), f"{where}.skip_when_out")
     return GiftRule(gift_skus=gifts, quantity=_int(item.get("quantity", 1), f"{where}.quantity", low=1, high=1000),
                     buy_skus=buy, min_quantity=min_qty, min_paid_fen=min_paid, starts_at=starts, ends_at=ends,
                     per_buyer_limit=_int(item.get("per_buyer_limit", 0), f"{where}.per_buyer_limit", low=0),
                     total_limit=_int(item.get("total_limit", 0), f"{where}.total_limit", low=0),
                     skip_when_out=skip, **_common(item, where, n))
-
-
-def _int(value: Any, where: str, low: int, high: int = MAX_NUMBER) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise invalid(where, f"a whole number from {low} to {high}")
-    return value
 
 
 def _time(value: Any, where: str) -> datetime | None:
@@ -273,29 +269,6 @@ def _time(value: Any, where: str) -> datetime | None:
     if parsed is None or parsed.tzinfo is None:
         raise invalid(where, "an ISO 8601 time with its offset")
     return parsed
-
-
-def _strings(value: Any, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or len(value) > MAX_ITEMS:
-        raise invalid(where, f"a list of at most {MAX_ITEMS} texts")
-    out = []
-    for n, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip() or len(item) > MAX_TEXT:
-            raise invalid(f"{where}[{n}]", f"a text of 1 to {MAX_TEXT} characters")
-        out.append(item.strip())
-    return tuple(out)
-
-
-def _text(value: Any, where: str, required: bool = False) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or len(value) > MAX_TEXT or (required and not value.strip()):
-        raise invalid(where, f"a text of {'1' if required else '0'} to {MAX_TEXT} characters")
-    return value.strip()
-
-
-def invalid(where: str, what: str) -> ValidationError:
-    return ValidationError(f"{where}: {what}", field=where, reason="fulfil.rule_invalid")
 
 
 # ------------------------------------------------------------------ what the rules name (checked by the service)

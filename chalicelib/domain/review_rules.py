@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.platform import Platform
+from chalicelib.domain.rule_inputs import RuleInputs
 from chalicelib.domain.status import HoldReason
 
 MAX_RULES = 200
@@ -41,6 +41,8 @@ FACT_FIELDS = {"blacklisted": "blacklist", "merge_candidate": "open_orders", "be
                "ship_by_hours": "now"}
 ACTIONS = ("hold", "pass", "require_person", "set_memo", "set_flag")
 RULE_KEYS = {"name", "enabled", "shops", "match", "conditions", "actions", "rule_id"}
+_IN = RuleInputs(reason="review.rule_invalid", max_items=MAX_WORDS, max_text=MAX_TEXT)
+_strings, _text, _one_of, _invalid = _IN.strings, _IN.text, _IN.one_of, _IN.invalid
 
 
 @dataclass(frozen=True)
@@ -129,9 +131,7 @@ def parse_rule(data: Any, where: str = "rule", position: int = 0) -> Rule:
     match = data.get("match", "all")
     if match not in ("all", "any"):
         raise _invalid(f"{where}.match", "all or any")
-    enabled = data.get("enabled", True)
-    if not isinstance(enabled, bool):
-        raise _invalid(f"{where}.enabled", "true or false")
+    enabled = _IN.flag(data.get("enabled", True), f"{where}.enabled")
     rule_id = data.get("rule_id") or f"r{position + 1}"
     return Rule(rule_id=_text(rule_id, f"{where}.rule_id", required=True), name=name,
                 conditions=tuple(parse_condition(c, f"{where}.conditions[{n}]") for n, c in enumerate(conditions)),
@@ -160,13 +160,9 @@ def _value(kind: str, value: Any, where: str) -> Any:
     if kind == "none":
         return None
     if kind == "bool":
-        if not isinstance(value, bool):
-            raise _invalid(where, "true or false")
-        return value
+        return _IN.flag(value, where)
     if kind == "int":
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10**10:
-            raise _invalid(where, "a whole number, 0 or more")
-        return value
+        return _IN.whole(value, where, 0, 10**10, "a whole number, 0 or more")
     if kind == "ints":
         if not isinstance(value, list) or not value or not all(isinstance(v, int) and 0 <= v <= 10 for v in value):
             raise _invalid(where, "a list of flag numbers 0 to 10")
@@ -206,10 +202,7 @@ def _action(item: dict[str, Any], at: str) -> Action:
     if kind == "set_memo":
         return Action("set_memo", note=_text(item.get("note"), f"{at}.note", required=True))
     if kind == "set_flag":
-        flag = item.get("flag")
-        if not isinstance(flag, int) or isinstance(flag, bool) or not 0 <= flag <= 10:
-            raise _invalid(f"{at}.flag", "a flag number 0 to 10")
-        return Action("set_flag", flag=flag)
+        return Action("set_flag", flag=_IN.whole(item.get("flag"), f"{at}.flag", 0, 10, "a flag number 0 to 10"))
     return Action(kind)
 
 
@@ -219,35 +212,6 @@ RULE_HOLD_REASONS = frozenset({HoldReason.RULE_HOLD.value, HoldReason.BUYER_MESS
                                HoldReason.ADDRESS_ISSUE.value, HoldReason.MANUAL_HOLD.value,
                                HoldReason.BLACKLISTED.value, HoldReason.MERGE_CANDIDATE.value,
                                HoldReason.PRICE_ANOMALY.value})
-
-
-def _strings(value: Any, where: str, limit: int = MAX_TEXT) -> tuple[str, ...]:
-    if not isinstance(value, list) or len(value) > MAX_WORDS:
-        raise _invalid(where, f"a list of at most {MAX_WORDS} texts")
-    out = []
-    for n, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip() or len(item) > limit:
-            raise _invalid(f"{where}[{n}]", f"a text of 1 to {limit} characters")
-        out.append(item.strip())
-    return tuple(out)
-
-
-def _text(value: Any, where: str, required: bool = False) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or len(value) > MAX_TEXT or (required and not value.strip()):
-        raise _invalid(where, f"a text of {'1' if required else '0'} to {MAX_TEXT} characters")
-    return value.strip()
-
-
-def _one_of(values: tuple[str, ...], allowed: Any, where: str) -> None:
-    for n, v in enumerate(values):
-        if v not in allowed:
-            raise _invalid(f"{where}[{n}]", f"one of {', '.join(allowed)}")
-
-
-def _invalid(where: str, what: str) -> ValidationError:
-    return ValidationError(f"{where}: {what}", field=where, reason="review.rule_invalid")
 
 
 def rule_doc(rule: Rule) -> dict[str, Any]:

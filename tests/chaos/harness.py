@@ -26,7 +26,7 @@ from local.sandbox.core import SHANGHAI, Faults, SandboxServer
 from local.sandbox.registry import SANDBOXES
 from tests import fakes
 from tests.contract.platform_suite import fast_transport
-from tests.parcels_kit import InMemoryFulfilments
+from tests.fulfil_kit import InMemoryFulfilments
 
 T0 = datetime.now(SHANGHAI) - timedelta(hours=10)
 

@@ -18,7 +18,7 @@ from chalicelib.domain.fulfilments import (
     Part,
 )
 from tests.aws import aws
-from tests.parcels_kit import InMemoryFulfilments
+from tests.fulfil_kit import InMemoryFulfilments
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 

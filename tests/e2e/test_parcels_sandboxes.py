@@ -30,7 +30,7 @@ from chalicelib.workers.batch_reads import BatchReads
 from local.sandbox.core import SandboxServer
 from tests import fakes
 from tests.contract.platform_suite import WINDOW_END, WINDOW_START, fast_transport
-from tests.parcels_kit import InMemoryFulfilments
+from tests.fulfil_kit import InMemoryFulfilments
 from tests.waybill_fakes import InMemoryWaybillAccountRepository, InMemoryWaybillRepository
 
 

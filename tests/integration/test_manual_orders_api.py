@@ -111,6 +111,32 @@ def test_given_an_order_the_erp_took_when_edited_then_it_is_refused_as_an_interc
     assert answer.status_code == 409 and answer.json_body["error"]["reason"] == "edit.handed_over"
 
 
+def test_GIVEN_an_open_order_WHEN_a_gift_line_is_added_and_removed_by_hand_THEN_stock_history_and_audit_follow(
+        world: dict[str, Any]) -> None:
+    order_id = admin(world, "POST", "/admin/manual-orders", order_body(world), user="ops").json_body["order_id"]
+    added = admin(world, "POST", f"/admin/order-edits/{order_id}/gift-lines",
+                  {"revision": bootstrap.orders().get(order_id).revision, "sku_code": "TEA-1", "quantity": 1}, user="ops")
+    assert added.status_code == 200, added.body
+    assert added.json_body["paid_fen"] == 2 * 12800 + 1000 - 800 and bootstrap.stock().balance("TEA-1").reserved == 3
+    gift = [line for line in admin(world, "GET", f"/admin/orders/{order_id}").json_body["lines"] if line["gift"]]
+    assert [(g["quantity"], g["paid_fen"]) for g in gift] == [(1, 0)]
+    buyers = admin(world, "POST", f"/admin/order-edits/{order_id}/gift-lines/remove",
+                   {"revision": bootstrap.orders().get(order_id).revision, "line_id": "1"}, user="ops")
+    assert buyers.status_code == 400 and buyers.json_body["error"]["reason"] == "edit.not_gift"
+    removed = admin(world, "POST", f"/admin/order-edits/{order_id}/gift-lines/remove",
+                    {"revision": bootstrap.orders().get(order_id).revision, "line_id": gift[0]["line_id"]}, user="ops")
+    assert removed.status_code == 200, removed.body
+    assert bootstrap.stock().balance("TEA-1").reserved == 2
+    history = [c["summary"] for c in admin(world, "GET", f"/admin/orders/{order_id}").json_body["history"]]
+    assert history[-2:] == ["gift TEA-1 x1 added by hand", "gift TEA-1 x1 removed by hand"]
+    audit = admin(world, "GET", "/admin/audit?action=POST%20/admin/order-edits/{order_id}/gift-lines").json_body
+    assert [(a["action"].rsplit("/", 1)[-1], a["status"], a["actor"]) for a in audit["items"]] == [
+        ("remove", 200, "ops"), ("remove", 400, "ops"), ("gift-lines", 200, "ops")]
+    signed(world["client"], world["key"], world["secret"], "POST", "/erp/v1/orders/take", {"limit": 10})
+    late = admin(world, "POST", f"/admin/order-edits/{order_id}/gift-lines",
+                 {"revision": bootstrap.orders().get(order_id).revision, "sku_code": "TEA-1"}, user="ops")
+    assert late.status_code == 409 and late.json_body["error"]["reason"] == "edit.handed_over"
+
 def test_given_a_csv_of_manual_orders_then_the_good_ones_are_created_and_each_bad_one_named_by_row_and_field(
         world: dict[str, Any]) -> None:
     csv_text = ("ref,buyer,name,phone,province,city,district,address,sku_code,quantity,price,freight,discount,buyer_memo\n"

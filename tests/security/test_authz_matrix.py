@@ -88,6 +88,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/admin/manual-orders/template.xlsx"): VIEWER,
     ("POST", "/admin/order-edits/{order_id}/receiver"): OPERATOR,
     ("POST", "/admin/order-edits/{order_id}/line-sku"): OPERATOR,
+    ("POST", "/admin/order-edits/{order_id}/gift-lines"): OPERATOR,
+    ("POST", "/admin/order-edits/{order_id}/gift-lines/remove"): OPERATOR,
     ("GET", "/admin/after-sales"): VIEWER,
     ("GET", "/admin/after-sales/counts"): VIEWER,
     ("GET", "/admin/after-sales/{case_id}"): VIEWER,

@@ -16,7 +16,7 @@ from chalicelib.services import fulfilments as svc
 from chalicelib.services.fulfilment_hook import on_order_applied
 from tests.factories import make_order
 from tests.fakes import InMemoryErpSkuRepository, InMemoryOrderRepository, InMemoryStockLedger
-from tests.parcels_kit import InMemoryFulfilments, fulfil_deps
+from tests.fulfil_kit import InMemoryFulfilments, fulfil_deps
 
 
 def _orders(*orders):

@@ -21,7 +21,7 @@ from chalicelib.services.shipments import ShipmentDeps
 from chalicelib.services.waybills import WaybillDeps
 from tests import fakes
 from tests.factories import canonical_order
-from tests.parcels_kit import InMemoryFulfilments, fulfil_deps
+from tests.fulfil_kit import InMemoryFulfilments, fulfil_deps
 from tests.waybill_fakes import FakeWaybillClient, InMemoryWaybillAccountRepository, InMemoryWaybillRepository
 
 

@@ -33,6 +33,12 @@ export const ordersApi = {
   cancel: (id, reason) => post(`/admin/orders/${e(id)}/cancel`, { reason }),
 }
 
+// 改单: gift lines by hand before the ERP takes the order (chalicelib/api/manual_orders.py)
+export const orderEditsApi = {
+  addGift: (orderId, revision, sku_code, quantity) => post(`/admin/order-edits/${e(orderId)}/gift-lines`, { revision, sku_code, quantity }),
+  removeGift: (orderId, revision, line_id) => post(`/admin/order-edits/${e(orderId)}/gift-lines/remove`, { revision, line_id }),
+}
+
 // 合单 / 拆单 (chalicelib/api/fulfilments.py)
 export const parcelsApi = {
   ofOrder: (orderId) => get(`/admin/orders/${e(orderId)}/parcels`),

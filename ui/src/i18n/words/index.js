@@ -86,6 +86,7 @@ const HISTORY = [
   [/^held: (\w+)(?: (.*))?$/, (m) => say(['history', 'held'], { reason: hold(m[1]) + (m[2] ? ` ${m[2]}` : '') })],
   [/^released: (\w+)$/, (m) => say(['history', 'released'], { reason: hold(m[1]) })],
   [/^cancelled: (.*)$/, (m) => say(['history', 'cancelled'], { reason: m[1] })],
+  [/^gift (\S+) x(\d+) (added|removed) by hand$/, (m) => t(`giftLines.${m[3] === 'added' ? 'historyAdded' : 'historyRemoved'}`, { sku: m[1], n: m[2] })],
 ]
 
 export function historyText(summary, platform) {
