@@ -33,7 +33,8 @@ def export_orders() -> Any:
 def export_sources() -> Any:
     from chalicelib.services.export_tables import Sources
     return Sources(orders=export_orders(), cases=bootstrap.after_sale_queries(),
-                   shipments=bootstrap.shipments(), stock=bootstrap.stock(), erp_skus=bootstrap.erp_skus())
+                   shipments=bootstrap.shipments(), stock=bootstrap.stock(), erp_skus=bootstrap.erp_skus(),
+                   reports=bootstrap.report_store())
 
 
 def export_deps() -> Any:

@@ -34,12 +34,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def local_runtime(cwd: Path, state_dir: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[bytes], dict[str, Any]]]:
+def local_runtime(cwd: Path, state_dir: Path, *extra: str, demo_tick: str = "3"
+                  ) -> Iterator[tuple[subprocess.Popen[bytes], dict[str, Any]]]:
+    """`demo_tick`: the seconds between the demo's new orders (a very long one: only the seeded orders)."""
     state_file = state_dir / "local.json"
     before = state_file.stat().st_mtime_ns if state_file.exists() else None
     port, moto_port = free_port(), free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", "OMS_SANDBOX_PORTS": "any",
-           "OMS_DEMO_TICK_SECONDS": "3"}
+           "OMS_DEMO_TICK_SECONDS": demo_tick}
     env.pop("AWS_ENDPOINT_URL", None)
     env.pop("OMS_PREFIX", None)
     log = (state_dir.parent / f"local-{port}.log").open("wb")

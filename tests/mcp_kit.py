@@ -9,7 +9,7 @@ import urllib.request
 from typing import Any
 
 TOOL_NAMES = {"search_orders", "get_order", "explain_hold", "hold_order", "release_order", "list_after_sales",
-              "confirm_review", "approve_refund", "reject_refund", "stock_of", "sync_health", "resync_shop"}
+              "confirm_review", "approve_refund", "reject_refund", "stock_of", "sync_health", "resync_shop", "daily_sales"}
 WRITE_TOOLS = {"hold_order", "release_order", "confirm_review", "approve_refund", "reject_refund", "resync_shop"}
 
 

@@ -21,11 +21,13 @@ ORDER_FILTERS = ("shop_id", "platform", "status", "hold", "held", "erp_handoff",
 CASE_FILTERS = ("shop_id", "platform", "type", "status", "deadline_before", "order_no")
 SHIPMENT_FILTERS = ("shop_id", "carrier_code", "source", "status", "from", "to")
 STOCK_FILTERS = ("warehouse_id",)
+REPORT_FILTERS = ("date_from", "date_to", "by", "shop_id")     # the reports page's own
 
 
 @admin_route(bp, "/admin/exports", methods=("POST",), role=Role.OPERATOR)
 def start(ctx: Ctx) -> Response:
-    """{"kind": "orders" | "order_lines" | "after_sales" | "shipments" | "stock", "format": "xlsx" | "csv",
+    """{"kind": "orders" | "order_lines" | "after_sales" | "shipments" | "stock" | "reports",
+    "format": "xlsx" | "csv",
     "language": "zh" | "en", "filters": {...the list's query parameters...}} -> 202 with the export."""
     from chalicelib.api.export_schemas import ExportBody
     from chalicelib.domain.exports import parse_format, parse_kind, parse_language
@@ -59,7 +61,7 @@ def _resolve(kind: str, filters: dict[str, str]) -> tuple[dict[str, Any], int | 
     """The filters, checked by the list's own parser, as the query the worker runs; and the count when a
     counter knows it (the orders)."""
     allowed = {"orders": ORDER_FILTERS, "order_lines": ORDER_FILTERS, "after_sales": CASE_FILTERS,
-               "shipments": SHIPMENT_FILTERS, "stock": STOCK_FILTERS}[kind]
+               "shipments": SHIPMENT_FILTERS, "stock": STOCK_FILTERS, "reports": REPORT_FILTERS}[kind]
     unknown = sorted(set(filters) - set(allowed))
     if unknown:
         raise ValidationError(f"unknown filter {unknown[0]} for {kind}: one of {', '.join(allowed)}",
@@ -89,7 +91,22 @@ def _query(kind: str, filters: dict[str, str]) -> tuple[dict[str, Any], int | No
         shipments = list_query(filters, now.astimezone(CHINA).date())
         return {**to_doc(shipments), "day_from": shipments.day_from.isoformat(),
                 "day_to": shipments.day_to.isoformat()}, None
+    if kind == "reports":
+        return _report_query(filters), None
     warehouse = filters.get("warehouse_id", "")
     if warehouse and bootstrap.warehouses().get(warehouse) is None:
         raise ValidationError(f"no warehouse {warehouse}", field="warehouse_id", reason="exports.filter")
     return {"warehouse_id": warehouse}, None
+
+
+def _report_query(filters: dict[str, str]) -> dict[str, Any]:
+    """The reports page's range (checked as GET /admin/reports/daily checks it: without dates the last 30
+    days), its grouping (shop by default, as the page opens) and a known shop."""
+    from chalicelib.api.reports import _range
+    from chalicelib.services.report_rows import check_grouping
+    first, last = _range(filters)
+    by, shop_id = filters.get("by") or "shop", filters.get("shop_id", "")
+    check_grouping(by, shop_id)
+    if shop_id and bootstrap.shops().get(shop_id) is None:
+        raise ValidationError(f"no shop {shop_id}", field="shop_id", reason="exports.filter")
+    return {"date_from": first, "date_to": last, "by": by, "shop_id": shop_id}

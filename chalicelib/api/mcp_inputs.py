@@ -2,7 +2,7 @@
 inputSchema, and arguments are validated against the same model before anything runs."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -87,3 +87,14 @@ class Resync(Input):
     stream: Literal["orders", "after_sales"] = "orders"
     start: datetime = Field(description="ISO 8601 with offset")
     end: datetime = Field(description="ISO 8601 with offset; at most 31 days after start")
+
+
+class DailySales(Input):
+    date_from: date | None = Field(default=None, description="the first day (Asia/Shanghai), YYYY-MM-DD; "
+                                   "default: 6 days before date_to")
+    date_to: date | None = Field(default=None, description="the last day, included; default: today (Asia/Shanghai)")
+    by: Literal["total", "shop", "platform", "sku"] = Field(default="total", description="a row per day for the "
+                                                            "total, or per shop, platform or SKU that sold that day")
+    shop_id: str | None = Field(default=None, max_length=64, description="only this shop's figures (with by "
+                                "total or shop: the figures are not kept per shop and platform or SKU)")
+    top: int = Field(default=10, ge=1, le=MAX_ITEMS, description="rows per day at most, the most sales first")

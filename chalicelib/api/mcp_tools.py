@@ -182,6 +182,34 @@ def resync_shop(a: inputs.Resync, caller: Caller) -> dict[str, Any]:
             "note": "one pull job per day of the window; sync_health shows the progress"}
 
 
+SALES_DAYS = 31         # an assistant reads every row: a month of days at most per call
+
+
+def daily_sales(a: inputs.DailySales, caller: Caller) -> dict[str, Any]:
+    """The reports page's daily figures (services/report_rows.py): read by key from the aggregates, never by
+    scanning orders. Money in fen; days by the day the orders were placed (Asia/Shanghai)."""
+    from datetime import date, timedelta
+
+    from chalicelib.services.report_rows import daily_rows, row_view
+    from chalicelib.services.reports import names_of, today
+    last = a.date_to or date.fromisoformat(today(bootstrap.clock().now()))
+    first = a.date_from or last - timedelta(days=6)
+    if last < first:
+        raise ValidationError("date_to is before date_from", field="date_to", reason="reports.date_range")
+    if (last - first).days + 1 > SALES_DAYS:
+        raise ValidationError(f"at most {SALES_DAYS} days per call: narrow date_from..date_to", field="date_from",
+                              reason="reports.range_too_long")
+    if a.shop_id and bootstrap.shops().get(a.shop_id) is None:
+        raise NotFoundError(f"no shop {a.shop_id}", reason="shop.not_found")
+    shops = names_of((s.shop_id, s.name) for s in bootstrap.shops().all()) if a.by == "shop" or a.shop_id else None
+    pages = daily_rows(bootstrap.report_store(), first.isoformat(), last.isoformat(), a.by, a.shop_id,
+                       shops or (lambda key: ""))
+    days = [{"day": (first + timedelta(days=n)).isoformat(), "rows": [row_view(r) for r in rows[:a.top]],
+             "omitted": max(0, len(rows) - a.top)} for n, rows in enumerate(pages)]
+    return {"date_from": first.isoformat(), "date_to": last.isoformat(), "by": a.by, "shop_id": a.shop_id,
+            "money": "fen", "days": days}
+
+
 TOOLS: dict[str, ToolSpec] = {t.name: t for t in (
     ToolSpec("search_orders", "Search orders", "Orders by the admin API's filters (shop, status, hold, "
              "platform, ERP hand-off, order no., tracking no., masked receiver text, update window), newest first. "
@@ -217,4 +245,8 @@ TOOLS: dict[str, ToolSpec] = {t.name: t for t in (
     ToolSpec("resync_shop", "Re-sync a shop's window", "Pulls a shop's orders or after-sales again for a "
              "window of up to 31 days (one job per day).", inputs.Resync, resync_shop, write=True,
              target="shop_id"),
+    ToolSpec("daily_sales", "Daily sales", "Orders, units, sales (GMV paid), refunds, shipped, shipped late and "
+             "average time to ship per day (by the day orders were placed, Asia/Shanghai), for the total or by "
+             "shop, platform or SKU, or for one shop; up to 31 days. Money is in fen (1/100 yuan).",
+             inputs.DailySales, daily_sales, target="shop_id"),
 )}

@@ -18,6 +18,7 @@ class ExportKind(StrEnum):
     AFTER_SALES = "after_sales"
     SHIPMENTS = "shipments"
     STOCK = "stock"
+    REPORTS = "reports"              # the reports page's daily sales
 
 
 class ExportFormat(StrEnum):

@@ -17,6 +17,8 @@ from chalicelib.domain.orders import LineItem, Order
 from chalicelib.services.order_export import COLUMNS as ORDER_COLUMNS
 from chalicelib.services.order_export import HOLDS, PLATFORMS, STATUSES
 from chalicelib.services.ports import CaseQueries, CaseQuery, OrderRepository, ShipmentListQuery, ShipmentLists
+from chalicelib.services.report_ports import ReportStore
+from chalicelib.services.report_rows import DailyRow, daily_rows
 from chalicelib.services.sheet_cells import Yuan, local_time
 from chalicelib.services.stock_ports import ErpSkuStore, StockLedger
 
@@ -32,6 +34,7 @@ class Sources:
     shipments: ShipmentLists
     stock: StockLedger
     erp_skus: ErpSkuStore
+    reports: ReportStore | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,14 @@ def stock_pages(sources: Sources, query: dict[str, Any]) -> Iterator[list[Any]]:
         cursor = page.cursor
 
 
+def report_pages(sources: Sources, query: dict[str, Any]) -> Iterator[list[Any]]:
+    """A page per day of the range, as the reports page shows it (services/report_rows.py)."""
+    if sources.reports is None:
+        raise RuntimeError("the reports export needs the report store")
+    yield from daily_rows(sources.reports, query["date_from"], query["date_to"], query["by"],
+                          query.get("shop_id") or None)
+
+
 def _day(value: str) -> date:
     return date.fromisoformat(value)
 
@@ -156,6 +167,24 @@ CASE_STATUSES = {
     "awaiting_seller_receipt": "待卖家收货", "awaiting_reship": "待补发/换货", "seller_processing": "卖家处理中",
     "platform_processing": "平台处理中", "refunded": "已退款", "reshipped": "已补发", "closed": "已关闭",
     "rejected": "已拒绝", "failed": "失败"}
+
+
+GROUPINGS = {"total": "合计", "shop": "店铺", "platform": "平台", "sku": "SKU"}
+
+
+def _report_name(row: DailyRow, c: Context) -> str:
+    if row.by == "total":
+        return "全部店铺" if c.language == "zh" else "All shops"
+    if row.by == "shop":
+        return c.shop(row.key)
+    if row.by == "platform":
+        return c.word(PLATFORMS, row.key)
+    return row.name
+
+
+def _ship_hours(row: DailyRow) -> float | None:
+    seconds = row.figures["avg_ship_seconds"]
+    return round(seconds / 3600, 2) if seconds else None
 
 
 TABLES: dict[ExportKind, Table] = {
@@ -221,5 +250,18 @@ TABLES: dict[ExportKind, Table] = {
         ("可用", "Available", lambda r, c: r[0].available),
         ("在途", "In transit", lambda r, c: r[0].in_transit),
         ("成本价(元)", "Cost (CNY)", lambda r, c: Yuan(r[1].cost_fen) if r[1] else None),
-    ), stock_pages),
+    ), stock_pages),    ExportKind.REPORTS: Table({"zh": "每日销售", "en": "Daily sales"}, (
+        ("日期", "Day", lambda r, c: r.day),
+        ("分组", "Grouping", lambda r, c: c.word(GROUPINGS, r.by)),
+        ("编码", "Code", lambda r, c: "" if r.by == "total" else r.key),
+        ("名称", "Name", _report_name),
+        ("订单数", "Orders", lambda r, c: r.figures["orders"]),
+        ("件数", "Units", lambda r, c: r.figures["units"]),
+        ("销售额(元)", "Sales (CNY)", lambda r, c: Yuan(r.figures["gmv_fen"])),
+        ("退款数", "Refunds", lambda r, c: r.figures["refunds"]),
+        ("退款金额(元)", "Refunded (CNY)", lambda r, c: Yuan(r.figures["refund_fen"])),
+        ("已发货", "Shipped", lambda r, c: r.figures["shipped"]),
+        ("超时发货", "Shipped late", lambda r, c: r.figures["shipped_late"]),
+        ("平均发货时长(小时)", "Avg. time to ship (hours)", lambda r, c: _ship_hours(r)),
+    ), report_pages),
 }

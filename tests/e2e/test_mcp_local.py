@@ -60,14 +60,16 @@ def test_given_each_read_tool_then_it_answers_structured_and_masked(runtime: Any
     async def work(client: Any) -> dict[str, Any]:
         calls = {"search_orders": {"limit": 5}, "get_order": {"order_id": order["order_id"]},
                  "explain_hold": {"order_id": order["order_id"]}, "list_after_sales": {"status": "pending_review", "limit": 5},
-                 "stock_of": {"sku_code": "NO-SUCH-SKU"}, "sync_health": {"shop_id": order["shop_id"]}}
+                 "stock_of": {"sku_code": "NO-SUCH-SKU"}, "sync_health": {"shop_id": order["shop_id"]},
+                 "daily_sales": {"shop_id": order["shop_id"]}}
         answers = {name: await client.call_tool(name, args) for name, args in calls.items()}
         resources = await client.list_resources()
         answers["resources"] = {str(r.uri): (await client.read_resource(str(r.uri))).contents[0].text
                                 for r in resources.resources}
         return answers
     answers = run(_with(runtime["url"], runtime["tokens"]["viewer"], "legacy", work))
-    for name in ("search_orders", "get_order", "explain_hold", "list_after_sales", "stock_of", "sync_health"):
+    for name in ("search_orders", "get_order", "explain_hold", "list_after_sales", "stock_of", "sync_health",
+                 "daily_sales"):
         assert answers[name].is_error is False, (name, answers[name].content)
     assert answers["search_orders"].structured_content["count"] >= 1
     detail = answers["get_order"].structured_content
@@ -76,6 +78,8 @@ def test_given_each_read_tool_then_it_answers_structured_and_masked(runtime: Any
     assert "*" in (detail["receiver"] or {}).get("phone", "*")
     assert answers["stock_of"].structured_content["available"] == 0
     assert answers["sync_health"].structured_content["shops"][0]["shop_id"] == runtime["order"]["shop_id"]
+    sales = answers["daily_sales"].structured_content
+    assert len(sales["days"]) == 7 and all(d["rows"][0]["key"] == order["shop_id"] for d in sales["days"])
     assert set(answers["resources"]) == {"oms://vocabulary/status", "oms://vocabulary/hold-reasons",
                                          "oms://after-sales/reject-reasons"}
     assert "awaiting_shipment" in answers["resources"]["oms://vocabulary/status"]

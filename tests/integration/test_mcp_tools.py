@@ -22,7 +22,7 @@ WRONG: dict[str, dict[str, Any]] = {"search_orders": {"status": "lost"}, "get_or
          "hold_order": {"order_id": "x", "reason": "unlinked_sku"}, "release_order": {"order_id": "x"},
          "list_after_sales": {"limit": 0}, "confirm_review": {"order_id": "x", "revision": -1}, "approve_refund": {"case_id": ""},
          "reject_refund": {"case_id": "c"}, "stock_of": {"sku_code": ["A"]}, "sync_health": {"shop_id": 3},
-         "resync_shop": {"shop_id": "S", "start": "yesterday", "end": "today"}}
+         "resync_shop": {"shop_id": "S", "start": "yesterday", "end": "today"}, "daily_sales": {"by": "week"}}
 
 
 @pytest.fixture()
@@ -154,3 +154,66 @@ def test_given_stock_in_two_warehouses_then_stock_of_shows_each_and_the_totals(w
     assert answer["warehouses"][0]["name"] == "上海仓"
     audit = json.loads(world["client"].http.get("/admin/audit?actor=eye", headers=bearer("root")).body)["items"]
     assert ("MCP stock_of", "CUP", 200) in {(e["action"], e["target"], e["status"]) for e in audit}
+
+
+def _folded_sales() -> Any:
+    """Dec 1 (Shanghai): S1 (taobao) 35.80 + 10.01, S2 (jd) 99.99; folded into an in-memory report store."""
+    from datetime import UTC, datetime
+
+    from chalicelib.domain.platform import Platform
+    from chalicelib.domain.shops import Shop
+    from chalicelib.services.report_fold import FoldDeps, fold_orders
+    from tests import fakes
+    from tests.factories import make_order
+    from tests.report_fakes import InMemoryReportStore
+    at = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
+    orders, store = fakes.InMemoryOrderRepository(), InMemoryReportStore()
+    for order in (make_order(1, "S1", created_at=at, paid_at=at),
+                  make_order(2, "S1", created_at=at, paid_at=at, paid_fen=1001),
+                  make_order(3, "S2", platform=Platform.JD, created_at=at, paid_at=at, paid_fen=9999)):
+        orders.add(order)
+    deps = FoldDeps(store=store, orders=orders, cases=fakes.InMemoryAfterSaleRepository(), clock=fakes.FixedClock(at))
+    fold_orders(deps, ["S1-1", "S1-2", "S2-3"])
+    bootstrap.shops().add(Shop("S1", "淘宝旗舰店", Platform.TAOBAO, "seller-1", app_key="k"))
+    bootstrap.shops().add(Shop("S2", "京东店", Platform.JD, "seller-2", app_key="k"))
+    return store
+
+
+@pytest.fixture()
+def sales(world: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    with bootstrap.override(report_store=_folded_sales()):
+        yield world
+
+
+def test_given_sales_then_a_read_token_gets_daily_sales_by_shop_per_day_in_fen(sales: Any) -> None:
+    result = call(sales, "read", "daily_sales", {"date_from": "2026-11-30", "date_to": "2026-12-01", "by": "shop"})
+    assert result["isError"] is False, result
+    answer = result["structuredContent"]
+    assert (answer["money"], [d["day"] for d in answer["days"]]) == ("fen", ["2026-11-30", "2026-12-01"])
+    assert answer["days"][0] == {"day": "2026-11-30", "rows": [], "omitted": 0}
+    assert [(r["key"], r["name"], r["orders"], r["gmv_fen"]) for r in answer["days"][1]["rows"]] == [
+        ("S2", "京东店", 1, 9999), ("S1", "淘宝旗舰店", 2, 4581)]
+    audit = json.loads(sales["client"].http.get("/admin/audit?actor=eye", headers=bearer("root")).body)["items"]
+    assert ("MCP daily_sales", 200) in {(e["action"], e["status"]) for e in audit}
+
+
+def test_given_top_one_and_one_shop_then_the_best_row_the_rest_counted_and_the_shops_own_days(sales: Any) -> None:
+    top = call(sales, "read", "daily_sales", {"date_from": "2026-12-01", "date_to": "2026-12-01", "by": "platform",
+                                              "top": 1})["structuredContent"]["days"][0]
+    assert ([r["key"] for r in top["rows"]], top["omitted"]) == (["jd"], 1)
+    shop = call(sales, "read", "daily_sales", {"date_from": "2026-12-01", "date_to": "2026-12-01",
+                                               "shop_id": "S1"})["structuredContent"]["days"][0]["rows"]
+    assert [(r["key"], r["orders"], r["gmv_fen"]) for r in shop] == [("S1", 2, 4581)]
+
+
+@pytest.mark.parametrize(("arguments", "reason"), [
+    ({"by": "sku", "shop_id": "S1"}, "reports.shop_grouping"),
+    ({"date_from": "2026-10-01", "date_to": "2026-12-01"}, "reports.range_too_long"),
+    ({"date_from": "2026-12-02", "date_to": "2026-12-01"}, "reports.date_range"),
+    ({"shop_id": "NO-SUCH"}, "shop.not_found"),
+])
+def test_given_daily_sales_asked_for_too_much_or_a_wrong_shop_then_a_tool_error_with_its_reason(
+        sales: Any, arguments: dict[str, Any], reason: str) -> None:
+    result = call(sales, "read", "daily_sales", arguments)
+    assert result["isError"] is True and "Traceback" not in result["content"][0]["text"]
+    assert result["structuredContent"]["error"]["reason"] == reason

@@ -19,7 +19,7 @@ export default {
     'hold.system_set': 'The system sets this hold reason: it cannot be set by hand', 'hold.system_released': 'The system releases this hold once its cause is gone: it cannot be released by hand',
     'orders.filter_value': 'A filter has a value it does not take', 'orders.date_range': 'The period is wrong (ends before it starts, or malformed)',
     'order.cancel_on_platform': 'A paid platform order is cancelled (refunded) on the platform', 'order.no_raw_payload': 'No raw payload is kept for this order (orders created from a platform push keep their parsed data only)',
-    'reports.date': 'A day must be written YYYY-MM-DD', 'reports.date_range': 'The end day is before the start day', 'reports.range_too_long': 'Choose at most 92 days', 'reports.by': 'Group by one of the offered choices', 'reports.limit': 'Show 1 to 100 rows',
+    'reports.date': 'A day must be written YYYY-MM-DD', 'reports.date_range': 'The end day is before the start day', 'reports.range_too_long': 'Choose at most 92 days', 'reports.by': 'Group by one of the offered choices', 'reports.limit': 'Show 1 to 100 rows', 'reports.shop_grouping': 'A shop goes with the total or by-shop grouping only',
   },
   errorCodes: {
     bad_request: 'Malformed request', invalid: 'Invalid input', unauthenticated: 'Sign in again', forbidden: 'Not allowed',

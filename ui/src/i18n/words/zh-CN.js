@@ -20,7 +20,7 @@ export default {
     'hold.system_set': '此挂起原因由系统设置，不能手工挂起', 'hold.system_released': '此挂起原因由系统在问题解决后自动解除，不能手工解除',
     'orders.filter_value': '筛选条件的取值不正确', 'orders.date_range': '时间范围不正确（结束早于开始或格式不对）',
     'order.cancel_on_platform': '已付款的平台订单请在平台上取消（退款）', 'order.no_raw_payload': '该订单没有保存原始报文（由平台推送创建的订单只保存解析后的数据）',
-    'reports.date': '日期格式应为 YYYY-MM-DD', 'reports.date_range': '结束日期早于开始日期', 'reports.range_too_long': '最多选择 92 天', 'reports.by': '请选择提供的分组方式', 'reports.limit': '显示条数应为 1 到 100',
+    'reports.date': '日期格式应为 YYYY-MM-DD', 'reports.date_range': '结束日期早于开始日期', 'reports.range_too_long': '最多选择 92 天', 'reports.by': '请选择提供的分组方式', 'reports.limit': '显示条数应为 1 到 100', 'reports.shop_grouping': '指定店铺时只能按合计或按店铺分组',
   },
   errorCodes: {
     bad_request: '请求格式不正确', invalid: '输入有误', unauthenticated: '请重新登录', forbidden: '没有权限',
