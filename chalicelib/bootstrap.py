@@ -535,9 +535,11 @@ def fulfil_settings() -> FulfilSettingsStore:
 def fulfil_deps() -> FulfilDeps:
     from chalicelib.services.fulfilment_sources import CatalogWeights, LedgerStockView
     from chalicelib.services.fulfilments import FulfilDeps
+    from chalicelib.services.stock import reserve_parts
     return FulfilDeps(orders=orders(), fulfilments=fulfilments(), settings=fulfil_settings(), clock=clock(),
                       stock=LedgerStockView(stock()), weights=CatalogWeights(erp_skus()),
-                      warehouses_of=lambda shop_id: route(shop_id).warehouses)
+                      warehouses_of=lambda shop_id: route(shop_id).warehouses,
+                      reserve_parts=lambda order, parts: reserve_parts(stock(), orders(), clock(), order, parts))
 
 
 def fulfil_hook() -> Callable[[Order], object]:

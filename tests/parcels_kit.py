@@ -10,6 +10,7 @@ from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.fulfilments import Fulfilment, FulfilSettings
 from chalicelib.services.fulfilment_sources import CatalogWeights, LedgerStockView
 from chalicelib.services.fulfilments import FulfilDeps
+from chalicelib.services.stock import reserve_parts
 from tests.fakes import FixedClock, InMemoryErpSkuRepository, InMemoryOrderRepository, InMemoryStockLedger
 
 
@@ -48,7 +49,9 @@ def fulfil_deps(orders: InMemoryOrderRepository | None = None, **kw: Any) -> Ful
     store = kw.pop("fulfilments", None) or InMemoryFulfilments()
     ledger = kw.pop("ledger", None) or InMemoryStockLedger()
     skus = kw.pop("skus", None) or InMemoryErpSkuRepository()
-    return FulfilDeps(orders=orders or InMemoryOrderRepository(), fulfilments=store, settings=store,
-                      clock=kw.pop("clock", None) or FixedClock(), stock=LedgerStockView(ledger),
+    orders = orders or InMemoryOrderRepository()
+    clock = kw.pop("clock", None) or FixedClock()
+    kw.setdefault("reserve_parts", lambda order, parts: reserve_parts(ledger, orders, clock, order, parts))
+    return FulfilDeps(orders=orders, fulfilments=store, settings=store, clock=clock, stock=LedgerStockView(ledger),
                       weights=CatalogWeights(skus), warehouses_of=kw.pop("warehouses_of", lambda shop: ["WH1", "WH2"]),
                       **kw)

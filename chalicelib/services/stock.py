@@ -7,7 +7,7 @@ Every order use case is idempotent: the keys ("reserve:<order>:<line>:<sku>") ma
 and the repository applies all of one order's movements in one conditional transaction."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -172,6 +172,26 @@ def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, ord
         order, reserved = drop_gifts(orders, clock, order, skipped), True    # no gift from nothing
     _mark_out_of_stock(orders, clock, order, not reserved)
     return Outcome.RESERVED if reserved else Outcome.OUT_OF_STOCK
+
+
+def reserve_parts(ledger: StockLedger, orders: OrderRepository, clock: Clock, order: Order,
+                  parts: Sequence[tuple[str, Collection[str]]]) -> bool:
+    """A split by stock: each part's lines reserved in the part's warehouse, so its shipment deducts there
+    (lines reserved already stay: the split put them with their warehouse). Guarded and keyed as any
+    reservation: a replay writes nothing, a part whose stock went meanwhile waits as the later part does.
+    True when every open line is reserved then: the out_of_stock hold goes."""
+    now = clock.now()
+    for warehouse, line_ids in parts:
+        chosen = [line for line in order.lines if line.line_id in line_ids]
+        reserve_for_order(ledger, order, now, chosen, Routing((warehouse,)))
+    live = [line for line in order.lines if line.refund_state is not RefundState.REFUNDED
+            and line.quantity > line.shipped_quantity]
+    todo = _needs(order, live)
+    reserved = {_key(MovementKind.RESERVE, order, n) for n in todo}
+    if reserved - ledger.existing((n.sku_code, _key(MovementKind.RESERVE, order, n)) for n in todo):
+        return False
+    _mark_out_of_stock(orders, clock, order, False)
+    return True
 
 
 def drop_gifts(orders: OrderRepository, clock: Clock, known: Order, gifts: list[LineItem]) -> Order:
