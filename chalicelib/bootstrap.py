@@ -438,7 +438,7 @@ def ingest_deps(reads: BatchReads, *, noting: bool) -> IngestDeps:
     from chalicelib.services.order_ingest import IngestDeps
     return IngestDeps(orders=orders() if noting else plain_orders(), cases=after_sales(), shops=shops(),
                       clients=clients(), clock=clock(), stock=stock(), shipments=shipments().for_order, reads=reads,
-                      route=route, gate=fulfil_gate(), fulfil=fulfil_hook())
+                      route=route, gate=fulfil_gate(), fulfil=fulfil_hook(), gifts_back=gifts_back)
 
 
 def report_store() -> ReportStore:
@@ -651,6 +651,11 @@ def gift_counters() -> Any:
         from chalicelib.storage.fulfil import DynamoGiftCounters
         return DynamoGiftCounters()
     return _get("gift_counters", build)
+
+
+def gifts_back(order: Order) -> object:
+    from chalicelib.services.fulfilment import give_back_gifts
+    return give_back_gifts(gift_counters(), order)
 
 
 def sku_weights(codes: Any) -> dict[str, int]:

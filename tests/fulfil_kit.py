@@ -20,7 +20,7 @@ class InMemoryFulfilStore(InMemoryReviewStore):
 
 class InMemoryGiftCounters:
     def __init__(self) -> None:
-        self.claims: set[tuple[str, str]] = set()
+        self.claims: dict[tuple[str, str], str] = {}      # (rule, order) -> the buyer counted
         self.counts: dict[str, int] = {}
 
     def claim(self, pick: GiftPick, order_id: str, buyer_key: str) -> bool:
@@ -31,9 +31,18 @@ class InMemoryGiftCounters:
             return False
         if pick.per_buyer_limit and self.counts.get(buyer, 0) >= pick.per_buyer_limit:
             return False
-        self.claims.add((pick.rule_id, order_id))
+        self.claims[(pick.rule_id, order_id)] = buyer
         for key in (total, buyer):
             self.counts[key] = self.counts.get(key, 0) + 1
+        return True
+
+
+    def give_back(self, rule_id: str, order_id: str) -> bool:
+        buyer = self.claims.pop((rule_id, order_id), None)
+        if buyer is None:
+            return False
+        for key in (f"TOTAL#{rule_id}", buyer):
+            self.counts[key] -= 1
         return True
 
 

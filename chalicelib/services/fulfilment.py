@@ -13,7 +13,7 @@ from chalicelib.domain.fulfil_plan import GiftPick, ParcelFacts, Plan, plan
 from chalicelib.domain.fulfil_rules import FulfilRules, rules_from
 from chalicelib.domain.orders import LineItem, Order, OrderChange, SkuLink
 from chalicelib.domain.review_eval import HANDED_OVER, blacklist_keys
-from chalicelib.domain.status import OrderStatus
+from chalicelib.domain.status import OrderStatus, RefundState
 from chalicelib.domain.warehouses import Warehouse, serving
 from chalicelib.services.ports import Clock
 from chalicelib.services.stock_shipped import Routing
@@ -39,6 +39,9 @@ class GiftCounters(Protocol):
     def claim(self, pick: GiftPick, order_id: str, buyer_key: str) -> bool:
         """Counts one gift of `pick`'s rule for the order (once per order: a replay answers True again) and the
         buyer, conditionally on its limits; False: a limit is reached, nothing counted."""
+    def give_back(self, rule_id: str, order_id: str) -> bool:
+        """Takes the order's count off the rule's total and its buyer's count, once (the claim goes with it);
+        False: nothing was counted or it was given back already."""
 
 
 class FulfilCache:
@@ -183,6 +186,32 @@ def buyer_key(order: Order) -> str:
     """The buyer a per-buyer limit counts: the platform's buyer id, else the receiver (hashed)."""
     keys = sorted(blacklist_keys(order))
     return keys[0] if keys else f"order:{order.order_id}"
+
+
+def gifts_to_give_back(order: Order) -> list[str]:
+    """The limited gift rules whose count the order should not hold: every gift line of the rule was skipped
+    for lack of stock, or the order is cancelled or fully refunded after its gift was granted. Pure: the
+    claim's removal (GiftCounters.give_back) makes giving back happen once."""
+    if order.plan is None:
+        return []
+    lines_of: dict[str, set[str]] = {}
+    for pick in order.plan.gifts:
+        if pick.per_buyer_limit or pick.total_limit:
+            lines_of.setdefault(pick.rule_id, set()).add(gift_line_id(pick))
+    if not lines_of:
+        return []
+    paid = [line for line in order.lines if not line.gift]
+    over = order.status is OrderStatus.CANCELLED or (bool(paid) and all(
+        line.refund_state is RefundState.REFUNDED for line in paid))
+    present = {line.line_id for line in order.lines if line.gift}
+    skipped = set(order.plan.skipped_gifts)
+    return [rule for rule, ids in lines_of.items()
+            if ids <= skipped or (over and ids & (present | skipped))]
+
+
+def give_back_gifts(counters: GiftCounters, order: Order) -> list[str]:
+    """Returns the rules whose count went back now (a redelivery finds none)."""
+    return [rule for rule in gifts_to_give_back(order) if counters.give_back(rule, order.order_id)]
 
 
 def skippable_gifts(order: Order) -> list[LineItem]:
