@@ -384,7 +384,7 @@ def erp_queue_admin() -> QueueAdmin:
 def shipment_deps() -> ShipmentDeps:
     from chalicelib.services.shipments import ShipmentDeps
     return ShipmentDeps(orders=orders(), shipments=shipments(), publisher=publisher(), clock=clock(), stock=stock(),
-                        route=route)
+                        route=route, fulfilments=fulfilments())
 
 
 def webhook_deps() -> WebhookDeps:
