@@ -3,7 +3,6 @@ manual fallback post shipments per order, and a merged parcel or a split part th
 when its own waybill ships (services/waybill_parcels.py). Reads only for an order that is in a parcel."""
 from __future__ import annotations
 
-
 from chalicelib.domain import fulfilments as ff
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.fulfilment_shipped import shipped_parcels
