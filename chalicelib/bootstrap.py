@@ -623,7 +623,7 @@ def review_job_deps() -> Any:
         cache = fulfil_cache()
         cache.refresh(fulfil_store(), warehouses())
         # gifts come only where the order's stock settles right after (the orders consumer)
-        planner = Planner(cache, clock(), weights=sku_weights, add_gifts=False)
+        planner = Planner(cache, clock(), weights=sku_weights, add_gifts=False, goods=sku_goods)
         review = review_gate()
         return lambda order: planner(review(order))
     return ReviewJobDeps(orders=plain_orders(), jobs=link_jobs(), publisher=publisher(), clock=clock(), gate=gate,
@@ -662,14 +662,19 @@ def sku_weights(codes: Any) -> dict[str, int]:
     return {code: sku.weight_g for code, sku in erp_skus().get_many(codes).items()}
 
 
+def sku_goods(codes: Any) -> dict[str, str]:
+    return {code: sku.goods_id for code, sku in erp_skus().get_many(codes).items()}
+
+
 def fulfil_gate() -> Any:
     """The review gate, then the fulfilment planner, over the cached rule sets (no read of their own)."""
     from chalicelib.services.fulfilment import Planner
-    review, planner = review_gate(), Planner(fulfil_cache(), clock(), gift_counters(), sku_weights)
+    review, planner = review_gate(), Planner(fulfil_cache(), clock(), gift_counters(), sku_weights, goods=sku_goods)
     return lambda order: planner(review(order))
 
 
 def fulfil_admin_deps() -> Any:
+    from chalicelib import goods_wiring
     from chalicelib.services.fulfil_admin import FulfilAdminDeps
     from chalicelib.services.review_jobs import ReviewJobStarter
     return FulfilAdminDeps(
@@ -678,4 +683,5 @@ def fulfil_admin_deps() -> Any:
         missing_skus=lambda codes: set(codes) - erp_skus().existing_codes(codes) if codes else set(),
         warehouse_ids=lambda: {w.warehouse_id for w in warehouses().list() if w.active},
         accounts=waybill_accounts().for_shop, shop_ids=lambda: [s.shop_id for s in shops().all()],
-        start_replan=ReviewJobStarter(link_jobs(), publisher(), clock()))
+        start_replan=ReviewJobStarter(link_jobs(), publisher(), clock()),
+        missing_goods=lambda ids: set(ids) - set(goods_wiring.goods().get_many(sorted(ids))))

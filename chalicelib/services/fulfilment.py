@@ -53,8 +53,10 @@ class FulfilCache:
         self.rules = FulfilRules()
         self.warehouses: tuple[Warehouse, ...] = ()
         self.weights: dict[str, int] = {}
+        self.goods: dict[str, str] = {}
         self.loads = 0
         self._weights_at = 0.0
+        self._goods_at = 0.0
         self._refreshed_at = 0.0
         self._source: WarehouseList | None = None
 
@@ -96,13 +98,25 @@ class FulfilCache:
             self.weights.update({code: found.get(code, 0) for code in missing})
         return {code: self.weights[code] for code in wanted}
 
+    def goods_of(self, codes: Iterable[str], load: Callable[[set[str]], dict[str, str]]) -> dict[str, str]:
+        """SKU code -> its library goods id, kept as the weights are (a SKU moved to other goods shows in
+        plans within WEIGHTS_MAX_AGE_S)."""
+        if time.monotonic() - self._goods_at > WEIGHTS_MAX_AGE_S:
+            self.goods, self._goods_at = {}, time.monotonic()
+        wanted = set(codes)
+        missing = wanted - self.goods.keys()
+        if missing:
+            found = load(missing)
+            self.goods.update({code: found.get(code, "") for code in missing})
+        return {code: self.goods[code] for code in wanted}
+
 
 def plannable(order: Order) -> bool:
     return (order.status in PLANNABLE and order.erp_handoff not in HANDED_OVER and not order.tracking_no)
 
 
-def facts_for(order: Order, cache: FulfilCache, weights: Callable[[set[str]], dict[str, int]] | None = None
-              ) -> ParcelFacts:
+def facts_for(order: Order, cache: FulfilCache, weights: Callable[[set[str]], dict[str, int]] | None = None,
+              goods: Callable[[set[str]], dict[str, str]] | None = None) -> ParcelFacts:
     units: dict[str, int] = {}
     for line in order.lines:
         if line.gift:
@@ -113,13 +127,14 @@ def facts_for(order: Order, cache: FulfilCache, weights: Callable[[set[str]], di
     if cache.rules.needs_weight and weights is not None and units:
         known = cache.weights_of(units, weights)
         weight = sum(known[code] * qty for code, qty in units.items())
+    goods_of = cache.goods_of(units, goods) if cache.rules.needs_goods and goods is not None and units else {}
     r = order.receiver
     listed = cache.warehouses
     return ParcelFacts(shop_id=order.shop_id, province=r.province if r else "", city=r.city if r else "",
                        weight_g=weight, paid_fen=order.paid_fen, skus=units, cod=order.order_type == "cod",
                        at=order.paid_at or order.created_at, serving=tuple(serving(listed, order.shop_id)),
                        active=frozenset(w.warehouse_id for w in listed if w.active),
-                       negative=frozenset(w.warehouse_id for w in listed if w.allow_negative))
+                       negative=frozenset(w.warehouse_id for w in listed if w.allow_negative), goods_of=goods_of)
 
 
 @dataclass
@@ -132,11 +147,12 @@ class Planner:
     counters: GiftCounters | None = None
     weights: Callable[[set[str]], dict[str, int]] | None = None
     add_gifts: bool = True       # off for a re-plan outside the consumer: no stock settles after it there
+    goods: Callable[[set[str]], dict[str, str]] | None = None    # SKU code -> library goods id (gifts by goods)
 
     def __call__(self, order: Order) -> Order:
         if not plannable(order):
             return order
-        made = plan(facts_for(order, self.cache, self.weights), self.cache.rules)
+        made = plan(facts_for(order, self.cache, self.weights, self.goods), self.cache.rules)
         if order.plan is not None:
             made = replace(made, override_account_id=order.plan.override_account_id,
                            skipped_gifts=order.plan.skipped_gifts)
