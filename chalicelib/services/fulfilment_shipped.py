@@ -59,5 +59,3 @@ def _mark_shipped(fulfilments: FulfilmentRepository, clock: Clock, fulfilment: f
         except ConflictError:
             current = fulfilments.get(fulfilment.fulfilment_id)
     raise ConflictError(f"parcel {fulfilment.fulfilment_id} kept changing", reason="fulfilment.changed")
-
-
