@@ -384,7 +384,7 @@ def erp_queue_admin() -> QueueAdmin:
 def shipment_deps() -> ShipmentDeps:
     from chalicelib.services.shipments import ShipmentDeps
     return ShipmentDeps(orders=orders(), shipments=shipments(), publisher=publisher(), clock=clock(), stock=stock(),
-                        route=route)
+                        route=route, fulfilments=fulfilments())
 
 
 def webhook_deps() -> WebhookDeps:
@@ -438,7 +438,7 @@ def ingest_deps(reads: BatchReads, *, noting: bool) -> IngestDeps:
     from chalicelib.services.order_ingest import IngestDeps
     return IngestDeps(orders=orders() if noting else plain_orders(), cases=after_sales(), shops=shops(),
                       clients=clients(), clock=clock(), stock=stock(), shipments=shipments().for_order, reads=reads,
-                      route=route, gate=fulfil_gate(), fulfil=fulfil_hook())
+                      route=route, gate=fulfil_gate(), fulfil=fulfil_hook(), gifts_back=gifts_back)
 
 
 def report_store() -> ReportStore:
@@ -535,9 +535,11 @@ def fulfil_settings() -> FulfilSettingsStore:
 def fulfil_deps() -> FulfilDeps:
     from chalicelib.services.fulfilment_sources import CatalogWeights, LedgerStockView
     from chalicelib.services.fulfilments import FulfilDeps
+    from chalicelib.services.stock import reserve_parts
     return FulfilDeps(orders=orders(), fulfilments=fulfilments(), settings=fulfil_settings(), clock=clock(),
                       stock=LedgerStockView(stock()), weights=CatalogWeights(erp_skus()),
-                      warehouses_of=lambda shop_id: route(shop_id).warehouses)
+                      warehouses_of=lambda shop_id: route(shop_id).warehouses,
+                      reserve_parts=lambda order, parts: reserve_parts(stock(), orders(), clock(), order, parts))
 
 
 def fulfil_hook() -> Callable[[Order], object]:
@@ -621,7 +623,7 @@ def review_job_deps() -> Any:
         cache = fulfil_cache()
         cache.refresh(fulfil_store(), warehouses())
         # gifts come only where the order's stock settles right after (the orders consumer)
-        planner = Planner(cache, clock(), weights=sku_weights, add_gifts=False)
+        planner = Planner(cache, clock(), weights=sku_weights, add_gifts=False, goods=sku_goods)
         review = review_gate()
         return lambda order: planner(review(order))
     return ReviewJobDeps(orders=plain_orders(), jobs=link_jobs(), publisher=publisher(), clock=clock(), gate=gate,
@@ -651,18 +653,28 @@ def gift_counters() -> Any:
     return _get("gift_counters", build)
 
 
+def gifts_back(order: Order) -> object:
+    from chalicelib.services.fulfilment import give_back_gifts
+    return give_back_gifts(gift_counters(), order)
+
+
 def sku_weights(codes: Any) -> dict[str, int]:
     return {code: sku.weight_g for code, sku in erp_skus().get_many(codes).items()}
+
+
+def sku_goods(codes: Any) -> dict[str, str]:
+    return {code: sku.goods_id for code, sku in erp_skus().get_many(codes).items()}
 
 
 def fulfil_gate() -> Any:
     """The review gate, then the fulfilment planner, over the cached rule sets (no read of their own)."""
     from chalicelib.services.fulfilment import Planner
-    review, planner = review_gate(), Planner(fulfil_cache(), clock(), gift_counters(), sku_weights)
+    review, planner = review_gate(), Planner(fulfil_cache(), clock(), gift_counters(), sku_weights, goods=sku_goods)
     return lambda order: planner(review(order))
 
 
 def fulfil_admin_deps() -> Any:
+    from chalicelib import goods_wiring
     from chalicelib.services.fulfil_admin import FulfilAdminDeps
     from chalicelib.services.review_jobs import ReviewJobStarter
     return FulfilAdminDeps(
@@ -671,4 +683,5 @@ def fulfil_admin_deps() -> Any:
         missing_skus=lambda codes: set(codes) - erp_skus().existing_codes(codes) if codes else set(),
         warehouse_ids=lambda: {w.warehouse_id for w in warehouses().list() if w.active},
         accounts=waybill_accounts().for_shop, shop_ids=lambda: [s.shop_id for s in shops().all()],
-        start_replan=ReviewJobStarter(link_jobs(), publisher(), clock()))
+        start_replan=ReviewJobStarter(link_jobs(), publisher(), clock()),
+        missing_goods=lambda ids: set(ids) - set(goods_wiring.goods().get_many(sorted(ids))))

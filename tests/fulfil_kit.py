@@ -14,6 +14,7 @@ from chalicelib.domain.fulfilments import Fulfilment, FulfilSettings
 from chalicelib.services.fulfilment import FulfilCache
 from chalicelib.services.fulfilment_sources import CatalogWeights, LedgerStockView
 from chalicelib.services.fulfilments import FulfilDeps
+from chalicelib.services.stock import reserve_parts
 from tests import fakes
 from tests.fakes import FixedClock, InMemoryErpSkuRepository, InMemoryOrderRepository, InMemoryStockLedger
 from tests.review_kit import InMemoryReviewStore
@@ -28,7 +29,7 @@ class InMemoryFulfilStore(InMemoryReviewStore):
 
 class InMemoryGiftCounters:
     def __init__(self) -> None:
-        self.claims: set[tuple[str, str]] = set()
+        self.claims: dict[tuple[str, str], str] = {}      # (rule, order) -> the buyer counted
         self.counts: dict[str, int] = {}
 
     def claim(self, pick: GiftPick, order_id: str, buyer_key: str) -> bool:
@@ -39,9 +40,18 @@ class InMemoryGiftCounters:
             return False
         if pick.per_buyer_limit and self.counts.get(buyer, 0) >= pick.per_buyer_limit:
             return False
-        self.claims.add((pick.rule_id, order_id))
+        self.claims[(pick.rule_id, order_id)] = buyer
         for key in (total, buyer):
             self.counts[key] = self.counts.get(key, 0) + 1
+        return True
+
+
+    def give_back(self, rule_id: str, order_id: str) -> bool:
+        buyer = self.claims.pop((rule_id, order_id), None)
+        if buyer is None:
+            return False
+        for key in (f"TOTAL#{rule_id}", buyer):
+            self.counts[key] -= 1
         return True
 
 
@@ -90,8 +100,10 @@ def fulfil_deps(orders: InMemoryOrderRepository | None = None, **kw: Any) -> Ful
     store = kw.pop("fulfilments", None) or InMemoryFulfilments()
     ledger = kw.pop("ledger", None) or InMemoryStockLedger()
     skus = kw.pop("skus", None) or InMemoryErpSkuRepository()
-    return FulfilDeps(orders=orders or InMemoryOrderRepository(), fulfilments=store, settings=store,
-                      clock=kw.pop("clock", None) or FixedClock(), stock=LedgerStockView(ledger),
+    orders = orders or InMemoryOrderRepository()
+    clock = kw.pop("clock", None) or FixedClock()
+    kw.setdefault("reserve_parts", lambda order, parts: reserve_parts(ledger, orders, clock, order, parts))
+    return FulfilDeps(orders=orders, fulfilments=store, settings=store, clock=clock, stock=LedgerStockView(ledger),
                       weights=CatalogWeights(skus), warehouses_of=kw.pop("warehouses_of", lambda shop: ["WH1", "WH2"]),
                       **kw)
 

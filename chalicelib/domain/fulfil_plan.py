@@ -25,6 +25,7 @@ class ParcelFacts:
     serving: tuple[str, ...] = ()                             # the shop's warehouses, first choice first
     active: frozenset[str] = frozenset()                      # the warehouses switched on
     negative: frozenset[str] = frozenset()                    # those allowing negative stock
+    goods_of: Mapping[str, str] = field(default_factory=dict)  # ERP SKU code -> its library goods (SPU) id
 
 
 @dataclass(frozen=True)
@@ -139,9 +140,15 @@ def _gift_applies(rule: GiftRule, facts: ParcelFacts) -> bool:
         return False
     if (rule.starts_at or rule.ends_at) and facts.at is None:
         return False
-    if rule.buy_skus and sum(facts.skus.get(code, 0) for code in rule.buy_skus) < max(rule.min_quantity, 1):
+    if (rule.buy_skus or rule.buy_goods) and _bought(rule, facts) < max(rule.min_quantity, 1):
         return False
     return not rule.min_paid_fen or facts.paid_fen >= rule.min_paid_fen
+
+
+def _bought(rule: GiftRule, facts: ParcelFacts) -> int:
+    """Units of the named SKUs and of any SKU of the named goods, each unit once."""
+    return sum(units for code, units in facts.skus.items()
+               if code in rule.buy_skus or facts.goods_of.get(code, "") in rule.buy_goods)
 
 
 def _picks(rule: GiftRule) -> tuple[GiftPick, ...]:

@@ -79,7 +79,7 @@ class GiftRule:
     quantity: int = 1                    # of each gift SKU
     scope: Scope = Scope()
     buy_skus: tuple[str, ...] = ()       # buy any of these ERP SKUs...
-    min_quantity: int = 0                # ...this many units together (with buy_skus)
+    min_quantity: int = 0                # ...this many units together (with buy_skus / buy_goods)
     min_paid_fen: int = 0                # or: paid at least this much (0: no amount condition)
     starts_at: datetime | None = None
     ends_at: datetime | None = None
@@ -87,6 +87,7 @@ class GiftRule:
     total_limit: int = 0                 # 0: no limit
     skip_when_out: bool = True           # out of stock: the order ships without it (else it waits for it)
     enabled: bool = True
+    buy_goods: tuple[str, ...] = ()      # ...or any SKU of these library goods (SPU ids)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class FulfilRules:
     gift: tuple[GiftRule, ...] = ()
     unreachable: tuple[Unreachable, ...] = ()
     needs_weight: bool = field(default=False)
+    needs_goods: bool = field(default=False)     # a gift rule names goods: the planner maps SKUs to goods
 
     def unreachable_for(self, carrier_code: str) -> tuple[str, ...]:
         return next((u.regions for u in self.unreachable if u.carrier_code == carrier_code), ())
@@ -112,11 +114,12 @@ class FulfilRules:
 def rules_from(doc: dict[str, Any]) -> FulfilRules:
     """The stored configuration, each kind in the order it is asked (priority, then rule id)."""
     carrier = by_priority(parse_carrier(doc.get("carrier", [])))
+    gift = by_priority(parse_gift(doc.get("gift", [])))
     return FulfilRules(version=int(doc.get("version", 0)),
                        warehouse=by_priority(parse_warehouse(doc.get("warehouse", []))),
-                       carrier=carrier, gift=by_priority(parse_gift(doc.get("gift", []))),
-                       unreachable=parse_unreachable(doc.get("unreachable", [])),
-                       needs_weight=any(r.enabled and (r.min_weight_g or r.max_weight_g) for r in carrier))
+                       carrier=carrier, gift=gift, unreachable=parse_unreachable(doc.get("unreachable", [])),
+                       needs_weight=any(r.enabled and (r.min_weight_g or r.max_weight_g) for r in carrier),
+                       needs_goods=any(r.enabled and r.buy_goods for r in gift))
 
 
 def by_priority(rules: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -130,7 +133,7 @@ CARRIER_KEYS = {"rule_id", "name", "priority", "enabled", "shops", "regions", "a
                 "fallback_account_id", "fallback_carrier_code"}
 GIFT_KEYS = {"rule_id", "name", "priority", "enabled", "shops", "regions", "gift_skus", "quantity", "buy_skus",
              "min_quantity", "min_paid_fen", "starts_at", "ends_at", "per_buyer_limit", "total_limit",
-             "skip_when_out"}
+             "skip_when_out", "buy_goods"}
 
 
 def parse_warehouse(data: Any) -> tuple[WarehouseRule, ...]:
@@ -244,10 +247,11 @@ def _gift_rule(item: dict[str, Any], where: str, n: int) -> GiftRule:
     if not gifts:
         raise invalid(f"{where}.gift_skus", "at least one gift SKU")
     buy = _strings(item.get("buy_skus", []), f"{where}.buy_skus")
-    min_qty = _int(item.get("min_quantity", 1 if buy else 0), f"{where}.min_quantity", low=0)
+    goods = _strings(item.get("buy_goods", []), f"{where}.buy_goods")
+    min_qty = _int(item.get("min_quantity", 1 if buy or goods else 0), f"{where}.min_quantity", low=0)
     min_paid = _int(item.get("min_paid_fen", 0), f"{where}.min_paid_fen", low=0)
-    if not buy and not min_paid:
-        raise invalid(f"{where}.buy_skus", "buy_skus or min_paid_fen: a gift needs a condition")
+    if not buy and not goods and not min_paid:
+        raise invalid(f"{where}.buy_skus", "buy_skus, buy_goods or min_paid_fen: a gift needs a condition")
     starts, ends = _time(item.get("starts_at"), f"{where}.starts_at"), _time(item.get("ends_at"), f"{where}.ends_at")
     if starts and ends and ends <= starts:
         raise invalid(f"{where}.ends_at", "after starts_at")
@@ -256,7 +260,7 @@ def _gift_rule(item: dict[str, Any], where: str, n: int) -> GiftRule:
                     buy_skus=buy, min_quantity=min_qty, min_paid_fen=min_paid, starts_at=starts, ends_at=ends,
                     per_buyer_limit=_int(item.get("per_buyer_limit", 0), f"{where}.per_buyer_limit", low=0),
                     total_limit=_int(item.get("total_limit", 0), f"{where}.total_limit", low=0),
-                    skip_when_out=skip, **_common(item, where, n))
+                    skip_when_out=skip, buy_goods=goods, **_common(item, where, n))
 
 
 def _time(value: Any, where: str) -> datetime | None:
@@ -279,6 +283,11 @@ def named_skus(rules: tuple[Any, ...]) -> list[tuple[str, str]]:
         for attr in ("gift_skus", "buy_skus", "skus"):
             out += [(f"rules[{n}].{attr}[{m}]", code) for m, code in enumerate(getattr(rule, attr, ()))]
     return out
+
+
+def named_goods(rules: tuple[Any, ...]) -> list[tuple[str, str]]:
+    return [(f"rules[{n}].buy_goods[{m}]", goods_id) for n, rule in enumerate(rules)
+            for m, goods_id in enumerate(getattr(rule, "buy_goods", ()))]
 
 
 def named_shops(rules: tuple[Any, ...]) -> list[tuple[str, str]]:

@@ -74,17 +74,21 @@ def check_parts(order: Order, parts: Sequence[Lines]) -> None:
                               reason="fulfilment.units_mismatch")
 
 
-def by_stock(order: Order, available: Mapping[str, Mapping[str, int]], warehouses: Sequence[str]
-             ) -> list[PlannedPart]:
+def by_stock(order: Order, available: Mapping[str, Mapping[str, int]], warehouses: Sequence[str],
+             reserved: Mapping[str, str] | None = None) -> list[PlannedPart]:
     """available: warehouse -> SKU code -> units free. Each line goes whole to the first warehouse (in the
     given priority) that holds all of it, and lines one warehouse holds travel together; a line no warehouse
-    holds waits in a last part ("later"). One part: no split needed."""
+    holds waits in a last part ("later"). One part: no split needed. reserved: line id -> the warehouse the
+    order's own reservation of it is in: such a line ships from there (its units are not free anywhere)."""
     left = {w: dict(available.get(w, {})) for w in warehouses}
     placed: dict[str, list[tuple[str, int]]] = {}
     later: list[tuple[str, int]] = []
     for line in order.lines:
         units = open_units(order).get(line.line_id, 0)
         if not units:
+            continue
+        if line.line_id in (reserved or {}):
+            placed.setdefault((reserved or {})[line.line_id], []).append((line.line_id, units))
             continue
         need = {link.sku_code: link.quantity * units for link in line.links}
         home = next((w for w in warehouses if need and all(left[w].get(s, 0) >= n for s, n in need.items())), None)

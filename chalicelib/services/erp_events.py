@@ -189,8 +189,26 @@ def _shipment_flags(shipment: Any) -> frozenset[str]:
 def _snapshot(kind: str, order_id: str, record_id: str, view: dict[str, Any],
               flags: frozenset[str] = frozenset(), revision: int = 0) -> Snapshot:
     stable = {k: v for k, v in view.items() if k not in VOLATILE[kind]}
+    if kind == "order":
+        stable = _order_stable(stable)
     digest = hashlib.sha256(json.dumps(stable, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
     return Snapshot(kind, order_id, f"{kind}:{record_id}", view, Told(digest, flags, revision))
+
+
+PLAN_DECISIONS = ("warehouse_rule", "carrier_rule", "account_id", "fallback_account_id", "gifts", "skipped_gifts")
+
+
+def _order_stable(view: dict[str, Any]) -> dict[str, Any]:
+    """What an order's digest covers of the fields added with the fulfilment plans: an order with no gift
+    line and a plan that decides nothing beyond the shop's defaults digests exactly as before the plans
+    existed (an upgrade tells no subscriber anything), and a plan counts by its decisions, not by the rules'
+    version or the wording of its reasons (a rule edit that changes no order's parcel tells nobody)."""
+    out = dict(view)
+    out["lines"] = [{k: v for k, v in line.items() if k != "gift" or v} for line in view.get("lines", [])]
+    plan = out.pop("fulfilment", None)
+    if plan and any(plan.get(k) for k in PLAN_DECISIONS):
+        out["fulfilment"] = {k: v for k, v in plan.items() if k not in ("version", "reasons")}
+    return out
 
 
 def events_for(kind: str, before: Told | None, now: Told) -> list[str]:

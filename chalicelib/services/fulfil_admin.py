@@ -13,6 +13,7 @@ from typing import Any
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.fulfil_rules import (
     CarrierRule,
+    named_goods,
     named_shops,
     named_skus,
     parse_carrier,
@@ -39,6 +40,7 @@ class FulfilAdminDeps:
     accounts: Callable[[str], list[ShopWaybillAccount]]         # a shop's waybill accounts
     shop_ids: Callable[[], list[str]]
     start_replan: Callable[[], str]                             # answers the job id
+    missing_goods: Callable[[set[str]], set[str]] = set     # the library goods (SPU) ids it lacks (unwired: all)
 
 
 def config_view(doc: dict[str, Any]) -> dict[str, Any]:
@@ -67,10 +69,11 @@ def save(deps: FulfilAdminDeps, kind: str, data: Any, expected_version: int, act
 
 
 def _check_named(deps: FulfilAdminDeps, rules: tuple[Any, ...]) -> None:
+    checks = {"shop": deps.missing_shops, "ERP SKU": deps.missing_skus, "goods": deps.missing_goods}
     for what, named, reason in (("shop", named_shops(rules), "fulfil.unknown_shop"),
-                                ("ERP SKU", named_skus(rules), "fulfil.unknown_sku")):
-        check = deps.missing_shops if what == "shop" else deps.missing_skus
-        missing = check({value for _, value in named}) if named else set()
+                                ("ERP SKU", named_skus(rules), "fulfil.unknown_sku"),
+                                ("goods", named_goods(rules), "fulfil.unknown_goods")):
+        missing = checks[what]({value for _, value in named}) if named else set()
         where = next((field for field, value in named if value in missing), "")
         if where:
             raise ValidationError(f"{where}: no {what} {dict(named)[where]}", field=where, reason=reason)

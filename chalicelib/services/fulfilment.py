@@ -13,7 +13,7 @@ from chalicelib.domain.fulfil_plan import GiftPick, ParcelFacts, Plan, plan
 from chalicelib.domain.fulfil_rules import FulfilRules, rules_from
 from chalicelib.domain.orders import LineItem, Order, OrderChange, SkuLink
 from chalicelib.domain.review_eval import HANDED_OVER, blacklist_keys
-from chalicelib.domain.status import OrderStatus
+from chalicelib.domain.status import OrderStatus, RefundState
 from chalicelib.domain.warehouses import Warehouse, serving
 from chalicelib.services.ports import Clock
 from chalicelib.services.stock_shipped import Routing
@@ -39,6 +39,9 @@ class GiftCounters(Protocol):
     def claim(self, pick: GiftPick, order_id: str, buyer_key: str) -> bool:
         """Counts one gift of `pick`'s rule for the order (once per order: a replay answers True again) and the
         buyer, conditionally on its limits; False: a limit is reached, nothing counted."""
+    def give_back(self, rule_id: str, order_id: str) -> bool:
+        """Takes the order's count off the rule's total and its buyer's count, once (the claim goes with it);
+        False: nothing was counted or it was given back already."""
 
 
 class FulfilCache:
@@ -50,8 +53,10 @@ class FulfilCache:
         self.rules = FulfilRules()
         self.warehouses: tuple[Warehouse, ...] = ()
         self.weights: dict[str, int] = {}
+        self.goods: dict[str, str] = {}
         self.loads = 0
         self._weights_at = 0.0
+        self._goods_at = 0.0
         self._refreshed_at = 0.0
         self._source: WarehouseList | None = None
 
@@ -93,13 +98,25 @@ class FulfilCache:
             self.weights.update({code: found.get(code, 0) for code in missing})
         return {code: self.weights[code] for code in wanted}
 
+    def goods_of(self, codes: Iterable[str], load: Callable[[set[str]], dict[str, str]]) -> dict[str, str]:
+        """SKU code -> its library goods id, kept as the weights are (a SKU moved to other goods shows in
+        plans within WEIGHTS_MAX_AGE_S)."""
+        if time.monotonic() - self._goods_at > WEIGHTS_MAX_AGE_S:
+            self.goods, self._goods_at = {}, time.monotonic()
+        wanted = set(codes)
+        missing = wanted - self.goods.keys()
+        if missing:
+            found = load(missing)
+            self.goods.update({code: found.get(code, "") for code in missing})
+        return {code: self.goods[code] for code in wanted}
+
 
 def plannable(order: Order) -> bool:
     return (order.status in PLANNABLE and order.erp_handoff not in HANDED_OVER and not order.tracking_no)
 
 
-def facts_for(order: Order, cache: FulfilCache, weights: Callable[[set[str]], dict[str, int]] | None = None
-              ) -> ParcelFacts:
+def facts_for(order: Order, cache: FulfilCache, weights: Callable[[set[str]], dict[str, int]] | None = None,
+              goods: Callable[[set[str]], dict[str, str]] | None = None) -> ParcelFacts:
     units: dict[str, int] = {}
     for line in order.lines:
         if line.gift:
@@ -110,13 +127,14 @@ def facts_for(order: Order, cache: FulfilCache, weights: Callable[[set[str]], di
     if cache.rules.needs_weight and weights is not None and units:
         known = cache.weights_of(units, weights)
         weight = sum(known[code] * qty for code, qty in units.items())
+    goods_of = cache.goods_of(units, goods) if cache.rules.needs_goods and goods is not None and units else {}
     r = order.receiver
     listed = cache.warehouses
     return ParcelFacts(shop_id=order.shop_id, province=r.province if r else "", city=r.city if r else "",
                        weight_g=weight, paid_fen=order.paid_fen, skus=units, cod=order.order_type == "cod",
                        at=order.paid_at or order.created_at, serving=tuple(serving(listed, order.shop_id)),
                        active=frozenset(w.warehouse_id for w in listed if w.active),
-                       negative=frozenset(w.warehouse_id for w in listed if w.allow_negative))
+                       negative=frozenset(w.warehouse_id for w in listed if w.allow_negative), goods_of=goods_of)
 
 
 @dataclass
@@ -129,11 +147,12 @@ class Planner:
     counters: GiftCounters | None = None
     weights: Callable[[set[str]], dict[str, int]] | None = None
     add_gifts: bool = True       # off for a re-plan outside the consumer: no stock settles after it there
+    goods: Callable[[set[str]], dict[str, str]] | None = None    # SKU code -> library goods id (gifts by goods)
 
     def __call__(self, order: Order) -> Order:
         if not plannable(order):
             return order
-        made = plan(facts_for(order, self.cache, self.weights), self.cache.rules)
+        made = plan(facts_for(order, self.cache, self.weights, self.goods), self.cache.rules)
         if order.plan is not None:
             made = replace(made, override_account_id=order.plan.override_account_id,
                            skipped_gifts=order.plan.skipped_gifts)
@@ -183,6 +202,32 @@ def buyer_key(order: Order) -> str:
     """The buyer a per-buyer limit counts: the platform's buyer id, else the receiver (hashed)."""
     keys = sorted(blacklist_keys(order))
     return keys[0] if keys else f"order:{order.order_id}"
+
+
+def gifts_to_give_back(order: Order) -> list[str]:
+    """The limited gift rules whose count the order should not hold: every gift line of the rule was skipped
+    for lack of stock, or the order is cancelled or fully refunded after its gift was granted. Pure: the
+    claim's removal (GiftCounters.give_back) makes giving back happen once."""
+    if order.plan is None:
+        return []
+    lines_of: dict[str, set[str]] = {}
+    for pick in order.plan.gifts:
+        if pick.per_buyer_limit or pick.total_limit:
+            lines_of.setdefault(pick.rule_id, set()).add(gift_line_id(pick))
+    if not lines_of:
+        return []
+    paid = [line for line in order.lines if not line.gift]
+    over = order.status is OrderStatus.CANCELLED or (bool(paid) and all(
+        line.refund_state is RefundState.REFUNDED for line in paid))
+    present = {line.line_id for line in order.lines if line.gift}
+    skipped = set(order.plan.skipped_gifts)
+    return [rule for rule, ids in lines_of.items()
+            if ids <= skipped or (over and ids & (present | skipped))]
+
+
+def give_back_gifts(counters: GiftCounters, order: Order) -> list[str]:
+    """Returns the rules whose count went back now (a redelivery finds none)."""
+    return [rule for rule in gifts_to_give_back(order) if counters.give_back(rule, order.order_id)]
 
 
 def skippable_gifts(order: Order) -> list[LineItem]:

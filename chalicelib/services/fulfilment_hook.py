@@ -11,8 +11,8 @@ from chalicelib.domain import fulfilments as ff
 from chalicelib.domain.errors import ConflictError, InvalidTransitionError
 from chalicelib.domain.fulfilments import MergeMode
 from chalicelib.domain.orders import Order
-from chalicelib.domain.status import REVIEWED
-from chalicelib.services.fulfilment_splits import split_auto
+from chalicelib.domain.status import REVIEWED, HoldReason
+from chalicelib.services.fulfilment_splits import reserve_split, split_auto
 from chalicelib.services.fulfilments import (
     SETTINGS_CACHE,
     FulfilDeps,
@@ -30,7 +30,11 @@ ACTOR = "system:fulfilment"
 def on_order_applied(deps: FulfilDeps, order: Order, cache: SettingsCache = SETTINGS_CACHE) -> str:
     """Returns what happened: split_out | merged | split | unchanged."""
     if order.fulfilment_ids:
-        return _split_out(deps, order) if ff.splits_out(order) else "unchanged"
+        if ff.splits_out(order):
+            return _split_out(deps, order)
+        if HoldReason.OUT_OF_STOCK in order.holds:     # a split by stock whose parts did not reserve yet
+            reserve_split(deps, order)
+        return "unchanged"
     settings = cache.get(deps.settings, order.shop_id)
     if settings.merge_mode is MergeMode.AUTO and not ff.merge_problem(order)[1] and _merged(deps, order):
         return "merged"

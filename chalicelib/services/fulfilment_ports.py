@@ -6,6 +6,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Protocol
 
 from chalicelib.domain.fulfilments import Fulfilment, FulfilSettings
+from chalicelib.domain.orders import Order
 
 
 class FulfilmentRepository(Protocol):
@@ -25,6 +26,8 @@ class FulfilSettingsStore(Protocol):
 class StockView(Protocol):
     def available(self, sku_codes: Iterable[str], warehouses: Sequence[str]) -> dict[str, dict[str, int]]:
         """warehouse -> SKU code -> units free (on hand less reserved)."""
+    def reserved(self, order: Order) -> dict[str, str]:
+        """line id -> the warehouse the order's reservation of the line is in (unreserved lines absent)."""
 
 
 class SkuWeights(Protocol):

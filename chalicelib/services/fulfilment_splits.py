@@ -49,7 +49,23 @@ def split_auto(deps: FulfilDeps, order_id: str, by: str, actor: str, weight_limi
         raise ValidationError(f"by must be one of {', '.join(BY)}", field="by", reason="fulfilment.split_by")
     if len(planned) < 2:
         return []
-    return _store(deps, order, planned, f"auto by {by}", actor)
+    stored = _store(deps, order, planned, f"auto by {by}", actor)
+    if by == "stock":
+        reserve_split(deps, deps.orders.get(order_id) or order, stored)
+    return stored
+
+
+def reserve_split(deps: FulfilDeps, order: Order, parts: Sequence[Fulfilment] | None = None) -> None:
+    """Each part of a split by stock reserves its lines in its warehouse. Idempotent: the orders consumer
+    calls it again for a split order still held out of stock (a crash between the split and this)."""
+    if deps.reserve_parts is None or not order.fulfilment_ids:
+        return
+    if parts is None:
+        parts = list(deps.fulfilments.get_many(order.fulfilment_ids).values())
+    placed = [(p.warehouse_id, tuple(line for line, _ in p.parts[0].lines)) for p in parts
+              if p.kind is FulfilmentKind.SPLIT and p.warehouse_id and p.fulfilment_id in order.fulfilment_ids]
+    if placed:
+        deps.reserve_parts(order, placed)
 
 
 def unsplit(deps: FulfilDeps, order_id: str, actor: str) -> list[Fulfilment]:
@@ -101,7 +117,7 @@ def _by_stock(deps: FulfilDeps, order: Order) -> list[fs.PlannedPart]:
     if deps.stock is None or not warehouses:
         raise InvalidTransitionError("no warehouse stock to split by", reason="fulfilment.no_stock_view")
     codes = {link.sku_code for line in order.lines for link in line.links}
-    return fs.by_stock(order, deps.stock.available(codes, warehouses), warehouses)
+    return fs.by_stock(order, deps.stock.available(codes, warehouses), warehouses, deps.stock.reserved(order))
 
 
 def _unit_weights(deps: FulfilDeps, order: Order) -> dict[str, int]:

@@ -38,6 +38,8 @@ class FulfilDeps:
     stock: StockView | None = None
     weights: SkuWeights | None = None
     warehouses_of: Callable[[str], Sequence[str]] | None = None   # shop id -> its warehouses, first choice first
+    # a split by stock: the order's lines reserved per part, (warehouse, line ids) each (services/stock.py)
+    reserve_parts: Callable[[Order, Sequence[tuple[str, tuple[str, ...]]]], object] | None = None
 
 
 @dataclass

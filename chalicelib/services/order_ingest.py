@@ -45,6 +45,7 @@ class IngestDeps:
     route: RouteOf | None = None         # the warehouses serving a shop (None: the default warehouse)
     gate: Callable[[Order], Order] | None = None   # the review gate over the cached rules (services/review.py)
     fulfil: Callable[[Order], object] | None = None   # merges and split-outs (services/fulfilments.py)
+    gifts_back: Callable[[Order], object] | None = None   # gift limits' counts back (services/fulfilment.py)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def ingest_order(deps: IngestDeps, shop_id: str, order_no: str, snapshot: Canoni
                                      case_refund=lambda oid: refund_state_for(deps.cases.for_order(oid)))
     # An unchanged order was only read (maybe stale): settle reads it afresh.
     written = stored if outcome is not Outcome.UNCHANGED else None
-    settle_order(deps.stock, deps.orders, deps.clock, order_id, written, deps.shipments, route=deps.route)
+    settle_order(deps.stock, deps.orders, deps.clock, order_id, written, deps.shipments, route=deps.route,
+                 gifts_back=deps.gifts_back)
     if deps.fulfil is not None and written is not None:
         deps.fulfil(written)
     return Ingested(shop_id, outcome.value, record_note("order", shop_id, order_id, order.order_no, order.version))

@@ -16,6 +16,8 @@ from chalicelib.domain.shipping import ShipBack, Shipment, ShipmentLine, shipmen
 from chalicelib.domain.status import OrderStatus, RefundState, ShipmentStatus
 from chalicelib.services.actions import Action, enqueue
 from chalicelib.services.erp_ports import CARRIER_CODES, ShipmentRepository
+from chalicelib.services.fulfilment_ports import FulfilmentRepository
+from chalicelib.services.fulfilment_shipped import close_shipped
 from chalicelib.services.ports import Clock, OrderRepository, Publisher
 from chalicelib.services.queue_messages import order_group
 from chalicelib.services.stock import RouteOf, settle_order
@@ -34,6 +36,7 @@ class ShipmentDeps:
     clock: Clock
     stock: StockLedger | None = None     # None: this caller's shipments move no stock (reissues)
     route: RouteOf | None = None         # the warehouses serving a shop (None: the default warehouse)
+    fulfilments: FulfilmentRepository | None = None   # the parcels a shipment closes (None: not looked at)
 
 
 def record_shipment(deps: ShipmentDeps, *, order_id: str, carrier_code: str, tracking_no: str,
@@ -44,6 +47,15 @@ def record_shipment(deps: ShipmentDeps, *, order_id: str, carrier_code: str, tra
     order = deps.orders.get(order_id)
     if order is None:
         raise NotFoundError(f"no order {order_id}")
+    recorded = _record(deps, order, carrier_code, tracking_no, lines, source)
+    if deps.fulfilments is not None and order.fulfilment_ids:   # a parcel it carries away is shipped
+        close_shipped(deps.fulfilments, deps.orders, deps.shipments, deps.clock, order)
+    return recorded
+
+
+def _record(deps: ShipmentDeps, order: Order, carrier_code: str, tracking_no: str,
+            lines: Sequence[tuple[str, int]], source: str) -> tuple[Shipment, bool]:
+    order_id = order.order_id
     shipment_id = shipment_id_for(order_id, carrier_code, tracking_no)
     existing = deps.shipments.get(shipment_id)
     if existing is None:

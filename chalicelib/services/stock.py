@@ -7,7 +7,7 @@ Every order use case is idempotent: the keys ("reserve:<order>:<line>:<sku>") ma
 and the repository applies all of one order's movements in one conditional transaction."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -33,6 +33,7 @@ from chalicelib.services.stock_shipped import (
 MAX_ATTEMPTS = 5
 ACTOR = "system:stock"
 RouteOf = Callable[[str], Routing]     # shop id -> the warehouses serving it
+GiftsBack = Callable[[Order], object]  # gives back the gift limits' counts the order no longer holds
 
 
 class Outcome(StrEnum):
@@ -129,12 +130,13 @@ def restock_return(ledger: StockLedger, case_id: str, items: Sequence[tuple[str,
 # ------------------------------------------------------------------ the order hook
 def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, order_id: str,
                  written: Order | None = None, shipments: ShipmentsOf | None = None,
-                 route: RouteOf | None = None) -> Outcome:
+                 route: RouteOf | None = None, gifts_back: GiftsBack | None = None) -> Outcome:
     """What the order consumer calls after every applied snapshot (and linking after re-resolution), and a
     shipment's confirmation: brings the order's stock movements and its out_of_stock hold in line with its
     status and its confirmed shipments. `written`: the order exactly as the caller's conditional write just
     stored it, which spares a read; `shipments`: the order's shipments (each deducts its own units); `route`:
-    the warehouses serving a shop (none: the default warehouse)."""
+    the warehouses serving a shop (none: the default warehouse); `gifts_back`: gives the gift limits' counts
+    back for a gift skipped here, or for a cancelled or refunded order (services/fulfilment.py)."""
     order = written or orders.get(order_id)
     if order is None:
         return Outcome.NOTHING
@@ -157,9 +159,11 @@ def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, ord
     if order.status is OrderStatus.CANCELLED:
         release_for_order(ledger, order, now, None, sent, routing)
         _mark_out_of_stock(orders, clock, order, False)
+        _give_back(gifts_back, order)
         return Outcome.RELEASED
     if refunded:
         release_for_order(ledger, order, now, refunded, sent, routing)
+        _give_back(gifts_back, order)
     if order.status is OrderStatus.PARTIALLY_SHIPPED:
         live = [line for line in live if line.shipped_quantity == 0]     # shipped lines were reserved
     elif order.status is not OrderStatus.AWAITING_SHIPMENT:
@@ -170,8 +174,34 @@ def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, ord
     skipped = [] if reserved else skippable_gifts(order)
     if skipped and reserve_for_order(ledger, order, now, [x for x in live if x not in skipped], routing):
         order, reserved = drop_gifts(orders, clock, order, skipped), True    # no gift from nothing
+        _give_back(gifts_back, order)
     _mark_out_of_stock(orders, clock, order, not reserved)
     return Outcome.RESERVED if reserved else Outcome.OUT_OF_STOCK
+
+
+def reserve_parts(ledger: StockLedger, orders: OrderRepository, clock: Clock, order: Order,
+                  parts: Sequence[tuple[str, Collection[str]]]) -> bool:
+    """A split by stock: each part's lines reserved in the part's warehouse, so its shipment deducts there
+    (lines reserved already stay: the split put them with their warehouse). Guarded and keyed as any
+    reservation: a replay writes nothing, a part whose stock went meanwhile waits as the later part does.
+    True when every open line is reserved then: the out_of_stock hold goes."""
+    now = clock.now()
+    for warehouse, line_ids in parts:
+        chosen = [line for line in order.lines if line.line_id in line_ids]
+        reserve_for_order(ledger, order, now, chosen, Routing((warehouse,)))
+    live = [line for line in order.lines if line.refund_state is not RefundState.REFUNDED
+            and line.quantity > line.shipped_quantity]
+    todo = _needs(order, live)
+    reserved = {_key(MovementKind.RESERVE, order, n) for n in todo}
+    if reserved - ledger.existing((n.sku_code, _key(MovementKind.RESERVE, order, n)) for n in todo):
+        return False
+    _mark_out_of_stock(orders, clock, order, False)
+    return True
+
+
+def _give_back(gifts_back: GiftsBack | None, order: Order) -> None:
+    if gifts_back is not None and order.plan is not None and order.plan.gifts:
+        gifts_back(order)
 
 
 def drop_gifts(orders: OrderRepository, clock: Clock, known: Order, gifts: list[LineItem]) -> Order:
@@ -227,7 +257,7 @@ def _mark_out_of_stock(orders: OrderRepository, clock: Clock, known: Order, held
 
 
 def retry_out_of_stock(ledger: StockLedger, orders: OrderRepository, clock: Clock, limit: int = 200,
-                       route: RouteOf | None = None) -> int:
+                       route: RouteOf | None = None, gifts_back: GiftsBack | None = None) -> int:
     """Scheduled: orders held out_of_stock try again (stock may have come in). Returns how many got it."""
     held: list[Order] = []
     cursor: str | None = None
@@ -238,7 +268,8 @@ def retry_out_of_stock(ledger: StockLedger, orders: OrderRepository, clock: Cloc
         if cursor is None:
             break
     held.sort(key=lambda o: o.paid_at or o.created_at)   # first paid, first served
-    return sum(settle_order(ledger, orders, clock, o.order_id, route=route) is Outcome.RESERVED
+    return sum(settle_order(ledger, orders, clock, o.order_id, route=route, gifts_back=gifts_back)
+               is Outcome.RESERVED
                for o in held[:limit])
 
 

@@ -3,7 +3,9 @@ the review rules are (storage/review.py) under their own key, and the gift rules
 
 A gift counted for an order is one transaction: the order's claim (put only if absent: a redelivery counts
 nothing twice), the rule's total and the buyer's count (each only below its limit). Any refused condition
-cancels all three."""
+cancels all three. Giving a count back (the gift skipped for lack of stock, the order cancelled or fully
+refunded) is the reverse transaction, conditional on the claim still being there: it deletes the claim and
+takes one off both counts, so a redelivery gives nothing back twice."""
 from __future__ import annotations
 
 import hashlib
@@ -24,8 +26,8 @@ class DynamoFulfilStore(DynamoReviewStore):
 
 class DynamoGiftCounters:
     def claim(self, pick: GiftPick, order_id: str, buyer_key: str) -> bool:
-        claim = SyncItem(COUNTERS, f"CLAIM#{pick.rule_id}#{order_id}", revision=1)
         buyer = hashlib.sha256(buyer_key.encode()).hexdigest()[:24]
+        claim = SyncItem(COUNTERS, f"CLAIM#{pick.rule_id}#{order_id}", revision=1, watermark=buyer)
         try:
             with TransactWrite(connection=SyncItem._get_connection().connection) as tx:
                 tx.save(claim, condition=SyncItem.sk.does_not_exist())
@@ -37,6 +39,24 @@ class DynamoGiftCounters:
                 return True                               # the claim was there: counted before (a redelivery)
             if "ConditionalCheckFailed" in reasons:
                 return False
+            raise
+        return True
+
+    def give_back(self, rule_id: str, order_id: str) -> bool:
+        try:
+            claim = SyncItem.get(COUNTERS, f"CLAIM#{rule_id}#{order_id}", consistent_read=True)
+        except SyncItem.DoesNotExist:
+            return False                                  # never counted, or given back before
+        try:
+            with TransactWrite(connection=SyncItem._get_connection().connection) as tx:
+                tx.delete(claim, condition=SyncItem.sk.exists())
+                tx.update(SyncItem(COUNTERS, f"TOTAL#{rule_id}"), actions=[SyncItem.revision.add(-1)])
+                if claim.watermark:                       # claims made before the buyer was kept: total only
+                    tx.update(SyncItem(COUNTERS, f"BUYER#{rule_id}#{claim.watermark}"),
+                              actions=[SyncItem.revision.add(-1)])
+        except TransactWriteError as exc:
+            if "ConditionalCheckFailed" in [r.code if r else "" for r in exc.cancellation_reasons or []]:
+                return False                              # a concurrent give-back won
             raise
         return True
 

@@ -56,7 +56,8 @@ def stock_tick(event: Any) -> dict[str, int]:
     from chalicelib.services.stock_sync import sweep_due_pushes
     now = bootstrap.clock().now()
     pushes = sweep_due_pushes(bootstrap.stock(), bootstrap.shop_skus(), bootstrap.publisher(), now)
-    reserved = retry_out_of_stock(bootstrap.stock(), bootstrap.orders(), bootstrap.clock(), route=bootstrap.route)
+    reserved = retry_out_of_stock(bootstrap.stock(), bootstrap.orders(), bootstrap.clock(), route=bootstrap.route,
+                                  gifts_back=bootstrap.gifts_back)
     presales = release_due_presales(bootstrap.orders(), bootstrap.clock()) if now.minute % PRESALE_MINUTES == 0 else 0
     log.info("stock tick", extra={"pushes": pushes, "reserved": reserved, "presales": presales})
     return {"pushes": pushes, "reserved": reserved, "presales": presales}

@@ -42,3 +42,14 @@ def test_GIVEN_limits_THEN_each_order_counts_once_and_a_reached_limit_refuses(wo
     assert not counters.claim(pick, "o2", "buyer:a"), "one per buyer"
     assert counters.claim(pick, "o3", "buyer:b")
     assert not counters.claim(pick, "o4", "buyer:c"), "two in all"
+
+
+def test_GIVEN_a_counted_gift_WHEN_given_back_THEN_both_limits_free_one_place_once(world: Any) -> None:
+    _, counters, _ = world
+    pick = GiftPick("g1", "SOCKS", 1, True, per_buyer_limit=1, total_limit=1)
+    assert counters.claim(pick, "o1", "buyer:a")
+    assert not counters.give_back("g1", "o9"), "never counted: nothing to give back"
+    assert counters.give_back("g1", "o1")
+    assert not counters.give_back("g1", "o1"), "a redelivery gives nothing back twice"
+    assert counters.claim(pick, "o2", "buyer:a"), "the buyer's and the total's place are free again"
+    assert not counters.claim(pick, "o3", "buyer:b")

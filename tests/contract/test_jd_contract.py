@@ -269,6 +269,29 @@ class TestJdContract(PlatformContract):
         jd.cancel_waybill("ZTO", result.waybill_no)
         assert sandbox.truth_waybills(shop.seller_id) == {}
 
+    def test_given_a_split_order_when_its_second_parcel_asks_then_it_gets_a_waybill_of_its_own(
+            self, sandbox: JdSandbox, shop: SandboxShop, jd: JdClient) -> None:
+        account = next(a for a in jd.waybill_accounts() if a.carrier_code == "ZTO")
+        order_no = self._awaiting_order(sandbox, shop, jd)
+        receiver = jd.get_order(order_no).receiver
+        assert receiver is not None
+        parcels = [WaybillRequest(account=account, order_nos=(order_no,), items=(("T恤", 1),), receiver=receiver,
+                                  parcel_id=f"S0123456789ab-{n}") for n in (1, 2)]
+        first, second = (jd.get_waybill(r).waybill_no for r in parcels)
+        assert first != second and jd.get_waybill(parcels[1]).waybill_no == second   # each retry-safe
+        assert sorted(sandbox.truth_waybills(shop.seller_id)[order_no]) == sorted((first, second))
+
+    def test_given_no_vendor_order_code_when_a_waybill_is_asked_then_the_sandbox_refuses_as_jd_does(
+            self, sandbox: JdSandbox, shop: SandboxShop, jd: JdClient) -> None:
+        from local.sandbox.jd.api_logistics import waybill_receive
+        order_no = self._awaiting_order(sandbox, shop, jd)
+        content = {"providerCode": "ZTO", "platformOrderNo": order_no, "vendorCode": shop.seller_id,
+                   "toAddress": {"provinceName": "上海"}}
+        answer = waybill_receive(sandbox, sandbox.shops[shop.seller_id], "jingdong.ldop.alpha.waybill.receive",
+                                 {"content": json.dumps(content)})
+        assert "vendorOrderCode" in answer.body.decode("utf-8")
+        assert sandbox.truth_waybills(shop.seller_id) == {}
+
     # ------------------------------------------------------------ helpers
     def _shipped_order(self, sandbox: JdSandbox, shop: SandboxShop, jd: JdClient) -> str:
         order_no = self._awaiting_order(sandbox, shop, jd)

@@ -175,3 +175,6 @@ def test_given_an_order_split_by_stock_across_two_warehouses_then_it_ships_twice
     assert sorted(s.tracking_no for s in shipments) == sorted(numbers)
     truth = splitting["sandbox"].truth_orders(splitting["sb"].seller_id)[order.order_no]
     assert truth.tracking_no in numbers and bootstrap.orders().get(order_id).status is OrderStatus.SHIPPED
+    # each parcel's goods left the warehouse its part reserved them in: nothing short, nothing elsewhere
+    assert not ledger.discrepancy_rows
+    assert all(ledger.counters[(f"SKU-{i}", "WH1" if i == 0 else "WH2")][:2] == [0, 0] for i in range(len(linked)))

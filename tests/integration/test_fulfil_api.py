@@ -71,6 +71,7 @@ def arrive(**kw: Any) -> str:
 
 @pytest.mark.parametrize(("kind", "rules", "field"), [
     ("gift", [gift_rule(gift_skus=["NO-SUCH-SKU"])], "rules[0].gift_skus[0]"),
+    ("gift", [gift_rule(buy_goods=["NO-SUCH-GOODS"])], "rules[0].buy_goods[0]"),
     ("gift", [gift_rule(), gift_rule(rule_id="g2")], "rules[1].priority"),
     ("carrier", [carrier_rule(max_weight_g=0)], "rules[0].max_weight_g"),
     ("carrier", [carrier_rule(shops=["S1"])], "rules[0].account_id"),

@@ -106,3 +106,15 @@ def test_given_an_auto_shop_when_two_orders_of_one_buyer_arrive_through_the_cons
     first, second = (bootstrap.orders().get(i) for i in ids)
     assert first.fulfilment_ids and first.fulfilment_ids == second.fulfilment_ids
     assert bootstrap.fulfilments().get(first.fulfilment_ids[0]).order_ids == tuple(ids)
+
+
+def test_given_a_merged_parcel_when_the_erp_ships_each_member_then_the_parcel_reads_shipped(world):
+    a, b = ready_order("S1", "PDD:8", platform=Platform.PDD), ready_order("S1", "PDD:9", platform=Platform.PDD)
+    parcel = admin(world, "POST", "/admin/fulfilments/merge", {"order_ids": [a, b]})[1]["items"][0]["fulfilment_id"]
+    key_id, secret = new_client(("orders", "shipments"))
+    for order_id in (a, b):
+        posted = signed(world["client"], key_id, secret, "POST", "/erp/v1/shipments",
+                        {"order_id": order_id, "carrier_code": "ZTO", "tracking_no": "ZT7312345678901"})
+        assert posted.status_code == 201, posted.body
+    seen = signed(world["client"], key_id, secret, "GET", f"/erp/v1/fulfilments/{parcel}")
+    assert json.loads(seen.body)["state"] == "shipped"

@@ -4,11 +4,12 @@ reservation follows the warehouse rule."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from chalicelib.domain.inventory import Movement, MovementKind
-from chalicelib.domain.status import ErpHandoff, HoldReason
+from chalicelib.domain.status import ErpHandoff, HoldReason, OrderStatus, RefundState
 from chalicelib.domain.warehouses import Warehouse
-from chalicelib.services.fulfilment import Planner
+from chalicelib.services.fulfilment import Planner, give_back_gifts
 from chalicelib.services.stock import Outcome, settle_order
 from tests import fakes
 from tests.factories import T0, make_order
@@ -61,6 +62,40 @@ def test_given_the_gift_out_of_stock_and_skip_when_out_then_the_order_reserves_w
     assert any("gift SOCKS skipped: out of stock" in h.summary for h in order.history)
     replanned = planner({"gift": [gift_rule(min_paid_fen=3000)]})(order)
     assert not any(line.gift for line in replanned.lines), "a skipped gift is not offered again"
+
+
+def test_given_a_limited_gift_skipped_for_lack_of_stock_then_its_count_goes_back_once() -> None:
+    counters = InMemoryGiftCounters()
+    orders, ledger = fakes.InMemoryOrderRepository(), stocked(default={"MC-1": 10})
+    orders.add(planner({"gift": [gift_rule(min_paid_fen=3000, total_limit=1, per_buyer_limit=1)]},
+                       counters=counters)(make_order(1)))
+    assert counters.counts["TOTAL#g1"] == 1
+    back = partial(give_back_gifts, counters)
+    settle_order(ledger, orders, fakes.FixedClock(T0), "shopA-1", gifts_back=back)
+    assert counters.counts["TOTAL#g1"] == 0 and set(counters.counts.values()) == {0}
+    settle_order(ledger, orders, fakes.FixedClock(T0), "shopA-1", gifts_back=back)     # redelivered
+    assert set(counters.counts.values()) == {0}
+    second = planner({"gift": [gift_rule(min_paid_fen=3000, total_limit=1)]}, counters=counters)(make_order(2))
+    assert any(line.gift for line in second.lines), "the count given back is there for the next buyer"
+
+
+def test_given_a_granted_gift_when_the_order_is_cancelled_or_fully_refunded_then_its_count_goes_back_once() -> None:
+    counters = InMemoryGiftCounters()
+    gate = planner({"gift": [gift_rule(min_paid_fen=3000, total_limit=5)]}, counters=counters)
+    orders, ledger = fakes.InMemoryOrderRepository(), stocked(default={"MC-1": 10, "SOCKS": 5})
+    for n in (1, 2):
+        orders.add(gate(make_order(n)))
+        settle_order(ledger, orders, fakes.FixedClock(T0), f"shopA-{n}")
+    assert counters.counts["TOTAL#g1"] == 2
+    back = partial(give_back_gifts, counters)
+    cancelled = replace(orders.get("shopA-1"), status=OrderStatus.CANCELLED)
+    refunded = orders.get("shopA-2")
+    refunded = replace(refunded, lines=tuple(line if line.gift else replace(line, refund_state=RefundState.REFUNDED)
+                                             for line in refunded.lines))
+    for _ in range(2):                                            # the second time: a redelivery
+        settle_order(ledger, orders, fakes.FixedClock(T0), "shopA-1", written=cancelled, gifts_back=back)
+        settle_order(ledger, orders, fakes.FixedClock(T0), "shopA-2", written=refunded, gifts_back=back)
+        assert counters.counts["TOTAL#g1"] == 0
 
 
 def test_given_the_gift_in_stock_then_it_is_reserved_with_the_order() -> None:

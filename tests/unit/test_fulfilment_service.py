@@ -168,6 +168,37 @@ def test_given_stock_in_two_warehouses_when_split_by_stock_then_one_part_per_war
     assert [(p.warehouse_id, p.parts[0].lines) for p in parts] == [("WH1", (("a", 2),)), ("WH2", (("b", 3),))]
 
 
+def test_given_an_order_held_out_of_stock_when_split_by_stock_then_each_part_reserves_in_its_warehouse():
+    ledger = InMemoryStockLedger()
+    ledger.counters[("SKU-A", "WH1")] = [5, 0, 5, 0, 1]
+    ledger.counters[("SKU-B", "WH2")] = [3, 0, 3, 0, 1]
+    deps = fulfil_deps(_orders(replace(two_lines(1), holds=frozenset({HoldReason.OUT_OF_STOCK}))), ledger=ledger)
+    splits.split_auto(deps, "pddA-1", "stock", "user:ann")
+    reserved = ledger.movement("SKU-B", "reserve:pddA-1:b:SKU-B")
+    assert reserved is not None and reserved.warehouse_id == "WH2"
+    assert ledger.counters[("SKU-A", "WH1")][:3] == [5, 2, 3] and ledger.counters[("SKU-B", "WH2")][:3] == [3, 3, 0]
+    order = deps.orders.get("pddA-1")
+    assert HoldReason.OUT_OF_STOCK not in order.holds and "split into 2 parcels" in order.history[-2].summary
+    on_order_applied(deps, order, svc.SettingsCache())                 # redelivered: nothing twice
+    assert ledger.counters[("SKU-B", "WH2")][:3] == [3, 3, 0]
+
+
+def test_given_a_line_reserved_already_when_split_by_stock_then_it_ships_from_where_it_is_reserved():
+    from chalicelib.services.stock import reserve_for_order
+    from chalicelib.services.stock_shipped import Routing
+    ledger = InMemoryStockLedger()
+    ledger.counters[("SKU-A", "WH1")] = [5, 0, 5, 0, 1]
+    ledger.counters[("SKU-A", "WH2")] = [2, 0, 2, 0, 1]
+    ledger.counters[("SKU-B", "WH1")] = [3, 0, 3, 0, 1]
+    order = two_lines(1)
+    assert reserve_for_order(ledger, order, order.created_at, order.lines[:1], Routing(("WH2",)))
+    deps = fulfil_deps(_orders(order), ledger=ledger)
+    parts = splits.split_auto(deps, "pddA-1", "stock", "user:ann")
+    assert [(p.warehouse_id, p.parts[0].lines) for p in parts] == [("WH2", (("a", 2),)), ("WH1", (("b", 3),))]
+    assert ledger.counters[("SKU-A", "WH1")][:3] == [5, 0, 5]         # not reserved a second time
+    assert ledger.counters[("SKU-B", "WH1")][:3] == [3, 3, 0]
+
+
 def test_given_a_weight_limit_when_split_by_weight_then_the_library_weights_decide():
     skus = InMemoryErpSkuRepository()
     skus.add(ErpSku("SKU-A", "T恤", weight_g=900))

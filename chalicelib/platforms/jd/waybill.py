@@ -49,7 +49,10 @@ class JdLogistics:
             "waybillType": 1, "waybillCount": 1, "providerId": account.get("providerId"),
             "providerCode": request.account.carrier_code, "branchCode": request.account.branch_code,
             "settlementCode": account.get("settlementCode", ""), "salePlatform": SALE_PLATFORM_JD,
-            "platformOrderNo": order_no, "vendorCode": self.vendor_code, "vendorOrderCode": order_no,
+            # the seller's key of the parcel: JD hands the live waybill back for a key it knows, so a split
+            # order's second parcel needs its own (the parcel key) or it gets the first parcel's number
+            "platformOrderNo": order_no, "vendorCode": self.vendor_code,
+            "vendorOrderCode": request.parcel_id or order_no,
             "weight": 1, "volume": 0, "payType": 0, "goodsMoney": 0, "shouldPayMoney": 0,
             "needGuarantee": False,
             "fromAddress": _from_address(request.account.sender_address,

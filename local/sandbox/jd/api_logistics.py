@@ -18,6 +18,7 @@ PROVIDERS = {
     "YUNDA": (1327, "韵达快递", 1, "021088", "YD-SETTLE-01", 300),
     "JD": (2087, "京东快递", 1, "", "010K000001", -1),
 }
+VENDOR_ORDER_MAX = 50    # vendorOrderCode (商家订单号): required, String(50) [I]
 SENDER = {"provinceId": 2, "provinceName": "上海", "cityId": 2813, "cityName": "上海市", "countryId": 51976,
           "countryName": "浦东新区", "countrysideId": 0, "countrysideName": "", "address": "张江路88号3号楼"}
 
@@ -45,13 +46,16 @@ def waybill_receive(sb: JdSandbox, shop: Shop, method: str, params: dict[str, An
     try:
         content = json.loads(str(params.get("content") or ""))
         code, order_no = str(content.get("providerCode")), str(content.get("platformOrderNo") or "")
+        vendor_order = str(content.get("vendorOrderCode") or "")
         if code not in PROVIDERS or not order_no or not content.get("toAddress"):
             raise BusinessRefusal(BAD_PARAM, "providerCode/platformOrderNo/toAddress不合法")
+        if not vendor_order or len(vendor_order) > VENDOR_ORDER_MAX:
+            raise BusinessRefusal(BAD_PARAM, f"vendorOrderCode必填且不超过{VENDOR_ORDER_MAX}位")
         if str(content.get("vendorCode")) != shop.seller_id:
             raise BusinessRefusal(BAD_PARAM, "vendorCode与授权商家不符")
         if order_no not in shop.orders:
             raise BusinessRefusal(NOT_FOUND, "平台订单不存在")
-        waybill = sb.issue_waybill(shop, code, order_no)
+        waybill = sb.issue_waybill(shop, code, order_no, vendor_order)
     except json.JSONDecodeError:
         return _result(method, int(BAD_PARAM), "content不是合法JSON")
     except BusinessRefusal as refusal:

@@ -35,6 +35,7 @@ from local.sandbox.jd.model import (
     spread_seconds,
 )
 from local.sandbox.jd.wire import (
+    BAD_PARAM,
     NOT_FOUND,
     BusinessRefusal,
     GatewayRefusal,
@@ -208,16 +209,23 @@ class JdSandbox:
     def waybill_balances(self, seller_id: str) -> dict[str, int]:
         return self.balances.setdefault(seller_id, {c: p[5] for c, p in api_logistics.PROVIDERS.items()})
 
-    def issue_waybill(self, shop: Shop, provider: str, order_no: str) -> Waybill:
+    def issue_waybill(self, shop: Shop, provider: str, order_no: str, vendor_order_code: str = "") -> Waybill:
+        """One live waybill per seller parcel key (vendorOrderCode): a repeated request gets it back; another
+        key of the same order (a second parcel) gets a number of its own."""
+        key = vendor_order_code or order_no
         for waybill in self.waybills.values():
-            if waybill.bound and waybill.order_no == order_no and waybill.provider_code == provider:
+            if (waybill.bound and waybill.seller_id == shop.seller_id and waybill.provider_code == provider
+                    and (waybill.vendor_order_code or waybill.order_no) == key):
+                if waybill.order_no != order_no:
+                    raise BusinessRefusal(BAD_PARAM, "vendorOrderCode已用于其他平台订单")
                 return waybill   # JD hands back the live number for a repeated request
         balances = self.waybill_balances(shop.seller_id)
         if balances[provider] == 0:
             raise BusinessRefusal("10200003", "电子面单余额不足")
         balances[provider] -= 1 if balances[provider] > 0 else 0
         code = f"{WAYBILL_PREFIX[provider]}{self._next():011d}"
-        self.waybills[code] = Waybill(code=code, provider_code=provider, order_no=order_no, seller_id=shop.seller_id)
+        self.waybills[code] = Waybill(code=code, provider_code=provider, order_no=order_no, seller_id=shop.seller_id,
+                                      vendor_order_code=key)
         return self.waybills[code]
 
     # ------------------------------------------------------------ control surface

@@ -194,6 +194,7 @@ class Waybill:
     order_no: str
     seller_id: str
     bound: bool = True
+    vendor_order_code: str = ""        # the seller's key of the parcel: one live waybill per key
 
 
 class OrderFactory:

@@ -9,7 +9,7 @@ export default {
       regions: '地区', regionsHint: '省，或 省/市，如 新疆维吾尔自治区 或 广东省/深圳市', anyRegion: '全部地区',
       warehouses: '仓库（按顺序尝试）', account: '面单账号', fallback: '备用账号（余额不足时）', carrier: '快递',
       weight: '重量（克）', amount: '实付金额（元）', skus: '包含商品', cod: '货到付款', codAny: '不限', codYes: '是', codNo: '否',
-      min: '最小', max: '最大（空为不限）', giftSkus: '赠品商品', quantity: '每种数量', buySkus: '购买商品',
+      min: '最小', max: '最大（空为不限）', giftSkus: '赠品商品', quantity: '每种数量', buySkus: '购买商品', buyGoods: '购买货品（SPU，任一规格）',
       minQuantity: '至少件数', minPaid: '实付满（元）', window: '活动时间', perBuyer: '每个买家限', total: '总数限',
       noLimit: '0 为不限', skipWhenOut: '缺货时不送（否则等到货）', enabled: '启用', remove: '删除', save: '保存',
       saved: '已保存为版本 {v}，待处理的订单正在重新规划', version: '版本 {v}', changedBy: '{by} 修改于 {at}',
@@ -31,7 +31,7 @@ export default {
     },
     errors: {
       fulfil: {
-        rule_invalid: '规则有误：{field}', unknown_shop: '规则引用了不存在的店铺：{field}', unknown_sku: '规则引用了不存在的 ERP 商品：{field}',
+        rule_invalid: '规则有误：{field}', unknown_shop: '规则引用了不存在的店铺：{field}', unknown_sku: '规则引用了不存在的 ERP 商品：{field}', unknown_goods: '规则引用了商品库中不存在的货品：{field}',
         unknown_warehouse: '规则引用了不存在或已停用的仓库：{field}', unknown_account: '店铺没有这个面单账号：{field}',
         changed: '内容已被别人修改，请刷新后再试', too_large: '规则太多，超过了一个版本能保存的大小', kind: '未知的规则类型',
         too_late: '订单已取面单或已交给 ERP，不能再改面单账号',
@@ -47,7 +47,7 @@ export default {
       regions: 'Regions', regionsHint: 'A province, or province/city, e.g. 新疆维吾尔自治区 or 广东省/深圳市', anyRegion: 'All regions',
       warehouses: 'Warehouses (tried in order)', account: 'Waybill account', fallback: 'Fallback account (no balance)', carrier: 'Carrier',
       weight: 'Weight (g)', amount: 'Amount paid (yuan)', skus: 'Contains SKUs', cod: 'Cash on delivery', codAny: 'Either', codYes: 'Yes', codNo: 'No',
-      min: 'Min', max: 'Max (empty: no limit)', giftSkus: 'Gift SKUs', quantity: 'Quantity of each', buySkus: 'Bought SKUs',
+      min: 'Min', max: 'Max (empty: no limit)', giftSkus: 'Gift SKUs', quantity: 'Quantity of each', buySkus: 'Bought SKUs', buyGoods: 'Bought goods (SPU, any of its SKUs)',
       minQuantity: 'At least units', minPaid: 'Paid at least (yuan)', window: 'Active period', perBuyer: 'Per buyer', total: 'In total',
       noLimit: '0: no limit', skipWhenOut: 'Skip when out of stock (else wait for it)', enabled: 'Enabled', remove: 'Remove', save: 'Save',
       saved: 'Saved as version {v}; waiting orders are being re-planned', version: 'Version {v}', changedBy: 'changed by {by} at {at}',
@@ -69,7 +69,7 @@ export default {
     },
     errors: {
       fulfil: {
-        rule_invalid: 'Wrong rule: {field}', unknown_shop: 'The rule names a shop that does not exist: {field}', unknown_sku: 'The rule names an ERP SKU that does not exist: {field}',
+        rule_invalid: 'Wrong rule: {field}', unknown_shop: 'The rule names a shop that does not exist: {field}', unknown_sku: 'The rule names an ERP SKU that does not exist: {field}', unknown_goods: 'The rule names goods the goods library does not have: {field}',
         unknown_warehouse: 'The rule names a warehouse that does not exist or is switched off: {field}', unknown_account: 'The shop has no such waybill account: {field}',
         changed: 'Someone else changed this: reload and try again', too_large: 'Too many rules to store as one version', kind: 'Unknown rule kind',
         too_late: 'The order has its waybill or is with the ERP: its waybill account cannot change now',

@@ -15,7 +15,7 @@ export function newForm(kind, priority) {
       max_paid: null, skus: '', cod: 'any' }
   }
   if (kind === 'gift') {
-    return { ...base, gift_skus: '', quantity: 1, buy_skus: '', min_quantity: 1, min_paid: null, window: [],
+    return { ...base, gift_skus: '', quantity: 1, buy_skus: '', buy_goods: '', min_quantity: 1, min_paid: null, window: [],
       per_buyer_limit: 0, total_limit: 0, skip_when_out: true }
   }
   return { carrier_code: '', regions: '' }
@@ -29,7 +29,7 @@ export function toForm(kind, rule) {
       cod: rule.cod === null || rule.cod === undefined ? 'any' : (rule.cod ? 'yes' : 'no'), fallback_account_id: rule.fallback_account_id || '' })
   }
   if (kind === 'gift') {
-    Object.assign(form, { gift_skus: text(rule.gift_skus), buy_skus: text(rule.buy_skus), min_paid: yuanOf(rule.min_paid_fen),
+    Object.assign(form, { gift_skus: text(rule.gift_skus), buy_skus: text(rule.buy_skus), buy_goods: text(rule.buy_goods), min_paid: yuanOf(rule.min_paid_fen),
       window: rule.starts_at && rule.ends_at ? [rule.starts_at, rule.ends_at] : [] })
   }
   return form
@@ -50,7 +50,8 @@ export function toRule(kind, form) {
   }
   const [starts, ends] = form.window || []
   return { ...rule, gift_skus: list(form.gift_skus), quantity: Number(form.quantity) || 1, buy_skus: list(form.buy_skus),
-    min_quantity: list(form.buy_skus).length ? Number(form.min_quantity) || 1 : 0, min_paid_fen: fen(form.min_paid),
+    buy_goods: list(form.buy_goods),
+    min_quantity: list(form.buy_skus).length || list(form.buy_goods).length ? Number(form.min_quantity) || 1 : 0, min_paid_fen: fen(form.min_paid),
     starts_at: starts || null, ends_at: ends || null, per_buyer_limit: Number(form.per_buyer_limit) || 0,
     total_limit: Number(form.total_limit) || 0, skip_when_out: form.skip_when_out }
 }
