@@ -6,12 +6,11 @@ import base64
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import boto3
 import pytest
-
-from dataclasses import replace
 
 from chalicelib import bootstrap, names
 from chalicelib.domain.status import HoldReason
