@@ -16,7 +16,7 @@ from typing import Protocol
 from chalicelib.domain.catalog import ShopSku
 from chalicelib.domain.shops import Shop
 from chalicelib.services.platform_types import CanonicalProduct
-from chalicelib.services.stock_ports import DueLedger, StockSyncSettings, SyncSettingsRepository
+from chalicelib.services.stock_ports import DueLedger, PushRecord, StockSyncSettings, SyncSettingsRepository
 from chalicelib.services.stock_sync import expected_quantity
 
 MAX_DIFFERENCES = 500        # the report keeps this many; the count is exact
@@ -97,9 +97,20 @@ def shop_differences(shop: Shop, settings: StockSyncSettings, catalog: ShopCatal
         if shown != expected:
             differences.append(Difference(shop.shop_id, sku.platform_sku_id, expected, pushed,
                                           shown if live is not None else None, live is not None))
+            if live is not None and pushed is not None:
+                _push_not_in_force(sync, shop.shop_id, sku.platform_sku_id, shown, expected, now)
             for link in sku.links:
                 ledger.mark_due(link.sku_code, now)
     return count, differences
+
+
+def _push_not_in_force(sync: SyncSettingsRepository, shop_id: str, platform_sku_id: str, shown: int | None,
+                       expected: int, now: datetime) -> None:
+    """The last push says the platform has the right figure, the platform says otherwise: the push skips a
+    quantity already pushed, so without this the due mark would push nothing."""
+    where = "is not listed on the platform" if shown is None else f"the platform shows {shown}"
+    sync.record_push(PushRecord(shop_id, platform_sku_id, shown or 0, now, False,
+                                f"reconcile: {where}, expected {expected}"))
 
 
 def reconcile(shops: ShopSource, catalog: ShopCatalog, ledger: DueLedger, sync: SyncSettingsRepository,

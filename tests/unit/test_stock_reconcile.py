@@ -102,8 +102,8 @@ def test_GIVEN_the_platform_shows_other_stock_than_pushed_WHEN_reconciled_THEN_i
     report = _live_reconcile(w, lambda shop: live[shop.shop_id])
     assert [(d.shop_id, d.expected, d.pushed, d.platform, d.live) for d in report.differences] == [
         ("S2", 40, 40, 33, True)], "the last push says 40: only the platform's own figure shows the change"
-    assert w.ledger.due, "marked due: the next sweep pushes 40 again"
-    assert report.unread_shops == ()
+    assert w.ledger.due and report.unread_shops == ()
+    assert w.push("S2") == [("S2-cup", 40)], "pushed again although the last push said 40"
 
 
 def test_GIVEN_a_sku_missing_on_the_platform_or_a_shop_unreadable_THEN_reported_and_the_last_push_used() -> None:
