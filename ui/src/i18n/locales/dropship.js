@@ -22,7 +22,11 @@ export default {
       partLines: '部分商品：{lines}', supplierLine: '供应商代发', ownLine: '自己发货',
     },
     shipmentStatus: { pending: '回传中', confirmed: '已回传平台', failed: '回传失败', waybill_issued: '已取号', printed: '已打印', cancelled: '已取消' },
-    reconcileJob: { running: '正在核对：已处理 {done} / {total} 个店铺', done: '核对完成：{n} 处差异', queued: '已开始核对' },
+    reconcileJob: {
+      running: '正在核对：已处理 {done} / {total} 个店铺', done: '核对完成：{n} 处差异', queued: '已开始核对',
+      liveHint: '平台接口读到的库存 → 应有库存', pushedHint: '最后一次推送的库存 → 应有库存（未能读取平台库存）', notListed: '平台上没有',
+      unread: '{n} 个店铺读取平台库存失败，已按最后一次推送核对：{shops}',
+    },
   },
   en: {
     menu: { supplierOrders: 'My drop-ship orders', stockUp: 'Stock-up lists' },
@@ -45,7 +49,11 @@ export default {
       partLines: 'Some items: {lines}', supplierLine: 'Supplier ships', ownLine: 'We ship',
     },
     shipmentStatus: { pending: 'Sending', confirmed: 'On the platform', failed: 'Failed', waybill_issued: 'Waybill issued', printed: 'Printed', cancelled: 'Cancelled' },
-    reconcileJob: { running: 'Reconciling: {done} / {total} shops done', done: 'Reconcile finished: {n} differences', queued: 'Reconcile started' },
+    reconcileJob: {
+      running: 'Reconciling: {done} / {total} shops done', done: 'Reconcile finished: {n} differences', queued: 'Reconcile started',
+      liveHint: 'Stock the platform\'s API reports → stock it should show', pushedHint: 'Last pushed stock → stock it should show (the platform\'s stock could not be read)', notListed: 'not on the platform',
+      unread: 'The platform stock of {n} shops could not be read; they were compared with the last push: {shops}',
+    },
   },
 }
 
