@@ -54,6 +54,7 @@ def supplier_order_view(order: Order, shipments: list[Any]) -> dict[str, Any]:
 def my_orders(ctx: Ctx) -> dict[str, Any]:
     """`?status=open` (default: awaiting shipment) or `all`; newest first, paged."""
     from chalicelib.api.errors import BadRequest
+    from chalicelib.domain.dropship import supplier_has_shipped
     from chalicelib.services.dropship import OPEN_TO_SHIP
     query: dict[str, str] = dict(ctx.request.query_params or {})
     if query.get("status", "open") not in ("open", "all"):
@@ -63,6 +64,8 @@ def my_orders(ctx: Ctx) -> dict[str, Any]:
     page = dropship_wiring.deps().orders.by_supplier(supplier_id, limit=page_limit(ctx.request),
                                           cursor=cursors.read(ctx.request, query.get("cursor")), statuses=statuses)
     mine = [o for o in page.items if o.supplier_id == supplier_id]     # the index may lag a take-back
+    if statuses:     # its lines out, an order partly drop-shipped waits for the seller's: nothing left to do here
+        mine = [o for o in mine if not (o.supplier_lines and supplier_has_shipped(o))]
     shipments = bootstrap.shipments()
     return {"items": [supplier_order_view(o, shipments.for_order(o.order_id)) for o in mine],
             "cursor": cursors.issue(ctx.request, page.cursor)}

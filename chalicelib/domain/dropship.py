@@ -67,6 +67,13 @@ def _line_supplier(line: LineItem, supplier_of_sku: Mapping[str, str]) -> str:
     return suppliers.pop() if len(suppliers) == 1 else ""
 
 
+def supplier_has_shipped(order: Order) -> bool:
+    """Every unrefunded line of the supplier's is out (a partly drop-shipped order may wait for the seller's)."""
+    theirs = order.supplier_line_ids
+    return all(line.shipped_quantity >= line.quantity for line in order.lines
+               if line.line_id in theirs and line.refund_state is not RefundState.REFUNDED)
+
+
 def rule_lines(order: Order, supplier_of_sku: Mapping[str, str]) -> tuple[str, tuple[str, ...]]:
     """The SKU rule, line by line: (supplier, its lines; () for all of them). A line goes to the supplier of
     all its ERP SKUs; lines whose SKUs have no supplier stay the seller's (own stock). ("", ()) when a line is

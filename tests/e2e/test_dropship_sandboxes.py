@@ -151,6 +151,9 @@ def test_GIVEN_one_line_drop_shipped_WHEN_the_supplier_and_then_the_seller_ship_
     assert {str(x.oid): x.invoice_no for x in trade.lines} == {i: ("ZT900100300" if i == line_ids[0] else "")
                                                                for i in line_ids}
     assert bootstrap.orders().get(order_id).status is OrderStatus.PARTIALLY_SHIPPED
+    assert call(world, "GET", "/admin/supplier/orders", user="maker").json_body["items"] == [], "its part is done"
+    [mine] = call(world, "GET", "/admin/supplier/orders?status=all", user="maker").json_body["items"]
+    assert [x["line_id"] for x in mine["items"]] == line_ids[:1] and len(mine["shipments"]) == 1
     ours = call(world, "POST", "/admin/shipments", {"order_id": order_id, "carrier_code": "SF",
                                                       "tracking_no": "SF900100300"})
     assert ours.status_code == 201, ours.body
