@@ -152,3 +152,10 @@ def test_GIVEN_a_line_reserved_before_it_was_given_THEN_released_once_the_order_
                         lines=(replace(current.lines[0], shipped_quantity=2), current.lines[1])), current.revision)
     settle_order(ledger, orders, clock, "S1-1", shipments=lambda _: [])
     assert (ledger.balance("A").reserved, ledger.balance("OWN").reserved) == (0, 3)
+
+
+def test_GIVEN_a_partly_drop_shipped_order_THEN_the_sellers_pick_list_has_only_its_own_lines() -> None:
+    from chalicelib.printing.waybill_print import pick_items
+    picked = pick_items([order(*MIXED, supplier_id="SUP1", supplier_lines=("1",))])
+    assert [(x.sku_code, x.quantity) for x in picked] == [("OWN", 3)]
+    assert [x.sku_code for x in pick_items([order(*MIXED)])] == ["A", "OWN"]
