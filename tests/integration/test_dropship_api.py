@@ -252,3 +252,24 @@ def test_GIVEN_chosen_orders_WHEN_the_rule_runs_in_bulk_THEN_supplier_lines_go_a
     assert results[0] == {"order_id": mixed, "ok": True, "supplier_id": world["maker"], "supplier_lines": ["1"]}
     assert results[1]["reason"] == "dropship.no_rule_supplier"
     assert bootstrap.orders().get(own).supplier_id == ""
+
+
+def test_GIVEN_a_partly_drop_shipped_order_WHEN_the_erp_takes_and_ships_it_THEN_it_sees_and_ships_its_lines_only(
+        world: dict[str, Any]) -> None:
+    from tests.erp_kit import new_client, signed
+    order_id = _two_line_order(world)
+    assert call(world, "PUT", f"/admin/dropship/orders/{order_id}/lines",
+                {"supplier_id": world["maker"], "line_ids": ["1"]}).status_code == 200
+    key_id, secret = new_client()
+    taken = signed(world["client"], key_id, secret, "POST", "/erp/v1/orders/take", {"limit": 50})
+    assert taken.status_code == 200, taken.body
+    [mine] = [o for o in taken.json_body["items"] if o["order_id"] == order_id]
+    assert [x["line_id"] for x in mine["lines"]] == ["2"] and mine["supplier_lines"] == ["1"]
+    refused = signed(world["client"], key_id, secret, "POST", "/erp/v1/shipments",
+                     {"order_id": order_id, "carrier_code": "SF", "tracking_no": "SF8880009",
+                      "lines": [{"line_id": "1", "quantity": 1}]})
+    assert refused.status_code == 400 and refused.json_body["error"]["reason"] == "dropship.supplier_line"
+    shipped = signed(world["client"], key_id, secret, "POST", "/erp/v1/shipments",
+                     {"order_id": order_id, "carrier_code": "SF", "tracking_no": "SF8880010"})
+    assert shipped.status_code == 201, shipped.body
+    assert [x["line_id"] for x in shipped.json_body["shipment"]["lines"]] == ["2"]
