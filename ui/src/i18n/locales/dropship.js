@@ -19,7 +19,8 @@ export default {
       supplierOf: '所属供应商',
       byRule: '按商品的供应商分配', byRuleHint: '每个订单里属于同一供应商的商品分配给该供应商；自有库存的商品仍由自己发货（ERP 只看到这些商品）。',
       lines: '由供应商发货的商品', linesHint: '只勾选部分商品时，其余商品仍由自己（ERP）发货，订单分两个包裹部分发货。',
-      partLines: '部分商品：{lines}', supplierLine: '供应商代发', ownLine: '自己发货',
+      partLines: '部分商品：{lines}', supplierLine: '供应商代发',
+      partialHint: '只需发以上商品；订单里的其他商品由商家自己发货。',
     },
     shipmentStatus: { pending: '回传中', confirmed: '已回传平台', failed: '回传失败', waybill_issued: '已取号', printed: '已打印', cancelled: '已取消' },
     reconcileJob: {
@@ -46,7 +47,8 @@ export default {
       supplierOf: 'Supplier',
       byRule: 'By the SKUs\' supplier', byRuleHint: 'In each order, the items of one supplier go to that supplier; own-stock items stay ours (the ERP sees only those).',
       lines: 'Items the supplier ships', linesHint: 'Tick only some items and the others stay ours (the ERP ships them): the order ships in two partial parcels.',
-      partLines: 'Some items: {lines}', supplierLine: 'Supplier ships', ownLine: 'We ship',
+      partLines: 'Some items: {lines}', supplierLine: 'Supplier ships',
+      partialHint: 'Ship only the items above: the seller ships the order\'s other items.',
     },
     shipmentStatus: { pending: 'Sending', confirmed: 'On the platform', failed: 'Failed', waybill_issued: 'Waybill issued', printed: 'Printed', cancelled: 'Cancelled' },
     reconcileJob: {
