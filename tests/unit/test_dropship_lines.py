@@ -159,3 +159,9 @@ def test_GIVEN_a_partly_drop_shipped_order_THEN_the_sellers_pick_list_has_only_i
     picked = pick_items([order(*MIXED, supplier_id="SUP1", supplier_lines=("1",))])
     assert [(x.sku_code, x.quantity) for x in picked] == [("OWN", 3)]
     assert [x.sku_code for x in pick_items([order(*MIXED)])] == ["A", "OWN"]
+
+
+def test_GIVEN_a_drop_shipped_order_THEN_it_never_joins_a_merged_parcel() -> None:
+    from chalicelib.domain.fulfilments import merge_problem
+    assert merge_problem(order(*MIXED, supplier_id="SUP1", supplier_lines=("1",)))[0] == "dropship.ships_alone"
+    assert merge_problem(order(*MIXED))[0] != "dropship.ships_alone"
