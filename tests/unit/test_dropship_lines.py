@@ -165,3 +165,9 @@ def test_GIVEN_a_drop_shipped_order_THEN_it_never_joins_a_merged_parcel() -> Non
     from chalicelib.domain.fulfilments import merge_problem
     assert merge_problem(order(*MIXED, supplier_id="SUP1", supplier_lines=("1",)))[0] == "dropship.ships_alone"
     assert merge_problem(order(*MIXED))[0] != "dropship.ships_alone"
+
+
+def test_GIVEN_a_drop_shipped_order_THEN_it_is_not_split_into_parcels() -> None:
+    from chalicelib.domain.fulfilment_splits import split_problem
+    assert split_problem(order(*MIXED, supplier_id="SUP1", supplier_lines=("1",)))[0] == "dropship.no_split"
+    assert split_problem(order(*MIXED)) == ("", "")

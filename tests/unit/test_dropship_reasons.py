@@ -17,6 +17,6 @@ def test_given_every_dropship_reason_then_both_languages_say_it() -> None:
     text = (ROOT / "ui/src/i18n/locales/dropship.js").read_text()
     words = text[text.index("export const words"):]
     zh, en = words[words.index("'zh-CN'"):words.index("  en:")], words[words.index("  en:"):]
-    reasons.add("dropship.ships_alone")           # domain/fulfilments.py's merge refusal (as a code, not reason=)
+    reasons |= {"dropship.ships_alone", "dropship.no_split"}   # the merge's and split's refusals (codes, not reason=)
     for reason in sorted(r for r in reasons if not r.startswith("warehouse.")):   # warehouses' own: locales/*.js
         assert f"'{reason}'" in zh and f"'{reason}'" in en, reason
