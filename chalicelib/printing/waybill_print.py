@@ -115,7 +115,7 @@ def _label(deps: WaybillDeps, waybill: Waybill, size: Any) -> Any:
 
 def pick_items(orders: Sequence[Order]) -> list[Any]:
     """What the seller's warehouse picks: each unshipped unit of the seller's own lines, as its ERP SKUs."""
-    from chalicelib.printing.picklist import PickItem
+    from chalicelib.printing.picklist import PickItem  # cold start: reportlab (see picklist_pdf)
     items = []
     for order in orders:
         for line in order.own_lines:          # a supplier's lines are not ours to pick (drop-shipping)
