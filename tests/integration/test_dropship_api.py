@@ -273,3 +273,21 @@ def test_GIVEN_a_partly_drop_shipped_order_WHEN_the_erp_takes_and_ships_it_THEN_
                      {"order_id": order_id, "carrier_code": "SF", "tracking_no": "SF8880010"})
     assert shipped.status_code == 201, shipped.body
     assert [x["line_id"] for x in shipped.json_body["shipment"]["lines"]] == ["2"]
+
+
+def test_GIVEN_the_shops_rule_on_WHEN_an_order_mixes_supplier_and_own_stock_skus_THEN_only_the_suppliers_lines_go(
+        world: dict[str, Any]) -> None:
+    from chalicelib.domain.orders import SkuLink
+    from chalicelib.services.ingest import apply_and_keep
+    goods = {"code": "TS", "name": "纯棉短袖T恤", "supplier_ids": [world["maker"]],
+             "skus": [{"sku_code": "ERP-MC-1", "price_fen": 1990}]}
+    assert call(world, "POST", "/admin/goods", goods).status_code in (200, 201)
+    assert call(world, "PUT", "/admin/dropship/auto/S1", {"enabled": True}, user="root").status_code == 200
+    incoming = canonical_order()
+    own = replace(incoming.lines[0], line_id="2", platform_sku_id="sku-2", merchant_code="MC-2")
+    incoming = replace(incoming, lines=(incoming.lines[0], own))
+    links = {"sku-1": (SkuLink("ERP-MC-1"),), "sku-2": (SkuLink("ERP-MC-2"),)}
+    ruled = apply_and_keep(bootstrap.orders(), bootstrap.clock(), "S1", incoming, links,
+                           gate=bootstrap.review_gate())[1]
+    assert (ruled.supplier_id, ruled.supplier_lines) == (world["maker"], ("1",))
+    assert ruled.erp_handoff.value == "ready" and "lines 1 to supplier" in ruled.history[-1].summary
