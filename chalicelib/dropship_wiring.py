@@ -26,14 +26,16 @@ def auto_shops() -> Any:
     return bootstrap._get("dropship_auto", build)
 
 
+def supplier_of_sku(codes: Any) -> dict[str, str]:
+    """ERP SKU code -> the first supplier of its goods (SKUs without one: own stock)."""
+    skus = bootstrap.erp_skus().get_many(codes)
+    goods = goods_wiring.goods().get_many(sorted({s.goods_id for s in skus.values() if s.goods_id}))
+    return {code: goods[s.goods_id].supplier_ids[0] for code, s in skus.items()
+            if s.goods_id in goods and goods[s.goods_id].supplier_ids}
+
+
 def with_rule(gate: Any) -> Any:
     """The review gate, then the SKU rule (services/dropship.apply_rule) for the shops that switched it on.
     The switch is read at most once per gate (one per orders batch) and only when an order gets that far."""
     from chalicelib.services.dropship import RuleGate
-
-    def supplier_of_sku(codes: Any) -> dict[str, str]:
-        skus = bootstrap.erp_skus().get_many(codes)
-        goods = goods_wiring.goods().get_many(sorted({s.goods_id for s in skus.values() if s.goods_id}))
-        return {code: goods[s.goods_id].supplier_ids[0] for code, s in skus.items()
-                if s.goods_id in goods and goods[s.goods_id].supplier_ids}
     return RuleGate(gate, lambda: auto_shops().shops(), supplier_of_sku, bootstrap.clock())

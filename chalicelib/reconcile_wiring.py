@@ -12,6 +12,12 @@ def starter() -> Any:
     return ReconcileJobStarter(bootstrap.link_jobs(), bootstrap.publisher(), bootstrap.clock(), bootstrap.shops())
 
 
+def platform_stock(shop: Any) -> dict[str, int]:
+    """The shop's stock as its platform's catalog API reports it now (each client's product list)."""
+    from chalicelib.services.stock_reconcile import catalog_stock
+    return catalog_stock(bootstrap.clients()(shop).list_products())
+
+
 def deps() -> Any:
     from chalicelib.services.reconcile_jobs import ReconcileJobDeps
     from chalicelib.services.warehouses import serving_warehouses
@@ -20,4 +26,4 @@ def deps() -> Any:
                             shop=bootstrap.shops().get, catalog=bootstrap.shop_skus(), ledger=bootstrap.stock(),
                             sync=bootstrap.stock_sync(),
                             serving=lambda shop_id: serving_warehouses(bootstrap.warehouses(), shop_id),
-                            report_of=reports.get, save_report=reports.save_report)
+                            report_of=reports.get, save_report=reports.save_report, platform_stock=platform_stock)

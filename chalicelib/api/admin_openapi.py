@@ -98,6 +98,8 @@ BODIES: dict[str, str] = {
     "PATCH /admin/alerts/channels/{channel_id}": "alert_schemas.ChannelPatchBody",
     "PUT /admin/alerts/quiet": "alert_schemas.QuietBody",
     "POST /admin/dropship/assign": "dropship_schemas.AssignBody",
+    "PUT /admin/dropship/orders/{order_id}/lines": "dropship_schemas.AssignLinesBody",
+    "POST /admin/dropship/assign-by-rule": "dropship_schemas.RuleBody",
     "PUT /admin/dropship/auto/{shop_id}": "dropship_schemas.AutoBody",
     "POST /admin/supplier/shipments": "dropship_schemas.SupplierShipBody",
     "POST /admin/supplier/shipments/import": "dropship_schemas.TrackingFileBody",

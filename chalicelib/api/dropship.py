@@ -26,6 +26,33 @@ def assign_orders(ctx: Ctx) -> dict[str, Any]:
     return ctx.audited({"supplier_id": body.supplier_id, "results": results})
 
 
+@admin_route(bp, "/admin/dropship/orders/{order_id}/lines", methods=("PUT",), role=Role.OPERATOR)
+def assign_lines_route(ctx: Ctx, order_id: str) -> dict[str, Any]:
+    """Gives exactly `line_ids` of one order to a supplier (the rest stay the seller's: its ERP ships them)."""
+    from chalicelib.api.dropship_schemas import AssignLinesBody
+    from chalicelib.api.views import order_summary
+    from chalicelib.services.dropship import assign_lines
+    from chalicelib.services.order_admin import resolve_order_ref
+    body = parse(AssignLinesBody, ctx.request)
+    order_id = resolve_order_ref(bootstrap.orders(), order_id)
+    before = bootstrap.orders().get(order_id)
+    order = assign_lines(dropship_wiring.deps(), order_id, body.supplier_id, body.line_ids, ctx.actor)
+    was = {"supplier_id": before.supplier_id, "supplier_lines": list(before.supplier_lines)} if before else None
+    return ctx.audited({"order": order_summary(order)}, was)
+
+
+@admin_route(bp, "/admin/dropship/assign-by-rule", methods=("POST",), role=Role.OPERATOR)
+def assign_by_rule(ctx: Ctx) -> dict[str, Any]:
+    """The SKU rule on up to 100 chosen orders: each one's supplier lines (or all) go to its SKUs' supplier."""
+    from chalicelib.api.dropship_schemas import RuleBody
+    from chalicelib.services.dropship import assign_by_rule_many
+    from chalicelib.services.order_admin import resolve_order_refs
+    body = parse(RuleBody, ctx.request)
+    order_ids = resolve_order_refs(bootstrap.orders(), body.order_ids)
+    results = assign_by_rule_many(dropship_wiring.deps(), order_ids, dropship_wiring.supplier_of_sku, ctx.actor)
+    return ctx.audited({"results": results})
+
+
 @admin_route(bp, "/admin/dropship/auto")
 def auto_shops(ctx: Ctx) -> dict[str, Any]:
     """The shops whose orders the SKU rule gives to their SKUs' supplier."""

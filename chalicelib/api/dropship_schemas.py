@@ -17,6 +17,15 @@ class AssignBody(Body):
     supplier_id: str = Field(max_length=64)          # "" takes the orders back from their supplier
 
 
+class AssignLinesBody(Body):
+    supplier_id: str = Field(max_length=64)          # "" takes the order back whole
+    line_ids: list[str] = Field(max_length=200)      # exactly the lines the supplier ships; [] takes all back
+
+
+class RuleBody(Body):
+    order_ids: list[OrderRef] = Field(min_length=1, max_length=100)
+
+
 class AutoBody(Body):
     enabled: bool
 

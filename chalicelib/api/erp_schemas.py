@@ -157,6 +157,9 @@ class OrderOut(_Out):
         "the parcels (发货单) the order travels in: one merged parcel shared with other orders of the same buyer "
         "(合单), or several parts of this order (拆单); empty: the order is one parcel by itself. "
         "GET /fulfilments/{fulfilment_id} lists a parcel's orders and lines"))
+    supplier_lines: list[str] = Field(default_factory=list, description=(
+        "the ids of lines a supplier drop-ships (分配供应商发货): they are not in `lines`, are not yours to ship "
+        "(a shipment naming one is refused, 400 dropship.supplier_line), and reserve no stock"))
 
 
 class FulfilmentLineOut(_Out):

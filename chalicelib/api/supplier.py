@@ -27,19 +27,26 @@ def _supplier_id(ctx: Ctx) -> str:
 def supplier_order_view(order: Order, shipments: list[Any]) -> dict[str, Any]:
     """Only what packing and shipping need: no money, no buyer id, no memo of the seller; the receiver as
     masked text (the full address is printed through the seller's waybill account where the platform
-    requires it)."""
+    requires it); of an order partly drop-shipped, only the supplier's lines and parcels."""
     r = order.receiver
+    theirs = order.supplier_line_ids
     return {
         "order_id": order.order_id, "order_no": order.order_no, "platform": order.platform.value,
         "status": order.status.value, "created_at": order.created_at.isoformat(),
         "buyer_memo": order.buyer_memo,
         "receiver": {"name": r.name_masked, "phone": r.phone_masked, "province": r.province, "city": r.city,
                      "district": r.district, "address": r.address_masked} if r else None,
-        "items": [{"title": x.title, "sku_name": x.sku_name, "quantity": x.quantity,
-                   "sku_codes": [link.sku_code for link in x.links] or [x.merchant_code]} for x in order.lines],
-        "carrier_code": order.carrier_code, "tracking_no": order.tracking_no,
+        "items": [{"line_id": x.line_id, "title": x.title, "sku_name": x.sku_name, "quantity": x.quantity,
+                   "shipped_quantity": x.shipped_quantity,
+                   "sku_codes": [link.sku_code for link in x.links] or [x.merchant_code]}
+                  for x in order.lines if x.line_id in theirs],
+        "partial": bool(order.supplier_lines),
+        # a partly drop-shipped order's own number may be the seller's parcel: the supplier's are in shipments
+        "carrier_code": "" if order.supplier_lines else order.carrier_code,
+        "tracking_no": "" if order.supplier_lines else order.tracking_no,
         "shipments": [{"carrier_code": s.carrier_code, "tracking_no": s.tracking_no, "status": s.status.value,
-                       "platform_error": s.platform_error} for s in shipments],
+                       "platform_error": s.platform_error} for s in shipments
+                      if not order.supplier_lines or s.source == f"supplier:{order.supplier_id}"],
     }
 
 
@@ -47,6 +54,7 @@ def supplier_order_view(order: Order, shipments: list[Any]) -> dict[str, Any]:
 def my_orders(ctx: Ctx) -> dict[str, Any]:
     """`?status=open` (default: awaiting shipment) or `all`; newest first, paged."""
     from chalicelib.api.errors import BadRequest
+    from chalicelib.domain.dropship import supplier_has_shipped
     from chalicelib.services.dropship import OPEN_TO_SHIP
     query: dict[str, str] = dict(ctx.request.query_params or {})
     if query.get("status", "open") not in ("open", "all"):
@@ -56,6 +64,8 @@ def my_orders(ctx: Ctx) -> dict[str, Any]:
     page = dropship_wiring.deps().orders.by_supplier(supplier_id, limit=page_limit(ctx.request),
                                           cursor=cursors.read(ctx.request, query.get("cursor")), statuses=statuses)
     mine = [o for o in page.items if o.supplier_id == supplier_id]     # the index may lag a take-back
+    if statuses:     # its lines out, an order partly drop-shipped waits for the seller's: nothing left to do here
+        mine = [o for o in mine if not (o.supplier_lines and supplier_has_shipped(o))]
     shipments = bootstrap.shipments()
     return {"items": [supplier_order_view(o, shipments.for_order(o.order_id)) for o in mine],
             "cursor": cursors.issue(ctx.request, page.cursor)}

@@ -22,6 +22,7 @@ def order_summary(order: Order) -> dict[str, Any]:
                    "linked": line.linked} for line in order.lines],
         "tracking_no": order.tracking_no, "carrier_code": order.carrier_code,
         "buyer_memo": order.buyer_memo, "seller_memo": order.seller_memo, "supplier_id": order.supplier_id,
+        "supplier_lines": list(order.supplier_lines),
     }
 
 

@@ -1,17 +1,19 @@
 """Supplier drop-shipping (分配供应商发货): which orders a supplier may be given, taken back from, and ship;
 what the SKU rule picks; and the stock-up list (备货清单) of a set of orders. Pure: no I/O.
 
-An order is drop-shipped as a whole (`Order.supplier_id`): a parcel leaves from one place, and the ERP
-either has the whole order or none of it. A supplier ships it with its own goods, so the seller's
-warehouses neither reserve nor deduct for it."""
+An order is drop-shipped as a whole (`Order.supplier_id`), or only some of its lines are
+(`Order.supplier_lines`): then the supplier sends those in its own parcel and the seller's ERP the rest, each
+a partial shipment of the order. One supplier per order (its sparse index names one): lines of two
+suppliers in one order stay with the seller. A supplier ships from its own goods, so the seller's
+warehouses neither reserve nor deduct for its lines."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from chalicelib.domain.errors import InvalidTransitionError, NotFoundError
-from chalicelib.domain.orders import Order
-from chalicelib.domain.status import ErpHandoff, OrderStatus
+from chalicelib.domain.errors import InvalidTransitionError, NotFoundError, ValidationError
+from chalicelib.domain.orders import LineItem, Order
+from chalicelib.domain.status import ErpHandoff, OrderStatus, RefundState
 
 OPEN = (OrderStatus.PENDING_PAYMENT, OrderStatus.AWAITING_SHIPMENT)
 ERP_HAS_IT = (ErpHandoff.TAKEN, ErpHandoff.ACKNOWLEDGED)
@@ -44,15 +46,53 @@ def check_supplier_may_ship(order: Order | None, supplier_id: str, order_ref: st
     return order
 
 
-def rule_supplier(order: Order, supplier_of_sku: Mapping[str, str]) -> str:
-    """The supplier the SKU rule gives the order to: the one supplier of every linked line's ERP SKUs
-    (the first supplier of the SKU's goods). "" when a line is unlinked, a SKU has no supplier, or the
-    lines have different suppliers: the order stays with the seller (one parcel, one sender)."""
-    codes = [link.sku_code for line in order.lines for link in line.links]
-    if not codes or order.unlinked_lines:
-        return ""
-    suppliers = {supplier_of_sku.get(code, "") for code in codes}
+def chosen_lines(order: Order, line_ids: Iterable[str]) -> tuple[str, ...]:
+    """The lines to give a supplier, checked: each is the order's, not refunded, nothing of it shipped.
+    Every line of the order: () (the whole order)."""
+    wanted = sorted(set(line_ids))
+    lines = {line.line_id: line for line in order.lines}
+    for line_id in wanted:
+        line = lines.get(line_id)
+        if line is None:
+            raise ValidationError(f"order {order.order_id} has no line {line_id}", field="line_ids",
+                                  reason="dropship.unknown_line")
+        if line.shipped_quantity or line.refund_state is RefundState.REFUNDED:
+            raise InvalidTransitionError(f"line {line_id} has shipped or was refunded: it stays where it is",
+                                         reason="dropship.line_not_open")
+    return () if set(wanted) == set(lines) else tuple(wanted)
+
+
+def _line_supplier(line: LineItem, supplier_of_sku: Mapping[str, str]) -> str:
+    suppliers = {supplier_of_sku.get(link.sku_code, "") for link in line.links}
     return suppliers.pop() if len(suppliers) == 1 else ""
+
+
+def supplier_has_shipped(order: Order) -> bool:
+    """Every unrefunded line of the supplier's is out (a partly drop-shipped order may wait for the seller's)."""
+    theirs = order.supplier_line_ids
+    return all(line.shipped_quantity >= line.quantity for line in order.lines
+               if line.line_id in theirs and line.refund_state is not RefundState.REFUNDED)
+
+
+def rule_lines(order: Order, supplier_of_sku: Mapping[str, str]) -> tuple[str, tuple[str, ...]]:
+    """The SKU rule, line by line: (supplier, its lines; () for all of them). A line goes to the supplier of
+    all its ERP SKUs; lines whose SKUs have no supplier stay the seller's (own stock). ("", ()) when a line is
+    unlinked, or the lines name two suppliers (one supplier per order)."""
+    if not order.lines or order.unlinked_lines:
+        return "", ()
+    by_line = {line.line_id: _line_supplier(line, supplier_of_sku) for line in order.lines}
+    suppliers = set(by_line.values()) - {""}
+    if len(suppliers) != 1 or any(not by_line[line.line_id] and _has_supplier_sku(line, supplier_of_sku)
+                                  for line in order.lines):
+        return "", ()
+    supplier = suppliers.pop()
+    mine = [line_id for line_id, chosen in by_line.items() if chosen == supplier]
+    return supplier, () if len(mine) == len(by_line) else tuple(sorted(mine))
+
+
+def _has_supplier_sku(line: LineItem, supplier_of_sku: Mapping[str, str]) -> bool:
+    """A bundle mixing a supplier's SKU with others: nobody can send it whole, so the order stays the seller's."""
+    return any(supplier_of_sku.get(link.sku_code) for link in line.links)
 
 
 def rule_applies(order: Order) -> bool:
@@ -78,7 +118,10 @@ def stock_up(orders: Iterable[Order]) -> list[StockUpLine]:
     titles: dict[str, str] = {}
     for order in orders:
         seen: set[str] = set()
+        theirs = order.supplier_line_ids if order.supplier_lines else None
         for line in order.lines:
+            if theirs is not None and line.line_id not in theirs:
+                continue                     # the seller's own lines of a partly drop-shipped order
             left = 0 if line.refund_state.value == "refunded" else line.quantity - line.shipped_quantity
             if left <= 0:
                 continue

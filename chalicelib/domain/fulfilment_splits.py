@@ -45,6 +45,8 @@ def split_problem(order: Order) -> tuple[str, str]:
         return "fulfilment.not_awaiting", f"order {order.order_id} is {order.status.value}: nothing to split"
     if order.erp_handoff in HANDED_OVER:
         return "fulfilment.handed_over", f"order {order.order_id} is with the ERP already ({order.erp_handoff.value})"
+    if order.supplier_id:      # already one parcel per sender: a split part could mix the supplier's and ours
+        return "dropship.no_split", f"order {order.order_id} is drop-shipped by a supplier: it is not split"
     return "", ""
 
 

@@ -123,6 +123,8 @@ def merge_problem(order: Order) -> tuple[str, str]:
         return "fulfilment.handed_over", f"order {order.order_id} is with the ERP already ({order.erp_handoff.value})"
     if order.refund_state is not RefundState.NONE or any(h in STOPS_SHIPPING for h in order.holds):
         return "fulfilment.order_held", f"order {order.order_id} is held or has a refund: it ships alone"
+    if order.supplier_id:      # its supplier's lines leave from the supplier: never in the seller's parcel
+        return "dropship.ships_alone", f"order {order.order_id} is drop-shipped by a supplier: it ships alone"
     if order.receiver is None:
         return "fulfilment.no_receiver", f"order {order.order_id} has no receiver"
     if not PLATFORM_MERGE.get(order.platform.value, PlatformMerge(False, False, "")).one_waybill:

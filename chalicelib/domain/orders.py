@@ -116,11 +116,29 @@ class Order:
     plan: Plan | None = None                   # the fulfilment plan (domain/fulfil_plan.py), until handed over
     fulfilment_ids: tuple[str, ...] = ()       # its parcels (domain/fulfilments.py); none: it ships as itself
     supplier_id: str = ""                      # drop-shipped by this supplier (domain/dropship.py); "" the seller
+    supplier_lines: tuple[str, ...] = ()       # the lines it ships when not all of them (the rest: the seller's)
     history: tuple[OrderChange, ...] = field(default=(), compare=False)
 
     @property
     def unlinked_lines(self) -> tuple[LineItem, ...]:
         return tuple(line for line in self.lines if not line.linked)
+
+    @property
+    def drop_shipped_whole(self) -> bool:
+        return bool(self.supplier_id) and not self.supplier_lines
+
+    @property
+    def supplier_line_ids(self) -> frozenset[str]:
+        """The lines the supplier ships: all of them for a whole order, none without a supplier."""
+        if not self.supplier_id:
+            return frozenset()
+        return frozenset(self.supplier_lines or (line.line_id for line in self.lines))
+
+    @property
+    def own_lines(self) -> tuple[LineItem, ...]:
+        """The lines the seller's warehouses (and the ERP) ship."""
+        theirs = self.supplier_line_ids
+        return tuple(line for line in self.lines if line.line_id not in theirs)
 
     @property
     def held(self) -> bool:
@@ -151,7 +169,7 @@ def handoff_for(order: Order) -> ErpHandoff:
         return ErpHandoff.WITHDRAWN if order.status is OrderStatus.CANCELLED else order.erp_handoff
     if order.erp_handoff is ErpHandoff.WITHDRAWN:
         return ErpHandoff.WITHDRAWN
-    if order.supplier_id:       # a supplier ships it (domain/dropship.py): never the ERP's to take
+    if order.drop_shipped_whole:    # a supplier ships it all (domain/dropship.py): never the ERP's to take
         return ErpHandoff.NOT_READY
     if order.status is OrderStatus.AWAITING_SHIPMENT and not order.holds and order.review in REVIEWED:
         return ErpHandoff.READY

@@ -113,20 +113,27 @@ def _label(deps: WaybillDeps, waybill: Waybill, size: Any) -> Any:
                      platform_name=_name_zh(deps, waybill.platform))
 
 
-def picklist_pdf(deps: WaybillDeps, order_ids: Sequence[str], *, at: datetime | None = None) -> bytes:
-    """SKUs summed across the orders; a linked line is picked as its ERP SKUs (a bundle as its parts)."""
-    from chalicelib.printing.picklist import PickItem, render_picklist  # cold start: reportlab (docstring)
-    if not order_ids:
-        raise ValidationError("order_ids must name at least one order", field="order_ids")
+def pick_items(orders: Sequence[Order]) -> list[Any]:
+    """What the seller's warehouse picks: each unshipped unit of the seller's own lines, as its ERP SKUs."""
+    from chalicelib.printing.picklist import PickItem  # cold start: reportlab (see picklist_pdf)
     items = []
-    for order in _orders(deps, list(dict.fromkeys(order_ids))):
-        for line in order.lines:
+    for order in orders:
+        for line in order.own_lines:          # a supplier's lines are not ours to pick (drop-shipping)
             quantity = line.quantity - line.shipped_quantity
             if quantity <= 0 or line.refund_state is RefundState.REFUNDED:
                 continue
             parts = [(link.sku_code, link.quantity) for link in line.links] or [(line.merchant_code, 1)]
             items += [PickItem(order.order_no, code, line.title, line.sku_name, quantity * per)
                       for code, per in parts]
+    return items
+
+
+def picklist_pdf(deps: WaybillDeps, order_ids: Sequence[str], *, at: datetime | None = None) -> bytes:
+    """SKUs summed across the orders; a linked line is picked as its ERP SKUs (a bundle as its parts)."""
+    from chalicelib.printing.picklist import render_picklist  # cold start: reportlab (docstring)
+    if not order_ids:
+        raise ValidationError("order_ids must name at least one order", field="order_ids")
+    items = pick_items(_orders(deps, list(dict.fromkeys(order_ids))))
     if not items:
         raise ValidationError("nothing left to pick in these orders", field="order_ids", reason="picklist.empty")
     return render_picklist(items, generated_at=at or deps.clock.now())

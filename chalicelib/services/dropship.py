@@ -11,8 +11,9 @@ from chalicelib.domain.dropship import (
     check_assignable,
     check_supplier_may_ship,
     check_unassignable,
+    chosen_lines,
     rule_applies,
-    rule_supplier,
+    rule_lines,
 )
 from chalicelib.domain.errors import ConflictError, DomainError, NotFoundError, ValidationError
 from chalicelib.domain.orders import Order, OrderChange, handoff_for
@@ -55,9 +56,10 @@ def _supplier(deps: DropshipDeps, supplier_id: str) -> Supplier:
     return supplier
 
 
-def _with_change(order: Order, deps: DropshipDeps, actor: str, summary: str, supplier_id: str) -> Order:
+def _with_change(order: Order, deps: DropshipDeps, actor: str, summary: str, supplier_id: str,
+                 lines: tuple[str, ...] = ()) -> Order:
     now = deps.clock.now()
-    changed = replace(order, supplier_id=supplier_id, updated_at=now,
+    changed = replace(order, supplier_id=supplier_id, supplier_lines=lines, updated_at=now,
                       history=(*order.history, OrderChange(now, actor, summary))[-HISTORY_LIMIT:])
     return replace(changed, erp_handoff=handoff_for(changed))
 
@@ -85,7 +87,7 @@ def assign(deps: DropshipDeps, order_id: str, supplier_id: str, actor: str) -> O
     supplier = _supplier(deps, supplier_id)
 
     def change(order: Order) -> Order | None:
-        if order.supplier_id == supplier_id:
+        if order.supplier_id == supplier_id and not order.supplier_lines:
             return None                       # a repeat: already this supplier's
         check_assignable(order)
         return _with_change(order, deps, actor, f"drop-ship: assigned to supplier {supplier.name} "
@@ -98,7 +100,28 @@ def unassign(deps: DropshipDeps, order_id: str, actor: str) -> Order:
         if not order.supplier_id:
             return None
         check_unassignable(order)
+        if order.supplier_lines:
+            check_assignable(order)           # the ERP took the rest: it cannot be given more lines behind its back
         return _with_change(order, deps, actor, f"drop-ship: taken back from supplier {order.supplier_id}", "")
+    return _write(deps, order_id, change)
+
+
+def assign_lines(deps: DropshipDeps, order_id: str, supplier_id: str, line_ids: Sequence[str],
+                 actor: str) -> Order:
+    """Gives exactly these lines of the order to the supplier (every line: the whole order); the others are
+    the seller's. No lines, or supplier "": the order is taken back whole."""
+    if not supplier_id or not line_ids:
+        return unassign(deps, order_id, actor)
+    supplier = _supplier(deps, supplier_id)
+
+    def change(order: Order) -> Order | None:
+        lines = chosen_lines(order, line_ids)
+        if order.supplier_id == supplier_id and order.supplier_lines == lines:
+            return None
+        check_assignable(order)
+        which = f"lines {', '.join(lines)}" if lines else "every line"
+        return _with_change(order, deps, actor, f"drop-ship: {which} assigned to supplier {supplier.name} "
+                                                f"({supplier_id})", supplier_id, lines)
     return _write(deps, order_id, change)
 
 
@@ -118,19 +141,46 @@ def assign_many(deps: DropshipDeps, order_ids: Sequence[str], supplier_id: str, 
     return results
 
 
+def assign_by_rule_many(deps: DropshipDeps, order_ids: Sequence[str],
+                        supplier_of_sku: Callable[[Iterable[str]], dict[str, str]], actor: str) -> list[dict[str, Any]]:
+    """An operator runs the SKU rule on chosen orders (whatever the shop's switch): each order's lines go to
+    their SKUs' supplier, all of them or only those, each order answering for itself."""
+    if not 1 <= len(order_ids) <= MAX_BATCH:
+        raise ValidationError(f"1..{MAX_BATCH} orders", field="order_ids")
+    results = []
+    for order_id in dict.fromkeys(order_ids):
+        try:
+            order = deps.orders.get(order_id)
+            if order is None:
+                raise NotFoundError(f"no order {order_id}", reason="dropship.no_order")
+            codes = {link.sku_code for line in order.lines for link in line.links}
+            chosen, lines = rule_lines(order, supplier_of_sku(codes))
+            if not chosen:
+                raise ValidationError(f"order {order_id}: its SKUs name no single supplier", field="order_ids",
+                                      reason="dropship.no_rule_supplier")
+            every = lines or tuple(line.line_id for line in order.lines)
+            done = assign_lines(deps, order_id, chosen, every, actor)
+            results.append({"order_id": order_id, "ok": True, "supplier_id": done.supplier_id,
+                            "supplier_lines": list(done.supplier_lines)})
+        except DomainError as exc:
+            results.append({"order_id": order_id, "ok": False, "reason": exc.reason, "message": str(exc)})
+    return results
+
+
 def apply_rule(order: Order, supplier_of_sku: Callable[[Iterable[str]], dict[str, str]], now: Any) -> Order:
     """The SKU rule, inside the review gate (the order's own write carries it): an order about to become
-    ready for the ERP whose SKUs all come from one supplier goes to that supplier instead."""
+    ready for the ERP whose SKUs all come from one supplier goes to that supplier instead; when it mixes that
+    supplier's SKUs with own-stock ones, only the supplier's lines go (the ERP still gets the rest)."""
     if not rule_applies(order):
         return order
     codes = {link.sku_code for line in order.lines for link in line.links}
-    chosen = rule_supplier(order, supplier_of_sku(codes))
+    chosen, lines = rule_lines(order, supplier_of_sku(codes))
     if not chosen:
         return order
-    changed = replace(order, supplier_id=chosen,
-                      history=(*order.history, OrderChange(now, RULE_ACTOR,
-                                                           f"drop-ship: assigned to supplier {chosen} by the "
-                                                           "SKU rule"))[-HISTORY_LIMIT:])
+    which = f"lines {', '.join(lines)}" if lines else "assigned"
+    summary = f"drop-ship: {which} to supplier {chosen} by the SKU rule"
+    changed = replace(order, supplier_id=chosen, supplier_lines=lines,
+                      history=(*order.history, OrderChange(now, RULE_ACTOR, summary))[-HISTORY_LIMIT:])
     return replace(changed, erp_handoff=handoff_for(changed))
 
 
@@ -155,6 +205,7 @@ def supplier_ship(deps: DropshipDeps, shipping: ShipmentDeps, supplier_id: str, 
     if existing is not None and existing.status is ShipmentStatus.CONFIRMED:
         return existing, False            # a repeat after the platform took it: the same answer, nothing sent
     check_supplier_may_ship(order, supplier_id, order_ref)
+    # lines=[]: every unshipped line of the supplier's (shipments.py keeps each sender to its own lines)
     return record_shipment(shipping, order_id=order.order_id, carrier_code=carrier_code, tracking_no=tracking_no,
                            lines=[], source=f"supplier:{supplier_id}")
 

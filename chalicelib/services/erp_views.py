@@ -39,13 +39,15 @@ def order_view(order: Order) -> dict[str, Any]:
             "shipped_quantity": line.shipped_quantity, "unit_price_fen": line.unit_price_fen,
             "paid_fen": line.paid_fen, "refund_state": line.refund_state.value, "gift": line.gift,
             "skus": [{"sku_code": link.sku_code, "quantity": link.quantity} for link in line.links],
-        } for line in order.lines],
+        } for line in order.own_lines],
         "fulfilment": plan_view(order.plan),
         "carrier_code": order.carrier_code, "tracking_no": order.tracking_no,
         "shipped_at": _time(order.shipped_at), "revision": order.revision,
         # only when it has parcels: the webhook streams digest this view, and an order without parcels must
         # read as before (no "order.updated" for every order after an upgrade); the REST model defaults it to []
         **({"fulfilment_ids": list(order.fulfilment_ids)} if order.fulfilment_ids else {}),
+        # lines a supplier ships are not the ERP's: left out of `lines`, named here (only then: as above)
+        **({"supplier_lines": sorted(order.supplier_line_ids)} if order.supplier_lines else {}),
     }
 
 

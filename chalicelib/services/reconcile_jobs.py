@@ -18,9 +18,11 @@ from chalicelib.services.stock_ports import DueLedger, SyncSettingsRepository
 from chalicelib.services.stock_reconcile import (
     MAX_DIFFERENCES,
     Difference,
+    PlatformStock,
     ReconcileReport,
     ShopCatalog,
     ShopSource,
+    read_platform_stock,
     shop_differences,
 )
 
@@ -70,6 +72,7 @@ class ReconcileJobDeps:
     report_of: Callable[[str], ReconcileReport | None]        # the day's report
     save_report: Callable[[ReconcileReport], None]
     seconds: Callable[[], float] = time.monotonic
+    platform_stock: PlatformStock | None = None               # None: compare with the last push only
 
 
 def run_reconcile_step(deps: ReconcileJobDeps, step: Step) -> None:
@@ -79,24 +82,29 @@ def run_reconcile_step(deps: ReconcileJobDeps, step: Step) -> None:
     started = deps.seconds()
     index, skus, done = step.page, 0, 0
     found: list[Difference] = []
+    unread: list[str] = []
     while index < len(job.shops) and (index == step.page or deps.seconds() - started < STEP_SECONDS):
         shop = deps.shop(job.shops[index])
         settings = deps.sync.get_settings(shop.shop_id) if shop is not None else None
         if shop is not None and settings is not None and settings.enabled:
+            live = read_platform_stock(deps.platform_stock, shop)
+            if live is None and deps.platform_stock is not None:
+                unread.append(shop.shop_id)
             count, differences = shop_differences(shop, settings, deps.catalog, deps.ledger, deps.sync, deps.serving,
-                                                  job.created_at)
+                                                  job.created_at, live)
             skus, done = skus + count, done + 1
             found.extend(differences)
         index += 1
-    _merge(deps, job, step.key, done, skus, found, finished=index >= len(job.shops))
+    _merge(deps, job, step.key, (done, skus), found, unread, finished=index >= len(job.shops))
     follow = [_step(job.job_id, index)] if index < len(job.shops) else []
     if follow:      # sent before the record: a crash in between repeats this step (merged once), never loses one
         deps.publisher.publish(QUEUE, [s.message() for s in follow])
     _record(deps, job.job_id, step.key, index - step.page, [s.key for s in follow])
 
 
-def _merge(deps: ReconcileJobDeps, job: LinkJob, key: str, shops: int, skus: int, found: list[Difference],
-           finished: bool) -> None:
+def _merge(deps: ReconcileJobDeps, job: LinkJob, key: str, counts: tuple[int, int], found: list[Difference],
+           unread: list[str], finished: bool) -> None:
+    shops, skus = counts
     day = job.created_at.date().isoformat()
     base = deps.report_of(day)
     if base is None or base.job_id != job.job_id:       # this job's first step: today's report starts over
@@ -106,7 +114,8 @@ def _merge(deps: ReconcileJobDeps, job: LinkJob, key: str, shops: int, skus: int
     merged = (*base.differences, *found)[:MAX_DIFFERENCES]
     deps.save_report(replace(base, finished_at=deps.clock.now(), shops=base.shops + shops, skus=base.skus + skus,
                              difference_count=base.difference_count + len(found), complete=finished,
-                             differences=merged, steps=(*base.steps, key)))
+                             differences=merged, steps=(*base.steps, key),
+                             unread_shops=(*base.unread_shops, *unread)))
 
 
 def _record(deps: ReconcileJobDeps, job_id: str, key: str, shops_done: int, follow: Sequence[str]) -> None:

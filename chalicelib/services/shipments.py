@@ -88,7 +88,7 @@ def _new_shipment(deps: ShipmentDeps, order: Order, shipment_id: str, carrier_co
     if order.status in (OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT):
         raise InvalidTransitionError(f"order {order.order_id} is {order.status.value}: it cannot ship")
     before = [s for s in deps.shipments.for_order(order.order_id) if s.status in ACTIVE]
-    remaining = _remaining(order, before)
+    remaining = _senders_lines(order, _remaining(order, before), source)
     if not lines:     # every line not shipped yet, named: the answer says what this parcel carries
         if not any(remaining.values()):
             raise InvalidTransitionError(f"every line of order {order.order_id} has shipped already")
@@ -115,6 +115,16 @@ def live_lines(order: Order) -> list[tuple[str, int]]:
     return [(x.line_id, x.quantity) for x in order.lines if x.refund_state is not RefundState.REFUNDED and not x.gift]
 
 
+def _senders_lines(order: Order, remaining: dict[str, int], source: str) -> dict[str, int]:
+    """Of an order whose lines are partly drop-shipped, the supplier ships only its lines and everyone else
+    (the ERP, an operator, a waybill) only the seller's: each parcel leaves from one place."""
+    if not order.supplier_lines:
+        return remaining
+    theirs = order.supplier_line_ids
+    mine = source == f"supplier:{order.supplier_id}"
+    return {line_id: qty for line_id, qty in remaining.items() if (line_id in theirs) == mine}
+
+
 def _merged(lines: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
     totals: dict[str, int] = {}
     for line_id, qty in lines:
@@ -123,6 +133,9 @@ def _merged(lines: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
 
 
 def _line(order: Order, remaining: dict[str, int], line_id: str, qty: int) -> ShipmentLine:
+    if line_id in order.supplier_line_ids and line_id not in remaining and order.supplier_lines:
+        raise ValidationError(f"line {line_id} of order {order.order_id} is drop-shipped by supplier "
+                              f"{order.supplier_id}", field="lines", reason="dropship.supplier_line")
     if line_id not in remaining:
         raise ValidationError(f"order {order.order_id} has no line {line_id}", field="lines")
     if not 1 <= qty <= remaining[line_id]:

@@ -142,8 +142,10 @@ def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, ord
         return Outcome.NOTHING
     now = clock.now()
     routing = routing_of(order, route(order.shop_id) if route is not None else DEFAULT_ROUTING)
-    if order.supplier_id:
+    if order.drop_shipped_whole:
         return _settle_drop_ship(ledger, orders, clock, order, routing)
+    stored = order     # the writes below start from it: `order` may be the seller's lines alone
+    order = _sellers_part(ledger, order, now, routing)
     refunded = [line for line in order.lines if line.refund_state is RefundState.REFUNDED]
     waiting = order.status in (OrderStatus.PENDING_PAYMENT, OrderStatus.AWAITING_SHIPMENT) and not refunded
     # an order that has not shipped has no confirmed shipment to deduct (its confirmation settles it): no read
@@ -153,17 +155,17 @@ def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, ord
         deduct_for_order(ledger, order, now, live, sent, routing)
         if refunded:
             release_for_order(ledger, order, now, refunded, sent, routing)
-        _mark_out_of_stock(orders, clock, order, False)
+        _mark_out_of_stock(orders, clock, stored, False)
         return Outcome.DEDUCTED
     deduct_for_order(ledger, order, now, None, sent, routing)      # goods that left, whatever the status says
     if order.status is OrderStatus.CANCELLED:
         release_for_order(ledger, order, now, None, sent, routing)
-        _mark_out_of_stock(orders, clock, order, False)
-        _give_back(gifts_back, order)
+        _mark_out_of_stock(orders, clock, stored, False)
+        _give_back(gifts_back, stored)
         return Outcome.RELEASED
     if refunded:
         release_for_order(ledger, order, now, refunded, sent, routing)
-        _give_back(gifts_back, order)
+        _give_back(gifts_back, stored)
     if order.status is OrderStatus.PARTIALLY_SHIPPED:
         live = [line for line in live if line.shipped_quantity == 0]     # shipped lines were reserved
     elif order.status is not OrderStatus.AWAITING_SHIPMENT:
@@ -173,9 +175,9 @@ def settle_order(ledger: StockLedger, orders: OrderRepository, clock: Clock, ord
     reserved = reserve_for_order(ledger, order, now, live, routing)
     skipped = [] if reserved else skippable_gifts(order)
     if skipped and reserve_for_order(ledger, order, now, [x for x in live if x not in skipped], routing):
-        order, reserved = drop_gifts(orders, clock, order, skipped), True    # no gift from nothing
-        _give_back(gifts_back, order)
-    _mark_out_of_stock(orders, clock, order, not reserved)
+        stored, reserved = drop_gifts(orders, clock, stored, skipped), True    # no gift from nothing
+        _give_back(gifts_back, stored)
+    _mark_out_of_stock(orders, clock, stored, not reserved)
     return Outcome.RESERVED if reserved else Outcome.OUT_OF_STOCK
 
 
@@ -235,6 +237,18 @@ def _settle_drop_ship(ledger: StockLedger, orders: OrderRepository, clock: Clock
         return Outcome.NOTHING
     release_for_order(ledger, order, clock.now(), None, (), routing)
     return Outcome.RELEASED
+
+
+def _sellers_part(ledger: StockLedger, order: Order, now: datetime, routing: Routing) -> Order:
+    """Of an order partly drop-shipped, the seller's lines alone: the supplier's are no stock of ours. As for
+    a whole drop-shipped order, a reservation made before they were given keeps while the order is open, and
+    goes once the order has left (in part) or is cancelled."""
+    if not order.supplier_lines:
+        return order
+    if order.status not in (OrderStatus.PENDING_PAYMENT, OrderStatus.AWAITING_SHIPMENT):
+        theirs = order.supplier_line_ids
+        release_for_order(ledger, order, now, [x for x in order.lines if x.line_id in theirs], (), routing)
+    return replace(order, lines=order.own_lines)
 
 
 def _mark_out_of_stock(orders: OrderRepository, clock: Clock, known: Order, held: bool) -> None:

@@ -65,6 +65,7 @@ def stock_tick(event: Any) -> dict[str, int]:
 
 @bp.schedule(Cron(30, 19, "*", "*", "?", "*"))      # 03:30 in Asia/Shanghai: the quietest hour
 def stock_reconcile(event: Any) -> dict[str, Any]:
+    from chalicelib import reconcile_wiring
     from chalicelib.services.stock_reconcile import reconcile
     from chalicelib.services.warehouses import serving_warehouses
     from chalicelib.storage.reconcile import DynamoReconcileReports
@@ -74,7 +75,8 @@ def stock_reconcile(event: Any) -> dict[str, Any]:
     report = reconcile(bootstrap.shops(), bootstrap.shop_skus(), bootstrap.stock(), bootstrap.stock_sync(),
                        lambda shop_id: serving_warehouses(bootstrap.warehouses(), shop_id), DynamoReconcileReports(),
                        bootstrap.clock().now,
-                       lambda: context.get_remaining_time_in_millis() / 1000 if context else 600.0)
-    log.info("stock reconciled", extra={"shops": report.shops, "skus": report.skus,
+                       lambda: context.get_remaining_time_in_millis() / 1000 if context else 600.0,
+                       reconcile_wiring.platform_stock)
+    log.info("stock reconciled", extra={"shops": report.shops, "skus": report.skus, "unread": len(report.unread_shops),
                                         "differences": report.difference_count, "complete": report.complete})
     return {"shops": report.shops, "skus": report.skus, "differences": report.difference_count}

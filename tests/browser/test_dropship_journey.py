@@ -87,3 +87,43 @@ def test_GIVEN_an_order_assigned_to_a_supplier_WHEN_the_supplier_enters_its_trac
     shot(page, "72-supplier-shipped")
     order = api(runtime, "GET", f"/admin/orders/{target['order_id']}")
     assert order["status"] == "shipped" and order["tracking_no"] == "ZT800100200"
+
+
+def _two_line_order(runtime: dict[str, Any], timeout: float = 120) -> dict[str, Any]:
+    """An order of two lines or more awaiting shipment, nobody's to drop-ship yet (the ERP has not taken it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        items = api(runtime, "GET", "/admin/orders?status=awaiting_shipment&limit=100")["items"]
+        found = [o for o in items if len(o["items"]) >= 2 and not o["supplier_id"] and o["refund_state"] == "none"
+                 and o["erp_handoff"] in ("ready", "not_ready")]
+        if found:
+            return dict(found[0])
+        time.sleep(1)
+    raise AssertionError("no order of two lines awaiting shipment arrived")
+
+
+def test_GIVEN_an_order_of_two_lines_WHEN_one_is_given_to_a_supplier_in_the_drawer_THEN_only_it_is_the_suppliers(
+        page: Any, runtime: dict[str, Any]) -> None:
+    target = _two_line_order(runtime)
+    supplier_id = str(api(runtime, "POST", "/admin/suppliers", {"name": "温州鞋厂"})["supplier_id"])
+    line_ids = [x["line_id"] for x in api(runtime, "GET", f"/admin/orders/{target['order_id']}")["lines"]]
+    login(page, runtime)
+    page.goto(f"/orders?order_no={target['order_no']}")
+    row = page.locator("[data-test=orders-table] .el-table__row", has_text=target["order_no"])
+    row.locator("td").nth(2).click()
+    drawer = page.locator("[data-test=order-drawer]")
+    drawer.locator("[data-test=order-lines] .el-table__row").first.wait_for()
+    drawer.locator("[data-test=drawer-assign]").click()
+    dialog = page.locator("[data-test=assign-dialog]")
+    dialog.locator("[data-test=assign-supplier]").click()
+    page.locator(f"[data-test=assign-supplier-{supplier_id}]").click()
+    for line_id in line_ids[1:]:                          # ticked: all; untick every line but the first
+        dialog.locator(f"[data-test=assign-line-{line_id}]").click()
+    shot(page, "73-dropship-lines")
+    dialog.locator("[data-test=assign-confirm]").click()
+    dialog.wait_for(state="hidden")
+    order = api(runtime, "GET", f"/admin/orders/{target['order_id']}")
+    assert order["supplier_id"] == supplier_id and order["supplier_lines"] == line_ids[:1]
+    assert order["erp_handoff"] == target["erp_handoff"], "the ERP still has the seller's lines, as before"
+    expect(drawer.locator("[data-test=line-dropship]")).to_have_count(1)
+    expect(drawer.locator("[data-test=drawer-supplier-lines]")).to_contain_text(line_ids[0])

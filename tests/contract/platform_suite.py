@@ -58,6 +58,16 @@ class PlatformContract:
     def client(self, make_client: ClientFactory, credentials: ShopCredentials) -> PlatformClient:
         return make_client(credentials, fast_transport())
 
+    # ------------------------------------------------------------ live stock (the reconcile reads it)
+    def test_given_a_stock_push_when_the_catalog_is_read_again_then_it_reports_that_stock(
+            self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient) -> None:
+        from chalicelib.services.stock_reconcile import catalog_stock
+        product = next(iter(client.list_products()))
+        sku = product.skus[0]
+        client.update_stock(sku.platform_sku_id, 17, product.platform_product_id)
+        live = catalog_stock(client.list_products())
+        assert live[sku.platform_sku_id] == 17 == sandbox.truth_stock(shop.seller_id)[sku.platform_sku_id]
+
     # ------------------------------------------------------------ paging
     def test_given_1000_orders_in_a_window_when_listed_then_each_comes_exactly_once(
             self, sandbox: SandboxPlatform, shop: SandboxShop, client: PlatformClient) -> None:

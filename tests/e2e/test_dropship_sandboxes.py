@@ -121,3 +121,46 @@ def test_GIVEN_a_drop_ship_order_WHEN_its_supplier_types_the_tracking_no_twice_T
     mine = call(world, "GET", "/admin/supplier/orders?status=all", user="maker").json_body["items"]
     assert [(o["order_no"], o["status"], o["tracking_no"]) for o in mine] == [(order_no, "shipped", "ZT900100200")]
     assert call(world, "GET", "/admin/supplier/orders", user="maker").json_body["items"] == []
+
+
+def _a_two_line_order(world: dict[str, Any]) -> tuple[str, str, list[str]]:
+    sandbox, shop = world["sandbox"], world["shop"]
+    client = world["client_for"](None)
+    for order_no in sandbox.generate_orders(shop.seller_id, 60, END - timedelta(hours=6), END):
+        order = client.get_order(order_no)
+        if (order.status is OrderStatus.AWAITING_SHIPMENT and order.refund_state is RefundState.NONE
+                and len(order.lines) >= 2):
+            links = {line.platform_sku_id: (SkuLink(f"ERP-{line.platform_sku_id}"),) for line in order.lines}
+            apply_snapshot(bootstrap.orders(), bootstrap.clock(), "STB", order, links)
+            return f"STB-{order_no}", order_no, [line.line_id for line in order.lines]
+    raise AssertionError("the sandbox made no shippable order of two lines")
+
+
+def test_GIVEN_one_line_drop_shipped_WHEN_the_supplier_and_then_the_seller_ship_THEN_taobao_gets_two_split_parcels(
+        world: dict[str, Any]) -> None:
+    maker = supplier(world, "义乌小商品厂", "maker")
+    order_id, order_no, line_ids = _a_two_line_order(world)
+    given = call(world, "PUT", f"/admin/dropship/orders/{order_id}/lines", {"supplier_id": maker,
+                                                                             "line_ids": line_ids[:1]})
+    assert given.status_code == 200, given.body
+    body = {"order_no": order_no, "carrier_code": "ZTO", "tracking_no": "ZT900100300"}
+    assert call(world, "POST", "/admin/supplier/shipments", body, user="maker").status_code == 201
+    _run_platform_actions(world)
+    trade = world["sandbox"].store.seller(world["shop"].seller_id).trade(int(order_no))
+    assert trade.status == "SELLER_CONSIGNED_PART"
+    assert {str(x.oid): x.invoice_no for x in trade.lines} == {i: ("ZT900100300" if i == line_ids[0] else "")
+                                                               for i in line_ids}
+    assert bootstrap.orders().get(order_id).status is OrderStatus.PARTIALLY_SHIPPED
+    assert call(world, "GET", "/admin/supplier/orders", user="maker").json_body["items"] == [], "its part is done"
+    [mine] = call(world, "GET", "/admin/supplier/orders?status=all", user="maker").json_body["items"]
+    assert [x["line_id"] for x in mine["items"]] == line_ids[:1] and len(mine["shipments"]) == 1
+    ours = call(world, "POST", "/admin/shipments", {"order_id": order_id, "carrier_code": "SF",
+                                                      "tracking_no": "SF900100300"})
+    assert ours.status_code == 201, ours.body
+    assert [x["line_id"] for x in ours.json_body["shipment"]["lines"]] == line_ids[1:]
+    _run_platform_actions(world)
+    assert world["counting"].ships == 2
+    trade = world["sandbox"].store.seller(world["shop"].seller_id).trade(int(order_no))
+    assert trade.status == "WAIT_BUYER_CONFIRM_GOODS"
+    assert {x.invoice_no for x in trade.lines if str(x.oid) != line_ids[0]} == {"SF900100300"}
+    assert bootstrap.orders().get(order_id).status is OrderStatus.SHIPPED

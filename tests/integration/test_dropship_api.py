@@ -6,6 +6,7 @@ import base64
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import boto3
@@ -15,6 +16,7 @@ from chalicelib import bootstrap, names
 from chalicelib.domain.status import HoldReason
 from tests.dropship_kit import call, dropship_world, supplier
 from tests.erp_kit import ready_order
+from tests.factories import canonical_order
 
 pytestmark = pytest.mark.integration
 
@@ -189,3 +191,103 @@ def test_GIVEN_the_shops_rule_on_WHEN_an_order_of_one_suppliers_skus_passes_revi
     assert ruled.supplier_id == world["maker"] and ruled.erp_handoff.value == "not_ready"
     assert "SKU rule" in ruled.history[-1].summary
     assert other_shop.supplier_id == "" and other_shop.erp_handoff.value == "ready"
+
+
+def _two_line_order(world: dict[str, Any]) -> str:
+    """An order of a supplier's SKU (line 1) and an own-stock SKU (line 2, in stock), ready for the ERP."""
+    from chalicelib.services.stock import set_absolute_stock
+    set_absolute_stock(bootstrap.stock(), "ERP-MC-2", 5, "erp:test", "init", bootstrap.clock().now())
+    incoming = canonical_order()
+    extra = replace(incoming.lines[0], line_id="2", platform_sku_id="sku-2", merchant_code="MC-2", quantity=1)
+    return ready_order(order_no=incoming.order_no, lines=(incoming.lines[0], extra))
+
+
+def test_GIVEN_a_mixed_order_WHEN_one_line_is_given_THEN_the_supplier_sees_and_ships_only_it_and_the_erp_the_rest(
+        world: dict[str, Any]) -> None:
+    order_id = _two_line_order(world)
+    path = f"/admin/dropship/orders/{order_id}/lines"
+    assert call(world, "PUT", path, {"supplier_id": world["maker"], "line_ids": ["1"]}, user="eye").status_code == 403
+    given = call(world, "PUT", path, {"supplier_id": world["maker"], "line_ids": ["1"]})
+    assert given.status_code == 200, given.body
+    assert given.json_body["order"]["supplier_lines"] == ["1"]
+    order = bootstrap.orders().get(order_id)
+    assert order.erp_handoff.value == "ready" and "lines 1 assigned" in order.history[-1].summary
+    listed = call(world, "GET", "/admin/supplier/orders", user="maker").json_body["items"]
+    assert [x["line_id"] for x in listed[0]["items"]] == ["1"] and listed[0]["partial"] is True
+    body = {"order_no": order.order_no, "carrier_code": "ZTO", "tracking_no": "ZT8880001"}
+    shipped = call(world, "POST", "/admin/supplier/shipments", body, user="maker")
+    assert shipped.status_code == 201, shipped.body
+    assert [x["line_id"] for x in shipped.json_body["shipment"]["lines"]] == ["1"]
+    seller = call(world, "POST", "/admin/shipments", {"order_id": order_id, "carrier_code": "SF",
+                                                       "tracking_no": "SF8880001", "lines": [{"line_id": "1",
+                                                                                               "quantity": 1}]})
+    assert seller.status_code == 400 and seller.json_body["error"]["reason"] == "dropship.supplier_line"
+    audit = call(world, "GET", "/admin/audit?action=PUT%20/admin/dropship/orders/{order_id}/lines",
+                 user="root").json_body["items"]
+    assert audit and audit[0]["actor"] == "ops"
+
+
+def test_GIVEN_bad_lines_WHEN_given_THEN_4xx_with_the_reason_and_nothing_changed(world: dict[str, Any]) -> None:
+    order_id = _two_line_order(world)
+    before = bootstrap.orders().get(order_id)
+    path = f"/admin/dropship/orders/{order_id}/lines"
+    unknown = call(world, "PUT", path, {"supplier_id": world["maker"], "line_ids": ["9"]})
+    assert unknown.status_code == 400 and unknown.json_body["error"]["reason"] == "dropship.unknown_line"
+    nobody = call(world, "PUT", path, {"supplier_id": "nope", "line_ids": ["1"]})
+    assert nobody.status_code == 400 and nobody.json_body["error"]["reason"] == "dropship.unknown_supplier"
+    extra = call(world, "PUT", path, {"supplier_id": world["maker"], "line_ids": ["1"], "x": 1})
+    assert extra.status_code == 400
+    assert call(world, "PUT", "/admin/dropship/orders/S1-none/lines",
+                {"supplier_id": world["maker"], "line_ids": ["1"]}).status_code == 404
+    assert bootstrap.orders().get(order_id).revision == before.revision
+
+
+def test_GIVEN_chosen_orders_WHEN_the_rule_runs_in_bulk_THEN_supplier_lines_go_and_own_stock_stays(
+        world: dict[str, Any]) -> None:
+    goods = {"code": "TS", "name": "纯棉短袖T恤", "supplier_ids": [world["maker"]],
+             "skus": [{"sku_code": "ERP-MC-1", "price_fen": 1990}]}
+    assert call(world, "POST", "/admin/goods", goods).status_code in (200, 201)
+    mixed, own = _two_line_order(world), ready_order(lines=(replace(canonical_order().lines[0], merchant_code="MC-9"),))
+    results = call(world, "POST", "/admin/dropship/assign-by-rule", {"order_ids": [mixed, own]}).json_body["results"]
+    assert results[0] == {"order_id": mixed, "ok": True, "supplier_id": world["maker"], "supplier_lines": ["1"]}
+    assert results[1]["reason"] == "dropship.no_rule_supplier"
+    assert bootstrap.orders().get(own).supplier_id == ""
+
+
+def test_GIVEN_a_partly_drop_shipped_order_WHEN_the_erp_takes_and_ships_it_THEN_it_sees_and_ships_its_lines_only(
+        world: dict[str, Any]) -> None:
+    from tests.erp_kit import new_client, signed
+    order_id = _two_line_order(world)
+    assert call(world, "PUT", f"/admin/dropship/orders/{order_id}/lines",
+                {"supplier_id": world["maker"], "line_ids": ["1"]}).status_code == 200
+    key_id, secret = new_client()
+    taken = signed(world["client"], key_id, secret, "POST", "/erp/v1/orders/take", {"limit": 50})
+    assert taken.status_code == 200, taken.body
+    [mine] = [o for o in taken.json_body["items"] if o["order_id"] == order_id]
+    assert [x["line_id"] for x in mine["lines"]] == ["2"] and mine["supplier_lines"] == ["1"]
+    refused = signed(world["client"], key_id, secret, "POST", "/erp/v1/shipments",
+                     {"order_id": order_id, "carrier_code": "SF", "tracking_no": "SF8880009",
+                      "lines": [{"line_id": "1", "quantity": 1}]})
+    assert refused.status_code == 400 and refused.json_body["error"]["reason"] == "dropship.supplier_line"
+    shipped = signed(world["client"], key_id, secret, "POST", "/erp/v1/shipments",
+                     {"order_id": order_id, "carrier_code": "SF", "tracking_no": "SF8880010"})
+    assert shipped.status_code == 201, shipped.body
+    assert [x["line_id"] for x in shipped.json_body["shipment"]["lines"]] == ["2"]
+
+
+def test_GIVEN_the_shops_rule_on_WHEN_an_order_mixes_supplier_and_own_stock_skus_THEN_only_the_suppliers_lines_go(
+        world: dict[str, Any]) -> None:
+    from chalicelib.domain.orders import SkuLink
+    from chalicelib.services.ingest import apply_and_keep
+    goods = {"code": "TS", "name": "纯棉短袖T恤", "supplier_ids": [world["maker"]],
+             "skus": [{"sku_code": "ERP-MC-1", "price_fen": 1990}]}
+    assert call(world, "POST", "/admin/goods", goods).status_code in (200, 201)
+    assert call(world, "PUT", "/admin/dropship/auto/S1", {"enabled": True}, user="root").status_code == 200
+    incoming = canonical_order()
+    own = replace(incoming.lines[0], line_id="2", platform_sku_id="sku-2", merchant_code="MC-2")
+    incoming = replace(incoming, lines=(incoming.lines[0], own))
+    links = {"sku-1": (SkuLink("ERP-MC-1"),), "sku-2": (SkuLink("ERP-MC-2"),)}
+    ruled = apply_and_keep(bootstrap.orders(), bootstrap.clock(), "S1", incoming, links,
+                           gate=bootstrap.review_gate())[1]
+    assert (ruled.supplier_id, ruled.supplier_lines) == (world["maker"], ("1",))
+    assert ruled.erp_handoff.value == "ready" and "lines 1 to supplier" in ruled.history[-1].summary

@@ -147,6 +147,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/admin/suppliers/{supplier_id}"): VIEWER,
     ("PATCH", "/admin/suppliers/{supplier_id}"): OPERATOR,
     ("POST", "/admin/dropship/assign"): OPERATOR,
+    ("PUT", "/admin/dropship/orders/{order_id}/lines"): OPERATOR,
+    ("POST", "/admin/dropship/assign-by-rule"): OPERATOR,
     ("GET", "/admin/dropship/auto"): VIEWER,
     ("PUT", "/admin/dropship/auto/{shop_id}"): ADMIN,
     ("GET", "/admin/dropship/suppliers/{supplier_id}/stock-up"): VIEWER,

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from chalicelib.domain.dropship import check_assignable, rule_applies, rule_supplier, stock_up
+from chalicelib.domain.dropship import check_assignable, rule_applies, rule_lines, stock_up
 from chalicelib.domain.errors import InvalidTransitionError
 from chalicelib.domain.orders import LineItem, Order, SkuLink, handoff_for
 from chalicelib.domain.platform import Platform
@@ -49,10 +49,10 @@ def test_GIVEN_an_order_that_left_or_the_erp_took_WHEN_assigned_THEN_refused(cha
 
 def test_GIVEN_skus_of_one_supplier_THEN_the_rule_picks_it_and_mixed_or_unlinked_stay_with_the_seller() -> None:
     suppliers = {"A": "SUP1", "B": "SUP1", "C": "SUP2"}
-    assert rule_supplier(order(line("1", "A"), line("2", "B")), suppliers) == "SUP1"
-    assert rule_supplier(order(line("1", "A"), line("2", "C")), suppliers) == ""
-    assert rule_supplier(order(line("1", "A"), line("2")), suppliers) == ""
-    assert rule_supplier(order(line("1", "D")), suppliers) == ""
+    assert rule_lines(order(line("1", "A"), line("2", "B")), suppliers) == ("SUP1", ())
+    assert rule_lines(order(line("1", "A"), line("2", "C")), suppliers) == ("", ())
+    assert rule_lines(order(line("1", "A"), line("2")), suppliers) == ("", ())
+    assert rule_lines(order(line("1", "D")), suppliers) == ("", ())
 
 
 def test_GIVEN_the_rule_WHEN_an_order_becomes_ready_THEN_assigned_once_and_never_after_a_take_back() -> None:

@@ -77,3 +77,26 @@ def test_GIVEN_fast_shops_THEN_one_step_does_them_all_and_a_pushed_shop_shows_no
     assert len(w.queued()) == 1
     [report] = w.reports.values()
     assert [(d.shop_id, d.expected, d.pushed) for d in report.differences] == [("S3", 7, None)]
+
+
+def test_GIVEN_the_platforms_live_stock_THEN_the_job_compares_with_it_and_names_a_shop_it_could_not_read() -> None:
+    from dataclasses import replace
+
+    from chalicelib.services.stock_ports import PushRecord
+    w = World(step_seconds=20.0)
+    for shop_id in SHOPS:
+        w.sync.record_push(PushRecord(shop_id, f"{shop_id}-cup", 7, T0, True, "ok"))
+
+    def platform_stock(shop: Shop) -> dict[str, int]:
+        if shop.shop_id == "S3":
+            raise TimeoutError("platform timed out")
+        return {f"{shop.shop_id}-cup": 7 if shop.shop_id == "S1" else 2}     # S2 was changed on the platform
+    w.deps = replace(w.deps, platform_stock=platform_stock)
+    w.start()
+    seen = 0
+    while seen < len(w.queued()):
+        run_reconcile_step(w.deps, w.queued()[seen])
+        seen += 1
+    [report] = w.reports.values()
+    assert [(d.shop_id, d.expected, d.pushed, d.platform) for d in report.differences] == [("S2", 7, 7, 2)]
+    assert report.unread_shops == ("S3",)

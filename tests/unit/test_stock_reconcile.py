@@ -85,3 +85,35 @@ def test_given_a_difference_injected_when_reconciled_then_it_is_reported_marked_
     assert sweep_due_pushes(w.ledger, w.catalog, fakes.RecordingPublisher(), T0 + timedelta(hours=1)) >= 1
     assert w.push("S1") == [("S1-cup", 6)]
     assert w.reconcile().difference_count == 0
+
+
+def _live_reconcile(w: World, platform_stock):  # type: ignore[no-untyped-def]
+    return reconcile(w.shops, w.catalog, w.ledger, w.sync, lambda shop_id: SHOPS[shop_id], w.reports, w.clock.now,
+                     platform_stock=platform_stock)
+
+
+def test_GIVEN_the_platform_shows_other_stock_than_pushed_WHEN_reconciled_THEN_its_live_figure_is_the_difference(
+        ) -> None:
+    w = World()
+    w.push("S1")
+    w.push("S2")
+    w.ledger.due.clear()
+    live = {"S1": {"S1-cup": 8}, "S2": {"S2-cup": 33}}      # S2's seller changed it in the back office
+    report = _live_reconcile(w, lambda shop: live[shop.shop_id])
+    assert [(d.shop_id, d.expected, d.pushed, d.platform, d.live) for d in report.differences] == [
+        ("S2", 40, 40, 33, True)], "the last push says 40: only the platform's own figure shows the change"
+    assert w.ledger.due and report.unread_shops == ()
+    assert w.push("S2") == [("S2-cup", 40)], "pushed again although the last push said 40"
+
+
+def test_GIVEN_a_sku_missing_on_the_platform_or_a_shop_unreadable_THEN_reported_and_the_last_push_used() -> None:
+    w = World()
+    w.push("S1")
+
+    def platform_stock(shop: Shop) -> dict[str, int]:
+        if shop.shop_id == "S1":
+            raise RuntimeError("isv.invalid-session")
+        return {}
+    report = _live_reconcile(w, platform_stock)
+    assert report.unread_shops == ("S1",)
+    assert [(d.shop_id, d.platform, d.live, d.pushed) for d in report.differences] == [("S2", None, True, None)]

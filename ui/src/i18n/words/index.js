@@ -70,6 +70,9 @@ export function actorText(actor) {
 const HISTORY = [
   [/^drop-ship: assigned to supplier (.*) \(\S+\)$/, (m) => say(['history', 'dropAssigned'], { name: m[1] })],
   [/^drop-ship: assigned to supplier (\S+) by the SKU rule$/, (m) => say(['history', 'dropRule'], { name: m[1] })],
+  [/^drop-ship: every line assigned to supplier (.*) \(\S+\)$/, (m) => say(['history', 'dropAssigned'], { name: m[1] })],
+  [/^drop-ship: lines (.*) assigned to supplier (.*) \(\S+\)$/, (m) => say(['history', 'dropLines'], { lines: m[1], name: m[2] })],
+  [/^drop-ship: lines (.*) to supplier (\S+) by the SKU rule$/, (m) => say(['history', 'dropLinesRule'], { lines: m[1], name: m[2] })],
   [/^drop-ship: taken back from supplier/, () => say(['history', 'dropTakenBack'])],
   [/^created as (\w+)$/, (m) => say(['history', 'created'], { status: status(m[1]) })],
   [/^shipped (\S*) (\S*): status (\w+) -> (\w+)$/, (m) => say(['history', 'shipped'], { carrier: m[1], tracking: m[2], from: status(m[3]), to: status(m[4]) })],
