@@ -187,11 +187,16 @@ class LocalRuntime:
         if not restored or not self._has_table("reports") or not self._has_table("orders"):
             return
         from chalicelib import bootstrap
+        from chalicelib.domain.errors import ConflictError
         from chalicelib.domain.order_counters import WORKBENCH
         from chalicelib.services.report_rebuild import rebuild_counters
         deps = bootstrap.report_fold_deps(owner="rebuild")
-        if not deps.store.members(WORKBENCH):
+        if deps.store.members(WORKBENCH):
+            return
+        try:
             rebuild_counters(deps, [shop.shop_id for shop in bootstrap.shops().all()])
+        except ConflictError:      # a batch cut short holds the writer's lease: the next start tries again
+            logging.getLogger("oms.local").warning("counters not rebuilt: the report writer is busy")
 
     def _report_if_needed(self, restored: bool) -> None:
         """A saved state from before the report aggregates: its last year's orders are folded in once."""
