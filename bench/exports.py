@@ -25,7 +25,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOPS = 20
-TABLES = ("orders", "shops", "counters", "sync", "audit", "after_sales", "shipments", "stock", "erp_skus")
+TABLES = ("orders", "shops", "reports", "sync", "audit", "after_sales", "shipments", "stock", "erp_skus")
 
 
 def run(orders: int = 100_000, fmt: str = "xlsx", source: str = "synthetic", traced: bool = False
@@ -113,11 +113,8 @@ def fill(n: int) -> None:
             for (scope, name), k in contribution(order).items():
                 counters.setdefault(scope, {}).setdefault(name, 0)
                 counters[scope][name] += k
-    rows = [{"scope": {"S": scope}, **{k: {"N": str(v)} for k, v in values.items()}}
-            for scope, values in counters.items()]
-    for start in range(0, len(rows), 25):
-        client.batch_write_item(RequestItems={names.table_name("counters"): [
-            {"PutRequest": {"Item": row}} for row in rows[start:start + 25]]})
+    from chalicelib.storage.order_counters import add_totals
+    add_totals(counters)
 
 
 class SyntheticOrders:

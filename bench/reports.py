@@ -174,7 +174,7 @@ def _dashboard_reads(orders: int) -> dict[str, Any]:
             if any(figures.values()):
                 store.put(1, key, figures, names.get(key, ""))
         out: dict[str, Any] = {"orders": orders, "aggregates": len(sums)}
-        for name, read in (("summary", lambda: summary(store, NOW)),
+        for name, read in (("summary", lambda: summary(store, NOW, [f"S{s:02d}" for s in range(SHOPS)])),
                            ("daily by shop, 30 days", lambda: daily(store, "2026-11-08", "2026-12-07", "shop", str)),
                            ("top SKUs, 30 days", lambda: top_skus(store, "2026-11-08", "2026-12-07", 10))):
             with _meter() as meter:

@@ -129,8 +129,8 @@ def _listing_rows(r: dict[str, Any]) -> list[str]:
                  for name, q in r["requests"].items()]
     if "writes" in r:
         w = r["writes"]
-        rows += ["", "| DynamoDB write units per order write with its counters (one transaction: the order and "
-                 "two counter items, each billed twice, plus the two index copies) | measured |", "|---|---|",
+        rows += ["", "| DynamoDB write units per order write (a plain conditional put and its index copies; the "
+                 "counters are folded by the reports consumer, metered apart) | measured |", "|---|---|",
                  f"| a new order | {w['new_order']} |", f"| a status change | {w['status_change']} |",
                  f"| a change that moves no counter (a memo) | {w['memo_edit']} |",
                  f"| the largest counter item | {w['largest_counter_item_bytes']} bytes |"]

@@ -125,8 +125,8 @@ def after_sales() -> AfterSaleRepository:
 
 
 def order_counters() -> Any:
-    """The counters the orders repository keeps (never cached apart from it: a test's fake orders bring
-    their own)."""
+    """The counters the reports consumer folds, read through the orders repository (never cached apart
+    from it: a test's fake orders bring their own)."""
     return _instances.get("order_counters") or orders().counters()  # type: ignore[attr-defined]
 
 

@@ -136,8 +136,9 @@ def role(name: str, access: Access, cfn: Any) -> dict[str, Any]:
                       "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]}}
 
 
-# every order write may carry its counters in the same transaction (chalicelib/storage/order_counters.py)
-_COMPANIONS = {"orders": ("counters",)}
+# tables a table's users always need beside it (none since the order writes stopped carrying the counters:
+# the reports consumer folds them, chalicelib/storage/order_counters.py)
+_COMPANIONS: dict[str, tuple[str, ...]] = {}
 
 
 def _table_resources(tables: list[str], cfn: Any) -> list[Any]:

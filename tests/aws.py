@@ -14,7 +14,7 @@ from infra.tables import TABLE_SPECS, create_table_args, table_properties
 
 def create_tables(only: tuple[str, ...] = ()) -> None:
     client = boto3.client("dynamodb")
-    wanted = set(only) | ({"counters"} if "orders" in only else set())   # order writes carry their counters
+    wanted = set(only) | ({"reports"} if "orders" in only else set())   # the counters are report aggregates
     for key in TABLE_SPECS:
         if only and key not in wanted:
             continue

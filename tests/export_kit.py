@@ -54,15 +54,13 @@ def seed_orders(n: int) -> None:
     OMS_PREFIX and AWS_ENDPOINT_URL name the runtime's moto (`python -m tests.export_kit N`)."""
     from datetime import UTC, datetime, timedelta
 
-    import boto3
-
-    from chalicelib import names
     from chalicelib.domain.order_counters import contribution
     from chalicelib.domain.orders import Order, Receiver
     from chalicelib.domain.platform import Platform
     from chalicelib.domain.shops import Shop
     from chalicelib.domain.status import OrderStatus, ShopStatus
     from chalicelib.storage.models import OrderItem
+    from chalicelib.storage.order_counters import add_totals
     from chalicelib.storage.orders import to_item
     from chalicelib.storage.shops import DynamoShopRepository
     from tests.factories import make_order
@@ -85,12 +83,7 @@ def seed_orders(n: int) -> None:
             for (scope, name), k in contribution(order).items():
                 counters.setdefault(scope, {}).setdefault(name, 0)
                 counters[scope][name] += k
-    client = boto3.client("dynamodb")
-    for scope, values in counters.items():
-        client.update_item(TableName=names.table_name("counters"), Key={"scope": {"S": scope}},
-                           UpdateExpression="ADD " + ", ".join(f"#n{i} :v{i}" for i in range(len(values))),
-                           ExpressionAttributeNames={f"#n{i}": k for i, k in enumerate(values)},
-                           ExpressionAttributeValues={f":v{i}": {"N": str(v)} for i, v in enumerate(values.values())})
+    add_totals(counters)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from chalicelib.domain.after_sales import AfterSale
 from chalicelib.domain.errors import ConflictError
-from chalicelib.domain.order_counters import by_scope, contribution, delta
+from chalicelib.domain.order_counters import aggregate_key, scope_of
 from chalicelib.domain.order_query import matches
 from chalicelib.domain.orders import Order
 from chalicelib.domain.shops import Shop, ShopSecrets
@@ -68,29 +68,40 @@ def _page(items: list[T], limit: int, cursor: str | None) -> Page[T]:
 
 
 class InMemoryOrderRepository(_Store):
-    """Keeps the counters as the DynamoDB adapter does: each write replaces the order's contribution."""
+    """Writes orders only, as the DynamoDB adapter does; its counters are kept as in production, by the reports
+    consumer's fold (services/report_fold.py) into a report store of its own: `fold()` delivers a note of each
+    order written since the last fold, and reading the counters folds first (the consumer caught up)."""
 
     def __init__(self) -> None:
         super().__init__(lambda o: o.order_id)
-        self.counter_rows: dict[str, dict[str, int]] = {}
+        self.unfolded: set[str] = set()
+        self.report_store: Any = None
 
     def get_many(self, order_ids: Any) -> dict[str, Any]:
         return {key: copy.deepcopy(self.rows[key]) for key in order_ids if key in self.rows}
 
     def add(self, record: Any) -> None:
         super().add(record)
-        self._count({}, contribution(record))
+        self.unfolded.add(record.order_id)
 
     def save(self, record: Any, expected_revision: int) -> None:
-        old = self.rows.get(record.order_id)
         super().save(record, expected_revision)
-        self._count(contribution(old) if old else {}, contribution(record))
+        self.unfolded.add(record.order_id)
 
-    def _count(self, old: Any, new: Any) -> None:
-        for scope, names in by_scope(delta(old, new)).items():
-            row = self.counter_rows.setdefault(scope, {})
-            for name, n in names.items():
-                row[name] = row.get(name, 0) + n
+    def fold(self) -> None:
+        from chalicelib.services.report_fold import FoldDeps, fold_orders
+        from tests.report_fakes import InMemoryReportStore
+        if self.report_store is None:
+            self.report_store = InMemoryReportStore()
+        order_ids, self.unfolded = self.unfolded, set()
+        fold_orders(FoldDeps(self.report_store, self, InMemoryAfterSaleRepository(), FixedClock()), order_ids)
+
+    @property
+    def counter_rows(self) -> dict[str, dict[str, int]]:
+        """Each counter scope's numbers, as folded."""
+        self.fold()
+        return {scope: dict(values) for key, values in self.report_store.items.items()
+                if (scope := scope_of(key)) is not None}
 
     def counters(self) -> InMemoryOrderCounters:
         return InMemoryOrderCounters(self)
@@ -121,9 +132,10 @@ class InMemoryOrderCounters:
         return sorted({o.shop_id for o in self.orders.rows.values()})
 
     def totals(self, scopes: Any) -> dict[str, int]:
+        self.orders.fold()
         out: dict[str, int] = {}
         for scope in set(scopes):
-            for name, n in self.orders.counter_rows.get(scope, {}).items():
+            for name, n in self.orders.report_store.items.get(aggregate_key(scope), {}).items():
                 out[name] = out.get(name, 0) + n
         return out
 

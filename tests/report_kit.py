@@ -53,3 +53,20 @@ def stored_dynamo() -> dict[AggKey, dict[str, int]]:
         if "LastEvaluatedKey" not in page:
             return out
         page = table.scan(ExclusiveStartKey=page["LastEvaluatedKey"])
+
+
+def fold_reports_queue() -> int:
+    """The reports consumer caught up: every note waiting on the reports queue (moto) folded and deleted, as
+    workers/reports.py does; how many orders' contributions moved."""
+    import boto3
+
+    from chalicelib import bootstrap, names
+    from chalicelib.services.report_fold import fold_notes
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=names.queue_name("reports"))["QueueUrl"]
+    moved = 0
+    while got := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        moved += fold_notes(bootstrap.report_fold_deps(), [m["Body"] for m in got])
+        sqs.delete_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                                                        for i, m in enumerate(got)])
+    return moved

@@ -62,7 +62,8 @@ def demo_answer(url: str) -> dict[str, Any]:
     parsed = urlparse(url)
     query = parse_qs(parsed.query)
     if parsed.path.endswith("/summary"):
-        return {"today": _figures(11), "yesterday": _figures(7), "to_ship": 42, "at_risk": 5,
+        return {"today": _figures(11), "yesterday": _figures(7), "to_ship": 42,
+                "to_ship_tabs": {"to_ship": 30, "exception": 9, "pending_review": 3}, "at_risk": 5,
                 "date": date.today().isoformat()}
     if parsed.path.endswith("/daily"):
         days = _days(query)

@@ -23,10 +23,11 @@ DEFAULT_DAYS = 30
 @admin_route(bp, "/admin/reports/summary")
 def report_summary(ctx: Ctx) -> dict[str, Any]:
     """Today and yesterday (orders, units, GMV paid, refunds, shipped, shipped late, average time to ship), the
-    orders waiting to ship and those of them due to ship within 24 hours or late: two reads whatever the
-    number of orders."""
+    orders waiting to ship (with the workbench tabs they sit in, from the same counters) and those of them
+    due to ship within 24 hours or late: three reads (the shops, the aggregates by key, the ship-by hours)
+    whatever the number of orders."""
     from chalicelib.services.reports import summary
-    return summary(bootstrap.report_store(), bootstrap.clock().now())
+    return summary(bootstrap.report_store(), bootstrap.clock().now(), bootstrap.order_counters().shop_ids())
 
 
 @admin_route(bp, "/admin/reports/daily")

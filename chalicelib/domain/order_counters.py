@@ -1,12 +1,14 @@
 """Counters folded from orders: what one version of an order contributes, and the change from one version
-to the next. Storage applies `delta(old, new)` in the same conditional write as the order itself, so a
-counter is always the sum of the stored orders' contributions: a redelivered or out-of-order version is
-refused by the order's condition and adds nothing, a newer one replaces its predecessor's contribution.
+to the next. They are kept by the report aggregates' consumer (services/report_fold.py), as more entries
+of each order's folded contribution (`aggregates`): the consumer replaces an order's previous contribution
+by its latest, so a counter is always the sum of the stored orders' contributions, whatever the delivery
+order or the duplicates, and the workbench's counts and the reports' figures are one mechanism (#21, #26).
+The order write itself is a plain conditional put; counts follow within the consumer's batching window.
 
 A contribution maps (scope, name) to an amount. The workbench counts use two scopes per shop: its totals,
 and its orders created on one Asia/Shanghai day (quick ranges and date filters on order time sum days).
-Day-keyed reports (#26: per day x shop / platform / SKU, amounts as well as counts) are more entries of the
-same mapping, e.g. ("shop#S1#created#2026-12-07", "paid_fen") -> the order's paid amount.
+As report aggregates (domain/report_aggregates.py) a shop's totals are ("wb", shop) and a shop's day is
+("<day>#w", shop): a rebuild of a date range recomputes the day items as it does the other day aggregates.
 
 Names are two or three characters on purpose: a counter item is rewritten on every change it counts, and
 DynamoDB bills each write per started KB of the item, so ~130 counters must fit in one KB."""
@@ -48,6 +50,35 @@ def shop_scope(shop_id: str) -> str:
 
 def day_scope(shop_id: str, day: str) -> str:
     return f"shop#{shop_id}#created#{day}"
+
+
+WORKBENCH = "wb"                        # the aggregates' partition of the shops' totals
+DAY_DIMENSION = "w"                     # the day aggregates' dimension of the shops' creation days
+_CREATED = "#created#"
+
+
+def aggregate_key(scope: str) -> tuple[str, str]:
+    """Where a scope's counters are kept among the report aggregates: (partition, member)."""
+    shop = scope.removeprefix("shop#")
+    if _CREATED in shop:
+        shop_id, day = shop.split(_CREATED, 1)
+        return f"{day}#{DAY_DIMENSION}", shop_id
+    return WORKBENCH, shop
+
+
+def scope_of(key: tuple[str, str]) -> str | None:
+    """The scope an aggregate key keeps, None for the reports' own aggregates."""
+    partition, member = key
+    if partition == WORKBENCH:
+        return shop_scope(member)
+    if partition.endswith(f"#{DAY_DIMENSION}"):
+        return day_scope(member, partition.removesuffix(f"#{DAY_DIMENSION}"))
+    return None
+
+
+def aggregates(order: Order) -> dict[tuple[str, str], dict[str, int]]:
+    """The order's counters as report aggregates: (partition, member) -> name -> amount."""
+    return {aggregate_key(scope): dict(names) for scope, names in by_scope(contribution(order)).items()}
 
 
 def _rows(order: Order) -> list[str]:

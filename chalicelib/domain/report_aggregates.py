@@ -9,6 +9,9 @@ date range needs only the orders placed in it). Per day there is one item for al
 platform and per SKU; beside them the open orders (to ship) and their ship-by hours (at risk), which count
 an order only while it awaits shipment.
 
+The workbench's counters (domain/order_counters.py) are part of every order's contribution: a shop's
+totals and its creation days, kept by the same fold, so both read the same numbers.
+
 An aggregate is (partition, member): ("2026-12-07#s", "S1") is shop S1 on that day. Names are short: the
 items are rewritten on every batch that touches them and DynamoDB bills each write per started KB."""
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
+from chalicelib.domain import order_counters
 from chalicelib.domain.after_sales import AfterSale
 from chalicelib.domain.order_query import SHANGHAI, shanghai_day, ship_by
 from chalicelib.domain.orders import LineItem, Order
@@ -30,6 +34,7 @@ OPEN = "n"
 FIGURE_NAMES = (ORDERS, UNITS, GMV, REFUNDS, REFUND_FEN, SHIPPED, LATE, SHIP_SECONDS, SHIP_COUNT)
 
 TOTAL, SHOP, PLATFORM, SKU = "t", "s", "p", "k"
+COUNTS = order_counters.DAY_DIMENSION          # the workbench counters of a shop's day
 ALL = "all"
 OPEN_KEY: AggKey = ("open", ALL)               # orders awaiting shipment, every shop
 DUE = "due"                                    # members: the ship-by day of open orders, names its hours
@@ -76,6 +81,8 @@ def contribution(order: Order, cases: Iterable[AfterSale] = ()) -> dict[AggKey, 
         due = order.ship_by_at or ship_by(order)
         if due is not None:
             _add(out, *due_slot(due))
+    for key, counts in order_counters.aggregates(order).items():
+        _add(out, key, counts)
     return out
 
 

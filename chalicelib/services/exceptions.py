@@ -78,7 +78,7 @@ def cancel_many(orders: OrderRepository, clock: Clock, order_ids: Iterable[str],
 
 
 def held_counts(counters: OrderCounters) -> tuple[dict[str, int], dict[str, int], dict[tuple[str, str], int]]:
-    """Held orders per reason, per shop and per (reason, shop), from the counters the order writes keep: one
+    """Held orders per reason, per shop and per (reason, shop), from the counters the reports consumer folds: one
     counter item per shop, whatever the number of orders."""
     by_reason: dict[str, int] = {}
     by_shop: dict[str, int] = {}

@@ -31,7 +31,8 @@ class Page(Generic[T]):
 
 class OrderCounters(Protocol):
     def totals(self, scopes: Collection[str]) -> dict[str, int]:
-        """Each counter name summed over the scopes (domain/order_counters.py), kept by the order writes."""
+        """Each counter name summed over the scopes (domain/order_counters.py), folded by the reports
+        consumer from the orders' changes (seconds behind them)."""
     def shop_ids(self) -> list[str]:
         """Every shop whose orders may be counted."""
 

@@ -1,4 +1,5 @@
-"""Keeps the report aggregates (domain/report_aggregates.py) as orders and after-sale cases change.
+"""Keeps the report aggregates (domain/report_aggregates.py) as orders and after-sale cases change, the
+workbench counters (domain/order_counters.py) among them: one fold, one set of numbers for both.
 
 Fed by the notes the ERP hears of every applied change ("order X / case Y changed"): the publisher that
 sends them to the erp-events queue sends a copy to the reports queue (bootstrap.publisher), so every use
@@ -14,7 +15,7 @@ record keeps its new and its previous contribution, tagged with the batch; (3) t
 per aggregate, are ADDed once per aggregate, each aggregate remembering the last batch it took; (4)
 finish. A batch cut short anywhere is finished by the next one from the fold records alone: an aggregate
 that took it refuses it again, the others take it. An order whose contribution did not move (a memo, a
-hold, a hand-off) writes nothing."""
+tracking number, an address) writes nothing."""
 from __future__ import annotations
 
 import json

@@ -7,19 +7,27 @@ for the run (the consumer's batches wait and come back), the range's day aggrega
 recomputed sums, stale members deleted, and each order's fold record set to what it now contributes to
 those days, so the consumer's next fold of it adds only real changes. The open-orders and ship-by figures
 are not per day: the range's orders are then folded as the consumer folds them, in chunks, which moves
-those parts alone. Running it twice gives the same numbers; a run cut short is simply run again."""
+those parts alone. Running it twice gives the same numbers; a run cut short is simply run again.
+
+The workbench counters are aggregates too (domain/order_counters.py): a shop's creation days are day
+aggregates, rebuilt with the range; a shop's totals span every day, so `rebuild_counters` recomputes them
+from all of the shops' orders (`--counters`), then folds every order as the consumer does, which also puts
+an order folded before the counters were (an upgrade) into its days' counters."""
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from chalicelib.domain.errors import ConflictError
+from chalicelib.domain.order_counters import WORKBENCH
 from chalicelib.domain.order_query import DateField, OrderQuery, day_start
 from chalicelib.domain.orders import Order
 from chalicelib.domain.report_aggregates import (
+    COUNTS,
     PLATFORM,
     SKU,
     TOTAL,
@@ -40,7 +48,7 @@ PAGE = 200
 CHUNK = 500
 ATTEMPTS = 10
 LEASE = timedelta(hours=1)
-DIMENSIONS = (TOTAL, SHOP_DIM, PLATFORM, SKU)
+DIMENSIONS = (TOTAL, SHOP_DIM, PLATFORM, SKU, COUNTS)
 
 
 @dataclass(frozen=True)
@@ -50,16 +58,30 @@ class Rebuilt:
 
 
 def rebuild(deps: FoldDeps, shop_ids: Iterable[str], first: date, last: date) -> Rebuilt:
-    seq = begin_exclusive(deps, LEASE)
     days = set(days_between(first.isoformat(), last.isoformat()))
     orders = list(_placed(deps, shop_ids, first, last))
+    partitions = [f"{day}#{dimension}" for day in sorted(days) for dimension in DIMENSIONS]
+    return _recompute(deps, orders, lambda key: _day(key) in days, partitions)
+
+
+def rebuild_counters(deps: FoldDeps, shop_ids: Iterable[str]) -> Rebuilt:
+    """The shops' counter totals from all their orders (every shop: a shop left out would lose its totals)."""
+    orders = [order for shop_id in shop_ids for order in _placed(deps, [shop_id], None, None)]
+    return _recompute(deps, orders, lambda key: key[0] == WORKBENCH, [WORKBENCH])
+
+
+def _recompute(deps: FoldDeps, orders: list[Order], owned: Callable[[AggKey], bool],
+               partitions: Sequence[str]) -> Rebuilt:
+    """Overwrites the `owned` aggregates with the orders' sums, their folds' owned parts with what each order
+    contributes now; then folds the orders as the consumer does (the parts not owned)."""
+    seq = begin_exclusive(deps, LEASE)
     sums: dict[AggKey, dict[str, int]] = {}
     names: dict[AggKey, str] = {}
-    new_days: dict[str, dict[AggKey, dict[str, int]]] = {}
+    new_parts: dict[str, dict[AggKey, dict[str, int]]] = {}
     for order in orders:
         cases = deps.cases.for_order(order.order_id) if order.refund_state is not RefundState.NONE else []
-        mine = {key: figures for key, figures in contribution(order, cases).items() if _day(key) in days}
-        new_days[order.order_id] = mine
+        mine = {key: figures for key, figures in contribution(order, cases).items() if owned(key)}
+        new_parts[order.order_id] = mine
         merge(sums, mine)
         labels = sku_names(order)
         names.update({key: labels[key[1]] for key in mine if key[0].endswith(f"#{SKU}") and key[1] in labels})
@@ -67,11 +89,11 @@ def rebuild(deps: FoldDeps, shop_ids: Iterable[str], first: date, last: date) ->
     folds = []
     for order in orders:
         kept = {k: v for k, v in (old[order.order_id].contribution if order.order_id in old else {}).items()
-                if _day(k) not in days}
-        whole = {**kept, **new_days[order.order_id]}
+                if not owned(k)}
+        whole = {**kept, **new_parts[order.order_id]}
         folds.append(Fold(order.order_id, seq, whole, whole))       # previous = now: a cut replay adds nothing
     deps.store.put_folds(folds)
-    written = _overwrite(deps, seq, sorted(days), sums, names)
+    written = _overwrite(deps, seq, partitions, sums, names)
     deps.store.finish(seq)
     _refold(deps, [o.order_id for o in orders])
     log.info("reports rebuilt", extra={"orders": len(orders), "aggregates": written})
@@ -95,28 +117,27 @@ def _day(key: AggKey) -> str:
     return key[0].split("#", 1)[0]
 
 
-def _placed(deps: FoldDeps, shop_ids: Iterable[str], first: date, last: date) -> Iterable[Order]:
-    start, end = day_start(first), day_start(last + timedelta(days=1))
+def _placed(deps: FoldDeps, shop_ids: Iterable[str], first: date | None, last: date | None) -> Iterable[Order]:
+    """The shops' orders placed from `first` to `last` (both included), or all of them."""
+    dated: dict[str, Any] = {} if first is None or last is None else {
+        "date_field": DateField.CREATED, "date_from": day_start(first), "date_to": day_start(last + timedelta(days=1))}
     for shop_id in shop_ids:
         cursor: str | None = None
         while True:
-            page = deps.orders.query(OrderQuery(shop_id=shop_id, date_field=DateField.CREATED, date_from=start,
-                                                date_to=end, limit=PAGE, cursor=cursor))
+            page = deps.orders.query(OrderQuery(shop_id=shop_id, limit=PAGE, cursor=cursor, **dated))
             yield from page.items
             cursor = page.cursor
             if cursor is None:
                 break
 
 
-def _overwrite(deps: FoldDeps, seq: int, days: Sequence[str], sums: dict[AggKey, dict[str, int]],
+def _overwrite(deps: FoldDeps, seq: int, partitions: Sequence[str], sums: dict[AggKey, dict[str, int]],
                names: dict[AggKey, str]) -> int:
     written = 0
-    for day in days:
-        for dimension in DIMENSIONS:
-            partition = f"{day}#{dimension}"
-            for member in deps.store.members(partition):
-                if (partition, member) not in sums:
-                    deps.store.delete((partition, member))
+    for partition in partitions:
+        for member in deps.store.members(partition):
+            if (partition, member) not in sums:
+                deps.store.delete((partition, member))
     for key, figures in sorted(sums.items()):
         if any(figures.values()):
             deps.store.put(seq, key, figures, names.get(key, ""))

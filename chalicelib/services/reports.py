@@ -1,17 +1,18 @@
 """The report pages' figures, read from the aggregates (domain/report_aggregates.py) by key: what a page reads
 grows with the days and the shops or SKUs shown, never with the number of orders. The dashboard's summary
-is one BatchGetItem (today, yesterday, the open orders) and one Query (the open orders' ship-by hours)."""
+is one BatchGetItem (today, yesterday, each shop's workbench counters) and one Query (the open orders'
+ship-by hours). Its orders to ship are the workbench's three tabs of them (to ship, exception, pending
+review) summed from the very counters the tabs show: the card and its sub-counts agree by construction."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.domain.order_query import SHANGHAI
+from chalicelib.domain.order_counters import BUCKET_CODES, aggregate_key, shop_scope
+from chalicelib.domain.order_query import SHANGHAI, Bucket
 from chalicelib.domain.report_aggregates import (
     DUE,
-    OPEN,
-    OPEN_KEY,
     PLATFORM,
     SHOP,
     SKU,
@@ -26,6 +27,7 @@ from chalicelib.domain.report_aggregates import (
 from chalicelib.services.report_ports import Aggregate, ReportStore
 
 MAX_DAYS = 92
+TO_SHIP_TABS = (Bucket.TO_SHIP, Bucket.EXCEPTION, Bucket.PENDING_REVIEW)   # every paid order not yet shipped
 DIMENSIONS = {"total": TOTAL, "shop": SHOP, "platform": PLATFORM, "sku": SKU}
 
 
@@ -33,16 +35,18 @@ def today(now: datetime) -> str:
     return now.astimezone(SHANGHAI).date().isoformat()
 
 
-def summary(store: ReportStore, now: datetime) -> dict[str, Any]:
+def summary(store: ReportStore, now: datetime, shop_ids: Collection[str]) -> dict[str, Any]:
     day = today(now)
     yesterday = (now.astimezone(SHANGHAI).date() - timedelta(days=1)).isoformat()
-    got = store.get([day_key(day, TOTAL), day_key(yesterday, TOTAL), OPEN_KEY])
+    counters = [aggregate_key(shop_scope(s)) for s in shop_ids]
+    got = store.get([day_key(day, TOTAL), day_key(yesterday, TOTAL), *counters])
     due = store.members(DUE, upto=at_risk_until(now))
 
     def values(key: tuple[str, str]) -> Mapping[str, int]:
         return got[key].values if key in got else {}
+    tabs = {tab.value: sum(int(values(key).get(BUCKET_CODES[tab], 0)) for key in counters) for tab in TO_SHIP_TABS}
     return {"today": figures(values(day_key(day, TOTAL))), "yesterday": figures(values(day_key(yesterday, TOTAL))),
-            "to_ship": int(values(OPEN_KEY).get(OPEN, 0)),
+            "to_ship": sum(tabs.values()), "to_ship_tabs": tabs,
             "at_risk": at_risk(({d: a.values for d, a in due.items()}), now), "date": day}
 
 

@@ -1,5 +1,5 @@
 """The order workbench: a page of orders with its total, the status tabs' counts, the dashboard's figures.
-Totals and counts come from the counters the order writes keep (domain/order_counters.py), never from
+Totals and counts come from the counters the reports consumer folds (domain/order_counters.py), never from
 reading orders: a dashboard costs one counter item per shop (and per day of a date range)."""
 from __future__ import annotations
 

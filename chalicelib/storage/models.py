@@ -80,7 +80,7 @@ class OrderItem(Model):
     supplier_id = UnicodeAttribute(null=True)   # drop-shipped: the supplier (sparse index by_supplier)
     version = NumberAttribute()
     revision = NumberAttribute()
-    counted = NumberAttribute(null=True)        # 1: its contribution is in the counters (storage/recount.py)
+    counted = NumberAttribute(null=True)        # written by versions that kept the counters with the order
     # the whole order as compressed JSON (storage/compression.py): ~1.9 KB stores in ~0.5 KB, so the item
     # stays under the 1 KB a write unit covers
     doc = CompressedJSONAttribute()

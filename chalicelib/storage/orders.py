@@ -1,4 +1,6 @@
-"""Orders in DynamoDB. Every write is conditional on the revision read (optimistic locking)."""
+"""Orders in DynamoDB. Every write is conditional on the revision read (optimistic locking), and is one
+plain put: the workbench counters and the report aggregates are folded from the orders' changes by the
+reports consumer (services/report_fold.py), not written with them."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
@@ -7,8 +9,6 @@ from typing import Any
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.codec import from_doc, sortable, to_doc
-from chalicelib.domain.errors import ConflictError
-from chalicelib.domain.order_counters import by_scope, contribution, delta
 from chalicelib.domain.order_query import DateField, OrderQuery, matches, search_text
 from chalicelib.domain.orders import Order, order_id_for
 from chalicelib.domain.status import OrderStatus
@@ -27,7 +27,7 @@ def to_item(order: Order, revision: int) -> OrderItem:
         held="HELD" if order.holds else None, holds=" ".join(sorted(order.holds)) or None,
         tracking_no=order.tracking_no or None, platform=order.platform.value, erp_handoff=order.erp_handoff.value,
         search=search_text(order), supplier_id=order.supplier_id or None, version=order.version,
-        revision=revision, counted=1,
+        revision=revision,
         doc=to_doc(order) | {"revision": revision},
     )
 
@@ -50,28 +50,11 @@ class DynamoOrderRepository:
         return order_counters.DynamoOrderCounters()
 
     def add(self, order: Order) -> None:
-        changes = by_scope(contribution(order))
-        order_counters.transact_put(to_item(order, 1), ("attribute_not_exists(order_id)", {}, {}), changes,
-                                    f"order {order.order_id}")
+        conditional.put(to_item(order, 1), OrderItem.order_id.does_not_exist(), f"order {order.order_id}")
 
     def save(self, order: Order, expected_revision: int) -> None:
-        """The stored version is read first (one read unit): its contribution to the counters is replaced by
-        the new one's, in the same transaction as the put, which is conditional on that very revision."""
-        item = to_item(order, expected_revision + 1)
-        try:
-            stored = OrderItem.get(order.order_id, consistent_read=True)
-        except OrderItem.DoesNotExist:
-            raise ConflictError(f"order {order.order_id} changed meanwhile") from None
-        if stored.revision != expected_revision:
-            raise ConflictError(f"order {order.order_id} changed meanwhile")
-        # an order stored before the counters was never counted: nothing of it to take back
-        before = contribution(from_item(stored)) if stored.counted else {}
-        changes = delta(before, contribution(order))
-        if not changes:
-            conditional.put(item, OrderItem.revision == expected_revision, f"order {item.order_id}")
-            return
-        condition = ("#rev = :rev", {"#rev": "revision"}, {":rev": {"N": str(expected_revision)}})
-        order_counters.transact_put(item, condition, by_scope(changes), f"order {order.order_id}")
+        conditional.put(to_item(order, expected_revision + 1), OrderItem.revision == expected_revision,
+                        f"order {order.order_id}")
 
     def query(self, q: OrderQuery) -> Page[Order]:
         if q.order_no:

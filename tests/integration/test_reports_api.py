@@ -111,7 +111,8 @@ def test_given_folded_orders_then_the_summary_counts_today_yesterday_to_ship_and
     orders = _orders(60)
     api[2].add(orders)
     got = _get(api, "/admin/reports/summary")
-    assert set(got) == {"today", "yesterday", "to_ship", "at_risk", "date"} and got["date"] == "2026-12-07"
+    assert set(got) == {"today", "yesterday", "to_ship", "to_ship_tabs", "at_risk", "date"}
+    assert got["date"] == "2026-12-07"
     assert set(got["today"]) == F == set(got["yesterday"])
     assert (got["today"]["orders"], got["today"]["gmv_fen"]) == _expected_today(orders)
     assert got["today"]["orders"] + got["yesterday"]["orders"] == 60
@@ -119,6 +120,29 @@ def test_given_folded_orders_then_the_summary_counts_today_yesterday_to_ship_and
     assert got["to_ship"] == len(open_orders)
     # ship-by hours up to 24 h from now (12:00 Shanghai): the hour 2026-12-08T12 still counts
     assert got["at_risk"] == sum(1 for o in open_orders if o.ship_by_at < NOW + timedelta(hours=25))
+
+
+def test_given_orders_not_yet_folded_then_the_to_ship_card_and_its_tabs_agree_before_and_after_the_fold(
+        api: Any) -> None:
+    """The dashboard's 已付款未发货 card and its three sub-counts (the workbench tabs) are one set of numbers:
+    they once read 118 against 0+125+0 (the card from the aggregates, the tabs from counters written with
+    each order). Now both are the counters the reports consumer folds, equal while it lags and after."""
+    def card_and_tabs() -> tuple[int, dict[str, int], dict[str, int]]:
+        summary = _get(api, "/admin/reports/summary")
+        counts = _get(api, "/admin/dashboard")["counts"]
+        return summary["to_ship"], summary["to_ship_tabs"], {k: counts[k] for k in summary["to_ship_tabs"]}
+
+    before = card_and_tabs()
+    assert set(before[1]) == {"to_ship", "exception", "pending_review"}
+    assert before[0] == sum(before[1].values()) and before[1] == before[2]
+    orders = _orders(10, first=9001)
+    for order in orders:
+        api[2].orders.add(order)                                 # stored, the consumer not there yet
+    assert card_and_tabs() == before
+    fold_orders(api[2].deps, [o.order_id for o in orders])
+    card, tabs, workbench = card_and_tabs()
+    opened = sum(1 for o in orders if o.status is OrderStatus.AWAITING_SHIPMENT)
+    assert card == before[0] + opened == sum(tabs.values()) and tabs == workbench
 
 
 def test_given_10_times_more_orders_then_the_summary_makes_the_same_few_reads(api: Any) -> None:

@@ -62,5 +62,5 @@ def test_given_orders_consumed_when_the_reports_consumer_folds_their_notes_twice
     client.lambda_.invoke("on_report_note", sqs_event(_drain_reports() * 2, names.queue_name("reports")))
     got = bootstrap.report_store().get([day_key("2026-11-20", "t")])[day_key("2026-11-20", "t")].values
     assert (got["o"], got["u"], got["g"], got["s"]) == (3, 6, 3 * 3580, 1)
-    figures = summary(bootstrap.report_store(), datetime(2026, 11, 20, 6, 0, tzinfo=UTC))
+    figures = summary(bootstrap.report_store(), datetime(2026, 11, 20, 6, 0, tzinfo=UTC), ["shopA"])
     assert (figures["today"]["orders"], figures["to_ship"]) == (3, 2)

@@ -14,6 +14,7 @@ from chalicelib import bootstrap
 from chalicelib.domain.status import HoldReason, ReviewState
 from tests.erp_kit import bearer, moto_world, new_client, signed
 from tests.factories import canonical_order
+from tests.report_kit import fold_reports_queue
 from tests.review_kit import MEMO_RULE
 
 
@@ -117,6 +118,7 @@ def test_given_held_orders_then_the_exception_center_counts_and_releases_them_in
         world: dict[str, Any]) -> None:
     admin(world, "PUT", "/admin/review/rules", {"version": 0, "rules": [MEMO_RULE]})
     ids = [arrive(buyer_memo=f"留言{n}") for n in range(3)]
+    fold_reports_queue()                                         # the counters are the reports consumer's
     counts = admin(world, "GET", "/admin/exceptions/counts").json_body
     assert counts["by_reason"] == [{"reason": "buyer_message", "count": 3}]
     assert counts["by_shop"] == [{"shop_id": "S1", "count": 3}]
@@ -125,6 +127,7 @@ def test_given_held_orders_then_the_exception_center_counts_and_releases_them_in
     released = admin(world, "POST", "/admin/exceptions/release", {"order_ids": ids}, user="ops").json_body
     assert [r["outcome"] for r in released["results"]] == ["released"] * 3
     assert erp_taken(world) == set(ids)
+    fold_reports_queue()
     assert admin(world, "GET", "/admin/exceptions/counts").json_body["by_reason"] == []
 
 

@@ -1,5 +1,6 @@
 """The order workbench's API on DynamoDB (moto): every filter answers full pages (or the last), a total and
-the query it answers; "all" means every status; the tabs' counts and the dashboard come from the counters.
+the query it answers; "all" means every status; the tabs' counts and the dashboard come from the counters
+(folded by the reports consumer: the fixture runs it once the orders are stored).
 Sparse matches are put among the oldest orders on purpose: the old list read a few index entries per
 partition and answered empty or sparse first pages for them (issue #21)."""
 from __future__ import annotations
@@ -19,10 +20,12 @@ from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import ErpHandoff, HoldReason, OrderStatus
 from chalicelib.domain.users import Role
+from chalicelib.services.report_fold import fold_orders
 from chalicelib.services.users import create_user
 from tests import fakes
 from tests.aws import aws
 from tests.factories import make_order
+from tests.report_kit import fold_deps
 
 PASSWORD = "Fake-Passw0rd-for-tests"
 NOW = datetime(2026, 12, 7, 4, 0, tzinfo=UTC)          # 12:00 in Shanghai
@@ -56,6 +59,8 @@ def api() -> Iterator[tuple[Client, dict[str, str]]]:
         shops.add(Shop("S2", "京东店", Platform.JD, "seller-2", app_key="k"))
         for n in range(1, N + 1):
             orders.add(_order(n))
+        from chalicelib.storage.reports import DynamoReportStore
+        fold_orders(fold_deps(DynamoReportStore(), orders), [_order(n).order_id for n in range(1, N + 1)])
         users = fakes.InMemoryUserRepository()
         create_user(users, "eye", PASSWORD, Role.VIEWER)
         with bootstrap.override(users=users, orders=orders, shops=shops), Client(app, stage_name="test") as client:
