@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-TABLES = ("orders", "counters", "after_sales", "shops", "shop_skus", "erp_skus", "stock", "shipments", "sync",
+TABLES = ("orders", "after_sales", "shops", "shop_skus", "erp_skus", "stock", "shipments", "sync",
           "users", "api_clients", "audit", "idempotency", "waybill_accounts", "waybills", "goods", "reports")
 
 # queue key -> (fifo, consumer timeout seconds)

@@ -46,7 +46,8 @@ FUNCTIONS: dict[str, Access] = {
     "enqueue_pulls": _access("shops sync", sends="pull_jobs orders after_sales", raw_bucket=True),
     "on_pull_job": _access("shops sync", consumes="pull_jobs", sends="pull_jobs orders after_sales",
                            raw_bucket=True),
-    "on_platform_action": _access("orders after_sales shops shop_skus stock shipments",
+    # sync: the parcels (fulfilments) a confirmed shipment closes live there
+    "on_platform_action": _access("orders after_sales shops shop_skus stock shipments sync",
                                   consumes="platform_actions", sends="erp_events platform_actions orders alerts"),
     "poll_taobao_messages": _access("shops idempotency", sends="orders after_sales pull_jobs"),
     "on_erp_event": _access("orders shops after_sales shipments api_clients erp_deliveries erp_state",

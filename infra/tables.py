@@ -17,12 +17,10 @@ TABLE_SPECS: dict[str, TableSpec] = {
         # (chalicelib/storage/order_lists.py)
         "by_list": ("list_key", "list_at"),
     }, None),
-    # the workbench's counters, one item per scope (a shop's totals, a shop's day): chalicelib/storage/
-    # order_counters.py; written in the orders' own transactions, read by key
-    "counters": ("scope", None, {}, None),
-    # the report aggregates (a day's shops, platforms, SKUs...), each order's folded contribution and the
-    # one writer's state: chalicelib/storage/reports.py; read by key and by one Query per day; an aggregate
-    # fallen to zero expires a day later (kept until then: a cut batch's replay must still find its mark)
+    # the report aggregates (a day's shops, platforms, SKUs...; the workbench's counters among them:
+    # chalicelib/storage/order_counters.py), each order's folded contribution and the one writer's state:
+    # chalicelib/storage/reports.py; read by key and by one Query per day; an aggregate fallen to zero
+    # expires a day later (kept until then: a cut batch's replay must still find its mark)
     "reports": ("pk", "sk", {}, "expires_at"),
     "after_sales": ("case_id", None, {
         "by_order": ("order_id", "created_at"),

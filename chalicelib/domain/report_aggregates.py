@@ -30,13 +30,11 @@ Contribution = Mapping[AggKey, Mapping[str, int]]
 
 ORDERS, UNITS, GMV, REFUNDS, REFUND_FEN = "o", "u", "g", "r", "rf"
 SHIPPED, LATE, SHIP_SECONDS, SHIP_COUNT = "s", "l", "ts", "tc"
-OPEN = "n"
 FIGURE_NAMES = (ORDERS, UNITS, GMV, REFUNDS, REFUND_FEN, SHIPPED, LATE, SHIP_SECONDS, SHIP_COUNT)
 
 TOTAL, SHOP, PLATFORM, SKU = "t", "s", "p", "k"
 COUNTS = order_counters.DAY_DIMENSION          # the workbench counters of a shop's day
 ALL = "all"
-OPEN_KEY: AggKey = ("open", ALL)               # orders awaiting shipment, every shop
 DUE = "due"                                    # members: the ship-by day of open orders, names its hours
 SHIPPING = frozenset({OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPED})
 DONE_SHIPPING = frozenset({OrderStatus.SHIPPED, OrderStatus.COMPLETED})
@@ -77,7 +75,6 @@ def contribution(order: Order, cases: Iterable[AfterSale] = ()) -> dict[AggKey, 
     for sku, figures in _sku_figures(order, cases).items():
         _add(out, day_key(day, SKU, sku), figures)
     if order.status in SHIPPING:
-        _add(out, OPEN_KEY, {OPEN: 1})
         due = order.ship_by_at or ship_by(order)
         if due is not None:
             _add(out, *due_slot(due))

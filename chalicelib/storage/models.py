@@ -90,13 +90,6 @@ class OrderItem(Model):
     by_supplier = _Supplier()
 
 
-class CounterItem(Model):
-    """One scope's counters (domain/order_counters.py): a number attribute per counter name, added to in
-    the orders' transactions with low-level ADD expressions (the names are data, not declared here)."""
-    Meta = table_meta("counters")  # type: ignore[assignment]  # pynamodb types Meta as a Protocol
-    scope = UnicodeAttribute(hash_key=True)
-
-
 class _CaseOrder(GlobalSecondaryIndex["AfterSaleItem"]):
     Meta = index_meta("by_order")
     order_id = UnicodeAttribute(hash_key=True)

@@ -14,6 +14,11 @@ from tests.review_kit import MEMO_RULE
 pytestmark = pytest.mark.browser
 
 
+def _counted(runtime: dict[str, Any], reason: str) -> bool:
+    counts = api(runtime, "GET", "/admin/exceptions/counts")["by_reason"]
+    return any(c["reason"] == reason and c["count"] > 0 for c in counts)
+
+
 def _wait(check: Any, what: str, timeout: float = 90) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -52,6 +57,7 @@ def test_GIVEN_a_memo_rule_WHEN_demo_orders_arrive_THEN_they_are_held_released_i
 
     held = _wait(lambda: _held_for_memo(runtime)[2:] and _held_for_memo(runtime), "three orders held for a memo")
     assert all(o["buyer_memo"] for o in held)
+    _wait(lambda: _counted(runtime, "buyer_message"), "the held orders counted (the reports consumer folds them)")
     page.goto("/processing/exceptions")
     # the counts read the whole held list's index entries: after a long demo on a busy box, give them time
     page.locator("[data-test=count-buyer_message]").click(timeout=60_000)
@@ -97,6 +103,7 @@ def test_GIVEN_a_receiver_put_on_the_blacklist_WHEN_re_reviewed_THEN_the_waiting
     # one entry per key of the order: its receiver, and its buyer id where the platform sends one
     page.locator("[data-test=blacklist-table] .el-table__row", has_text="恶意差评").first.wait_for()
     shot(page, "43-blacklist")
+    _wait(lambda: _counted(runtime, "blacklisted"), "the blacklisted order counted (the reports consumer folds it)")
     page.goto("/processing/exceptions")
     page.locator("[data-test=count-blacklisted]").wait_for()
 
