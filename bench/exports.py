@@ -145,11 +145,11 @@ class SyntheticOrders:
 def work(n: int, fmt: str, source: str, traced: bool) -> dict[str, Any]:
     import tracemalloc
 
-    from chalicelib import bootstrap, export_wiring
+    from chalicelib import bootstrap
     from chalicelib.domain.exports import ExportFormat, ExportKind
     from chalicelib.services.export_jobs import Request, run_export, start_export
     from tests.fakes import RecordingPublisher
-    deps = export_wiring.export_deps()
+    deps = bootstrap.export_deps()
     if source == "synthetic":
         deps = replace(deps, sources=replace(deps.sources, orders=SyntheticOrders(n)))
     bootstrap.shops().all()                               # connections made, modules imported: the baseline

@@ -21,14 +21,14 @@ def user_view(user: User) -> dict[str, Any]:
 
 def _checked_supplier(role: Role, supplier_id: str) -> str:
     """A supplier user acts for one existing supplier; no other role names one."""
-    from chalicelib import goods_wiring
+    from chalicelib import bootstrap
     from chalicelib.domain.errors import ValidationError
     if role is not Role.SUPPLIER:
         if supplier_id:
             raise ValidationError("only a supplier user names a supplier", field="supplier_id",
                                   reason="user.supplier_for_role")
         return ""
-    if not supplier_id or goods_wiring.suppliers().get(supplier_id) is None:
+    if not supplier_id or bootstrap.suppliers().get(supplier_id) is None:
         raise ValidationError(f"no supplier {supplier_id}", field="supplier_id", reason="dropship.unknown_supplier")
     return supplier_id
 

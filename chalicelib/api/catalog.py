@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib import bootstrap, goods_wiring
+from chalicelib import bootstrap
 from chalicelib.api import cursors
 from chalicelib.api.http import Ctx, admin_route, page_limit, parse
 from chalicelib.domain.users import Role
@@ -86,7 +86,7 @@ def create_erp_sku_route(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.services.catalog import create_erp_sku
     body = parse(ErpSkuBody, ctx.request)
     deps = bootstrap.link_deps()
-    created = create_erp_sku(bootstrap.erp_skus(), deps, ErpSku(**body.model_dump()), goods_wiring.library())
+    created = create_erp_sku(bootstrap.erp_skus(), deps, ErpSku(**body.model_dump()), bootstrap.library())
     return asdict(created) | job_answer(deps)
 
 
@@ -106,7 +106,7 @@ def import_erp_skus_route(ctx: Ctx) -> dict[str, Any]:
     raw = ctx.request.raw_body or b""
     deps = bootstrap.link_deps()
     report = import_erp_skus(bootstrap.erp_skus(), deps, parse_csv(raw.encode() if isinstance(raw, str) else raw),
-                             goods_wiring.library())
+                             bootstrap.library())
     return asdict(report) | job_answer(deps)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import bootstrap, dropship_wiring
+from chalicelib import bootstrap
 from chalicelib.api.http import Ctx, admin_route, parse
 from chalicelib.domain.users import Role
 
@@ -22,7 +22,7 @@ def assign_orders(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.services.order_admin import resolve_order_refs
     body = parse(AssignBody, ctx.request)
     order_ids = resolve_order_refs(bootstrap.orders(), body.order_ids)
-    results = assign_many(dropship_wiring.deps(), order_ids, body.supplier_id, ctx.actor)
+    results = assign_many(bootstrap.dropship_deps(), order_ids, body.supplier_id, ctx.actor)
     return ctx.audited({"supplier_id": body.supplier_id, "results": results})
 
 
@@ -36,7 +36,7 @@ def assign_lines_route(ctx: Ctx, order_id: str) -> dict[str, Any]:
     body = parse(AssignLinesBody, ctx.request)
     order_id = resolve_order_ref(bootstrap.orders(), order_id)
     before = bootstrap.orders().get(order_id)
-    order = assign_lines(dropship_wiring.deps(), order_id, body.supplier_id, body.line_ids, ctx.actor)
+    order = assign_lines(bootstrap.dropship_deps(), order_id, body.supplier_id, body.line_ids, ctx.actor)
     was = {"supplier_id": before.supplier_id, "supplier_lines": list(before.supplier_lines)} if before else None
     return ctx.audited({"order": order_summary(order)}, was)
 
@@ -49,14 +49,14 @@ def assign_by_rule(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.services.order_admin import resolve_order_refs
     body = parse(RuleBody, ctx.request)
     order_ids = resolve_order_refs(bootstrap.orders(), body.order_ids)
-    results = assign_by_rule_many(dropship_wiring.deps(), order_ids, dropship_wiring.supplier_of_sku, ctx.actor)
+    results = assign_by_rule_many(bootstrap.dropship_deps(), order_ids, bootstrap.supplier_of_sku, ctx.actor)
     return ctx.audited({"results": results})
 
 
 @admin_route(bp, "/admin/dropship/auto")
 def auto_shops(ctx: Ctx) -> dict[str, Any]:
     """The shops whose orders the SKU rule gives to their SKUs' supplier."""
-    return {"shop_ids": sorted(dropship_wiring.auto_shops().shops())}
+    return {"shop_ids": sorted(bootstrap.dropship_auto_shops().shops())}
 
 
 @admin_route(bp, "/admin/dropship/auto/{shop_id}", methods=("PUT",), role=Role.ADMIN)
@@ -66,17 +66,17 @@ def set_auto(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     body = parse(AutoBody, ctx.request)
     if bootstrap.shops().get(shop_id) is None:
         raise NotFoundError(f"no shop {shop_id}", reason="dropship.unknown_shop")
-    before = sorted(dropship_wiring.auto_shops().shops())
-    after = sorted(dropship_wiring.auto_shops().switch(shop_id, body.enabled))
+    before = sorted(bootstrap.dropship_auto_shops().shops())
+    after = sorted(bootstrap.dropship_auto_shops().switch(shop_id, body.enabled))
     return ctx.audited({"shop_ids": after}, {"shop_ids": before})
 
 
 @admin_route(bp, "/admin/dropship/suppliers/{supplier_id}/stock-up")
 def supplier_stock_up(ctx: Ctx, supplier_id: str) -> Any:
     """What the supplier's assigned open orders need, per SKU (`?format=csv`: a file with a BOM)."""
-    from chalicelib import goods_wiring
+    from chalicelib import bootstrap
     from chalicelib.domain.errors import NotFoundError
-    if goods_wiring.suppliers().get(supplier_id) is None:
+    if bootstrap.suppliers().get(supplier_id) is None:
         raise NotFoundError(f"no supplier {supplier_id}", reason="dropship.unknown_supplier")
     return stock_up_answer(ctx, supplier_id, f"stock-up-{supplier_id}.csv")
 
@@ -85,7 +85,7 @@ def stock_up_answer(ctx: Ctx, supplier_id: str, filename: str) -> Any:
     from chalicelib.domain.dropship import stock_up
     from chalicelib.services.dropship import open_orders
     from chalicelib.services.stock_lists import supplier_csv
-    orders = open_orders(dropship_wiring.deps(), supplier_id)
+    orders = open_orders(bootstrap.dropship_deps(), supplier_id)
     lines = stock_up(orders)
     if _wants_csv(ctx):
         return _csv(supplier_csv(lines), filename)

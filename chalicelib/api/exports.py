@@ -9,7 +9,7 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import bootstrap, export_wiring
+from chalicelib import bootstrap
 from chalicelib.api import cursors
 from chalicelib.api.http import Ctx, admin_route, page_limit, parse
 from chalicelib.domain.errors import ValidationError
@@ -37,7 +37,7 @@ def start(ctx: Ctx) -> Response:
     filters = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in body.filters.items()
                if v is not None and v != ""}
     query, total = _resolve(kind.value, filters)
-    job = start_export(export_wiring.export_store(), bootstrap.publisher(), bootstrap.clock(),
+    job = start_export(bootstrap.export_store(), bootstrap.publisher(), bootstrap.clock(),
                        Request(kind, fmt, language, query, filters, total), ctx.user.username if ctx.user else "")
     return Response(ctx.audited(export_view(job)), status_code=202)
 
@@ -46,15 +46,15 @@ def start(ctx: Ctx) -> Response:
 def list_exports(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.services.export_jobs import export_view
     params = cursors.query(ctx.request)
-    page = export_wiring.export_store().recent(page_limit(ctx.request, default=20, top=100), params.get("cursor"))
+    page = bootstrap.export_store().recent(page_limit(ctx.request, default=20, top=100), params.get("cursor"))
     return {"items": [export_view(job) for job in page.items], "cursor": cursors.issue(ctx.request, page.cursor)}
 
 
 @admin_route(bp, "/admin/exports/{export_id}")
 def get_export_route(ctx: Ctx, export_id: str) -> dict[str, Any]:
     from chalicelib.services.export_jobs import export_view, get_export
-    job = get_export(export_wiring.export_store(), export_id)
-    return export_view(job, export_wiring.export_files())
+    job = get_export(bootstrap.export_store(), export_id)
+    return export_view(job, bootstrap.export_files())
 
 
 def _resolve(kind: str, filters: dict[str, str]) -> tuple[dict[str, Any], int | None]:

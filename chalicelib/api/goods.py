@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib import bootstrap, goods_wiring
+from chalicelib import bootstrap
 from chalicelib.api import cursors
 from chalicelib.api.catalog import job_answer
 from chalicelib.api.http import Ctx, admin_route, page_limit, parse
@@ -26,10 +26,10 @@ def list_goods(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.services.goods import goods_view, search
     limit = page_limit(ctx.request)
     if _query(ctx, "q"):
-        found = search(goods_wiring.goods_deps(link=False), _query(ctx, "q"), limit)
+        found = search(bootstrap.goods_deps(link=False), _query(ctx, "q"), limit)
         return {"items": [goods_view(g) for g in found], "cursor": None}
     cursor = cursors.read(ctx.request, _query(ctx, "cursor"))
-    page = goods_wiring.goods().list(limit=limit, cursor=cursor, prefix=_query(ctx, "prefix"))
+    page = bootstrap.goods().list(limit=limit, cursor=cursor, prefix=_query(ctx, "prefix"))
     return {"items": [goods_view(g) for g in page.items], "cursor": cursors.issue(ctx.request, page.cursor)}
 
 
@@ -39,7 +39,7 @@ def create_goods_route(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.api.goods_schemas import GoodsBody
     from chalicelib.services.goods import create_goods, goods_view
     body = parse(GoodsBody, ctx.request)
-    deps = goods_wiring.goods_deps()
+    deps = bootstrap.goods_deps()
     goods, skus = create_goods(deps, _draft(body))
     return goods_view(goods, skus) | job_answer(deps.links)
 
@@ -57,7 +57,7 @@ def _draft(body: Any) -> Any:
 @admin_route(bp, "/admin/goods/{goods_id}")
 def get_goods_route(ctx: Ctx, goods_id: str) -> dict[str, Any]:
     from chalicelib.services.goods import get_goods, goods_view
-    return goods_view(*get_goods(goods_wiring.goods_deps(link=False), goods_id))
+    return goods_view(*get_goods(bootstrap.goods_deps(link=False), goods_id))
 
 
 @admin_route(bp, "/admin/goods/{goods_id}", methods=("PATCH",), role=Role.OPERATOR)
@@ -67,7 +67,7 @@ def edit_goods_route(ctx: Ctx, goods_id: str) -> dict[str, Any]:
     body = parse(GoodsPatchBody, ctx.request)
     changes = {k: tuple(v) if isinstance(v, list) else v
                for k, v in body.model_dump(exclude={"revision"}).items() if v is not None}
-    return goods_view(edit_goods(goods_wiring.goods_deps(link=False), goods_id, body.revision, changes))
+    return goods_view(edit_goods(bootstrap.goods_deps(link=False), goods_id, body.revision, changes))
 
 
 @admin_route(bp, "/admin/library-skus/{sku_code}", methods=("PATCH",), role=Role.OPERATOR)
@@ -78,7 +78,7 @@ def edit_sku_route(ctx: Ctx, sku_code: str) -> dict[str, Any]:
     body = parse(SkuPatchBody, ctx.request)
     before = bootstrap.erp_skus().get(sku_code)
     changes = {k: v for k, v in body.model_dump(exclude={"revision"}).items() if v is not None}
-    after = to_doc(edit_sku(goods_wiring.goods_deps(link=False), sku_code, body.revision, changes))
+    after = to_doc(edit_sku(bootstrap.goods_deps(link=False), sku_code, body.revision, changes))
     return ctx.audited(after, to_doc(before))
 
 
@@ -88,7 +88,7 @@ def delete_sku_route(ctx: Ctx, sku_code: str) -> dict[str, Any]:
     from chalicelib.codec import to_doc
     from chalicelib.services.goods import delete_sku
     before = bootstrap.erp_skus().get(sku_code)
-    delete_sku(goods_wiring.goods_deps(link=False), sku_code)
+    delete_sku(bootstrap.goods_deps(link=False), sku_code)
     return ctx.audited({"deleted": sku_code}, to_doc(before))
 
 
@@ -109,7 +109,7 @@ def grant_image_upload(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.api.goods_schemas import ImageGrantBody
     from chalicelib.services.goods_images import grant_upload
     body = parse(ImageGrantBody, ctx.request)
-    return grant_upload(goods_wiring.images(), body.content_type, body.size)
+    return grant_upload(bootstrap.images(), body.content_type, body.size)
 
 
 @admin_route(bp, "/admin/goods/images/confirm", methods=("POST",), role=Role.OPERATOR)
@@ -119,7 +119,7 @@ def confirm_image_upload(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.api.goods_schemas import ImageConfirmBody
     from chalicelib.services.goods_images import confirm_upload
     body = parse(ImageConfirmBody, ctx.request)
-    return confirm_upload(goods_wiring.images(), bootstrap.publisher(), body.key)
+    return confirm_upload(bootstrap.images(), bootstrap.publisher(), body.key)
 
 
 # ------------------------------------------------------------------ shop goods into the library
@@ -134,7 +134,7 @@ def _picks(ctx: Ctx) -> Any:
 def push_preview(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     """Per product: which shop SKUs' merchant codes are already library SKUs (linked, not created)."""
     from chalicelib.services.goods_push import plan, shop_skus_of
-    deps = goods_wiring.goods_deps(link=False)
+    deps = bootstrap.goods_deps(link=False)
     items = []
     for pick in _picks(ctx):
         skus = shop_skus_of(deps, shop_id, pick)
@@ -150,7 +150,7 @@ def push_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     from dataclasses import asdict
 
     from chalicelib.services.goods_push import push_products
-    deps = goods_wiring.goods_deps()
+    deps = bootstrap.goods_deps()
     results = push_products(deps, shop_id, _picks(ctx))
     return {"items": [asdict(r) for r in results], "failed": sum(not r.ok for r in results)} | job_answer(deps.links)
 
@@ -164,5 +164,5 @@ def push_job_route(ctx: Ctx, shop_id: str) -> dict[str, Any]:
     from chalicelib.services.link_jobs import job_view
     body = parse(PushJobBody, ctx.request)
     picks = [ProductPick(p.platform_product_id, tuple(p.platform_sku_ids)) for p in body.products]
-    job = goods_wiring.push_starter()(shop_id, picks)
+    job = bootstrap.push_starter()(shop_id, picks)
     return job_view(job) | {"job_url": f"/admin/jobs/{job.job_id}"}

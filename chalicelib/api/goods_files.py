@@ -9,7 +9,7 @@ from typing import Any
 
 from chalice import Blueprint, Chalice, Response
 
-from chalicelib import goods_wiring
+from chalicelib import bootstrap
 from chalicelib.api import cursors
 from chalicelib.api.http import Ctx, admin_route, parse
 from chalicelib.domain.users import Role
@@ -45,7 +45,7 @@ def goods_template(ctx: Ctx) -> Response:
 @admin_route(bp, "/admin/goods/export.xlsx")
 def goods_export(ctx: Ctx) -> Response:
     from chalicelib.services.goods_xlsx import export
-    store = goods_wiring.goods()
+    store = bootstrap.goods()
     cursor = cursors.read(ctx.request, str(dict(ctx.request.query_params or {}).get("cursor", "")))
     page = store.list(limit=EXPORT_GOODS, cursor=cursor)
     body = export((goods, store.skus_of(goods.goods_id)) for goods in page.items)
@@ -66,4 +66,4 @@ def goods_import(ctx: Ctx) -> dict[str, Any]:
         raw = base64.b64decode(body.file_base64, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise refuse("file_base64 is not base64", "file_base64", "goods.xlsx_invalid") from exc
-    return asdict(import_goods(goods_wiring.goods_deps(), parse_xlsx(raw)))
+    return asdict(import_goods(bootstrap.goods_deps(), parse_xlsx(raw)))

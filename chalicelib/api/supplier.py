@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import bootstrap, dropship_wiring
+from chalicelib import bootstrap
 from chalicelib.api import cursors
 from chalicelib.api.http import Ctx, admin_route, page_limit, parse
 from chalicelib.domain.users import Role
@@ -61,7 +61,7 @@ def my_orders(ctx: Ctx) -> dict[str, Any]:
         raise BadRequest("status must be open or all", field="status")
     statuses = OPEN_TO_SHIP if query.get("status", "open") == "open" else ()
     supplier_id = _supplier_id(ctx)
-    page = dropship_wiring.deps().orders.by_supplier(supplier_id, limit=page_limit(ctx.request),
+    page = bootstrap.dropship_deps().orders.by_supplier(supplier_id, limit=page_limit(ctx.request),
                                           cursor=cursors.read(ctx.request, query.get("cursor")), statuses=statuses)
     mine = [o for o in page.items if o.supplier_id == supplier_id]     # the index may lag a take-back
     if statuses:     # its lines out, an order partly drop-shipped waits for the seller's: nothing left to do here
@@ -77,7 +77,7 @@ def ship_one(ctx: Ctx) -> Response:
     from chalicelib.services.dropship import supplier_ship
     from chalicelib.services.erp_views import shipment_view
     body = parse(SupplierShipBody, ctx.request)
-    shipment, created = supplier_ship(dropship_wiring.deps(), bootstrap.shipment_deps(), _supplier_id(ctx),
+    shipment, created = supplier_ship(bootstrap.dropship_deps(), bootstrap.shipment_deps(), _supplier_id(ctx),
                                       body.order_no, body.carrier_code, body.tracking_no)
     return Response(ctx.audited({"created": created, "shipment": shipment_view(shipment)}),
                     status_code=201 if created else 200)
@@ -89,7 +89,7 @@ def ship_from_file(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.api.dropship_schemas import TrackingFileBody
     from chalicelib.services.dropship_import import import_tracking
     body = parse(TrackingFileBody, ctx.request)
-    result = import_tracking(dropship_wiring.deps(), bootstrap.shipment_deps(), _supplier_id(ctx), body.file_base64)
+    result = import_tracking(bootstrap.dropship_deps(), bootstrap.shipment_deps(), _supplier_id(ctx), body.file_base64)
     return ctx.audited(result)
 
 

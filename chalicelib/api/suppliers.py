@@ -1,12 +1,12 @@
 """Suppliers (供应商) of the goods library: name, contact, settlement, status. Goods name theirs by id;
-drop-shipping (the warehouses work) reads them through goods_wiring.suppliers()."""
+drop-shipping (the warehouses work) reads them through bootstrap.suppliers()."""
 from __future__ import annotations
 
 from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib import goods_wiring
+from chalicelib import bootstrap
 from chalicelib.api import cursors
 from chalicelib.api.http import Ctx, admin_route, parse
 from chalicelib.api.taxonomy import changes_of, cursor_of, page_of
@@ -18,7 +18,7 @@ bp = Blueprint(__name__)
 
 @admin_route(bp, "/admin/suppliers")
 def list_suppliers(ctx: Ctx) -> dict[str, Any]:
-    return page_of(ctx, goods_wiring.suppliers(), cursors.read(ctx.request, cursor_of(ctx)))
+    return page_of(ctx, bootstrap.suppliers(), cursors.read(ctx.request, cursor_of(ctx)))
 
 
 @admin_route(bp, "/admin/suppliers", methods=("POST",), role=Role.OPERATOR)
@@ -27,13 +27,13 @@ def create_supplier_route(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.domain.suppliers import Supplier
     from chalicelib.services.suppliers import create_supplier
     body = parse(SupplierBody, ctx.request)
-    return to_doc(create_supplier(goods_wiring.suppliers(), Supplier("", **body.model_dump())))
+    return to_doc(create_supplier(bootstrap.suppliers(), Supplier("", **body.model_dump())))
 
 
 @admin_route(bp, "/admin/suppliers/{supplier_id}")
 def get_supplier_route(ctx: Ctx, supplier_id: str) -> dict[str, Any]:
     from chalicelib.domain.errors import NotFoundError
-    supplier = goods_wiring.suppliers().get(supplier_id)
+    supplier = bootstrap.suppliers().get(supplier_id)
     if supplier is None:
         raise NotFoundError(f"no supplier {supplier_id}", reason="supplier.not_found")
     return to_doc(supplier)
@@ -44,4 +44,4 @@ def edit_supplier_route(ctx: Ctx, supplier_id: str) -> dict[str, Any]:
     from chalicelib.api.goods_schemas import SupplierPatchBody
     from chalicelib.services.suppliers import edit_supplier
     body = parse(SupplierPatchBody, ctx.request)
-    return to_doc(edit_supplier(goods_wiring.suppliers(), supplier_id, body.revision, changes_of(body)))
+    return to_doc(edit_supplier(bootstrap.suppliers(), supplier_id, body.revision, changes_of(body)))

@@ -5,7 +5,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib import goods_wiring
+from chalicelib import bootstrap
 from chalicelib.api import cursors
 from chalicelib.api.http import Ctx, admin_route, page_limit, parse
 from chalicelib.codec import to_doc
@@ -37,7 +37,7 @@ def changes_of(body: Any) -> dict[str, Any]:
 @admin_route(bp, "/admin/categories")
 def list_categories(ctx: Ctx) -> dict[str, Any]:
     """Every category in name order, each with its parent_id (the UI builds the tree)."""
-    return page_of(ctx, goods_wiring.categories(), cursors.read(ctx.request, cursor_of(ctx)))
+    return page_of(ctx, bootstrap.categories(), cursors.read(ctx.request, cursor_of(ctx)))
 
 
 @admin_route(bp, "/admin/categories", methods=("POST",), role=Role.OPERATOR)
@@ -47,7 +47,7 @@ def create_category_route(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.services.taxonomy import create_category
     body = parse(CategoryBody, ctx.request)
     category = Category("", body.name, body.parent_id, _specs(body.specs))
-    return to_doc(create_category(goods_wiring.categories(), category))
+    return to_doc(create_category(bootstrap.categories(), category))
 
 
 @admin_route(bp, "/admin/categories/{category_id}", methods=("PATCH",), role=Role.OPERATOR)
@@ -59,13 +59,13 @@ def edit_category_route(ctx: Ctx, category_id: str) -> dict[str, Any]:
     changes = changes_of(body)
     if body.specs is not None:
         changes["specs"] = _specs(body.specs)
-    return to_doc(edit_category(goods_wiring.categories(), category_id, body.revision, changes))
+    return to_doc(edit_category(bootstrap.categories(), category_id, body.revision, changes))
 
 
 # ------------------------------------------------------------------ brands
 @admin_route(bp, "/admin/brands")
 def list_brands(ctx: Ctx) -> dict[str, Any]:
-    return page_of(ctx, goods_wiring.brands(), cursors.read(ctx.request, cursor_of(ctx)))
+    return page_of(ctx, bootstrap.brands(), cursors.read(ctx.request, cursor_of(ctx)))
 
 
 @admin_route(bp, "/admin/brands", methods=("POST",), role=Role.OPERATOR)
@@ -74,7 +74,7 @@ def create_brand_route(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.domain.taxonomy import Brand
     from chalicelib.services.taxonomy import create_brand
     body = parse(BrandBody, ctx.request)
-    return to_doc(create_brand(goods_wiring.brands(), Brand("", body.name, body.status)))
+    return to_doc(create_brand(bootstrap.brands(), Brand("", body.name, body.status)))
 
 
 @admin_route(bp, "/admin/brands/{brand_id}", methods=("PATCH",), role=Role.OPERATOR)
@@ -82,4 +82,4 @@ def edit_brand_route(ctx: Ctx, brand_id: str) -> dict[str, Any]:
     from chalicelib.api.goods_schemas import BrandPatchBody
     from chalicelib.services.taxonomy import edit_brand
     body = parse(BrandPatchBody, ctx.request)
-    return to_doc(edit_brand(goods_wiring.brands(), brand_id, body.revision, changes_of(body)))
+    return to_doc(edit_brand(bootstrap.brands(), brand_id, body.revision, changes_of(body)))

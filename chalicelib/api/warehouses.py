@@ -142,7 +142,7 @@ def reconcile_reports(ctx: Ctx) -> dict[str, Any]:
 def reconcile_now(ctx: Ctx) -> Response:
     """Starts today's reconcile as a queued job (it replaces today's report) and answers 202 at once with
     the job: GET /admin/jobs/{job_id} shows its progress (shops done of total)."""
-    from chalicelib import reconcile_wiring
+    from chalicelib import bootstrap
     from chalicelib.services.link_jobs import job_view
-    job = reconcile_wiring.starter()()
+    job = bootstrap.reconcile_starter()()
     return Response(ctx.audited({**job_view(job), "job_url": f"/admin/jobs/{job.job_id}"}), status_code=202)

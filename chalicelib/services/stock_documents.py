@@ -21,6 +21,7 @@ from chalicelib.domain.stock_documents import (
     receive_movements,
 )
 from chalicelib.domain.warehouses import WarehouseKind
+from chalicelib.services.ports import Page
 from chalicelib.services.stock_ports import Applied, StockLedger
 from chalicelib.services.warehouses import WarehouseRepository, require
 
@@ -32,6 +33,7 @@ class DocumentRepository(Protocol):
     def get(self, doc_id: str) -> StockDocument | None: ...
     def add(self, doc: StockDocument) -> bool: ...
     def save(self, doc: StockDocument, expected_revision: int) -> StockDocument: ...
+    def list(self, limit: int = 50, cursor: str | None = None) -> Page[StockDocument]: ...
 
 
 def create_document(docs: DocumentRepository, warehouses: WarehouseRepository, unknown: UnknownSkus,

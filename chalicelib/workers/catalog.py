@@ -65,7 +65,7 @@ def stock_tick(event: Any) -> dict[str, int]:
 
 @bp.schedule(Cron(30, 19, "*", "*", "?", "*"))      # 03:30 in Asia/Shanghai: the quietest hour
 def stock_reconcile(event: Any) -> dict[str, Any]:
-    from chalicelib import reconcile_wiring
+    from chalicelib import bootstrap
     from chalicelib.services.stock_reconcile import reconcile
     from chalicelib.services.warehouses import serving_warehouses
     from chalicelib.storage.reconcile import DynamoReconcileReports
@@ -76,7 +76,7 @@ def stock_reconcile(event: Any) -> dict[str, Any]:
                        lambda shop_id: serving_warehouses(bootstrap.warehouses(), shop_id), DynamoReconcileReports(),
                        bootstrap.clock().now,
                        lambda: context.get_remaining_time_in_millis() / 1000 if context else 600.0,
-                       reconcile_wiring.platform_stock)
+                       bootstrap.platform_stock)
     log.info("stock reconciled", extra={"shops": report.shops, "skus": report.skus, "unread": len(report.unread_shops),
                                         "differences": report.difference_count, "complete": report.complete})
     return {"shops": report.shops, "skus": report.skus, "differences": report.difference_count}

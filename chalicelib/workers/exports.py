@@ -8,7 +8,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib import export_wiring, names
+from chalicelib import bootstrap, names
 from chalicelib.messaging.consumer import consume
 
 bp = Blueprint(__name__)
@@ -17,7 +17,7 @@ bp = Blueprint(__name__)
 @bp.on_sqs_message(queue=names.queue_name("exports"), batch_size=1)
 def on_export_job(event: Any) -> dict[str, Any]:
     from chalicelib.services.export_jobs import run_export
-    deps = export_wiring.export_deps()
+    deps = bootstrap.export_deps()
 
     def handle(body: str, record: Any) -> None:
         run_export(deps, str(json.loads(body)["export_id"]))

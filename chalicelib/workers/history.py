@@ -21,7 +21,7 @@ def write_daily_history(event: Any) -> dict[str, Any]:
     from chalicelib.services.history import HistoryDeps, write_day, yesterday
     from chalicelib.storage.bucket_files import S3ExportFiles
     from chalicelib.storage.history import DynamoChangedRecords
-    # not export_wiring: this function's role reaches the orders, the after-sales and the data bucket only
+    # not bootstrap.export_deps(): this function's role reaches the orders, the after-sales and the data bucket only
     deps = HistoryDeps(records=DynamoChangedRecords(), files=S3ExportFiles(), clock=bootstrap.clock())
     raw: dict[str, Any] = event.to_dict() if hasattr(event, "to_dict") else {}
     asked = raw.get("day")

@@ -20,7 +20,7 @@ def on_image_message(event: Any) -> dict[str, Any]:
     from chalicelib.platforms.images import download
     from chalicelib.services.goods_images import import_image, make_thumbnail
     from chalicelib.storage.images import S3ImageStore
-    store = S3ImageStore()      # not goods_wiring: this function's role reaches the images bucket only
+    store = S3ImageStore()      # not bootstrap.images(): this function's role reaches the images bucket only
 
     def handle(body: str, record: dict[str, Any]) -> None:
         job = json.loads(body)

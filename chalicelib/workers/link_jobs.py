@@ -26,10 +26,8 @@ def on_link_job(event: Any) -> dict[str, Any]:
         if is_review_step(step):      # re-evaluating waiting orders after a review rules change
             return run_review_step(bootstrap.review_job_deps(), step)
         if is_push_step(step):        # shop products into the goods library
-            from chalicelib import goods_wiring
-            return run_push_step(goods_wiring.push_job_deps(), step)
+            return run_push_step(bootstrap.push_job_deps(), step)
         if is_reconcile_step(step):   # the stock reconcile started from the admin API
-            from chalicelib import reconcile_wiring
-            return run_reconcile_step(reconcile_wiring.deps(), step)
+            return run_reconcile_step(bootstrap.reconcile_deps(), step)
         return run_step(deps, step)
     return consume(event, handle)

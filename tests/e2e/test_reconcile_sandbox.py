@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib import bootstrap, reconcile_wiring
+from chalicelib import bootstrap
 from chalicelib.domain.catalog import ShopSku
 from chalicelib.domain.orders import SkuLink
 from chalicelib.domain.platform import Platform
@@ -92,7 +92,7 @@ def test_GIVEN_stock_changed_in_the_platforms_back_office_WHEN_reconciled_THEN_t
         reports = Reports()
         return reconcile(Shops(shop), bootstrap.shop_skus(), bootstrap.stock(), bootstrap.stock_sync(),
                          lambda _: ("default",), reports, bootstrap.clock().now,
-                         platform_stock=reconcile_wiring.platform_stock)
+                         platform_stock=bootstrap.platform_stock)
     assert run().difference_count == 0
     _back_office_change(world["sandbox"], world["seller"].seller_id, sku.platform_sku_id, 3)
     report = run()

@@ -16,7 +16,7 @@ import pytest
 from chalice.test import Client
 
 from app import app
-from chalicelib import bootstrap, export_wiring
+from chalicelib import bootstrap
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import HoldReason, OrderStatus
@@ -60,7 +60,7 @@ def _start(api: dict[str, Any], body: dict[str, Any], headers: dict[str, str] | 
 
 def _run_queued(api: dict[str, Any]) -> None:
     for message in api["publisher"].bodies("exports"):
-        run_export(export_wiring.export_deps(), message["export_id"])
+        run_export(bootstrap.export_deps(), message["export_id"])
 
 
 def test_given_a_hold_filter_when_exported_as_csv_then_a_job_writes_only_those_orders_in_chinese_and_yuan(

@@ -152,7 +152,7 @@ def test_given_a_shop_product_when_pushed_then_library_goods_and_its_shop_skus_l
 
 def test_given_many_shop_products_when_pushed_as_a_job_then_the_worker_pushes_them_and_the_job_shows_it(
         api) -> None:
-    from chalicelib import goods_wiring
+    from chalicelib import bootstrap
     from chalicelib.domain.catalog import ShopSku
     from chalicelib.domain.platform import Platform
     from chalicelib.services.goods_push_jobs import is_push_step, run_push_step
@@ -170,7 +170,7 @@ def test_given_many_shop_products_when_pushed_as_a_job_then_the_worker_pushes_th
     started = send(api, "post", f"/admin/shops/{shop_id}/goods-push/jobs", body)
     assert started.status_code == 200 and started.json_body["products"] == 7, started.body
     job_id = started.json_body["job_id"]
-    deps, ran = goods_wiring.push_job_deps(), 0
+    deps, ran = bootstrap.push_job_deps(), 0
     while ran < len(bodies := [b for q, b, _, _ in bootstrap.publisher().sent if q == "link_jobs"]):
         step = Step.parse(bodies[ran])
         run_push_step(deps, step) if is_push_step(step) else run_step(deps.jobs, step)

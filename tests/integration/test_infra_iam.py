@@ -54,14 +54,20 @@ def _refs(mod: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
             used.add(n.id)
     if path.name == "__init__.py" and "pkgutil" in mods:   # a package loading all its modules (action handlers)
         mods |= {f"{mod}.{p.stem}" for p in path.parent.glob("*.py") if p.stem != "__init__"}
-    mods = {m for m in mods if m.startswith("chalicelib.") and _path(m) and m != "chalicelib.bootstrap"}
+    mods = {m for m in mods if m.startswith("chalicelib.") and _path(m) and not _in_bootstrap(m)}
     return frozenset(mods), frozenset(facts), frozenset(used)
+
+
+def _in_bootstrap(mod: str) -> bool:
+    """The composition root is followed through the factories a module calls, not as an import."""
+    return mod == "chalicelib.bootstrap" or mod.startswith("chalicelib.bootstrap.")
 
 
 @cache
 def _factories() -> dict[str, ast.FunctionDef]:
-    tree = ast.parse((ROOT / "chalicelib/bootstrap.py").read_text())
-    return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    """Every builder of the bootstrap package, by the name it is reached by (`bootstrap.<name>`)."""
+    trees = [ast.parse(f.read_text()) for f in sorted((ROOT / "chalicelib/bootstrap").glob("*.py"))]
+    return {n.name: n for tree in trees for n in tree.body if isinstance(n, ast.FunctionDef)}
 
 
 def _factory_refs(name: str) -> tuple[set[str], set[str]]:
@@ -71,7 +77,9 @@ def _factory_refs(name: str) -> tuple[set[str], set[str]]:
         if isinstance(n, ast.ImportFrom) and n.module and n.module.startswith("chalicelib."):
             mods |= {n.module} | {f"{n.module}.{a.name}" for a in n.names if _path(f"{n.module}.{a.name}")}
         elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _factories():
-            facts.add(n.func.id)
+            facts.add(n.func.id)   # a builder of the same module
+        elif isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "bootstrap":
+            facts.add(n.attr)      # a builder of another module, called or passed on
     return mods, facts
 
 

@@ -16,7 +16,7 @@ import pytest
 from chalice.test import Client
 
 from app import app
-from chalicelib import bootstrap, export_wiring
+from chalicelib import bootstrap
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import OrderStatus
@@ -72,7 +72,7 @@ def _export(api: dict[str, Any], fmt: str, filters: dict[str, str], language: st
         {"kind": "reports", "format": fmt, "language": language, "filters": filters}))
     assert started.status_code == 202, started.json_body
     for message in api["publisher"].bodies("exports"):
-        run_export(export_wiring.export_deps(), message["export_id"])
+        run_export(bootstrap.export_deps(), message["export_id"])
     shown = api["client"].http.get(f"/admin/exports/{started.json_body['export_id']}", headers=api["headers"])
     assert shown.json_body["state"] == "done", shown.json_body
     return shown.json_body, api["export_files"].read(f"exports/{shown.json_body['export_id']}/{shown.json_body['filename']}")

@@ -138,7 +138,7 @@ def test_given_roles_and_bad_warehouses_then_refused_with_reasons(api) -> None:
 def test_given_the_reconcile_when_run_from_the_admin_api_then_a_job_answers_202_and_its_report_is_listed(api) -> None:
     import json
 
-    from chalicelib import reconcile_wiring
+    from chalicelib import bootstrap
     from chalicelib.services.link_jobs import QUEUE, Step
     from chalicelib.services.reconcile_jobs import run_reconcile_step
     assert send(api, "post", "/admin/stock/reconcile", user="eye").status_code == 403
@@ -147,7 +147,7 @@ def test_given_the_reconcile_when_run_from_the_admin_api_then_a_job_answers_202_
     job_url = started.json_body["job_url"]
     assert send(api, "get", job_url, user="eye").json_body["status"] == "running"
     for body in bootstrap.publisher().bodies(QUEUE):      # the link-jobs consumer's work, run here
-        run_reconcile_step(reconcile_wiring.deps(), Step.parse(json.dumps(body)))
+        run_reconcile_step(bootstrap.reconcile_deps(), Step.parse(json.dumps(body)))
     assert send(api, "get", job_url, user="eye").json_body["status"] == "done"
     listed = send(api, "get", "/admin/stock/reconcile-reports", user="eye").json_body["items"]
     assert len(listed) == 1 and listed[0]["complete"] is True and listed[0]["job_id"] == started.json_body["job_id"]
