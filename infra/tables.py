@@ -16,6 +16,8 @@ TABLE_SPECS: dict[str, TableSpec] = {
         # one list per order: HELD, else READY (waiting for the ERP), else its status; by creation time
         # (chalicelib/storage/order_lists.py)
         "by_list": ("list_key", "list_at"),
+        # sparse: open orders to print (待打单) or printed and not shipped, by creation time (order_query.py)
+        "by_print": ("print_key", "list_at"),
     }, None),
     # the workbench's counters, one item per scope (a shop's totals, a shop's day): chalicelib/storage/
     # order_counters.py; written in the orders' own transactions, read by key

@@ -43,7 +43,7 @@ def _outcomes(outcomes: list[Any], key: str) -> dict[str, Any]:
         else:
             error = to_response(outcome.error).body["error"]
             results.append({key: outcome.key, "ok": False,
-                            "error": {k: error[k] for k in ("code", "reason", "message") if k in error}})
+                            "error": {k: error[k] for k in ("code", "reason", "message", "holds") if k in error}})
     return {"results": results}
 
 

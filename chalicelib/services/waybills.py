@@ -10,10 +10,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from chalicelib.domain import waybills as wb
-from chalicelib.domain.errors import ConflictError, DomainError, InvalidTransitionError, NotFoundError, ValidationError
+from chalicelib.domain.errors import ConflictError, DomainError, NotFoundError, ValidationError
 from chalicelib.domain.orders import Order
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.waybills import ShopWaybillAccount, Waybill, WaybillStatus
+from chalicelib.services import waybill_marks as marks
 from chalicelib.services import waybill_parcels as parcels
 from chalicelib.services.carrier_choice import choose_account, fallback_after_refusal, note
 from chalicelib.services.carriers import our_carrier
@@ -63,7 +64,7 @@ def issue(deps: WaybillDeps, order_ids: Sequence[str], *, account_id: str = "", 
             results[order_id] = _failure(order_id, exc)
             continue
         if existing is not None:
-            results[order_id] = Outcome(order_id, existing)
+            results[order_id] = _recorded(deps, order_id, existing)
         elif order.fulfilment_ids:
             parcelled.append(order)
         else:
@@ -98,6 +99,15 @@ def _issue_parcelled(deps: WaybillDeps, clients: _Clients, orders: list[Order], 
     return results
 
 
+def _recorded(deps: WaybillDeps, order_id: str, existing: Waybill) -> Outcome:
+    """An order asked again answers its waybill, recording it on the order if a first write lost."""
+    try:
+        marks.taken(deps.orders, existing)
+    except DomainError as exc:
+        return _failure(order_id, exc)
+    return Outcome(order_id, existing)
+
+
 def _taker(deps: WaybillDeps, clients: _Clients) -> parcels.Take:
     def take(parcel: tuple[Order, ...], items: Items, account_id: str, fulfilment_id: str, parcel_key: str
              ) -> Waybill:
@@ -114,9 +124,7 @@ def _check_order(deps: WaybillDeps, order_id: str) -> tuple[Order, Waybill | Non
     active = [w for w in deps.waybills.for_order(order_id) if w.active]
     if active:
         return order, active[0]
-    reason, problem = wb.shippable_problem(order)
-    if problem:
-        raise InvalidTransitionError(problem, reason=reason)
+    wb.check_shippable(order)
     return order, None
 
 
@@ -149,6 +157,7 @@ def _take(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...], accou
         result, template = _get_waybill(deps, client, parcel, account, items, parcel_key)
     waybill = _store(deps, replace(_waybill(deps, parcel, account, result, template), account_reason=why,
                                    fulfilment_id=fulfilment_id))
+    marks.taken(deps.orders, waybill)
     if why.startswith("fallback"):
         for order in parcel:
             note(deps.orders, deps.clock, order.order_id, "system:fulfilment", f"waybill account "
@@ -232,6 +241,7 @@ def cancel(deps: WaybillDeps, waybill_id: str) -> Waybill:
     except PlatformNotFound:
         log.info("the platform no longer knows the waybill: cancelled already", extra={"waybill_id": waybill_id})
     saved = _save(deps, waybill, cancelled)
+    marks.cancelled(deps.orders, saved)
     parcels.after_cancel(deps, saved)
     return saved
 

@@ -22,7 +22,7 @@ from chalicelib.services.waybills import WaybillDeps
 from tests import fakes
 from tests.factories import canonical_order
 from tests.parcels_kit import InMemoryFulfilments, fulfil_deps
-from tests.waybill_fakes import FakeWaybillClient, InMemoryWaybillAccountRepository, InMemoryWaybillRepository
+from tests.waybill_fakes import LINKED, FakeWaybillClient, InMemoryWaybillAccountRepository, InMemoryWaybillRepository
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def world():
 
 def add(deps: WaybillDeps, *numbers: str, **kw: object) -> list[str]:
     for number in numbers:
-        apply_snapshot(deps.orders, deps.clock, "shopA", canonical_order(number, **kw), {})
+        apply_snapshot(deps.orders, deps.clock, "shopA", canonical_order(number, **kw), LINKED)
     return [f"shopA-{n}" for n in numbers]
 
 
