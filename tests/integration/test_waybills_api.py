@@ -145,3 +145,16 @@ def test_GIVEN_a_presale_order_waiting_in_a_batch_WHEN_issuing_THEN_it_alone_is_
     error = results[1]["error"]
     assert (error["code"], error["reason"], error["holds"]) == ("invalid_transition", "waybill.order_held",
                                                                 ["presale_waiting"])
+
+
+def test_GIVEN_one_order_printed_WHEN_listing_to_print_and_printed_THEN_each_list_has_its_orders(api) -> None:
+    client, _ = api
+    [done] = issued(client, ["shopA-1002"])
+    headers = token(client, "eye")
+    to_print = client.http.get("/admin/orders?print=to_print", headers=headers).json_body
+    printed = client.http.get("/admin/orders?print=printed&shop_id=shopA", headers=headers).json_body
+    assert [o["order_id"] for o in to_print["items"]] == ["shopA-1003", "shopA-1001"]
+    assert to_print["query"]["print"] == "to_print" and to_print["total"] == 2
+    assert [(o["order_id"], o["waybill_no"]) for o in printed["items"]] == [("shopA-1002", done["waybill"]["waybill_no"])]
+    wrong = client.http.get("/admin/orders?print=later", headers=headers)
+    assert wrong.status_code == 400 and wrong.json_body["error"]["fields"][0]["field"] == "print"

@@ -10,6 +10,7 @@ import parcels from './locales/parcels'
 import exportsText from './locales/exports'
 import dropship from './locales/dropship'
 import reports from './locales/reports'
+import printing from './locales/printing'
 
 // one line per feature area's strings (each file exports { 'zh-CN': {...}, en: {...} })
 const AREAS = [
@@ -20,6 +21,7 @@ const AREAS = [
   exportsText,
   dropship,
   reports,
+  printing,
 ]
 
 // Feature areas keep their strings in their own files (fewer merge conflicts), merged in depth here.
