@@ -251,14 +251,13 @@ def test_GIVEN_a_shop_WHEN_renamed_and_archived_in_the_shops_page_THEN_the_list_
 def _orders_to_ship(runtime: dict[str, Any], shop_id: str, count: int) -> list[dict[str, Any]]:
     deadline = time.monotonic() + 150      # a fresh runtime: the demo's first orders take a while
     while time.monotonic() < deadline:
-        items = api(runtime, "GET", f"/admin/orders?shop_id={shop_id}&status=awaiting_shipment&limit=50")["items"]
-        # the waybill API issues numbers for held orders too (holds stop the ERP hand-off, not the parcel); a
-        # refund request would stop it, so those are left out, the ones whose case is not in yet included (the
-        # demo's buyers ask at start: the order can show its refund state before the case's hold lands)
+        # 待打单: reviewed, not held, no waybill yet (a held or unreviewed order gets no waybill); an order whose
+        # refund case is not in yet is left out too (the demo's buyers ask at start: the order can show its
+        # refund state before the case's hold lands)
+        items = api(runtime, "GET", f"/admin/orders?shop_id={shop_id}&print=to_print&limit=50")["items"]
         ready: list[dict[str, Any]] = []
         for o in items:
-            if ("refund_requested" not in o["holds"] and o["refund_state"] == "none" and not o["tracking_no"]
-                    and not api(runtime, "GET", f"/admin/waybills?order_id={o['order_id']}")["items"]):
+            if not o["holds"] and o["refund_state"] == "none" and not o["tracking_no"]:
                 ready.append(o)
             if len(ready) == count:
                 return ready
