@@ -512,9 +512,10 @@ def waybills() -> WaybillRepository:
 
 def waybill_deps() -> WaybillDeps:
     from chalicelib.services.waybills import WaybillDeps
+    envelope = getattr(shops(), "envelope", None)      # a manual order's receiver, typed by the seller
     return WaybillDeps(orders=orders(), shops=shops(), accounts=waybill_accounts(), waybills=waybills(),
                        clients=clients(), clock=clock(), platforms=platforms(), shipments=shipment_deps(),
-                       fulfilments=fulfilments())
+                       fulfilments=fulfilments(), decrypt=envelope.decrypt if envelope else None)
 
 
 # ---------------------------------------------------------------- fulfilments: merge and split (issue 25)

@@ -14,6 +14,7 @@ from chalicelib.domain.errors import ConflictError, DomainError, NotFoundError, 
 from chalicelib.domain.orders import Order
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.waybills import ShopWaybillAccount, Waybill, WaybillStatus
+from chalicelib.services import waybill_manual as manual
 from chalicelib.services import waybill_marks as marks
 from chalicelib.services import waybill_parcels as parcels
 from chalicelib.services.carrier_choice import choose_account, fallback_after_refusal, note
@@ -47,10 +48,11 @@ class _Clients:
         return self.cache[shop.shop_id]
 
 
-def issue(deps: WaybillDeps, order_ids: Sequence[str], *, account_id: str = "", merge: bool = False
-          ) -> list[Outcome]:
+def issue(deps: WaybillDeps, order_ids: Sequence[str], *, account_id: str = "", merge: bool = False,
+          account_shop_id: str = "") -> list[Outcome]:
     """One outcome per requested order, in request order. An order in fulfilments (merged or split) gets
-    its parcels' waybills (services/waybill_parcels.py)."""
+    its parcels' waybills (services/waybill_parcels.py). A manual order takes its waybill from the account of
+    `account_shop_id` (services/waybill_manual.py)."""
     if not 1 <= len(order_ids) <= MAX_BATCH:
         raise ValidationError(f"order_ids must hold 1..{MAX_BATCH} ids", field="order_ids")
     unique = list(dict.fromkeys(order_ids))
@@ -71,7 +73,7 @@ def issue(deps: WaybillDeps, order_ids: Sequence[str], *, account_id: str = "", 
             todo.append(order)
     clients = _Clients(deps)
     for parcel in wb.parcels(todo, merge):
-        results.update(_issue_parcel(deps, clients, parcel, account_id))
+        results.update(_issue_parcel(deps, clients, parcel, account_id, account_shop_id))
     results.update(_issue_parcelled(deps, clients, parcelled, account_id))
     return [results[order_id] for order_id in order_ids]
 
@@ -128,10 +130,10 @@ def _check_order(deps: WaybillDeps, order_id: str) -> tuple[Order, Waybill | Non
     return order, None
 
 
-def _issue_parcel(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...], account_id: str
-                  ) -> dict[str, Outcome]:
+def _issue_parcel(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...], account_id: str,
+                  account_shop_id: str) -> dict[str, Outcome]:
     try:
-        waybill = _take(deps, clients, parcel, account_id, None)
+        waybill = _take(deps, clients, parcel, account_id, None, account_shop_id=account_shop_id)
     except (DomainError, PlatformError) as exc:
         return {o.order_id: _failure(o.order_id, exc) for o in parcel}
     except Exception as exc:                       # one parcel's surprise must not stop the batch
@@ -141,12 +143,15 @@ def _issue_parcel(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...
 
 
 def _take(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...], account_id: str, items: Items | None,
-          fulfilment_id: str = "", parcel_key: str = "") -> Waybill:
+          fulfilment_id: str = "", parcel_key: str = "", account_shop_id: str = "") -> Waybill:
     """Asks the platform for a number for the parcel on the planned account (its fallback when the platform
     refuses it) and stores the waybill. items: what it lists (None: every open unit of its orders)."""
     first = parcel[0]
-    account, why = choose_account(deps, first, account_id)
-    client = clients(get_shop(deps, first.shop_id))
+    if manual.is_manual(first):
+        account, why = manual.manual_account(deps, account_shop_id, account_id)
+    else:
+        account, why = choose_account(deps, first, account_id)
+    client = clients(get_shop(deps, account.shop_id))
     try:
         result, template = _get_waybill(deps, client, parcel, account, items, parcel_key)
     except BadRequestError as exc:       # e.g. no balance left since the accounts were last pulled
@@ -169,6 +174,9 @@ def _get_waybill(deps: WaybillDeps, client: PlatformClient, parcel: tuple[Order,
                  items: Items | None, parcel_key: str) -> tuple[WaybillResult, str]:
     template = standard_template(deps, account.platform).format(code=account.carrier_code)
     request = replace(_request(parcel, account, template, items), parcel_id=parcel_key)
+    if manual.is_manual(parcel[0]):
+        channel, plaintext = manual.other_channel(deps, parcel[0], account)
+        request = replace(request, channel=channel, plaintext=plaintext)
     return client.get_waybill(request), template
 
 
