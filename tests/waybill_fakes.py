@@ -29,6 +29,14 @@ from tests.fakes import _page
 LINKED = {"sku-1": (SkuLink("MC-1"),), "s1": (SkuLink("MC-A"),), "s2": (SkuLink("MC-B"),)}
 
 
+class NoDropshipShops:
+    """No shop sends its linked orders to a supplier (bootstrap's "dropship_auto"): a linked order stays the
+    seller's to print."""
+
+    def shops(self) -> set[str]:
+        return set()
+
+
 def links_for(order: Any) -> dict[str, tuple[SkuLink, ...]]:
     """Every line of a canonical order linked (to an ERP SKU named after it): a sandbox order takes a waybill."""
     return {line.platform_sku_id: (SkuLink(line.merchant_code or line.platform_sku_id),) for line in order.lines}

@@ -31,7 +31,7 @@ from local.sandbox.core import SandboxServer
 from tests import fakes
 from tests.contract.platform_suite import WINDOW_END, WINDOW_START, fast_transport
 from tests.parcels_kit import InMemoryFulfilments
-from tests.waybill_fakes import InMemoryWaybillAccountRepository, InMemoryWaybillRepository, links_for
+from tests.waybill_fakes import InMemoryWaybillAccountRepository, InMemoryWaybillRepository, NoDropshipShops, links_for
 
 
 def sandbox_client(shop: Any) -> Any:
@@ -61,7 +61,7 @@ def _world(platform: str) -> Iterator[dict[str, Any]]:
                             warehouses=fakes.InMemoryWarehouseRepository(), fulfilments=store,
                             fulfil_settings=store, stock=fakes.InMemoryStockLedger(),
                             after_sales=fakes.InMemoryAfterSaleRepository(), shop_skus=fakes.InMemoryShopSkuRepository(),
-                            erp_skus=fakes.InMemoryErpSkuRepository()):
+                            erp_skus=fakes.InMemoryErpSkuRepository(), dropship_auto=NoDropshipShops()):
         sandbox = importlib.import_module(f"local.sandbox.{platform}").create_sandbox(seed=73)
         server = SandboxServer(sandbox).start()
         try:
