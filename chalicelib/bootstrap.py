@@ -512,10 +512,11 @@ def waybills() -> WaybillRepository:
 
 def waybill_deps() -> WaybillDeps:
     from chalicelib.services.waybills import WaybillDeps
-    envelope = getattr(shops(), "envelope", None)      # a manual order's receiver, typed by the seller
+    def decrypt(blob: str, context: str) -> Any:      # a manual order's receiver, typed by the seller
+        return shops().envelope.decrypt(blob, context)  # type: ignore[attr-defined]  # opened only then
     return WaybillDeps(orders=orders(), shops=shops(), accounts=waybill_accounts(), waybills=waybills(),
                        clients=clients(), clock=clock(), platforms=platforms(), shipments=shipment_deps(),
-                       fulfilments=fulfilments(), decrypt=envelope.decrypt if envelope else None)
+                       fulfilments=fulfilments(), decrypt=decrypt)
 
 
 # ---------------------------------------------------------------- fulfilments: merge and split (issue 25)
