@@ -1,12 +1,12 @@
 import { i18n, t } from '../i18n'
 import { codeText, fieldErrorText, reasonText } from '../i18n/words'
 
-// The API's error {code, reason, message, fields} as one line in the UI's language: the reason's sentence
-// (the words table, or a feature's reasons.<area>.<what> / errors.<area>.<what>), else the code's; the API's
-// own (English) message only when the UI is in English and nothing better exists.
 // the holds a refusal names (waybill.order_held), in words
 const holdsText = (e) => (e.holds && e.holds.length ? e.holds.map((h) => t(`holdReason.${h}`)).join(i18n.global.locale.value === 'en' ? ', ' : '、') : '')
 
+// The API's error {code, reason, message, fields} as one line in the UI's language: the reason's sentence
+// (the words table, or a feature's reasons.<area>.<what> / errors.<area>.<what>), else the code's; the API's
+// own (English) message only when the UI is in English and nothing better exists.
 function reasonSentence(e) {
   if (!e.reason) return ''
   const byTable = reasonText(e.reason)
