@@ -16,6 +16,8 @@ TABLE_SPECS: dict[str, TableSpec] = {
         # one list per order: HELD, else READY (waiting for the ERP), else its status; by creation time
         # (chalicelib/storage/order_lists.py)
         "by_list": ("list_key", "list_at"),
+        # sparse: open orders to print (待打单) or printed and not shipped, by creation time (order_query.py)
+        "by_print": ("print_key", "list_at"),
     }, None),
     # the report aggregates (a day's shops, platforms, SKUs...; the workbench's counters among them:
     # chalicelib/storage/order_counters.py), each order's folded contribution and the one writer's state:

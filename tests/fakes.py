@@ -108,7 +108,7 @@ class InMemoryOrderRepository(_Store):
 
     def query(self, q: OrderQuery) -> Page[Order]:
         rows = [o for o in self.rows.values() if matches(o, q)]
-        if q.shop_id and not q.order_no:
+        if q.shop_id and not q.order_no and not q.print_state:     # by_print is by creation time, shop or not
             rows.sort(key=lambda o: (o.updated_at or o.modified_at), reverse=True)
         else:
             rows.sort(key=lambda o: (o.created_at, o.order_id), reverse=True)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.errors import ConflictError
+from chalicelib.domain.orders import SkuLink
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.waybills import ShopWaybillAccount, Waybill, tracking_shard
 from chalicelib.services.platform_errors import BadRequestError
@@ -23,6 +24,22 @@ from chalicelib.services.platform_types import (
 )
 from chalicelib.services.ports import Page
 from tests.fakes import _page
+
+# the factories' platform SKU linked: an unlinked line holds its order, and a held order gets no waybill
+LINKED = {"sku-1": (SkuLink("MC-1"),), "s1": (SkuLink("MC-A"),), "s2": (SkuLink("MC-B"),)}
+
+
+class NoDropshipShops:
+    """No shop sends its linked orders to a supplier (bootstrap's "dropship_auto"): a linked order stays the
+    seller's to print."""
+
+    def shops(self) -> set[str]:
+        return set()
+
+
+def links_for(order: Any) -> dict[str, tuple[SkuLink, ...]]:
+    """Every line of a canonical order linked (to an ERP SKU named after it): a sandbox order takes a waybill."""
+    return {line.platform_sku_id: (SkuLink(line.merchant_code or line.platform_sku_id),) for line in order.lines}
 
 
 class InMemoryWaybillAccountRepository:

@@ -116,7 +116,7 @@ ANSWERS = {"GET /admin/erp/orders.csv": "text/csv", "POST /admin/labels": "appli
            "GET /admin/orders/export": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 PAGE = ("limit", "cursor")
 ORDER_FILTERS = ("shop_id", "platform", "hold", "held", "erp_handoff", "order_no", "tracking_no", "q", "sku",
-                 "date_field", "date_from", "date_to", "range", "updated_from", "updated_to")
+                 "date_field", "date_from", "date_to", "range", "updated_from", "updated_to", "print")
 QUERIES: dict[str, tuple[str, ...]] = {
     "GET /admin/exceptions": ("shop_id", "hold", "q", *PAGE),
     "GET /admin/exceptions/at-risk": ("hours", "shop_id"),

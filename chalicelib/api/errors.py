@@ -81,6 +81,8 @@ def _extra(exc: BaseException) -> dict[str, Any]:
         extra["reason"] = exc.reason  # type: ignore[attr-defined]
     if getattr(exc, "field", ""):
         extra["fields"] = [{"field": exc.field, "message": str(exc)}]  # type: ignore[attr-defined]
+    if getattr(exc, "holds", ()):
+        extra["holds"] = list(exc.holds)  # type: ignore[attr-defined]  # the UI names them (waybill.order_held)
     if isinstance(exc, domain.TooManyRequestsError):
         extra["retry_after"] = exc.retry_after
     if isinstance(exc, platform.PlatformError) and exc.code:

@@ -7,7 +7,15 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from chalicelib.domain.errors import ValidationError
-from chalicelib.domain.order_query import Bucket, DateField, OrderQuery, QuickRange, day_start, quick_range
+from chalicelib.domain.order_query import (
+    Bucket,
+    DateField,
+    OrderQuery,
+    PrintState,
+    QuickRange,
+    day_start,
+    quick_range,
+)
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import ErpHandoff, HoldReason, OrderStatus
 
@@ -106,4 +114,5 @@ def order_query(params: dict[str, str], now: datetime) -> OrderQuery:
                       bucket=bucket, hold=_enum(HoldReason, params, "hold"), held_only=params.get("held") == "true",
                       erp_handoff=handoff.value if handoff else None, order_no=text["order_no"],
                       tracking_no=text["tracking_no"], text=text["q"], sku=text["sku"], date_field=field,
-                      date_from=start, date_to=end, limit=_limit(params), cursor=params.get("cursor"))
+                      date_from=start, date_to=end, limit=_limit(params), cursor=params.get("cursor"),
+                      print_state=_enum(PrintState, params, "print"))

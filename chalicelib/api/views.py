@@ -21,6 +21,7 @@ def order_summary(order: Order) -> dict[str, Any]:
         "items": [{"title": line.title, "sku_name": line.sku_name, "quantity": line.quantity,
                    "linked": line.linked} for line in order.lines],
         "tracking_no": order.tracking_no, "carrier_code": order.carrier_code,
+        "waybill_no": order.waybill.waybill_no if order.waybill else "", "review": order.review.value,
         "buyer_memo": order.buyer_memo, "seller_memo": order.seller_memo, "supplier_id": order.supplier_id,
         "supplier_lines": list(order.supplier_lines),
     }

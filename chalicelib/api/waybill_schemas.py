@@ -23,6 +23,7 @@ class IssueBody(_In):
     order_ids: list[Id] = Field(min_length=1, max_length=100)
     account_id: str | None = Field(None, min_length=1, max_length=200)
     merge: bool = False
+    account_shop_id: Id | None = None       # a manual order: the platform shop whose waybill account prints it
 
 
 class WaybillIdsBody(_In):

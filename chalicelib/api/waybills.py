@@ -43,7 +43,7 @@ def _outcomes(outcomes: list[Any], key: str) -> dict[str, Any]:
         else:
             error = to_response(outcome.error).body["error"]
             results.append({key: outcome.key, "ok": False,
-                            "error": {k: error[k] for k in ("code", "reason", "message") if k in error}})
+                            "error": {k: error[k] for k in ("code", "reason", "message", "holds") if k in error}})
     return {"results": results}
 
 
@@ -99,7 +99,8 @@ def issue_waybills(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.services.waybills import issue
     body = parse(IssueBody, ctx.request)
     order_ids = resolve_order_refs(bootstrap.orders(), body.order_ids)     # an id or the platform's number
-    outcomes = issue(bootstrap.waybill_deps(), order_ids, account_id=body.account_id or "", merge=body.merge)
+    outcomes = issue(bootstrap.waybill_deps(), order_ids, account_id=body.account_id or "", merge=body.merge,
+                     account_shop_id=body.account_shop_id or "")
     return _outcomes(outcomes, "order_id")
 
 

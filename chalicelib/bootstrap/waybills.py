@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import bootstrap
 from chalicelib.bootstrap.registry import _get
@@ -35,6 +35,9 @@ def waybills() -> WaybillRepository:
 def waybill_deps() -> WaybillDeps:
     from chalicelib.services.waybills import WaybillDeps
 
+    def decrypt(blob: str, context: str) -> Any:  # a manual order's receiver, typed by the seller
+        return bootstrap.shops().envelope.decrypt(blob, context)  # type: ignore[attr-defined]  # opened only then
+
     return WaybillDeps(
         orders=bootstrap.orders(),
         shops=bootstrap.shops(),
@@ -45,4 +48,5 @@ def waybill_deps() -> WaybillDeps:
         platforms=bootstrap.platforms(),
         shipments=bootstrap.shipment_deps(),
         fulfilments=bootstrap.fulfilments(),
+        decrypt=decrypt,
     )

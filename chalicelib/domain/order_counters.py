@@ -134,6 +134,8 @@ def plan(q: OrderQuery) -> CountPlan | None:
     """None when no counter serves the query (buyer text, SKU, numbers, other dates, two facets)."""
     if q.text or q.sku or q.order_no or q.tracking_no:
         return None
+    if q.print_state is not None:        # 待打单 / 已打单 are lists, not counters (#21: served by by_print)
+        return None
     facets = [f for f in (HOLD_CODES[q.hold] if q.hold else "", HELD if q.held_only and not q.hold else "",
                           HANDOFF_CODES[ErpHandoff(q.erp_handoff)] if q.erp_handoff else "") if f]
     if len(facets) > 1:

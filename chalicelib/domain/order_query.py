@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain.orders import Order
-from chalicelib.domain.status import HoldReason, OrderStatus, ReviewState
+from chalicelib.domain.status import REVIEWED, HoldReason, OrderStatus, ReviewState
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")     # no DST: a fixed offset is exact
 SHIP_WINDOW = timedelta(hours=48)   # the platforms' default promise (淘宝/拼多多/抖音: 48 h after payment)
@@ -39,6 +39,23 @@ class QuickRange(StrEnum):
     TODAY = "today"
     YESTERDAY = "yesterday"
     LAST_7_DAYS = "7d"
+
+
+class PrintState(StrEnum):
+    """Where an open order stands for the printing desk (a filter beside the tabs, not a tab: no counter)."""
+    TO_PRINT = "to_print"      # 待打单: passed review, not held, awaiting shipment, no waybill yet
+    PRINTED = "printed"        # 已打单未发货: it has a waybill and has not shipped (held since, too: to intercept)
+
+
+def print_state(order: Order) -> PrintState | None:
+    """None for every other order; storage keeps the orders with a state in a sparse index (by_print)."""
+    if order.status not in (OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPED) or order.supplier_id:
+        return None
+    if order.waybill is not None:
+        return PrintState.PRINTED
+    if not order.holds and order.review in REVIEWED:
+        return PrintState.TO_PRINT
+    return None
 
 
 def workbench_bucket(order: Order) -> Bucket:
@@ -114,6 +131,7 @@ class OrderQuery:
     tracking_no: str | None = None
     text: str | None = None                  # masked receiver name / phone, or order no.: a substring
     sku: str | None = None                   # a line's platform SKU id or merchant code, exactly
+    print_state: PrintState | None = None    # 待打单 / 已打单未发货
     date_field: DateField = DateField.CREATED
     date_from: datetime | None = None
     date_to: datetime | None = None
@@ -131,7 +149,7 @@ class OrderQuery:
             "status": self.bucket.value if self.bucket else (self.status.value if self.status else "all"),
             "hold": self.hold.value if self.hold else None, "held": self.held_only or None,
             "erp_handoff": self.erp_handoff, "order_no": self.order_no, "tracking_no": self.tracking_no,
-            "q": self.text, "sku": self.sku,
+            "q": self.text, "sku": self.sku, "print": self.print_state.value if self.print_state else None,
             "date_field": self.date_field.value if self.dated else None,
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None, "limit": self.limit,
@@ -162,7 +180,8 @@ def _matches_fields(order: Order, q: OrderQuery) -> bool:
             and (q.bucket is None or workbench_bucket(order) is q.bucket)
             and (not q.erp_handoff or order.erp_handoff.value == q.erp_handoff)
             and (not q.order_no or order.order_no == q.order_no)
-            and (not q.tracking_no or order.tracking_no == q.tracking_no))
+            and (not q.tracking_no or order.tracking_no == q.tracking_no)
+            and (q.print_state is None or print_state(order) is q.print_state))
 
 
 def _matches_holds(order: Order, q: OrderQuery) -> bool:

@@ -76,6 +76,16 @@ class Receiver:
 
 
 @dataclass(frozen=True)
+class WaybillMark:
+    """The waybill an order took (the 待打单 / 已打单 lists read it); a cancelled waybill clears it."""
+    waybill_id: str
+    waybill_no: str
+    carrier_code: str
+    account_id: str
+    taken_at: datetime
+
+
+@dataclass(frozen=True)
 class Order:
     order_id: str
     shop_id: str
@@ -117,6 +127,7 @@ class Order:
     fulfilment_ids: tuple[str, ...] = ()       # its parcels (domain/fulfilments.py); none: it ships as itself
     supplier_id: str = ""                      # drop-shipped by this supplier (domain/dropship.py); "" the seller
     supplier_lines: tuple[str, ...] = ()       # the lines it ships when not all of them (the rest: the seller's)
+    waybill: WaybillMark | None = None         # its latest active waybill (services/waybill_marks.py)
     history: tuple[OrderChange, ...] = field(default=(), compare=False)
 
     @property

@@ -11,14 +11,14 @@ from typing import Any
 
 from chalicelib.domain.errors import InvalidTransitionError
 from chalicelib.domain.orders import Order
-from chalicelib.domain.status import HoldReason, OrderStatus
+from chalicelib.domain.status import REVIEWED, HoldReason, OrderStatus
 
 # The platforms whose waybill API takes several orders for one parcel (the others take one order no.).
 MERGING_PLATFORMS = frozenset({"taobao", "pdd", "douyin", "wechat", "xhs"})
 SHIPPABLE = frozenset({OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPED})
-# Holds that mean "do not send this parcel": a refund request (interception), a person's hold, an address or a
-# buyer message to read first. An unlinked SKU or missing stock only keeps the order from the ERP: a seller
-# printing at their own desk knows what is on the shelf.
+# Holds that split an order out of a merged parcel (domain/fulfilments.py): a refund request (interception), a
+# person's hold, an address or a buyer message to read first. A waybill asks more: no hold at all and a passed
+# review (shippable_problem), as the review gate promises (#22).
 STOPS_SHIPPING = frozenset({HoldReason.REFUND_REQUESTED, HoldReason.MANUAL_HOLD, HoldReason.ADDRESS_ISSUE,
                             HoldReason.BUYER_MESSAGE})
 TRACKING_SHARDS = 8
@@ -158,10 +158,27 @@ def shippable_problem(order: Order) -> tuple[str, str]:
         return "waybill.order_not_shippable", f"order {order.order_id} is {order.status.value}: no waybill for it"
     if order.receiver is None:
         return "waybill.no_receiver", f"order {order.order_id} has no receiver"
-    stopping = sorted(h.value for h in order.holds if h in STOPS_SHIPPING)
-    if stopping:
-        return "waybill.order_held", f"order {order.order_id} is on hold ({', '.join(stopping)}): release it first"
+    if order.holds:
+        return "waybill.order_held", (f"order {order.order_id} is on hold ({', '.join(sorted(order.holds))}): "
+                                      "release it first")
+    if order.review not in REVIEWED:
+        return "waybill.not_reviewed", f"order {order.order_id} has not passed review ({order.review.value})"
     return "", ""
+
+
+class OrderHeldError(InvalidTransitionError):
+    """An order a waybill is refused for; `holds` names its holds for the UI's sentence."""
+
+    def __init__(self, message: str, *, reason: str, holds: Iterable[str] = ()) -> None:
+        super().__init__(message, reason=reason)
+        self.holds = tuple(sorted(holds))
+
+
+def check_shippable(order: Order) -> None:
+    reason, problem = shippable_problem(order)
+    if problem:
+        holds = order.holds if reason == "waybill.order_held" else ()
+        raise OrderHeldError(problem, reason=reason, holds=(h.value for h in holds))
 
 
 def buyer_key(order: Order) -> tuple[str, ...]:

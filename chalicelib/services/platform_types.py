@@ -207,6 +207,10 @@ class WaybillRequest:
     # what keys the parcel for the platform's "same request, same number" rule: "" for a parcel of whole
     # orders (their numbers key it), a split part's fulfilment id (two parts of one order are two parcels)
     parcel_id: str = ""
+    # an order of another channel (a manual order, domain/waybill_channels.py): the platform's code for that
+    # channel and the receiver in plaintext (name, phone, address), which such APIs take; "" its own order
+    channel: str = ""
+    plaintext: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

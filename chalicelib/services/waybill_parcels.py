@@ -11,7 +11,7 @@ from chalicelib.domain.errors import ConflictError, DomainError, InvalidTransiti
 from chalicelib.domain.fulfilment_splits import open_units
 from chalicelib.domain.fulfilments import Fulfilment, FulfilmentKind, FulfilmentState
 from chalicelib.domain.orders import Order
-from chalicelib.domain.waybills import Waybill, shippable_problem
+from chalicelib.domain.waybills import Waybill, check_shippable
 from chalicelib.services.platform_errors import PlatformError
 from chalicelib.services.waybill_ports import Outcome, WaybillDeps
 
@@ -53,9 +53,7 @@ def _shippable(deps: WaybillDeps, order_id: str) -> Order:
     order = deps.orders.get(order_id)
     if order is None:
         raise NotFoundError(f"no order {order_id}")
-    reason, problem = shippable_problem(order)
-    if problem:
-        raise InvalidTransitionError(problem, reason=reason)
+    check_shippable(order)
     return order
 
 

@@ -56,6 +56,7 @@ class WaybillDeps:
     platforms: PlatformDirectory
     shipments: ShipmentDeps | None = None
     fulfilments: FulfilmentRepository | None = None    # merged and split parcels (services/fulfilments.py)
+    decrypt: Callable[[str, str], Any] | None = None   # a manual order's receiver (services/waybill_manual.py)
 
 
 @dataclass(frozen=True)

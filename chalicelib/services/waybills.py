@@ -10,10 +10,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from chalicelib.domain import waybills as wb
-from chalicelib.domain.errors import ConflictError, DomainError, InvalidTransitionError, NotFoundError, ValidationError
+from chalicelib.domain.errors import ConflictError, DomainError, NotFoundError, ValidationError
 from chalicelib.domain.orders import Order
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.waybills import ShopWaybillAccount, Waybill, WaybillStatus
+from chalicelib.services import waybill_manual as manual
+from chalicelib.services import waybill_marks as marks
 from chalicelib.services import waybill_parcels as parcels
 from chalicelib.services.carrier_choice import choose_account, fallback_after_refusal, note
 from chalicelib.services.carriers import our_carrier
@@ -46,10 +48,11 @@ class _Clients:
         return self.cache[shop.shop_id]
 
 
-def issue(deps: WaybillDeps, order_ids: Sequence[str], *, account_id: str = "", merge: bool = False
-          ) -> list[Outcome]:
+def issue(deps: WaybillDeps, order_ids: Sequence[str], *, account_id: str = "", merge: bool = False,
+          account_shop_id: str = "") -> list[Outcome]:
     """One outcome per requested order, in request order. An order in fulfilments (merged or split) gets
-    its parcels' waybills (services/waybill_parcels.py)."""
+    its parcels' waybills (services/waybill_parcels.py). A manual order takes its waybill from the account of
+    `account_shop_id` (services/waybill_manual.py)."""
     if not 1 <= len(order_ids) <= MAX_BATCH:
         raise ValidationError(f"order_ids must hold 1..{MAX_BATCH} ids", field="order_ids")
     unique = list(dict.fromkeys(order_ids))
@@ -63,14 +66,14 @@ def issue(deps: WaybillDeps, order_ids: Sequence[str], *, account_id: str = "", 
             results[order_id] = _failure(order_id, exc)
             continue
         if existing is not None:
-            results[order_id] = Outcome(order_id, existing)
+            results[order_id] = _recorded(deps, order_id, existing)
         elif order.fulfilment_ids:
             parcelled.append(order)
         else:
             todo.append(order)
     clients = _Clients(deps)
     for parcel in wb.parcels(todo, merge):
-        results.update(_issue_parcel(deps, clients, parcel, account_id))
+        results.update(_issue_parcel(deps, clients, parcel, account_id, account_shop_id))
     results.update(_issue_parcelled(deps, clients, parcelled, account_id))
     return [results[order_id] for order_id in order_ids]
 
@@ -98,6 +101,15 @@ def _issue_parcelled(deps: WaybillDeps, clients: _Clients, orders: list[Order], 
     return results
 
 
+def _recorded(deps: WaybillDeps, order_id: str, existing: Waybill) -> Outcome:
+    """An order asked again answers its waybill, recording it on the order if a first write lost."""
+    try:
+        marks.taken(deps.orders, existing)
+    except DomainError as exc:
+        return _failure(order_id, exc)
+    return Outcome(order_id, existing)
+
+
 def _taker(deps: WaybillDeps, clients: _Clients) -> parcels.Take:
     def take(parcel: tuple[Order, ...], items: Items, account_id: str, fulfilment_id: str, parcel_key: str
              ) -> Waybill:
@@ -114,16 +126,14 @@ def _check_order(deps: WaybillDeps, order_id: str) -> tuple[Order, Waybill | Non
     active = [w for w in deps.waybills.for_order(order_id) if w.active]
     if active:
         return order, active[0]
-    reason, problem = wb.shippable_problem(order)
-    if problem:
-        raise InvalidTransitionError(problem, reason=reason)
+    wb.check_shippable(order)
     return order, None
 
 
-def _issue_parcel(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...], account_id: str
-                  ) -> dict[str, Outcome]:
+def _issue_parcel(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...], account_id: str,
+                  account_shop_id: str) -> dict[str, Outcome]:
     try:
-        waybill = _take(deps, clients, parcel, account_id, None)
+        waybill = _take(deps, clients, parcel, account_id, None, account_shop_id=account_shop_id)
     except (DomainError, PlatformError) as exc:
         return {o.order_id: _failure(o.order_id, exc) for o in parcel}
     except Exception as exc:                       # one parcel's surprise must not stop the batch
@@ -133,12 +143,15 @@ def _issue_parcel(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...
 
 
 def _take(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...], account_id: str, items: Items | None,
-          fulfilment_id: str = "", parcel_key: str = "") -> Waybill:
+          fulfilment_id: str = "", parcel_key: str = "", account_shop_id: str = "") -> Waybill:
     """Asks the platform for a number for the parcel on the planned account (its fallback when the platform
     refuses it) and stores the waybill. items: what it lists (None: every open unit of its orders)."""
     first = parcel[0]
-    account, why = choose_account(deps, first, account_id)
-    client = clients(get_shop(deps, first.shop_id))
+    if manual.is_manual(first):
+        account, why = manual.manual_account(deps, account_shop_id, account_id)
+    else:
+        account, why = choose_account(deps, first, account_id)
+    client = clients(get_shop(deps, account.shop_id))
     try:
         result, template = _get_waybill(deps, client, parcel, account, items, parcel_key)
     except BadRequestError as exc:       # e.g. no balance left since the accounts were last pulled
@@ -149,6 +162,7 @@ def _take(deps: WaybillDeps, clients: _Clients, parcel: tuple[Order, ...], accou
         result, template = _get_waybill(deps, client, parcel, account, items, parcel_key)
     waybill = _store(deps, replace(_waybill(deps, parcel, account, result, template), account_reason=why,
                                    fulfilment_id=fulfilment_id))
+    marks.taken(deps.orders, waybill)
     if why.startswith("fallback"):
         for order in parcel:
             note(deps.orders, deps.clock, order.order_id, "system:fulfilment", f"waybill account "
@@ -160,6 +174,9 @@ def _get_waybill(deps: WaybillDeps, client: PlatformClient, parcel: tuple[Order,
                  items: Items | None, parcel_key: str) -> tuple[WaybillResult, str]:
     template = standard_template(deps, account.platform).format(code=account.carrier_code)
     request = replace(_request(parcel, account, template, items), parcel_id=parcel_key)
+    if manual.is_manual(parcel[0]):
+        channel, plaintext = manual.other_channel(deps, parcel[0], account)
+        request = replace(request, channel=channel, plaintext=plaintext)
     return client.get_waybill(request), template
 
 
@@ -232,6 +249,7 @@ def cancel(deps: WaybillDeps, waybill_id: str) -> Waybill:
     except PlatformNotFound:
         log.info("the platform no longer knows the waybill: cancelled already", extra={"waybill_id": waybill_id})
     saved = _save(deps, waybill, cancelled)
+    marks.cancelled(deps.orders, saved)
     parcels.after_cancel(deps, saved)
     return saved
 

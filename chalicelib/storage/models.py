@@ -55,6 +55,12 @@ class _List(GlobalSecondaryIndex["OrderItem"]):
     list_at = UnicodeAttribute(range_key=True)
 
 
+class _Print(GlobalSecondaryIndex["OrderItem"]):
+    Meta = index_meta("by_print", ORDER_FILTERS)
+    print_key = UnicodeAttribute(hash_key=True)
+    list_at = UnicodeAttribute(range_key=True)
+
+
 class _Supplier(GlobalSecondaryIndex["OrderItem"]):
     Meta = index_meta("by_supplier", ORDER_FILTERS)
     supplier_id = UnicodeAttribute(hash_key=True)
@@ -78,6 +84,7 @@ class OrderItem(Model):
     erp_handoff = UnicodeAttribute(null=True)
     search = UnicodeAttribute(null=True)        # masked receiver name and phone, order no.: for filters
     supplier_id = UnicodeAttribute(null=True)   # drop-shipped: the supplier (sparse index by_supplier)
+    print_key = UnicodeAttribute(null=True)     # to_print | printed | absent (sparse index by_print)
     version = NumberAttribute()
     revision = NumberAttribute()
     counted = NumberAttribute(null=True)        # written by versions that kept the counters with the order
@@ -88,6 +95,7 @@ class OrderItem(Model):
     by_shop_updated = _ShopUpdated()
     by_list = _List()
     by_supplier = _Supplier()
+    by_print = _Print()
 
 
 class _CaseOrder(GlobalSecondaryIndex["AfterSaleItem"]):

@@ -9,7 +9,7 @@ from typing import Any
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.codec import from_doc, sortable, to_doc
-from chalicelib.domain.order_query import DateField, OrderQuery, matches, search_text
+from chalicelib.domain.order_query import DateField, OrderQuery, matches, print_state, search_text
 from chalicelib.domain.orders import Order, order_id_for
 from chalicelib.domain.status import OrderStatus
 from chalicelib.services.ports import Page
@@ -26,10 +26,15 @@ def to_item(order: Order, revision: int) -> OrderItem:
         list_key=order_lists.list_key(order), list_at=order_lists.list_at(order),
         held="HELD" if order.holds else None, holds=" ".join(sorted(order.holds)) or None,
         tracking_no=order.tracking_no or None, platform=order.platform.value, erp_handoff=order.erp_handoff.value,
-        search=search_text(order), supplier_id=order.supplier_id or None, version=order.version,
-        revision=revision,
+        search=search_text(order), supplier_id=order.supplier_id or None, print_key=_print_key(order),
+        version=order.version, revision=revision,
         doc=to_doc(order) | {"revision": revision},
     )
+
+
+def _print_key(order: Order) -> str | None:
+    state = print_state(order)
+    return state.value if state else None
 
 
 def from_item(item: OrderItem) -> Order:
@@ -60,7 +65,10 @@ class DynamoOrderRepository:
         if q.order_no:
             return Page([o for o in self.by_order_no(q.order_no) if matches(o, q)], None)
         budget = order_lists.Budget()
-        streams = self._shop_streams(q, budget) if q.shop_id else self._list_streams(q, budget)
+        if q.print_state:
+            streams = self._print_streams(q, budget)
+        else:
+            streams = self._shop_streams(q, budget) if q.shop_id else self._list_streams(q, budget)
         items, cursor = order_lists.page(order_lists.merged(streams), budget, _whole, lambda o: matches(o, q),
                                          q.limit)
         return Page(items, cursor)
@@ -78,6 +86,18 @@ class DynamoOrderRepository:
                                        else _filters(q, shop=True), None, q.limit + 1, budget)
                    for key in order_lists.partitions(statuses, held, q.erp_handoff)]
         return streams
+
+    def _print_streams(self, q: OrderQuery, budget: order_lists.Budget) -> list[Any]:
+        """待打单 / 已打单: one partition of the sparse by_print index holds exactly those orders, newest first;
+        a shop, a platform or a text is pre-filtered inside DynamoDB."""
+        assert q.print_state is not None
+        lower, upper = order_lists.created_bounds(q)
+        at = order_lists.position(q.cursor)
+        if at is not None:
+            upper = at[0] if upper is None or at[0] < upper else upper
+        return [order_lists.entries(OrderItem.by_print, "print_key", q.print_state.value, "list_at",
+                                    order_lists.key_range(OrderItem.list_at, lower, upper), upper,
+                                    _filters(q, shop=True), None, q.limit + 1, budget)]
 
     def _shop_streams(self, q: OrderQuery, budget: order_lists.Budget) -> list[Any]:
         statuses, held = order_lists.scope(q)

@@ -153,9 +153,9 @@ class LocalRuntime:
         self.env.update(values)
 
     def _relist_if_needed(self) -> None:
-        """A saved state from before the by_list (by_goods) index: its orders get their list attributes
-        once (its ERP SKUs become goods of the library)."""
-        if any(index == "by_list" for _, index in self.provisioned.new_indexes):
+        """A saved state from before the by_list / by_print (by_goods) index: its orders get their list
+        attributes once (its ERP SKUs become goods of the library)."""
+        if any(index in ("by_list", "by_print") for _, index in self.provisioned.new_indexes):
             from chalicelib.storage.relist import relist_orders
             relist_orders()
         if any(index == "by_goods" for _, index in self.provisioned.new_indexes):

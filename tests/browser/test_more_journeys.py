@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import api, login, shot
+from tests.workbench_kit import wait_for_job
 
 pytestmark = pytest.mark.browser
 
@@ -248,17 +249,40 @@ def test_GIVEN_a_shop_WHEN_renamed_and_archived_in_the_shops_page_THEN_the_list_
     expect(page.locator("[data-test=shops-table] .el-table__row", has_text=shop["shop_id"])).to_contain_text("已归档")
 
 
+def _link_with_stock(runtime: dict[str, Any], shop_id: str, count: int) -> None:
+    """Demo orders are held for their unlinked SKUs (the demo has no ERP catalogue) and a held order gets no
+    waybill: link the SKUs of a few orders held for that alone, with stock, as a seller does on day one."""
+    held = api(runtime, "GET", f"/admin/orders?shop_id={shop_id}&hold=unlinked_sku&limit=50")["items"]
+    chosen = [o for o in held if o["holds"] == ["unlinked_sku"] and o["refund_state"] == "none"
+              and o["status"] == "awaiting_shipment"][:count]
+    if not chosen:
+        return
+    job = api(runtime, "POST", f"/admin/shops/{shop_id}/catalog/pull")
+    wait_for_job(runtime, job["job_id"])
+    for summary in chosen:
+        order = api(runtime, "GET", f"/admin/orders/{summary['order_id']}")
+        for sku_id in {ln["platform_sku_id"] for ln in order["lines"] if not ln["links"]}:
+            code = f"WB-{int(time.time() * 1000)}"
+            api(runtime, "POST", "/admin/erp-skus", {"sku_code": code, "name": "面单测试商品"})
+            api(runtime, "POST", f"/admin/stock/{code}/adjust", {"delta": 100, "reason": "browser test",
+                                                                 "idempotency_key": f"wb-{code}"})
+            api(runtime, "PUT", f"/admin/shops/{shop_id}/skus/{sku_id}/links", {"links": [{"sku_code": code}]})
+
+
 def _orders_to_ship(runtime: dict[str, Any], shop_id: str, count: int) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + 150      # a fresh runtime: the demo's first orders take a while
+    deadline = time.monotonic() + 240      # a fresh runtime: the demo's first orders take a while
+    linked_at = 0.0
     while time.monotonic() < deadline:
-        items = api(runtime, "GET", f"/admin/orders?shop_id={shop_id}&status=awaiting_shipment&limit=50")["items"]
-        # the waybill API issues numbers for held orders too (holds stop the ERP hand-off, not the parcel); a
-        # refund request would stop it, so those are left out, the ones whose case is not in yet included (the
-        # demo's buyers ask at start: the order can show its refund state before the case's hold lands)
+        if time.monotonic() - linked_at > 60:      # a link releases its orders in the background
+            _link_with_stock(runtime, shop_id, count)
+            linked_at = time.monotonic()
+        # 待打单: reviewed, not held, no waybill yet (a held or unreviewed order gets no waybill); an order whose
+        # refund case is not in yet is left out too (the demo's buyers ask at start: the order can show its
+        # refund state before the case's hold lands)
+        items = api(runtime, "GET", f"/admin/orders?shop_id={shop_id}&print=to_print&limit=50")["items"]
         ready: list[dict[str, Any]] = []
         for o in items:
-            if ("refund_requested" not in o["holds"] and o["refund_state"] == "none" and not o["tracking_no"]
-                    and not api(runtime, "GET", f"/admin/waybills?order_id={o['order_id']}")["items"]):
+            if not o["holds"] and o["refund_state"] == "none" and not o["tracking_no"]:
                 ready.append(o)
             if len(ready) == count:
                 return ready

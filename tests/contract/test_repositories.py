@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.domain.errors import ConflictError
-from chalicelib.domain.orders import Receiver
+from chalicelib.domain.order_query import PrintState
+from chalicelib.domain.orders import Receiver, WaybillMark
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop, ShopSecrets
-from chalicelib.domain.status import ErpHandoff, HoldReason, OrderStatus, ShopStatus
+from chalicelib.domain.status import ErpHandoff, HoldReason, OrderStatus, ReviewState, ShopStatus
 from chalicelib.domain.users import Role, User
 from chalicelib.services.ports import OrderQuery
 from tests import fakes
@@ -145,6 +146,28 @@ class TestOrderRepository:
         assert [o.order_no for o in orders.query(OrderQuery(shop_id="shopA", erp_handoff="ready")).items] == ["2"]
         assert [o.order_no for o in orders.query(OrderQuery(shop_id="shopA", tracking_no="YT100")).items] == ["1"]
         assert [o.order_no for o in orders.query(OrderQuery(shop_id="shopA", text="139****1111")).items] == ["3"]
+
+    def test_given_few_orders_to_print_among_many_when_listed_then_full_pages_newest_first_per_shop(
+            self, orders) -> None:
+        mark = WaybillMark("W1", "YT1", "YTO", "YTO-1", T0)
+        others = [{"holds": frozenset({HoldReason.BUYER_MESSAGE})}, {"review": ReviewState.PENDING},
+                  {"status": OrderStatus.SHIPPED}, {"supplier_id": "sup1"}]
+        for n in range(40):          # every 8th to print, every 8th (+4) printed, the rest in neither list
+            kind = ({} if n % 8 == 0 else {"waybill": mark} if n % 8 == 4 else others[n % 4])
+            orders.add(make_order(n, shop="shopA" if n % 16 < 8 else "shopB", **kind))
+        got, cursor = [], None
+        for _ in range(5):
+            page = orders.query(OrderQuery(print_state=PrintState.TO_PRINT, limit=2, cursor=cursor))
+            assert len(page.items) == 2 or page.cursor is None
+            got += [o.order_no for o in page.items]
+            cursor = page.cursor
+            if cursor is None:
+                break
+        assert got == ["32", "24", "16", "8", "0"]
+        in_shop = orders.query(OrderQuery(shop_id="shopA", print_state=PrintState.TO_PRINT, limit=2))
+        assert [o.order_no for o in in_shop.items] == ["32", "16"] and in_shop.cursor is not None
+        printed = orders.query(OrderQuery(print_state=PrintState.PRINTED)).items
+        assert [o.order_no for o in printed] == ["36", "28", "20", "12", "4"]
 
     def test_given_an_order_no_when_looked_up_then_found_across_shops(self, orders, shops) -> None:
         shops.add(Shop("shopA", "旗舰店", Platform.TAOBAO, "1"))

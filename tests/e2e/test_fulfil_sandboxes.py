@@ -24,7 +24,7 @@ from local.sandbox.taobao import create_sandbox
 from tests import fakes
 from tests.contract.platform_suite import WINDOW_END, WINDOW_START, fast_transport
 from tests.fulfil_kit import cache_with, carrier_rule
-from tests.waybill_fakes import InMemoryWaybillAccountRepository, InMemoryWaybillRepository
+from tests.waybill_fakes import InMemoryWaybillAccountRepository, InMemoryWaybillRepository, links_for
 
 
 def sandbox_client(shop: Any) -> Any:
@@ -70,7 +70,7 @@ def planned_orders(w: dict[str, Any], rule: dict[str, Any], wanted: int) -> list
             if canonical.status is not OrderStatus.AWAITING_SHIPMENT or canonical.receiver is None:
                 continue
             if len(found) < wanted:
-                apply_snapshot(bootstrap.orders(), bootstrap.clock(), shop.shop_id, canonical, {})
+                apply_snapshot(bootstrap.orders(), bootstrap.clock(), shop.shop_id, canonical, links_for(canonical))
                 found.append(f"{shop.shop_id}-{order_no}")
     orders = bootstrap.orders()
     for order_id in found:

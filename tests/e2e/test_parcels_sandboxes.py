@@ -31,7 +31,7 @@ from local.sandbox.core import SandboxServer
 from tests import fakes
 from tests.contract.platform_suite import WINDOW_END, WINDOW_START, fast_transport
 from tests.fulfil_kit import InMemoryFulfilments
-from tests.waybill_fakes import InMemoryWaybillAccountRepository, InMemoryWaybillRepository
+from tests.waybill_fakes import InMemoryWaybillAccountRepository, InMemoryWaybillRepository, NoDropshipShops, links_for
 
 
 def sandbox_client(shop: Any) -> Any:
@@ -61,7 +61,7 @@ def _world(platform: str) -> Iterator[dict[str, Any]]:
                             warehouses=fakes.InMemoryWarehouseRepository(), fulfilments=store,
                             fulfil_settings=store, stock=fakes.InMemoryStockLedger(),
                             after_sales=fakes.InMemoryAfterSaleRepository(), shop_skus=fakes.InMemoryShopSkuRepository(),
-                            erp_skus=fakes.InMemoryErpSkuRepository()):
+                            erp_skus=fakes.InMemoryErpSkuRepository(), dropship_auto=NoDropshipShops()):
         sandbox = importlib.import_module(f"local.sandbox.{platform}").create_sandbox(seed=73)
         server = SandboxServer(sandbox).start()
         try:
@@ -91,7 +91,7 @@ def awaiting(w: dict[str, Any], wanted: int, lines: int = 1) -> list[str]:
             order = w["client"].get_order(order_no)
             if (order.status is OrderStatus.AWAITING_SHIPMENT and order.receiver is not None
                     and len(order.lines) >= lines and len(found) < wanted):
-                apply_snapshot(bootstrap.orders(), bootstrap.clock(), w["shop"].shop_id, order, {})
+                apply_snapshot(bootstrap.orders(), bootstrap.clock(), w["shop"].shop_id, order, links_for(order))
                 found.append(f"{w['shop'].shop_id}-{order_no}")
     assert len(found) >= wanted, f"the sandbox made no {wanted} orders awaiting shipment with {lines}+ lines"
     return found

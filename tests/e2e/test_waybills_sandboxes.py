@@ -30,7 +30,7 @@ from local.sandbox.core import SandboxServer
 from tests import fakes
 from tests.contract.platform_suite import WINDOW_END, WINDOW_START, fast_transport
 from tests.printing.component_server import running
-from tests.waybill_fakes import InMemoryWaybillAccountRepository, InMemoryWaybillRepository
+from tests.waybill_fakes import InMemoryWaybillAccountRepository, InMemoryWaybillRepository, links_for
 
 PLATFORMS = ["taobao", "jd", "pdd", "douyin", "wechat", "kuaishou", "xhs"]
 BATCH = 50
@@ -56,7 +56,7 @@ def world() -> Iterator[None]:
                             shipments=fakes.InMemoryShipmentRepository(), publisher=fakes.RecordingPublisher(),
                             waybill_accounts=InMemoryWaybillAccountRepository(),
                             waybills=InMemoryWaybillRepository(), clock=clock, clients=sandbox_client,
-                            warehouses=fakes.InMemoryWarehouseRepository()):
+                            warehouses=fakes.InMemoryWarehouseRepository(), stock=fakes.InMemoryStockLedger()):
         yield
     bootstrap.reset()
 
@@ -68,7 +68,7 @@ def awaiting_orders(sandbox: Any, seller_id: str, shop_id: str, client: Any, wan
         for order_no in sandbox.generate_orders(seller_id, 60, WINDOW_START, WINDOW_END):
             order = client.get_order(order_no)
             if order.status is OrderStatus.AWAITING_SHIPMENT and order.receiver is not None and len(found) < wanted:
-                apply_snapshot(bootstrap.orders(), bootstrap.clock(), shop_id, order, {})
+                apply_snapshot(bootstrap.orders(), bootstrap.clock(), shop_id, order, links_for(order))
                 found.append(f"{shop_id}-{order_no}")
     return found
 

@@ -191,3 +191,26 @@ def test_GIVEN_a_file_that_is_not_a_workbook_WHEN_imported_as_xlsx_THEN_400_name
                                        body=json.dumps({"file_base64": base64.b64encode(b"ref,name\n").decode()}))
     assert answer.status_code == 400
     assert answer.json_body["error"]["fields"][0]["field"] == "file"
+
+
+def test_given_a_manual_order_when_a_taobao_shops_account_prints_it_then_its_receiver_goes_in_plaintext(
+        world: dict[str, Any]) -> None:
+    from chalicelib.domain.platform import Platform
+    from chalicelib.domain.shops import Shop
+    from tests.waybill_fakes import FakeWaybillClient
+    bootstrap.shops().add(Shop("TB1", "旗舰店", Platform.TAOBAO, "seller-a", app_key="k"))
+    platform = FakeWaybillClient()
+    with bootstrap.override(clients=lambda _shop: platform):
+        order_id = admin(world, "POST", "/admin/manual-orders", order_body(world), user="ops").json_body["order_id"]
+        assert admin(world, "POST", "/admin/shops/TB1/waybill-accounts/pull", {}, user="ops").status_code == 200
+        assert admin(world, "PUT", "/admin/shops/TB1/default-waybill-account", {"account_id": "ZTO-310000"},
+                     user="ops").status_code == 200
+        unnamed = admin(world, "POST", "/admin/waybills", {"order_ids": [order_id]}, user="ops").json_body
+        assert unnamed["results"][0]["error"]["reason"] == "waybill.manual_needs_account"
+        done = admin(world, "POST", "/admin/waybills", {"order_ids": [order_id], "account_shop_id": "TB1"},
+                     user="ops").json_body["results"][0]
+    assert done["ok"] and done["waybill"]["shop_id"] == "TB1", done
+    request = platform.requests[-1]
+    assert request.channel == "OTHERS"
+    assert dict(request.plaintext) == {"name": "张三", "phone": "13800001111", "address": "文三路 100 号"}
+    assert bootstrap.orders().get(order_id).waybill.waybill_no == done["waybill"]["waybill_no"]

@@ -1,4 +1,4 @@
-"""Orders stored before the by_list index get their list attributes (storage/relist.py)."""
+"""Orders stored before the by_list / by_print indexes get their list attributes (storage/relist.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -8,6 +8,7 @@ import boto3
 import pytest
 
 from chalicelib import names
+from chalicelib.domain.order_query import PrintState
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.domain.status import HoldReason, OrderStatus
@@ -26,6 +27,7 @@ def _store_as_before(order_no: int, **kw: object) -> None:
     from chalicelib.storage.orders import to_item
     item = to_item(make_order(order_no, shop="S1", **kw), 1).serialize()
     del item["list_key"], item["list_at"]
+    item.pop("print_key", None)
     boto3.client("dynamodb").put_item(TableName=names.table_name("orders"), Item=item)
 
 
@@ -43,4 +45,5 @@ def test_given_orders_stored_before_the_lists_when_relisted_then_they_are_listed
     assert relist_orders() == 0
     assert [o.order_no for o in repo.query(OrderQuery(status=OrderStatus.AWAITING_SHIPMENT)).items] == ["2", "1"]
     assert [o.order_no for o in repo.query(OrderQuery(held_only=True)).items] == ["2"]
+    assert [o.order_no for o in repo.query(OrderQuery(print_state=PrintState.TO_PRINT)).items] == ["1"]
     assert repo.get("S1-1") == replace(make_order(1, shop="S1"), revision=1)

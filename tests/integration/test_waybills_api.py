@@ -13,13 +13,14 @@ from app import app
 from chalicelib import bootstrap
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
+from chalicelib.domain.status import HoldReason
 from chalicelib.domain.users import Role
 from chalicelib.services.ingest import apply_snapshot
 from chalicelib.services.users import create_user
 from tests import fakes
 from tests.aws import aws
 from tests.factories import canonical_order
-from tests.waybill_fakes import FakeWaybillClient
+from tests.waybill_fakes import LINKED, FakeWaybillClient
 
 PASSWORD = "Fake-Passw0rd-for-tests"
 
@@ -33,7 +34,7 @@ def api() -> Iterator[tuple[Client, dict[str, Any]]]:
     shops.add(Shop("shopA", "旗舰店", Platform.TAOBAO, "seller-a", app_key="k"))
     clock = fakes.FixedClock(datetime.now(UTC).replace(microsecond=0))   # tokens are checked against it
     for number in ("1001", "1002", "1003"):
-        apply_snapshot(orders, clock, "shopA", canonical_order(number), {})
+        apply_snapshot(orders, clock, "shopA", canonical_order(number), LINKED)
     client = FakeWaybillClient()
     deps = {"users": users, "orders": orders, "shops": shops, "publisher": publisher, "clock": clock,
             "shipments": fakes.InMemoryShipmentRepository(), "clients": lambda shop: client, "fake_client": client}
@@ -133,3 +134,27 @@ def test_GIVEN_a_waybill_WHEN_read_or_listed_by_order_THEN_found_and_an_unknown_
     assert client.http.get("/admin/waybills", headers=token(client, "eye")).status_code == 400
     cancelled = post(client, f"/admin/waybills/{waybill_id}/cancel", {}).json_body
     assert cancelled["status"] == "cancelled"
+
+
+def test_GIVEN_a_presale_order_waiting_in_a_batch_WHEN_issuing_THEN_it_alone_is_refused_naming_its_hold(api) -> None:
+    client, deps = api
+    order = deps["orders"].get("shopA-1002")
+    deps["orders"].save(order.hold(HoldReason.PRESALE_WAITING), order.revision)
+    results = issued(client, ["shopA-1001", "shopA-1002", "shopA-1003"])
+    assert [r["ok"] for r in results] == [True, False, True]
+    error = results[1]["error"]
+    assert (error["code"], error["reason"], error["holds"]) == ("invalid_transition", "waybill.order_held",
+                                                                ["presale_waiting"])
+
+
+def test_GIVEN_one_order_printed_WHEN_listing_to_print_and_printed_THEN_each_list_has_its_orders(api) -> None:
+    client, _ = api
+    [done] = issued(client, ["shopA-1002"])
+    headers = token(client, "eye")
+    to_print = client.http.get("/admin/orders?print=to_print", headers=headers).json_body
+    printed = client.http.get("/admin/orders?print=printed&shop_id=shopA", headers=headers).json_body
+    assert [o["order_id"] for o in to_print["items"]] == ["shopA-1003", "shopA-1001"]
+    assert to_print["query"]["print"] == "to_print" and to_print["total"] == 2
+    assert [(o["order_id"], o["waybill_no"]) for o in printed["items"]] == [("shopA-1002", done["waybill"]["waybill_no"])]
+    wrong = client.http.get("/admin/orders?print=later", headers=headers)
+    assert wrong.status_code == 400 and wrong.json_body["error"]["fields"][0]["field"] == "print"

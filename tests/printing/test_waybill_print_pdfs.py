@@ -17,7 +17,7 @@ from chalicelib.services.shipments import ShipmentDeps
 from chalicelib.services.waybills import WaybillDeps
 from tests import fakes
 from tests.factories import canonical_order
-from tests.waybill_fakes import FakeWaybillClient, InMemoryWaybillAccountRepository, InMemoryWaybillRepository
+from tests.waybill_fakes import LINKED, FakeWaybillClient, InMemoryWaybillAccountRepository, InMemoryWaybillRepository
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def deps() -> WaybillDeps:
 
 def test_GIVEN_orders_WHEN_a_picklist_and_labels_are_asked_THEN_pdfs(deps: WaybillDeps) -> None:
     for number in ("1", "2"):
-        apply_snapshot(deps.orders, deps.clock, "shopA", canonical_order(number), {})
+        apply_snapshot(deps.orders, deps.clock, "shopA", canonical_order(number), LINKED)
     ids = ["shopA-1", "shopA-2"]
     assert waybill_print.picklist_pdf(deps, ids).startswith(b"%PDF")
     waybill_ids = [o.waybill.waybill_id for o in waybills.issue(deps, ids) if o.waybill]

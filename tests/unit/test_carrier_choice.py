@@ -22,7 +22,7 @@ from chalicelib.services.waybills import WaybillDeps
 from tests import fakes
 from tests.factories import canonical_order
 from tests.fulfil_kit import cache_with, carrier_rule
-from tests.waybill_fakes import FakeWaybillClient, InMemoryWaybillAccountRepository, InMemoryWaybillRepository
+from tests.waybill_fakes import LINKED, FakeWaybillClient, InMemoryWaybillAccountRepository, InMemoryWaybillRepository
 
 RULE = carrier_rule(regions=["浙江省"], account_id="ZTO-310000", carrier_code="ZTO", fallback_account_id="SF-0",
                     fallback_carrier_code="SF")
@@ -43,7 +43,7 @@ def world() -> tuple[WaybillDeps, FakeWaybillClient]:
 
 def planned_order(deps: WaybillDeps, number: str) -> str:
     cache, _, _ = cache_with({"carrier": [RULE]})
-    apply_snapshot(deps.orders, deps.clock, "shopA", canonical_order(number), {})
+    apply_snapshot(deps.orders, deps.clock, "shopA", canonical_order(number), LINKED)
     order = deps.orders.get(f"shopA-{number}")
     deps.orders.save(Planner(cache, deps.clock)(order), order.revision)
     return order.order_id

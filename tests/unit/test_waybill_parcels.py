@@ -9,6 +9,7 @@ import pytest
 from chalicelib.domain.fulfilments import FulfilmentState
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
+from chalicelib.domain.status import HoldReason
 from chalicelib.domain.waybills import WaybillStatus
 from chalicelib.platforms import registry
 from chalicelib.services import fulfilment_splits as splits
@@ -22,7 +23,7 @@ from chalicelib.services.waybills import WaybillDeps
 from tests import fakes
 from tests.factories import canonical_order
 from tests.fulfil_kit import InMemoryFulfilments, fulfil_deps
-from tests.waybill_fakes import FakeWaybillClient, InMemoryWaybillAccountRepository, InMemoryWaybillRepository
+from tests.waybill_fakes import LINKED, FakeWaybillClient, InMemoryWaybillAccountRepository, InMemoryWaybillRepository
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def world():
 
 def add(deps: WaybillDeps, *numbers: str, **kw: object) -> list[str]:
     for number in numbers:
-        apply_snapshot(deps.orders, deps.clock, "shopA", canonical_order(number, **kw), {})
+        apply_snapshot(deps.orders, deps.clock, "shopA", canonical_order(number, **kw), LINKED)
     return [f"shopA-{n}" for n in numbers]
 
 
@@ -115,3 +116,27 @@ def test_given_one_part_shipped_when_the_order_is_issued_again_then_the_other_pa
     assert outcome.ok, outcome.error
     assert fdeps.fulfilments.get(second.fulfilment_id).state is FulfilmentState.WAYBILL
     assert service.issue_parcels(deps, [first.fulfilment_id])[0].waybill.waybill_id == done.waybill.waybill_id
+
+
+def test_given_a_merged_parcel_whose_member_waits_for_its_presale_when_issued_then_refused_naming_the_hold(world):
+    deps, fdeps, client, _ = world
+    ids = add(deps, "121", "122")
+    parcel = fulfil.merge(fdeps, ids, "user:ops")
+    member = deps.orders.get(ids[1])
+    deps.orders.save(member.hold(HoldReason.PRESALE_WAITING), member.revision)
+    [outcome] = service.issue_parcels(deps, [parcel.fulfilment_id])
+    assert outcome.error is not None and outcome.error.reason == "waybill.order_held"
+    assert outcome.error.holds == ("presale_waiting",) and not client.requests
+
+
+def test_given_a_split_order_when_one_parts_waybill_is_cancelled_then_the_order_keeps_the_others(world):
+    deps, fdeps, _, _ = world
+    lines = (CanonicalLine("a", "s1", "p1", "MC-A", "T恤", "白", 2, 1990, 3980, 0),)
+    [order_id] = add(deps, "501", lines=lines)
+    parts = splits.split_by_hand(fdeps, order_id, [[("a", 1)], [("a", 1)]], "user:ops")
+    first, second = service.issue_parcels(deps, [p.fulfilment_id for p in parts])
+    assert deps.orders.get(order_id).waybill.waybill_id == second.waybill.waybill_id
+    service.cancel(deps, first.waybill.waybill_id)
+    assert deps.orders.get(order_id).waybill.waybill_id == second.waybill.waybill_id
+    service.cancel(deps, second.waybill.waybill_id)
+    assert deps.orders.get(order_id).waybill is None

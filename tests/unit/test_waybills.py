@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.domain.errors import InvalidTransitionError, ValidationError
+from chalicelib.domain.order_query import OrderQuery, PrintState
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
-from chalicelib.domain.status import HoldReason, OrderStatus
-from chalicelib.domain.waybills import WaybillStatus
+from chalicelib.domain.status import HoldReason, OrderStatus, ReviewState
+from chalicelib.domain.waybills import OrderHeldError, WaybillStatus
 from chalicelib.platforms import registry
 from chalicelib.printing import waybill_print
 from chalicelib.services import waybill_accounts as accounts_service
@@ -24,7 +25,7 @@ from chalicelib.services.shipments import ShipmentDeps
 from chalicelib.services.waybills import WaybillDeps
 from tests import fakes
 from tests.factories import canonical_order
-from tests.waybill_fakes import FakeWaybillClient, InMemoryWaybillAccountRepository, InMemoryWaybillRepository
+from tests.waybill_fakes import LINKED, FakeWaybillClient, InMemoryWaybillAccountRepository, InMemoryWaybillRepository
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def world() -> tuple[WaybillDeps, FakeWaybillClient, fakes.RecordingPublisher]:
 
 def add_orders(deps: WaybillDeps, *numbers: str, **kw: object) -> list[str]:
     for number in numbers:
-        apply_snapshot(deps.orders, deps.clock, "shopA", canonical_order(number, **kw), {})
+        apply_snapshot(deps.orders, deps.clock, "shopA", canonical_order(number, **kw), LINKED)
     return [f"shopA-{n}" for n in numbers]
 
 
@@ -98,16 +99,50 @@ def test_GIVEN_unknown_and_cancelled_orders_THEN_they_fail_alone(world) -> None:
     assert isinstance(outcomes[2].error, InvalidTransitionError)
 
 
-def test_GIVEN_an_order_held_for_a_refund_request_WHEN_issuing_THEN_refused_and_an_unlinked_one_is_not(world) -> None:
+def test_GIVEN_an_order_held_for_a_refund_request_WHEN_issuing_THEN_refused_and_a_free_one_is_not(world) -> None:
     deps, _, _ = world
     ready(deps)
-    intercepted, unlinked = add_orders(deps, "7", "8")
+    intercepted, free = add_orders(deps, "7", "8")
     order = deps.orders.get(intercepted)
     assert order is not None
     deps.orders.save(order.hold(HoldReason.REFUND_REQUESTED), order.revision)
-    outcomes = service.issue(deps, [intercepted, unlinked])
+    outcomes = service.issue(deps, [intercepted, free])
     assert [o.ok for o in outcomes] == [False, True]
     assert "refund_requested" in str(outcomes[0].error)
+
+
+@pytest.mark.parametrize("hold", [HoldReason.PRESALE_WAITING, HoldReason.UNLINKED_SKU, HoldReason.RULE_HOLD,
+                                  HoldReason.MERGE_CANDIDATE, HoldReason.OUT_OF_STOCK, HoldReason.BLACKLISTED])
+def test_GIVEN_an_order_with_any_hold_WHEN_issuing_in_a_batch_THEN_refused_naming_it_and_the_others_get_numbers(
+        world, hold: HoldReason) -> None:
+    deps, client, _ = world
+    ready(deps)
+    held, free = add_orders(deps, "7", "8")
+    order = deps.orders.get(held)
+    assert order is not None
+    deps.orders.save(order.hold(hold).hold(HoldReason.BUYER_MESSAGE), order.revision)
+    outcomes = service.issue(deps, [held, free])
+    assert [o.ok for o in outcomes] == [False, True]
+    error = outcomes[0].error
+    assert isinstance(error, OrderHeldError) and error.reason == "waybill.order_held"
+    assert error.holds == tuple(sorted({hold.value, "buyer_message"}))
+    assert [r.order_nos for r in client.requests] == [("8",)]
+
+
+def test_GIVEN_an_order_waiting_for_review_WHEN_issuing_THEN_refused_until_confirmed(world) -> None:
+    deps, client, _ = world
+    ready(deps)
+    [order_id] = add_orders(deps, "9")
+    order = deps.orders.get(order_id)
+    assert order is not None
+    deps.orders.save(replace(order, review=ReviewState.PENDING), order.revision)
+    [refused] = service.issue(deps, [order_id])
+    assert isinstance(refused.error, InvalidTransitionError) and refused.error.reason == "waybill.not_reviewed"
+    assert not client.requests
+    order = deps.orders.get(order_id)
+    assert order is not None
+    deps.orders.save(replace(order, review=ReviewState.CONFIRMED), order.revision)
+    assert service.issue(deps, [order_id])[0].ok
 
 
 def test_GIVEN_two_orders_of_one_buyer_WHEN_merged_THEN_one_parcel_for_both(world) -> None:
@@ -207,3 +242,38 @@ def test_GIVEN_a_client_without_tracking_WHEN_due_THEN_postponed_not_failed(worl
     assert deps.waybills.get(waybill_id).next_track_at == deps.clock.now() + timedelta(hours=6)
     with pytest.raises(InvalidTransitionError):
         waybill_tracking.refresh_one(deps, waybill_id)
+
+
+def to_print(deps: WaybillDeps, state: PrintState) -> list[str]:
+    return [o.order_id for o in deps.orders.query(OrderQuery(print_state=state)).items]
+
+
+def test_GIVEN_orders_WHEN_a_waybill_is_taken_and_cancelled_THEN_the_order_records_it_and_moves_between_the_lists(
+        world) -> None:
+    deps, _, _ = world
+    ready(deps)
+    first, second, held = add_orders(deps, "1", "2", "3")
+    order = deps.orders.get(held)
+    assert order is not None
+    deps.orders.save(order.hold(HoldReason.MANUAL_HOLD), order.revision)
+    assert sorted(to_print(deps, PrintState.TO_PRINT)) == [first, second]
+    waybill = service.issue(deps, [first])[0].waybill
+    assert waybill is not None
+    mark = deps.orders.get(first).waybill
+    assert mark is not None and (mark.waybill_no, mark.carrier_code, mark.account_id, mark.taken_at) == (
+        waybill.waybill_no, waybill.carrier_code, "ZTO-310000", deps.clock.now())
+    assert (to_print(deps, PrintState.TO_PRINT), to_print(deps, PrintState.PRINTED)) == ([second], [first])
+    service.cancel(deps, waybill.waybill_id)
+    assert deps.orders.get(first).waybill is None
+    assert sorted(to_print(deps, PrintState.TO_PRINT)) == [first, second] and not to_print(deps, PrintState.PRINTED)
+
+
+def test_GIVEN_a_waybill_whose_order_record_was_lost_WHEN_asked_again_THEN_recorded_without_a_new_number(world) -> None:
+    deps, client, _ = world
+    ready(deps)
+    [order_id] = add_orders(deps, "1")
+    waybill = service.issue(deps, [order_id])[0].waybill
+    order = deps.orders.get(order_id)
+    deps.orders.save(replace(order, waybill=None), order.revision)
+    assert service.issue(deps, [order_id])[0].waybill == waybill
+    assert deps.orders.get(order_id).waybill is not None and len(client.requests) == 1

@@ -27,6 +27,10 @@ def get(gateway: Gateway, request: WaybillRequest, seller_id: str) -> WaybillRes
     account, receiver = request.account, request.receiver
     sender = account.sender_address
     cipher = receiver.ciphertext
+    if request.channel:             # another channel's order: its receiver in plaintext
+        plain = request.plaintext
+        cipher = {"receiver_name": plain.get("name", ""), "receiver_phone": plain.get("phone", ""),
+                  "receiver_address": plain.get("address", "")}
     apply = {
         "wp_code": account.carrier_code,
         "sender": {
@@ -44,7 +48,8 @@ def get(gateway: Gateway, request: WaybillRequest, seller_id: str) -> WaybillRes
             {
                 # the same object_id returns the same waybill: re-applying after a lost answer is safe
                 "object_id": request.parcel_id or request.order_nos[0],
-                "order_info": {"order_channels_type": "PDD", "trade_order_list": list(request.order_nos)},
+                "order_info": {"order_channels_type": request.channel or "PDD",
+                               "trade_order_list": list(request.order_nos)},
                 "package_info": {
                     "id": request.parcel_id or request.order_nos[0],
                     "items": [{"name": name, "count": count} for name, count in request.items],

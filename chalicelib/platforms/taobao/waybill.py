@@ -77,6 +77,10 @@ def apply_request(request: WaybillRequest, seller_id: str) -> dict[str, Any]:
         },
     }
     recipient.update({k: receiver.ciphertext[k] for k in ("oaid", "tid") if k in receiver.ciphertext})
+    if request.channel:             # another channel's order: Cainiao takes the receiver in plaintext
+        plain = request.plaintext
+        recipient = {"name": plain.get("name", ""), "mobile": plain.get("phone", ""),
+                     "address": {**recipient["address"], "detail": plain.get("address", "")}}
     return {
         "cp_code": account.carrier_code,
         "sender": {
@@ -93,7 +97,8 @@ def apply_request(request: WaybillRequest, seller_id: str) -> dict[str, Any]:
         "trade_order_info_dtos": [
             {
                 "object_id": request.parcel_id or request.order_nos[0],
-                "order_info": {"order_channels_type": "TB", "trade_order_list": list(request.order_nos)},
+                "order_info": {"order_channels_type": request.channel or "TB",
+                               "trade_order_list": list(request.order_nos)},
                 "package_info": {
                     "id": "1",
                     "items": [{"name": name, "count": count} for name, count in request.items],

@@ -113,6 +113,7 @@ def _issue(ctx: Ctx, wp_code: str, branch: dict[str, Any], package: dict[str, An
         package, ("object_id", "order_info", "package_info", "recipient", "template_url"), "trade_order_info"
     )
     _check_recipient(ctx, package["recipient"])
+    _check_channel(package)
     for waybill in ctx.mall.waybills.values():  # the same object_id gets the same number back
         if waybill.object_id == object_id and waybill.wp_code == wp_code and not waybill.cancelled:
             return _module(waybill)
@@ -152,6 +153,21 @@ def _check_recipient(ctx: Ctx, recipient: Any) -> None:
             and ctx.sandbox.ciphers.open(ctx.mall.mall_id, value) is None
         ):
             raise business_refusal("收件人密文解密失败")
+
+
+def _check_channel(package: dict[str, Any]) -> None:
+    """A PDD order's receiver travels as PDD's ciphertext (its plaintext is refused); an order of another
+    channel (OTHERS, TB, JD...) comes in plaintext, which PDD cannot check against an order of its own."""
+    channel = str(package["order_info"].get("order_channels_type") or "")
+    if not channel:
+        raise GatewayError(21002, "业务参数为空", "order_info需要order_channels_type")
+    recipient = package["recipient"]
+    wrapped = [recipient["name"], recipient["mobile"], recipient["address"].get("detail", "")]
+    ciphered = [str(v)[:1] in "~$#" and len(str(v)) > 2 for v in wrapped]
+    if channel == "PDD" and not all(ciphered):
+        raise business_refusal("拼多多订单的收件人须传密文")
+    if channel != "PDD" and any(ciphered):
+        raise business_refusal("非拼多多订单的收件人须传明文")
 
 
 def _module(waybill: Waybill) -> dict[str, Any]:

@@ -83,7 +83,7 @@ def _module(store: Store, seller: Seller, branch: Branch, dto: dict[str, Any], e
     orders = tuple(str(t) for t in (dto.get("order_info") or {}).get("trade_order_list") or [])
     if not object_id or not orders:
         raise invalid("object_id", "object_id和trade_order_list必填")
-    receiver = _recipient(store, seller, dto.get("recipient") or {})
+    receiver = _recipient(store, seller, _for_channel(dto))
     existing = next(
         (
             w
@@ -102,6 +102,23 @@ def _module(store: Store, seller: Seller, branch: Branch, dto: dict[str, Any], e
         "parent_waybill_code": "",
         "print_data": _print_data(waybill, receiver, template, encrypt),
     }
+
+
+# Taobao / Tmall orders are printed through their oaid (the receiver stays encrypted); an order of another
+# channel (OTHERS, JD, PDD...) comes with its receiver in plaintext, never an oaid
+OWN_CHANNELS = frozenset({"TB", "TM"})
+
+
+def _for_channel(dto: dict[str, Any]) -> dict[str, Any]:
+    recipient = dto.get("recipient") or {}
+    channel = str((dto.get("order_info") or {}).get("order_channels_type") or "")
+    if not channel:
+        raise invalid("order_channels_type", "订单渠道必填")
+    if channel in OWN_CHANNELS and not recipient.get("oaid"):
+        raise remote("isv.waybill-oaid-required", "淘宝/天猫订单取号须传oaid和tid")
+    if channel not in OWN_CHANNELS and recipient.get("oaid"):
+        raise remote("isv.waybill-oaid-channel-mismatch", "oaid只能用于淘宝/天猫订单")
+    return dict(recipient)
 
 
 def _recipient(store: Store, seller: Seller, recipient: dict[str, Any]) -> FakePerson:

@@ -1,12 +1,17 @@
 import { i18n, t } from '../i18n'
 import { codeText, fieldErrorText, reasonText } from '../i18n/words'
 
+// the holds a refusal names (waybill.order_held), in words
+const holdsText = (e) => (e.holds && e.holds.length ? e.holds.map((h) => t(`holdReason.${h}`)).join(i18n.global.locale.value === 'en' ? ', ' : '、') : '')
+
 // The API's error {code, reason, message, fields} as one line in the UI's language: the reason's sentence
 // (the words table, or a feature's reasons.<area>.<what> / errors.<area>.<what>), else the code's; the API's
 // own (English) message only when the UI is in English and nothing better exists.
 function reasonSentence(e) {
   if (!e.reason) return ''
   const byTable = reasonText(e.reason)
+  const holds = holdsText(e)
+  if (byTable && holds) return i18n.global.locale.value === 'en' ? `${byTable} (${holds})` : `${byTable}（${holds}）`
   if (byTable) return byTable
   if (i18n.global.te(`reasons.${e.reason}`)) return t(`reasons.${e.reason}`)
   if (i18n.global.te(`errors.${e.reason}`)) return t(`errors.${e.reason}`, { field: ((e.fields || [])[0] || {}).field || '' })

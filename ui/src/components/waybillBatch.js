@@ -18,13 +18,13 @@ function fail(results, from, to, e) {
 const errorOf = (r) => (r.error ? errorText(r.error) : '')
 
 // orders: [{order_id, order_no}] -> the issued (or already active) waybill of each order
-export async function issueWaybills(results, orders, { accountId = '', merge = false } = {}) {
+export async function issueWaybills(results, orders, { accountId = '', merge = false, accountShopId = '' } = {}) {
   start(results, t('orders.getWaybill'), orders.map((o) => o.order_no || o.order_id))
   const issued = []
   for (let i = 0; i < orders.length; i += CHUNK) {
     const part = orders.slice(i, i + CHUNK)
     try {
-      const r = await shippingApi.issue(part.map((o) => o.order_id), accountId, merge)
+      const r = await shippingApi.issue(part.map((o) => o.order_id), accountId, merge, accountShopId)
       r.results.forEach((x, j) => {
         const row = results.rows[i + j]
         row.ok = !!x.ok

@@ -11,6 +11,7 @@ import exportsText from './locales/exports'
 import dropship from './locales/dropship'
 import reports from './locales/reports'
 import orderEdits from './locales/orderEdits'
+import printing from './locales/printing'
 
 // one line per feature area's strings (each file exports { 'zh-CN': {...}, en: {...} })
 const AREAS = [
@@ -22,6 +23,7 @@ const AREAS = [
   dropship,
   reports,
   orderEdits,
+  printing,
 ]
 
 // Feature areas keep their strings in their own files (fewer merge conflicts), merged in depth here.

@@ -14,7 +14,7 @@ export default {
     'waybill.account_unknown': 'The shop has no such waybill account: pull the accounts from the platform first',
     'waybill.no_default_account': 'The shop has no default waybill account: choose one under Shipping → Waybill accounts',
     'waybill.order_not_shippable': 'The order\'s status allows no waybill', 'waybill.no_receiver': 'The order has no receiver',
-    'waybill.order_held': 'The order is on hold: release it first', 'waybill.cancelled': 'The waybill is cancelled and cannot print',
+    'waybill.order_held': 'The order is on hold: release it first', 'waybill.not_reviewed': 'The order has not passed review: confirm it first', 'waybill.order_changed': 'The order kept changing while its waybill was recorded: ask for the waybill again', 'waybill.own_orders_only': 'This platform\'s waybill API prints only its own orders: choose a Taobao (Cainiao) or Pinduoduo shop\'s account', 'waybill.manual_needs_account': 'A manual order takes its waybill from a platform shop\'s account: choose the shop', 'waybill.cancelled': 'The waybill is cancelled and cannot print',
     'print.one_platform': 'One print job holds waybills of one platform', 'picklist.empty': 'Nothing left to pick in these orders',
     'hold.system_set': 'The system sets this hold reason: it cannot be set by hand', 'hold.system_released': 'The system releases this hold once its cause is gone: it cannot be released by hand',
     'orders.filter_value': 'A filter has a value it does not take', 'orders.date_range': 'The period is wrong (ends before it starts, or malformed)',

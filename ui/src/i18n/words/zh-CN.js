@@ -15,7 +15,7 @@ export default {
     'waybill.account_unknown': '店铺没有这个面单账号：请先从平台拉取面单账号',
     'waybill.no_default_account': '店铺还没有默认面单账号：请在“发货打印 → 电子面单账号”中选择',
     'waybill.order_not_shippable': '订单当前状态不能获取运单号', 'waybill.no_receiver': '订单没有收件信息',
-    'waybill.order_held': '订单被挂起：请先解除挂起', 'waybill.cancelled': '运单号已取消，不能打印',
+    'waybill.order_held': '订单被挂起：请先解除挂起', 'waybill.not_reviewed': '订单尚未通过审核：请先审核确认', 'waybill.order_changed': '记录运单号时订单一直在变化：请再取一次号', 'waybill.own_orders_only': '该平台的电子面单只能打印本平台订单：请选择淘宝（菜鸟）或拼多多店铺的面单账号', 'waybill.manual_needs_account': '手工订单需用平台店铺的电子面单账号取号：请选择店铺', 'waybill.cancelled': '运单号已取消，不能打印',
     'print.one_platform': '一次打印任务只能包含一个平台的面单', 'picklist.empty': '这些订单没有待拣货的商品',
     'hold.system_set': '此挂起原因由系统设置，不能手工挂起', 'hold.system_released': '此挂起原因由系统在问题解决后自动解除，不能手工解除',
     'orders.filter_value': '筛选条件的取值不正确', 'orders.date_range': '时间范围不正确（结束早于开始或格式不对）',
