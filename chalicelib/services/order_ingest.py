@@ -63,9 +63,11 @@ def ingest_order(deps: IngestDeps, shop_id: str, order_no: str, snapshot: Canoni
     outcome, stored = apply_and_keep(deps.orders, deps.clock, shop_id, order, links, raw_ref,
                                      deps.reads.first_read(order_id), gate=deps.gate or _unreviewed,
                                      case_refund=lambda oid: refund_state_for(deps.cases.for_order(oid)))
-    # An unchanged order was only read (maybe stale): settle reads it afresh.
+    # An unchanged order was only read (maybe stale): settle reads it afresh. A new one has no shipment of
+    # ours yet (we ship only orders we hold): no query for them, even when the platform says it shipped.
     written = stored if outcome is not Outcome.UNCHANGED else None
-    settle_order(deps.stock, deps.orders, deps.clock, order_id, written, deps.shipments, route=deps.route,
+    shipments = deps.shipments if outcome is not Outcome.NEW else None
+    settle_order(deps.stock, deps.orders, deps.clock, order_id, written, shipments, route=deps.route,
                  gifts_back=deps.gifts_back)
     if deps.fulfil is not None and written is not None:
         deps.fulfil(written)

@@ -82,3 +82,18 @@ def test_GIVEN_an_after_sale_push_WHEN_the_platform_fails_to_show_it_THEN_it_is_
     client.fail_next = [TransientError("busy")]
     with pytest.raises(TransientError):     # a pull's reference is retried: nothing else would bring it
         ingest_after_sale_message(deps, "S1", "R-9", None, "pull")
+
+
+def test_GIVEN_an_order_first_seen_shipped_WHEN_ingested_THEN_no_shipments_are_read_until_it_is_known() -> None:
+    from dataclasses import replace
+
+    from chalicelib.domain.status import OrderStatus
+    asked: list[str] = []
+    deps, _ = _deps(fakes.FakePlatformClient())
+    deps = replace(deps, shipments=lambda order_id: asked.append(order_id) or [])
+    shipped = canonical_order("O-5", status=OrderStatus.SHIPPED)
+    assert ingest_order(deps, "S1", "O-5", shipped).outcome == "new"
+    assert asked == []                      # a new order has no shipment of ours: nothing to read
+    assert ingest_order(deps, "S1", "O-5", canonical_order("O-5", minutes=5, status=OrderStatus.COMPLETED)
+                        ).outcome == "updated"
+    assert asked == [order_id_for("S1", "O-5")]
