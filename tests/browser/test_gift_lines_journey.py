@@ -32,7 +32,7 @@ def test_GIVEN_an_open_order_WHEN_a_gift_is_added_and_removed_in_the_drawer_THEN
     page.locator(".el-select-dropdown__item:visible", has_text=code).first.click()
     page.click("[data-test=gift-save]")
     tag = drawer.locator("[data-test^=gift-gift-hand-]")
-    expect(tag).to_have_count(1)
+    expect(tag).to_have_count(1, timeout=30_000)   # the save and the reload: slower than 5 s on a loaded box
     assert f"{code} ×1" in tag.inner_text()
     shot(page, "60-gift-line")
     detail = api(runtime, "GET", f"/admin/orders/{order['order_id']}")
@@ -40,7 +40,7 @@ def test_GIVEN_an_open_order_WHEN_a_gift_is_added_and_removed_in_the_drawer_THEN
     assert detail["history"][-1]["summary"] == f"gift {code} x1 added by hand"
     tag.locator(".el-tag__close").click()
     page.locator(".el-message-box__btns .el-button--primary").click()
-    expect(tag).to_have_count(0)
+    expect(tag).to_have_count(0, timeout=30_000)
     assert [line["gift"] for line in api(runtime, "GET", f"/admin/orders/{order['order_id']}")["lines"]] == [False]
     # the browser tests share one runtime: other journeys count exactly the 7 demo shops
     api(runtime, "DELETE", f"/admin/shops/{shop['shop_id']}")

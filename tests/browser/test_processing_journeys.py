@@ -78,8 +78,11 @@ def test_GIVEN_a_memo_rule_WHEN_demo_orders_arrive_THEN_they_are_held_released_i
         order = api(runtime, "GET", f"/admin/orders?order_no={order_no}")["items"][0]
         assert "buyer_message" not in order["holds"]
 
-    one = next(o for o in _held_for_memo(runtime) if o["order_no"] not in batch)
-    page.locator(f"[data-test=confirm-{one['order_id']}]").click()
+    # one the page shows (the API's list may hold newer arrivals the page has not loaded)
+    shown = _wait(lambda: [no for no in rows.locator(".mono").all_inner_texts() if no not in batch],
+                  "another held order on the page", timeout=60)
+    one = api(runtime, "GET", f"/admin/orders?order_no={shown[0]}")["items"][0]
+    page.locator(f"[data-test=confirm-{one['order_id']}]").click(timeout=30_000)
     results.locator(".el-table__row", has_text="已审核").wait_for()
     page.click("[data-test=results-close]")
     detail = api(runtime, "GET", f"/admin/orders/{one['order_id']}")
