@@ -160,9 +160,10 @@ def remove_gift_line_route(ctx: Ctx, order_id: str) -> dict[str, Any]:
     from chalicelib.api.review_schemas import GiftLineRemoveBody
     from chalicelib.services.fulfilment import routing_of
     from chalicelib.services.order_edits import remove_gift_line
-    from chalicelib.services.stock import DEFAULT_ROUTING, release_for_order
+    from chalicelib.services.stock import release_for_order
     body = parse(GiftLineRemoveBody, ctx.request)
+    # released where settle_order reserved it: the plan's warehouses, else the shop's (not always the default)
     remove_gift_line(bootstrap.orders(), bootstrap.clock(), _gate(), order_id, body.line_id, body.revision, ctx.actor,
                      lambda order, line: release_for_order(bootstrap.stock(), order, bootstrap.clock().now(), [line],
-                                                           routing=routing_of(order, DEFAULT_ROUTING)))
+                                                           routing=routing_of(order, bootstrap.route(order.shop_id))))
     return ctx.audited(_settled(order_id))

@@ -87,7 +87,6 @@ class OrderItem(Model):
     print_key = UnicodeAttribute(null=True)     # to_print | printed | absent (sparse index by_print)
     version = NumberAttribute()
     revision = NumberAttribute()
-    counted = NumberAttribute(null=True)        # written by versions that kept the counters with the order
     # the whole order as compressed JSON (storage/compression.py): ~1.9 KB stores in ~0.5 KB, so the item
     # stays under the 1 KB a write unit covers
     doc = CompressedJSONAttribute()
