@@ -27,6 +27,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 START_TIMEOUT = 90.0
+# CI runs the tiers side by side on a loaded box (the browser tier averaged 39 s a test there): a page
+# that answers in 1 s here took over 15 s there. A wait that passes returns at once; only a failure waits longer.
+WAIT_MS = 45_000
 
 
 def _newest(paths: list[Path]) -> float:
@@ -114,7 +117,8 @@ def api(state: dict[str, Any], method: str, path: str, body: Any = None) -> Any:
 
 @pytest.fixture(scope="session")
 def browser(runtime: dict[str, Any]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+    expect.set_options(timeout=WAIT_MS // 2)     # 5 s by default; an assertion that holds returns at once
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
@@ -143,7 +147,7 @@ def console() -> Console:
 def page(browser: Any, runtime: dict[str, Any], console: Console, request: pytest.FixtureRequest) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN",
                                   base_url=runtime["ui"].rstrip("/"))
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_MS)
     p = context.new_page()
     p.on("console", lambda m: console.errors.append(f"{m.type}: {m.text} @ {m.location.get('url', '')}")
          if m.type in ("error", "warning") and not _benign(m.text) else None)
@@ -172,7 +176,7 @@ def shot(page: Any, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
     # the page's own loading masks gone (a table waiting for its data is no screenshot of the page)
-    page.locator(".el-loading-mask:visible").first.wait_for(state="detached", timeout=15_000)
+    page.locator(".el-loading-mask:visible").first.wait_for(state="detached", timeout=WAIT_MS)
     page.wait_for_timeout(300)           # transitions settle
     page.screenshot(path=str(path), full_page=True)
     return path

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, api, shot
+from tests.browser.conftest import ROOT, WAIT_MS, api, shot
 from tests.reports_kit import answer_reports, answer_reports_demo
 from tests.workbench_kit import LANGS, login_as_admin, open_page, orders_of
 
@@ -30,7 +30,7 @@ def _to_docs(path: Path, name: str) -> None:
 def _orders_total(page: Any) -> int:
     total = page.locator("[data-test=orders-total]")
     total.wait_for()
-    page.locator(".el-loading-mask:visible").first.wait_for(state="detached", timeout=15_000)
+    page.locator(".el-loading-mask:visible").first.wait_for(state="detached", timeout=WAIT_MS)
     found = TOTAL.search(total.inner_text())
     assert found, total.inner_text()
     return int(found.group(0))
