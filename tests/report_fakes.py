@@ -9,7 +9,7 @@ from collections.abc import Collection, Mapping
 
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.report_aggregates import AggKey
-from chalicelib.services.report_ports import Aggregate, Fold, WriterState
+from chalicelib.services.report_ports import Aggregate, Fold, FoldExists, WriterState
 
 
 class Crash(Exception):
@@ -26,6 +26,7 @@ class InMemoryReportStore:
         self.writes = 0
         self.fail_after: int | None = None
         self.expiring: set[AggKey] = set()
+        self.folds_read = 0              # the orders whose folds were asked for
 
     def _write(self) -> None:
         if self.fail_after is not None and self.writes >= self.fail_after:
@@ -49,11 +50,14 @@ class InMemoryReportStore:
         self.state = WriterState(seq=seq, owner=self.state.owner, until=self.state.until)
 
     def folds(self, order_ids: Collection[str]) -> dict[str, Fold]:
+        self.folds_read += len(set(order_ids))
         return {oid: copy.deepcopy(self.fold_records[oid]) for oid in order_ids if oid in self.fold_records}
 
-    def put_folds(self, folds: Collection[Fold]) -> None:
+    def put_folds(self, folds: Collection[Fold], first: Collection[str] = ()) -> None:
         for fold in folds:
             stored = self.fold_records.get(fold.order_id)
+            if stored is not None and fold.order_id in first:
+                raise FoldExists(f"the fold of {fold.order_id} exists: not its first")
             if stored is not None and stored.seq >= fold.seq:
                 raise ConflictError(f"the fold of {fold.order_id} is newer than batch {fold.seq}")
             self._write()

@@ -18,8 +18,15 @@ def fold_deps(store: Any = None, orders: Any = None, cases: Any = None, owner: s
                     clock=fakes.FixedClock(), owner=owner)
 
 
-def note(kind: str, record_id: str) -> str:
-    return json.dumps({"kind": kind, "id": record_id, "shop_id": "S1", "version": 1})
+def note(kind: str, record_id: str, revision: int | None = None, *, new: bool = False) -> str:
+    """A note as its senders write it: `revision` the order's stored one (the orders consumer's and every
+    OMS write's), `new` when the orders consumer created the order."""
+    body: dict[str, Any] = {"kind": kind, "id": record_id, "shop_id": "S1", "version": 1}
+    if revision is not None:
+        body["revision"] = revision
+    if new:
+        body["new"] = True
+    return json.dumps(body)
 
 
 def recomputed(orders: Any, cases: Any) -> dict[AggKey, dict[str, int]]:

@@ -25,9 +25,11 @@ def ingest_deps(reads: BatchReads, *, noting: bool) -> IngestDeps:
     """The orders and after-sales consumers. `noting`: order writes tell the ERP each (the after-sales
     consumer); the orders consumer sends its notes batched instead."""
     from chalicelib.services.order_ingest import IngestDeps
+    from chalicelib.services.order_notes import RecordingOrderRepository
 
+    recording = None if noting else RecordingOrderRepository(bootstrap.plain_orders())
     return IngestDeps(
-        orders=bootstrap.orders() if noting else bootstrap.plain_orders(),
+        orders=bootstrap.orders() if recording is None else recording,
         cases=bootstrap.after_sales(),
         shops=bootstrap.shops(),
         clients=bootstrap.clients(),
@@ -39,6 +41,7 @@ def ingest_deps(reads: BatchReads, *, noting: bool) -> IngestDeps:
         gate=bootstrap.fulfil_gate(),
         fulfil=bootstrap.fulfil_hook(),
         gifts_back=bootstrap.gifts_back,
+        stored_revision=None if recording is None else recording.stored_revision,
     )
 
 

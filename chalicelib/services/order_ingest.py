@@ -46,6 +46,7 @@ class IngestDeps:
     gate: Callable[[Order], Order] | None = None   # the review gate over the cached rules (services/review.py)
     fulfil: Callable[[Order], object] | None = None   # merges and split-outs (services/fulfilments.py)
     gifts_back: Callable[[Order], object] | None = None   # gift limits' counts back (services/fulfilment.py)
+    stored_revision: Callable[[str], int | None] | None = None   # the last this ingest wrote (order_notes.py)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,9 @@ def ingest_order(deps: IngestDeps, shop_id: str, order_no: str, snapshot: Canoni
                  gifts_back=deps.gifts_back)
     if deps.fulfil is not None and written is not None:
         deps.fulfil(written)
-    return Ingested(shop_id, outcome.value, record_note("order", shop_id, order_id, order.order_no, order.version))
+    revision = deps.stored_revision(order_id) if deps.stored_revision is not None else None
+    return Ingested(shop_id, outcome.value, record_note("order", shop_id, order_id, order.order_no, order.version,
+                                                        revision, new=outcome is Outcome.NEW))
 
 
 def ingest_order_message(deps: IngestDeps, shop_id: str, order_no: str, snapshot: CanonicalOrder | None,
@@ -116,10 +119,18 @@ def ingest_after_sale_message(deps: IngestDeps, shop_id: str, case_no: str, snap
         return Ingested(shop_id, "deferred", None)
 
 
-def record_note(kind: str, shop_id: str, record_id: str, order_no: str, version: int) -> tuple[str, str, str]:
+def record_note(kind: str, shop_id: str, record_id: str, order_no: str, version: int, revision: int | None = None,
+                *, new: bool = False) -> tuple[str, str, str]:
     """Sent for unchanged records too: if a crash lost one after the write, the redelivery sends it (the
-    ERP-events consumer compares states, so a repeated note changes nothing)."""
-    body = json.dumps({"kind": kind, "id": record_id, "shop_id": shop_id, "version": version})
+    ERP-events consumer compares states, so a repeated note changes nothing). `revision`: the last this
+    ingest stored (the reports consumer's read must show at least that); `new`: the ingest created it (no
+    fold of it can exist unless this very note came before)."""
+    data: dict[str, object] = {"kind": kind, "id": record_id, "shop_id": shop_id, "version": version}
+    if revision is not None:
+        data["revision"] = revision
+    if new:
+        data["new"] = True
+    body = json.dumps(data)
     return body, order_group(shop_id, order_no), f"{kind}:{record_id}:{version}"
 
 

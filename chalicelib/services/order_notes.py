@@ -59,3 +59,42 @@ class NotingOrderRepository:
 
     def __getattr__(self, name: str) -> Any:      # what the storage adapter offers beyond the port
         return getattr(self.inner, name)
+
+
+class RecordingOrderRepository:
+    """The orders consumer's: no note per write (its notes go batched, workers/batch.py), but the last
+    revision it stored of each order, which that note then names. The reports consumer reads the order
+    eventually consistent and falls back to a consistent read only when what it got is older than that."""
+
+    def __init__(self, inner: OrderRepository) -> None:
+        self.inner = inner
+        self._stored: dict[str, int] = {}
+
+    def add(self, order: Order) -> None:
+        self.inner.add(order)
+        self._stored[order.order_id] = 1
+
+    def save(self, order: Order, expected_revision: int) -> None:
+        self.inner.save(order, expected_revision)
+        self._stored[order.order_id] = expected_revision + 1
+
+    def stored_revision(self, order_id: str) -> int | None:
+        return self._stored.get(order_id)
+
+    def get(self, order_id: str, *, consistent: bool = True) -> Order | None:
+        return self.inner.get(order_id, consistent=consistent)
+
+    def get_many(self, order_ids: Collection[str]) -> dict[str, Order]:
+        return self.inner.get_many(order_ids)
+
+    def query(self, q: OrderQuery) -> Page[Order]:
+        return self.inner.query(q)
+
+    def by_order_no(self, order_no: str) -> list[Order]:
+        return self.inner.by_order_no(order_no)
+
+    def erp_ready(self, limit: int, cursor: str | None = None) -> Page[Order]:
+        return self.inner.erp_ready(limit, cursor)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)

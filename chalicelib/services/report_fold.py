@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from chalicelib.domain.after_sales import AfterSale
@@ -37,7 +37,7 @@ from chalicelib.domain.report_aggregates import (
 )
 from chalicelib.domain.status import RefundState
 from chalicelib.services.ports import AfterSaleRepository, Clock, OrderRepository
-from chalicelib.services.report_ports import Fold, ReportStore, WriterState
+from chalicelib.services.report_ports import Fold, FoldExists, ReportStore, WriterState
 
 log = logging.getLogger("oms.services.report_fold")
 
@@ -57,6 +57,8 @@ class FoldDeps:
 class Triggers:
     orders: frozenset[str]
     cases: frozenset[str]
+    revisions: dict[str, int] = field(default_factory=dict)   # at least this stored, per order (all notes said)
+    new: frozenset[str] = frozenset()                         # orders a note called just created
 
 
 def parse_notes(bodies: Iterable[str]) -> Triggers:
@@ -64,6 +66,9 @@ def parse_notes(bodies: Iterable[str]) -> Triggers:
     reports count (shipped) stores the order too, which sends its own note. Anything else is skipped."""
     orders: set[str] = set()
     cases: set[str] = set()
+    revisions: dict[str, int] = {}
+    unrevised: set[str] = set()
+    new: set[str] = set()
     for body in bodies:
         try:
             data = json.loads(body)
@@ -73,10 +78,18 @@ def parse_notes(bodies: Iterable[str]) -> Triggers:
         if not isinstance(data, dict) or not isinstance(data.get("id"), str):
             continue
         if data.get("kind") == "order":
-            orders.add(data["id"])
+            order_id, revision = data["id"], data.get("revision")
+            orders.add(order_id)
+            if isinstance(revision, int) and not isinstance(revision, bool) and revision > 0:
+                revisions[order_id] = max(revision, revisions.get(order_id, 0))
+            else:
+                unrevised.add(order_id)
+            if data.get("new") is True:
+                new.add(order_id)
         elif data.get("kind") == "after_sale":
             cases.add(data["id"])
-    return Triggers(frozenset(orders), frozenset(cases))
+    known = {oid: revision for oid, revision in revisions.items() if oid not in unrevised}
+    return Triggers(frozenset(orders), frozenset(cases), known, frozenset(new))
 
 
 def fold_notes(deps: FoldDeps, bodies: Iterable[str]) -> int:
@@ -87,15 +100,34 @@ def fold_notes(deps: FoldDeps, bodies: Iterable[str]) -> int:
         case = deps.cases.get(case_id)
         if case is not None:
             with_cases.add(case.order_id)
-    return fold_orders(deps, {*triggers.orders, *with_cases}, with_cases)
+    # Only an order never folded may be read eventually consistent: with no fold, no batch has seen any of
+    # its versions (every order adds to the day's count, so a fold is written the first time), and a read
+    # at least as new as this batch's notes is as new as any the aggregates took. A fold already there
+    # sends the batch back to reading every fold and order consistently (fold_orders).
+    new = triggers.new - with_cases
+    revisions = {oid: r for oid, r in triggers.revisions.items() if oid in new}
+    return fold_orders(deps, {*triggers.orders, *with_cases}, with_cases, revisions, new)
 
 
-def fold_orders(deps: FoldDeps, order_ids: Collection[str], with_cases: Collection[str] = ()) -> int:
+def fold_orders(deps: FoldDeps, order_ids: Collection[str], with_cases: Collection[str] = (),
+                revisions: Mapping[str, int] | None = None, new: Collection[str] = ()) -> int:
+    """`new`: orders whose notes say they were just created: their folds are not read, only written if
+    absent. `revisions` (new orders only): a batch read, eventually consistent, is taken for an order that
+    shows at least that revision. Every other order and fold is read consistently."""
+    try:
+        return _fold(deps, order_ids, with_cases, revisions or {}, frozenset(new))
+    except FoldExists as exc:
+        log.info("folded again, reading every fold consistently: %s", exc)
+        return _fold(deps, order_ids, with_cases, {}, frozenset())
+
+
+def _fold(deps: FoldDeps, order_ids: Collection[str], with_cases: Collection[str], revisions: Mapping[str, int],
+          new: frozenset[str]) -> int:
     state = claimable(deps)
     if not order_ids:
         return 0
-    folds = deps.store.folds(order_ids)
-    orders = _current(deps, order_ids)
+    folds = deps.store.folds([oid for oid in order_ids if oid not in new])
+    orders = _current(deps, order_ids, revisions)
     seq = state.seq + 1
     changed: list[Fold] = []
     names: dict[AggKey, str] = {}
@@ -112,7 +144,7 @@ def fold_orders(deps: FoldDeps, order_ids: Collection[str], with_cases: Collecti
     if not changed:
         return 0
     deps.store.begin(_begun(deps, seq, tuple(f.order_id for f in changed)), state.seq)
-    deps.store.put_folds(changed)
+    deps.store.put_folds(changed, new & {f.order_id for f in changed})
     deps.store.add(seq, _merged(changed), names)
     deps.store.finish(seq)
     return len(changed)
@@ -152,10 +184,20 @@ def _merged(folds: Iterable[Fold]) -> dict[AggKey, dict[str, int]]:
     return {key: figures for key, figures in out.items() if figures}
 
 
-def _current(deps: FoldDeps, order_ids: Collection[str]) -> dict[str, Order]:
-    """The orders as stored now, each read consistently: every note is sent after its write, so the read
-    sees at least that write (a batch read, eventually consistent, might not)."""
-    return {oid: order for oid in order_ids if (order := deps.orders.get(oid, consistent=True)) is not None}
+def _current(deps: FoldDeps, order_ids: Collection[str], revisions: Mapping[str, int]) -> dict[str, Order]:
+    """The orders as stored now. A note is sent after its write and names the revision it stored: one batch
+    read, eventually consistent (half the units), serves every order that shows at least that revision;
+    the rest, and orders whose notes named none, are read consistently, which sees every write before."""
+    known = [oid for oid in order_ids if oid in revisions]
+    batch = deps.orders.get_many(known) if known else {}
+    out: dict[str, Order] = {}
+    for oid in order_ids:
+        order = batch.get(oid)
+        if order is None or order.revision < revisions.get(oid, order.revision + 1):
+            order = deps.orders.get(oid, consistent=True)
+        if order is not None:
+            out[oid] = order
+    return out
 
 
 def _cases(deps: FoldDeps, order: Order, asked: bool) -> list[AfterSale]:

@@ -7,9 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.report_aggregates import AggKey
 
 Figures = dict[str, int]
+
+
+class FoldExists(ConflictError):
+    """A fold written as an order's first was there already: the note said new, yet an earlier batch had
+    folded the order (a note delivered again, or after a later one)."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,9 @@ class ReportStore(Protocol):
 
     def folds(self, order_ids: Collection[str]) -> dict[str, Fold]: ...
 
-    def put_folds(self, folds: Collection[Fold]) -> None: ...
+    def put_folds(self, folds: Collection[Fold], first: Collection[str] = ()) -> None:
+        """Each fold unless a newer batch wrote the order's (ConflictError); the orders in `first` only if
+        they have none yet (FoldExists: their folds were not read)."""
 
     def add(self, seq: int, changes: Mapping[AggKey, Mapping[str, int]], names: Mapping[AggKey, str]) -> None:
         """ADD each aggregate's changes once per batch `seq` (an aggregate already at `seq` is left alone)."""

@@ -19,7 +19,7 @@ from pynamodb.models import Model
 from chalicelib import names
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.report_aggregates import AggKey
-from chalicelib.services.report_ports import Aggregate, Fold, WriterState
+from chalicelib.services.report_ports import Aggregate, Fold, FoldExists, WriterState
 
 WRITER = {"pk": {"S": "writer"}, "sk": {"S": "-"}}
 RESERVED = ("pk", "sk", "q", "nm", "expires_at")
@@ -108,16 +108,19 @@ class DynamoReportStore:
             out[order_id] = Fold(order_id, int(item["q"]["N"]), _decode(item["c"]["S"]), _decode(item["pv"]["S"]))
         return out
 
-    def put_folds(self, folds: Collection[Fold]) -> None:
+    def put_folds(self, folds: Collection[Fold], first: Collection[str] = ()) -> None:
         for fold in folds:
             item = {"pk": {"S": f"fold#{fold.order_id}"}, "sk": {"S": "-"}, "q": {"N": str(fold.seq)},
                     "c": {"S": _encode(fold.contribution)}, "pv": {"S": _encode(fold.previous)}}
+            fresh = fold.order_id in first
+            condition = "attribute_not_exists(#q)" + ("" if fresh else " OR #q < :q")
             try:
-                _client().put_item(TableName=_table(), Item=item,
-                                   ConditionExpression="attribute_not_exists(#q) OR #q < :q",
+                _client().put_item(TableName=_table(), Item=item, ConditionExpression=condition,
                                    ExpressionAttributeNames={"#q": "q"},
-                                   ExpressionAttributeValues={":q": {"N": str(fold.seq)}})
+                                   **({} if fresh else {"ExpressionAttributeValues": {":q": {"N": str(fold.seq)}}}))
             except ClientError as exc:
+                if _failed(exc) and fresh:
+                    raise FoldExists(f"the fold of {fold.order_id} exists: not its first") from exc
                 if _failed(exc):
                     raise ConflictError(f"the fold of {fold.order_id} is newer than batch {fold.seq}") from exc
                 raise

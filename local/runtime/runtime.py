@@ -17,7 +17,7 @@ from typing import Any
 
 from chalice.app import ScheduledEventConfig, SQSEventConfig
 
-from local.runtime import hooks, journal, snapshot, state
+from local.runtime import botocore_loader, hooks, journal, snapshot, state
 from local.runtime.cfn import Pseudo, Resolver
 from local.runtime.moto_server import Gate, GatedMotoServer, aws_env, start_moto
 from local.runtime.provision import Provisioned, allow_ui_origin, provision
@@ -218,6 +218,7 @@ class LocalRuntime:
 
     def _start(self) -> LocalRuntime:
         t0 = time.perf_counter()
+        botocore_loader.apply()              # before the first thread makes a session
         cfg = self.config
         self.state_dir.mkdir(parents=True, exist_ok=True)
         if cfg.reset:

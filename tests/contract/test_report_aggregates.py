@@ -1,6 +1,7 @@
 """The report aggregates (services/report_fold.py) against the in-memory store and DynamoDB (moto): random order
 histories, each change's note delivered 1-3 times, out of order, in random batches, some batches cut short
-between writes, give aggregates equal to a recomputation from the final orders; a rebuild gives them too. The
+between writes, batch reads of the orders returning any older version, give aggregates equal to a
+recomputation from the final orders; a rebuild gives them too. The
 workbench counters (domain/order_counters.py) are aggregates of the same fold: the equality covers them."""
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ def _apply(orders: Any, cases: Any, n: int, action: str, clock: fakes.FixedClock
     if order is None:
         orders.add(make_order(n, shop="S1", order_id=order_id, status=OrderStatus.PENDING_PAYMENT,
                               shop_id="S1" if n % 2 else "S2", platform=Platform.PDD if n > 2 else Platform.TAOBAO))
-        return [note("order", order_id)]
+        return [note("order", order_id, 1, new=True)]
     changes: dict[str, Any] = {}
     at = order.created_at + timedelta(hours=n)
     if action == "pay" and order.status is OrderStatus.PENDING_PAYMENT:
@@ -110,7 +111,7 @@ def _apply(orders: Any, cases: Any, n: int, action: str, clock: fakes.FixedClock
     if not changes:
         return []
     orders.save(replace(order, **changes), order.revision)
-    return [note("order", order_id)]
+    return [note("order", order_id, order.revision + 1)]
 
 
 def _case(orders: Any, cases: Any, order: Any, status: AfterSaleStatus) -> list[str]:
@@ -125,14 +126,37 @@ def _case(orders: Any, cases: Any, order: Any, status: AfterSaleStatus) -> list[
         cases.save(replace(case, status=status), case.revision)
     refund = RefundState.REFUNDED if status is AfterSaleStatus.REFUNDED else RefundState.NONE
     orders.save(replace(order, refund_state=refund), order.revision)
-    return [note("after_sale", case_id), note("order", order.order_id)]
+    return [note("after_sale", case_id), note("order", order.order_id, order.revision + 1)]
+
+
+class LaggingOrders:
+    """An order table whose batch reads (eventually consistent) may return any version stored before, as a
+    DynamoDB replica that has not caught up can; consistent reads see the last write."""
+
+    def __init__(self, inner: fakes.InMemoryOrderRepository, rng: random.Random) -> None:
+        self.inner, self.rng = inner, rng
+        self.versions: dict[str, list[Any]] = {}
+
+    def add(self, order: Any) -> None:
+        self.inner.add(order)
+        self.versions.setdefault(order.order_id, []).append(self.inner.get(order.order_id))
+
+    def save(self, order: Any, expected_revision: int) -> None:
+        self.inner.save(order, expected_revision)
+        self.versions[order.order_id].append(self.inner.get(order.order_id))
+
+    def get_many(self, order_ids: Any) -> dict[str, Any]:
+        return {oid: self.rng.choice(self.versions[oid]) for oid in order_ids if oid in self.versions}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
 
 
 def _run(backend: str, history: list[tuple[int, str]], seed: int, cut: Callable[[], int | None]) -> Any:
     rng = random.Random(seed)
     inner = _store(backend)
     store = CuttingStore(inner, None)
-    deps = fold_deps(store=store)
+    deps = fold_deps(store=store, orders=LaggingOrders(fakes.InMemoryOrderRepository(), rng))
     clock = fakes.FixedClock()
     pool: list[str] = []
 

@@ -9,6 +9,7 @@ from chalicelib.domain.orders import order_id_for
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.services.order_ingest import IngestDeps, ingest_order
+from chalicelib.services.order_notes import RecordingOrderRepository
 from tests import fakes
 from tests.factories import canonical_order
 
@@ -31,12 +32,16 @@ class CountingShops(fakes.InMemoryShopRepository):
         return super().get(shop_id)
 
 
-def _deps(client: fakes.FakePlatformClient) -> tuple[IngestDeps, CountingShops]:
+def _deps(client: fakes.FakePlatformClient,
+          stored: fakes.InMemoryOrderRepository | None = None) -> tuple[IngestDeps, CountingShops]:
     shops = CountingShops()
     shops.add(Shop("S1", "店", Platform.TAOBAO, "seller-1"))
-    deps = IngestDeps(orders=fakes.InMemoryOrderRepository(), cases=fakes.InMemoryAfterSaleRepository(),
+    # one per message, as bootstrap.ingest_deps makes it
+    orders = RecordingOrderRepository(stored or fakes.InMemoryOrderRepository())
+    deps = IngestDeps(orders=orders, cases=fakes.InMemoryAfterSaleRepository(),
                       shops=shops, clients=lambda _shop: client, clock=fakes.FixedClock(),  # type: ignore[arg-type, return-value]
-                      stock=fakes.InMemoryStockLedger(), shipments=lambda _order_id: [], reads=NoBatchReads())
+                      stock=fakes.InMemoryStockLedger(), shipments=lambda _order_id: [], reads=NoBatchReads(),
+                      stored_revision=orders.stored_revision)
     return deps, shops
 
 
@@ -45,8 +50,19 @@ def test_GIVEN_a_snapshot_THEN_it_is_stored_without_reading_the_shop_and_its_not
     deps, shops = _deps(fakes.FakePlatformClient())
     done = ingest_order(deps, "S1", "O-1", order)
     assert (done.outcome, shops.reads) == ("new", 0)
+    stored = deps.orders.get(order_id_for("S1", "O-1"))
+    assert stored is not None
+    # the revision its last write stored (settling may write after the insert): the reports' read needs it
     assert json.loads(done.note[0]) == {"kind": "order", "id": order_id_for("S1", "O-1"), "shop_id": "S1",
-                                        "version": order.version}
+                                        "version": order.version, "revision": stored.revision, "new": True}
+
+
+def test_GIVEN_a_known_order_re_sent_unchanged_THEN_its_note_names_no_revision_and_is_not_new() -> None:
+    order, stored = canonical_order("O-1"), fakes.InMemoryOrderRepository()
+    ingest_order(_deps(fakes.FakePlatformClient(), stored)[0], "S1", "O-1", order)
+    done = ingest_order(_deps(fakes.FakePlatformClient(), stored)[0], "S1", "O-1", order)
+    assert done.outcome == "unchanged"
+    assert "revision" not in json.loads(done.note[0]) and "new" not in json.loads(done.note[0])
 
 
 def test_GIVEN_a_reference_THEN_the_order_is_fetched_through_the_shop_read_once_and_a_repeat_changes_nothing() -> None:
