@@ -18,14 +18,17 @@ def fold_deps(store: Any = None, orders: Any = None, cases: Any = None, owner: s
                     clock=fakes.FixedClock(), owner=owner)
 
 
-def note(kind: str, record_id: str, revision: int | None = None, *, new: bool = False) -> str:
+def note(kind: str, record_id: str, revision: int | None = None, *, new: bool = False,
+         fold: dict[str, Any] | None = None) -> str:
     """A note as its senders write it: `revision` the order's stored one (the orders consumer's and every
-    OMS write's), `new` when the orders consumer created the order."""
+    OMS write's); `new` and `fold` when the orders consumer created the order (services/report_notes.py)."""
     body: dict[str, Any] = {"kind": kind, "id": record_id, "shop_id": "S1", "version": 1}
     if revision is not None:
         body["revision"] = revision
     if new:
         body["new"] = True
+    if fold is not None:
+        body["fold"] = fold
     return json.dumps(body)
 
 

@@ -175,7 +175,7 @@ def get_stock(ctx: ErpCtx, sku_code: str) -> Response:
 @erp_route(bp, f"{API_PREFIX}/stock/{{sku_code}}", methods=("PUT",), scope="stock")
 def set_stock(ctx: ErpCtx, sku_code: str) -> Response:
     from chalicelib.api.erp_schemas import StockSetBody
-    from chalicelib.services.stock import set_absolute_stock
+    from chalicelib.services.stock_adjust import set_absolute_stock
     from chalicelib.services.warehouses import require
     body = parse(StockSetBody, ctx.request)
     require(bootstrap.warehouses(), body.warehouse_id)

@@ -102,9 +102,9 @@ def _query(kind: str, filters: dict[str, str]) -> tuple[dict[str, Any], int | No
 def _report_query(filters: dict[str, str]) -> dict[str, Any]:
     """The reports page's range (checked as GET /admin/reports/daily checks it: without dates the last 30
     days), its grouping (shop by default, as the page opens) and a known shop."""
-    from chalicelib.api.reports import _range
+    from chalicelib.api.reports import report_range
     from chalicelib.services.report_rows import check_grouping
-    first, last = _range(filters)
+    first, last = report_range(filters)
     by, shop_id = filters.get("by") or "shop", filters.get("shop_id", "")
     check_grouping(by, shop_id)
     if shop_id and bootstrap.shops().get(shop_id) is None:

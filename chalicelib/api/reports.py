@@ -36,7 +36,7 @@ def report_daily(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.services.reports import daily
     params = _params(ctx)
     by = _choice(params, "by", ("total", "shop", "platform"), "total")
-    first, last = _range(params)
+    first, last = report_range(params)
     return daily(bootstrap.report_store(), first, last, by, _names(by))
 
 
@@ -45,7 +45,7 @@ def report_top_skus(ctx: Ctx) -> dict[str, Any]:
     """The SKUs with the most GMV over the days (`limit`, 1-100, default 10)."""
     from chalicelib.services.reports import top_skus
     params = _params(ctx)
-    first, last = _range(params)
+    first, last = report_range(params)
     return top_skus(bootstrap.report_store(), first, last, _limit(params))
 
 
@@ -55,7 +55,7 @@ def report_after_sales(ctx: Ctx) -> dict[str, Any]:
     from chalicelib.services.reports import after_sales
     params = _params(ctx)
     by = _choice(params, "by", ("shop", "sku"), "shop")
-    first, last = _range(params)
+    first, last = report_range(params)
     return after_sales(bootstrap.report_store(), first, last, by, _names(by))
 
 
@@ -89,7 +89,8 @@ def _day(params: dict[str, str], field: str) -> date | None:
         raise ValidationError(f"{field} must be a day, YYYY-MM-DD", field=field, reason="reports.date") from exc
 
 
-def _range(params: dict[str, str]) -> tuple[str, str]:
+def report_range(params: dict[str, str]) -> tuple[str, str]:
+    """The days a report covers (the last DEFAULT_DAYS by default): the report routes and their exports."""
     from chalicelib.services.reports import today
     last = _day(params, "date_to") or date.fromisoformat(today(bootstrap.clock().now()))
     first = _day(params, "date_from") or last - timedelta(days=DEFAULT_DAYS - 1)

@@ -46,7 +46,7 @@ def stock_discrepancies(ctx: Ctx) -> dict[str, Any]:
 def resolve_stock_discrepancy(ctx: Ctx, discrepancy_id: str) -> dict[str, Any]:
     from chalicelib.api.shop_schemas import ResolveDiscrepancyBody
     from chalicelib.codec import to_doc
-    from chalicelib.services.stock import resolve_discrepancy
+    from chalicelib.services.stock_adjust import resolve_discrepancy
     body = parse(ResolveDiscrepancyBody, ctx.request)
     resolved = resolve_discrepancy(bootstrap.stock(), discrepancy_id, ctx.actor, body.note, bootstrap.clock().now())
     return dict(to_doc(resolved))
@@ -66,7 +66,7 @@ def stock_ledger(ctx: Ctx, sku_code: str) -> dict[str, Any]:
 def adjust_stock_route(ctx: Ctx, sku_code: str) -> dict[str, Any]:
     from chalicelib.api.shop_schemas import AdjustBody
     from chalicelib.domain.errors import NotFoundError
-    from chalicelib.services.stock import adjust_stock
+    from chalicelib.services.stock_adjust import adjust_stock
     from chalicelib.services.warehouses import require
     body = parse(AdjustBody, ctx.request)
     if bootstrap.erp_skus().get(sku_code) is None:

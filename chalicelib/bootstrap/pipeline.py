@@ -41,7 +41,7 @@ def ingest_deps(reads: BatchReads, *, noting: bool) -> IngestDeps:
         gate=bootstrap.fulfil_gate(),
         fulfil=bootstrap.fulfil_hook(),
         gifts_back=bootstrap.gifts_back,
-        stored_revision=None if recording is None else recording.stored_revision,
+        stored=None if recording is None else recording.stored,
     )
 
 

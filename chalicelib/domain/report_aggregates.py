@@ -157,6 +157,20 @@ def merge(into: dict[AggKey, dict[str, int]], more: Contribution) -> dict[AggKey
     return into
 
 
+def encoded(contribution: Contribution) -> dict[str, dict[str, int]]:
+    """A contribution as a JSON object ("partition|member": figures): a fold record's and a note's form."""
+    return {f"{p}|{m}": dict(v) for (p, m), v in sorted(contribution.items())}
+
+
+def decoded(data: Mapping[str, Mapping[str, int]]) -> dict[AggKey, dict[str, int]]:
+    """ValueError for a key without its "|"."""
+    out: dict[AggKey, dict[str, int]] = {}
+    for key, values in data.items():
+        partition, member = key.split("|", 1)
+        out[(partition, member)] = {str(name): int(n) for name, n in values.items()}
+    return out
+
+
 def sku_names(order: Order) -> dict[str, str]:
     return {sku_of(line): sku_name(line) for line in order.lines}
 

@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from chalicelib.domain.after_sales import case_id_for, refund_state_for
 from chalicelib.domain.errors import NotFoundError
@@ -25,6 +26,7 @@ from chalicelib.services.platform_ports import PlatformClient
 from chalicelib.services.platform_types import CanonicalAfterSale, CanonicalOrder
 from chalicelib.services.ports import AfterSaleRepository, BatchReads, Clock, OrderRepository, ShopStatusStore
 from chalicelib.services.queue_messages import order_group
+from chalicelib.services.report_notes import new_order_fold
 from chalicelib.services.stock import RouteOf, settle_order
 from chalicelib.services.stock_ports import StockLedger
 from chalicelib.services.stock_shipped import ShipmentsOf
@@ -46,7 +48,7 @@ class IngestDeps:
     gate: Callable[[Order], Order] | None = None   # the review gate over the cached rules (services/review.py)
     fulfil: Callable[[Order], object] | None = None   # merges and split-outs (services/fulfilments.py)
     gifts_back: Callable[[Order], object] | None = None   # gift limits' counts back (services/fulfilment.py)
-    stored_revision: Callable[[str], int | None] | None = None   # the last this ingest wrote (order_notes.py)
+    stored: Callable[[str], Order | None] | None = None   # what this ingest last wrote of an order (order_notes.py)
 
 
 @dataclass(frozen=True)
@@ -72,9 +74,11 @@ def ingest_order(deps: IngestDeps, shop_id: str, order_no: str, snapshot: Canoni
                  gifts_back=deps.gifts_back)
     if deps.fulfil is not None and written is not None:
         deps.fulfil(written)
-    revision = deps.stored_revision(order_id) if deps.stored_revision is not None else None
-    return Ingested(shop_id, outcome.value, record_note("order", shop_id, order_id, order.order_no, order.version,
-                                                        revision, new=outcome is Outcome.NEW))
+    last = deps.stored(order_id) if deps.stored is not None else None
+    new = outcome is Outcome.NEW and last is not None
+    return Ingested(shop_id, outcome.value, record_note(
+        "order", shop_id, order_id, order.order_no, order.version, last.revision if last else None,
+        new=new, fold=new_order_fold(last) if new and last is not None else None))
 
 
 def ingest_order_message(deps: IngestDeps, shop_id: str, order_no: str, snapshot: CanonicalOrder | None,
@@ -120,17 +124,18 @@ def ingest_after_sale_message(deps: IngestDeps, shop_id: str, case_no: str, snap
 
 
 def record_note(kind: str, shop_id: str, record_id: str, order_no: str, version: int, revision: int | None = None,
-                *, new: bool = False) -> tuple[str, str, str]:
+                *, new: bool = False, fold: dict[str, Any] | None = None) -> tuple[str, str, str]:
     """Sent for unchanged records too: if a crash lost one after the write, the redelivery sends it (the
-    ERP-events consumer compares states, so a repeated note changes nothing). `revision`: the last this
-    ingest stored (the reports consumer's read must show at least that); `new`: the ingest created it (no
-    fold of it can exist unless this very note came before)."""
-    data: dict[str, object] = {"kind": kind, "id": record_id, "shop_id": shop_id, "version": version}
+    ERP-events consumer compares states, so a repeated note changes nothing). `revision`, `new` and `fold`
+    are for the reports consumer (services/report_notes.py)."""
+    data: dict[str, Any] = {"kind": kind, "id": record_id, "shop_id": shop_id, "version": version}
     if revision is not None:
         data["revision"] = revision
     if new:
         data["new"] = True
-    body = json.dumps(data)
+    if fold is not None:
+        data["fold"] = fold
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return body, order_group(shop_id, order_no), f"{kind}:{record_id}:{version}"
 
 

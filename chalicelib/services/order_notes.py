@@ -62,23 +62,23 @@ class NotingOrderRepository:
 
 
 class RecordingOrderRepository:
-    """The orders consumer's: no note per write (its notes go batched, workers/batch.py), but the last
-    revision it stored of each order, which that note then names. The reports consumer reads the order
-    eventually consistent and falls back to a consistent read only when what it got is older than that."""
+    """The orders consumer's: no note per write (its notes go batched, workers/batch.py), but each order as
+    it last stored it, which that note then describes: its revision (the reports consumer's read must show
+    at least that) and, for an order just created, what it adds to the reports (services/report_notes.py)."""
 
     def __init__(self, inner: OrderRepository) -> None:
         self.inner = inner
-        self._stored: dict[str, int] = {}
+        self._stored: dict[str, Order] = {}
 
     def add(self, order: Order) -> None:
         self.inner.add(order)
-        self._stored[order.order_id] = 1
+        self._stored[order.order_id] = replace(order, revision=1)
 
     def save(self, order: Order, expected_revision: int) -> None:
         self.inner.save(order, expected_revision)
-        self._stored[order.order_id] = expected_revision + 1
+        self._stored[order.order_id] = replace(order, revision=expected_revision + 1)
 
-    def stored_revision(self, order_id: str) -> int | None:
+    def stored(self, order_id: str) -> Order | None:
         return self._stored.get(order_id)
 
     def get(self, order_id: str, *, consistent: bool = True) -> Order | None:

@@ -18,7 +18,6 @@ that took it refuses it again, the others take it. An order whose contribution d
 tracking number, an address) writes nothing."""
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -37,6 +36,7 @@ from chalicelib.domain.report_aggregates import (
 )
 from chalicelib.domain.status import RefundState
 from chalicelib.services.ports import AfterSaleRepository, Clock, OrderRepository
+from chalicelib.services.report_notes import Carried, parse_notes
 from chalicelib.services.report_ports import Fold, FoldExists, ReportStore, WriterState
 
 log = logging.getLogger("oms.services.report_fold")
@@ -53,45 +53,6 @@ class FoldDeps:
     owner: str = "consumer"
 
 
-@dataclass(frozen=True)
-class Triggers:
-    orders: frozenset[str]
-    cases: frozenset[str]
-    revisions: dict[str, int] = field(default_factory=dict)   # at least this stored, per order (all notes said)
-    new: frozenset[str] = frozenset()                         # orders a note called just created
-
-
-def parse_notes(bodies: Iterable[str]) -> Triggers:
-    """The orders and cases the notes name. A shipment note is left out: a shipment that changes what the
-    reports count (shipped) stores the order too, which sends its own note. Anything else is skipped."""
-    orders: set[str] = set()
-    cases: set[str] = set()
-    revisions: dict[str, int] = {}
-    unrevised: set[str] = set()
-    new: set[str] = set()
-    for body in bodies:
-        try:
-            data = json.loads(body)
-        except ValueError:
-            log.warning("not a note: skipped")
-            continue
-        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-            continue
-        if data.get("kind") == "order":
-            order_id, revision = data["id"], data.get("revision")
-            orders.add(order_id)
-            if isinstance(revision, int) and not isinstance(revision, bool) and revision > 0:
-                revisions[order_id] = max(revision, revisions.get(order_id, 0))
-            else:
-                unrevised.add(order_id)
-            if data.get("new") is True:
-                new.add(order_id)
-        elif data.get("kind") == "after_sale":
-            cases.add(data["id"])
-    known = {oid: revision for oid, revision in revisions.items() if oid not in unrevised}
-    return Triggers(frozenset(orders), frozenset(cases), known, frozenset(new))
-
-
 def fold_notes(deps: FoldDeps, bodies: Iterable[str]) -> int:
     """How many orders' contributions moved."""
     triggers = parse_notes(bodies)
@@ -100,51 +61,55 @@ def fold_notes(deps: FoldDeps, bodies: Iterable[str]) -> int:
         case = deps.cases.get(case_id)
         if case is not None:
             with_cases.add(case.order_id)
-    # Only an order never folded may be read eventually consistent: with no fold, no batch has seen any of
-    # its versions (every order adds to the day's count, so a fold is written the first time), and a read
-    # at least as new as this batch's notes is as new as any the aggregates took. A fold already there
-    # sends the batch back to reading every fold and order consistently (fold_orders).
+    # Only an order never folded may be taken from its note or read eventually consistent: with no fold, no
+    # batch has seen any of its versions (every order adds to the day's count, so a fold is written the
+    # first time), and a version at least as new as this batch's notes is as new as any the aggregates
+    # took. A fold already there sends the batch back to reading every fold and order consistently.
     new = triggers.new - with_cases
-    revisions = {oid: r for oid, r in triggers.revisions.items() if oid in new}
-    return fold_orders(deps, {*triggers.orders, *with_cases}, with_cases, revisions, new)
+    fresh = Fresh(new, {oid: r for oid, r in triggers.revisions.items() if oid in new},
+                  {oid: c for oid, c in triggers.carried.items() if oid in new})
+    return fold_orders(deps, {*triggers.orders, *with_cases}, with_cases, fresh)
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """Orders whose notes say they were just created: their folds are not read, only written if absent.
+    `revisions`: a batch read, eventually consistent, serves one that shows at least that revision;
+    `carried`: the created version's contribution, as its note carries it (nothing read at all)."""
+    new: frozenset[str] = frozenset()
+    revisions: Mapping[str, int] = field(default_factory=dict)
+    carried: Mapping[str, Carried] = field(default_factory=dict)
 
 
 def fold_orders(deps: FoldDeps, order_ids: Collection[str], with_cases: Collection[str] = (),
-                revisions: Mapping[str, int] | None = None, new: Collection[str] = ()) -> int:
-    """`new`: orders whose notes say they were just created: their folds are not read, only written if
-    absent. `revisions` (new orders only): a batch read, eventually consistent, is taken for an order that
-    shows at least that revision. Every other order and fold is read consistently."""
+                fresh: Fresh | None = None) -> int:
+    """Every order not `fresh` and its fold are read consistently."""
     try:
-        return _fold(deps, order_ids, with_cases, revisions or {}, frozenset(new))
+        return _fold(deps, order_ids, with_cases, fresh or Fresh())
     except FoldExists as exc:
         log.info("folded again, reading every fold consistently: %s", exc)
-        return _fold(deps, order_ids, with_cases, {}, frozenset())
+        return _fold(deps, order_ids, with_cases, Fresh())
 
 
-def _fold(deps: FoldDeps, order_ids: Collection[str], with_cases: Collection[str], revisions: Mapping[str, int],
-          new: frozenset[str]) -> int:
+def _fold(deps: FoldDeps, order_ids: Collection[str], with_cases: Collection[str], fresh: Fresh) -> int:
     state = claimable(deps)
     if not order_ids:
         return 0
-    folds = deps.store.folds([oid for oid in order_ids if oid not in new])
-    orders = _current(deps, order_ids, revisions)
+    folds = deps.store.folds([oid for oid in order_ids if oid not in fresh.new])
+    latest = _latest(deps, order_ids, with_cases, folds, fresh)
     seq = state.seq + 1
     changed: list[Fold] = []
     names: dict[AggKey, str] = {}
-    for order_id in sorted(orders):
-        order = orders[order_id]
+    for order_id, (now, labels) in sorted(latest.items()):
         before = folds.get(order_id)
         previous = before.contribution if before else {}
-        cases = _cases(deps, order, order_id in with_cases or _had_refunds(previous))
-        now = contribution(order, cases)
         if delta(previous, now):
             changed.append(Fold(order_id, seq, now, previous))
-            labels = sku_names(order)
             names.update({key: labels[key[1]] for key in now if key[0].endswith("#k") and key[1] in labels})
     if not changed:
         return 0
     deps.store.begin(_begun(deps, seq, tuple(f.order_id for f in changed)), state.seq)
-    deps.store.put_folds(changed, new & {f.order_id for f in changed})
+    deps.store.put_folds(changed, fresh.new & {f.order_id for f in changed})
     deps.store.add(seq, _merged(changed), names)
     deps.store.finish(seq)
     return len(changed)
@@ -184,10 +149,24 @@ def _merged(folds: Iterable[Fold]) -> dict[AggKey, dict[str, int]]:
     return {key: figures for key, figures in out.items() if figures}
 
 
+def _latest(deps: FoldDeps, order_ids: Collection[str], with_cases: Collection[str], folds: Mapping[str, Fold],
+            fresh: Fresh) -> dict[str, tuple[dict[AggKey, dict[str, int]], dict[str, str]]]:
+    """Each order's contribution now, and its SKUs' names."""
+    out: dict[str, tuple[dict[AggKey, dict[str, int]], dict[str, str]]] = {
+        oid: (c.contribution, c.names) for oid, c in fresh.carried.items() if oid in order_ids}
+    orders = _current(deps, [oid for oid in order_ids if oid not in out], fresh.revisions)
+    for order_id, order in orders.items():
+        before = folds.get(order_id)
+        refunded_before = before is not None and _had_refunds(before.contribution)
+        cases = _cases(deps, order, order_id in with_cases or refunded_before)
+        out[order_id] = contribution(order, cases), sku_names(order)
+    return out
+
+
 def _current(deps: FoldDeps, order_ids: Collection[str], revisions: Mapping[str, int]) -> dict[str, Order]:
     """The orders as stored now. A note is sent after its write and names the revision it stored: one batch
     read, eventually consistent (half the units), serves every order that shows at least that revision;
-    the rest, and orders whose notes named none, are read consistently, which sees every write before."""
+    the rest are read consistently, which sees every write before."""
     known = [oid for oid in order_ids if oid in revisions]
     batch = deps.orders.get_many(known) if known else {}
     out: dict[str, Order] = {}

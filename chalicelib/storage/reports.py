@@ -18,7 +18,7 @@ from pynamodb.models import Model
 
 from chalicelib import names
 from chalicelib.domain.errors import ConflictError
-from chalicelib.domain.report_aggregates import AggKey
+from chalicelib.domain.report_aggregates import AggKey, decoded, encoded
 from chalicelib.services.report_ports import Aggregate, Fold, FoldExists, WriterState
 
 WRITER = {"pk": {"S": "writer"}, "sk": {"S": "-"}}
@@ -48,15 +48,11 @@ def _failed(exc: ClientError) -> bool:
 
 
 def _encode(contribution: Mapping[AggKey, Mapping[str, int]]) -> str:
-    return json.dumps({f"{p}|{m}": dict(v) for (p, m), v in sorted(contribution.items())}, separators=(",", ":"))
+    return json.dumps(encoded(contribution), separators=(",", ":"))
 
 
 def _decode(text: str) -> dict[AggKey, dict[str, int]]:
-    out: dict[AggKey, dict[str, int]] = {}
-    for key, values in json.loads(text or "{}").items():
-        partition, member = key.split("|", 1)
-        out[(partition, member)] = {name: int(n) for name, n in values.items()}
-    return out
+    return decoded(json.loads(text or "{}"))
 
 
 def _aggregate(item: Mapping[str, Any]) -> Aggregate:

@@ -22,6 +22,7 @@ from chalicelib.domain.platform import Platform
 from chalicelib.domain.report_aggregates import AggKey
 from chalicelib.domain.status import AfterSaleStatus, AfterSaleType, OrderStatus, RefundState
 from chalicelib.services.report_fold import fold_notes
+from chalicelib.services.report_notes import new_order_fold
 from chalicelib.services.report_rebuild import rebuild
 from tests import fakes
 from tests.aws import aws
@@ -88,7 +89,8 @@ def _apply(orders: Any, cases: Any, n: int, action: str, clock: fakes.FixedClock
     if order is None:
         orders.add(make_order(n, shop="S1", order_id=order_id, status=OrderStatus.PENDING_PAYMENT,
                               shop_id="S1" if n % 2 else "S2", platform=Platform.PDD if n > 2 else Platform.TAOBAO))
-        return [note("order", order_id, 1, new=True)]
+        created = orders.get(order_id)
+        return [note("order", order_id, 1, new=True, fold=new_order_fold(created) if n % 2 else None)]
     changes: dict[str, Any] = {}
     at = order.created_at + timedelta(hours=n)
     if action == "pay" and order.status is OrderStatus.PENDING_PAYMENT:

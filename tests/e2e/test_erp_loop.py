@@ -170,7 +170,7 @@ def _stock_units(order_ids: Any) -> dict[str, int]:
 
 
 def _stock_in(codes: Any) -> None:
-    from chalicelib.services.stock import set_absolute_stock
+    from chalicelib.services.stock_adjust import set_absolute_stock
     for code in codes:
         set_absolute_stock(bootstrap.stock(), code, 100, "erp:test", f"count-{code}", bootstrap.clock().now())
 

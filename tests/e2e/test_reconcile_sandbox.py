@@ -17,7 +17,7 @@ from chalicelib.domain.orders import SkuLink
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.services.platform_types import ShopCredentials
-from chalicelib.services.stock import set_absolute_stock
+from chalicelib.services.stock_adjust import set_absolute_stock
 from chalicelib.services.stock_ports import StockSyncSettings
 from chalicelib.services.stock_reconcile import reconcile
 from chalicelib.services.stock_sync import push_stock

@@ -24,7 +24,8 @@ from chalicelib.services.catalog import create_erp_sku, pull_catalog
 from chalicelib.services.ingest import apply_snapshot
 from chalicelib.services.platform_types import SHANGHAI, CanonicalLine
 from chalicelib.services.shop_admin import AppMode, add_shop
-from chalicelib.services.stock import set_absolute_stock, settle_order
+from chalicelib.services.stock import settle_order
+from chalicelib.services.stock_adjust import set_absolute_stock
 from chalicelib.services.stock_ports import StockSyncSettings
 from chalicelib.services.stock_sync import push_quantity, sweep_due_pushes
 from local.sandbox.core import SandboxServer

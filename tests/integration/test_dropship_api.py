@@ -195,7 +195,7 @@ def test_GIVEN_the_shops_rule_on_WHEN_an_order_of_one_suppliers_skus_passes_revi
 
 def _two_line_order(world: dict[str, Any]) -> str:
     """An order of a supplier's SKU (line 1) and an own-stock SKU (line 2, in stock), ready for the ERP."""
-    from chalicelib.services.stock import set_absolute_stock
+    from chalicelib.services.stock_adjust import set_absolute_stock
     set_absolute_stock(bootstrap.stock(), "ERP-MC-2", 5, "erp:test", "init", bootstrap.clock().now())
     incoming = canonical_order()
     extra = replace(incoming.lines[0], line_id="2", platform_sku_id="sku-2", merchant_code="MC-2", quantity=1)

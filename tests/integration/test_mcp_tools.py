@@ -143,7 +143,7 @@ def test_given_an_order_waiting_for_review_when_an_operator_confirms_it_then_it_
 
 def test_given_stock_in_two_warehouses_then_stock_of_shows_each_and_the_totals(world: Any) -> None:
     from chalicelib.domain.warehouses import Warehouse
-    from chalicelib.services.stock import adjust_stock
+    from chalicelib.services.stock_adjust import adjust_stock
     now = bootstrap.clock().now()
     bootstrap.warehouses().save(Warehouse("WH-SH", "上海仓"), 0)
     adjust_stock(bootstrap.stock(), "CUP", 7, "count", "test", "k1", now)

@@ -13,7 +13,8 @@ from chalicelib.domain.platform import Platform
 from chalicelib.domain.shipping import Shipment, ShipmentLine
 from chalicelib.domain.status import ErpHandoff, HoldReason, OrderStatus, RefundState, ShipmentStatus
 from chalicelib.services.dropship import apply_rule
-from chalicelib.services.stock import Outcome, set_absolute_stock, settle_order
+from chalicelib.services.stock import Outcome, settle_order
+from chalicelib.services.stock_adjust import set_absolute_stock
 from tests import fakes
 from tests.factories import T0
 

@@ -15,7 +15,8 @@ from chalicelib.domain.status import ErpHandoff, OrderStatus, RefundState, Shipm
 from chalicelib.domain.suppliers import Supplier
 from chalicelib.services.dropship import DropshipDeps, apply_rule, assign_lines, unassign
 from chalicelib.services.shipments import ShipmentDeps, record_shipment
-from chalicelib.services.stock import Outcome, set_absolute_stock, settle_order
+from chalicelib.services.stock import Outcome, settle_order
+from chalicelib.services.stock_adjust import set_absolute_stock
 from tests import fakes
 from tests.factories import T0
 

@@ -10,6 +10,7 @@ from chalicelib.domain.platform import Platform
 from chalicelib.domain.shops import Shop
 from chalicelib.services.order_ingest import IngestDeps, ingest_order
 from chalicelib.services.order_notes import RecordingOrderRepository
+from chalicelib.services.report_notes import new_order_fold
 from tests import fakes
 from tests.factories import canonical_order
 
@@ -41,7 +42,7 @@ def _deps(client: fakes.FakePlatformClient,
     deps = IngestDeps(orders=orders, cases=fakes.InMemoryAfterSaleRepository(),
                       shops=shops, clients=lambda _shop: client, clock=fakes.FixedClock(),  # type: ignore[arg-type, return-value]
                       stock=fakes.InMemoryStockLedger(), shipments=lambda _order_id: [], reads=NoBatchReads(),
-                      stored_revision=orders.stored_revision)
+                      stored=orders.stored)
     return deps, shops
 
 
@@ -52,9 +53,11 @@ def test_GIVEN_a_snapshot_THEN_it_is_stored_without_reading_the_shop_and_its_not
     assert (done.outcome, shops.reads) == ("new", 0)
     stored = deps.orders.get(order_id_for("S1", "O-1"))
     assert stored is not None
-    # the revision its last write stored (settling may write after the insert): the reports' read needs it
+    # the revision its last write stored (settling may write after the insert) and what that version adds
+    # to the reports: the reports consumer folds a new order without reading it
     assert json.loads(done.note[0]) == {"kind": "order", "id": order_id_for("S1", "O-1"), "shop_id": "S1",
-                                        "version": order.version, "revision": stored.revision, "new": True}
+                                        "version": order.version, "revision": stored.revision, "new": True,
+                                        "fold": new_order_fold(stored)}
 
 
 def test_GIVEN_a_known_order_re_sent_unchanged_THEN_its_note_names_no_revision_and_is_not_new() -> None:
@@ -62,7 +65,7 @@ def test_GIVEN_a_known_order_re_sent_unchanged_THEN_its_note_names_no_revision_a
     ingest_order(_deps(fakes.FakePlatformClient(), stored)[0], "S1", "O-1", order)
     done = ingest_order(_deps(fakes.FakePlatformClient(), stored)[0], "S1", "O-1", order)
     assert done.outcome == "unchanged"
-    assert "revision" not in json.loads(done.note[0]) and "new" not in json.loads(done.note[0])
+    assert not {"revision", "new", "fold"} & set(json.loads(done.note[0]))
 
 
 def test_GIVEN_a_reference_THEN_the_order_is_fetched_through_the_shop_read_once_and_a_repeat_changes_nothing() -> None:

@@ -18,7 +18,7 @@ from chalicelib.services.erp_views import shipment_view
 from chalicelib.services.ingest import apply_snapshot
 from chalicelib.services.platform_types import CanonicalLine, ShipLine
 from chalicelib.services.shipments import ShipmentDeps, record_shipment
-from chalicelib.services.stock import set_absolute_stock
+from chalicelib.services.stock_adjust import set_absolute_stock
 from tests import fakes
 from tests.factories import T0, canonical_order
 

@@ -13,14 +13,8 @@ from chalicelib.domain.orders import LineItem, Order, SkuLink
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.shipping import Shipment, ShipmentLine
 from chalicelib.domain.status import OrderStatus, RefundState, ShipmentStatus
-from chalicelib.services.stock import (
-    Outcome,
-    adjust_stock,
-    resolve_discrepancy,
-    restock_return,
-    set_absolute_stock,
-    settle_order,
-)
+from chalicelib.services.stock import Outcome, restock_return, settle_order
+from chalicelib.services.stock_adjust import adjust_stock, resolve_discrepancy, set_absolute_stock
 from tests import fakes
 from tests.factories import T0
 

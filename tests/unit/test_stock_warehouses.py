@@ -8,7 +8,8 @@ from dataclasses import replace
 from chalicelib.domain.orders import LineItem, Order, SkuLink
 from chalicelib.domain.platform import Platform
 from chalicelib.domain.status import OrderStatus
-from chalicelib.services.stock import Outcome, Routing, set_absolute_stock, settle_order
+from chalicelib.services.stock import Outcome, Routing, settle_order
+from chalicelib.services.stock_adjust import set_absolute_stock
 from tests import fakes
 from tests.factories import T0
 
