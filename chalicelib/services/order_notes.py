@@ -21,26 +21,11 @@ from chalicelib.services.ports import OrderQuery, OrderRepository, Page, Publish
 log = logging.getLogger("oms.order_notes")
 
 
-class NotingOrderRepository:
-    def __init__(self, inner: OrderRepository, publisher: Callable[[], Publisher]) -> None:
+class _Wrapping:
+    """Reads go to the repository wrapped; subclasses say what a write does besides."""
+
+    def __init__(self, inner: OrderRepository) -> None:
         self.inner = inner
-        self._publisher = publisher
-
-    def add(self, order: Order) -> None:
-        self.inner.add(order)
-        self._tell(order, 1)
-
-    def save(self, order: Order, expected_revision: int) -> None:
-        self.inner.save(order, expected_revision)
-        self._tell(order, expected_revision + 1)
-
-    def _tell(self, order: Order, revision: int) -> None:
-        try:
-            self._publisher().publish("erp_events", [order_note(replace(order, revision=revision))])
-        except Exception:
-            # the change is stored and stays; the ERP hears of it with the order's next note (states are
-            # compared, nothing is lost but time). Failing the caller would not undo the write.
-            log.exception("ERP note not sent", extra={"order_id": order.order_id})
 
     def get(self, order_id: str, *, consistent: bool = True) -> Order | None:
         return self.inner.get(order_id, consistent=consistent)
@@ -61,13 +46,35 @@ class NotingOrderRepository:
         return getattr(self.inner, name)
 
 
-class RecordingOrderRepository:
+class NotingOrderRepository(_Wrapping):
+    def __init__(self, inner: OrderRepository, publisher: Callable[[], Publisher]) -> None:
+        super().__init__(inner)
+        self._publisher = publisher
+
+    def add(self, order: Order) -> None:
+        self.inner.add(order)
+        self._tell(order, 1)
+
+    def save(self, order: Order, expected_revision: int) -> None:
+        self.inner.save(order, expected_revision)
+        self._tell(order, expected_revision + 1)
+
+    def _tell(self, order: Order, revision: int) -> None:
+        try:
+            self._publisher().publish("erp_events", [order_note(replace(order, revision=revision))])
+        except Exception:
+            # the change is stored and stays; the ERP hears of it with the order's next note (states are
+            # compared, nothing is lost but time). Failing the caller would not undo the write.
+            log.exception("ERP note not sent", extra={"order_id": order.order_id})
+
+
+class RecordingOrderRepository(_Wrapping):
     """The orders consumer's: no note per write (its notes go batched, workers/batch.py), but each order as
     it last stored it, which that note then describes: its revision (the reports consumer's read must show
     at least that) and, for an order just created, what it adds to the reports (services/report_notes.py)."""
 
     def __init__(self, inner: OrderRepository) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self._stored: dict[str, Order] = {}
 
     def add(self, order: Order) -> None:
@@ -80,21 +87,3 @@ class RecordingOrderRepository:
 
     def stored(self, order_id: str) -> Order | None:
         return self._stored.get(order_id)
-
-    def get(self, order_id: str, *, consistent: bool = True) -> Order | None:
-        return self.inner.get(order_id, consistent=consistent)
-
-    def get_many(self, order_ids: Collection[str]) -> dict[str, Order]:
-        return self.inner.get_many(order_ids)
-
-    def query(self, q: OrderQuery) -> Page[Order]:
-        return self.inner.query(q)
-
-    def by_order_no(self, order_no: str) -> list[Order]:
-        return self.inner.by_order_no(order_no)
-
-    def erp_ready(self, limit: int, cursor: str | None = None) -> Page[Order]:
-        return self.inner.erp_ready(limit, cursor)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
