@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import zlib
+from datetime import datetime
 from typing import Any
 
 from chalice import Blueprint, Cron, Rate
@@ -22,11 +23,23 @@ def slot_of(shop_id: str) -> int:
     return zlib.crc32(shop_id.encode()) % CATALOG_SLOTS
 
 
+def fired_at(event: Any) -> datetime:
+    """The time the schedule fired for (EventBridge's `time`), which slots and every-N-minutes work follow
+    rather than the clock: a late run keeps its slot, and the local runtime's faster tick scale (whose
+    events carry its virtual time) walks every slot in turn instead of repeating the wall clock's one."""
+    raw = getattr(event, "time", None)
+    if isinstance(raw, str):
+        try:
+            return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            log.warning("a schedule event's time is not ISO 8601: the clock is used", extra={"time": raw[:40]})
+    return bootstrap.clock().now()
+
+
 @bp.schedule(Rate(CATALOG_TICK_MINUTES, unit=Rate.MINUTES))
 def pull_catalogs(event: Any) -> dict[str, Any]:
     from chalicelib.services.catalog import pull_catalog
-    now = bootstrap.clock().now()
-    slot = int(now.timestamp() // (CATALOG_TICK_MINUTES * 60)) % CATALOG_SLOTS
+    slot = int(fired_at(event).timestamp() // (CATALOG_TICK_MINUTES * 60)) % CATALOG_SLOTS
     context = getattr(event, "context", None)
 
     def time_left() -> float:
@@ -58,7 +71,8 @@ def stock_tick(event: Any) -> dict[str, int]:
     pushes = sweep_due_pushes(bootstrap.stock(), bootstrap.shop_skus(), bootstrap.publisher(), now)
     reserved = retry_out_of_stock(bootstrap.stock(), bootstrap.orders(), bootstrap.clock(), route=bootstrap.route,
                                   gifts_back=bootstrap.gifts_back)
-    presales = release_due_presales(bootstrap.orders(), bootstrap.clock()) if now.minute % PRESALE_MINUTES == 0 else 0
+    due = fired_at(event).minute % PRESALE_MINUTES == 0
+    presales = release_due_presales(bootstrap.orders(), bootstrap.clock()) if due else 0
     log.info("stock tick", extra={"pushes": pushes, "reserved": reserved, "presales": presales})
     return {"pushes": pushes, "reserved": reserved, "presales": presales}
 
