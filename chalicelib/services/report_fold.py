@@ -6,7 +6,8 @@ sends them to the erp-events queue sends a copy to the reports queue (bootstrap.
 case that already tells the ERP tells the reports too, with no second call to forget and no DynamoDB
 stream (the tables have none, and moto's local copy keeps no stream records). A note is only a trigger:
 the order (and, where it has any, its cases) is read as stored now and its whole contribution computed
-from that, so duplicates and any delivery order give the same result.
+from that, so duplicates and any delivery order give the same result. The one exception is an order never
+folded before, whose note says what it adds (services/report_notes.py; `Fresh` below says why it is exact).
 
 Exactness without a transaction per order: one writer at a time (the writer item is a lease; the Lambda
 has a reserved concurrency of 1 and a batch of up to 1,000 notes), and a batch in four steps: (1) begin:
