@@ -11,10 +11,11 @@ from typing import Any
 
 from moto.moto_server import werkzeug_app
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
 
 from local.runtime.journal import Journal, is_candidate, read_body, record
+from local.runtime.keepalive import KeepAliveRequestHandler
 
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                     "AWS_SESSION_TOKEN": "testing", "AWS_SECURITY_TOKEN": "testing"}
@@ -98,15 +99,6 @@ class Gate:
         self._acquire_exclusive()
 
 
-class QuietRequestHandler(MotoRequestHandler):
-    # werkzeug speaks HTTP/1.0 by default: one TCP connection (and one server thread) per AWS call. With
-    # keep-alive, botocore's pooled connections are reused and a call costs a request, not a connect.
-    protocol_version = "HTTP/1.1"
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
-
-
 class GatedMotoServer(ThreadedMotoServer):
     def __init__(self, host: str, port: int, gate: Gate) -> None:
         super().__init__(ip_address=host, port=port, verbose=False)
@@ -153,7 +145,7 @@ class GatedMotoServer(ThreadedMotoServer):
 
         try:
             self._server = make_server(self._ip_address, self._port, gated, True,
-                                       request_handler=QuietRequestHandler)
+                                       request_handler=KeepAliveRequestHandler)
         except (Exception, SystemExit) as e:    # werkzeug exits when the port is taken; start() would hang
             self.error = e
             self._server_ready_event.set()

@@ -210,6 +210,7 @@ class LocalRuntime:
                     today - timedelta(days=366), today)
 
     def start(self) -> LocalRuntime:
+        botocore_loader.apply()              # before the first thread makes a session
         try:
             return self._start()
         except BaseException:
@@ -218,7 +219,6 @@ class LocalRuntime:
 
     def _start(self) -> LocalRuntime:
         t0 = time.perf_counter()
-        botocore_loader.apply()              # before the first thread makes a session
         cfg = self.config
         self.state_dir.mkdir(parents=True, exist_ok=True)
         if cfg.reset:
