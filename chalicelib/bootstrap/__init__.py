@@ -39,6 +39,10 @@ MODULES: dict[str, tuple[str, ...]] = {
     "alerts": (
         "alert_deps", "alert_ledger", "alert_scan_deps", "alert_settings", "alert_sink",
     ),
+    "catalogue": (
+        "_records", "brands", "categories", "goods", "goods_deps", "images", "library", "platform_images",
+        "push_job_deps", "push_starter", "suppliers",
+    ),
     "core": (
         "SystemClock", "after_sales", "api_token_key", "api_tokens", "audit_log", "clients", "clock",
         "dead_letters", "idempotency", "order_counters", "orders", "plain_orders", "platforms", "publisher",
@@ -58,15 +62,18 @@ MODULES: dict[str, tuple[str, ...]] = {
         "fulfil_admin_deps", "fulfil_cache", "fulfil_deps", "fulfil_gate", "fulfil_hook", "fulfil_settings",
         "fulfil_store", "fulfilments", "gift_counters", "gifts_back", "sku_goods", "sku_weights",
     ),
-    "catalogue": (
-        "_records", "brands", "categories", "goods", "goods_deps", "images", "library", "platform_images",
-        "push_job_deps", "push_starter", "suppliers",
+    "inventory": (
+        "erp_skus", "reconcile_reports", "route", "stock", "stock_documents", "stock_sync", "unknown_skus",
+        "warehouses",
     ),
     "links": (
         "CATALOG_RUN_SECONDS", "_JobLater", "_catalog_puller", "link_deps", "link_job_deps", "link_jobs",
     ),
     "pipeline": (
         "action_deps", "after_sale_deps", "after_sale_queries", "ingest_deps", "push_deps",
+    ),
+    "printing": (
+        "waybill_accounts", "waybill_deps", "waybills",
     ),
     "reconcile": (
         "platform_stock", "reconcile_deps", "reconcile_starter",
@@ -76,13 +83,6 @@ MODULES: dict[str, tuple[str, ...]] = {
     ),
     "review": (
         "review_admin_deps", "review_cache", "review_gate", "review_job_deps", "review_store",
-    ),
-    "inventory": (
-        "erp_skus", "reconcile_reports", "route", "stock", "stock_documents", "stock_sync", "unknown_skus",
-        "warehouses",
-    ),
-    "printing": (
-        "waybill_accounts", "waybill_deps", "waybills",
     ),
 }
 _HOLDER = {name: module for module, names in MODULES.items() for name in names}

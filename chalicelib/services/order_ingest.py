@@ -135,7 +135,7 @@ def record_note(kind: str, shop_id: str, record_id: str, order_no: str, version:
         data["new"] = True
     if fold is not None:
         data["fold"] = fold
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    body = json.dumps(data, separators=(",", ":"))     # ASCII: SQS refuses some characters a title may hold
     return body, order_group(shop_id, order_no), f"{kind}:{record_id}:{version}"
 
 
