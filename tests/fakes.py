@@ -242,12 +242,12 @@ class InMemorySyncRepository:
         from chalicelib.domain.sync import Cursor
         return self.cursors.get((shop_id, stream), Cursor(shop_id, stream))
 
-    def acquire_lease(self, shop_id, stream, owner, now, ttl) -> bool:  # type: ignore[no-untyped-def]
+    def acquire_lease(self, shop_id, stream, owner, now, ttl):  # type: ignore[no-untyped-def]
         cursor = self.get_cursor(shop_id, stream)
         if cursor.lease_owner and cursor.lease_owner != owner and cursor.lease_until and cursor.lease_until > now:
-            return False
+            return None
         self.cursors[(shop_id, stream)] = replace(cursor, lease_owner=owner, lease_until=now + ttl)
-        return True
+        return self.cursors[(shop_id, stream)]
 
     def advance(self, shop_id, stream, owner, watermark, now, release=False) -> bool:  # type: ignore[no-untyped-def]
         cursor = self.get_cursor(shop_id, stream)

@@ -67,11 +67,11 @@ def _run_pull(job: PullJobMessage, deps: PullDeps, continued: list[PullJobMessag
     if job.range_start and job.range_end:
         return _backfill(job, shop, stream, deps)
     started = deps.clock.now()
-    if not deps.sync.acquire_lease(shop.shop_id, stream, job.job_id, started, LEASE):
+    cursor = deps.sync.acquire_lease(shop.shop_id, stream, job.job_id, started, LEASE)
+    if cursor is None:
         log.info("stream busy: another pull holds it", extra={"shop_id": shop.shop_id, "stream": stream.value})
         return None
     client = deps.clients(shop)
-    cursor = deps.sync.get_cursor(shop.shop_id, stream)
     start, end = pull_range(cursor.watermark, started, client.settle_lag)
     progress, error = Progress(PullCounts(), start), ""
     sent = SentRecords(lambda: deps.sync.get_sent(shop.shop_id, stream))

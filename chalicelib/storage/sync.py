@@ -24,25 +24,32 @@ def _key(shop_id: str, stream: Stream) -> str:
     return f"{shop_id}#{stream.value}"
 
 
+def _cursor(shop_id: str, stream: Stream, item: SyncItem) -> Cursor:
+    return Cursor(shop_id=shop_id, stream=stream,
+                  watermark=parse_time(item.watermark) if item.watermark else None,
+                  lease_owner=item.lease_owner or "",
+                  lease_until=parse_time(item.lease_until) if item.lease_until else None,
+                  last_success_at=parse_time(item.last_success_at) if item.last_success_at else None,
+                  last_error=item.last_error or "", revision=int(item.revision or 0))
+
+
 class DynamoSyncRepository:
     def get_cursor(self, shop_id: str, stream: Stream) -> Cursor:
         try:
             item = SyncItem.get(_key(shop_id, stream), CURSOR, consistent_read=True)
         except SyncItem.DoesNotExist:
             return Cursor(shop_id, stream)
-        return Cursor(shop_id=shop_id, stream=stream,
-                      watermark=parse_time(item.watermark) if item.watermark else None,
-                      lease_owner=item.lease_owner or "",
-                      lease_until=parse_time(item.lease_until) if item.lease_until else None,
-                      last_success_at=parse_time(item.last_success_at) if item.last_success_at else None,
-                      last_error=item.last_error or "", revision=int(item.revision or 0))
+        return _cursor(shop_id, stream, item)
 
-    def acquire_lease(self, shop_id: str, stream: Stream, owner: str, now: datetime, ttl: timedelta) -> bool:
+    def acquire_lease(self, shop_id: str, stream: Stream, owner: str, now: datetime,
+                      ttl: timedelta) -> Cursor | None:
         item = SyncItem(_key(shop_id, stream), CURSOR)
         free = (SyncItem.lease_until.does_not_exist() | (SyncItem.lease_until < sortable(now))
                 | (SyncItem.lease_owner == owner))
-        return self._update(item, [SyncItem.lease_owner.set(owner), SyncItem.lease_until.set(sortable(now + ttl))],
-                            free)
+        # PynamoDB's update asks for ALL_NEW and keeps it on the item: the cursor comes without a read
+        taken = self._update(item, [SyncItem.lease_owner.set(owner), SyncItem.lease_until.set(sortable(now + ttl))],
+                             free)
+        return _cursor(shop_id, stream, item) if taken else None
 
     def advance(self, shop_id: str, stream: Stream, owner: str, watermark: datetime, now: datetime,
                 release: bool = False) -> bool:

@@ -52,6 +52,8 @@ def test_GIVEN_a_lease_WHEN_the_last_window_advances_with_release_THEN_the_strea
     assert sync.advance("s1", Stream.ORDERS, "job-1", NOW, NOW, release=True)
     cursor = sync.get_cursor("s1", Stream.ORDERS)
     assert cursor.watermark == NOW and cursor.lease_owner == ""
-    assert sync.acquire_lease("s1", Stream.ORDERS, "job-2", NOW, lease)
+    taken = sync.acquire_lease("s1", Stream.ORDERS, "job-2", NOW, lease)
+    # the lease write answers with the cursor: the pull reads no cursor after it
+    assert (taken.watermark, taken.lease_owner, taken.lease_until) == (NOW, "job-2", NOW + lease)
     assert not sync.advance("s1", Stream.ORDERS, "job-1", NOW + timedelta(minutes=2), NOW, release=True)
     assert sync.get_cursor("s1", Stream.ORDERS).lease_owner == "job-2"                # not its lease: kept
