@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import textwrap
 from typing import Any
 
-from bench.coldstart import BARE_BOTO3, OUR_REQUEST, ROOT, _time_process
+from bench.coldstart import BARE_BOTO3, OUR_REQUEST, ROOT, _interleaved, _time_process
 
 MCP_REQUEST = textwrap.dedent("""
     import json, os
@@ -72,16 +71,6 @@ def measure(runs: int = 9) -> dict[str, Any]:
             "first_request_bare_boto3_ms": round(bare, 1), "first_admin_request_ms": round(admin, 1),
             "initialize_ratio": round(initialize / bare, 2), "admin_ratio_same_run": round(admin / bare, 2),
             "import_mcp_sdk_ms": round(sdk, 1)}
-
-
-def _interleaved(codes: dict[str, tuple[str, dict[str, str]]], runs: int) -> dict[str, float]:
-    """Median ms of each code, the runs taken in turn (one of each, then again): a busy machine's load then
-    weighs on all of them alike instead of on whichever ran in its worst minute."""
-    samples: dict[str, list[float]] = {name: [] for name in codes}
-    for _ in range(runs):
-        for name, (code, env) in codes.items():
-            samples[name].append(_time_process(code, env, 1))
-    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def _seed(env: dict[str, str]) -> tuple[str, str]:
