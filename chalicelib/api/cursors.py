@@ -6,9 +6,6 @@ shape with an error (that was a 500). Opaque and tamper-evident, not secret: the
 own data."""
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 from functools import lru_cache
 from typing import Any
@@ -32,6 +29,7 @@ def read(request: Any, cursor: str | None) -> str | None:
     """Storage's cursor inside one this API issued for this list; None when the client sent none."""
     if not cursor:
         return None
+    import hmac  # cold start: hashlib's OpenSSL load is ~2.5 ms of import app; only paged requests need it
     inner, dot, mac = cursor.rpartition(".")
     if len(cursor) > MAX_LENGTH or not dot or not inner or not hmac.compare_digest(
             mac.encode(), _mac(request, inner).encode()):
@@ -48,6 +46,9 @@ def query(request: Any) -> dict[str, str]:
 
 
 def _mac(request: Any, inner: str) -> str:
+    import base64  # cold start: as in read()
+    import hashlib
+    import hmac
     message = json.dumps([_scope(request), inner], ensure_ascii=False, separators=(",", ":")).encode()
     digest = hmac.new(_key(settings().jwt_secret), message, hashlib.sha256).digest()[:MAC_BYTES]
     return base64.urlsafe_b64encode(digest).decode()
@@ -65,6 +66,8 @@ def _scope(request: Any) -> list[Any]:
 def _key(secret: str) -> bytes:
     """Derived from the server's JWT secret (the API function's one secret, in SSM in AWS, `.state/` locally),
     so that a cursor's MAC can never be replayed as a token's signature or the other way round."""
+    import hashlib  # cold start: as in read()
+    import hmac
     if len(secret) < 32:
         raise RuntimeError("JWT_SECRET is missing or shorter than 32 characters")
     return hmac.new(secret.encode(), b"qihang-oms paging cursor v1", hashlib.sha256).digest()

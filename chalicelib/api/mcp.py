@@ -5,8 +5,7 @@ token's id, the (redacted) arguments and the outcome. GET and DELETE answer 405:
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalice import Blueprint, Response
 from chalice.app import Request
@@ -22,8 +21,7 @@ PASSED_HEADERS = ("accept", "content-type", "mcp-protocol-version", "mcp-session
                   "mcp-method", "mcp-name")
 
 
-@dataclass(frozen=True)
-class McpCtx:
+class McpCtx(NamedTuple):   # cold start: a NamedTuple is made in ~50 us, a dataclass ~450 us
     request: Request
     caller: Any            # mcp_caller.Caller; not `user`: the route wrapper's own audit (per POST) stays off
 

