@@ -6,7 +6,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from moto.moto_server import werkzeug_app
@@ -99,6 +99,22 @@ class Gate:
         self._acquire_exclusive()
 
 
+DYNAMODB = "DynamoDB_20120810."
+
+
+class DynamoSerialiser:
+    """One DynamoDB call at a time, as DynamoDB's per-item atomicity needs: moto's tables are plain dicts
+    that a Query walks (`all_items`) while another request thread inserts ("dictionary changed size during
+    iteration", a 500 seen in the browser tier), and a conditional write checks and then writes, so two
+    threads could both pass one condition. Other services are left concurrent: an SQS receive long-polls."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def around(self, environ: dict[str, Any]) -> AbstractContextManager[Any]:
+        return self._lock if environ.get("HTTP_X_AMZ_TARGET", "").startswith(DYNAMODB) else nullcontext()
+
+
 class GatedMotoServer(ThreadedMotoServer):
     def __init__(self, host: str, port: int, gate: Gate) -> None:
         super().__init__(ip_address=host, port=port, verbose=False)
@@ -114,6 +130,7 @@ class GatedMotoServer(ThreadedMotoServer):
     def _server_entry(self) -> None:
         app = self.app
         gate = self.gate
+        dynamo = DynamoSerialiser()
 
         def gated(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
             with gate.shared():
@@ -121,7 +138,8 @@ class GatedMotoServer(ThreadedMotoServer):
                 if journal is not None and journal.enabled and is_candidate(environ, _READS):
                     return journaled(journal, environ, start_response)
                 # moto answers with a complete body: materialise it inside the gate
-                body = list(app(environ, start_response))
+                with dynamo.around(environ):
+                    body = list(app(environ, start_response))
                 if is_change(environ, body):
                     gate.changed()
                 return body
@@ -136,7 +154,7 @@ class GatedMotoServer(ThreadedMotoServer):
                 status.append(code)
                 return start_response(code, headers, exc_info)
 
-            with journal.lock:
+            with dynamo.around(environ), journal.lock:      # always in this order: no deadlock
                 body = list(app(environ, seen))
                 if status and status[0].startswith("2"):
                     journal.append(entry)

@@ -37,7 +37,8 @@ def test_GIVEN_an_open_order_WHEN_a_gift_is_added_and_removed_in_the_drawer_THEN
     shot(page, "60-gift-line")
     detail = api(runtime, "GET", f"/admin/orders/{order['order_id']}")
     assert [(line["gift"], line["paid_fen"]) for line in detail["lines"]] == [(False, 990), (True, 0)]
-    assert detail["history"][-1]["summary"] == f"gift {code} x1 added by hand"
+    # not necessarily the last entry: a re-review job of another journey's rule change may follow it
+    assert f"gift {code} x1 added by hand" in [entry["summary"] for entry in detail["history"]]
     tag.locator(".el-tag__close").click()
     page.locator(".el-message-box__btns .el-button--primary").click()
     expect(tag).to_have_count(0, timeout=30_000)

@@ -4,6 +4,7 @@ and a receiver put on the blacklist is held."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,14 +20,24 @@ def _counted(runtime: dict[str, Any], reason: str) -> bool:
     return any(c["reason"] == reason and c["count"] > 0 for c in counts)
 
 
-def _wait(check: Any, what: str, timeout: float = 90) -> Any:
+def _wait(check: Any, what: str, timeout: float = 90, detail: Any = None) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = check()
         if found:
             return found
         time.sleep(1)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what}" + (f"\n{detail()}" if detail else ""))
+
+
+def _fold_detail(runtime: dict[str, Any], order_id: str) -> str:
+    """What a counter that never came shows: the counts, the order, and the reports consumer's last words."""
+    counts = api(runtime, "GET", "/admin/exceptions/counts")["by_reason"]
+    order = api(runtime, "GET", f"/admin/orders/{order_id}")
+    lines = Path(runtime["log"]).read_text(errors="replace").splitlines()
+    reports = [line[:300] for line in lines if "report" in line or "Traceback" in line][-15:]
+    return "\n".join([f"counts: {counts}", f"order holds: {order['holds']}, revision {order.get('revision')}",
+                      "runtime log (reports):", *reports])
 
 
 def _held_for_memo(runtime: dict[str, Any]) -> list[dict[str, Any]]:
@@ -106,7 +117,9 @@ def test_GIVEN_a_receiver_put_on_the_blacklist_WHEN_re_reviewed_THEN_the_waiting
     # one entry per key of the order: its receiver, and its buyer id where the platform sends one
     page.locator("[data-test=blacklist-table] .el-table__row", has_text="恶意差评").first.wait_for()
     shot(page, "43-blacklist")
-    _wait(lambda: _counted(runtime, "blacklisted"), "the blacklisted order counted (the reports consumer folds it)")
+    # the counts are the reports consumer's fold, batched up to 20 s behind every note of a busy runtime
+    _wait(lambda: _counted(runtime, "blacklisted"), "the blacklisted order counted (the reports consumer folds it)",
+          timeout=180, detail=lambda: _fold_detail(runtime, order["order_id"]))
     page.goto("/processing/exceptions")
     page.locator("[data-test=count-blacklisted]").wait_for()
 
