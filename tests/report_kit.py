@@ -2,7 +2,6 @@
 aggregates recomputed from scratch from the stored orders (what the fold must always equal)."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from chalicelib.domain.report_aggregates import AggKey, contribution, merge
@@ -20,16 +19,10 @@ def fold_deps(store: Any = None, orders: Any = None, cases: Any = None, owner: s
 
 def note(kind: str, record_id: str, revision: int | None = None, *, new: bool = False,
          fold: dict[str, Any] | None = None) -> str:
-    """A note as its senders write it: `revision` the order's stored one (the orders consumer's and every
-    OMS write's); `new` and `fold` when the orders consumer created the order (services/report_notes.py)."""
-    body: dict[str, Any] = {"kind": kind, "id": record_id, "shop_id": "S1", "version": 1}
-    if revision is not None:
-        body["revision"] = revision
-    if new:
-        body["new"] = True
-    if fold is not None:
-        body["fold"] = fold
-    return json.dumps(body)
+    """A note as the orders consumer writes it (its own builder): `revision` the order's stored one; `new` and
+    `fold` when it created the order (services/report_notes.py)."""
+    from chalicelib.services.order_ingest import record_note
+    return record_note(kind, "S1", record_id, record_id, 1, revision, new=new, fold=fold)[0]
 
 
 def recomputed(orders: Any, cases: Any) -> dict[AggKey, dict[str, int]]:

@@ -10,7 +10,7 @@ from that, so duplicates and any delivery order give the same result. The one ex
 folded before, whose note says what it adds (services/report_notes.py; `Fresh` below says why it is exact).
 
 Exactness without a transaction per order: one writer at a time (the writer item is a lease; the Lambda
-has a reserved concurrency of 1 and a batch of up to 1,000 notes), and a batch in four steps: (1) begin:
+has a reserved concurrency of 1 and a batch of up to 10,000 notes, or 6 MB), and a batch in four steps: (1) begin:
 the writer item names the batch's sequence number and the orders it re-folds; (2) each re-folded order's
 record keeps its new and its previous contribution, tagged with the batch; (3) the batch's deltas, merged
 per aggregate, are ADDed once per aggregate, each aggregate remembering the last batch it took; (4)

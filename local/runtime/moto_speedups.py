@@ -38,6 +38,8 @@ def apply() -> None:
     _retention_without_counting(models)
     _one_rollback_copy_per_transaction()
     _backend_found_once_per_host()
+    from local.runtime import moto_queries  # a Query sorts its own partition, not the whole table
+    moto_queries.apply()
     _applied = True
 
 
