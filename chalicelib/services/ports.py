@@ -7,20 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+# the query dataclasses' field types: the codec resolves them at run time (typing.get_type_hints)
+from chalicelib.domain.status import AfterSaleStatus, AfterSaleType
 
 if TYPE_CHECKING:
     # annotations only: a use case importing its ports does not load every domain module (cold start; the
     # orders model alone is ~17 ms) for types it never touches
-    from datetime import date, datetime, timedelta
-
     from chalicelib.domain.after_sales import AfterSale
     from chalicelib.domain.audit import AuditEntry, AuditQuery
     from chalicelib.domain.order_query import OrderQuery
     from chalicelib.domain.orders import Order, SkuLink
     from chalicelib.domain.shipping import Shipment
     from chalicelib.domain.shops import Shop, ShopSecrets
-    from chalicelib.domain.status import AfterSaleStatus, AfterSaleType
     from chalicelib.domain.sync import Cursor, PullLog, Stream
     from chalicelib.domain.users import User
 
