@@ -15,7 +15,7 @@ import re
 import secrets
 from dataclasses import replace
 from datetime import timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from chalicelib.domain.api_tokens import (
     DEFAULT_RATE_PER_MINUTE,
@@ -34,11 +34,7 @@ from chalicelib.domain.errors import (
     ValidationError,
 )
 from chalicelib.domain.users import Role, User
-
-if TYPE_CHECKING:
-    # cold start: the ports module imports every domain type; an MCP client's first call needs none (as
-    # services/users.py)
-    from chalicelib.services.ports import Clock, UserRepository
+from chalicelib.services.ports import Clock, UserRepository
 
 TOKEN_FORMAT = re.compile(r"^qho_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
 RATE_WINDOW_SECONDS = 60

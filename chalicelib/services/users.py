@@ -6,15 +6,11 @@ import secrets
 from dataclasses import replace
 from datetime import timedelta
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalicelib.domain.errors import AuthenticationError, ConflictError, TooManyRequestsError, ValidationError
 from chalicelib.domain.users import Role, User
-
-if TYPE_CHECKING:
-    # cold start: the ports module imports every domain type (orders, fulfilment plans...), ~30 ms that a
-    # signed-in admin's first request, which needs only the user record, paid for annotations alone
-    from chalicelib.services.ports import Clock, UserRepository
+from chalicelib.services.ports import Clock, UserRepository
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)

@@ -54,10 +54,6 @@ def apply() -> None:
     _applied = True
 
 
-def generation() -> int:
-    return _generation
-
-
 def _bump_after(owner: type, name: str) -> None:
     original = getattr(owner, name)
 
